@@ -1,0 +1,35 @@
+//! Every named thing a key can do. The names (first column) are what keymap files use;
+//! the descriptions are what the help overlay shows.
+
+use crate::labeled_enum;
+
+labeled_enum!(
+    Action {
+        // global
+        Help => "help", "帮助(按键一览)", "Help (key list)";
+        Intake => "intake", "接待登记", "Visitor intake";
+        Referrals => "referrals", "转介办理", "Referrals";
+        Jobs => "jobs", "岗位查询", "Job openings";
+        Log => "log", "值班日志", "Daily log";
+        NewIntake => "new_intake", "新建登记", "New intake";
+        SwitchOfficer => "switch_officer", "切换值班人员", "Change officer on duty";
+        Quit => "quit", "退出", "Quit";
+        // form
+        NextField => "next_field", "下一项", "Next field";
+        PrevField => "prev_field", "上一项", "Previous field";
+        NextChoice => "next_choice", "下一个选项", "Next option";
+        PrevChoice => "prev_choice", "上一个选项", "Previous option";
+        Save => "save", "保存", "Save";
+        PickMatch => "pick_match", "选用匹配的老来访人", "Use the matching returning visitor";
+        NextMatch => "next_match", "下一位匹配", "Next match";
+        PrevMatch => "prev_match", "上一位匹配", "Previous match";
+        // lists and overlays
+        Up => "up", "上移", "Up";
+        Down => "down", "下移", "Down";
+        PageUp => "page_up", "上一页", "Page up";
+        PageDown => "page_down", "下一页", "Page down";
+        Open => "open", "打开 / 选定", "Open or choose";
+        Search => "search", "在列表中搜索", "Search the list";
+        Back => "back", "返回 / 取消", "Back or cancel";
+    }
+);

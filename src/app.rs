@@ -1,0 +1,588 @@
+//! The application state and the one place it changes: `App::update(Action)`.
+//! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
+
+use std::cell::Cell;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::{Input, InputRequest};
+
+use crate::action::Action;
+use crate::domain::intake::{self, Field};
+use crate::domain::labels::Labeled;
+use crate::domain::lists::Role;
+use crate::i18n::Lang;
+use crate::keymap::{Context, KeyChord, Keymap};
+use crate::panes::Pane;
+use crate::panes::intake::{Focus, IntakePane, LOOKUP_FIELDS};
+use crate::store::{Officer, Station, Store, StoreError, VisitDetail};
+use crate::ui::form::{Edit, Form, FormField, choices_of};
+
+/// Where "now" comes from: the system clock, or a fixed instant in tests.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+/// China Standard Time, which has no daylight saving: the station's zone by default.
+pub fn china_zone() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    Quit,
+    NewIntake,
+}
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Help { scroll: u16 },
+    /// First run (station + officer) or a change of officer on duty.
+    Setup { form: Form, first_run: bool },
+    Confirm(Confirm),
+    Visit { detail: Box<VisitDetail>, scroll: u16 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub kind: StatusKind,
+}
+
+pub struct App {
+    pub store: Store,
+    pub lang: Lang,
+    pub keymap: Keymap,
+    pub clock: Clock,
+    pub zone: FixedOffset,
+    pub station: Option<Station>,
+    pub officer: Option<Officer>,
+    pub pane: Pane,
+    pub intake: IntakePane,
+    pub modal: Option<Modal>,
+    pub status: Option<Status>,
+    pub should_quit: bool,
+    /// Width of the summary box at the last draw, so Up/Down move by wrapped lines.
+    pub summary_cols: Cell<usize>,
+}
+
+const SETUP_STATION: &str = "station";
+const SETUP_OFFICER: &str = "officer";
+const SETUP_ROLE: &str = "role";
+const SETUP_AFFILIATION: &str = "affiliation";
+
+fn setup_form(first_run: bool, lang: Lang, current: Option<&Officer>) -> Form {
+    let mut fields = Vec::new();
+    if first_run {
+        fields.push(FormField::text(SETUP_STATION, "站点名称", "Station name").required());
+    }
+    fields.push(FormField::text(SETUP_OFFICER, "值班人员", "Officer on duty").required());
+    fields.push(FormField::choice(SETUP_ROLE, "身份", "Role", choices_of::<Role>()));
+    fields.push(FormField::text(SETUP_AFFILIATION, "所属单位", "Affiliation"));
+    let mut form = Form::new(fields);
+    if let Some(o) = current {
+        form.set(SETUP_ROLE, o.role.code());
+        form.set(SETUP_AFFILIATION, &o.affiliation);
+    }
+    form.fit_labels(lang);
+    form
+}
+
+impl App {
+    pub fn new(store: Store, lang: Lang, keymap: Keymap, clock: Clock) -> Result<App, StoreError> {
+        let station = store.station()?;
+        let officer = match &station {
+            Some(_) => store.current_officer()?,
+            None => None,
+        };
+        let mut app = App {
+            store,
+            lang,
+            keymap,
+            clock,
+            zone: china_zone(),
+            station,
+            officer,
+            pane: Pane::Intake,
+            intake: IntakePane::new(lang),
+            modal: None,
+            status: None,
+            should_quit: false,
+            summary_cols: Cell::new(60),
+        };
+        if app.station.is_none() || app.officer.is_none() {
+            let first_run = app.station.is_none();
+            app.modal = Some(Modal::Setup { form: setup_form(first_run, lang, None), first_run });
+        }
+        app.reload_today()?;
+        Ok(app)
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.now().with_timezone(&self.zone).date_naive()
+    }
+
+    /// The start and end (UTC) of the station's local day containing now.
+    fn today_bounds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let midnight = self.today().and_hms_opt(0, 0, 0).expect("midnight exists");
+        let start = self
+            .zone
+            .from_local_datetime(&midnight)
+            .single()
+            .expect("fixed offsets have no gaps")
+            .with_timezone(&Utc);
+        (start, start + Duration::days(1))
+    }
+
+    pub fn reload_today(&mut self) -> Result<(), StoreError> {
+        let (from, to) = self.today_bounds();
+        self.intake.today = self.store.visits_between(from, to, 500)?;
+        let n = self.intake.visible_today(self.lang).len();
+        self.intake.list_sel = self.intake.list_sel.min(n.saturating_sub(1));
+        Ok(())
+    }
+
+    fn info(&mut self, text: String) {
+        self.status = Some(Status { text, kind: StatusKind::Info });
+    }
+
+    fn error(&mut self, text: String) {
+        self.status = Some(Status { text, kind: StatusKind::Error });
+    }
+
+    /// The context whose bindings apply now (after the focused field's claim).
+    pub fn context(&self) -> Context {
+        match &self.modal {
+            Some(Modal::Help { .. }) | Some(Modal::Visit { .. }) => Context::Help,
+            Some(Modal::Setup { .. }) => Context::Form,
+            Some(Modal::Confirm(_)) => Context::Global,
+            None => match (self.pane, self.intake.focus) {
+                (Pane::Intake, Focus::Form) => Context::Form,
+                (Pane::Intake, Focus::List) => Context::List,
+                _ => Context::Global,
+            },
+        }
+    }
+
+    fn resolve(&self, key: &KeyEvent) -> Option<Action> {
+        let chord = KeyChord::from_event(key)?;
+        let context = self.context();
+        self.keymap
+            .lookup(context, &chord)
+            .or_else(|| (context != Context::Help).then(|| self.keymap.lookup(Context::Global, &chord)).flatten())
+    }
+
+    /// Handles one key press: the focused text field first, then the keymap.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind != KeyEventKind::Press {
+            return;
+        }
+        self.status = None;
+        if let Some(Modal::Confirm(kind)) = self.modal {
+            self.handle_confirm(kind, &key);
+            return;
+        }
+        if let Some(Modal::Setup { form, .. }) = &mut self.modal {
+            if form.edit_key(&key, 40) != Edit::NotMine {
+                form.set_error(form.focused_id(), None);
+                return;
+            }
+        } else if self.modal.is_none() && self.pane == Pane::Intake {
+            match self.intake.focus {
+                Focus::Form => match self.intake.form.edit_key(&key, self.summary_cols.get()) {
+                    Edit::Changed => {
+                        self.after_edit();
+                        return;
+                    }
+                    Edit::Moved => return,
+                    Edit::NotMine => {}
+                },
+                Focus::List if self.intake.filter_typing => {
+                    if self.filter_key(&key) {
+                        return;
+                    }
+                }
+                Focus::List => {}
+            }
+        }
+        if let Some(action) = self.resolve(&key) {
+            self.update(action);
+        }
+    }
+
+    /// Pasted text goes into the focused field as typed text (IME commits may be pastes).
+    pub fn handle_paste(&mut self, text: &str) {
+        let dropped = match &mut self.modal {
+            Some(Modal::Setup { form, .. }) => form.paste(text),
+            None if self.pane == Pane::Intake && self.intake.focus == Focus::Form => {
+                let d = self.intake.form.paste(text);
+                self.after_edit();
+                d
+            }
+            _ => 0,
+        };
+        if dropped > 0 {
+            let msg = match self.lang {
+                Lang::Zh => format!("粘贴内容过长,已截去{dropped}个字"),
+                Lang::En => format!("paste too long: {dropped} characters were left out"),
+            };
+            self.error(msg);
+        }
+    }
+
+    fn filter_key(&mut self, key: &KeyEvent) -> bool {
+        let input = self.intake.filter.get_or_insert_with(Input::default);
+        let req = match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => InputRequest::InsertChar(c),
+            KeyCode::Backspace => InputRequest::DeletePrevChar,
+            KeyCode::Left => InputRequest::GoToPrevChar,
+            KeyCode::Right => InputRequest::GoToNextChar,
+            KeyCode::Enter => {
+                self.intake.filter_typing = false;
+                return true;
+            }
+            KeyCode::Esc => {
+                self.intake.filter = None;
+                self.intake.filter_typing = false;
+                return true;
+            }
+            _ => return false,
+        };
+        input.handle(req);
+        self.intake.list_sel = 0;
+        true
+    }
+
+    /// After the form's text changed: clear that field's error, refresh derived notes,
+    /// and look up returning visitors by what is being typed.
+    fn after_edit(&mut self) {
+        let Some(field) = self.intake.focused_field() else { return };
+        self.intake.form.set_error(field.code(), None);
+        if field == Field::IdNumber {
+            let today = self.today();
+            self.intake.refresh_id_note(self.lang, today);
+        }
+        if self.intake.picked.is_none() && LOOKUP_FIELDS.contains(&field) {
+            let query = self.intake.form.get(field.code());
+            match self.store.find_returning(&query, 6) {
+                Ok(m) => {
+                    self.intake.matches = m;
+                    self.intake.match_sel = 0;
+                }
+                Err(e) => self.error(e.message(self.lang)),
+            }
+        }
+    }
+
+    fn handle_confirm(&mut self, kind: Confirm, key: &KeyEvent) {
+        let yes = matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter);
+        let no = matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc);
+        if yes {
+            self.modal = None;
+            match kind {
+                Confirm::Quit => self.should_quit = true,
+                Confirm::NewIntake => self.intake.clear(self.lang),
+            }
+        } else if no {
+            self.modal = None;
+        }
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match &mut self.modal {
+            Some(Modal::Help { scroll }) | Some(Modal::Visit { scroll, .. }) => {
+                match action {
+                    Action::Back | Action::Help => self.modal = None,
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll = scroll.saturating_add(1),
+                    Action::PageUp => *scroll = scroll.saturating_sub(10),
+                    Action::PageDown => *scroll = scroll.saturating_add(10),
+                    Action::Quit => self.request_quit(),
+                    _ => {}
+                }
+                return;
+            }
+            Some(Modal::Setup { .. }) => {
+                self.update_setup(action);
+                return;
+            }
+            Some(Modal::Confirm(_)) => return,
+            None => {}
+        }
+        match action {
+            Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
+            Action::Intake => self.pane = Pane::Intake,
+            Action::Referrals => self.pane = Pane::Referrals,
+            Action::Jobs => self.pane = Pane::Jobs,
+            Action::Log => self.pane = Pane::Log,
+            Action::Quit => self.request_quit(),
+            Action::NewIntake => {
+                self.pane = Pane::Intake;
+                if self.intake.is_dirty() {
+                    self.modal = Some(Modal::Confirm(Confirm::NewIntake));
+                } else {
+                    self.intake.clear(self.lang);
+                }
+            }
+            Action::SwitchOfficer => {
+                self.modal =
+                    Some(Modal::Setup { form: setup_form(false, self.lang, self.officer.as_ref()), first_run: false })
+            }
+            _ if self.pane != Pane::Intake => {}
+            _ => self.update_intake(action),
+        }
+    }
+
+    fn request_quit(&mut self) {
+        if self.intake.is_dirty() {
+            self.modal = Some(Modal::Confirm(Confirm::Quit));
+        } else {
+            self.should_quit = true;
+        }
+    }
+
+    fn update_intake(&mut self, action: Action) {
+        let pane = &mut self.intake;
+        let n_fields = pane.form.fields.len();
+        match (pane.focus, action) {
+            (Focus::Form, Action::NextField) => {
+                self.validate_focused();
+                let pane = &mut self.intake;
+                if pane.form.focus + 1 >= n_fields {
+                    pane.focus = Focus::List;
+                } else {
+                    pane.form.focus += 1;
+                }
+                pane.matches.clear();
+            }
+            (Focus::Form, Action::PrevField) => {
+                self.validate_focused();
+                let pane = &mut self.intake;
+                if pane.form.focus == 0 {
+                    pane.focus = Focus::List;
+                } else {
+                    pane.form.focus -= 1;
+                }
+                pane.matches.clear();
+            }
+            (Focus::Form, Action::NextChoice) => {
+                pane.form.cycle(true);
+            }
+            (Focus::Form, Action::PrevChoice) => {
+                pane.form.cycle(false);
+            }
+            (Focus::Form, Action::NextMatch) if !pane.matches.is_empty() => {
+                pane.match_sel = (pane.match_sel + 1) % pane.matches.len();
+            }
+            (Focus::Form, Action::PrevMatch) if !pane.matches.is_empty() => {
+                let n = pane.matches.len();
+                pane.match_sel = (pane.match_sel + n - 1) % n;
+            }
+            (Focus::Form, Action::NextMatch) => self.update_intake(Action::NextField),
+            (Focus::Form, Action::PrevMatch) => self.update_intake(Action::PrevField),
+            (Focus::Form, Action::PickMatch) => self.pick_match(),
+            (Focus::Form, Action::Back) => pane.matches.clear(),
+            (_, Action::Save) => self.save(),
+            (Focus::List, Action::NextField) => {
+                pane.focus = Focus::Form;
+                pane.form.focus = 0;
+            }
+            (Focus::List, Action::PrevField) => {
+                pane.focus = Focus::Form;
+                pane.form.focus = n_fields - 1;
+            }
+            (Focus::List, Action::Back) => {
+                if pane.filter.is_some() {
+                    pane.filter = None;
+                } else {
+                    pane.focus = Focus::Form;
+                }
+            }
+            (Focus::List, Action::Search) => {
+                pane.filter_typing = true;
+                pane.filter.get_or_insert_with(Input::default);
+            }
+            (Focus::List, Action::Up | Action::Down | Action::PageUp | Action::PageDown) => {
+                let n = pane.visible_today(self.lang).len();
+                let step = |d: isize| (pane.list_sel as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize;
+                pane.list_sel = match action {
+                    Action::Up => step(-1),
+                    Action::Down => step(1),
+                    Action::PageUp => step(-10),
+                    _ => step(10),
+                };
+            }
+            (Focus::List, Action::Open) => self.open_selected_visit(),
+            _ => {}
+        }
+    }
+
+    /// Inline check of the field being left, if the officer put something in it.
+    fn validate_focused(&mut self) {
+        let Some(field) = self.intake.focused_field() else { return };
+        if !self.intake.form.focused().is_touched() {
+            return;
+        }
+        let msg = intake::validate_field(&self.intake.raw(), field, self.lang);
+        self.intake.form.set_error(field.code(), msg);
+    }
+
+    fn pick_match(&mut self) {
+        let Some(m) = self.intake.matches.get(self.intake.match_sel).cloned() else {
+            self.info(self.lang.pick("没有匹配的老来访人", "No matching returning visitor").into());
+            return;
+        };
+        self.intake.fill_from(&m.visitor, m.visit_count);
+        let today = self.today();
+        self.intake.refresh_id_note(self.lang, today);
+        self.intake.form.focus_id(Field::Channel.code());
+        let msg = match self.lang {
+            Lang::Zh => format!("已选用老来访人 {}(以往来访{}次)", m.visitor.name, m.visit_count),
+            Lang::En => format!("Returning visitor {} ({} earlier visits)", m.visitor.name, m.visit_count),
+        };
+        self.info(msg);
+    }
+
+    fn save(&mut self) {
+        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
+            self.modal = Some(Modal::Setup { form: setup_form(self.station.is_none(), self.lang, None), first_run: self.station.is_none() });
+            return;
+        };
+        let raw = self.intake.raw();
+        let checked = match intake::validate(&raw, self.lang) {
+            Ok(i) => i,
+            Err(errors) => {
+                self.intake.form.clear_errors();
+                for e in &errors {
+                    self.intake.form.set_error(e.field.code(), Some(e.message.clone()));
+                }
+                self.intake.focus = Focus::Form;
+                self.intake.form.focus_id(errors[0].field.code());
+                let names: Vec<&str> = errors.iter().map(|e| e.field.label(self.lang)).collect();
+                let msg = match self.lang {
+                    Lang::Zh => format!("未保存:有{}项需要修改({}),已填内容都保留着", errors.len(), names.join("、")),
+                    Lang::En => format!("Not saved: {} field(s) to fix ({}); everything typed is kept", errors.len(), names.join(", ")),
+                };
+                self.error(msg);
+                return;
+            }
+        };
+        let now = self.clock.now();
+        match self.store.save_intake(&checked, &station.id, &officer.id, now) {
+            Ok(saved) => {
+                let msg = match (self.lang, saved.returning) {
+                    (Lang::Zh, true) => format!("已保存:{} · {}(老来访人)", checked.name, checked.category.zh()),
+                    (Lang::Zh, false) => format!("已保存:{} · {}", checked.name, checked.category.zh()),
+                    (Lang::En, true) => format!("Saved: {} · {} (returning visitor)", checked.name, checked.category.en()),
+                    (Lang::En, false) => format!("Saved: {} · {}", checked.name, checked.category.en()),
+                };
+                tracing::info!(visit = %saved.visit_id, returning = saved.returning, "intake saved");
+                self.intake.clear(self.lang);
+                if let Err(e) = self.reload_today() {
+                    self.error(e.message(self.lang));
+                    return;
+                }
+                self.info(msg);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "intake save failed");
+                let msg = match self.lang {
+                    Lang::Zh => format!("未保存:{},已填内容都保留着", e.message(self.lang)),
+                    Lang::En => format!("Not saved: {}; everything typed is kept", e.message(self.lang)),
+                };
+                self.error(msg);
+            }
+        }
+    }
+
+    fn open_selected_visit(&mut self) {
+        let Some(id) = self.intake.visible_today(self.lang).get(self.intake.list_sel).map(|v| v.id.clone()) else {
+            return;
+        };
+        match self.store.visit_detail(&id) {
+            Ok(Some(detail)) => self.modal = Some(Modal::Visit { detail: Box::new(detail), scroll: 0 }),
+            Ok(None) => {}
+            Err(e) => self.error(e.message(self.lang)),
+        }
+    }
+
+    fn update_setup(&mut self, action: Action) {
+        let Some(Modal::Setup { form, first_run }) = &mut self.modal else { return };
+        let first_run = *first_run;
+        let last = form.fields.len() - 1;
+        match action {
+            Action::NextField if form.focus < last => form.focus += 1,
+            Action::PrevField => form.focus = form.focus.saturating_sub(1),
+            Action::NextChoice => {
+                form.cycle(true);
+            }
+            Action::PrevChoice => {
+                form.cycle(false);
+            }
+            Action::NextField | Action::Save => self.finish_setup(),
+            Action::Back if !first_run => self.modal = None,
+            Action::Quit => self.should_quit = true,
+            _ => {}
+        }
+    }
+
+    fn finish_setup(&mut self) {
+        let Some(Modal::Setup { form, first_run }) = &mut self.modal else { return };
+        let lang = self.lang;
+        let required = lang.pick("必填", "required").to_string();
+        let station_name = if *first_run { form.get(SETUP_STATION).trim().to_string() } else { String::new() };
+        let officer_name = form.get(SETUP_OFFICER).trim().to_string();
+        if *first_run && station_name.is_empty() {
+            form.set_error(SETUP_STATION, Some(required));
+            form.focus_id(SETUP_STATION);
+            return;
+        }
+        if officer_name.is_empty() {
+            form.set_error(SETUP_OFFICER, Some(required));
+            form.focus_id(SETUP_OFFICER);
+            return;
+        }
+        let role = form.choice::<Role>(SETUP_ROLE).unwrap_or(Role::Cadre);
+        let affiliation = form.get(SETUP_AFFILIATION);
+        let now = self.clock.now();
+        let result = (|| -> Result<(Station, Officer), StoreError> {
+            let station = match &self.station {
+                Some(s) => s.clone(),
+                None => self.store.create_station(&station_name, now)?,
+            };
+            let officer = self.store.upsert_officer(&station, &officer_name, role, &affiliation, now)?;
+            self.store.set_current_officer(&officer)?;
+            Ok((station, officer))
+        })();
+        match result {
+            Ok((station, officer)) => {
+                let msg = match self.lang {
+                    Lang::Zh => format!("{} 值班:{}({})", station.name, officer.name, officer.role.zh()),
+                    Lang::En => format!("{}: {} on duty ({})", station.name, officer.name, officer.role.en()),
+                };
+                self.station = Some(station);
+                self.officer = Some(officer);
+                self.modal = None;
+                self.info(msg);
+            }
+            Err(e) => self.error(e.message(self.lang)),
+        }
+    }
+}

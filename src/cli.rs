@@ -1,0 +1,239 @@
+//! The command line: `dutydesk [--db PATH] [--lang zh|en] [--keymap FILE] [--demo]` opens
+//! the desk; subcommands do the rest headless, for station scripts.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use crossterm::event::{self, Event};
+
+use crate::app::{App, Clock, china_zone};
+use crate::i18n::Lang;
+use crate::import;
+use crate::keymap::Keymap;
+use crate::store::Store;
+use crate::terminal::TerminalGuard;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dutydesk",
+    version,
+    about = "职工服务站值班台 — the duty desk of a trade-union worker service station",
+    long_about = "职工服务站值班台 — the duty desk of a trade-union worker service station.\n\n\
+        Take visitors, route referrals and keep the daily log, on a local SQLite file.\n\
+        Run with no command to open the desk. First run asks for the station's name and\n\
+        the officer on duty. Press F1 inside for every key.",
+    after_help = "Examples:\n  dutydesk --demo                      try it on a demo database\n  \
+        dutydesk --db /srv/desk/station.db    open the station's database\n  \
+        dutydesk import visits 台账.csv       bring in an existing ledger (UTF-8 or GBK)"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+
+    /// Open a fresh demo database (a demo station with sample visits, dated to today).
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalOpts {
+    /// Database file [default: dutydesk.sqlite3 in your data directory]
+    #[arg(long, global = true, env = "DUTYDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Interface language: zh (中文, default) or en
+    #[arg(long, global = true, default_value = "zh", value_parser = parse_lang)]
+    pub lang: Lang,
+
+    /// A keymap file laid over the default keys [default: keymap.toml in your config directory, if present]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use zh or en"))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Import records from files
+    #[command(subcommand)]
+    Import(ImportCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCmd {
+    /// Import a visit ledger (台账) CSV: UTF-8 with or without BOM, or GBK. All rows or none.
+    Visits {
+        /// The CSV file; columns are listed in README.md ("Ledger columns").
+        file: PathBuf,
+        /// Station name, if this database has none yet
+        #[arg(long)]
+        station: Option<String>,
+        /// Officer recorded for rows without a 接待人 column (added to the roster if new)
+        #[arg(long)]
+        officer: Option<String>,
+    },
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("cn", "dutydesk", "dutydesk")
+}
+
+pub fn default_db_path() -> PathBuf {
+    project_dirs()
+        .map(|d| d.data_dir().join("dutydesk.sqlite3"))
+        .unwrap_or_else(|| PathBuf::from("dutydesk.sqlite3"))
+}
+
+fn demo_db_path() -> PathBuf {
+    project_dirs().map(|d| d.data_dir().join("demo.sqlite3")).unwrap_or_else(|| PathBuf::from("demo.sqlite3"))
+}
+
+/// Logs go to a file beside the database, never to the terminal, and never hold ID
+/// numbers or phones (only record ids).
+fn init_logging(db: &Path) {
+    let log_path = db.with_extension("log");
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(&log_path) else { return };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_target(false)
+        .try_init();
+}
+
+fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
+    let user = path.map(Path::to_path_buf).or_else(|| {
+        project_dirs().map(|d| d.config_dir().join("keymap.toml")).filter(|p| p.exists())
+    });
+    match user {
+        Some(p) => Keymap::with_user_file(&p).map_err(|e| anyhow!("keymap not loaded, desk not started: {e}")),
+        None => Ok(Keymap::default_map()),
+    }
+}
+
+fn open_store(path: &Path, lang: Lang) -> Result<Store> {
+    Store::open(path).map_err(|e| anyhow!(e.message(lang)))
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let lang = cli.global.lang;
+    match cli.command {
+        Some(Command::Import(ImportCmd::Visits { file, station, officer })) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            init_logging(&db);
+            import_visits(&db, &file, station.as_deref(), officer.as_deref(), lang)
+        }
+        None => {
+            let keymap = load_keymap(cli.global.keymap.as_deref())?;
+            let db = if cli.demo {
+                let path = cli.global.db.clone().unwrap_or_else(demo_db_path);
+                make_demo(&path, cli.global.db.is_some(), lang)?;
+                path
+            } else {
+                cli.global.db.clone().unwrap_or_else(default_db_path)
+            };
+            init_logging(&db);
+            let store = open_store(&db, lang)?;
+            let app = App::new(store, lang, keymap, Clock::System).map_err(|e| anyhow!(e.message(lang)))?;
+            run_desk(app)
+        }
+    }
+}
+
+fn make_demo(path: &Path, user_chose: bool, lang: Lang) -> Result<()> {
+    if path.exists() {
+        if user_chose {
+            bail!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("{} 已存在;演示模式只会新建数据库,不会覆盖已有文件", path.display()),
+                    Lang::En => format!("{} exists; --demo only creates a new database and never overwrites one", path.display()),
+                }
+            );
+        }
+        for ext in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{ext}", path.display()));
+            if p.exists() {
+                std::fs::remove_file(&p).with_context(|| format!("removing old demo file {}", p.display()))?;
+            }
+        }
+    }
+    let mut store = open_store(path, lang)?;
+    crate::demo::seed(&mut store, china_zone(), chrono::Utc::now()).map_err(|e| anyhow!(e.message(lang)))?;
+    Ok(())
+}
+
+fn import_visits(db: &Path, file: &Path, station: Option<&str>, officer: Option<&str>, lang: Lang) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
+    let text = import::decode(&bytes, lang).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let rows = match import::visits::parse(&text, china_zone(), lang) {
+        Ok(rows) => rows,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}: {}", file.display(), e.render(lang));
+            }
+            bail!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("{}处错误,未导入任何记录", errors.len()),
+                    Lang::En => format!("{} problem(s); nothing was imported", errors.len()),
+                }
+            );
+        }
+    };
+    let mut store = open_store(db, lang)?;
+    let now = chrono::Utc::now();
+    let st = match (store.station().map_err(|e| anyhow!(e.message(lang)))?, station) {
+        (Some(s), _) => s,
+        (None, Some(name)) => store.create_station(name, now).map_err(|e| anyhow!(e.message(lang)))?,
+        (None, None) => bail!(
+            "{}",
+            lang.pick(
+                "该数据库还没有站点名称:请先打开值班台完成设置,或加 --station 名称",
+                "this database has no station yet: open the desk once to name it, or pass --station NAME"
+            )
+        ),
+    };
+    let default_officer = match officer {
+        Some(name) => Some(
+            store
+                .upsert_officer(&st, name, crate::domain::lists::Role::Cadre, "", now)
+                .map_err(|e| anyhow!(e.message(lang)))?
+                .id,
+        ),
+        None => store.current_officer().map_err(|e| anyhow!(e.message(lang)))?.map(|o| o.id),
+    };
+    let n = store
+        .import_visits(&rows, &st.id, default_officer.as_deref(), now)
+        .map_err(|(line, e)| anyhow!("{}: line {line}: {}; nothing was imported", file.display(), e.message(lang)))?;
+    tracing::info!(rows = n, "ledger imported");
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("已导入{n}条来访记录到 {}", db.display()),
+            Lang::En => format!("imported {n} visits into {}", db.display()),
+        }
+    );
+    Ok(())
+}
+
+fn run_desk(mut app: App) -> Result<()> {
+    let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
+    loop {
+        guard.terminal.draw(|f| crate::ui::render(&app, f))?;
+        match event::read()? {
+            Event::Key(k) => app.handle_key(k),
+            Event::Paste(s) => app.handle_paste(&s),
+            _ => {}
+        }
+        if app.should_quit {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! Resident identity numbers (居民身份证号码), GB 11643-1999.
+//!
+//! 18 characters: 6-digit region, 8-digit birth date, 3-digit sequence (odd = male), and a
+//! check character over the first 17 (ISO 7064 MOD 11-2, `X` standing for 10). Old 15-digit
+//! numbers (6 region, YYMMDD born 19YY, 3 sequence, no check) are accepted as they are.
+//! Validation is two layers, tested separately: the form (length, digits, a real date) and
+//! the check character.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::domain::lists::Gender;
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdNumber(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("an ID number has 18 characters (or 15 for old cards), this has {0}")]
+    Length(usize),
+    #[error("character {0} must be a digit")]
+    NotDigit(usize),
+    #[error("the birth date {0} does not exist")]
+    BadDate(String),
+    #[error("the check character should be {expected}, not {found}")]
+    CheckChar { expected: char, found: char },
+}
+
+impl IdError {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (_, Lang::En) => self.to_string(),
+            (IdError::Length(n), Lang::Zh) => format!("身份证号应为18位(旧证15位),现为{n}位"),
+            (IdError::NotDigit(p), Lang::Zh) => format!("第{p}位应为数字"),
+            (IdError::BadDate(d), Lang::Zh) => format!("出生日期{d}不存在"),
+            (IdError::CheckChar { expected, found }, Lang::Zh) => {
+                format!("校验位应为{expected},不是{found},请核对号码")
+            }
+        }
+    }
+}
+
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+
+/// The check character for the first 17 digits (which must be ASCII digits).
+pub fn check_char(first17: &str) -> char {
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    CHECK_CHARS[(sum % 11) as usize]
+}
+
+/// Layer 1: length, digits and a real birth date. Returns the normalised text
+/// (upper-case X, surrounding blanks removed) and the birth date.
+pub fn check_form(raw: &str) -> Result<(String, NaiveDate), IdError> {
+    let s: String = raw.trim().to_ascii_uppercase();
+    let n = s.chars().count();
+    if n != 18 && n != 15 {
+        return Err(IdError::Length(n));
+    }
+    let digits_needed = if n == 18 { 17 } else { 15 };
+    for (i, c) in s.chars().enumerate() {
+        let ok = if i < digits_needed { c.is_ascii_digit() } else { c.is_ascii_digit() || c == 'X' };
+        if !ok {
+            return Err(IdError::NotDigit(i + 1));
+        }
+    }
+    let date_text = if n == 18 { s[6..14].to_string() } else { format!("19{}", &s[6..12]) };
+    let date = NaiveDate::parse_from_str(&date_text, "%Y%m%d")
+        .map_err(|_| IdError::BadDate(date_text.clone()))?;
+    if date.year() < 1900 {
+        return Err(IdError::BadDate(date_text));
+    }
+    Ok((s, date))
+}
+
+/// Layer 2: the check character of an 18-character number that passed layer 1.
+pub fn check_check_char(normalised: &str) -> Result<(), IdError> {
+    if normalised.len() != 18 {
+        return Ok(());
+    }
+    let expected = check_char(&normalised[..17]);
+    let found = normalised.as_bytes()[17] as char;
+    if expected == found {
+        Ok(())
+    } else {
+        Err(IdError::CheckChar { expected, found })
+    }
+}
+
+impl IdNumber {
+    pub fn parse(raw: &str) -> Result<IdNumber, IdError> {
+        let (s, _) = check_form(raw)?;
+        check_check_char(&s)?;
+        Ok(IdNumber(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn birth_date(&self) -> NaiveDate {
+        // Both layers passed at parse time, so the date is valid.
+        check_form(&self.0).map(|(_, d)| d).unwrap_or_default()
+    }
+
+    /// The sequence's last digit: odd for men, even for women.
+    pub fn gender(&self) -> Gender {
+        let b = if self.0.len() == 18 { self.0.as_bytes()[16] } else { self.0.as_bytes()[14] };
+        if (b - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
+    }
+
+    /// Age in whole years on `today`.
+    pub fn age_on(&self, today: NaiveDate) -> u32 {
+        let b = self.birth_date();
+        let mut age = today.year() - b.year();
+        if (today.month(), today.day()) < (b.month(), b.day()) {
+            age -= 1;
+        }
+        age.max(0) as u32
+    }
+}
+
+/// `3301**********123X`: the region's first four and the last four stay, as on a receipt.
+pub fn mask(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let mut out = String::with_capacity(chars.len());
+    for (i, c) in chars.iter().enumerate() {
+        out.push(if i < 4 || i >= chars.len() - 4 { *c } else { '*' });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Published sample from GB 11643-1999's own annex.
+    const SAMPLE: &str = "11010519491231002X";
+
+    #[test]
+    fn check_character_layer_against_known_numbers() {
+        assert_eq!(check_char("11010519491231002"), 'X');
+        assert_eq!(check_char("44052418800101001"), '4');
+        assert!(check_check_char(SAMPLE).is_ok());
+        assert_eq!(
+            check_check_char("110105194912310021"),
+            Err(IdError::CheckChar { expected: 'X', found: '1' })
+        );
+    }
+
+    #[test]
+    fn form_layer_rejects_length_letters_and_impossible_dates() {
+        assert_eq!(check_form("1101051949123100"), Err(IdError::Length(16)));
+        assert_eq!(check_form("11010519491231002A"), Err(IdError::NotDigit(18)));
+        assert_eq!(check_form("1101A519491231002X"), Err(IdError::NotDigit(5)));
+        // 30 February and 31 April never happen; 2023 was not a leap year.
+        assert!(matches!(check_form("110105198002300011"), Err(IdError::BadDate(_))));
+        assert!(matches!(check_form("110105198004310011"), Err(IdError::BadDate(_))));
+        assert!(matches!(check_form("110105202302290011"), Err(IdError::BadDate(_))));
+        // 29 February in a leap year is fine at this layer.
+        assert!(check_form("110105200002290011").is_ok());
+    }
+
+    #[test]
+    fn lower_case_x_is_accepted_and_normalised() {
+        let id = IdNumber::parse(" 11010519491231002x ").unwrap();
+        assert_eq!(id.as_str(), SAMPLE);
+    }
+
+    #[test]
+    fn gender_and_age_come_from_the_number() {
+        let id = IdNumber::parse(SAMPLE).unwrap();
+        assert_eq!(id.gender(), Gender::Female); // sequence 002: even
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(id.age_on(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()), 76);
+        assert_eq!(id.age_on(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()), 77);
+        let male = IdNumber::parse("110105198001010016").unwrap();
+        assert!(matches!(IdNumber::parse("440524188001010014"), Err(IdError::BadDate(_))));
+        assert_eq!(male.gender(), Gender::Male);
+    }
+
+    #[test]
+    fn old_fifteen_digit_numbers_are_accepted_as_such() {
+        let id = IdNumber::parse("110105491231002").unwrap();
+        assert_eq!(id.as_str(), "110105491231002");
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(id.gender(), Gender::Female);
+        assert!(matches!(IdNumber::parse("110105491331002"), Err(IdError::BadDate(_))));
+    }
+
+    #[test]
+    fn masking_keeps_four_and_four() {
+        assert_eq!(mask("33010219900101123X"), "3301**********123X");
+        assert_eq!(mask("110105491231002"), "1101*******1002");
+    }
+}

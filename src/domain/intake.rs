@@ -1,0 +1,261 @@
+//! One intake: a visitor (new or returning) and the visit they make. The form and the
+//! ledger import both fill a `RawIntake` with what was typed and call `validate`, so a
+//! rule holds the same wherever a visit comes from.
+
+use crate::domain::id_number::IdNumber;
+use crate::domain::labels::Labeled;
+use crate::domain::lists::*;
+use crate::domain::money;
+use crate::domain::phone::Phone;
+use crate::i18n::Lang;
+use crate::labeled_enum;
+
+labeled_enum!(
+    /// The fields of an intake, in form order. Codes double as English CSV headers.
+    Field {
+        Name => "name", "姓名", "Name";
+        Phone => "phone", "电话", "Phone";
+        IdNumber => "id_number", "身份证号", "ID number";
+        Gender => "gender", "性别", "Gender";
+        Employer => "employer", "工作单位", "Employer";
+        Occupation => "occupation", "职业", "Occupation";
+        OccupationNote => "occupation_note", "职业说明", "Occupation detail";
+        Hometown => "hometown", "户籍地", "Hometown";
+        Membership => "membership", "工会会员", "Union member";
+        Channel => "channel", "渠道", "Channel";
+        Category => "category", "诉求类别", "Category";
+        Headcount => "headcount", "涉及人数", "Workers";
+        AmountOwed => "amount_owed", "欠薪金额", "Amount owed";
+        Urgency => "urgency", "紧急程度", "Urgency";
+        Summary => "summary", "诉求摘要", "Summary";
+    }
+);
+
+pub const MAX_NAME_CHARS: usize = 50;
+pub const MAX_TEXT_CHARS: usize = 200;
+pub const MAX_SUMMARY_CHARS: usize = 10_000;
+
+/// What was typed or read, before any check.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawIntake {
+    pub visitor_id: Option<String>,
+    pub name: String,
+    pub phone: String,
+    pub id_number: String,
+    pub gender: Option<Gender>,
+    pub employer: String,
+    pub occupation: Option<Occupation>,
+    pub occupation_note: String,
+    pub hometown: String,
+    pub membership: Option<Membership>,
+    pub channel: Option<Channel>,
+    pub category: Option<Category>,
+    pub headcount: String,
+    pub amount_owed: String,
+    pub urgency: Option<Urgency>,
+    pub summary: String,
+}
+
+/// A checked intake, ready to be saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intake {
+    /// Set when the officer picked a returning visitor.
+    pub visitor_id: Option<String>,
+    pub name: String,
+    pub phone: Option<Phone>,
+    pub id_number: Option<IdNumber>,
+    pub gender: Gender,
+    pub employer: String,
+    pub occupation: Occupation,
+    pub occupation_note: String,
+    pub hometown: String,
+    pub membership: Membership,
+    pub channel: Channel,
+    pub category: Category,
+    pub headcount: Option<u32>,
+    pub amount_owed_fen: Option<i64>,
+    pub urgency: Urgency,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+fn too_long(lang: Lang, max: usize) -> String {
+    match lang {
+        Lang::Zh => format!("不能超过{max}个字"),
+        Lang::En => format!("at most {max} characters"),
+    }
+}
+
+fn check_text(errors: &mut Vec<FieldError>, lang: Lang, field: Field, text: &str, max: usize) -> String {
+    let t = text.trim();
+    if t.chars().count() > max {
+        errors.push(FieldError { field, message: too_long(lang, max) });
+    }
+    t.to_string()
+}
+
+/// Checks every field and returns all problems at once, each naming its field.
+pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = check_text(&mut errors, lang, Field::Name, &raw.name, MAX_NAME_CHARS);
+    if name.is_empty() {
+        errors.push(FieldError {
+            field: Field::Name,
+            message: lang.pick("必填", "required").to_string(),
+        });
+    }
+    let phone = match raw.phone.trim() {
+        "" => None,
+        p => match Phone::parse(p) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(FieldError { field: Field::Phone, message: e.message(lang) });
+                None
+            }
+        },
+    };
+    let id_number = match raw.id_number.trim() {
+        "" => None,
+        s => match IdNumber::parse(s) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errors.push(FieldError { field: Field::IdNumber, message: e.message(lang) });
+                None
+            }
+        },
+    };
+    let gender = match &id_number {
+        Some(id) => id.gender(),
+        None => raw.gender.unwrap_or(Gender::Unknown),
+    };
+    let employer = check_text(&mut errors, lang, Field::Employer, &raw.employer, MAX_TEXT_CHARS);
+    let occupation_note =
+        check_text(&mut errors, lang, Field::OccupationNote, &raw.occupation_note, MAX_TEXT_CHARS);
+    let hometown = check_text(&mut errors, lang, Field::Hometown, &raw.hometown, MAX_TEXT_CHARS);
+    let summary = check_text(&mut errors, lang, Field::Summary, &raw.summary, MAX_SUMMARY_CHARS);
+    let headcount = match raw.headcount.trim() {
+        "" => None,
+        s => match s.parse::<u32>() {
+            Ok(n) if (1..=100_000).contains(&n) => Some(n),
+            _ => {
+                errors.push(FieldError {
+                    field: Field::Headcount,
+                    message: lang.pick("应为1到100000的整数", "a whole number from 1 to 100000").into(),
+                });
+                None
+            }
+        },
+    };
+    let amount_owed_fen = match raw.amount_owed.trim() {
+        "" => None,
+        s => match money::parse_yuan(s) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                errors.push(FieldError { field: Field::AmountOwed, message: e.message(lang) });
+                None
+            }
+        },
+    };
+    let category = match raw.category {
+        Some(c) => c,
+        None => {
+            errors.push(FieldError {
+                field: Field::Category,
+                message: lang.pick("请选择诉求类别", "choose a category").into(),
+            });
+            Category::Other
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Intake {
+        visitor_id: raw.visitor_id.clone(),
+        name,
+        phone,
+        id_number,
+        gender,
+        employer,
+        occupation: raw.occupation.unwrap_or(Occupation::Unknown),
+        occupation_note,
+        hometown,
+        membership: raw.membership.unwrap_or(Membership::Unknown),
+        channel: raw.channel.unwrap_or(Channel::WalkIn),
+        category,
+        headcount,
+        amount_owed_fen,
+        urgency: raw.urgency.unwrap_or(Urgency::Normal),
+        summary,
+    })
+}
+
+/// Checks one field alone, for inline messages as the officer leaves it.
+pub fn validate_field(raw: &RawIntake, field: Field, lang: Lang) -> Option<String> {
+    match validate(raw, lang) {
+        Ok(_) => None,
+        Err(errors) => errors.into_iter().find(|e| e.field == field).map(|e| e.message),
+    }
+}
+
+impl Field {
+    /// Whether the field is required on the form.
+    pub fn required(self) -> bool {
+        matches!(self, Field::Name | Field::Category)
+    }
+
+    pub fn all() -> &'static [Field] {
+        Field::ALL
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawIntake {
+        RawIntake {
+            name: " 张三 ".into(),
+            phone: "138 0013 8000".into(),
+            category: Some(Category::WageArrears),
+            headcount: "13".into(),
+            amount_owed: "115000".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_intake_is_normalised() {
+        let i = validate(&raw(), Lang::Zh).unwrap();
+        assert_eq!(i.name, "张三");
+        assert_eq!(i.phone.unwrap().e164(), "+8613800138000");
+        assert_eq!(i.headcount, Some(13));
+        assert_eq!(i.amount_owed_fen, Some(11_500_000));
+        assert_eq!(i.channel, Channel::WalkIn);
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let mut r = raw();
+        r.name = "  ".into();
+        r.phone = "12345".into();
+        r.id_number = "110105194912310021".into();
+        r.headcount = "0".into();
+        let errs = validate(&r, Lang::Zh).unwrap_err();
+        let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec![Field::Name, Field::Phone, Field::IdNumber, Field::Headcount]);
+        assert!(errs[2].message.contains("校验位应为X"));
+    }
+
+    #[test]
+    fn gender_follows_the_id_number() {
+        let mut r = raw();
+        r.id_number = "11010519491231002X".into();
+        r.gender = Some(Gender::Male);
+        assert_eq!(validate(&r, Lang::En).unwrap().gender, Gender::Female);
+    }
+}

@@ -1,0 +1,9 @@
+//! The desk's rules, free of the terminal and of SQL: lists, validators, intake checks.
+
+pub mod id_number;
+pub mod intake;
+pub mod labels;
+pub mod lists;
+pub mod money;
+pub mod phone;
+pub mod pinyin_keys;

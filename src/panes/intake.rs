@@ -1,0 +1,193 @@
+//! The intake pane's state: the form, returning-visitor matches, and today's visits.
+
+use tui_input::Input;
+
+use crate::domain::id_number::{self, IdNumber};
+use crate::domain::intake::{Field, RawIntake};
+use crate::domain::labels::Labeled;
+use crate::domain::lists::*;
+use crate::domain::phone::{self, Phone};
+use crate::i18n::Lang;
+use crate::store::{VisitRow, VisitorMatch, VisitorRow};
+use crate::ui::form::{Choice, Form, FormField, choices_of};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Form,
+    List,
+}
+
+/// A returning visitor the officer picked: the save adds a visit to their record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picked {
+    pub visitor_id: String,
+    pub name: String,
+    pub visit_count: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntakePane {
+    pub form: Form,
+    pub focus: Focus,
+    pub picked: Option<Picked>,
+    pub matches: Vec<VisitorMatch>,
+    pub match_sel: usize,
+    pub today: Vec<VisitRow>,
+    pub list_sel: usize,
+    /// The list's `/` filter; `Some` while it has text or is being typed.
+    pub filter: Option<Input>,
+    pub filter_typing: bool,
+}
+
+/// Fields whose typing looks up returning visitors.
+pub const LOOKUP_FIELDS: [Field; 3] = [Field::Name, Field::Phone, Field::IdNumber];
+
+fn mask_phone(raw: &str) -> String {
+    match Phone::parse(raw) {
+        Ok(p) => phone::mask(p.e164()),
+        Err(_) => id_number::mask(raw),
+    }
+}
+
+fn with_placeholder(options: Vec<Choice>) -> Vec<Choice> {
+    let mut v = vec![Choice { code: "", zh: "请选择", en: "Choose" }];
+    v.extend(options);
+    v
+}
+
+pub fn new_form(lang: Lang) -> Form {
+    let f = |field: Field| (field.code(), field.zh(), field.en());
+    let text = |field: Field| {
+        let (id, zh, en) = f(field);
+        FormField::text(id, zh, en)
+    };
+    let choice = |field: Field, options: Vec<Choice>| {
+        let (id, zh, en) = f(field);
+        FormField::choice(id, zh, en, options)
+    };
+    let (sid, szh, sen) = f(Field::Summary);
+    let mut form = Form::new(vec![
+        text(Field::Name).required(),
+        text(Field::Phone).masked(mask_phone),
+        text(Field::IdNumber).masked(id_number::mask),
+        choice(Field::Gender, choices_of::<Gender>()),
+        text(Field::Employer),
+        choice(Field::Occupation, choices_of::<Occupation>()),
+        text(Field::OccupationNote),
+        text(Field::Hometown),
+        choice(Field::Membership, choices_of::<Membership>()),
+        choice(Field::Channel, choices_of::<Channel>()),
+        choice(Field::Category, with_placeholder(choices_of::<Category>())).required(),
+        text(Field::Headcount),
+        text(Field::AmountOwed),
+        choice(Field::Urgency, choices_of::<Urgency>()),
+        FormField::area(sid, szh, sen, 4),
+    ]);
+    form.fit_labels(lang);
+    form
+}
+
+impl IntakePane {
+    pub fn new(lang: Lang) -> IntakePane {
+        IntakePane {
+            form: new_form(lang),
+            focus: Focus::Form,
+            picked: None,
+            matches: Vec::new(),
+            match_sel: 0,
+            today: Vec::new(),
+            list_sel: 0,
+            filter: None,
+            filter_typing: false,
+        }
+    }
+
+    pub fn focused_field(&self) -> Option<Field> {
+        match self.focus {
+            Focus::Form => Field::from_code(self.form.focused_id()),
+            Focus::List => None,
+        }
+    }
+
+    /// What the form holds, as the domain's unchecked intake.
+    pub fn raw(&self) -> RawIntake {
+        let g = |f: Field| self.form.get(f.code());
+        RawIntake {
+            visitor_id: self.picked.as_ref().map(|p| p.visitor_id.clone()),
+            name: g(Field::Name),
+            phone: g(Field::Phone),
+            id_number: g(Field::IdNumber),
+            gender: self.form.choice(Field::Gender.code()),
+            employer: g(Field::Employer),
+            occupation: self.form.choice(Field::Occupation.code()),
+            occupation_note: g(Field::OccupationNote),
+            hometown: g(Field::Hometown),
+            membership: self.form.choice(Field::Membership.code()),
+            channel: self.form.choice(Field::Channel.code()),
+            category: self.form.choice(Field::Category.code()),
+            headcount: g(Field::Headcount),
+            amount_owed: g(Field::AmountOwed),
+            urgency: self.form.choice(Field::Urgency.code()),
+            summary: g(Field::Summary),
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.form.is_touched()
+    }
+
+    /// Empties the form for the next visitor (the day's list stays).
+    pub fn clear(&mut self, lang: Lang) {
+        self.form = new_form(lang);
+        self.picked = None;
+        self.matches.clear();
+        self.match_sel = 0;
+        self.focus = Focus::Form;
+    }
+
+    /// Fills the visitor half of the form from a returning visitor's record.
+    pub fn fill_from(&mut self, v: &VisitorRow, visit_count: i64) {
+        let form = &mut self.form;
+        form.set(Field::Name.code(), &v.name);
+        form.set(Field::Phone.code(), &v.phone.as_deref().map(phone::national_digits).unwrap_or_default());
+        form.set(Field::IdNumber.code(), v.id_number.as_deref().unwrap_or(""));
+        form.set(Field::Gender.code(), v.gender.code());
+        form.set(Field::Employer.code(), &v.employer);
+        form.set(Field::Occupation.code(), v.occupation.code());
+        form.set(Field::OccupationNote.code(), &v.occupation_note);
+        form.set(Field::Hometown.code(), &v.hometown);
+        form.set(Field::Membership.code(), v.membership.code());
+        form.clear_errors();
+        self.picked = Some(Picked { visitor_id: v.id.clone(), name: v.name.clone(), visit_count });
+        self.matches.clear();
+        self.match_sel = 0;
+    }
+
+    /// Gender and age shown beside a valid ID number.
+    pub fn refresh_id_note(&mut self, lang: Lang, today: chrono::NaiveDate) {
+        let raw = self.form.get(Field::IdNumber.code());
+        let note = IdNumber::parse(&raw).ok().map(|id| {
+            let age = id.age_on(today);
+            match lang {
+                Lang::Zh => format!("{} · {age}岁", id.gender().zh()),
+                Lang::En => format!("{} · age {age}", id.gender().en()),
+            }
+        });
+        self.form.field_mut(Field::IdNumber.code()).note = note;
+    }
+
+    /// Today's visits that pass the `/` filter (name, category, channel, summary).
+    pub fn visible_today(&self, lang: Lang) -> Vec<&VisitRow> {
+        let needle = self.filter.as_ref().map(|i| i.value().trim().to_lowercase()).unwrap_or_default();
+        self.today
+            .iter()
+            .filter(|v| {
+                needle.is_empty()
+                    || v.visitor_name.to_lowercase().contains(&needle)
+                    || v.category.label(lang).to_lowercase().contains(&needle)
+                    || v.channel.label(lang).to_lowercase().contains(&needle)
+                    || v.summary.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+}

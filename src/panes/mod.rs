@@ -1,0 +1,12 @@
+//! The desk's panes: each holds its own state; `App` routes actions to them.
+
+pub mod intake;
+
+/// The pane on screen, switched with F2..F5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Intake,
+    Referrals,
+    Jobs,
+    Log,
+}

@@ -1,0 +1,54 @@
+//! The history of records: who did what, when.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use super::{Store, StoreError, new_id, parse_ts, ts};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub officer_name: Option<String>,
+    pub detail: String,
+}
+
+pub(super) struct NewEvent<'a> {
+    pub station_id: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub action: &'a str,
+    pub officer_id: Option<&'a str>,
+    pub at: DateTime<Utc>,
+    pub detail: &'a str,
+}
+
+/// Written inside the caller's transaction, so a change and its history commit together.
+pub(super) fn record(conn: &Connection, e: NewEvent<'_>) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO event(id, station_id, entity, entity_id, action, officer_id, at, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![new_id(), e.station_id, e.entity, e.entity_id, e.action, e.officer_id, ts(e.at), e.detail],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    pub fn events_for(&self, entity_id: &str) -> Result<Vec<EventRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT e.at, e.action, o.name, e.detail FROM event e
+             LEFT JOIN officer o ON o.id = e.officer_id
+             WHERE e.entity_id = ?1 ORDER BY e.at, e.id",
+        )?;
+        let rows = stmt.query_map([entity_id], |r| {
+            let at: String = r.get(0)?;
+            Ok(EventRow {
+                at: parse_ts(&at).unwrap_or_default(),
+                action: r.get(1)?,
+                officer_name: r.get(2)?,
+                detail: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

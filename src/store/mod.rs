@@ -1,0 +1,49 @@
+//! The SQLite file. This module owns all SQL: opening (PRAGMAs, permissions, refusing a
+//! newer schema), migrations, and one file per aggregate.
+
+mod events;
+mod migrate;
+mod open;
+mod station;
+mod visitors;
+mod visits;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::Connection;
+
+pub use events::EventRow;
+pub use migrate::LATEST_VERSION;
+pub use open::StoreError;
+pub use station::{Officer, Station};
+pub use visitors::{VisitorMatch, VisitorRow};
+pub use visits::{ImportRow, SavedIntake, VisitDetail, VisitRow};
+
+pub struct Store {
+    conn: Connection,
+    path: std::path::PathBuf,
+}
+
+impl Store {
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// For tests and tools that need to look under the hood.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// A new record id: UUID v7 (time-ordered, unique across merged station databases).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The stored form of a time: UTC, millisecond precision, fixed width.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}

@@ -1,0 +1,139 @@
+//! Opening the database file: refuse what we must not touch, then set it up for a desk.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use super::Store;
+use super::migrate::{LATEST_VERSION, migrate, user_version};
+use crate::i18n::Lang;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} is a directory, not a database file")]
+    IsDirectory(PathBuf),
+    #[error("{0} is not a dutydesk database (not SQLite, or damaged)")]
+    NotADatabase(PathBuf),
+    #[error("{path} was written by a newer dutydesk (schema {found}, this program knows up to {supported}); it was left untouched")]
+    NewerVersion { path: PathBuf, found: i64, supported: i64 },
+    #[error("{0} is locked by another program; close it and try again")]
+    Locked(PathBuf),
+    #[error("{0} cannot be written (read-only file or folder)")]
+    ReadOnly(PathBuf),
+    #[error("{0}: the disk is full; nothing was changed")]
+    DiskFull(PathBuf),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Rule(String),
+}
+
+impl StoreError {
+    /// One plain sentence for the officer, in the interface language.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            StoreError::IsDirectory(p) => format!("{} 是一个文件夹,不是数据库文件", p.display()),
+            StoreError::NotADatabase(p) => {
+                format!("{} 不是值班台数据库(不是SQLite文件,或已损坏),未做任何改动", p.display())
+            }
+            StoreError::NewerVersion { path, found, supported } => format!(
+                "{} 由更新版本的程序写入(结构版本{found},本程序最高支持{supported}),未做任何改动,请升级程序",
+                path.display()
+            ),
+            StoreError::Locked(p) => format!("{} 被其他程序锁定,请关闭后重试", p.display()),
+            StoreError::ReadOnly(p) => format!("{} 无法写入(文件或文件夹只读)", p.display()),
+            StoreError::DiskFull(p) => format!("{}:磁盘已满,未做任何改动", p.display()),
+            StoreError::Io { path, source } => format!("{}:{source}", path.display()),
+            StoreError::Sqlite(e) => format!("数据库错误:{e}"),
+            StoreError::Rule(m) => m.clone(),
+        }
+    }
+
+    fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+                StoreError::NotADatabase(path.into())
+            }
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                StoreError::Locked(path.into())
+            }
+            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+                StoreError::ReadOnly(path.into())
+            }
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(path.into()),
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// How long a desk waits for the other desk's write before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, migrating it to the latest
+    /// schema. A file from a newer program, or not a database, is refused untouched.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if path.is_dir() {
+            return Err(StoreError::IsDirectory(path.into()));
+        }
+        if !path.exists() {
+            create_private_file(path)?;
+        }
+        let io = |e| StoreError::classify(path, e);
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(io)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(io)?;
+        // Read the version before anything that could write to the file.
+        let found = user_version(&conn).map_err(io)?;
+        if found > LATEST_VERSION {
+            return Err(StoreError::NewerVersion {
+                path: path.into(),
+                found,
+                supported: LATEST_VERSION,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(io)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(io)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(io)?;
+        migrate(&mut conn).map_err(io)?;
+        Ok(Store { conn, path: path.into() })
+    }
+
+    /// An in-memory database, for tests and benchmarks that do not need a file.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Store { conn, path: PathBuf::from(":memory:") })
+    }
+}
+
+/// The database holds people's ID numbers and circumstances: readable by its owner only.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io { path: path.into(), source };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(StoreError::ReadOnly(path.into()))
+        }
+        Err(e) => Err(io(e)),
+    }
+}

@@ -1,0 +1,136 @@
+//! The station this file belongs to and its roster of duty officers.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, new_id, ts};
+use crate::domain::labels::Labeled;
+use crate::domain::lists::Role;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Station {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Officer {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub affiliation: String,
+}
+
+impl Store {
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO setting(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The station, once the first-run setup has named it.
+    pub fn station(&self) -> Result<Option<Station>, StoreError> {
+        let Some(id) = self.setting("station_id")? else { return Ok(None) };
+        Ok(self
+            .conn
+            .query_row("SELECT id, name FROM station WHERE id = ?1", [&id], |r| {
+                Ok(Station { id: r.get(0)?, name: r.get(1)? })
+            })
+            .optional()?)
+    }
+
+    /// First run: names the station this file belongs to.
+    pub fn create_station(&self, name: &str, now: DateTime<Utc>) -> Result<Station, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Rule("station name is required / 站点名称必填".into()));
+        }
+        let id = new_id();
+        let t = ts(now);
+        self.conn.execute(
+            "INSERT INTO station(id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+            params![id, name, t],
+        )?;
+        self.set_setting("station_id", &id)?;
+        Ok(Station { id, name: name.to_string() })
+    }
+
+    pub fn officers(&self) -> Result<Vec<Officer>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name, role, affiliation FROM officer ORDER BY name")?;
+        let rows = stmt.query_map([], officer_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn officer_by_name(&self, name: &str) -> Result<Option<Officer>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, name, role, affiliation FROM officer WHERE name = ?1",
+                [name.trim()],
+                officer_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Adds an officer to the roster, or updates role and affiliation of one already there.
+    pub fn upsert_officer(
+        &self,
+        station: &Station,
+        name: &str,
+        role: Role,
+        affiliation: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Officer, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Rule("officer name is required / 值班人员姓名必填".into()));
+        }
+        let t = ts(now);
+        self.conn.execute(
+            "INSERT INTO officer(id, station_id, name, role, affiliation, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+             ON CONFLICT(station_id, name) DO UPDATE
+               SET role = excluded.role, affiliation = excluded.affiliation, updated_at = excluded.updated_at",
+            params![new_id(), station.id, name, role.code(), affiliation.trim(), t],
+        )?;
+        Ok(self.officer_by_name(name)?.expect("officer just written"))
+    }
+
+    pub fn current_officer(&self) -> Result<Option<Officer>, StoreError> {
+        let Some(id) = self.setting("current_officer_id")? else { return Ok(None) };
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, name, role, affiliation FROM officer WHERE id = ?1",
+                [&id],
+                officer_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn set_current_officer(&self, officer: &Officer) -> Result<(), StoreError> {
+        self.set_setting("current_officer_id", &officer.id)
+    }
+}
+
+fn officer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Officer> {
+    let role: String = r.get(2)?;
+    Ok(Officer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: Role::from_code(&role).unwrap_or(Role::Volunteer),
+        affiliation: r.get(3)?,
+    })
+}

@@ -1,0 +1,166 @@
+//! Visitors, and finding a returning one as the officer types.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Store, StoreError, VisitRow};
+use crate::domain::labels::Labeled;
+use crate::domain::lists::{Gender, Membership, Occupation};
+use crate::domain::{phone, pinyin_keys};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitorRow {
+    pub id: String,
+    pub name: String,
+    /// E.164.
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub gender: Gender,
+    pub birth_date: Option<String>,
+    pub employer: String,
+    pub occupation: Occupation,
+    pub occupation_note: String,
+    pub hometown: String,
+    pub membership: Membership,
+}
+
+/// A returning-visitor candidate with their visit count and most recent visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitorMatch {
+    pub visitor: VisitorRow,
+    pub visit_count: i64,
+    pub recent: Vec<VisitRow>,
+}
+
+pub(super) const VISITOR_COLUMNS: &str = "v.id, v.name, v.phone, v.id_number, v.gender, v.birth_date, \
+     v.employer, v.occupation, v.occupation_note, v.hometown, v.membership";
+
+pub(super) fn visitor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitorRow> {
+    let gender: String = r.get(4)?;
+    let occupation: String = r.get(7)?;
+    let membership: String = r.get(10)?;
+    Ok(VisitorRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phone: r.get(2)?,
+        id_number: r.get(3)?,
+        gender: Gender::from_code(&gender).unwrap_or(Gender::Unknown),
+        birth_date: r.get(5)?,
+        employer: r.get(6)?,
+        occupation: Occupation::from_code(&occupation).unwrap_or(Occupation::Unknown),
+        occupation_note: r.get(8)?,
+        hometown: r.get(9)?,
+        membership: Membership::from_code(&membership).unwrap_or(Membership::Unknown),
+    })
+}
+
+/// What the officer typed, turned into the form keys are stored in; `None` when it is
+/// too short to be worth a lookup.
+pub fn lookup_key(query: &str) -> Option<String> {
+    let q = query.trim();
+    if q.is_empty() {
+        return None;
+    }
+    let numberish = q.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | 'x' | 'X'))
+        && q.chars().any(|c| c.is_ascii_digit());
+    if numberish {
+        let q = q.strip_prefix("+86").unwrap_or(q);
+        let key: String = q
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == 'x' || *c == 'X')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        return (key.len() >= 3).then_some(key);
+    }
+    if pinyin_keys::is_pinyin_query(q) {
+        return (q.len() >= 2).then(|| q.to_ascii_lowercase());
+    }
+    Some(q.to_string())
+}
+
+/// The keys a visitor can be found by.
+fn keys_for(name: &str, phone_e164: Option<&str>, id_number: Option<&str>) -> Vec<String> {
+    let mut keys = pinyin_keys::name_keys(name);
+    keys.push(name.trim().to_string());
+    if let Some(p) = phone_e164 {
+        keys.push(phone::national_digits(p));
+    }
+    if let Some(id) = id_number {
+        keys.push(id.to_string());
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+pub(super) fn write_keys(
+    conn: &Connection,
+    visitor_id: &str,
+    name: &str,
+    phone_e164: Option<&str>,
+    id_number: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM visitor_key WHERE visitor_id = ?1", [visitor_id])?;
+    let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO visitor_key(key, visitor_id) VALUES (?1, ?2)")?;
+    for k in keys_for(name, phone_e164, id_number) {
+        stmt.execute(params![k, visitor_id])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub fn visitor(&self, id: &str) -> Result<Option<VisitorRow>, StoreError> {
+        let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1");
+        Ok(self.conn.query_row(&sql, [id], visitor_from_row).optional()?)
+    }
+
+    pub fn visitor_by_id_number(&self, id_number: &str) -> Result<Option<VisitorRow>, StoreError> {
+        let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
+        Ok(self.conn.query_row(&sql, [id_number], visitor_from_row).optional()?)
+    }
+
+    /// Earlier visitors whose name, pinyin, phone or ID number starts with `query`,
+    /// most recently seen first, with their last few visits. One indexed range scan.
+    pub fn find_returning(&self, query: &str, limit: usize) -> Result<Vec<VisitorMatch>, StoreError> {
+        let Some(key) = lookup_key(query) else { return Ok(Vec::new()) };
+        let upper = format!("{key}\u{10FFFF}");
+        let mut ids_stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT visitor_id FROM visitor_key WHERE key >= ?1 AND key < ?2 LIMIT ?3",
+        )?;
+        let ids: Vec<String> = ids_stmt
+            .query_map(params![key, upper, limit as i64], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(visitor) = self.visitor(&id)? else { continue };
+            let visit_count: i64 = self.conn.query_row(
+                "SELECT count(*) FROM visit WHERE visitor_id = ?1",
+                [&id],
+                |r| r.get(0),
+            )?;
+            let recent = self.visits_of_visitor(&id, 3)?;
+            out.push(VisitorMatch { visitor, visit_count, recent });
+        }
+        out.sort_by(|a, b| {
+            let last = |m: &VisitorMatch| m.recent.first().map(|v| v.visited_at);
+            last(b).cmp(&last(a))
+        });
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_keys_by_kind_of_query() {
+        assert_eq!(lookup_key("138 0013"), Some("1380013".into()));
+        assert_eq!(lookup_key("+86 138"), Some("138".into()));
+        assert_eq!(lookup_key("13"), None);
+        assert_eq!(lookup_key("ZS"), Some("zs".into()));
+        assert_eq!(lookup_key("z"), None);
+        assert_eq!(lookup_key("张"), Some("张".into()));
+        assert_eq!(lookup_key("3301021990010112x"), Some("3301021990010112X".into()));
+        assert_eq!(lookup_key("  "), None);
+    }
+}

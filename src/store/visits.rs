@@ -1,0 +1,308 @@
+//! Visits: saving an intake (visitor + visit + keys + history in one transaction) and
+//! reading them back for the day's list and the detail view.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::events::{self, NewEvent};
+use super::visitors::{VISITOR_COLUMNS, VisitorRow, visitor_from_row, write_keys};
+use super::{EventRow, Store, StoreError, new_id, parse_ts, ts};
+use crate::domain::intake::Intake;
+use crate::domain::labels::Labeled;
+use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitRow {
+    pub id: String,
+    pub visited_at: DateTime<Utc>,
+    pub visitor_id: String,
+    pub visitor_name: String,
+    pub channel: Channel,
+    pub category: Category,
+    pub urgency: Urgency,
+    pub officer_name: String,
+    pub summary: String,
+    pub headcount: Option<i64>,
+    pub amount_owed_fen: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitDetail {
+    pub visit: VisitRow,
+    pub visitor: VisitorRow,
+    pub history: Vec<EventRow>,
+    pub earlier_visits: Vec<VisitRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedIntake {
+    pub visit_id: String,
+    pub visitor_id: String,
+    pub returning: bool,
+}
+
+const VISIT_SELECT: &str = "SELECT t.id, t.visited_at, t.visitor_id, v.name, t.channel, t.category, \
+     t.urgency, o.name, t.summary, t.headcount, t.amount_owed_fen \
+     FROM visit t JOIN visitor v ON v.id = t.visitor_id JOIN officer o ON o.id = t.officer_id";
+
+fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
+    let at: String = r.get(1)?;
+    let channel: String = r.get(4)?;
+    let category: String = r.get(5)?;
+    let urgency: String = r.get(6)?;
+    Ok(VisitRow {
+        id: r.get(0)?,
+        visited_at: parse_ts(&at).unwrap_or_default(),
+        visitor_id: r.get(2)?,
+        visitor_name: r.get(3)?,
+        channel: Channel::from_code(&channel).unwrap_or(Channel::WalkIn),
+        category: Category::from_code(&category).unwrap_or(Category::Other),
+        urgency: Urgency::from_code(&urgency).unwrap_or(Urgency::Normal),
+        officer_name: r.get(7)?,
+        summary: r.get(8)?,
+        headcount: r.get(9)?,
+        amount_owed_fen: r.get(10)?,
+    })
+}
+
+/// Who records the visit and when; `visited_at` differs from `now` for imported ledgers.
+pub(crate) struct Stamp<'a> {
+    pub station_id: &'a str,
+    pub officer_id: &'a str,
+    pub visited_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+    /// From a ledger import rather than typed at the desk.
+    pub imported: bool,
+}
+
+fn id_taken() -> StoreError {
+    StoreError::Rule(
+        "该身份证号已属于另一位来访人,请选择该来访人 / This ID number belongs to another visitor: pick that visitor"
+            .into(),
+    )
+}
+
+/// Finds or creates the visitor, merges what was typed into their record, and adds the
+/// visit with its history. The caller owns the transaction.
+pub(crate) fn insert_intake(conn: &Connection, intake: &Intake, stamp: &Stamp<'_>) -> Result<SavedIntake, StoreError> {
+    let id_number = intake.id_number.as_ref().map(|i| i.as_str().to_string());
+    let by_id_number: Option<VisitorRow> = match &id_number {
+        Some(n) => {
+            let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
+            conn.query_row(&sql, [n], visitor_from_row).optional()?
+        }
+        None => None,
+    };
+    let existing: Option<VisitorRow> = match (&intake.visitor_id, by_id_number) {
+        (Some(picked), Some(owner)) if *picked != owner.id => return Err(id_taken()),
+        (Some(picked), _) => {
+            let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1");
+            conn.query_row(&sql, [picked], visitor_from_row).optional()?
+        }
+        (None, owner) => owner,
+    };
+    let now = ts(stamp.now);
+    let phone = intake.phone.as_ref().map(|p| p.e164().to_string());
+    let birth = intake.id_number.as_ref().map(|i| i.birth_date().to_string());
+    let returning = existing.is_some();
+    let visitor_id = match existing {
+        Some(old) => {
+            // Keep what the visitor told us before unless this visit says otherwise.
+            let keep = |new: &str, old: &str| if new.is_empty() { old.to_string() } else { new.to_string() };
+            let name = intake.name.clone();
+            let phone = phone.or(old.phone);
+            let id_number = id_number.or(old.id_number);
+            let gender = if intake.gender == Gender::Unknown { old.gender } else { intake.gender };
+            let occupation =
+                if intake.occupation == Occupation::Unknown { old.occupation } else { intake.occupation };
+            let membership =
+                if intake.membership == Membership::Unknown { old.membership } else { intake.membership };
+            conn.execute(
+                "UPDATE visitor SET name = ?2, phone = ?3, id_number = ?4, gender = ?5,
+                   birth_date = ?6, employer = ?7, occupation = ?8, occupation_note = ?9,
+                   hometown = ?10, membership = ?11, updated_at = ?12 WHERE id = ?1",
+                params![
+                    old.id,
+                    name,
+                    phone,
+                    id_number,
+                    gender.code(),
+                    birth.or(old.birth_date),
+                    keep(&intake.employer, &old.employer),
+                    occupation.code(),
+                    keep(&intake.occupation_note, &old.occupation_note),
+                    keep(&intake.hometown, &old.hometown),
+                    membership.code(),
+                    now
+                ],
+            )?;
+            write_keys(conn, &old.id, &name, phone.as_deref(), id_number.as_deref())?;
+            old.id
+        }
+        None => {
+            let id = new_id();
+            conn.execute(
+                "INSERT INTO visitor(id, station_id, name, phone, id_number, gender, birth_date,
+                   employer, occupation, occupation_note, hometown, membership, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                params![
+                    id,
+                    stamp.station_id,
+                    intake.name,
+                    phone,
+                    id_number,
+                    intake.gender.code(),
+                    birth,
+                    intake.employer,
+                    intake.occupation.code(),
+                    intake.occupation_note,
+                    intake.hometown,
+                    intake.membership.code(),
+                    now
+                ],
+            )?;
+            write_keys(conn, &id, &intake.name, phone.as_deref(), id_number.as_deref())?;
+            id
+        }
+    };
+    let visit_id = new_id();
+    conn.execute(
+        "INSERT INTO visit(id, station_id, visitor_id, officer_id, channel, category, summary,
+           headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        params![
+            visit_id,
+            stamp.station_id,
+            visitor_id,
+            stamp.officer_id,
+            intake.channel.code(),
+            intake.category.code(),
+            intake.summary,
+            intake.headcount,
+            intake.amount_owed_fen,
+            intake.urgency.code(),
+            ts(stamp.visited_at),
+            now
+        ],
+    )?;
+    events::record(
+        conn,
+        NewEvent {
+            station_id: stamp.station_id,
+            entity: "visit",
+            entity_id: &visit_id,
+            action: match (stamp.imported, returning) {
+                (true, _) => "imported",
+                (false, true) => "created_returning",
+                (false, false) => "created",
+            },
+            officer_id: Some(stamp.officer_id),
+            at: stamp.now,
+            detail: "",
+        },
+    )?;
+    Ok(SavedIntake { visit_id, visitor_id, returning })
+}
+
+impl Store {
+    /// Saves one intake in one durable transaction.
+    pub fn save_intake(
+        &mut self,
+        intake: &Intake,
+        station_id: &str,
+        officer_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SavedIntake, StoreError> {
+        let tx = self.conn.transaction()?;
+        let saved = insert_intake(&tx, intake, &Stamp { station_id, officer_id, visited_at: now, now, imported: false })?;
+        tx.commit()?;
+        Ok(saved)
+    }
+
+    /// Visits in `[from, to)`, newest first, at most `limit`.
+    pub fn visits_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<VisitRow>, StoreError> {
+        let sql = format!(
+            "{VISIT_SELECT} WHERE t.visited_at >= ?1 AND t.visited_at < ?2 ORDER BY t.visited_at DESC LIMIT ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![ts(from), ts(to), limit as i64], visit_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn visits_of_visitor(&self, visitor_id: &str, limit: usize) -> Result<Vec<VisitRow>, StoreError> {
+        let sql = format!("{VISIT_SELECT} WHERE t.visitor_id = ?1 ORDER BY t.visited_at DESC LIMIT ?2");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![visitor_id, limit as i64], visit_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn visit_detail(&self, visit_id: &str) -> Result<Option<VisitDetail>, StoreError> {
+        let sql = format!("{VISIT_SELECT} WHERE t.id = ?1");
+        let Some(visit) = self.conn.query_row(&sql, [visit_id], visit_from_row).optional()? else {
+            return Ok(None);
+        };
+        let Some(visitor) = self.visitor(&visit.visitor_id)? else { return Ok(None) };
+        let history = self.events_for(visit_id)?;
+        let earlier_visits = self
+            .visits_of_visitor(&visit.visitor_id, 20)?
+            .into_iter()
+            .filter(|v| v.id != visit.id)
+            .collect();
+        Ok(Some(VisitDetail { visit, visitor, history, earlier_visits }))
+    }
+
+    pub fn count_visits(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM visit", [], |r| r.get(0))?)
+    }
+}
+
+/// One row of a ledger being imported, already checked.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    pub line: u64,
+    pub intake: Intake,
+    pub visited_at: DateTime<Utc>,
+    /// The receiving officer's name; `None` means the officer importing.
+    pub officer: Option<String>,
+}
+
+impl Store {
+    /// Imports checked ledger rows all-or-nothing: one transaction, rolled back on any
+    /// failure. Officers named in the ledger and not yet on the roster are added.
+    pub fn import_visits(
+        &mut self,
+        rows: &[ImportRow],
+        station_id: &str,
+        default_officer_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, (u64, StoreError)> {
+        let tx = self.conn.transaction().map_err(|e| (0, e.into()))?;
+        for row in rows {
+            let fail = |e: StoreError| (row.line, e);
+            let officer_id: String = match &row.officer {
+                Some(name) => {
+                    tx.execute(
+                        "INSERT INTO officer(id, station_id, name, role, affiliation, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, 'cadre', '', ?4, ?4) ON CONFLICT(station_id, name) DO NOTHING",
+                        params![new_id(), station_id, name, ts(now)],
+                    )
+                    .map_err(|e| fail(e.into()))?;
+                    tx.query_row("SELECT id FROM officer WHERE station_id = ?1 AND name = ?2", params![station_id, name], |r| r.get(0))
+                        .map_err(|e| fail(e.into()))?
+                }
+                None => default_officer_id
+                    .ok_or_else(|| fail(StoreError::Rule("no officer: add a 接待人 column or pass --officer / 缺少接待人".into())))?
+                    .to_string(),
+            };
+            let stamp = Stamp { station_id, officer_id: &officer_id, visited_at: row.visited_at, now, imported: true };
+            insert_intake(&tx, &row.intake, &stamp).map_err(fail)?;
+        }
+        tx.commit().map_err(|e| (0, e.into()))?;
+        Ok(rows.len())
+    }
+}

@@ -1,0 +1,418 @@
+//! A form: labelled fields in a column, one focused. Text fields are tui-input, choices
+//! cycle through a closed list, and a text area takes several lines. The intake pane and
+//! the first-run setup are both forms.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_input::{Input, InputRequest};
+
+use crate::domain::labels::Labeled;
+use crate::i18n::Lang;
+use crate::ui::text;
+use crate::ui::textarea::TextArea;
+
+/// Longest text a single field takes; more is cut (a paste of a whole file must not
+/// freeze the screen).
+pub const MAX_FIELD_CHARS: usize = 10_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Choice {
+    pub code: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+pub fn choices_of<T: Labeled>() -> Vec<Choice> {
+    T::ALL.iter().map(|v| Choice { code: v.code(), zh: v.zh(), en: v.en() }).collect()
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Text(Input),
+    Choice { options: Vec<Choice>, index: usize },
+    Area { area: TextArea, rows: u16 },
+}
+
+/// How a field shows its value when it does not have focus.
+#[derive(Debug, Clone, Copy)]
+pub enum Mask {
+    None,
+    /// Sensitive (ID numbers, phones): masked unless focused.
+    With(fn(&str) -> String),
+}
+
+#[derive(Debug, Clone)]
+pub struct FormField {
+    pub id: &'static str,
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+    pub required: bool,
+    pub value: Value,
+    pub mask: Mask,
+    pub error: Option<String>,
+    /// A short read-only note shown after the value (e.g. age from the ID number).
+    pub note: Option<String>,
+}
+
+impl FormField {
+    pub fn text(id: &'static str, zh: &'static str, en: &'static str) -> FormField {
+        FormField {
+            id,
+            label_zh: zh,
+            label_en: en,
+            required: false,
+            value: Value::Text(Input::default()),
+            mask: Mask::None,
+            error: None,
+            note: None,
+        }
+    }
+
+    pub fn choice(id: &'static str, zh: &'static str, en: &'static str, options: Vec<Choice>) -> FormField {
+        FormField { value: Value::Choice { options, index: 0 }, ..FormField::text(id, zh, en) }
+    }
+
+    pub fn area(id: &'static str, zh: &'static str, en: &'static str, rows: u16) -> FormField {
+        FormField { value: Value::Area { area: TextArea::default(), rows }, ..FormField::text(id, zh, en) }
+    }
+
+    pub fn required(mut self) -> FormField {
+        self.required = true;
+        self
+    }
+
+    pub fn masked(mut self, f: fn(&str) -> String) -> FormField {
+        self.mask = Mask::With(f);
+        self
+    }
+
+    fn rows(&self) -> u16 {
+        match &self.value {
+            Value::Area { rows, .. } => *rows,
+            _ => 1,
+        }
+    }
+
+    pub fn text_value(&self) -> String {
+        match &self.value {
+            Value::Text(i) => i.value().to_string(),
+            Value::Area { area, .. } => area.value().to_string(),
+            Value::Choice { options, index } => options[*index].code.to_string(),
+        }
+    }
+
+    /// Whether the officer has put anything in it (choices count once moved off the first).
+    pub fn is_touched(&self) -> bool {
+        match &self.value {
+            Value::Text(i) => !i.value().trim().is_empty(),
+            Value::Area { area, .. } => !area.value().trim().is_empty(),
+            Value::Choice { index, .. } => *index != 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// Columns the label column takes.
+    pub label_cols: u16,
+}
+
+/// What an editing key did to the focused field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// The field did not take the key; the keymap gets it.
+    NotMine,
+    /// The key moved the cursor only.
+    Moved,
+    /// The value changed.
+    Changed,
+}
+
+impl Form {
+    pub fn new(fields: Vec<FormField>) -> Form {
+        Form { fields, focus: 0, label_cols: 12 }
+    }
+
+    pub fn field(&self, id: &str) -> &FormField {
+        self.fields.iter().find(|f| f.id == id).expect("field id exists")
+    }
+
+    pub fn field_mut(&mut self, id: &str) -> &mut FormField {
+        self.fields.iter_mut().find(|f| f.id == id).expect("field id exists")
+    }
+
+    pub fn get(&self, id: &str) -> String {
+        self.field(id).text_value()
+    }
+
+    pub fn set(&mut self, id: &str, value: &str) {
+        let f = self.field_mut(id);
+        match &mut f.value {
+            Value::Text(i) => *i = Input::new(value.to_string()),
+            Value::Area { area, .. } => *area = TextArea::new(value),
+            Value::Choice { options, index } => {
+                *index = options.iter().position(|o| o.code == value).unwrap_or(0);
+            }
+        }
+    }
+
+    pub fn choice<T: Labeled>(&self, id: &str) -> Option<T> {
+        T::from_code(&self.get(id))
+    }
+
+    pub fn focused(&self) -> &FormField {
+        &self.fields[self.focus]
+    }
+
+    pub fn focused_id(&self) -> &'static str {
+        self.fields[self.focus].id
+    }
+
+    pub fn is_touched(&self) -> bool {
+        self.fields.iter().any(|f| f.is_touched())
+    }
+
+    pub fn clear_errors(&mut self) {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+    }
+
+    pub fn set_error(&mut self, id: &str, message: Option<String>) {
+        self.field_mut(id).error = message;
+    }
+
+    pub fn focus_id(&mut self, id: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.id == id) {
+            self.focus = i;
+        }
+    }
+
+    /// Cycles a choice field; returns false if the focused field is not a choice.
+    pub fn cycle(&mut self, forward: bool) -> bool {
+        if let Value::Choice { options, index } = &mut self.fields[self.focus].value {
+            let n = options.len();
+            *index = if forward { (*index + 1) % n } else { (*index + n - 1) % n };
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Gives the focused field first claim on a key: text fields take plain characters
+    /// and cursor keys, so a one-letter command never fires while someone types 张三.
+    pub fn edit_key(&mut self, key: &KeyEvent, area_cols: usize) -> Edit {
+        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match &mut self.fields[self.focus].value {
+            Value::Text(input) => {
+                let req = match key.code {
+                    KeyCode::Char(c) if plain => InputRequest::InsertChar(c),
+                    KeyCode::Backspace if plain => InputRequest::DeletePrevChar,
+                    KeyCode::Delete if plain => InputRequest::DeleteNextChar,
+                    KeyCode::Left if plain => InputRequest::GoToPrevChar,
+                    KeyCode::Right if plain => InputRequest::GoToNextChar,
+                    KeyCode::Left => InputRequest::GoToPrevWord,
+                    KeyCode::Right => InputRequest::GoToNextWord,
+                    KeyCode::Home => InputRequest::GoToStart,
+                    KeyCode::End => InputRequest::GoToEnd,
+                    _ => return Edit::NotMine,
+                };
+                if matches!(req, InputRequest::InsertChar(_)) && input.value().chars().count() >= MAX_FIELD_CHARS {
+                    return Edit::Moved;
+                }
+                match input.handle(req) {
+                    Some(change) if change.value => Edit::Changed,
+                    _ => Edit::Moved,
+                }
+            }
+            Value::Area { area, .. } => {
+                let before = area.value().len();
+                let is_char = matches!(key.code, KeyCode::Char(_) | KeyCode::Enter);
+                if is_char && area.value().chars().count() >= MAX_FIELD_CHARS {
+                    return Edit::Moved;
+                }
+                if !area.handle_key(key, area_cols) {
+                    return Edit::NotMine;
+                }
+                let changed = area.value().len() != before || is_char;
+                if changed { Edit::Changed } else { Edit::Moved }
+            }
+            Value::Choice { .. } => Edit::NotMine,
+        }
+    }
+
+    /// Inserts pasted text (IME commits can arrive as a paste) into the focused field.
+    /// Returns how many characters were dropped to stay within the field's limit.
+    pub fn paste(&mut self, pasted: &str) -> usize {
+        let field = &mut self.fields[self.focus];
+        let current = match &field.value {
+            Value::Text(i) => i.value().chars().count(),
+            Value::Area { area, .. } => area.value().chars().count(),
+            Value::Choice { .. } => return 0,
+        };
+        let room = MAX_FIELD_CHARS.saturating_sub(current);
+        let total = pasted.chars().count();
+        let take: String = pasted.chars().take(room).collect();
+        match &mut field.value {
+            Value::Text(input) => {
+                for c in take.chars() {
+                    let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
+                    input.handle(InputRequest::InsertChar(c));
+                }
+            }
+            Value::Area { area, .. } => area.insert_str(&take),
+            Value::Choice { .. } => {}
+        }
+        total.saturating_sub(room)
+    }
+
+    /// The height the form needs.
+    pub fn height(&self) -> u16 {
+        self.fields.iter().map(|f| f.rows()).sum()
+    }
+
+    /// Draws the fields into `area`; `focused` says whether the form has the keyboard.
+    /// Places the real terminal cursor in the focused text field so the IME candidate
+    /// window opens there.
+    pub fn render(&self, frame: &mut Frame, area: Rect, focused: bool, lang: Lang) {
+        let label_cols = self.label_cols.min(area.width / 3);
+        let value_x = area.x + label_cols + 1;
+        let value_cols = area.width.saturating_sub(label_cols + 1);
+        let mut y = area.y;
+        // Keep the focused field on screen when the form is taller than the area.
+        let mut skip_rows = 0u16;
+        let focus_bottom: u16 = self.fields[..=self.focus].iter().map(|f| f.rows()).sum();
+        if focus_bottom > area.height {
+            skip_rows = focus_bottom - area.height;
+        }
+        let mut row_index = 0u16;
+        for (i, f) in self.fields.iter().enumerate() {
+            let rows = f.rows();
+            if row_index + rows <= skip_rows {
+                row_index += rows;
+                continue;
+            }
+            row_index += rows;
+            if y + rows > area.y + area.height {
+                break;
+            }
+            let has_focus = focused && i == self.focus;
+            let label = lang.pick(f.label_zh, f.label_en);
+            let label = if f.required { format!("{label}*") } else { label.to_string() };
+            let label_style = if has_focus {
+                Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)
+            } else if f.error.is_some() {
+                Style::default().fg(Color::Red)
+            } else {
+                Style::default().fg(Color::Gray)
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(text::pad(&label, label_cols as usize), label_style)),
+                Rect::new(area.x, y, label_cols, 1),
+            );
+            let value_rect = Rect::new(value_x, y, value_cols, rows);
+            self.render_value(frame, f, value_rect, has_focus, lang);
+            y += rows;
+        }
+    }
+
+    fn render_value(&self, frame: &mut Frame, f: &FormField, r: Rect, has_focus: bool, lang: Lang) {
+        let value_style = if has_focus {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::default()
+        };
+        let tail = |used: usize| -> Vec<Span<'static>> {
+            let mut spans = Vec::new();
+            if let Some(note) = &f.note {
+                spans.push(Span::styled(format!("  {note}"), Style::default().fg(Color::DarkGray)));
+            }
+            if let Some(err) = &f.error {
+                spans.push(Span::styled(format!("  ! {err}"), Style::default().fg(Color::Red)));
+            }
+            let _ = used;
+            spans
+        };
+        match &f.value {
+            Value::Text(input) => {
+                // Leave room after the value for a note or error when not focused.
+                let box_cols = if has_focus { (r.width as usize).saturating_sub(1) } else { r.width as usize };
+                let raw = input.value();
+                let shown = match (f.mask, has_focus) {
+                    (Mask::With(mask), false) if !raw.is_empty() => mask(raw),
+                    _ => raw.to_string(),
+                };
+                let field_cols = box_cols.min(40).max(text::width(&shown).min(box_cols));
+                let scroll = if has_focus { input.visual_scroll(field_cols.saturating_sub(1)) } else { 0 };
+                let visible = skip_cols(&shown, scroll);
+                let mut spans = vec![Span::styled(text::pad(&visible, field_cols), value_style)];
+                spans.extend(tail(field_cols));
+                frame.render_widget(Paragraph::new(Line::from(spans)), r);
+                if has_focus {
+                    let x = r.x + (input.visual_cursor() - scroll) as u16;
+                    frame.set_cursor_position(Position::new(x.min(r.x + r.width.saturating_sub(1)), r.y));
+                }
+            }
+            Value::Choice { options, index } => {
+                let o = options[*index];
+                let label = lang.pick(o.zh, o.en);
+                let shown = if has_focus { format!("< {label} >") } else { label.to_string() };
+                let mut spans = vec![Span::styled(shown, value_style)];
+                spans.extend(tail(0));
+                frame.render_widget(Paragraph::new(Line::from(spans)), r);
+            }
+            Value::Area { area, .. } => {
+                let cols = (r.width as usize).saturating_sub(1).max(2);
+                let (lines, (crow, ccol)) = area.view(cols);
+                let first = crow.saturating_sub(r.height.saturating_sub(1) as usize);
+                let mut out: Vec<Line> = lines
+                    .iter()
+                    .skip(first)
+                    .take(r.height as usize)
+                    .map(|l| Line::from(Span::styled(l.clone(), value_style)))
+                    .collect();
+                if let Some(err) = &f.error {
+                    if let Some(last) = out.last_mut() {
+                        last.spans.push(Span::styled(format!("  ! {err}"), Style::default().fg(Color::Red)));
+                    }
+                }
+                frame.render_widget(Paragraph::new(out), r);
+                if has_focus {
+                    let y = r.y + (crow - first) as u16;
+                    frame.set_cursor_position(Position::new(r.x + ccol as u16, y));
+                }
+            }
+        }
+    }
+
+    /// The longest a field's label is, in columns, to size the label column.
+    pub fn fit_labels(&mut self, lang: Lang) {
+        let widest = self
+            .fields
+            .iter()
+            .map(|f| text::width(lang.pick(f.label_zh, f.label_en)) + usize::from(f.required))
+            .max()
+            .unwrap_or(8);
+        self.label_cols = (widest + 1) as u16;
+    }
+}
+
+/// Drops the first `cols` display columns of `s`.
+fn skip_cols(s: &str, cols: usize) -> String {
+    let mut used = 0;
+    s.chars()
+        .skip_while(|c| {
+            if used >= cols {
+                return false;
+            }
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            true
+        })
+        .collect()
+}

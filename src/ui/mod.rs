@@ -1,0 +1,8 @@
+//! Drawing. `render` reads the `App` and draws; it never changes state.
+
+pub mod form;
+mod screens;
+pub mod text;
+pub mod textarea;
+
+pub use screens::render;

@@ -1,0 +1,434 @@
+//! The screens: tab bar, panes, status bar and the overlays (help, setup, confirm, visit).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::action::Action;
+use crate::app::{App, Confirm, Modal, StatusKind};
+use crate::domain::labels::Labeled;
+use crate::domain::{id_number, money, phone};
+use crate::i18n::Lang;
+use crate::keymap::Context;
+use crate::panes::Pane;
+use crate::panes::intake::Focus;
+use crate::store::{VisitDetail, VisitRow};
+use crate::ui::text;
+
+const ACCENT: Color = Color::Cyan;
+
+fn title(s: &str) -> Span<'static> {
+    Span::styled(format!(" {s} "), Style::default().add_modifier(Modifier::BOLD))
+}
+
+fn block(s: &str, focused: bool) -> Block<'static> {
+    let style = if focused { Style::default().fg(ACCENT) } else { Style::default().fg(Color::DarkGray) };
+    Block::default().borders(Borders::ALL).border_style(style).title(title(s))
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let [tabs, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
+    render_tabs(app, frame, tabs);
+    match app.pane {
+        Pane::Intake => render_intake(app, frame, body),
+        other => render_placeholder(app, frame, body, other),
+    }
+    render_status(app, frame, status);
+    match &app.modal {
+        Some(Modal::Help { scroll }) => render_help(app, frame, *scroll),
+        Some(Modal::Setup { form, first_run }) => {
+            let lang = app.lang;
+            let heading = if *first_run {
+                lang.pick("首次使用:设置站点与值班人员", "First run: name the station and the officer on duty")
+            } else {
+                lang.pick("切换值班人员", "Change the officer on duty")
+            };
+            let area = centered(frame.area(), 64, form.height() + 5);
+            frame.render_widget(Clear, area);
+            let b = block(heading, true);
+            let inner = b.inner(area);
+            frame.render_widget(b, area);
+            let [form_area, _, hint] = Layout::vertical([
+                Constraint::Length(form.height()),
+                Constraint::Length(1),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            form.render(frame, form_area, true, lang);
+            let hint_text = match lang {
+                Lang::Zh => format!(
+                    "{} 下一项 · {} 保存 · ←→ 选择身份",
+                    app.keymap.hint(Context::Form, Action::NextField),
+                    app.keymap.hint(Context::Form, Action::Save)
+                ),
+                Lang::En => format!(
+                    "{} next · {} save · ←→ choose role",
+                    app.keymap.hint(Context::Form, Action::NextField),
+                    app.keymap.hint(Context::Form, Action::Save)
+                ),
+            };
+            frame.render_widget(Paragraph::new(Span::styled(hint_text, Style::default().fg(Color::DarkGray))), hint);
+        }
+        Some(Modal::Confirm(kind)) => render_confirm(app, frame, *kind),
+        Some(Modal::Visit { detail, scroll }) => render_visit(app, frame, detail, *scroll),
+        None => {}
+    }
+}
+
+fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let tabs = [
+        (Pane::Intake, Action::Intake),
+        (Pane::Referrals, Action::Referrals),
+        (Pane::Jobs, Action::Jobs),
+        (Pane::Log, Action::Log),
+    ];
+    let mut spans = vec![Span::styled(
+        format!(" {} ", lang.pick("职工服务站值班台", "Duty desk")),
+        Style::default().fg(Color::Black).bg(ACCENT).add_modifier(Modifier::BOLD),
+    )];
+    for (pane, action) in tabs {
+        let key = app.keymap.hint(Context::Global, action);
+        let label = format!(" {key} {} ", action.label(lang));
+        let style = if app.pane == pane {
+            Style::default().fg(ACCENT).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::default().fg(Color::Gray)
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(label, style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_placeholder(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
+    let lang = app.lang;
+    let name = match pane {
+        Pane::Referrals => Action::Referrals.label(lang),
+        Pane::Jobs => Action::Jobs.label(lang),
+        _ => Action::Log.label(lang),
+    };
+    let line = match lang {
+        Lang::Zh => format!("「{name}」尚未开放,将在后续版本提供。按 F2 回到接待登记。"),
+        Lang::En => format!("{name} is not available yet; it comes in a later version. Press F2 for intake."),
+    };
+    frame.render_widget(Paragraph::new(line).block(block(name, false)), area);
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let who = match (&app.station, &app.officer) {
+        (Some(s), Some(o)) => match lang {
+            Lang::Zh => format!(" {} · 值班:{}({}) ", s.name, o.name, o.role.zh()),
+            Lang::En => format!(" {} · on duty: {} ({}) ", s.name, o.name, o.role.en()),
+        },
+        (Some(s), None) => format!(" {} ", s.name),
+        _ => String::new(),
+    };
+    let hints = match lang {
+        Lang::Zh => format!(
+            "{} 帮助  {} 保存  {} 退出 ",
+            app.keymap.hint(Context::Global, Action::Help),
+            app.keymap.hint(Context::Form, Action::Save),
+            app.keymap.hint(Context::Global, Action::Quit)
+        ),
+        Lang::En => format!(
+            "{} help  {} save  {} quit ",
+            app.keymap.hint(Context::Global, Action::Help),
+            app.keymap.hint(Context::Form, Action::Save),
+            app.keymap.hint(Context::Global, Action::Quit)
+        ),
+    };
+    let mut spans = vec![Span::styled(who.clone(), Style::default().fg(Color::Black).bg(Color::Gray))];
+    let room = (area.width as usize).saturating_sub(text::width(&who) + text::width(&hints) + 2);
+    if let Some(s) = &app.status {
+        let style = match s.kind {
+            StatusKind::Info => Style::default().fg(Color::Green),
+            StatusKind::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        };
+        spans.push(Span::styled(format!(" {}", text::pad(&s.text, room)), style));
+    } else {
+        spans.push(Span::raw(format!(" {}", " ".repeat(room))));
+    }
+    spans.push(Span::styled(format!(" {hints}"), Style::default().fg(Color::DarkGray)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_intake(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let pane = &app.intake;
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
+    let heading = match (&pane.picked, lang) {
+        (Some(p), Lang::Zh) => format!("来访登记 · 老来访人 {}(以往{}次)", p.name, p.visit_count),
+        (Some(p), Lang::En) => format!("Intake · returning visitor {} ({} earlier)", p.name, p.visit_count),
+        (None, _) => lang.pick("来访登记", "Visitor intake").to_string(),
+    };
+    let form_focused = app.modal.is_none() && pane.focus == Focus::Form;
+    let b = block(&heading, form_focused);
+    let inner = b.inner(left);
+    frame.render_widget(b, left);
+    let summary_cols = inner.width.saturating_sub(pane.form.label_cols + 2) as usize;
+    app.summary_cols.set(summary_cols.max(2));
+    pane.form.render(frame, inner, form_focused && app.modal.is_none(), lang);
+
+    let show_matches = form_focused && !pane.matches.is_empty();
+    let today_area = if show_matches {
+        let h = (pane.matches.len() as u16 * 2 + 2).min(right.height / 2 + 2);
+        let [m, t] = Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(right);
+        render_matches(app, frame, m);
+        t
+    } else {
+        right
+    };
+    render_today(app, frame, today_area);
+}
+
+fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let pane = &app.intake;
+    let key = app.keymap.hint(Context::Form, Action::PickMatch);
+    let heading = match lang {
+        Lang::Zh => format!("老来访人 · {key} 选用 · ↑↓ 切换"),
+        Lang::En => format!("Returning visitors · {key} use · ↑↓ move"),
+    };
+    let b = block(&heading, true);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let cols = inner.width as usize;
+    let mut lines = Vec::new();
+    for (i, m) in pane.matches.iter().enumerate() {
+        let v = &m.visitor;
+        let selected = i == pane.match_sel;
+        let marker = if selected { "> " } else { "  " };
+        let mut head = format!("{marker}{}", v.name);
+        if let Some(p) = &v.phone {
+            head.push_str(&format!("  {}", phone::mask(p)));
+        }
+        if let Some(id) = &v.id_number {
+            head.push_str(&format!("  {}", id_number::mask(id)));
+        }
+        head.push_str(&match lang {
+            Lang::Zh => format!("  来访{}次", m.visit_count),
+            Lang::En => format!("  {} visits", m.visit_count),
+        });
+        let style = if selected {
+            Style::default().fg(Color::Black).bg(ACCENT)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(text::pad(&head, cols), style)));
+        let recent: Vec<String> = m
+            .recent
+            .iter()
+            .map(|r| format!("{} {}", r.visited_at.with_timezone(&app.zone).format("%Y-%m-%d"), r.category.label(lang)))
+            .collect();
+        let past = format!("    {}", recent.join(" · "));
+        lines.push(Line::from(Span::styled(text::truncate(&past, cols), Style::default().fg(Color::DarkGray))));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn visit_row_text(app: &App, v: &VisitRow, cols: usize) -> String {
+    let lang = app.lang;
+    let time = v.visited_at.with_timezone(&app.zone).format("%H:%M");
+    let mut s = format!(
+        "{time} {} {} {}",
+        text::pad(&v.visitor_name, 8),
+        text::pad(v.category.label(lang), 8),
+        v.channel.label(lang)
+    );
+    if v.urgency == crate::domain::lists::Urgency::Urgent {
+        s.push_str(&format!(" [{}]", v.urgency.label(lang)));
+    }
+    text::pad(&s, cols)
+}
+
+fn render_today(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let pane = &app.intake;
+    let visible = pane.visible_today(lang);
+    let mut heading = match lang {
+        Lang::Zh => format!("今日来访({})", visible.len()),
+        Lang::En => format!("Today's visits ({})", visible.len()),
+    };
+    if let Some(f) = &pane.filter {
+        heading.push_str(&format!(" / {}", f.value()));
+    }
+    let focused = app.modal.is_none() && pane.focus == Focus::List;
+    let b = block(&heading, focused);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if visible.is_empty() {
+        let empty = lang.pick("今天还没有来访记录", "No visits yet today");
+        frame.render_widget(Paragraph::new(Span::styled(empty, Style::default().fg(Color::DarkGray))), inner);
+        return;
+    }
+    let rows = inner.height as usize;
+    let first = pane.list_sel.saturating_sub(rows.saturating_sub(1));
+    let cols = inner.width as usize;
+    let lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, v)| {
+            let style = if focused && i == pane.list_sel {
+                Style::default().fg(Color::Black).bg(ACCENT)
+            } else if v.urgency == crate::domain::lists::Urgency::Urgent {
+                Style::default().fg(Color::Yellow)
+            } else {
+                Style::default()
+            };
+            Line::from(Span::styled(visit_row_text(app, v, cols), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+    if focused && pane.filter_typing {
+        if let Some(f) = &pane.filter {
+            let x = area.x + 1 + text::width(&heading) as u16 + 1;
+            let _ = f;
+            frame.set_cursor_position((x.min(area.right().saturating_sub(2)), area.y));
+        }
+    }
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+fn context_title(c: Context, lang: Lang) -> &'static str {
+    match c {
+        Context::Global => lang.pick("全局", "Everywhere"),
+        Context::Form => lang.pick("表单(输入框优先接收文字)", "Forms (text fields take typing first)"),
+        Context::List => lang.pick("列表", "Lists"),
+        Context::Help => lang.pick("帮助与详情", "Help and details"),
+    }
+}
+
+fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
+    let lang = app.lang;
+    let area = centered(frame.area(), 72, frame.area().height.saturating_sub(2));
+    frame.render_widget(Clear, area);
+    let b = block(lang.pick("按键一览(来自当前按键表)", "Keys (from the keymap in force)"), true);
+    let mut lines = Vec::new();
+    for (context, rows) in app.keymap.reverse() {
+        lines.push(Line::from(Span::styled(
+            context_title(context, lang).to_string(),
+            Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+        )));
+        for (action, keys) in rows {
+            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {}", text::pad(&keys.join(", "), 22))),
+                Span::raw(action.label(lang).to_string()),
+            ]));
+        }
+        lines.push(Line::from(""));
+    }
+    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+}
+
+fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
+    let lang = app.lang;
+    let question = match kind {
+        Confirm::Quit => lang.pick("登记表中有未保存的内容,确定退出吗?", "The intake form has unsaved input. Quit anyway?"),
+        Confirm::NewIntake => {
+            lang.pick("登记表中有未保存的内容,确定清空并新建吗?", "The intake form has unsaved input. Discard it?")
+        }
+    };
+    let area = centered(frame.area(), 56, 5);
+    frame.render_widget(Clear, area);
+    let lines = vec![
+        Line::from(question),
+        Line::from(""),
+        Line::from(Span::styled(
+            lang.pick("y / Enter 确定    n / Esc 取消", "y / Enter yes    n / Esc no"),
+            Style::default().fg(Color::DarkGray),
+        )),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(block(lang.pick("请确认", "Please confirm"), true)), area);
+}
+
+fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16) {
+    let lang = app.lang;
+    let area = centered(frame.area(), 80, frame.area().height.saturating_sub(2));
+    frame.render_widget(Clear, area);
+    let b = block(lang.pick("来访记录(只读)", "Visit (read-only)"), true);
+    let inner_cols = area.width.saturating_sub(2) as usize;
+    let v = &d.visitor;
+    let t = &d.visit;
+    let kv = |k: &str, val: String| {
+        Line::from(vec![
+            Span::styled(text::pad(k, 12), Style::default().fg(Color::Gray)),
+            Span::raw(val),
+        ])
+    };
+    let none = || lang.pick("—", "—").to_string();
+    let mut lines = vec![
+        kv(lang.pick("姓名", "Name"), v.name.clone()),
+        kv(lang.pick("电话", "Phone"), v.phone.as_deref().map(phone::mask).unwrap_or_else(none)),
+        kv(lang.pick("身份证号", "ID number"), v.id_number.as_deref().map(id_number::mask).unwrap_or_else(none)),
+        kv(lang.pick("性别", "Gender"), v.gender.label(lang).to_string()),
+        kv(lang.pick("工作单位", "Employer"), v.employer.clone()),
+        kv(lang.pick("职业", "Occupation"), format!("{} {}", v.occupation.label(lang), v.occupation_note)),
+        kv(lang.pick("户籍地", "Hometown"), v.hometown.clone()),
+        kv(lang.pick("工会会员", "Union member"), v.membership.label(lang).to_string()),
+        Line::from(""),
+        kv(lang.pick("来访时间", "When"), t.visited_at.with_timezone(&app.zone).format("%Y-%m-%d %H:%M").to_string()),
+        kv(lang.pick("渠道", "Channel"), t.channel.label(lang).to_string()),
+        kv(lang.pick("诉求类别", "Category"), t.category.label(lang).to_string()),
+        kv(lang.pick("紧急程度", "Urgency"), t.urgency.label(lang).to_string()),
+        kv(lang.pick("首问责任人", "First contact"), t.officer_name.clone()),
+    ];
+    if let Some(n) = t.headcount {
+        lines.push(kv(lang.pick("涉及人数", "Workers"), n.to_string()));
+    }
+    if let Some(f) = t.amount_owed_fen {
+        lines.push(kv(lang.pick("欠薪金额", "Amount owed"), money::format_fen(f)));
+    }
+    lines.push(Line::from(Span::styled(lang.pick("诉求摘要", "Summary"), Style::default().fg(Color::Gray))));
+    for l in text::wrap(&t.summary, inner_cols.saturating_sub(2)) {
+        lines.push(Line::from(format!("  {l}")));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(lang.pick("处理记录", "History"), Style::default().fg(ACCENT))));
+    for e in &d.history {
+        let what = match (e.action.as_str(), lang) {
+            ("created", Lang::Zh) => "登记".to_string(),
+            ("created_returning", Lang::Zh) => "登记(老来访人)".to_string(),
+            ("imported", Lang::Zh) => "从台账导入".to_string(),
+            ("created", Lang::En) => "registered".to_string(),
+            ("created_returning", Lang::En) => "registered (returning visitor)".to_string(),
+            ("imported", Lang::En) => "imported from ledger".to_string(),
+            (other, _) => other.to_string(),
+        };
+        lines.push(Line::from(format!(
+            "  {} {} {}",
+            e.at.with_timezone(&app.zone).format("%Y-%m-%d %H:%M"),
+            e.officer_name.as_deref().unwrap_or(""),
+            what
+        )));
+    }
+    if !d.earlier_visits.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(lang.pick("以往来访", "Earlier visits"), Style::default().fg(ACCENT))));
+        for e in &d.earlier_visits {
+            let summary = text::one_line(&e.summary);
+            let row = format!(
+                "  {} {} {}",
+                e.visited_at.with_timezone(&app.zone).format("%Y-%m-%d"),
+                e.category.label(lang),
+                summary
+            );
+            lines.push(Line::from(text::truncate(&row, inner_cols)));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+}

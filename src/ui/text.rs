@@ -1,0 +1,97 @@
+//! Text measured in terminal columns: a Chinese character takes two, so truncation, padding
+//! and wrapping count display width, never chars or bytes. Ratatui wraps only at spaces,
+//! so Chinese text is pre-wrapped here.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+fn char_width(c: char) -> usize {
+    UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Cuts `s` to at most `max` columns, ending with `..` when something was cut.
+/// Never splits a wide character.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let budget = max.saturating_sub(2);
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if max >= 2 {
+        out.push_str("..");
+    }
+    out
+}
+
+/// Pads with spaces to exactly `cols` columns (truncating first if longer).
+pub fn pad(s: &str, cols: usize) -> String {
+    let mut out = truncate(s, cols);
+    let w = width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// Wraps text to lines of at most `cols` columns, breaking between any two characters
+/// (Chinese has no spaces) and at newlines. Always returns at least one line.
+pub fn wrap(s: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(2);
+    let mut lines = Vec::new();
+    for logical in s.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for c in logical.chars() {
+            let w = char_width(c);
+            if used + w > cols {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += w;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// The text on one line, for list rows: newlines and tabs become spaces.
+pub fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c == '\n' || c == '\t' || c == '\r' { ' ' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_counts_columns_and_never_splits_a_wide_char() {
+        assert_eq!(truncate("张三丰是谁", 6), "张三..");
+        assert_eq!(truncate("张三丰是谁", 7), "张三..");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(width(&truncate("快递员王师傅来访", 9)), 8);
+    }
+
+    #[test]
+    fn padding_reaches_the_exact_width() {
+        assert_eq!(pad("张三", 6), "张三  ");
+        assert_eq!(width(&pad("张三丰是谁", 7)), 7);
+    }
+
+    #[test]
+    fn wrapping_breaks_chinese_between_characters() {
+        assert_eq!(wrap("欠薪十三人共十一万五千元", 8), vec!["欠薪十三", "人共十一", "万五千元"]);
+        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+        assert_eq!(wrap("", 10), vec![""]);
+    }
+}
