@@ -47,11 +47,19 @@ pub enum Confirm {
 
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     /// First run (station + officer) or a change of officer on duty.
-    Setup { form: Form, first_run: bool },
+    Setup {
+        form: Form,
+        first_run: bool,
+    },
     Confirm(Confirm),
-    Visit { detail: Box<VisitDetail>, scroll: u16 },
+    Visit {
+        detail: Box<VisitDetail>,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,8 +102,17 @@ fn setup_form(first_run: bool, lang: Lang, current: Option<&Officer>) -> Form {
         fields.push(FormField::text(SETUP_STATION, "站点名称", "Station name").required());
     }
     fields.push(FormField::text(SETUP_OFFICER, "值班人员", "Officer on duty").required());
-    fields.push(FormField::choice(SETUP_ROLE, "身份", "Role", choices_of::<Role>()));
-    fields.push(FormField::text(SETUP_AFFILIATION, "所属单位", "Affiliation"));
+    fields.push(FormField::choice(
+        SETUP_ROLE,
+        "身份",
+        "Role",
+        choices_of::<Role>(),
+    ));
+    fields.push(FormField::text(
+        SETUP_AFFILIATION,
+        "所属单位",
+        "Affiliation",
+    ));
     let mut form = Form::new(fields);
     if let Some(o) = current {
         form.set(SETUP_ROLE, o.role.code());
@@ -129,7 +146,10 @@ impl App {
         };
         if app.station.is_none() || app.officer.is_none() {
             let first_run = app.station.is_none();
-            app.modal = Some(Modal::Setup { form: setup_form(first_run, lang, None), first_run });
+            app.modal = Some(Modal::Setup {
+                form: setup_form(first_run, lang, None),
+                first_run,
+            });
         }
         app.reload_today()?;
         Ok(app)
@@ -160,11 +180,17 @@ impl App {
     }
 
     fn info(&mut self, text: String) {
-        self.status = Some(Status { text, kind: StatusKind::Info });
+        self.status = Some(Status {
+            text,
+            kind: StatusKind::Info,
+        });
     }
 
     fn error(&mut self, text: String) {
-        self.status = Some(Status { text, kind: StatusKind::Error });
+        self.status = Some(Status {
+            text,
+            kind: StatusKind::Error,
+        });
     }
 
     /// The context whose bindings apply now (after the focused field's claim).
@@ -184,9 +210,11 @@ impl App {
     fn resolve(&self, key: &KeyEvent) -> Option<Action> {
         let chord = KeyChord::from_event(key)?;
         let context = self.context();
-        self.keymap
-            .lookup(context, &chord)
-            .or_else(|| (context != Context::Help).then(|| self.keymap.lookup(Context::Global, &chord)).flatten())
+        self.keymap.lookup(context, &chord).or_else(|| {
+            (context != Context::Help)
+                .then(|| self.keymap.lookup(Context::Global, &chord))
+                .flatten()
+        })
     }
 
     /// Handles one key press: the focused text field first, then the keymap.
@@ -250,7 +278,9 @@ impl App {
     fn filter_key(&mut self, key: &KeyEvent) -> bool {
         let input = self.intake.filter.get_or_insert_with(Input::default);
         let req = match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => InputRequest::InsertChar(c),
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                InputRequest::InsertChar(c)
+            }
             KeyCode::Backspace => InputRequest::DeletePrevChar,
             KeyCode::Left => InputRequest::GoToPrevChar,
             KeyCode::Right => InputRequest::GoToNextChar,
@@ -273,7 +303,9 @@ impl App {
     /// After the form's text changed: clear that field's error, refresh derived notes,
     /// and look up returning visitors by what is being typed.
     fn after_edit(&mut self) {
-        let Some(field) = self.intake.focused_field() else { return };
+        let Some(field) = self.intake.focused_field() else {
+            return;
+        };
         self.intake.form.set_error(field.code(), None);
         if field == Field::IdNumber {
             let today = self.today();
@@ -292,8 +324,14 @@ impl App {
     }
 
     fn handle_confirm(&mut self, kind: Confirm, key: &KeyEvent) {
-        let yes = matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter);
-        let no = matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc);
+        let yes = matches!(
+            key.code,
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
+        );
+        let no = matches!(
+            key.code,
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
+        );
         if yes {
             self.modal = None;
             match kind {
@@ -342,8 +380,10 @@ impl App {
                 }
             }
             Action::SwitchOfficer => {
-                self.modal =
-                    Some(Modal::Setup { form: setup_form(false, self.lang, self.officer.as_ref()), first_run: false })
+                self.modal = Some(Modal::Setup {
+                    form: setup_form(false, self.lang, self.officer.as_ref()),
+                    first_run: false,
+                })
             }
             _ if self.pane != Pane::Intake => {}
             _ => self.update_intake(action),
@@ -421,7 +461,9 @@ impl App {
             }
             (Focus::List, Action::Up | Action::Down | Action::PageUp | Action::PageDown) => {
                 let n = pane.visible_today(self.lang).len();
-                let step = |d: isize| (pane.list_sel as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize;
+                let step = |d: isize| {
+                    (pane.list_sel as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize
+                };
                 pane.list_sel = match action {
                     Action::Up => step(-1),
                     Action::Down => step(1),
@@ -436,7 +478,9 @@ impl App {
 
     /// Inline check of the field being left, if the officer put something in it.
     fn validate_focused(&mut self) {
-        let Some(field) = self.intake.focused_field() else { return };
+        let Some(field) = self.intake.focused_field() else {
+            return;
+        };
         if !self.intake.form.focused().is_touched() {
             return;
         }
@@ -446,7 +490,11 @@ impl App {
 
     fn pick_match(&mut self) {
         let Some(m) = self.intake.matches.get(self.intake.match_sel).cloned() else {
-            self.info(self.lang.pick("没有匹配的老来访人", "No matching returning visitor").into());
+            self.info(
+                self.lang
+                    .pick("没有匹配的老来访人", "No matching returning visitor")
+                    .into(),
+            );
             return;
         };
         self.intake.fill_from(&m.visitor, m.visit_count);
@@ -454,15 +502,24 @@ impl App {
         self.intake.refresh_id_note(self.lang, today);
         self.intake.form.focus_id(Field::Channel.code());
         let msg = match self.lang {
-            Lang::Zh => format!("已选用老来访人 {}(以往来访{}次)", m.visitor.name, m.visit_count),
-            Lang::En => format!("Returning visitor {} ({} earlier visits)", m.visitor.name, m.visit_count),
+            Lang::Zh => format!(
+                "已选用老来访人 {}(以往来访{}次)",
+                m.visitor.name, m.visit_count
+            ),
+            Lang::En => format!(
+                "Returning visitor {} ({} earlier visits)",
+                m.visitor.name, m.visit_count
+            ),
         };
         self.info(msg);
     }
 
     fn save(&mut self) {
         let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
-            self.modal = Some(Modal::Setup { form: setup_form(self.station.is_none(), self.lang, None), first_run: self.station.is_none() });
+            self.modal = Some(Modal::Setup {
+                form: setup_form(self.station.is_none(), self.lang, None),
+                first_run: self.station.is_none(),
+            });
             return;
         };
         let raw = self.intake.raw();
@@ -471,27 +528,52 @@ impl App {
             Err(errors) => {
                 self.intake.form.clear_errors();
                 for e in &errors {
-                    self.intake.form.set_error(e.field.code(), Some(e.message.clone()));
+                    self.intake
+                        .form
+                        .set_error(e.field.code(), Some(e.message.clone()));
                 }
                 self.intake.focus = Focus::Form;
                 self.intake.form.focus_id(errors[0].field.code());
                 let names: Vec<&str> = errors.iter().map(|e| e.field.label(self.lang)).collect();
                 let msg = match self.lang {
-                    Lang::Zh => format!("未保存:有{}项需要修改({}),已填内容都保留着", errors.len(), names.join("、")),
-                    Lang::En => format!("Not saved: {} field(s) to fix ({}); everything typed is kept", errors.len(), names.join(", ")),
+                    Lang::Zh => format!(
+                        "未保存:有{}项需要修改({}),已填内容都保留着",
+                        errors.len(),
+                        names.join("、")
+                    ),
+                    Lang::En => format!(
+                        "Not saved: {} field(s) to fix ({}); everything typed is kept",
+                        errors.len(),
+                        names.join(", ")
+                    ),
                 };
                 self.error(msg);
                 return;
             }
         };
         let now = self.clock.now();
-        match self.store.save_intake(&checked, &station.id, &officer.id, now) {
+        match self
+            .store
+            .save_intake(&checked, &station.id, &officer.id, now)
+        {
             Ok(saved) => {
                 let msg = match (self.lang, saved.returning) {
-                    (Lang::Zh, true) => format!("已保存:{} · {}(老来访人)", checked.name, checked.category.zh()),
-                    (Lang::Zh, false) => format!("已保存:{} · {}", checked.name, checked.category.zh()),
-                    (Lang::En, true) => format!("Saved: {} · {} (returning visitor)", checked.name, checked.category.en()),
-                    (Lang::En, false) => format!("Saved: {} · {}", checked.name, checked.category.en()),
+                    (Lang::Zh, true) => format!(
+                        "已保存:{} · {}(老来访人)",
+                        checked.name,
+                        checked.category.zh()
+                    ),
+                    (Lang::Zh, false) => {
+                        format!("已保存:{} · {}", checked.name, checked.category.zh())
+                    }
+                    (Lang::En, true) => format!(
+                        "Saved: {} · {} (returning visitor)",
+                        checked.name,
+                        checked.category.en()
+                    ),
+                    (Lang::En, false) => {
+                        format!("Saved: {} · {}", checked.name, checked.category.en())
+                    }
                 };
                 tracing::info!(visit = %saved.visit_id, returning = saved.returning, "intake saved");
                 self.intake.clear(self.lang);
@@ -505,7 +587,10 @@ impl App {
                 tracing::warn!(error = %e, "intake save failed");
                 let msg = match self.lang {
                     Lang::Zh => format!("未保存:{},已填内容都保留着", e.message(self.lang)),
-                    Lang::En => format!("Not saved: {}; everything typed is kept", e.message(self.lang)),
+                    Lang::En => format!(
+                        "Not saved: {}; everything typed is kept",
+                        e.message(self.lang)
+                    ),
                 };
                 self.error(msg);
             }
@@ -513,18 +598,30 @@ impl App {
     }
 
     fn open_selected_visit(&mut self) {
-        let Some(id) = self.intake.visible_today(self.lang).get(self.intake.list_sel).map(|v| v.id.clone()) else {
+        let Some(id) = self
+            .intake
+            .visible_today(self.lang)
+            .get(self.intake.list_sel)
+            .map(|v| v.id.clone())
+        else {
             return;
         };
         match self.store.visit_detail(&id) {
-            Ok(Some(detail)) => self.modal = Some(Modal::Visit { detail: Box::new(detail), scroll: 0 }),
+            Ok(Some(detail)) => {
+                self.modal = Some(Modal::Visit {
+                    detail: Box::new(detail),
+                    scroll: 0,
+                })
+            }
             Ok(None) => {}
             Err(e) => self.error(e.message(self.lang)),
         }
     }
 
     fn update_setup(&mut self, action: Action) {
-        let Some(Modal::Setup { form, first_run }) = &mut self.modal else { return };
+        let Some(Modal::Setup { form, first_run }) = &mut self.modal else {
+            return;
+        };
         let first_run = *first_run;
         let last = form.fields.len() - 1;
         match action {
@@ -544,10 +641,16 @@ impl App {
     }
 
     fn finish_setup(&mut self) {
-        let Some(Modal::Setup { form, first_run }) = &mut self.modal else { return };
+        let Some(Modal::Setup { form, first_run }) = &mut self.modal else {
+            return;
+        };
         let lang = self.lang;
         let required = lang.pick("必填", "required").to_string();
-        let station_name = if *first_run { form.get(SETUP_STATION).trim().to_string() } else { String::new() };
+        let station_name = if *first_run {
+            form.get(SETUP_STATION).trim().to_string()
+        } else {
+            String::new()
+        };
         let officer_name = form.get(SETUP_OFFICER).trim().to_string();
         if *first_run && station_name.is_empty() {
             form.set_error(SETUP_STATION, Some(required));
@@ -567,15 +670,27 @@ impl App {
                 Some(s) => s.clone(),
                 None => self.store.create_station(&station_name, now)?,
             };
-            let officer = self.store.upsert_officer(&station, &officer_name, role, &affiliation, now)?;
+            let officer =
+                self.store
+                    .upsert_officer(&station, &officer_name, role, &affiliation, now)?;
             self.store.set_current_officer(&officer)?;
             Ok((station, officer))
         })();
         match result {
             Ok((station, officer)) => {
                 let msg = match self.lang {
-                    Lang::Zh => format!("{} 值班:{}({})", station.name, officer.name, officer.role.zh()),
-                    Lang::En => format!("{}: {} on duty ({})", station.name, officer.name, officer.role.en()),
+                    Lang::Zh => format!(
+                        "{} 值班:{}({})",
+                        station.name,
+                        officer.name,
+                        officer.role.zh()
+                    ),
+                    Lang::En => format!(
+                        "{}: {} on duty ({})",
+                        station.name,
+                        officer.name,
+                        officer.role.en()
+                    ),
                 };
                 self.station = Some(station);
                 self.officer = Some(officer);

@@ -91,14 +91,22 @@ pub fn default_db_path() -> PathBuf {
 }
 
 fn demo_db_path() -> PathBuf {
-    project_dirs().map(|d| d.data_dir().join("demo.sqlite3")).unwrap_or_else(|| PathBuf::from("demo.sqlite3"))
+    project_dirs()
+        .map(|d| d.data_dir().join("demo.sqlite3"))
+        .unwrap_or_else(|| PathBuf::from("demo.sqlite3"))
 }
 
 /// Logs go to a file beside the database, never to the terminal, and never hold ID
 /// numbers or phones (only record ids).
 fn init_logging(db: &Path) {
     let log_path = db.with_extension("log");
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(&log_path) else { return };
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)
+    else {
+        return;
+    };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)
@@ -108,10 +116,13 @@ fn init_logging(db: &Path) {
 
 fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
     let user = path.map(Path::to_path_buf).or_else(|| {
-        project_dirs().map(|d| d.config_dir().join("keymap.toml")).filter(|p| p.exists())
+        project_dirs()
+            .map(|d| d.config_dir().join("keymap.toml"))
+            .filter(|p| p.exists())
     });
     match user {
-        Some(p) => Keymap::with_user_file(&p).map_err(|e| anyhow!("keymap not loaded, desk not started: {e}")),
+        Some(p) => Keymap::with_user_file(&p)
+            .map_err(|e| anyhow!("keymap not loaded, desk not started: {e}")),
         None => Ok(Keymap::default_map()),
     }
 }
@@ -123,7 +134,11 @@ fn open_store(path: &Path, lang: Lang) -> Result<Store> {
 pub fn run(cli: Cli) -> Result<()> {
     let lang = cli.global.lang;
     match cli.command {
-        Some(Command::Import(ImportCmd::Visits { file, station, officer })) => {
+        Some(Command::Import(ImportCmd::Visits {
+            file,
+            station,
+            officer,
+        })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             init_logging(&db);
             import_visits(&db, &file, station.as_deref(), officer.as_deref(), lang)
@@ -139,7 +154,8 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             init_logging(&db);
             let store = open_store(&db, lang)?;
-            let app = App::new(store, lang, keymap, Clock::System).map_err(|e| anyhow!(e.message(lang)))?;
+            let app = App::new(store, lang, keymap, Clock::System)
+                .map_err(|e| anyhow!(e.message(lang)))?;
             run_desk(app)
         }
     }
@@ -151,24 +167,38 @@ fn make_demo(path: &Path, user_chose: bool, lang: Lang) -> Result<()> {
             bail!(
                 "{}",
                 match lang {
-                    Lang::Zh => format!("{} 已存在;演示模式只会新建数据库,不会覆盖已有文件", path.display()),
-                    Lang::En => format!("{} exists; --demo only creates a new database and never overwrites one", path.display()),
+                    Lang::Zh => format!(
+                        "{} 已存在;演示模式只会新建数据库,不会覆盖已有文件",
+                        path.display()
+                    ),
+                    Lang::En => format!(
+                        "{} exists; --demo only creates a new database and never overwrites one",
+                        path.display()
+                    ),
                 }
             );
         }
         for ext in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{ext}", path.display()));
             if p.exists() {
-                std::fs::remove_file(&p).with_context(|| format!("removing old demo file {}", p.display()))?;
+                std::fs::remove_file(&p)
+                    .with_context(|| format!("removing old demo file {}", p.display()))?;
             }
         }
     }
     let mut store = open_store(path, lang)?;
-    crate::demo::seed(&mut store, china_zone(), chrono::Utc::now()).map_err(|e| anyhow!(e.message(lang)))?;
+    crate::demo::seed(&mut store, china_zone(), chrono::Utc::now())
+        .map_err(|e| anyhow!(e.message(lang)))?;
     Ok(())
 }
 
-fn import_visits(db: &Path, file: &Path, station: Option<&str>, officer: Option<&str>, lang: Lang) -> Result<()> {
+fn import_visits(
+    db: &Path,
+    file: &Path,
+    station: Option<&str>,
+    officer: Option<&str>,
+    lang: Lang,
+) -> Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
     let text = import::decode(&bytes, lang).map_err(|e| anyhow!("{}: {e}", file.display()))?;
     let rows = match import::visits::parse(&text, china_zone(), lang) {
@@ -206,11 +236,20 @@ fn import_visits(db: &Path, file: &Path, station: Option<&str>, officer: Option<
                 .map_err(|e| anyhow!(e.message(lang)))?
                 .id,
         ),
-        None => store.current_officer().map_err(|e| anyhow!(e.message(lang)))?.map(|o| o.id),
+        None => store
+            .current_officer()
+            .map_err(|e| anyhow!(e.message(lang)))?
+            .map(|o| o.id),
     };
     let n = store
         .import_visits(&rows, &st.id, default_officer.as_deref(), now)
-        .map_err(|(line, e)| anyhow!("{}: line {line}: {}; nothing was imported", file.display(), e.message(lang)))?;
+        .map_err(|(line, e)| {
+            anyhow!(
+                "{}: line {line}: {}; nothing was imported",
+                file.display(),
+                e.message(lang)
+            )
+        })?;
     tracing::info!(rows = n, "ledger imported");
     println!(
         "{}",

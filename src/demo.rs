@@ -29,8 +29,8 @@ struct DemoOfficer {
 
 /// Fills an empty store with the demo station, roster and visits.
 pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    let cfg: DemoStation =
-        toml::from_str(DEMO_STATION).map_err(|e| StoreError::Rule(format!("fixtures/demo_station.toml: {e}")))?;
+    let cfg: DemoStation = toml::from_str(DEMO_STATION)
+        .map_err(|e| StoreError::Rule(format!("fixtures/demo_station.toml: {e}")))?;
     let station = store.create_station(&cfg.station, now)?;
     for o in &cfg.officer {
         let role = Role::from_code(&o.role).unwrap_or(Role::Volunteer);
@@ -40,15 +40,24 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
         }
     }
     let mut rows = import::visits::parse(DEMO_VISITS, zone, Lang::Zh).map_err(|errs| {
-        StoreError::Rule(format!("fixtures/demo_visits.csv: {}", errs[0].render(Lang::En)))
+        StoreError::Rule(format!(
+            "fixtures/demo_visits.csv: {}",
+            errs[0].render(Lang::En)
+        ))
     })?;
     // Move the ledger so its last day is today, keeping times of day.
-    if let Some(last) = rows.iter().map(|r| r.visited_at.with_timezone(&zone).date_naive()).max() {
+    if let Some(last) = rows
+        .iter()
+        .map(|r| r.visited_at.with_timezone(&zone).date_naive())
+        .max()
+    {
         let shift = Duration::days((now.with_timezone(&zone).date_naive() - last).num_days());
         for r in &mut rows {
             r.visited_at += shift;
         }
     }
     let current = store.current_officer()?.map(|o| o.id);
-    store.import_visits(&rows, &station.id, current.as_deref(), now).map_err(|(_, e)| e)
+    store
+        .import_visits(&rows, &station.id, current.as_deref(), now)
+        .map_err(|(_, e)| e)
 }

@@ -3,15 +3,16 @@
 //! Data flows one way: terminal event → keymap → `Action` → `App::update` → `Store`;
 //! `ui::render` only reads `App`.
 
+pub mod action;
+pub mod app;
+pub mod cli;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
-pub mod store;
-pub mod action;
-pub mod keymap;
-pub mod app;
-pub mod panes;
-pub mod ui;
 pub mod import;
-pub mod demo;
+pub mod keymap;
+pub mod keys_script;
+pub mod panes;
+pub mod store;
 pub mod terminal;
-pub mod cli;
+pub mod ui;

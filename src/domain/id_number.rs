@@ -63,12 +63,20 @@ pub fn check_form(raw: &str) -> Result<(String, NaiveDate), IdError> {
     }
     let digits_needed = if n == 18 { 17 } else { 15 };
     for (i, c) in s.chars().enumerate() {
-        let ok = if i < digits_needed { c.is_ascii_digit() } else { c.is_ascii_digit() || c == 'X' };
+        let ok = if i < digits_needed {
+            c.is_ascii_digit()
+        } else {
+            c.is_ascii_digit() || c == 'X'
+        };
         if !ok {
             return Err(IdError::NotDigit(i + 1));
         }
     }
-    let date_text = if n == 18 { s[6..14].to_string() } else { format!("19{}", &s[6..12]) };
+    let date_text = if n == 18 {
+        s[6..14].to_string()
+    } else {
+        format!("19{}", &s[6..12])
+    };
     let date = NaiveDate::parse_from_str(&date_text, "%Y%m%d")
         .map_err(|_| IdError::BadDate(date_text.clone()))?;
     if date.year() < 1900 {
@@ -109,8 +117,16 @@ impl IdNumber {
 
     /// The sequence's last digit: odd for men, even for women.
     pub fn gender(&self) -> Gender {
-        let b = if self.0.len() == 18 { self.0.as_bytes()[16] } else { self.0.as_bytes()[14] };
-        if (b - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
+        let b = if self.0.len() == 18 {
+            self.0.as_bytes()[16]
+        } else {
+            self.0.as_bytes()[14]
+        };
+        if (b - b'0') % 2 == 1 {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
     }
 
     /// Age in whole years on `today`.
@@ -132,7 +148,11 @@ pub fn mask(id: &str) -> String {
     }
     let mut out = String::with_capacity(chars.len());
     for (i, c) in chars.iter().enumerate() {
-        out.push(if i < 4 || i >= chars.len() - 4 { *c } else { '*' });
+        out.push(if i < 4 || i >= chars.len() - 4 {
+            *c
+        } else {
+            '*'
+        });
     }
     out
 }
@@ -151,7 +171,10 @@ mod tests {
         assert!(check_check_char(SAMPLE).is_ok());
         assert_eq!(
             check_check_char("110105194912310021"),
-            Err(IdError::CheckChar { expected: 'X', found: '1' })
+            Err(IdError::CheckChar {
+                expected: 'X',
+                found: '1'
+            })
         );
     }
 
@@ -161,9 +184,18 @@ mod tests {
         assert_eq!(check_form("11010519491231002A"), Err(IdError::NotDigit(18)));
         assert_eq!(check_form("1101A519491231002X"), Err(IdError::NotDigit(5)));
         // 30 February and 31 April never happen; 2023 was not a leap year.
-        assert!(matches!(check_form("110105198002300011"), Err(IdError::BadDate(_))));
-        assert!(matches!(check_form("110105198004310011"), Err(IdError::BadDate(_))));
-        assert!(matches!(check_form("110105202302290011"), Err(IdError::BadDate(_))));
+        assert!(matches!(
+            check_form("110105198002300011"),
+            Err(IdError::BadDate(_))
+        ));
+        assert!(matches!(
+            check_form("110105198004310011"),
+            Err(IdError::BadDate(_))
+        ));
+        assert!(matches!(
+            check_form("110105202302290011"),
+            Err(IdError::BadDate(_))
+        ));
         // 29 February in a leap year is fine at this layer.
         assert!(check_form("110105200002290011").is_ok());
     }
@@ -178,11 +210,23 @@ mod tests {
     fn gender_and_age_come_from_the_number() {
         let id = IdNumber::parse(SAMPLE).unwrap();
         assert_eq!(id.gender(), Gender::Female); // sequence 002: even
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
-        assert_eq!(id.age_on(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()), 76);
-        assert_eq!(id.age_on(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()), 77);
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
+        assert_eq!(
+            id.age_on(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()),
+            76
+        );
+        assert_eq!(
+            id.age_on(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()),
+            77
+        );
         let male = IdNumber::parse("110105198001010016").unwrap();
-        assert!(matches!(IdNumber::parse("440524188001010014"), Err(IdError::BadDate(_))));
+        assert!(matches!(
+            IdNumber::parse("440524188001010014"),
+            Err(IdError::BadDate(_))
+        ));
         assert_eq!(male.gender(), Gender::Male);
     }
 
@@ -190,9 +234,15 @@ mod tests {
     fn old_fifteen_digit_numbers_are_accepted_as_such() {
         let id = IdNumber::parse("110105491231002").unwrap();
         assert_eq!(id.as_str(), "110105491231002");
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.gender(), Gender::Female);
-        assert!(matches!(IdNumber::parse("110105491331002"), Err(IdError::BadDate(_))));
+        assert!(matches!(
+            IdNumber::parse("110105491331002"),
+            Err(IdError::BadDate(_))
+        ));
     }
 
     #[test]

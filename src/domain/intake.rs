@@ -91,10 +91,19 @@ fn too_long(lang: Lang, max: usize) -> String {
     }
 }
 
-fn check_text(errors: &mut Vec<FieldError>, lang: Lang, field: Field, text: &str, max: usize) -> String {
+fn check_text(
+    errors: &mut Vec<FieldError>,
+    lang: Lang,
+    field: Field,
+    text: &str,
+    max: usize,
+) -> String {
     let t = text.trim();
     if t.chars().count() > max {
-        errors.push(FieldError { field, message: too_long(lang, max) });
+        errors.push(FieldError {
+            field,
+            message: too_long(lang, max),
+        });
     }
     t.to_string()
 }
@@ -114,7 +123,10 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
         p => match Phone::parse(p) {
             Ok(p) => Some(p),
             Err(e) => {
-                errors.push(FieldError { field: Field::Phone, message: e.message(lang) });
+                errors.push(FieldError {
+                    field: Field::Phone,
+                    message: e.message(lang),
+                });
                 None
             }
         },
@@ -124,7 +136,10 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
         s => match IdNumber::parse(s) {
             Ok(id) => Some(id),
             Err(e) => {
-                errors.push(FieldError { field: Field::IdNumber, message: e.message(lang) });
+                errors.push(FieldError {
+                    field: Field::IdNumber,
+                    message: e.message(lang),
+                });
                 None
             }
         },
@@ -133,11 +148,34 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
         Some(id) => id.gender(),
         None => raw.gender.unwrap_or(Gender::Unknown),
     };
-    let employer = check_text(&mut errors, lang, Field::Employer, &raw.employer, MAX_TEXT_CHARS);
-    let occupation_note =
-        check_text(&mut errors, lang, Field::OccupationNote, &raw.occupation_note, MAX_TEXT_CHARS);
-    let hometown = check_text(&mut errors, lang, Field::Hometown, &raw.hometown, MAX_TEXT_CHARS);
-    let summary = check_text(&mut errors, lang, Field::Summary, &raw.summary, MAX_SUMMARY_CHARS);
+    let employer = check_text(
+        &mut errors,
+        lang,
+        Field::Employer,
+        &raw.employer,
+        MAX_TEXT_CHARS,
+    );
+    let occupation_note = check_text(
+        &mut errors,
+        lang,
+        Field::OccupationNote,
+        &raw.occupation_note,
+        MAX_TEXT_CHARS,
+    );
+    let hometown = check_text(
+        &mut errors,
+        lang,
+        Field::Hometown,
+        &raw.hometown,
+        MAX_TEXT_CHARS,
+    );
+    let summary = check_text(
+        &mut errors,
+        lang,
+        Field::Summary,
+        &raw.summary,
+        MAX_SUMMARY_CHARS,
+    );
     let headcount = match raw.headcount.trim() {
         "" => None,
         s => match s.parse::<u32>() {
@@ -145,7 +183,9 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
             _ => {
                 errors.push(FieldError {
                     field: Field::Headcount,
-                    message: lang.pick("应为1到100000的整数", "a whole number from 1 to 100000").into(),
+                    message: lang
+                        .pick("应为1到100000的整数", "a whole number from 1 to 100000")
+                        .into(),
                 });
                 None
             }
@@ -156,7 +196,10 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
         s => match money::parse_yuan(s) {
             Ok(v) => Some(v),
             Err(e) => {
-                errors.push(FieldError { field: Field::AmountOwed, message: e.message(lang) });
+                errors.push(FieldError {
+                    field: Field::AmountOwed,
+                    message: e.message(lang),
+                });
                 None
             }
         },
@@ -198,7 +241,10 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
 pub fn validate_field(raw: &RawIntake, field: Field, lang: Lang) -> Option<String> {
     match validate(raw, lang) {
         Ok(_) => None,
-        Err(errors) => errors.into_iter().find(|e| e.field == field).map(|e| e.message),
+        Err(errors) => errors
+            .into_iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message),
     }
 }
 
@@ -247,7 +293,10 @@ mod tests {
         r.headcount = "0".into();
         let errs = validate(&r, Lang::Zh).unwrap_err();
         let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec![Field::Name, Field::Phone, Field::IdNumber, Field::Headcount]);
+        assert_eq!(
+            fields,
+            vec![Field::Name, Field::Phone, Field::IdNumber, Field::Headcount]
+        );
         assert!(errs[2].message.contains("校验位应为X"));
     }
 

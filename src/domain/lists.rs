@@ -92,8 +92,14 @@ mod tests {
     #[test]
     fn loose_parse_accepts_code_and_both_labels() {
         assert_eq!(Category::parse_loose("欠薪"), Some(Category::WageArrears));
-        assert_eq!(Category::parse_loose("wage_arrears"), Some(Category::WageArrears));
-        assert_eq!(Category::parse_loose("Wage arrears"), Some(Category::WageArrears));
+        assert_eq!(
+            Category::parse_loose("wage_arrears"),
+            Some(Category::WageArrears)
+        );
+        assert_eq!(
+            Category::parse_loose("Wage arrears"),
+            Some(Category::WageArrears)
+        );
         assert_eq!(Channel::parse_loose("来电"), Some(Channel::Phone));
         assert_eq!(Channel::parse_loose("传真"), None);
     }

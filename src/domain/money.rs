@@ -63,14 +63,19 @@ pub fn parse_yuan(raw: &str) -> Result<i64, MoneyError> {
     while frac_str.len() < frac_places {
         frac_str.push('0');
     }
-    let frac: i64 = if frac_str.is_empty() { 0 } else { frac_str.parse().unwrap_or(0) };
+    let frac: i64 = if frac_str.is_empty() {
+        0
+    } else {
+        frac_str.parse().unwrap_or(0)
+    };
     let fen = if scale_wan {
         // 1万 = 1,000,000 fen; the fraction has 6 places of 万 = fen.
         int.checked_mul(1_000_000).and_then(|v| v.checked_add(frac))
     } else {
         int.checked_mul(100).and_then(|v| v.checked_add(frac))
     };
-    fen.filter(|v| *v <= 1_000_000_000_000_00).ok_or(MoneyError::TooLarge)
+    fen.filter(|v| *v <= 100_000_000_000_000)
+        .ok_or(MoneyError::TooLarge)
 }
 
 /// `¥115,000` or `¥115,000.50`.
@@ -80,12 +85,16 @@ pub fn format_fen(fen: i64) -> String {
     let digits = yuan.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
     }
-    if cents == 0 { format!("¥{grouped}") } else { format!("¥{grouped}.{cents:02}") }
+    if cents == 0 {
+        format!("¥{grouped}")
+    } else {
+        format!("¥{grouped}.{cents:02}")
+    }
 }
 
 #[cfg(test)]
@@ -109,7 +118,10 @@ mod tests {
         assert_eq!(parse_yuan("-5"), Err(MoneyError::Unparseable));
         assert_eq!(parse_yuan(""), Err(MoneyError::Unparseable));
         assert_eq!(parse_yuan("1.234"), Err(MoneyError::TooPrecise));
-        assert_eq!(parse_yuan("99999999999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(
+            parse_yuan("99999999999999999999"),
+            Err(MoneyError::TooLarge)
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@ pub struct Phone(String);
 pub enum PhoneError {
     #[error("not a phone number: only digits, spaces, dashes and a leading + are allowed")]
     Unparseable,
-    #[error("not a valid number in China: check the digits (mobiles have 11, landlines start with the area code)")]
+    #[error(
+        "not a valid number in China: check the digits (mobiles have 11, landlines start with the area code)"
+    )]
     Invalid,
 }
 
@@ -20,7 +22,9 @@ impl PhoneError {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (_, Lang::En) => self.to_string(),
-            (PhoneError::Unparseable, Lang::Zh) => "不是电话号码:只能含数字、空格、短横线和开头的+".into(),
+            (PhoneError::Unparseable, Lang::Zh) => {
+                "不是电话号码:只能含数字、空格、短横线和开头的+".into()
+            }
             (PhoneError::Invalid, Lang::Zh) => {
                 "不是有效的中国号码:手机号11位,座机需带区号,请核对".into()
             }
@@ -84,7 +88,13 @@ mod tests {
 
     #[test]
     fn mobiles_in_every_common_spelling_normalise_alike() {
-        for raw in ["13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "+8613800138000"] {
+        for raw in [
+            "13800138000",
+            "138 0013 8000",
+            "138-0013-8000",
+            "+86 138 0013 8000",
+            "+8613800138000",
+        ] {
             assert_eq!(Phone::parse(raw).unwrap().e164(), "+8613800138000", "{raw}");
         }
     }

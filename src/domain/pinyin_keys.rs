@@ -35,7 +35,11 @@ pub fn name_keys(name: &str) -> Vec<String> {
         initials = extend(&initials, readings.iter().map(|r| &r[..1]));
         full = extend(&full, readings.iter().copied());
     }
-    let mut keys: Vec<String> = initials.into_iter().chain(full).filter(|k| !k.is_empty()).collect();
+    let mut keys: Vec<String> = initials
+        .into_iter()
+        .chain(full)
+        .filter(|k| !k.is_empty())
+        .collect();
     keys.sort();
     keys.dedup();
     keys

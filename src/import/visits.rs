@@ -25,23 +25,57 @@ pub enum Column {
 pub const HEADERS: &[(Column, &[&str])] = &[
     (Column::Date, &["日期", "来访日期", "来访时间", "date"]),
     (Column::Field(Field::Name), &["姓名", "name"]),
-    (Column::Field(Field::Phone), &["电话", "联系电话", "手机", "phone"]),
-    (Column::Field(Field::IdNumber), &["身份证号", "身份证号码", "id_number"]),
+    (
+        Column::Field(Field::Phone),
+        &["电话", "联系电话", "手机", "phone"],
+    ),
+    (
+        Column::Field(Field::IdNumber),
+        &["身份证号", "身份证号码", "id_number"],
+    ),
     (Column::Field(Field::Gender), &["性别", "gender"]),
-    (Column::Field(Field::Employer), &["工作单位", "单位", "employer"]),
+    (
+        Column::Field(Field::Employer),
+        &["工作单位", "单位", "employer"],
+    ),
     (Column::Field(Field::Occupation), &["职业", "occupation"]),
-    (Column::Field(Field::Hometown), &["户籍地", "籍贯", "家乡", "hometown"]),
-    (Column::Field(Field::Membership), &["工会会员", "会员", "membership"]),
-    (Column::Field(Field::Channel), &["渠道", "来访方式", "channel"]),
-    (Column::Field(Field::Category), &["诉求类别", "类别", "category"]),
-    (Column::Field(Field::Headcount), &["涉及人数", "人数", "headcount"]),
-    (Column::Field(Field::AmountOwed), &["欠薪金额", "金额", "amount_owed"]),
+    (
+        Column::Field(Field::Hometown),
+        &["户籍地", "籍贯", "家乡", "hometown"],
+    ),
+    (
+        Column::Field(Field::Membership),
+        &["工会会员", "会员", "membership"],
+    ),
+    (
+        Column::Field(Field::Channel),
+        &["渠道", "来访方式", "channel"],
+    ),
+    (
+        Column::Field(Field::Category),
+        &["诉求类别", "类别", "category"],
+    ),
+    (
+        Column::Field(Field::Headcount),
+        &["涉及人数", "人数", "headcount"],
+    ),
+    (
+        Column::Field(Field::AmountOwed),
+        &["欠薪金额", "金额", "amount_owed"],
+    ),
     (Column::Field(Field::Urgency), &["紧急程度", "urgency"]),
-    (Column::Field(Field::Summary), &["诉求摘要", "诉求", "摘要", "内容", "summary"]),
+    (
+        Column::Field(Field::Summary),
+        &["诉求摘要", "诉求", "摘要", "内容", "summary"],
+    ),
     (Column::Officer, &["接待人", "值班人员", "officer"]),
 ];
 
-const REQUIRED: [Column; 3] = [Column::Date, Column::Field(Field::Name), Column::Field(Field::Category)];
+const REQUIRED: [Column; 3] = [
+    Column::Date,
+    Column::Field(Field::Name),
+    Column::Field(Field::Category),
+];
 
 fn column_for(header: &str) -> Option<Column> {
     let h = header.trim().trim_start_matches('\u{feff}');
@@ -52,7 +86,11 @@ fn column_for(header: &str) -> Option<Column> {
 }
 
 fn column_name(c: Column) -> &'static str {
-    HEADERS.iter().find(|(col, _)| *col == c).map(|(_, n)| n[0]).unwrap_or("?")
+    HEADERS
+        .iter()
+        .find(|(col, _)| *col == c)
+        .map(|(_, n)| n[0])
+        .unwrap_or("?")
 }
 
 /// A problem with one row (or the header, line 1), naming the field.
@@ -74,18 +112,25 @@ impl RowError {
 
 /// Dates as ledgers write them; a date alone is taken as 09:00 station time.
 pub fn parse_when(text: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
-    let t = text.trim().replace('年', "-").replace('月', "-").replace('日', "");
+    let t = text.trim().replace(['年', '月'], "-").replace('日', "");
     let t = t.replace(['/', '.'], "-");
     let t = t.trim();
-    let local = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .ok()
-                .map(|d| d.and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("valid time")))
-        })?;
-    zone.from_local_datetime(&local).single().map(|d| d.with_timezone(&Utc))
+    let local = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .ok()
+            .map(|d| d.and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("valid time")))
+    })?;
+    zone.from_local_datetime(&local)
+        .single()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 fn loose<T: Labeled>(text: &str, extra: &[(&str, T)]) -> Result<Option<T>, ()> {
@@ -100,17 +145,47 @@ fn loose<T: Labeled>(text: &str, extra: &[(&str, T)]) -> Result<Option<T>, ()> {
 }
 
 fn allowed<T: Labeled>(lang: Lang) -> String {
-    T::ALL.iter().map(|v| v.label(lang)).collect::<Vec<_>>().join(" / ")
+    T::ALL
+        .iter()
+        .map(|v| v.label(lang))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The 1-based line number of a byte offset.
+fn line_at(text: &str, byte: u64) -> u64 {
+    // With CRLF endings csv reports a record as starting at the LF before it; counting
+    // the byte at the offset too gives the same line for both endings.
+    let end = (byte as usize + 1).min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+        + 1
 }
 
 /// Parses and checks the whole ledger. Returns every row, or every problem found.
 pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let header_err = |message: String| vec![RowError { line: 1, field: lang.pick("表头", "header").into(), message }];
-    let headers = reader.headers().map_err(|e| header_err(e.to_string()))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header_err = |message: String| {
+        vec![RowError {
+            line: 1,
+            field: lang.pick("表头", "header").into(),
+            message,
+        }]
+    };
+    let headers = reader
+        .headers()
+        .map_err(|e| header_err(e.to_string()))?
+        .clone();
     let columns: Vec<Option<Column>> = headers.iter().map(column_for).collect();
-    let missing: Vec<&str> =
-        REQUIRED.iter().filter(|c| !columns.contains(&Some(**c))).map(|c| column_name(*c)).collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|c| !columns.contains(&Some(**c)))
+        .map(|c| column_name(*c))
+        .collect();
     if !missing.is_empty() {
         return Err(header_err(match lang {
             Lang::Zh => format!("缺少必需的列:{}", missing.join("、")),
@@ -123,12 +198,20 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(RowError { line, field: "CSV".into(), message: e.to_string() });
+                let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+                errors.push(RowError {
+                    line,
+                    field: "CSV".into(),
+                    message: e.to_string(),
+                });
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        // Counted from the byte offset: csv's own line counter is off by one on CRLF files.
+        let line = record
+            .position()
+            .map(|p| line_at(text, p.byte()))
+            .unwrap_or(0);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -136,10 +219,16 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
         let mut when = None;
         let mut officer = None;
         let mut bad = |field: &str, message: String| {
-            errors.push(RowError { line, field: field.to_string(), message });
+            errors.push(RowError {
+                line,
+                field: field.to_string(),
+                message,
+            });
         };
         for (i, cell) in record.iter().enumerate() {
-            let Some(Some(col)) = columns.get(i) else { continue };
+            let Some(Some(col)) = columns.get(i) else {
+                continue;
+            };
             let cell = cell.trim();
             let label = match col {
                 Column::Field(f) => f.label(lang),
@@ -152,7 +241,14 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
             match col {
                 Column::Date => match parse_when(cell, zone) {
                     Some(t) => when = Some(t),
-                    None => bad(label, lang.pick("日期格式不对,例:2026-11-20 或 2026-11-20 09:30", "bad date, e.g. 2026-11-20 or 2026-11-20 09:30").into()),
+                    None => bad(
+                        label,
+                        lang.pick(
+                            "日期格式不对,例:2026-11-20 或 2026-11-20 09:30",
+                            "bad date, e.g. 2026-11-20 or 2026-11-20 09:30",
+                        )
+                        .into(),
+                    ),
                 },
                 Column::Officer if !cell.is_empty() => officer = Some(cell.to_string()),
                 Column::Officer => {}
@@ -178,7 +274,10 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
                         Err(()) => bad(label, not_in_list(allowed::<Gender>(lang))),
                     },
                     Field::Membership => {
-                        match loose(cell, &[("是", Membership::Member), ("否", Membership::NonMember)]) {
+                        match loose(
+                            cell,
+                            &[("是", Membership::Member), ("否", Membership::NonMember)],
+                        ) {
                             Ok(m) => raw.membership = m,
                             Err(()) => bad(label, not_in_list(allowed::<Membership>(lang))),
                         }
@@ -191,10 +290,13 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
                         Ok(c) => raw.category = c,
                         Err(()) => bad(label, not_in_list(allowed::<Category>(lang))),
                     },
-                    Field::Urgency => match loose(cell, &[("急", Urgency::Urgent), ("一般", Urgency::Normal)]) {
-                        Ok(u) => raw.urgency = u,
-                        Err(()) => bad(label, not_in_list(allowed::<Urgency>(lang))),
-                    },
+                    Field::Urgency => {
+                        match loose(cell, &[("急", Urgency::Urgent), ("一般", Urgency::Normal)])
+                        {
+                            Ok(u) => raw.urgency = u,
+                            Err(()) => bad(label, not_in_list(allowed::<Urgency>(lang))),
+                        }
+                    }
                 },
             }
         }
@@ -209,21 +311,38 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
         match intake::validate(&raw, lang) {
             Ok(intake) => {
                 if let Some(visited_at) = when {
-                    rows.push(ImportRow { line, intake, visited_at, officer });
+                    rows.push(ImportRow {
+                        line,
+                        intake,
+                        visited_at,
+                        officer,
+                    });
                 }
             }
             Err(field_errors) => {
                 for e in field_errors {
                     // A category that was present but not in the list is already reported.
-                    if e.field == Field::Category && errors.iter().any(|x| x.line == line && x.field == e.field.label(lang)) {
+                    if e.field == Field::Category
+                        && errors
+                            .iter()
+                            .any(|x| x.line == line && x.field == e.field.label(lang))
+                    {
                         continue;
                     }
-                    errors.push(RowError { line, field: e.field.label(lang).into(), message: e.message });
+                    errors.push(RowError {
+                        line,
+                        field: e.field.label(lang).into(),
+                        message: e.message,
+                    });
                 }
             }
         }
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -236,17 +355,23 @@ mod tests {
         let z = china_zone();
         let a = parse_when("2026-11-20", z).unwrap();
         assert_eq!(a.to_rfc3339(), "2026-11-20T01:00:00+00:00");
-        assert_eq!(parse_when("2026/11/20 14:30", z).unwrap().to_rfc3339(), "2026-11-20T06:30:00+00:00");
+        assert_eq!(
+            parse_when("2026/11/20 14:30", z).unwrap().to_rfc3339(),
+            "2026-11-20T06:30:00+00:00"
+        );
         assert_eq!(parse_when("2026年11月20日", z), Some(a));
         assert_eq!(parse_when("20/11/2026", z), None);
     }
 
     #[test]
     fn every_bad_row_is_reported_with_its_line_and_field() {
-        let csv = "日期,姓名,电话,诉求类别\n2026-11-20,张三,13800138000,欠薪\n2026-11-20,,13800138000,欠薪\n2026-13-01,李四,123,求职\n2026-11-21,王五,,催款\n";
+        let csv = "日期,姓名,电话,诉求类别\r\n2026-11-20,张三,13800138000,欠薪\r\n2026-11-20,,13800138000,欠薪\r\n2026-13-01,李四,123,求职\r\n2026-11-21,王五,,催款\r\n";
         let errs = parse(csv, china_zone(), Lang::Zh).unwrap_err();
         let got: Vec<(u64, &str)> = errs.iter().map(|e| (e.line, e.field.as_str())).collect();
-        assert_eq!(got, vec![(3, "姓名"), (4, "日期"), (4, "电话"), (5, "诉求类别")]);
+        assert_eq!(
+            got,
+            vec![(3, "姓名"), (4, "日期"), (4, "电话"), (5, "诉求类别")]
+        );
         assert!(errs[0].render(Lang::Zh).starts_with("第3行,姓名"));
     }
 
@@ -254,7 +379,11 @@ mod tests {
     fn missing_required_columns_are_named() {
         let errs = parse("姓名,电话\n张三,13800138000\n", china_zone(), Lang::En).unwrap_err();
         assert_eq!(errs[0].line, 1);
-        assert!(errs[0].message.contains("日期") && errs[0].message.contains("诉求类别"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("日期") && errs[0].message.contains("诉求类别"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

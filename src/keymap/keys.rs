@@ -93,10 +93,12 @@ impl KeyChord {
         let mut rest = text.trim();
         loop {
             let lower = rest.to_ascii_lowercase();
-            let prefix_len = ["c-", "ctrl-", "ctrl+", "a-", "alt-", "alt+", "s-", "shift-", "shift+"]
-                .iter()
-                .find(|p| lower.starts_with(*p) && rest.len() > p.len())
-                .map(|p| p.len());
+            let prefix_len = [
+                "c-", "ctrl-", "ctrl+", "a-", "alt-", "alt+", "s-", "shift-", "shift+",
+            ]
+            .iter()
+            .find(|p| lower.starts_with(*p) && rest.len() > p.len())
+            .map(|p| p.len());
             let Some(n) = prefix_len else { break };
             match lower.as_bytes()[0] {
                 b'c' => ctrl = true,
@@ -123,7 +125,10 @@ impl KeyChord {
             "left" => KeyCodeKey::Left,
             "right" => KeyCodeKey::Right,
             "space" => KeyCodeKey::Char(' '),
-            f if f.len() >= 2 && f.starts_with('f') && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+            f if f.len() >= 2
+                && f.starts_with('f')
+                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
                 let n: u8 = f[1..].parse().ok()?;
                 if !(1..=12).contains(&n) {
                     return None;
@@ -139,7 +144,15 @@ impl KeyChord {
                 KeyCodeKey::Char(c)
             }
         };
-        Some(KeyChord { code, ctrl, alt, shift }.normalised())
+        Some(
+            KeyChord {
+                code,
+                ctrl,
+                alt,
+                shift,
+            }
+            .normalised(),
+        )
     }
 
     pub fn to_event(self) -> KeyEvent {

@@ -63,6 +63,9 @@ pub struct Keymap {
     maps: BTreeMap<Context, BTreeMap<KeyChord, Action>>,
 }
 
+/// An action with the keys bound to it, as the help overlay lists it.
+pub type Binding = (Action, Vec<KeyChord>);
+
 type RawFile = BTreeMap<String, BTreeMap<String, toml::Spanned<String>>>;
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -106,7 +109,10 @@ impl Keymap {
         let mut staged = self.maps.clone();
         for (context_name, bindings) in &raw {
             let Some(context) = Context::from_name(context_name) else {
-                let line = text.find(&format!("[{context_name}]")).map(|o| line_of(text, o)).unwrap_or(0);
+                let line = text
+                    .find(&format!("[{context_name}]"))
+                    .map(|o| line_of(text, o))
+                    .unwrap_or(0);
                 return Err(err(
                     line,
                     "",
@@ -148,7 +154,12 @@ impl Keymap {
     pub fn keys_for(&self, context: Context, action: Action) -> Vec<KeyChord> {
         self.maps
             .get(&context)
-            .map(|m| m.iter().filter(|(_, a)| **a == action).map(|(k, _)| *k).collect())
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, a)| **a == action)
+                    .map(|(k, _)| *k)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -163,7 +174,7 @@ impl Keymap {
     }
 
     /// Per context, each bound action with its keys, in the order actions are declared.
-    pub fn reverse(&self) -> Vec<(Context, Vec<(Action, Vec<KeyChord>)>)> {
+    pub fn reverse(&self) -> Vec<(Context, Vec<Binding>)> {
         Context::ALL
             .into_iter()
             .filter_map(|c| {
@@ -195,10 +206,16 @@ mod tests {
         assert_eq!(km.lookup(Context::Global, &k("F1")), Some(Action::Help));
         assert_eq!(km.lookup(Context::Global, &k("F2")), Some(Action::Intake));
         assert_eq!(km.lookup(Context::Global, &k("C-q")), Some(Action::Quit));
-        assert_eq!(km.lookup(Context::Global, &k("C-n")), Some(Action::NewIntake));
+        assert_eq!(
+            km.lookup(Context::Global, &k("C-n")),
+            Some(Action::NewIntake)
+        );
         assert_eq!(km.lookup(Context::Global, &k("C-s")), Some(Action::Save));
         assert_eq!(km.lookup(Context::Form, &k("Tab")), Some(Action::NextField));
-        assert_eq!(km.lookup(Context::Form, &k("S-Tab")), Some(Action::PrevField));
+        assert_eq!(
+            km.lookup(Context::Form, &k("S-Tab")),
+            Some(Action::PrevField)
+        );
         assert_eq!(km.lookup(Context::List, &k("/")), Some(Action::Search));
         assert_eq!(km.lookup(Context::List, &k("Enter")), Some(Action::Open));
     }
@@ -206,7 +223,10 @@ mod tests {
     #[test]
     fn unknown_action_names_file_line_and_key() {
         let e = load("[global]\nF1 = \"help\"\nF9 = \"explode\"\n").unwrap_err();
-        assert_eq!((e.file.as_str(), e.line, e.key.as_str()), ("user.toml", 3, "F9"));
+        assert_eq!(
+            (e.file.as_str(), e.line, e.key.as_str()),
+            ("user.toml", 3, "F9")
+        );
         assert!(e.problem.contains("explode"));
     }
 
@@ -232,8 +252,17 @@ mod tests {
     #[test]
     fn user_file_overrides_key_by_key_and_none_unbinds() {
         let km = load("[global]\nF12 = \"help\"\nF1 = \"none\"\n").unwrap();
-        assert_eq!(km.lookup(Context::Global, &KeyChord::parse("F12").unwrap()), Some(Action::Help));
-        assert_eq!(km.lookup(Context::Global, &KeyChord::parse("F1").unwrap()), None);
-        assert_eq!(km.lookup(Context::Global, &KeyChord::parse("F2").unwrap()), Some(Action::Intake));
+        assert_eq!(
+            km.lookup(Context::Global, &KeyChord::parse("F12").unwrap()),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            km.lookup(Context::Global, &KeyChord::parse("F1").unwrap()),
+            None
+        );
+        assert_eq!(
+            km.lookup(Context::Global, &KeyChord::parse("F2").unwrap()),
+            Some(Action::Intake)
+        );
     }
 }

@@ -50,7 +50,11 @@ fn mask_phone(raw: &str) -> String {
 }
 
 fn with_placeholder(options: Vec<Choice>) -> Vec<Choice> {
-    let mut v = vec![Choice { code: "", zh: "请选择", en: "Choose" }];
+    let mut v = vec![Choice {
+        code: "",
+        zh: "请选择",
+        en: "Choose",
+    }];
     v.extend(options);
     v
 }
@@ -149,7 +153,13 @@ impl IntakePane {
     pub fn fill_from(&mut self, v: &VisitorRow, visit_count: i64) {
         let form = &mut self.form;
         form.set(Field::Name.code(), &v.name);
-        form.set(Field::Phone.code(), &v.phone.as_deref().map(phone::national_digits).unwrap_or_default());
+        form.set(
+            Field::Phone.code(),
+            &v.phone
+                .as_deref()
+                .map(phone::national_digits)
+                .unwrap_or_default(),
+        );
         form.set(Field::IdNumber.code(), v.id_number.as_deref().unwrap_or(""));
         form.set(Field::Gender.code(), v.gender.code());
         form.set(Field::Employer.code(), &v.employer);
@@ -158,7 +168,11 @@ impl IntakePane {
         form.set(Field::Hometown.code(), &v.hometown);
         form.set(Field::Membership.code(), v.membership.code());
         form.clear_errors();
-        self.picked = Some(Picked { visitor_id: v.id.clone(), name: v.name.clone(), visit_count });
+        self.picked = Some(Picked {
+            visitor_id: v.id.clone(),
+            name: v.name.clone(),
+            visit_count,
+        });
         self.matches.clear();
         self.match_sel = 0;
     }
@@ -166,7 +180,12 @@ impl IntakePane {
     /// Gender and age shown beside a valid ID number.
     pub fn refresh_id_note(&mut self, lang: Lang, today: chrono::NaiveDate) {
         let raw = self.form.get(Field::IdNumber.code());
-        let note = IdNumber::parse(&raw).ok().map(|id| {
+        let parsed = IdNumber::parse(&raw).ok();
+        if let Some(id) = &parsed {
+            // The ID number decides gender; show it so the officer can see it was read.
+            self.form.set(Field::Gender.code(), id.gender().code());
+        }
+        let note = parsed.map(|id| {
             let age = id.age_on(today);
             match lang {
                 Lang::Zh => format!("{} · {age}岁", id.gender().zh()),
@@ -178,7 +197,11 @@ impl IntakePane {
 
     /// Today's visits that pass the `/` filter (name, category, channel, summary).
     pub fn visible_today(&self, lang: Lang) -> Vec<&VisitRow> {
-        let needle = self.filter.as_ref().map(|i| i.value().trim().to_lowercase()).unwrap_or_default();
+        let needle = self
+            .filter
+            .as_ref()
+            .map(|i| i.value().trim().to_lowercase())
+            .unwrap_or_default();
         self.today
             .iter()
             .filter(|v| {

@@ -28,7 +28,16 @@ pub(super) fn record(conn: &Connection, e: NewEvent<'_>) -> rusqlite::Result<()>
     conn.execute(
         "INSERT INTO event(id, station_id, entity, entity_id, action, officer_id, at, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![new_id(), e.station_id, e.entity, e.entity_id, e.action, e.officer_id, ts(e.at), e.detail],
+        params![
+            new_id(),
+            e.station_id,
+            e.entity,
+            e.entity_id,
+            e.action,
+            e.officer_id,
+            ts(e.at),
+            e.detail
+        ],
     )?;
     Ok(())
 }

@@ -14,8 +14,14 @@ pub enum StoreError {
     IsDirectory(PathBuf),
     #[error("{0} is not a dutydesk database (not SQLite, or damaged)")]
     NotADatabase(PathBuf),
-    #[error("{path} was written by a newer dutydesk (schema {found}, this program knows up to {supported}); it was left untouched")]
-    NewerVersion { path: PathBuf, found: i64, supported: i64 },
+    #[error(
+        "{path} was written by a newer dutydesk (schema {found}, this program knows up to {supported}); it was left untouched"
+    )]
+    NewerVersion {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("{0} is locked by another program; close it and try again")]
     Locked(PathBuf),
     #[error("{0} cannot be written (read-only file or folder)")]
@@ -23,7 +29,10 @@ pub enum StoreError {
     #[error("{0}: the disk is full; nothing was changed")]
     DiskFull(PathBuf),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
@@ -39,9 +48,16 @@ impl StoreError {
         match self {
             StoreError::IsDirectory(p) => format!("{} 是一个文件夹,不是数据库文件", p.display()),
             StoreError::NotADatabase(p) => {
-                format!("{} 不是值班台数据库(不是SQLite文件,或已损坏),未做任何改动", p.display())
+                format!(
+                    "{} 不是值班台数据库(不是SQLite文件,或已损坏),未做任何改动",
+                    p.display()
+                )
             }
-            StoreError::NewerVersion { path, found, supported } => format!(
+            StoreError::NewerVersion {
+                path,
+                found,
+                supported,
+            } => format!(
                 "{} 由更新版本的程序写入(结构版本{found},本程序最高支持{supported}),未做任何改动,请升级程序",
                 path.display()
             ),
@@ -62,9 +78,9 @@ impl StoreError {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
                 StoreError::Locked(path.into())
             }
-            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
-                StoreError::ReadOnly(path.into())
-            }
+            Some(ErrorCode::ReadOnly)
+            | Some(ErrorCode::CannotOpen)
+            | Some(ErrorCode::PermissionDenied) => StoreError::ReadOnly(path.into()),
             Some(ErrorCode::DiskFull) => StoreError::DiskFull(path.into()),
             _ => StoreError::Sqlite(e),
         }
@@ -100,11 +116,16 @@ impl Store {
                 supported: LATEST_VERSION,
             });
         }
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(io)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(io)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(io)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(io)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(io)?;
         migrate(&mut conn).map_err(io)?;
-        Ok(Store { conn, path: path.into() })
+        Ok(Store {
+            conn,
+            path: path.into(),
+        })
     }
 
     /// An in-memory database, for tests and benchmarks that do not need a file.
@@ -112,13 +133,19 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
-        Ok(Store { conn, path: PathBuf::from(":memory:") })
+        Ok(Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        })
     }
 }
 
 /// The database holds people's ID numbers and circumstances: readable by its owner only.
 fn create_private_file(path: &Path) -> Result<(), StoreError> {
-    let io = |source| StoreError::Io { path: path.into(), source };
+    let io = |source| StoreError::Io {
+        path: path.into(),
+        source,
+    };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io)?;
     }

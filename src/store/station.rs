@@ -25,7 +25,9 @@ impl Store {
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -40,11 +42,16 @@ impl Store {
 
     /// The station, once the first-run setup has named it.
     pub fn station(&self) -> Result<Option<Station>, StoreError> {
-        let Some(id) = self.setting("station_id")? else { return Ok(None) };
+        let Some(id) = self.setting("station_id")? else {
+            return Ok(None);
+        };
         Ok(self
             .conn
             .query_row("SELECT id, name FROM station WHERE id = ?1", [&id], |r| {
-                Ok(Station { id: r.get(0)?, name: r.get(1)? })
+                Ok(Station {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                })
             })
             .optional()?)
     }
@@ -53,7 +60,9 @@ impl Store {
     pub fn create_station(&self, name: &str, now: DateTime<Utc>) -> Result<Station, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Rule("station name is required / 站点名称必填".into()));
+            return Err(StoreError::Rule(
+                "station name is required / 站点名称必填".into(),
+            ));
         }
         let id = new_id();
         let t = ts(now);
@@ -62,7 +71,10 @@ impl Store {
             params![id, name, t],
         )?;
         self.set_setting("station_id", &id)?;
-        Ok(Station { id, name: name.to_string() })
+        Ok(Station {
+            id,
+            name: name.to_string(),
+        })
     }
 
     pub fn officers(&self) -> Result<Vec<Officer>, StoreError> {
@@ -95,7 +107,9 @@ impl Store {
     ) -> Result<Officer, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Rule("officer name is required / 值班人员姓名必填".into()));
+            return Err(StoreError::Rule(
+                "officer name is required / 值班人员姓名必填".into(),
+            ));
         }
         let t = ts(now);
         self.conn.execute(
@@ -109,7 +123,9 @@ impl Store {
     }
 
     pub fn current_officer(&self) -> Result<Option<Officer>, StoreError> {
-        let Some(id) = self.setting("current_officer_id")? else { return Ok(None) };
+        let Some(id) = self.setting("current_officer_id")? else {
+            return Ok(None);
+        };
         Ok(self
             .conn
             .query_row(

@@ -60,7 +60,9 @@ pub fn lookup_key(query: &str) -> Option<String> {
     if q.is_empty() {
         return None;
     }
-    let numberish = q.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | 'x' | 'X'))
+    let numberish = q
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | 'x' | 'X'))
         && q.chars().any(|c| c.is_ascii_digit());
     if numberish {
         let q = q.strip_prefix("+86").unwrap_or(q);
@@ -99,8 +101,12 @@ pub(super) fn write_keys(
     phone_e164: Option<&str>,
     id_number: Option<&str>,
 ) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM visitor_key WHERE visitor_id = ?1", [visitor_id])?;
-    let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO visitor_key(key, visitor_id) VALUES (?1, ?2)")?;
+    conn.execute(
+        "DELETE FROM visitor_key WHERE visitor_id = ?1",
+        [visitor_id],
+    )?;
+    let mut stmt =
+        conn.prepare_cached("INSERT OR IGNORE INTO visitor_key(key, visitor_id) VALUES (?1, ?2)")?;
     for k in keys_for(name, phone_e164, id_number) {
         stmt.execute(params![k, visitor_id])?;
     }
@@ -110,18 +116,30 @@ pub(super) fn write_keys(
 impl Store {
     pub fn visitor(&self, id: &str) -> Result<Option<VisitorRow>, StoreError> {
         let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1");
-        Ok(self.conn.query_row(&sql, [id], visitor_from_row).optional()?)
+        Ok(self
+            .conn
+            .query_row(&sql, [id], visitor_from_row)
+            .optional()?)
     }
 
     pub fn visitor_by_id_number(&self, id_number: &str) -> Result<Option<VisitorRow>, StoreError> {
         let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
-        Ok(self.conn.query_row(&sql, [id_number], visitor_from_row).optional()?)
+        Ok(self
+            .conn
+            .query_row(&sql, [id_number], visitor_from_row)
+            .optional()?)
     }
 
     /// Earlier visitors whose name, pinyin, phone or ID number starts with `query`,
     /// most recently seen first, with their last few visits. One indexed range scan.
-    pub fn find_returning(&self, query: &str, limit: usize) -> Result<Vec<VisitorMatch>, StoreError> {
-        let Some(key) = lookup_key(query) else { return Ok(Vec::new()) };
+    pub fn find_returning(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<VisitorMatch>, StoreError> {
+        let Some(key) = lookup_key(query) else {
+            return Ok(Vec::new());
+        };
         let upper = format!("{key}\u{10FFFF}");
         let mut ids_stmt = self.conn.prepare_cached(
             "SELECT DISTINCT visitor_id FROM visitor_key WHERE key >= ?1 AND key < ?2 LIMIT ?3",
@@ -131,14 +149,20 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let Some(visitor) = self.visitor(&id)? else { continue };
+            let Some(visitor) = self.visitor(&id)? else {
+                continue;
+            };
             let visit_count: i64 = self.conn.query_row(
                 "SELECT count(*) FROM visit WHERE visitor_id = ?1",
                 [&id],
                 |r| r.get(0),
             )?;
             let recent = self.visits_of_visitor(&id, 3)?;
-            out.push(VisitorMatch { visitor, visit_count, recent });
+            out.push(VisitorMatch {
+                visitor,
+                visit_count,
+                recent,
+            });
         }
         out.sort_by(|a, b| {
             let last = |m: &VisitorMatch| m.recent.first().map(|v| v.visited_at);
@@ -160,7 +184,10 @@ mod tests {
         assert_eq!(lookup_key("ZS"), Some("zs".into()));
         assert_eq!(lookup_key("z"), None);
         assert_eq!(lookup_key("张"), Some("张".into()));
-        assert_eq!(lookup_key("3301021990010112x"), Some("3301021990010112X".into()));
+        assert_eq!(
+            lookup_key("3301021990010112x"),
+            Some("3301021990010112X".into())
+        );
         assert_eq!(lookup_key("  "), None);
     }
 }

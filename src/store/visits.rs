@@ -84,7 +84,11 @@ fn id_taken() -> StoreError {
 
 /// Finds or creates the visitor, merges what was typed into their record, and adds the
 /// visit with its history. The caller owns the transaction.
-pub(crate) fn insert_intake(conn: &Connection, intake: &Intake, stamp: &Stamp<'_>) -> Result<SavedIntake, StoreError> {
+pub(crate) fn insert_intake(
+    conn: &Connection,
+    intake: &Intake,
+    stamp: &Stamp<'_>,
+) -> Result<SavedIntake, StoreError> {
     let id_number = intake.id_number.as_ref().map(|i| i.as_str().to_string());
     let by_id_number: Option<VisitorRow> = match &id_number {
         Some(n) => {
@@ -97,26 +101,46 @@ pub(crate) fn insert_intake(conn: &Connection, intake: &Intake, stamp: &Stamp<'_
         (Some(picked), Some(owner)) if *picked != owner.id => return Err(id_taken()),
         (Some(picked), _) => {
             let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1");
-            conn.query_row(&sql, [picked], visitor_from_row).optional()?
+            conn.query_row(&sql, [picked], visitor_from_row)
+                .optional()?
         }
         (None, owner) => owner,
     };
     let now = ts(stamp.now);
     let phone = intake.phone.as_ref().map(|p| p.e164().to_string());
-    let birth = intake.id_number.as_ref().map(|i| i.birth_date().to_string());
+    let birth = intake
+        .id_number
+        .as_ref()
+        .map(|i| i.birth_date().to_string());
     let returning = existing.is_some();
     let visitor_id = match existing {
         Some(old) => {
             // Keep what the visitor told us before unless this visit says otherwise.
-            let keep = |new: &str, old: &str| if new.is_empty() { old.to_string() } else { new.to_string() };
+            let keep = |new: &str, old: &str| {
+                if new.is_empty() {
+                    old.to_string()
+                } else {
+                    new.to_string()
+                }
+            };
             let name = intake.name.clone();
             let phone = phone.or(old.phone);
             let id_number = id_number.or(old.id_number);
-            let gender = if intake.gender == Gender::Unknown { old.gender } else { intake.gender };
-            let occupation =
-                if intake.occupation == Occupation::Unknown { old.occupation } else { intake.occupation };
-            let membership =
-                if intake.membership == Membership::Unknown { old.membership } else { intake.membership };
+            let gender = if intake.gender == Gender::Unknown {
+                old.gender
+            } else {
+                intake.gender
+            };
+            let occupation = if intake.occupation == Occupation::Unknown {
+                old.occupation
+            } else {
+                intake.occupation
+            };
+            let membership = if intake.membership == Membership::Unknown {
+                old.membership
+            } else {
+                intake.membership
+            };
             conn.execute(
                 "UPDATE visitor SET name = ?2, phone = ?3, id_number = ?4, gender = ?5,
                    birth_date = ?6, employer = ?7, occupation = ?8, occupation_note = ?9,
@@ -161,7 +185,13 @@ pub(crate) fn insert_intake(conn: &Connection, intake: &Intake, stamp: &Stamp<'_
                     now
                 ],
             )?;
-            write_keys(conn, &id, &intake.name, phone.as_deref(), id_number.as_deref())?;
+            write_keys(
+                conn,
+                &id,
+                &intake.name,
+                phone.as_deref(),
+                id_number.as_deref(),
+            )?;
             id
         }
     };
@@ -201,7 +231,11 @@ pub(crate) fn insert_intake(conn: &Connection, intake: &Intake, stamp: &Stamp<'_
             detail: "",
         },
     )?;
-    Ok(SavedIntake { visit_id, visitor_id, returning })
+    Ok(SavedIntake {
+        visit_id,
+        visitor_id,
+        returning,
+    })
 }
 
 impl Store {
@@ -214,7 +248,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<SavedIntake, StoreError> {
         let tx = self.conn.transaction()?;
-        let saved = insert_intake(&tx, intake, &Stamp { station_id, officer_id, visited_at: now, now, imported: false })?;
+        let saved = insert_intake(
+            &tx,
+            intake,
+            &Stamp {
+                station_id,
+                officer_id,
+                visited_at: now,
+                now,
+                imported: false,
+            },
+        )?;
         tx.commit()?;
         Ok(saved)
     }
@@ -234,8 +278,13 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn visits_of_visitor(&self, visitor_id: &str, limit: usize) -> Result<Vec<VisitRow>, StoreError> {
-        let sql = format!("{VISIT_SELECT} WHERE t.visitor_id = ?1 ORDER BY t.visited_at DESC LIMIT ?2");
+    pub fn visits_of_visitor(
+        &self,
+        visitor_id: &str,
+        limit: usize,
+    ) -> Result<Vec<VisitRow>, StoreError> {
+        let sql =
+            format!("{VISIT_SELECT} WHERE t.visitor_id = ?1 ORDER BY t.visited_at DESC LIMIT ?2");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![visitor_id, limit as i64], visit_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -243,21 +292,34 @@ impl Store {
 
     pub fn visit_detail(&self, visit_id: &str) -> Result<Option<VisitDetail>, StoreError> {
         let sql = format!("{VISIT_SELECT} WHERE t.id = ?1");
-        let Some(visit) = self.conn.query_row(&sql, [visit_id], visit_from_row).optional()? else {
+        let Some(visit) = self
+            .conn
+            .query_row(&sql, [visit_id], visit_from_row)
+            .optional()?
+        else {
             return Ok(None);
         };
-        let Some(visitor) = self.visitor(&visit.visitor_id)? else { return Ok(None) };
+        let Some(visitor) = self.visitor(&visit.visitor_id)? else {
+            return Ok(None);
+        };
         let history = self.events_for(visit_id)?;
         let earlier_visits = self
             .visits_of_visitor(&visit.visitor_id, 20)?
             .into_iter()
             .filter(|v| v.id != visit.id)
             .collect();
-        Ok(Some(VisitDetail { visit, visitor, history, earlier_visits }))
+        Ok(Some(VisitDetail {
+            visit,
+            visitor,
+            history,
+            earlier_visits,
+        }))
     }
 
     pub fn count_visits(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM visit", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM visit", [], |r| r.get(0))?)
     }
 }
 
@@ -292,14 +354,28 @@ impl Store {
                         params![new_id(), station_id, name, ts(now)],
                     )
                     .map_err(|e| fail(e.into()))?;
-                    tx.query_row("SELECT id FROM officer WHERE station_id = ?1 AND name = ?2", params![station_id, name], |r| r.get(0))
-                        .map_err(|e| fail(e.into()))?
+                    tx.query_row(
+                        "SELECT id FROM officer WHERE station_id = ?1 AND name = ?2",
+                        params![station_id, name],
+                        |r| r.get(0),
+                    )
+                    .map_err(|e| fail(e.into()))?
                 }
                 None => default_officer_id
-                    .ok_or_else(|| fail(StoreError::Rule("no officer: add a 接待人 column or pass --officer / 缺少接待人".into())))?
+                    .ok_or_else(|| {
+                        fail(StoreError::Rule(
+                            "no officer: add a 接待人 column or pass --officer / 缺少接待人".into(),
+                        ))
+                    })?
                     .to_string(),
             };
-            let stamp = Stamp { station_id, officer_id: &officer_id, visited_at: row.visited_at, now, imported: true };
+            let stamp = Stamp {
+                station_id,
+                officer_id: &officer_id,
+                visited_at: row.visited_at,
+                now,
+                imported: true,
+            };
             insert_intake(&tx, &row.intake, &stamp).map_err(fail)?;
         }
         tx.commit().map_err(|e| (0, e.into()))?;

@@ -27,7 +27,14 @@ pub struct Choice {
 }
 
 pub fn choices_of<T: Labeled>() -> Vec<Choice> {
-    T::ALL.iter().map(|v| Choice { code: v.code(), zh: v.zh(), en: v.en() }).collect()
+    T::ALL
+        .iter()
+        .map(|v| Choice {
+            code: v.code(),
+            zh: v.zh(),
+            en: v.en(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -72,12 +79,26 @@ impl FormField {
         }
     }
 
-    pub fn choice(id: &'static str, zh: &'static str, en: &'static str, options: Vec<Choice>) -> FormField {
-        FormField { value: Value::Choice { options, index: 0 }, ..FormField::text(id, zh, en) }
+    pub fn choice(
+        id: &'static str,
+        zh: &'static str,
+        en: &'static str,
+        options: Vec<Choice>,
+    ) -> FormField {
+        FormField {
+            value: Value::Choice { options, index: 0 },
+            ..FormField::text(id, zh, en)
+        }
     }
 
     pub fn area(id: &'static str, zh: &'static str, en: &'static str, rows: u16) -> FormField {
-        FormField { value: Value::Area { area: TextArea::default(), rows }, ..FormField::text(id, zh, en) }
+        FormField {
+            value: Value::Area {
+                area: TextArea::default(),
+                rows,
+            },
+            ..FormField::text(id, zh, en)
+        }
     }
 
     pub fn required(mut self) -> FormField {
@@ -136,15 +157,25 @@ pub enum Edit {
 
 impl Form {
     pub fn new(fields: Vec<FormField>) -> Form {
-        Form { fields, focus: 0, label_cols: 12 }
+        Form {
+            fields,
+            focus: 0,
+            label_cols: 12,
+        }
     }
 
     pub fn field(&self, id: &str) -> &FormField {
-        self.fields.iter().find(|f| f.id == id).expect("field id exists")
+        self.fields
+            .iter()
+            .find(|f| f.id == id)
+            .expect("field id exists")
     }
 
     pub fn field_mut(&mut self, id: &str) -> &mut FormField {
-        self.fields.iter_mut().find(|f| f.id == id).expect("field id exists")
+        self.fields
+            .iter_mut()
+            .find(|f| f.id == id)
+            .expect("field id exists")
     }
 
     pub fn get(&self, id: &str) -> String {
@@ -198,7 +229,11 @@ impl Form {
     pub fn cycle(&mut self, forward: bool) -> bool {
         if let Value::Choice { options, index } = &mut self.fields[self.focus].value {
             let n = options.len();
-            *index = if forward { (*index + 1) % n } else { (*index + n - 1) % n };
+            *index = if forward {
+                (*index + 1) % n
+            } else {
+                (*index + n - 1) % n
+            };
             true
         } else {
             false
@@ -208,7 +243,9 @@ impl Form {
     /// Gives the focused field first claim on a key: text fields take plain characters
     /// and cursor keys, so a one-letter command never fires while someone types 张三.
     pub fn edit_key(&mut self, key: &KeyEvent, area_cols: usize) -> Edit {
-        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         match &mut self.fields[self.focus].value {
             Value::Text(input) => {
                 let req = match key.code {
@@ -223,7 +260,9 @@ impl Form {
                     KeyCode::End => InputRequest::GoToEnd,
                     _ => return Edit::NotMine,
                 };
-                if matches!(req, InputRequest::InsertChar(_)) && input.value().chars().count() >= MAX_FIELD_CHARS {
+                if matches!(req, InputRequest::InsertChar(_))
+                    && input.value().chars().count() >= MAX_FIELD_CHARS
+                {
                     return Edit::Moved;
                 }
                 match input.handle(req) {
@@ -262,7 +301,11 @@ impl Form {
         match &mut field.value {
             Value::Text(input) => {
                 for c in take.chars() {
-                    let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
+                    let c = if c == '\n' || c == '\r' || c == '\t' {
+                        ' '
+                    } else {
+                        c
+                    };
                     input.handle(InputRequest::InsertChar(c));
                 }
             }
@@ -304,21 +347,46 @@ impl Form {
             }
             let has_focus = focused && i == self.focus;
             let label = lang.pick(f.label_zh, f.label_en);
-            let label = if f.required { format!("{label}*") } else { label.to_string() };
+            let label = if f.required {
+                format!("{label}*")
+            } else {
+                label.to_string()
+            };
             let label_style = if has_focus {
-                Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(Color::Cyan)
+                    .add_modifier(Modifier::BOLD)
             } else if f.error.is_some() {
                 Style::default().fg(Color::Red)
             } else {
                 Style::default().fg(Color::Gray)
             };
             frame.render_widget(
-                Paragraph::new(Span::styled(text::pad(&label, label_cols as usize), label_style)),
+                Paragraph::new(Span::styled(
+                    text::pad(&label, label_cols as usize),
+                    label_style,
+                )),
                 Rect::new(area.x, y, label_cols, 1),
             );
             let value_rect = Rect::new(value_x, y, value_cols, rows);
             self.render_value(frame, f, value_rect, has_focus, lang);
             y += rows;
+        }
+        // The focused field's error in full below the form, where it cannot be cut off.
+        if let (true, Some(err)) = (focused, &self.focused().error) {
+            let label = lang.pick(self.focused().label_zh, self.focused().label_en);
+            let message = format!("! {label}: {err}");
+            for line in text::wrap(&message, area.width as usize) {
+                if y + 1 >= area.y + area.height {
+                    break;
+                }
+                y += 1;
+                frame.render_widget(
+                    Paragraph::new(Span::styled(line, Style::default().fg(Color::Red))),
+                    Rect::new(area.x, y, area.width, 1),
+                );
+            }
         }
     }
 
@@ -328,43 +396,66 @@ impl Form {
         } else {
             Style::default()
         };
-        let tail = |used: usize| -> Vec<Span<'static>> {
+        let tail = || -> Vec<Span<'static>> {
             let mut spans = Vec::new();
             if let Some(note) = &f.note {
-                spans.push(Span::styled(format!("  {note}"), Style::default().fg(Color::DarkGray)));
+                spans.push(Span::styled(
+                    format!("  {note}"),
+                    Style::default().fg(Color::DarkGray),
+                ));
             }
             if let Some(err) = &f.error {
-                spans.push(Span::styled(format!("  ! {err}"), Style::default().fg(Color::Red)));
+                spans.push(Span::styled(
+                    format!("  ! {err}"),
+                    Style::default().fg(Color::Red),
+                ));
             }
-            let _ = used;
             spans
         };
         match &f.value {
             Value::Text(input) => {
                 // Leave room after the value for a note or error when not focused.
-                let box_cols = if has_focus { (r.width as usize).saturating_sub(1) } else { r.width as usize };
+                let box_cols = if has_focus {
+                    (r.width as usize).saturating_sub(1)
+                } else {
+                    r.width as usize
+                };
                 let raw = input.value();
                 let shown = match (f.mask, has_focus) {
                     (Mask::With(mask), false) if !raw.is_empty() => mask(raw),
                     _ => raw.to_string(),
                 };
-                let field_cols = box_cols.min(40).max(text::width(&shown).min(box_cols));
-                let scroll = if has_focus { input.visual_scroll(field_cols.saturating_sub(1)) } else { 0 };
+                // Focused: a roomy box to type in. Otherwise just wide enough that a note
+                // or an error right after it stays on screen.
+                let min_cols = if has_focus { 40 } else { 24 };
+                let field_cols = text::width(&shown).max(min_cols).min(box_cols);
+                let scroll = if has_focus {
+                    input.visual_scroll(field_cols.saturating_sub(1))
+                } else {
+                    0
+                };
                 let visible = skip_cols(&shown, scroll);
                 let mut spans = vec![Span::styled(text::pad(&visible, field_cols), value_style)];
-                spans.extend(tail(field_cols));
+                spans.extend(tail());
                 frame.render_widget(Paragraph::new(Line::from(spans)), r);
                 if has_focus {
                     let x = r.x + (input.visual_cursor() - scroll) as u16;
-                    frame.set_cursor_position(Position::new(x.min(r.x + r.width.saturating_sub(1)), r.y));
+                    frame.set_cursor_position(Position::new(
+                        x.min(r.x + r.width.saturating_sub(1)),
+                        r.y,
+                    ));
                 }
             }
             Value::Choice { options, index } => {
                 let o = options[*index];
                 let label = lang.pick(o.zh, o.en);
-                let shown = if has_focus { format!("< {label} >") } else { label.to_string() };
+                let shown = if has_focus {
+                    format!("< {label} >")
+                } else {
+                    label.to_string()
+                };
                 let mut spans = vec![Span::styled(shown, value_style)];
-                spans.extend(tail(0));
+                spans.extend(tail());
                 frame.render_widget(Paragraph::new(Line::from(spans)), r);
             }
             Value::Area { area, .. } => {
@@ -377,9 +468,12 @@ impl Form {
                     .take(r.height as usize)
                     .map(|l| Line::from(Span::styled(l.clone(), value_style)))
                     .collect();
-                if let Some(err) = &f.error {
-                    if let Some(last) = out.last_mut() {
-                        last.spans.push(Span::styled(format!("  ! {err}"), Style::default().fg(Color::Red)));
+                if let (Some(err), Some(last)) = (&f.error, out.last_mut()) {
+                    {
+                        last.spans.push(Span::styled(
+                            format!("  ! {err}"),
+                            Style::default().fg(Color::Red),
+                        ));
                     }
                 }
                 frame.render_widget(Paragraph::new(out), r);

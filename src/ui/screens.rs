@@ -20,17 +20,31 @@ use crate::ui::text;
 const ACCENT: Color = Color::Cyan;
 
 fn title(s: &str) -> Span<'static> {
-    Span::styled(format!(" {s} "), Style::default().add_modifier(Modifier::BOLD))
+    Span::styled(
+        format!(" {s} "),
+        Style::default().add_modifier(Modifier::BOLD),
+    )
 }
 
 fn block(s: &str, focused: bool) -> Block<'static> {
-    let style = if focused { Style::default().fg(ACCENT) } else { Style::default().fg(Color::DarkGray) };
-    Block::default().borders(Borders::ALL).border_style(style).title(title(s))
+    let style = if focused {
+        Style::default().fg(ACCENT)
+    } else {
+        Style::default().fg(Color::DarkGray)
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(title(s))
 }
 
 pub fn render(app: &App, frame: &mut Frame) {
-    let [tabs, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
     render_tabs(app, frame, tabs);
     match app.pane {
         Pane::Intake => render_intake(app, frame, body),
@@ -42,12 +56,15 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Modal::Setup { form, first_run }) => {
             let lang = app.lang;
             let heading = if *first_run {
-                lang.pick("首次使用:设置站点与值班人员", "First run: name the station and the officer on duty")
+                lang.pick(
+                    "首次使用:设置站点与值班人员",
+                    "First run: name the station and the officer on duty",
+                )
             } else {
                 lang.pick("切换值班人员", "Change the officer on duty")
             };
             let area = centered(frame.area(), 64, form.height() + 5);
-            frame.render_widget(Clear, area);
+            clear_for_overlay(frame, area);
             let b = block(heading, true);
             let inner = b.inner(area);
             frame.render_widget(b, area);
@@ -70,7 +87,13 @@ pub fn render(app: &App, frame: &mut Frame) {
                     app.keymap.hint(Context::Form, Action::Save)
                 ),
             };
-            frame.render_widget(Paragraph::new(Span::styled(hint_text, Style::default().fg(Color::DarkGray))), hint);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    hint_text,
+                    Style::default().fg(Color::DarkGray),
+                )),
+                hint,
+            );
         }
         Some(Modal::Confirm(kind)) => render_confirm(app, frame, *kind),
         Some(Modal::Visit { detail, scroll }) => render_visit(app, frame, detail, *scroll),
@@ -88,13 +111,18 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     ];
     let mut spans = vec![Span::styled(
         format!(" {} ", lang.pick("职工服务站值班台", "Duty desk")),
-        Style::default().fg(Color::Black).bg(ACCENT).add_modifier(Modifier::BOLD),
+        Style::default()
+            .fg(Color::Black)
+            .bg(ACCENT)
+            .add_modifier(Modifier::BOLD),
     )];
     for (pane, action) in tabs {
         let key = app.keymap.hint(Context::Global, action);
         let label = format!(" {key} {} ", action.label(lang));
         let style = if app.pane == pane {
-            Style::default().fg(ACCENT).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            Style::default()
+                .fg(ACCENT)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED)
         } else {
             Style::default().fg(Color::Gray)
         };
@@ -113,7 +141,9 @@ fn render_placeholder(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
     };
     let line = match lang {
         Lang::Zh => format!("「{name}」尚未开放,将在后续版本提供。按 F2 回到接待登记。"),
-        Lang::En => format!("{name} is not available yet; it comes in a later version. Press F2 for intake."),
+        Lang::En => format!(
+            "{name} is not available yet; it comes in a later version. Press F2 for intake."
+        ),
     };
     frame.render_widget(Paragraph::new(line).block(block(name, false)), area);
 }
@@ -142,18 +172,27 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             app.keymap.hint(Context::Global, Action::Quit)
         ),
     };
-    let mut spans = vec![Span::styled(who.clone(), Style::default().fg(Color::Black).bg(Color::Gray))];
+    let mut spans = vec![Span::styled(
+        who.clone(),
+        Style::default().fg(Color::Black).bg(Color::Gray),
+    )];
     let room = (area.width as usize).saturating_sub(text::width(&who) + text::width(&hints) + 2);
     if let Some(s) = &app.status {
         let style = match s.kind {
             StatusKind::Info => Style::default().fg(Color::Green),
             StatusKind::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
         };
-        spans.push(Span::styled(format!(" {}", text::pad(&s.text, room)), style));
+        spans.push(Span::styled(
+            format!(" {}", text::pad(&s.text, room)),
+            style,
+        ));
     } else {
         spans.push(Span::raw(format!(" {}", " ".repeat(room))));
     }
-    spans.push(Span::styled(format!(" {hints}"), Style::default().fg(Color::DarkGray)));
+    spans.push(Span::styled(
+        format!(" {hints}"),
+        Style::default().fg(Color::DarkGray),
+    ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -164,7 +203,10 @@ fn render_intake(app: &App, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
     let heading = match (&pane.picked, lang) {
         (Some(p), Lang::Zh) => format!("来访登记 · 老来访人 {}(以往{}次)", p.name, p.visit_count),
-        (Some(p), Lang::En) => format!("Intake · returning visitor {} ({} earlier)", p.name, p.visit_count),
+        (Some(p), Lang::En) => format!(
+            "Intake · returning visitor {} ({} earlier)",
+            p.name, p.visit_count
+        ),
         (None, _) => lang.pick("来访登记", "Visitor intake").to_string(),
     };
     let form_focused = app.modal.is_none() && pane.focus == Focus::Form;
@@ -173,7 +215,8 @@ fn render_intake(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(b, left);
     let summary_cols = inner.width.saturating_sub(pane.form.label_cols + 2) as usize;
     app.summary_cols.set(summary_cols.max(2));
-    pane.form.render(frame, inner, form_focused && app.modal.is_none(), lang);
+    pane.form
+        .render(frame, inner, form_focused && app.modal.is_none(), lang);
 
     let show_matches = form_focused && !pane.matches.is_empty();
     let today_area = if show_matches {
@@ -224,10 +267,19 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
         let recent: Vec<String> = m
             .recent
             .iter()
-            .map(|r| format!("{} {}", r.visited_at.with_timezone(&app.zone).format("%Y-%m-%d"), r.category.label(lang)))
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.visited_at.with_timezone(&app.zone).format("%Y-%m-%d"),
+                    r.category.label(lang)
+                )
+            })
             .collect();
         let past = format!("    {}", recent.join(" · "));
-        lines.push(Line::from(Span::styled(text::truncate(&past, cols), Style::default().fg(Color::DarkGray))));
+        lines.push(Line::from(Span::styled(
+            text::truncate(&past, cols),
+            Style::default().fg(Color::DarkGray),
+        )));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -264,7 +316,10 @@ fn render_today(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(b, area);
     if visible.is_empty() {
         let empty = lang.pick("今天还没有来访记录", "No visits yet today");
-        frame.render_widget(Paragraph::new(Span::styled(empty, Style::default().fg(Color::DarkGray))), inner);
+        frame.render_widget(
+            Paragraph::new(Span::styled(empty, Style::default().fg(Color::DarkGray))),
+            inner,
+        );
         return;
     }
     let rows = inner.height as usize;
@@ -288,10 +343,24 @@ fn render_today(app: &App, frame: &mut Frame, area: Rect) {
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
     if focused && pane.filter_typing {
-        if let Some(f) = &pane.filter {
-            let x = area.x + 1 + text::width(&heading) as u16 + 1;
-            let _ = f;
-            frame.set_cursor_position((x.min(area.right().saturating_sub(2)), area.y));
+        // The filter text ends the title: put the real cursor after it for the IME.
+        let x = area.x + 2 + text::width(&heading) as u16;
+        frame.set_cursor_position((x.min(area.right().saturating_sub(2)), area.y));
+    }
+}
+
+/// Blanks `area` for an overlay. A wide character just left of it would have its right
+/// half under the overlay's border, which terminals draw as garbage: blank it too.
+fn clear_for_overlay(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        let cell = &mut buf[(area.x - 1, y)];
+        if text::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
         }
     }
 }
@@ -300,13 +369,21 @@ fn render_today(app: &App, frame: &mut Frame, area: Rect) {
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 fn context_title(c: Context, lang: Lang) -> &'static str {
     match c {
         Context::Global => lang.pick("全局", "Everywhere"),
-        Context::Form => lang.pick("表单(输入框优先接收文字)", "Forms (text fields take typing first)"),
+        Context::Form => lang.pick(
+            "表单(输入框优先接收文字)",
+            "Forms (text fields take typing first)",
+        ),
         Context::List => lang.pick("列表", "Lists"),
         Context::Help => lang.pick("帮助与详情", "Help and details"),
     }
@@ -315,8 +392,14 @@ fn context_title(c: Context, lang: Lang) -> &'static str {
 fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
     let lang = app.lang;
     let area = centered(frame.area(), 72, frame.area().height.saturating_sub(2));
-    frame.render_widget(Clear, area);
-    let b = block(lang.pick("按键一览(来自当前按键表)", "Keys (from the keymap in force)"), true);
+    clear_for_overlay(frame, area);
+    let b = block(
+        lang.pick(
+            "按键一览(来自当前按键表)",
+            "Keys (from the keymap in force)",
+        ),
+        true,
+    );
     let mut lines = Vec::new();
     for (context, rows) in app.keymap.reverse() {
         lines.push(Line::from(Span::styled(
@@ -338,28 +421,38 @@ fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
 fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
     let lang = app.lang;
     let question = match kind {
-        Confirm::Quit => lang.pick("登记表中有未保存的内容,确定退出吗?", "The intake form has unsaved input. Quit anyway?"),
-        Confirm::NewIntake => {
-            lang.pick("登记表中有未保存的内容,确定清空并新建吗?", "The intake form has unsaved input. Discard it?")
-        }
+        Confirm::Quit => lang.pick(
+            "登记表中有未保存的内容,确定退出吗?",
+            "The intake form has unsaved input. Quit anyway?",
+        ),
+        Confirm::NewIntake => lang.pick(
+            "登记表中有未保存的内容,确定清空并新建吗?",
+            "The intake form has unsaved input. Discard it?",
+        ),
     };
     let area = centered(frame.area(), 56, 5);
-    frame.render_widget(Clear, area);
+    clear_for_overlay(frame, area);
     let lines = vec![
         Line::from(question),
         Line::from(""),
         Line::from(Span::styled(
-            lang.pick("y / Enter 确定    n / Esc 取消", "y / Enter yes    n / Esc no"),
+            lang.pick(
+                "y / Enter 确定    n / Esc 取消",
+                "y / Enter yes    n / Esc no",
+            ),
             Style::default().fg(Color::DarkGray),
         )),
     ];
-    frame.render_widget(Paragraph::new(lines).block(block(lang.pick("请确认", "Please confirm"), true)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(lang.pick("请确认", "Please confirm"), true)),
+        area,
+    );
 }
 
 fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16) {
     let lang = app.lang;
     let area = centered(frame.area(), 80, frame.area().height.saturating_sub(2));
-    frame.render_widget(Clear, area);
+    clear_for_overlay(frame, area);
     let b = block(lang.pick("来访记录(只读)", "Visit (read-only)"), true);
     let inner_cols = area.width.saturating_sub(2) as usize;
     let v = &d.visitor;
@@ -373,32 +466,77 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16) {
     let none = || lang.pick("—", "—").to_string();
     let mut lines = vec![
         kv(lang.pick("姓名", "Name"), v.name.clone()),
-        kv(lang.pick("电话", "Phone"), v.phone.as_deref().map(phone::mask).unwrap_or_else(none)),
-        kv(lang.pick("身份证号", "ID number"), v.id_number.as_deref().map(id_number::mask).unwrap_or_else(none)),
-        kv(lang.pick("性别", "Gender"), v.gender.label(lang).to_string()),
+        kv(
+            lang.pick("电话", "Phone"),
+            v.phone.as_deref().map(phone::mask).unwrap_or_else(none),
+        ),
+        kv(
+            lang.pick("身份证号", "ID number"),
+            v.id_number
+                .as_deref()
+                .map(id_number::mask)
+                .unwrap_or_else(none),
+        ),
+        kv(
+            lang.pick("性别", "Gender"),
+            v.gender.label(lang).to_string(),
+        ),
         kv(lang.pick("工作单位", "Employer"), v.employer.clone()),
-        kv(lang.pick("职业", "Occupation"), format!("{} {}", v.occupation.label(lang), v.occupation_note)),
+        kv(
+            lang.pick("职业", "Occupation"),
+            format!("{} {}", v.occupation.label(lang), v.occupation_note),
+        ),
         kv(lang.pick("户籍地", "Hometown"), v.hometown.clone()),
-        kv(lang.pick("工会会员", "Union member"), v.membership.label(lang).to_string()),
+        kv(
+            lang.pick("工会会员", "Union member"),
+            v.membership.label(lang).to_string(),
+        ),
         Line::from(""),
-        kv(lang.pick("来访时间", "When"), t.visited_at.with_timezone(&app.zone).format("%Y-%m-%d %H:%M").to_string()),
-        kv(lang.pick("渠道", "Channel"), t.channel.label(lang).to_string()),
-        kv(lang.pick("诉求类别", "Category"), t.category.label(lang).to_string()),
-        kv(lang.pick("紧急程度", "Urgency"), t.urgency.label(lang).to_string()),
-        kv(lang.pick("首问责任人", "First contact"), t.officer_name.clone()),
+        kv(
+            lang.pick("来访时间", "When"),
+            t.visited_at
+                .with_timezone(&app.zone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        ),
+        kv(
+            lang.pick("渠道", "Channel"),
+            t.channel.label(lang).to_string(),
+        ),
+        kv(
+            lang.pick("诉求类别", "Category"),
+            t.category.label(lang).to_string(),
+        ),
+        kv(
+            lang.pick("紧急程度", "Urgency"),
+            t.urgency.label(lang).to_string(),
+        ),
+        kv(
+            lang.pick("首问责任人", "First contact"),
+            t.officer_name.clone(),
+        ),
     ];
     if let Some(n) = t.headcount {
         lines.push(kv(lang.pick("涉及人数", "Workers"), n.to_string()));
     }
     if let Some(f) = t.amount_owed_fen {
-        lines.push(kv(lang.pick("欠薪金额", "Amount owed"), money::format_fen(f)));
+        lines.push(kv(
+            lang.pick("欠薪金额", "Amount owed"),
+            money::format_fen(f),
+        ));
     }
-    lines.push(Line::from(Span::styled(lang.pick("诉求摘要", "Summary"), Style::default().fg(Color::Gray))));
+    lines.push(Line::from(Span::styled(
+        lang.pick("诉求摘要", "Summary"),
+        Style::default().fg(Color::Gray),
+    )));
     for l in text::wrap(&t.summary, inner_cols.saturating_sub(2)) {
         lines.push(Line::from(format!("  {l}")));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(lang.pick("处理记录", "History"), Style::default().fg(ACCENT))));
+    lines.push(Line::from(Span::styled(
+        lang.pick("处理记录", "History"),
+        Style::default().fg(ACCENT),
+    )));
     for e in &d.history {
         let what = match (e.action.as_str(), lang) {
             ("created", Lang::Zh) => "登记".to_string(),
@@ -418,7 +556,10 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16) {
     }
     if !d.earlier_visits.is_empty() {
         lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(lang.pick("以往来访", "Earlier visits"), Style::default().fg(ACCENT))));
+        lines.push(Line::from(Span::styled(
+            lang.pick("以往来访", "Earlier visits"),
+            Style::default().fg(ACCENT),
+        )));
         for e in &d.earlier_visits {
             let summary = text::one_line(&e.summary);
             let row = format!(

@@ -67,7 +67,15 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
 
 /// The text on one line, for list rows: newlines and tabs become spaces.
 pub fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c == '\n' || c == '\t' || c == '\r' { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| {
+            if c == '\n' || c == '\t' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -90,7 +98,10 @@ mod tests {
 
     #[test]
     fn wrapping_breaks_chinese_between_characters() {
-        assert_eq!(wrap("欠薪十三人共十一万五千元", 8), vec!["欠薪十三", "人共十一", "万五千元"]);
+        assert_eq!(
+            wrap("欠薪十三人共十一万五千元", 8),
+            vec!["欠薪十三", "人共十一", "万五千元"]
+        );
         assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
         assert_eq!(wrap("", 10), vec![""]);
     }

@@ -37,7 +37,10 @@ fn layout(text: &str, cols: usize) -> Vec<(usize, usize)> {
 
 impl TextArea {
     pub fn new(text: &str) -> TextArea {
-        TextArea { text: text.to_string(), cursor: text.chars().count() }
+        TextArea {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
     }
 
     pub fn value(&self) -> &str {
@@ -45,7 +48,11 @@ impl TextArea {
     }
 
     fn byte_at(&self, char_idx: usize) -> usize {
-        self.text.char_indices().nth(char_idx).map(|(b, _)| b).unwrap_or(self.text.len())
+        self.text
+            .char_indices()
+            .nth(char_idx)
+            .map(|(b, _)| b)
+            .unwrap_or(self.text.len())
     }
 
     pub fn insert_str(&mut self, s: &str) {
@@ -57,7 +64,10 @@ impl TextArea {
 
     /// Handles an editing key; returns false for keys it leaves to the keymap.
     pub fn handle_key(&mut self, key: &KeyEvent, cols: usize) -> bool {
-        if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
             return false;
         }
         let len = self.text.chars().count();
@@ -154,6 +164,9 @@ mod tests {
         t.handle_key(&key(KeyCode::Char('a')), 20);
         t.handle_key(&key(KeyCode::Up), 20);
         assert_eq!(t.view(20).1.0, 0);
-        assert!(!t.handle_key(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), 20));
+        assert!(!t.handle_key(
+            &KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+            20
+        ));
     }
 }

@@ -1,0 +1,228 @@
+//! The binary as station scripts call it.
+
+use assert_cmd::Command;
+
+fn dutydesk(home: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("dutydesk").unwrap();
+    // Keep the user's data and config directories out of the tests.
+    c.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"));
+    c.env_remove("DUTYDESK_DB");
+    c
+}
+
+fn visits(db: &std::path::Path) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row("SELECT count(*) FROM visit", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+#[test]
+fn help_tells_a_new_user_what_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dutydesk(dir.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    for word in [
+        "--db",
+        "--demo",
+        "--lang",
+        "--keymap",
+        "import",
+        "DUTYDESK_DB",
+        "职工服务站",
+    ] {
+        assert!(text.contains(word), "--help lacks {word}:\n{text}");
+    }
+}
+
+#[test]
+fn import_visits_reads_a_gbk_ledger_with_db_before_or_after_the_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    dutydesk(dir.path())
+        .args(["--db"])
+        .arg(&db)
+        .args(["import", "visits"])
+        .arg(fixture("ledger_gbk.csv"))
+        .args(["--station", "城西街道职工服务站", "--officer", "李梅"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("已导入2条"));
+    assert_eq!(visits(&db), 2);
+    // --db after the subcommand works the same.
+    dutydesk(dir.path())
+        .args(["import", "visits"])
+        .arg(fixture("demo_visits.csv"))
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .success();
+    assert_eq!(visits(&db), 17);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (name, summary): (String, String) = c
+        .query_row(
+            "SELECT v.name, t.summary FROM visit t JOIN visitor v ON v.id = t.visitor_id WHERE v.name = '何军'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), summary.as_str()),
+        ("何军", "工地拖欠工资"),
+        "GBK decoded"
+    );
+    // 张三 visits twice in the ledger with one ID number: one person.
+    let people: i64 = c
+        .query_row(
+            "SELECT count(*) FROM visitor WHERE name = '张三'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(people, 1);
+}
+
+#[test]
+fn a_bad_ledger_reports_every_bad_line_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let out = dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "visits"])
+        .arg(fixture("ledger_bad.csv"))
+        .args(["--station", "城西街道职工服务站", "--officer", "李梅"])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("第3行,电话"), "{err}");
+    assert!(err.contains("第4行,身份证号"), "{err}");
+    assert!(err.contains("未导入任何记录"), "{err}");
+    assert!(
+        !err.contains("第2行"),
+        "the good line is not reported: {err}"
+    );
+    if db.exists() {
+        assert_eq!(visits(&db), 0, "nothing imported");
+    }
+    // In English too.
+    let out = dutydesk(dir.path())
+        .args(["--lang", "en", "--db"])
+        .arg(&db)
+        .args(["import", "visits"])
+        .arg(fixture("ledger_bad.csv"))
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("line 3, Phone") && err.contains("nothing was imported"),
+        "{err}"
+    );
+}
+
+#[test]
+fn demo_seeds_a_fresh_database_from_the_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    // No terminal here, so the desk itself cannot open; the demo database is made first.
+    dutydesk(dir.path())
+        .arg("--demo")
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .failure();
+    assert_eq!(visits(&db), 15);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let station: String = c
+        .query_row("SELECT name FROM station", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(station, "城西街道职工服务站");
+    // The ledger's last day is moved to today (station time), so today's list is not empty.
+    let latest: String = c
+        .query_row("SELECT max(visited_at) FROM visit", [], |r| r.get(0))
+        .unwrap();
+    let latest = chrono::DateTime::parse_from_rfc3339(&latest).unwrap();
+    let zone = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    assert_eq!(
+        latest.with_timezone(&zone).date_naive(),
+        chrono::Utc::now().with_timezone(&zone).date_naive()
+    );
+    // An existing file named with --db is never overwritten by --demo.
+    let err = dutydesk(dir.path())
+        .arg("--demo")
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8(err).unwrap().contains("不会覆盖"));
+    assert_eq!(visits(&db), 15);
+}
+
+#[test]
+fn a_newer_database_is_refused_with_a_plain_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("future.sqlite3");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 42;")
+        .unwrap();
+    let err = dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "visits"])
+        .arg(fixture("ledger_gbk.csv"))
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(
+        err.contains("更新版本") && err.contains("未做任何改动"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_keymap_stops_the_desk_naming_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let km = dir.path().join("my-keys.toml");
+    std::fs::write(&km, "[global]\nF1 = \"help\"\nF9 = \"launch_rockets\"\n").unwrap();
+    let err = dutydesk(dir.path())
+        .arg("--db")
+        .arg(dir.path().join("d.sqlite3"))
+        .arg("--keymap")
+        .arg(&km)
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(
+        err.contains("my-keys.toml:3") && err.contains("F9") && err.contains("launch_rockets"),
+        "{err}"
+    );
+}

@@ -1,0 +1,395 @@
+//! Whole flows driven by key scripts through `App`, drawn into a TestBackend, as a duty
+//! officer would see them. Screens with Chinese text are insta snapshots.
+
+use chrono::{TimeZone, Utc};
+use dutydesk::app::{App, Clock, Modal};
+use dutydesk::domain::lists::Role;
+use dutydesk::i18n::Lang;
+use dutydesk::keymap::Keymap;
+use dutydesk::keys_script::keys;
+use dutydesk::store::Store;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// 2026-11-22 10:30 in the station's zone.
+fn clock() -> Clock {
+    Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 22, 2, 30, 0).unwrap())
+}
+
+struct Desk {
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Desk {
+    fn open(path: &std::path::Path, lang: Lang) -> Desk {
+        let store = Store::open(path).unwrap();
+        let app = App::new(store, lang, Keymap::default_map(), clock()).unwrap();
+        let term = Terminal::new(TestBackend::new(110, 30)).unwrap();
+        Desk { app, term }
+    }
+
+    /// A desk on a database whose station and officer are already set up.
+    fn ready(path: &std::path::Path, lang: Lang) -> Desk {
+        {
+            let store = Store::open(path).unwrap();
+            if store.station().unwrap().is_none() {
+                let now = Utc::now();
+                let st = store.create_station("城西街道职工服务站", now).unwrap();
+                let o = store
+                    .upsert_officer(&st, "李梅", Role::Cadre, "街道总工会", now)
+                    .unwrap();
+                store.set_current_officer(&o).unwrap();
+            }
+        }
+        Desk::open(path, lang)
+    }
+
+    fn press(&mut self, script: &str) -> &mut Self {
+        for k in keys(script) {
+            self.app.handle_key(k);
+        }
+        self
+    }
+
+    /// The frame as text: one line per row, wide characters once (not followed by the
+    /// blank cell they cover), trailing blanks trimmed.
+    fn screen(&mut self) -> String {
+        let app = &self.app;
+        let frame = self.term.draw(|f| dutydesk::ui::render(app, f)).unwrap();
+        let buf = frame.buffer;
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                line.push_str(sym);
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn field(&self, id: &str) -> String {
+        self.app.intake.form.get(id)
+    }
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+const ZHANG_ID: &str = "330102199001011234";
+
+#[test]
+fn first_run_names_the_station_and_officer_then_a_full_intake_survives_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut d = Desk::open(&db, Lang::Zh);
+    assert!(matches!(
+        d.app.modal,
+        Some(Modal::Setup {
+            first_run: true,
+            ..
+        })
+    ));
+    insta::assert_snapshot!("first_run_setup", d.screen());
+    d.press("城西街道职工服务站 Tab 李梅 Tab Right Tab 街道总工会 C-s");
+    assert!(d.app.modal.is_none(), "setup closes after saving");
+    assert_eq!(d.app.officer.as_ref().unwrap().role, Role::SocialWorker);
+
+    d.press("张三 Tab 138-0013-8000 Tab")
+        .press(ZHANG_ID)
+        .press("Tab Tab 城西建筑公司 Tab Right Right Right Right Right Tab Tab 安徽阜阳 Tab Right Right")
+        .press("Tab Tab Right Tab 13 Tab 11.5万 Tab Right Tab")
+        .press("工地拖欠两个月工资,包工头失联");
+    insta::assert_snapshot!("intake_filled", d.screen());
+    d.press("C-s");
+    let status = d.app.status.clone().unwrap().text;
+    assert!(
+        status.contains("已保存") && status.contains("张三"),
+        "{status}"
+    );
+    insta::assert_snapshot!("intake_saved", d.screen());
+    drop(d);
+
+    // A restart: the visit is in the file with everything normalised.
+    let d = Desk::open(&db, Lang::Zh);
+    assert!(d.app.modal.is_none(), "no setup on the second run");
+    assert_eq!(d.app.intake.today.len(), 1);
+    let (phone, id, gender, amount, headcount, category, urgency, officer): (String, String, String, i64, i64, String, String, String) =
+        d.app
+            .store
+            .conn()
+            .query_row(
+                "SELECT v.phone, v.id_number, v.gender, t.amount_owed_fen, t.headcount, t.category, t.urgency, o.name
+                 FROM visit t JOIN visitor v ON v.id = t.visitor_id JOIN officer o ON o.id = t.officer_id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+            )
+            .unwrap();
+    assert_eq!(phone, "+8613800138000");
+    assert_eq!(id, ZHANG_ID);
+    assert_eq!(gender, "male");
+    assert_eq!(amount, 11_500_000);
+    assert_eq!(headcount, 13);
+    assert_eq!(category, "wage_arrears");
+    assert_eq!(urgency, "urgent");
+    assert_eq!(
+        officer, "李梅",
+        "the officer on duty is the first-contact owner"
+    );
+}
+
+fn seed_zhang(db: &std::path::Path) {
+    let mut d = Desk::ready(db, Lang::Zh);
+    d.press("张三 Tab 13800138000 Tab")
+        .press(ZHANG_ID)
+        .press("Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right C-s");
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM visit"),
+        1,
+        "{:?}",
+        d.app.status
+    );
+}
+
+#[test]
+fn a_returning_visitor_is_found_by_phone_and_one_key_fills_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("Tab 138001");
+    assert_eq!(d.app.intake.matches.len(), 1);
+    insta::assert_snapshot!("returning_by_phone", d.screen());
+    d.press("C-r");
+    assert_eq!(d.field("name"), "张三");
+    assert_eq!(d.field("employer"), "城西建筑公司");
+    assert_eq!(d.field("id_number"), ZHANG_ID);
+    d.press("Tab Right C-s");
+    let store = &d.app.store;
+    assert_eq!(
+        count(store, "SELECT count(*) FROM visitor"),
+        1,
+        "one person, not two"
+    );
+    assert_eq!(count(store, "SELECT count(*) FROM visit"), 2);
+    assert!(d.app.status.clone().unwrap().text.contains("老来访人"));
+}
+
+#[test]
+fn a_returning_visitor_is_found_by_pinyin_initials() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("zs");
+    assert_eq!(d.app.intake.matches.len(), 1);
+    assert_eq!(d.app.intake.matches[0].visitor.name, "张三");
+    insta::assert_snapshot!("returning_by_pinyin", d.screen());
+    d.press("C-r");
+    assert_eq!(d.field("phone"), "13800138000");
+}
+
+#[test]
+fn the_same_id_number_typed_fresh_is_the_same_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("张三 Tab Tab")
+        .press(ZHANG_ID)
+        .press("Esc Tab Tab Tab Tab Tab Tab Tab Tab Right Right C-s");
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM visit"),
+        2,
+        "{:?}",
+        d.app.status
+    );
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM visitor"), 1);
+}
+
+#[test]
+fn a_validation_error_names_the_field_and_keeps_everything_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("李四 Tab 1380013800 Tab 110105194912310021 Tab Tab 宏达制衣厂 C-s");
+    insta::assert_snapshot!("validation_errors", d.screen());
+    assert_eq!(d.field("name"), "李四");
+    assert_eq!(d.field("phone"), "1380013800");
+    assert_eq!(d.field("id_number"), "110105194912310021");
+    assert_eq!(d.field("employer"), "宏达制衣厂");
+    assert_eq!(
+        d.app.intake.form.focused_id(),
+        "phone",
+        "focus goes to the first bad field"
+    );
+    let phone_err = d.app.intake.form.field("phone").error.clone().unwrap();
+    assert!(phone_err.contains("手机号11位"), "{phone_err}");
+    let id_err = d.app.intake.form.field("id_number").error.clone().unwrap();
+    assert!(id_err.contains("校验位应为X"), "{id_err}");
+    assert!(d.app.intake.form.field("category").error.is_some());
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 0);
+    // Fixing the fields and saving again works; nothing had to be retyped.
+    d.press("0 Tab BS X Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM visit"),
+        1,
+        "{:?}",
+        d.app.status
+    );
+}
+
+#[test]
+fn pasted_text_lands_in_the_focused_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.app.handle_paste("王秀英");
+    assert_eq!(d.field("name"), "王秀英");
+    // The real cursor stands after the pasted name: 3 wide characters = 6 columns.
+    let before = {
+        d.screen();
+        d.term.get_cursor_position().unwrap()
+    };
+    d.press("Tab");
+    d.app.handle_paste("139 1234 5678");
+    assert_eq!(d.field("phone"), "139 1234 5678");
+    d.press("S-Tab");
+    d.screen();
+    assert_eq!(d.term.get_cursor_position().unwrap(), before);
+    // A multi-line paste keeps its lines in the summary and becomes one line elsewhere.
+    for _ in 0..14 {
+        d.press("Tab");
+    }
+    assert_eq!(d.app.intake.form.focused_id(), "summary");
+    d.app.handle_paste("丈夫重病住院\n孩子在读大学");
+    assert_eq!(d.field("summary"), "丈夫重病住院\n孩子在读大学");
+    insta::assert_snapshot!("pasted", d.screen());
+}
+
+#[test]
+fn the_cursor_sits_at_the_display_width_of_chinese_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.screen();
+    let empty = d.term.get_cursor_position().unwrap();
+    d.press("张三");
+    d.screen();
+    let after = d.term.get_cursor_position().unwrap();
+    assert_eq!(
+        (after.x - empty.x, after.y),
+        (4, empty.y),
+        "two wide characters are four columns"
+    );
+    d.press("ab");
+    d.screen();
+    assert_eq!(d.term.get_cursor_position().unwrap().x - empty.x, 6);
+}
+
+#[test]
+fn quitting_with_unsaved_input_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("C-q");
+    assert!(d.app.should_quit, "nothing typed: quit at once");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("张 C-q");
+    assert!(!d.app.should_quit);
+    insta::assert_snapshot!("confirm_quit", d.screen());
+    d.press("n");
+    assert!(!d.app.should_quit);
+    assert_eq!(d.field("name"), "张");
+    d.press("C-q y");
+    assert!(d.app.should_quit);
+}
+
+#[test]
+fn help_lists_the_keymap_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("F1");
+    let screen = d.screen();
+    for expected in [
+        "C-s",
+        "保存",
+        "C-q",
+        "退出",
+        "F2",
+        "接待登记",
+        "选用匹配的老来访人",
+    ] {
+        assert!(screen.contains(expected), "help lacks {expected}");
+    }
+    let mut km = Keymap::default_map();
+    km.apply("user.toml", "[global]\nF12 = \"help\"\n").unwrap();
+    d.app.keymap = km;
+    assert!(d.screen().contains("F1, F12") || d.screen().contains("F12"));
+    d.press("Esc");
+    assert!(d.app.modal.is_none());
+}
+
+#[test]
+fn panes_not_built_yet_say_so_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("F3");
+    assert!(d.screen().contains("尚未开放"));
+    d.press("F2 张");
+    assert_eq!(d.field("name"), "张");
+}
+
+#[test]
+fn todays_list_opens_a_visit_read_only_with_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("S-Tab");
+    d.press("Enter");
+    let Some(Modal::Visit { detail, .. }) = &d.app.modal else {
+        panic!("visit did not open")
+    };
+    assert_eq!(detail.visitor.name, "张三");
+    assert_eq!(detail.history.len(), 1);
+    let screen = d.screen();
+    assert!(
+        screen.contains("3301**********1234"),
+        "ID masked in the detail view"
+    );
+    assert!(!screen.contains(ZHANG_ID));
+    assert!(screen.contains("138****8000"));
+    insta::assert_snapshot!("visit_detail", screen);
+    // Read-only: typing changes nothing, Esc goes back.
+    d.press("abc Esc");
+    assert!(d.app.modal.is_none());
+    d.press("/ 李");
+    assert_eq!(d.app.intake.visible_today(Lang::Zh).len(), 0);
+    d.press("Esc");
+    assert_eq!(d.app.intake.visible_today(Lang::Zh).len(), 1);
+}
+
+#[test]
+fn the_interface_speaks_english_with_lang_en() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut d = Desk::ready(&db, Lang::En);
+    d.press("张三 Tab 12345 C-s");
+    let screen = d.screen();
+    assert!(screen.contains("Visitor intake"));
+    assert!(screen.contains("not a valid number in China"), "{screen}");
+    insta::assert_snapshot!("english_errors", screen);
+}

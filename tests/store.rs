@@ -1,0 +1,230 @@
+//! The SQLite file: migrations, durability across reopen, and files we must refuse untouched.
+
+use chrono::Utc;
+use dutydesk::domain::intake::{RawIntake, validate};
+use dutydesk::domain::lists::{Category, Role};
+use dutydesk::i18n::Lang;
+use dutydesk::store::{LATEST_VERSION, Store, StoreError};
+
+fn intake(name: &str, phone: &str, id: &str) -> dutydesk::domain::intake::Intake {
+    validate(
+        &RawIntake {
+            name: name.into(),
+            phone: phone.into(),
+            id_number: id.into(),
+            category: Some(Category::WageArrears),
+            summary: "拖欠工资".into(),
+            ..Default::default()
+        },
+        Lang::Zh,
+    )
+    .unwrap()
+}
+
+fn setup(store: &Store) -> (String, String) {
+    let now = Utc::now();
+    let st = store.create_station("城西街道职工服务站", now).unwrap();
+    let o = store
+        .upsert_officer(&st, "李梅", Role::Cadre, "", now)
+        .unwrap();
+    (st.id, o.id)
+}
+
+#[test]
+fn a_new_file_is_migrated_private_and_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sub/desk.sqlite3");
+    let store = Store::open(&db).unwrap();
+    let version: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, LATEST_VERSION);
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let sync: i64 = store
+        .conn()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sync, 2, "synchronous=FULL");
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "only the owner may read visitors' records");
+    }
+}
+
+#[test]
+fn a_saved_visit_is_there_after_closing_and_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let visit_id = {
+        let mut store = Store::open(&db).unwrap();
+        let (st, o) = setup(&store);
+        store
+            .save_intake(&intake("张三", "13800138000", ""), &st, &o, Utc::now())
+            .unwrap()
+            .visit_id
+    };
+    let store = Store::open(&db).unwrap();
+    let d = store
+        .visit_detail(&visit_id)
+        .unwrap()
+        .expect("visit survives reopen");
+    assert_eq!(d.visitor.name, "张三");
+    assert_eq!(d.visitor.phone.as_deref(), Some("+8613800138000"));
+    assert_eq!(d.visit.officer_name, "李梅");
+    assert_eq!(d.history[0].action, "created");
+    // Ids are UUID v7 (time-ordered, unique across stations).
+    assert_eq!(
+        uuid::Uuid::parse_str(&visit_id).unwrap().get_version_num(),
+        7
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_program_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("future.sqlite3");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch("CREATE TABLE t(x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    match Store::open(&db) {
+        Err(StoreError::NewerVersion { found: 99, .. }) => {}
+        Err(other) => panic!("wrong error: {other}"),
+        Ok(_) => panic!("a newer database was opened"),
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "file bytes unchanged");
+    assert!(
+        !dir.path().join("future.sqlite3-wal").exists(),
+        "not switched to WAL"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_or_a_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(
+        &junk,
+        "这不是数据库 this is not a database, just some text that is long enough",
+    )
+    .unwrap();
+    let before = std::fs::read(&junk).unwrap();
+    let e = Store::open(&junk).err().expect("refused");
+    assert!(matches!(e, StoreError::NotADatabase(_)), "{e}");
+    assert!(e.message(Lang::Zh).contains("不是值班台数据库"));
+    assert_eq!(std::fs::read(&junk).unwrap(), before);
+    let e = Store::open(dir.path()).err().expect("refused");
+    assert!(matches!(e, StoreError::IsDirectory(_)), "{e}");
+}
+
+#[test]
+fn one_id_number_is_one_person() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (st, o) = setup(&store);
+    let id = "11010519491231002X";
+    let a = store
+        .save_intake(&intake("王秀英", "", id), &st, &o, Utc::now())
+        .unwrap();
+    let b = store
+        .save_intake(&intake("王秀英", "13912345678", id), &st, &o, Utc::now())
+        .unwrap();
+    assert_eq!(a.visitor_id, b.visitor_id);
+    assert!(b.returning);
+    // The phone given on the second visit is kept on the person.
+    assert_eq!(
+        store
+            .visitor(&a.visitor_id)
+            .unwrap()
+            .unwrap()
+            .phone
+            .as_deref(),
+        Some("+8613912345678")
+    );
+    // Picking one visitor and typing another's ID number is refused, not merged.
+    let other = store
+        .save_intake(&intake("李四", "13800138000", ""), &st, &o, Utc::now())
+        .unwrap();
+    let mut wrong = intake("李四", "", id);
+    wrong.visitor_id = Some(other.visitor_id);
+    let e = store.save_intake(&wrong, &st, &o, Utc::now()).unwrap_err();
+    assert!(e.to_string().contains("另一位来访人"), "{e}");
+}
+
+#[test]
+fn returning_visitors_are_found_by_name_pinyin_phone_and_id_prefix() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (st, o) = setup(&store);
+    store
+        .save_intake(
+            &intake("张三", "13800138000", "330102199001011234"),
+            &st,
+            &o,
+            Utc::now(),
+        )
+        .unwrap();
+    store
+        .save_intake(&intake("曾小行", "010-12345678", ""), &st, &o, Utc::now())
+        .unwrap();
+    let names = |q: &str| -> Vec<String> {
+        store
+            .find_returning(q, 8)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.visitor.name)
+            .collect()
+    };
+    assert_eq!(names("张"), vec!["张三"]);
+    assert_eq!(names("zs"), vec!["张三"]);
+    assert_eq!(names("zhangs"), vec!["张三"]);
+    assert_eq!(names("138 0013"), vec!["张三"]);
+    assert_eq!(names("+86 138"), vec!["张三"]);
+    assert_eq!(names("330102"), vec!["张三"]);
+    assert_eq!(
+        names("cxh"),
+        vec!["曾小行"],
+        "every reading of 曾 and 行 is indexed"
+    );
+    assert_eq!(names("010123"), vec!["曾小行"]);
+    assert!(names("lisi").is_empty());
+}
+
+#[test]
+fn the_returning_visitor_lookup_uses_an_index_not_a_scan() {
+    let store = Store::open_in_memory().unwrap();
+    let plan: Vec<String> = store
+        .conn()
+        .prepare("EXPLAIN QUERY PLAN SELECT DISTINCT visitor_id FROM visitor_key WHERE key >= ?1 AND key < ?2 LIMIT 8")
+        .unwrap()
+        .query_map(["138", "138\u{10FFFF}"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(plan.iter().any(|p| p.contains("SEARCH")), "{plan:?}");
+    assert!(
+        !plan.iter().any(|p| p.starts_with("SCAN visitor_key")),
+        "{plan:?}"
+    );
+    let plan: String = store
+        .conn()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM visit WHERE visited_at >= '2026' AND visited_at < '2027'",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("visit_by_time"), "{plan}");
+}
