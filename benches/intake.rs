@@ -1,1 +1,149 @@
-fn main() {}
+//! Intake figures from issue 2, on a database of 1,000,000 visits (generated once into
+//! target/bench-data; set DUTYDESK_BENCH_VISITS for another size):
+//! - start to first frame (open, migrate check, today's list, draw at 240×67)
+//! - durable save of one intake (WAL, synchronous=FULL)
+//! - returning-visitor lookup per keystroke
+//!
+//! Besides criterion's estimates, each figure prints p50/p99 from its own timed loop.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use criterion::{Criterion, criterion_group, criterion_main};
+use dutydesk::app::{App, Clock};
+use dutydesk::domain::intake::{RawIntake, validate};
+use dutydesk::domain::lists::Category;
+use dutydesk::i18n::Lang;
+use dutydesk::keymap::Keymap;
+use dutydesk::store::Store;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn visits() -> usize {
+    std::env::var("DUTYDESK_BENCH_VISITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+fn database() -> PathBuf {
+    let n = visits();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("visits-{n}.sqlite3"));
+    if !path.exists() {
+        let tmp = dir.join(format!("visits-{n}.partial.sqlite3"));
+        let _ = std::fs::remove_file(&tmp);
+        let mut store = Store::open(&tmp).unwrap();
+        let now = Utc::now();
+        let st = store.create_station("合成数据站", now).unwrap();
+        let o = store
+            .upsert_officer(&st, "值班员", dutydesk::domain::lists::Role::Cadre, "", now)
+            .unwrap();
+        store.set_current_officer(&o).unwrap();
+        let t = Instant::now();
+        store.generate(&st.id, &o.id, n, 7, now).unwrap();
+        eprintln!("generated {n} visits in {:.1} s", t.elapsed().as_secs_f64());
+        drop(store);
+        std::fs::rename(&tmp, &path).unwrap();
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+        }
+    }
+    path
+}
+
+/// Runs `f` `n` times and prints p50 and p99.
+fn percentiles(name: &str, n: usize, mut f: impl FnMut(usize)) {
+    let mut times: Vec<Duration> = (0..n)
+        .map(|i| {
+            let t = Instant::now();
+            f(i);
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let p = |q: f64| times[((n as f64 * q) as usize).min(n - 1)];
+    println!(
+        "PERCENTILES {name}: p50 {:.3} ms, p99 {:.3} ms (n={n})",
+        ms(p(0.5)),
+        ms(p(0.99))
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn first_frame(db: &std::path::Path) {
+    let store = Store::open(db).unwrap();
+    let app = App::new(store, Lang::Zh, Keymap::default_map(), Clock::System).unwrap();
+    let mut term = Terminal::new(TestBackend::new(240, 67)).unwrap();
+    term.draw(|f| dutydesk::ui::render(&app, f)).unwrap();
+}
+
+fn bench(c: &mut Criterion) {
+    let db = database();
+    percentiles("startup_to_first_frame", 200, |_| first_frame(&db));
+    c.bench_function("startup_to_first_frame", |b| b.iter(|| first_frame(&db)));
+
+    let mut store = Store::open(&db).unwrap();
+    let station = store.station().unwrap().unwrap();
+    let officer = store.current_officer().unwrap().unwrap();
+    let intake = validate(
+        &RawIntake {
+            name: "张三".into(),
+            phone: "13800138000".into(),
+            category: Some(Category::WageArrears),
+            summary: "工地拖欠工资".into(),
+            ..Default::default()
+        },
+        Lang::Zh,
+    )
+    .unwrap();
+    percentiles("durable_save", 1000, |_| {
+        store
+            .save_intake(&intake, &station.id, &officer.id, Utc::now())
+            .unwrap();
+    });
+    c.bench_function("durable_save", |b| {
+        b.iter(|| {
+            store
+                .save_intake(&intake, &station.id, &officer.id, Utc::now())
+                .unwrap()
+        })
+    });
+
+    // What an officer types, one keystroke at a time.
+    let typed = [
+        "13",
+        "138",
+        "1380",
+        "13800",
+        "z",
+        "zh",
+        "zha",
+        "wan",
+        "wangf",
+        "张",
+        "王秀",
+        "3301",
+        "330102199",
+    ];
+    percentiles("returning_lookup_per_keystroke", 200 * typed.len(), |i| {
+        store.find_returning(typed[i % typed.len()], 6).unwrap();
+    });
+    for q in ["138", "zs", "wangf", "张", "330102"] {
+        c.bench_function(&format!("returning_lookup/{q}"), |b| {
+            b.iter(|| store.find_returning(q, 6).unwrap())
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);

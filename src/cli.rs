@@ -63,6 +63,15 @@ pub enum Command {
     /// Import records from files
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
+    #[command(hide = true)]
+    Gen {
+        /// How many visits (visitors: about 0.6 of that)
+        #[arg(long, default_value_t = 10_000)]
+        visits: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,6 +151,14 @@ pub fn run(cli: Cli) -> Result<()> {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             init_logging(&db);
             import_visits(&db, &file, station.as_deref(), officer.as_deref(), lang)
+        }
+        Some(Command::Gen { visits, seed }) => {
+            let db = cli
+                .global
+                .db
+                .clone()
+                .ok_or_else(|| anyhow!("gen needs --db FILE"))?;
+            generate(&db, visits, seed, lang)
         }
         None => {
             let keymap = load_keymap(cli.global.keymap.as_deref())?;
@@ -261,7 +278,50 @@ fn import_visits(
     Ok(())
 }
 
+fn generate(db: &Path, visits: usize, seed: u64, lang: Lang) -> Result<()> {
+    let mut store = open_store(db, lang)?;
+    let now = chrono::Utc::now();
+    let station = match store.station().map_err(|e| anyhow!(e.message(lang)))? {
+        Some(s) => s,
+        None => store
+            .create_station("合成数据站", now)
+            .map_err(|e| anyhow!(e.message(lang)))?,
+    };
+    let officer = store
+        .upsert_officer(
+            &station,
+            "值班员",
+            crate::domain::lists::Role::Cadre,
+            "",
+            now,
+        )
+        .map_err(|e| anyhow!(e.message(lang)))?;
+    store
+        .set_current_officer(&officer)
+        .map_err(|e| anyhow!(e.message(lang)))?;
+    let started = std::time::Instant::now();
+    store
+        .generate(&station.id, &officer.id, visits, seed, now)
+        .map_err(|e| anyhow!(e.message(lang)))?;
+    println!(
+        "generated {visits} visits in {:.1} s into {}",
+        started.elapsed().as_secs_f64(),
+        db.display()
+    );
+    Ok(())
+}
+
 fn run_desk(mut app: App) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        bail!(
+            "{}",
+            app.lang.pick(
+                "值班台需要在终端中运行(标准输出不是终端)",
+                "the desk needs a terminal (standard output is not one)"
+            )
+        );
+    }
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
     loop {
         guard.terminal.draw(|f| crate::ui::render(&app, f))?;

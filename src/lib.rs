@@ -14,5 +14,6 @@ pub mod keymap;
 pub mod keys_script;
 pub mod panes;
 pub mod store;
+pub mod synth;
 pub mod terminal;
 pub mod ui;

@@ -12,6 +12,11 @@ fn dutydesk(home: &std::path::Path) -> Command {
     c
 }
 
+/// Runs a command that must fail and returns what it said on stderr.
+fn fails(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().failure().get_output().stderr.clone()).unwrap()
+}
+
 fn visits(db: &std::path::Path) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
     c.query_row("SELECT count(*) FROM visit", [], |r| r.get(0))
@@ -99,18 +104,14 @@ fn import_visits_reads_a_gbk_ledger_with_db_before_or_after_the_subcommand() {
 fn a_bad_ledger_reports_every_bad_line_and_imports_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.sqlite3");
-    let out = dutydesk(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .args(["import", "visits"])
-        .arg(fixture("ledger_bad.csv"))
-        .args(["--station", "城西街道职工服务站", "--officer", "李梅"])
-        .assert()
-        .failure()
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["import", "visits"])
+            .arg(fixture("ledger_bad.csv"))
+            .args(["--station", "城西街道职工服务站", "--officer", "李梅"]),
+    );
     assert!(err.contains("第3行,电话"), "{err}");
     assert!(err.contains("第4行,身份证号"), "{err}");
     assert!(err.contains("未导入任何记录"), "{err}");
@@ -122,17 +123,13 @@ fn a_bad_ledger_reports_every_bad_line_and_imports_nothing() {
         assert_eq!(visits(&db), 0, "nothing imported");
     }
     // In English too.
-    let out = dutydesk(dir.path())
-        .args(["--lang", "en", "--db"])
-        .arg(&db)
-        .args(["import", "visits"])
-        .arg(fixture("ledger_bad.csv"))
-        .assert()
-        .failure()
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = fails(
+        dutydesk(dir.path())
+            .args(["--lang", "en", "--db"])
+            .arg(&db)
+            .args(["import", "visits"])
+            .arg(fixture("ledger_bad.csv")),
+    );
     assert!(
         err.contains("line 3, Phone") && err.contains("nothing was imported"),
         "{err}"
@@ -188,17 +185,13 @@ fn a_newer_database_is_refused_with_a_plain_message() {
         .unwrap()
         .execute_batch("PRAGMA user_version = 42;")
         .unwrap();
-    let err = dutydesk(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .args(["import", "visits"])
-        .arg(fixture("ledger_gbk.csv"))
-        .assert()
-        .failure()
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(err).unwrap();
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["import", "visits"])
+            .arg(fixture("ledger_gbk.csv")),
+    );
     assert!(
         err.contains("更新版本") && err.contains("未做任何改动"),
         "{err}"
@@ -210,17 +203,13 @@ fn a_broken_keymap_stops_the_desk_naming_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     let km = dir.path().join("my-keys.toml");
     std::fs::write(&km, "[global]\nF1 = \"help\"\nF9 = \"launch_rockets\"\n").unwrap();
-    let err = dutydesk(dir.path())
-        .arg("--db")
-        .arg(dir.path().join("d.sqlite3"))
-        .arg("--keymap")
-        .arg(&km)
-        .assert()
-        .failure()
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(err).unwrap();
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(dir.path().join("d.sqlite3"))
+            .arg("--keymap")
+            .arg(&km),
+    );
     assert!(
         err.contains("my-keys.toml:3") && err.contains("F9") && err.contains("launch_rockets"),
         "{err}"

@@ -1,6 +1,7 @@
 //! The SQLite file. This module owns all SQL: opening (PRAGMAs, permissions, refusing a
 //! newer schema), migrations, and one file per aggregate.
 
+mod bulk;
 mod events;
 mod migrate;
 mod open;
