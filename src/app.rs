@@ -43,7 +43,14 @@ pub fn china_zone() -> FixedOffset {
 pub enum Confirm {
     Quit,
     NewIntake,
+    /// A draft from a session that ended without saving: restore it?
+    RestoreDraft,
 }
+
+/// The draft key of the intake form.
+pub const INTAKE_DRAFT: &str = "intake";
+/// Unsaved typing is written to the draft at most this often (and on each field change).
+pub const DRAFT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3);
 
 #[derive(Debug, Clone)]
 pub enum Modal {
@@ -89,6 +96,11 @@ pub struct App {
     pub should_quit: bool,
     /// Width of the summary box at the last draw, so Up/Down move by wrapped lines.
     pub summary_cols: Cell<usize>,
+    /// The form changed since the draft was last written.
+    draft_dirty: bool,
+    draft_written: std::time::Instant,
+    /// A draft found at start, waiting for the officer's answer.
+    pub pending_draft: Option<crate::store::Draft>,
 }
 
 const SETUP_STATION: &str = "station";
@@ -143,6 +155,9 @@ impl App {
             status: None,
             should_quit: false,
             summary_cols: Cell::new(60),
+            draft_dirty: false,
+            draft_written: std::time::Instant::now(),
+            pending_draft: None,
         };
         if app.station.is_none() || app.officer.is_none() {
             let first_run = app.station.is_none();
@@ -152,7 +167,53 @@ impl App {
             });
         }
         app.reload_today()?;
+        if app.modal.is_none()
+            && let Some(draft) = app.store.load_draft(INTAKE_DRAFT)?
+            && draft.values.values().any(|v| !v.trim().is_empty())
+        {
+            app.pending_draft = Some(draft);
+            app.modal = Some(Modal::Confirm(Confirm::RestoreDraft));
+        }
         Ok(app)
+    }
+
+    /// Writes the intake form's unsaved input to the database now, if it changed.
+    pub fn save_draft_now(&mut self) {
+        if !self.draft_dirty {
+            return;
+        }
+        let officer = self.officer.as_ref().map(|o| o.id.clone());
+        let result = if self.intake.is_dirty() {
+            let values = self.intake.draft_values();
+            self.store
+                .save_draft(INTAKE_DRAFT, officer.as_deref(), &values, self.clock.now())
+        } else {
+            self.store.clear_draft(INTAKE_DRAFT)
+        };
+        match result {
+            Ok(()) => {
+                self.draft_dirty = false;
+                self.draft_written = std::time::Instant::now();
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "draft not written");
+                self.error(e.message(self.lang));
+            }
+        }
+    }
+
+    /// Called by the event loop when no key came for a while: keeps the draft fresh.
+    pub fn tick(&mut self) {
+        if self.draft_dirty && self.draft_written.elapsed() >= DRAFT_INTERVAL {
+            self.save_draft_now();
+        }
+    }
+
+    fn discard_draft(&mut self) {
+        self.draft_dirty = false;
+        if let Err(e) = self.store.clear_draft(INTAKE_DRAFT) {
+            tracing::warn!(error = %e, "draft not cleared");
+        }
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -236,6 +297,7 @@ impl App {
             match self.intake.focus {
                 Focus::Form => match self.intake.form.edit_key(&key, self.summary_cols.get()) {
                     Edit::Changed => {
+                        self.draft_dirty = true;
                         self.after_edit();
                         return;
                     }
@@ -261,6 +323,7 @@ impl App {
             Some(Modal::Setup { form, .. }) => form.paste(text),
             None if self.pane == Pane::Intake && self.intake.focus == Focus::Form => {
                 let d = self.intake.form.paste(text);
+                self.draft_dirty = true;
                 self.after_edit();
                 d
             }
@@ -335,11 +398,33 @@ impl App {
         if yes {
             self.modal = None;
             match kind {
-                Confirm::Quit => self.should_quit = true,
-                Confirm::NewIntake => self.intake.clear(self.lang),
+                Confirm::Quit => {
+                    self.discard_draft();
+                    self.should_quit = true
+                }
+                Confirm::NewIntake => {
+                    self.discard_draft();
+                    self.intake.clear(self.lang)
+                }
+                Confirm::RestoreDraft => {
+                    if let Some(draft) = self.pending_draft.take() {
+                        self.intake.restore(&draft.values);
+                        let today = self.today();
+                        self.intake.refresh_id_note(self.lang, today);
+                        self.info(
+                            self.lang
+                                .pick("已恢复上次未保存的登记", "Unsaved intake restored")
+                                .into(),
+                        );
+                    }
+                }
             }
         } else if no {
             self.modal = None;
+            if kind == Confirm::RestoreDraft {
+                self.pending_draft = None;
+                self.discard_draft();
+            }
         }
     }
 
@@ -403,6 +488,7 @@ impl App {
         let n_fields = pane.form.fields.len();
         match (pane.focus, action) {
             (Focus::Form, Action::NextField) => {
+                self.save_draft_now();
                 self.validate_focused();
                 let pane = &mut self.intake;
                 if pane.form.focus + 1 >= n_fields {
@@ -413,6 +499,7 @@ impl App {
                 pane.matches.clear();
             }
             (Focus::Form, Action::PrevField) => {
+                self.save_draft_now();
                 self.validate_focused();
                 let pane = &mut self.intake;
                 if pane.form.focus == 0 {
@@ -422,11 +509,8 @@ impl App {
                 }
                 pane.matches.clear();
             }
-            (Focus::Form, Action::NextChoice) => {
-                pane.form.cycle(true);
-            }
-            (Focus::Form, Action::PrevChoice) => {
-                pane.form.cycle(false);
+            (Focus::Form, Action::NextChoice | Action::PrevChoice) => {
+                self.draft_dirty |= pane.form.cycle(action == Action::NextChoice);
             }
             (Focus::Form, Action::NextMatch) if !pane.matches.is_empty() => {
                 pane.match_sel = (pane.match_sel + 1) % pane.matches.len();
@@ -498,6 +582,7 @@ impl App {
             return;
         };
         self.intake.fill_from(&m.visitor, m.visit_count);
+        self.draft_dirty = true;
         let today = self.today();
         self.intake.refresh_id_note(self.lang, today);
         self.intake.form.focus_id(Field::Channel.code());
@@ -577,6 +662,7 @@ impl App {
                 };
                 tracing::info!(visit = %saved.visit_id, returning = saved.returning, "intake saved");
                 self.intake.clear(self.lang);
+                self.discard_draft();
                 if let Err(e) = self.reload_today() {
                     self.error(e.message(self.lang));
                     return;

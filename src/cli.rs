@@ -322,13 +322,44 @@ fn run_desk(mut app: App) -> Result<()> {
             )
         );
     }
+    // SIGTERM and SIGHUP (a closed SSH link) end the desk cleanly: the draft is written
+    // and the terminal restored, instead of dying mid-typing.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))
+            .context("installing signal handlers")?;
+    }
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
+    let result = event_loop(&mut app, &mut guard, &stop);
+    // Whatever ended the loop (quit, signal, a terminal that went away), keep the typing.
+    app.save_draft_now();
+    result
+}
+
+fn event_loop(
+    app: &mut App,
+    guard: &mut TerminalGuard,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<()> {
+    let mut redraw = true;
     loop {
-        guard.terminal.draw(|f| crate::ui::render(&app, f))?;
-        match event::read()? {
-            Event::Key(k) => app.handle_key(k),
-            Event::Paste(s) => app.handle_paste(&s),
-            _ => {}
+        if redraw {
+            guard.terminal.draw(|f| crate::ui::render(app, f))?;
+        }
+        redraw = true;
+        if event::poll(std::time::Duration::from_millis(500))? {
+            match event::read()? {
+                Event::Key(k) => app.handle_key(k),
+                Event::Paste(s) => app.handle_paste(&s),
+                Event::Resize(..) => {}
+                _ => redraw = false,
+            }
+        } else {
+            app.tick();
+        }
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            tracing::info!("stopped by signal; draft kept");
+            break;
         }
         if app.should_quit {
             break;

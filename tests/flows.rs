@@ -396,3 +396,58 @@ fn the_interface_speaks_english_with_lang_en() {
     assert!(screen.contains("not a valid number in China"), "{screen}");
     insta::assert_snapshot!("english_errors", screen);
 }
+
+#[test]
+fn typing_survives_a_crash_and_the_next_start_offers_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    {
+        let mut d = Desk::ready(&db, Lang::Zh);
+        // Leaving a field writes the draft; so does the 3-second tick, simulated here.
+        d.press("王秀英 Tab 139 1234");
+        d.app.save_draft_now();
+        d.press("5678");
+        // The process dies here: no save, no quit.
+    }
+    let mut d = Desk::ready(&db, Lang::Zh);
+    assert!(matches!(
+        d.app.modal,
+        Some(Modal::Confirm(dutydesk::app::Confirm::RestoreDraft))
+    ));
+    let screen = d.screen();
+    assert!(screen.contains("发现上次未保存的登记(王秀英"), "{screen}");
+    insta::assert_snapshot!("restore_draft", screen);
+    d.press("y");
+    assert_eq!(d.field("name"), "王秀英");
+    assert_eq!(
+        d.field("phone"),
+        "1391234",
+        "what was written before the crash"
+    );
+    // Finish the number, choose a category and save: that clears the draft.
+    d.press("Tab End 5678 Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM visit"),
+        1,
+        "{:?}",
+        d.app.status
+    );
+    drop(d);
+    let d = Desk::ready(&db, Lang::Zh);
+    assert!(d.app.modal.is_none());
+}
+
+#[test]
+fn declining_a_draft_discards_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    {
+        let mut d = Desk::ready(&db, Lang::Zh);
+        d.press("李四 Tab");
+    }
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("n");
+    assert_eq!(d.field("name"), "");
+    drop(d);
+    assert!(Desk::ready(&db, Lang::Zh).app.modal.is_none());
+}

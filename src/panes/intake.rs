@@ -39,6 +39,10 @@ pub struct IntakePane {
     pub filter_typing: bool,
 }
 
+const DRAFT_VISITOR_ID: &str = "_visitor_id";
+const DRAFT_VISITOR_NAME: &str = "_visitor_name";
+const DRAFT_VISIT_COUNT: &str = "_visit_count";
+
 /// Fields whose typing looks up returning visitors.
 pub const LOOKUP_FIELDS: [Field; 3] = [Field::Name, Field::Phone, Field::IdNumber];
 
@@ -193,6 +197,40 @@ impl IntakePane {
             }
         });
         self.form.field_mut(Field::IdNumber.code()).note = note;
+    }
+
+    /// The form as a draft: field id → text (choices as codes), plus the picked visitor.
+    pub fn draft_values(&self) -> std::collections::BTreeMap<String, String> {
+        let mut values: std::collections::BTreeMap<String, String> = self
+            .form
+            .fields
+            .iter()
+            .map(|f| (f.id.to_string(), f.text_value()))
+            .collect();
+        if let Some(p) = &self.picked {
+            values.insert(DRAFT_VISITOR_ID.into(), p.visitor_id.clone());
+            values.insert(DRAFT_VISITOR_NAME.into(), p.name.clone());
+            values.insert(DRAFT_VISIT_COUNT.into(), p.visit_count.to_string());
+        }
+        values
+    }
+
+    /// Puts a draft back into the form.
+    pub fn restore(&mut self, values: &std::collections::BTreeMap<String, String>) {
+        let ids: Vec<&'static str> = self.form.fields.iter().map(|f| f.id).collect();
+        for id in ids {
+            if let Some(v) = values.get(id) {
+                self.form.set(id, v);
+            }
+        }
+        self.picked = values.get(DRAFT_VISITOR_ID).map(|id| Picked {
+            visitor_id: id.clone(),
+            name: values.get(DRAFT_VISITOR_NAME).cloned().unwrap_or_default(),
+            visit_count: values
+                .get(DRAFT_VISIT_COUNT)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0),
+        });
     }
 
     /// Today's visits that pass the `/` filter (name, category, channel, summary).

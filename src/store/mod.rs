@@ -2,6 +2,7 @@
 //! newer schema), migrations, and one file per aggregate.
 
 mod bulk;
+mod drafts;
 mod events;
 mod migrate;
 mod open;
@@ -12,6 +13,7 @@ mod visits;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
+pub use drafts::Draft;
 pub use events::EventRow;
 pub use migrate::LATEST_VERSION;
 pub use open::StoreError;

@@ -420,7 +420,29 @@ fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
 
 fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
     let lang = app.lang;
+    let restore_question;
     let question = match kind {
+        Confirm::RestoreDraft => {
+            let (name, at) = app
+                .pending_draft
+                .as_ref()
+                .map(|d| {
+                    let name = d.values.get("name").cloned().unwrap_or_default();
+                    (
+                        name,
+                        d.saved_at
+                            .with_timezone(&app.zone)
+                            .format("%m-%d %H:%M")
+                            .to_string(),
+                    )
+                })
+                .unwrap_or_default();
+            restore_question = match lang {
+                Lang::Zh => format!("发现上次未保存的登记({name},{at}),要恢复吗?"),
+                Lang::En => format!("An unsaved intake was found ({name}, {at}). Restore it?"),
+            };
+            restore_question.as_str()
+        }
         Confirm::Quit => lang.pick(
             "登记表中有未保存的内容,确定退出吗?",
             "The intake form has unsaved input. Quit anyway?",
