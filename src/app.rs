@@ -721,7 +721,7 @@ impl App {
             }
             Action::NextField | Action::Save => self.finish_setup(),
             Action::Back if !first_run => self.modal = None,
-            Action::Quit => self.should_quit = true,
+            Action::Quit => self.request_quit(),
             _ => {}
         }
     }

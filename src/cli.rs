@@ -63,6 +63,13 @@ pub enum Command {
     /// Import records from files
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Make a consistent copy of the database while desks keep working (never overwrites)
+    Backup {
+        /// Where the copy goes
+        file: PathBuf,
+    },
+    /// Verify the database: integrity, schema version, links between records
+    Check,
     /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
     #[command(hide = true)]
     Gen {
@@ -136,6 +143,20 @@ fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
     }
 }
 
+/// For commands that read a database: a missing file is an error, not a new database.
+fn open_existing(path: &Path, lang: Lang) -> Result<Store> {
+    if !path.exists() {
+        bail!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("{} 不存在", path.display()),
+                Lang::En => format!("{} does not exist", path.display()),
+            }
+        );
+    }
+    open_store(path, lang)
+}
+
 fn open_store(path: &Path, lang: Lang) -> Result<Store> {
     Store::open(path).map_err(|e| anyhow!(e.message(lang)))
 }
@@ -151,6 +172,69 @@ pub fn run(cli: Cli) -> Result<()> {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             init_logging(&db);
             import_visits(&db, &file, station.as_deref(), officer.as_deref(), lang)
+        }
+        Some(Command::Backup { file }) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            let store = open_existing(&db, lang)?;
+            store
+                .backup_to(&file)
+                .map_err(|e| anyhow!(e.message(lang)))?;
+            let check = Store::open(&file)
+                .and_then(|s| s.check())
+                .map_err(|e| anyhow!(e.message(lang)))?;
+            if !check.ok() {
+                bail!(
+                    "the backup at {} failed its check: {:?}",
+                    file.display(),
+                    check
+                );
+            }
+            tracing::info!(visits = check.visits, "backup made");
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "已备份到 {}(来访记录{}条,校验通过)",
+                        file.display(),
+                        check.visits
+                    ),
+                    Lang::En => format!(
+                        "backed up to {} ({} visits, check passed)",
+                        file.display(),
+                        check.visits
+                    ),
+                }
+            );
+            Ok(())
+        }
+        Some(Command::Check) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            let store = open_existing(&db, lang)?;
+            let r = store.check().map_err(|e| anyhow!(e.message(lang)))?;
+            let (ok, bad) = (lang.pick("正常", "ok"), lang.pick("有问题", "PROBLEM"));
+            let mark = |good: bool| if good { ok } else { bad };
+            println!("{}: {}", db.display(), mark(r.ok()));
+            println!(
+                "  {} {} ({})",
+                lang.pick("结构版本", "schema version"),
+                r.schema_version,
+                mark(r.schema_version == crate::store::LATEST_VERSION)
+            );
+            println!("  integrity_check: {}", r.integrity.join("; "));
+            println!(
+                "  foreign_key_check: {} ({})",
+                r.foreign_key_problems,
+                mark(r.foreign_key_problems == 0)
+            );
+            println!("  {}: {}", lang.pick("来访记录", "visits"), r.visits);
+            if r.ok() {
+                Ok(())
+            } else {
+                bail!(
+                    "{}",
+                    lang.pick("数据库检查未通过", "the database failed its check")
+                )
+            }
         }
         Some(Command::Gen { visits, seed }) => {
             let db = cli

@@ -215,3 +215,88 @@ fn a_broken_keymap_stops_the_desk_naming_file_line_and_key() {
         "{err}"
     );
 }
+
+#[test]
+fn backup_copies_a_database_in_use_and_check_verifies_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "visits"])
+        .arg(fixture("demo_visits.csv"))
+        .args(["--station", "城西街道职工服务站"])
+        .assert()
+        .success();
+    // Another desk is in the middle of a write that it has not committed.
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; DELETE FROM visit;")
+        .unwrap();
+
+    let copy = dir.path().join("backup.sqlite3");
+    dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("backup")
+        .arg(&copy)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("来访记录15条"));
+    assert_eq!(visits(&copy), 15, "the copy holds committed data only");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    other.execute_batch("ROLLBACK").unwrap();
+    // A backup never overwrites.
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .arg("backup")
+            .arg(&copy),
+    );
+    assert!(err.contains("不会覆盖"), "{err}");
+
+    dutydesk(dir.path())
+        .arg("--db")
+        .arg(&copy)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("正常"));
+    // Damage the copy's pages: check says so and fails.
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let page = 4096;
+    for b in &mut bytes[page * 2..page * 2 + 200] {
+        *b = 0xA5;
+    }
+    std::fs::write(&copy, &bytes).unwrap();
+    let out = dutydesk(dir.path())
+        .arg("--db")
+        .arg(&copy)
+        .arg("check")
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("有问题") || all.contains("不是值班台数据库") || all.contains("数据库错误"),
+        "{all}"
+    );
+    // A missing file is not silently created by check.
+    let missing = dir.path().join("nope.sqlite3");
+    let err = fails(dutydesk(dir.path()).arg("--db").arg(&missing).arg("check"));
+    assert!(err.contains("不存在"), "{err}");
+    assert!(!missing.exists());
+}

@@ -4,6 +4,7 @@
 mod bulk;
 mod drafts;
 mod events;
+mod maintenance;
 mod migrate;
 mod open;
 mod station;
@@ -15,6 +16,7 @@ use rusqlite::Connection;
 
 pub use drafts::Draft;
 pub use events::EventRow;
+pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;
 pub use open::StoreError;
 pub use station::{Officer, Station};

@@ -141,7 +141,7 @@ impl Store {
 }
 
 /// The database holds people's ID numbers and circumstances: readable by its owner only.
-fn create_private_file(path: &Path) -> Result<(), StoreError> {
+pub(super) fn create_private_file(path: &Path) -> Result<(), StoreError> {
     let io = |source| StoreError::Io {
         path: path.into(),
         source,
