@@ -300,3 +300,39 @@ fn backup_copies_a_database_in_use_and_check_verifies_it() {
     assert!(err.contains("不存在"), "{err}");
     assert!(!missing.exists());
 }
+
+#[test]
+fn the_log_never_holds_phones_or_id_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "visits"])
+        .arg(fixture("demo_visits.csv"))
+        .args(["--station", "城西街道职工服务站"])
+        .assert()
+        .success();
+    dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("backup")
+        .arg(dir.path().join("b.sqlite3"))
+        .assert()
+        .success();
+    let log = std::fs::read_to_string(dir.path().join("desk.log"))
+        .expect("a log file beside the database");
+    assert!(log.contains("ledger imported"), "{log}");
+    let ledger = std::fs::read_to_string(fixture("demo_visits.csv")).unwrap();
+    let mut sensitive = 0;
+    for line in ledger.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        for cell in [cells[1], cells[2], cells[3]] {
+            if !cell.is_empty() {
+                sensitive += 1;
+                assert!(!log.contains(cell), "log leaks {cell}");
+            }
+        }
+    }
+    assert!(sensitive > 20);
+}

@@ -469,12 +469,10 @@ impl Form {
                     .map(|l| Line::from(Span::styled(l.clone(), value_style)))
                     .collect();
                 if let (Some(err), Some(last)) = (&f.error, out.last_mut()) {
-                    {
-                        last.spans.push(Span::styled(
-                            format!("  ! {err}"),
-                            Style::default().fg(Color::Red),
-                        ));
-                    }
+                    last.spans.push(Span::styled(
+                        format!("  ! {err}"),
+                        Style::default().fg(Color::Red),
+                    ));
                 }
                 frame.render_widget(Paragraph::new(out), r);
                 if has_focus {
