@@ -3,6 +3,7 @@
 //! - start to first frame (open, migrate check, today's list, draw at 240×67)
 //! - durable save of one intake (WAL, synchronous=FULL)
 //! - returning-visitor lookup per keystroke
+//! - a full-screen redraw at 240×67 with Chinese text (issue 6's figure)
 //!
 //! Besides criterion's estimates, each figure prints p50/p99 from its own timed loop.
 
@@ -114,6 +115,28 @@ fn bench(c: &mut Criterion) {
                 .unwrap()
         })
     });
+
+    // A full redraw at 240×67 with Chinese text: the form filled, matches and today's list.
+    {
+        let store = Store::open(&db).unwrap();
+        let mut app = App::new(store, Lang::Zh, Keymap::default_map(), Clock::System).unwrap();
+        for k in dutydesk::keys_script::keys(
+            "王 Tab 城西建筑公司的工地 Tab Tab Tab 恒通建设集团有限公司 Tab Tab 安徽省阜阳市临泉县 Tab Tab Tab Right Tab 13 Tab 11.5万 Tab Tab 工地拖欠两个月工资包工头失联十三名工人生活困难",
+        ) {
+            app.handle_key(k);
+        }
+        let mut term = Terminal::new(TestBackend::new(240, 67)).unwrap();
+        percentiles("redraw_240x67", 2000, |_| {
+            term.clear().unwrap();
+            term.draw(|f| dutydesk::ui::render(&app, f)).unwrap();
+        });
+        c.bench_function("redraw_240x67", |b| {
+            b.iter(|| {
+                term.clear().unwrap();
+                term.draw(|f| dutydesk::ui::render(&app, f)).unwrap();
+            })
+        });
+    }
 
     // What an officer types, one keystroke at a time.
     let typed = [

@@ -31,37 +31,28 @@ impl Store {
             )?;
             for i in 0..n_visitors {
                 let v = synth::visitor(&mut rng, i);
-                let id_number = v.id_number.clone();
-                let added = ins_visitor.execute(params![
-                    v.id,
-                    station_id,
-                    v.name,
-                    v.phone,
-                    id_number,
-                    v.gender,
-                    v.birth_date,
-                    v.employer,
-                    v.occupation,
-                    v.hometown,
-                    now
-                ])?;
-                if added == 0 {
-                    // A generated ID number collided: keep the visitor without one.
+                let mut insert = |id_number: Option<&str>| {
                     ins_visitor.execute(params![
                         v.id,
                         station_id,
                         v.name,
                         v.phone,
-                        None::<String>,
+                        id_number,
                         v.gender,
                         v.birth_date,
                         v.employer,
                         v.occupation,
                         v.hometown,
                         now
-                    ])?;
+                    ])
+                };
+                let mut id_number = v.id_number.as_deref();
+                if insert(id_number)? == 0 {
+                    // A generated ID number collided: keep the visitor without one.
+                    id_number = None;
+                    insert(None)?;
                 }
-                write_keys(&tx, &v.id, &v.name, Some(&v.phone), v.id_number.as_deref())?;
+                write_keys(&tx, &v.id, &v.name, Some(&v.phone), id_number)?;
             }
             let mut ins_visit = tx.prepare(
                 "INSERT INTO visit(id, station_id, visitor_id, officer_id, channel, category, summary,
