@@ -228,3 +228,28 @@ fn the_returning_visitor_lookup_uses_an_index_not_a_scan() {
         .unwrap();
     assert!(plan.contains("visit_by_time"), "{plan}");
 }
+
+#[test]
+fn among_many_namesakes_the_most_recent_visitors_come_first() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (st, o) = setup(&store);
+    let base = chrono::Utc::now() - chrono::Duration::days(100);
+    // Twenty people named 张…; 张二十 came last.
+    let given = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    for i in 0..20 {
+        let name = format!("张{}{}", if i >= 10 { "二" } else { "" }, given[i % 10]);
+        let when = base + chrono::Duration::days(i as i64);
+        store
+            .save_intake(&intake(&name, "", ""), &st, &o, when)
+            .unwrap();
+    }
+    let found: Vec<String> = store
+        .find_returning("张", 6)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.visitor.name)
+        .collect();
+    assert_eq!(found.len(), 6);
+    assert_eq!(found[0], "张二十");
+    assert_eq!(found[1], "张二九");
+}

@@ -144,9 +144,21 @@ impl Store {
         let mut ids_stmt = self.conn.prepare_cached(
             "SELECT DISTINCT visitor_id FROM visitor_key WHERE key >= ?1 AND key < ?2 LIMIT ?3",
         )?;
-        let ids: Vec<String> = ids_stmt
-            .query_map(params![key, upper, limit as i64], |r| r.get(0))?
+        // Take a wider net than shown, then keep the most recently seen: for a common
+        // surname (张) the officer most likely means someone who came lately.
+        let candidates: Vec<String> = ids_stmt
+            .query_map(params![key, upper, (limit * 8) as i64], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
+        let mut last_stmt = self
+            .conn
+            .prepare_cached("SELECT max(visited_at) FROM visit WHERE visitor_id = ?1")?;
+        let mut ranked: Vec<(Option<String>, String)> = Vec::with_capacity(candidates.len());
+        for id in candidates {
+            let last: Option<String> = last_stmt.query_row([&id], |r| r.get(0))?;
+            ranked.push((last, id));
+        }
+        ranked.sort_by(|a, b| b.0.cmp(&a.0));
+        let ids: Vec<String> = ranked.into_iter().take(limit).map(|(_, id)| id).collect();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(visitor) = self.visitor(&id)? else {
