@@ -420,26 +420,46 @@ fn run_desk(mut app: App) -> Result<()> {
     result
 }
 
+/// Keys are read on their own thread and handed over a channel, so the loop below wakes
+/// at least twice a second whatever the terminal does: to write the draft, to notice a
+/// signal, and to notice that the terminal has gone. (When a pty is hung up, crossterm's
+/// reader spins on end-of-file and never returns; the desk must not spin with it.)
 fn event_loop(
     app: &mut App,
     guard: &mut TerminalGuard,
     stop: &std::sync::atomic::AtomicBool,
 ) -> Result<()> {
+    use std::sync::mpsc::{RecvTimeoutError, channel};
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            if tx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
     let mut redraw = true;
     loop {
         if redraw {
             guard.terminal.draw(|f| crate::ui::render(app, f))?;
         }
         redraw = true;
-        if event::poll(std::time::Duration::from_millis(500))? {
-            match event::read()? {
-                Event::Key(k) => app.handle_key(k),
-                Event::Paste(s) => app.handle_paste(&s),
-                Event::Resize(..) => {}
-                _ => redraw = false,
+        match rx.recv_timeout(std::time::Duration::from_millis(500)) {
+            Ok(Event::Key(k)) => app.handle_key(k),
+            Ok(Event::Paste(s)) => app.handle_paste(&s),
+            Ok(Event::Resize(..)) => {}
+            Ok(_) => redraw = false,
+            Err(RecvTimeoutError::Timeout) => {
+                app.tick();
+                if terminal_gone() {
+                    tracing::info!("terminal gone; draft kept");
+                    break;
+                }
             }
-        } else {
-            app.tick();
+            Err(RecvTimeoutError::Disconnected) => {
+                tracing::info!("terminal input ended; draft kept");
+                break;
+            }
         }
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             tracing::info!("stopped by signal; draft kept");
@@ -450,4 +470,13 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Whether the controlling terminal has been hung up (SSH link dropped, window closed).
+fn terminal_gone() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_err()
 }
