@@ -642,24 +642,18 @@ impl App {
             .save_intake(&checked, &station.id, &officer.id, now)
         {
             Ok(saved) => {
-                let msg = match (self.lang, saved.returning) {
-                    (Lang::Zh, true) => format!(
-                        "已保存:{} · {}(老来访人)",
-                        checked.name,
-                        checked.category.zh()
-                    ),
-                    (Lang::Zh, false) => {
-                        format!("已保存:{} · {}", checked.name, checked.category.zh())
-                    }
-                    (Lang::En, true) => format!(
-                        "Saved: {} · {} (returning visitor)",
-                        checked.name,
-                        checked.category.en()
-                    ),
-                    (Lang::En, false) => {
-                        format!("Saved: {} · {}", checked.name, checked.category.en())
-                    }
+                let lang = self.lang;
+                let returning = if saved.returning {
+                    lang.pick("(老来访人)", " (returning visitor)")
+                } else {
+                    ""
                 };
+                let msg = format!(
+                    "{}{} · {}{returning}",
+                    lang.pick("已保存:", "Saved: "),
+                    checked.name,
+                    checked.category.label(lang)
+                );
                 tracing::info!(visit = %saved.visit_id, returning = saved.returning, "intake saved");
                 self.intake.clear(self.lang);
                 self.discard_draft();
