@@ -37,14 +37,8 @@ fn database() -> PathBuf {
         let tmp = dir.join(format!("visits-{n}.partial.sqlite3"));
         let _ = std::fs::remove_file(&tmp);
         let mut store = Store::open(&tmp).unwrap();
-        let now = Utc::now();
-        let st = store.create_station("合成数据站", now).unwrap();
-        let o = store
-            .upsert_officer(&st, "值班员", dutydesk::domain::lists::Role::Cadre, "", now)
-            .unwrap();
-        store.set_current_officer(&o).unwrap();
         let t = Instant::now();
-        store.generate(&st.id, &o.id, n, 7, now).unwrap();
+        store.fill_synthetic(n, 7, Utc::now()).unwrap();
         eprintln!("generated {n} visits in {:.1} s", t.elapsed().as_secs_f64());
         drop(store);
         std::fs::rename(&tmp, &path).unwrap();

@@ -160,16 +160,12 @@ impl App {
             pending_draft: None,
         };
         if app.station.is_none() || app.officer.is_none() {
-            let first_run = app.station.is_none();
-            app.modal = Some(Modal::Setup {
-                form: setup_form(first_run, lang, None),
-                first_run,
-            });
+            app.modal = Some(app.setup_modal());
         }
         app.reload_today()?;
+        // Only a form with input is ever written as a draft, so any draft is worth offering.
         if app.modal.is_none()
             && let Some(draft) = app.store.load_draft(INTAKE_DRAFT)?
-            && draft.values.values().any(|v| !v.trim().is_empty())
         {
             app.pending_draft = Some(draft);
             app.modal = Some(Modal::Confirm(Confirm::RestoreDraft));
@@ -213,6 +209,15 @@ impl App {
         self.draft_dirty = false;
         if let Err(e) = self.store.clear_draft(INTAKE_DRAFT) {
             tracing::warn!(error = %e, "draft not cleared");
+        }
+    }
+
+    /// The setup overlay: station and officer on a first run, else a change of officer.
+    fn setup_modal(&self) -> Modal {
+        let first_run = self.station.is_none();
+        Modal::Setup {
+            form: setup_form(first_run, self.lang, self.officer.as_ref()),
+            first_run,
         }
     }
 
@@ -464,12 +469,7 @@ impl App {
                     self.intake.clear(self.lang);
                 }
             }
-            Action::SwitchOfficer => {
-                self.modal = Some(Modal::Setup {
-                    form: setup_form(false, self.lang, self.officer.as_ref()),
-                    first_run: false,
-                })
-            }
+            Action::SwitchOfficer => self.modal = Some(self.setup_modal()),
             _ if self.pane != Pane::Intake => {}
             _ => self.update_intake(action),
         }
@@ -601,10 +601,7 @@ impl App {
 
     fn save(&mut self) {
         let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
-            self.modal = Some(Modal::Setup {
-                form: setup_form(self.station.is_none(), self.lang, None),
-                first_run: self.station.is_none(),
-            });
+            self.modal = Some(self.setup_modal());
             return;
         };
         let raw = self.intake.raw();

@@ -157,8 +157,13 @@ fn open_existing(path: &Path, lang: Lang) -> Result<Store> {
     open_store(path, lang)
 }
 
+/// A store error as the one plain sentence the officer reads.
+fn plain(lang: Lang) -> impl Fn(crate::store::StoreError) -> anyhow::Error {
+    move |e| anyhow!(e.message(lang))
+}
+
 fn open_store(path: &Path, lang: Lang) -> Result<Store> {
-    Store::open(path).map_err(|e| anyhow!(e.message(lang)))
+    Store::open(path).map_err(plain(lang))
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -176,12 +181,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Backup { file }) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             let store = open_existing(&db, lang)?;
-            store
-                .backup_to(&file)
-                .map_err(|e| anyhow!(e.message(lang)))?;
+            store.backup_to(&file).map_err(plain(lang))?;
             let check = Store::open(&file)
                 .and_then(|s| s.check())
-                .map_err(|e| anyhow!(e.message(lang)))?;
+                .map_err(plain(lang))?;
             if !check.ok() {
                 bail!(
                     "the backup at {} failed its check: {:?}",
@@ -210,7 +213,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Check) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             let store = open_existing(&db, lang)?;
-            let r = store.check().map_err(|e| anyhow!(e.message(lang)))?;
+            let r = store.check().map_err(plain(lang))?;
             let (ok, bad) = (lang.pick("正常", "ok"), lang.pick("有问题", "PROBLEM"));
             let mark = |good: bool| if good { ok } else { bad };
             println!("{}: {}", db.display(), mark(r.ok()));
@@ -255,8 +258,7 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             init_logging(&db);
             let store = open_store(&db, lang)?;
-            let app = App::new(store, lang, keymap, Clock::System)
-                .map_err(|e| anyhow!(e.message(lang)))?;
+            let app = App::new(store, lang, keymap, Clock::System).map_err(plain(lang))?;
             run_desk(app)
         }
     }
@@ -288,8 +290,7 @@ fn make_demo(path: &Path, user_chose: bool, lang: Lang) -> Result<()> {
         }
     }
     let mut store = open_store(path, lang)?;
-    crate::demo::seed(&mut store, china_zone(), chrono::Utc::now())
-        .map_err(|e| anyhow!(e.message(lang)))?;
+    crate::demo::seed(&mut store, china_zone(), chrono::Utc::now()).map_err(plain(lang))?;
     Ok(())
 }
 
@@ -319,9 +320,9 @@ fn import_visits(
     };
     let mut store = open_store(db, lang)?;
     let now = chrono::Utc::now();
-    let st = match (store.station().map_err(|e| anyhow!(e.message(lang)))?, station) {
+    let st = match (store.station().map_err(plain(lang))?, station) {
         (Some(s), _) => s,
-        (None, Some(name)) => store.create_station(name, now).map_err(|e| anyhow!(e.message(lang)))?,
+        (None, Some(name)) => store.create_station(name, now).map_err(plain(lang))?,
         (None, None) => bail!(
             "{}",
             lang.pick(
@@ -334,13 +335,10 @@ fn import_visits(
         Some(name) => Some(
             store
                 .upsert_officer(&st, name, crate::domain::lists::Role::Cadre, "", now)
-                .map_err(|e| anyhow!(e.message(lang)))?
+                .map_err(plain(lang))?
                 .id,
         ),
-        None => store
-            .current_officer()
-            .map_err(|e| anyhow!(e.message(lang)))?
-            .map(|o| o.id),
+        None => store.current_officer().map_err(plain(lang))?.map(|o| o.id),
     };
     let n = store
         .import_visits(&rows, &st.id, default_officer.as_deref(), now)
@@ -364,29 +362,10 @@ fn import_visits(
 
 fn generate(db: &Path, visits: usize, seed: u64, lang: Lang) -> Result<()> {
     let mut store = open_store(db, lang)?;
-    let now = chrono::Utc::now();
-    let station = match store.station().map_err(|e| anyhow!(e.message(lang)))? {
-        Some(s) => s,
-        None => store
-            .create_station("合成数据站", now)
-            .map_err(|e| anyhow!(e.message(lang)))?,
-    };
-    let officer = store
-        .upsert_officer(
-            &station,
-            "值班员",
-            crate::domain::lists::Role::Cadre,
-            "",
-            now,
-        )
-        .map_err(|e| anyhow!(e.message(lang)))?;
-    store
-        .set_current_officer(&officer)
-        .map_err(|e| anyhow!(e.message(lang)))?;
     let started = std::time::Instant::now();
     store
-        .generate(&station.id, &officer.id, visits, seed, now)
-        .map_err(|e| anyhow!(e.message(lang)))?;
+        .fill_synthetic(visits, seed, chrono::Utc::now())
+        .map_err(plain(lang))?;
     println!(
         "generated {visits} visits in {:.1} s into {}",
         started.elapsed().as_secs_f64(),

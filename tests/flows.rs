@@ -82,6 +82,13 @@ impl Desk {
     }
 }
 
+/// A database path in a new temporary folder (kept alive by the returned guard).
+fn fresh_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    (dir, db)
+}
+
 fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -90,8 +97,7 @@ const ZHANG_ID: &str = "330102199001011234";
 
 #[test]
 fn first_run_names_the_station_and_officer_then_a_full_intake_survives_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     let mut d = Desk::open(&db, Lang::Zh);
     assert!(matches!(
         d.app.modal,
@@ -163,8 +169,7 @@ fn seed_zhang(db: &std::path::Path) {
 
 #[test]
 fn a_returning_visitor_is_found_by_phone_and_one_key_fills_the_form() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     seed_zhang(&db);
     let mut d = Desk::ready(&db, Lang::Zh);
     d.press("Tab 138001");
@@ -187,8 +192,7 @@ fn a_returning_visitor_is_found_by_phone_and_one_key_fills_the_form() {
 
 #[test]
 fn a_returning_visitor_is_found_by_pinyin_initials() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     seed_zhang(&db);
     let mut d = Desk::ready(&db, Lang::Zh);
     d.press("zs");
@@ -201,8 +205,7 @@ fn a_returning_visitor_is_found_by_pinyin_initials() {
 
 #[test]
 fn the_same_id_number_typed_fresh_is_the_same_person() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     seed_zhang(&db);
     let mut d = Desk::ready(&db, Lang::Zh);
     d.press("张三 Tab Tab")
@@ -219,8 +222,7 @@ fn the_same_id_number_typed_fresh_is_the_same_person() {
 
 #[test]
 fn a_validation_error_names_the_field_and_keeps_everything_typed() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::Zh);
     d.press("李四 Tab 1380013800 Tab 110105194912310021 Tab Tab 宏达制衣厂 C-s");
     insta::assert_snapshot!("validation_errors", d.screen());
@@ -251,8 +253,7 @@ fn a_validation_error_names_the_field_and_keeps_everything_typed() {
 
 #[test]
 fn pasted_text_lands_in_the_focused_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::Zh);
     d.app.handle_paste("王秀英");
     assert_eq!(d.field("name"), "王秀英");
@@ -279,8 +280,7 @@ fn pasted_text_lands_in_the_focused_field() {
 
 #[test]
 fn the_cursor_sits_at_the_display_width_of_chinese_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::Zh);
     d.screen();
     let empty = d.term.get_cursor_position().unwrap();
@@ -299,8 +299,7 @@ fn the_cursor_sits_at_the_display_width_of_chinese_text() {
 
 #[test]
 fn quitting_with_unsaved_input_asks_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::Zh);
     d.press("C-q");
     assert!(d.app.should_quit, "nothing typed: quit at once");
@@ -317,8 +316,7 @@ fn quitting_with_unsaved_input_asks_first() {
 
 #[test]
 fn help_lists_the_keymap_in_force() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::Zh);
     d.press("F1");
     let screen = d.screen();
@@ -346,8 +344,7 @@ fn help_lists_the_keymap_in_force() {
 
 #[test]
 fn panes_not_built_yet_say_so_plainly() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::Zh);
     d.press("F3");
     assert!(d.screen().contains("尚未开放"));
@@ -357,8 +354,7 @@ fn panes_not_built_yet_say_so_plainly() {
 
 #[test]
 fn todays_list_opens_a_visit_read_only_with_its_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     seed_zhang(&db);
     let mut d = Desk::ready(&db, Lang::Zh);
     d.press("S-Tab");
@@ -387,8 +383,7 @@ fn todays_list_opens_a_visit_read_only_with_its_history() {
 
 #[test]
 fn the_interface_speaks_english_with_lang_en() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::En);
     d.press("张三 Tab 12345 C-s");
     let screen = d.screen();
@@ -399,8 +394,7 @@ fn the_interface_speaks_english_with_lang_en() {
 
 #[test]
 fn typing_survives_a_crash_and_the_next_start_offers_it_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     {
         let mut d = Desk::ready(&db, Lang::Zh);
         // Leaving a field writes the draft; so does the 3-second tick, simulated here.
@@ -439,8 +433,7 @@ fn typing_survives_a_crash_and_the_next_start_offers_it_back() {
 
 #[test]
 fn declining_a_draft_discards_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let (_dir, db) = fresh_db();
     {
         let mut d = Desk::ready(&db, Lang::Zh);
         d.press("李四 Tab");

@@ -6,9 +6,27 @@ use rusqlite::params;
 
 use super::visitors::write_keys;
 use super::{Store, StoreError, ts};
+use crate::domain::lists::Role;
 use crate::synth::{self, Rng};
 
 impl Store {
+    /// Names the synthetic station and its officer if the file has none yet, then adds
+    /// `visits` generated visits. What `dutydesk gen` and the benchmarks call.
+    pub fn fill_synthetic(
+        &mut self,
+        visits: usize,
+        seed: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let station = match self.station()? {
+            Some(s) => s,
+            None => self.create_station("合成数据站", now)?,
+        };
+        let officer = self.upsert_officer(&station, "值班员", Role::Cadre, "", now)?;
+        self.set_current_officer(&officer)?;
+        self.generate(&station.id, &officer.id, visits, seed, now)
+    }
+
     /// Adds `visits` generated visits by about 0.6 × `visits` visitors, for `station_id`
     /// and `officer_id`, ending at `end`. Deterministic for `seed`.
     pub fn generate(

@@ -118,7 +118,8 @@ impl Store {
         let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1");
         Ok(self
             .conn
-            .query_row(&sql, [id], visitor_from_row)
+            .prepare_cached(&sql)?
+            .query_row([id], visitor_from_row)
             .optional()?)
     }
 
@@ -131,7 +132,7 @@ impl Store {
     }
 
     /// Earlier visitors whose name, pinyin, phone or ID number starts with `query`,
-    /// most recently seen first, with their last few visits. One indexed range scan.
+    /// most recently seen first (ranked once, below), with their last few visits.
     pub fn find_returning(
         &self,
         query: &str,
@@ -164,11 +165,10 @@ impl Store {
             let Some(visitor) = self.visitor(&id)? else {
                 continue;
             };
-            let visit_count: i64 = self.conn.query_row(
-                "SELECT count(*) FROM visit WHERE visitor_id = ?1",
-                [&id],
-                |r| r.get(0),
-            )?;
+            let visit_count: i64 = self
+                .conn
+                .prepare_cached("SELECT count(*) FROM visit WHERE visitor_id = ?1")?
+                .query_row([&id], |r| r.get(0))?;
             let recent = self.visits_of_visitor(&id, 3)?;
             out.push(VisitorMatch {
                 visitor,
@@ -176,10 +176,6 @@ impl Store {
                 recent,
             });
         }
-        out.sort_by(|a, b| {
-            let last = |m: &VisitorMatch| m.recent.first().map(|v| v.visited_at);
-            last(b).cmp(&last(a))
-        });
         Ok(out)
     }
 }
