@@ -31,5 +31,17 @@ labeled_enum!(
         Open => "open", "打开 / 选定", "Open or choose";
         Search => "search", "在列表中搜索", "Search the list";
         Back => "back", "返回 / 取消", "Back or cancel";
+        // referrals
+        Route => "route", "转介(为选中的来访)", "Route (refer the chosen visit)";
+        AcceptReferral => "accept_referral", "受理", "Accept referral";
+        DeclineReferral => "decline_referral", "退回(须写理由)", "Decline referral (with reason)";
+        StartReferral => "start_referral", "开始办理", "Start work";
+        CloseReferral => "close_referral", "办结(填写结果)", "Close with outcome";
+        ReopenReferral => "reopen_referral", "重新打开", "Reopen";
+        TransferReferral => "transfer_referral", "转交 / 接受转交", "Hand over, or answer a handover";
+        FilterMine => "filter_mine", "只看我的", "Only mine";
+        FilterOverdue => "filter_overdue", "只看逾期", "Only overdue";
+        FilterKind => "filter_kind", "按服务类别筛选", "Filter by kind";
+        FilterStatus => "filter_status", "按状态筛选", "Filter by status";
     }
 );

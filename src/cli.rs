@@ -52,6 +52,22 @@ pub struct GlobalOpts {
     /// A keymap file laid over the default keys [default: keymap.toml in your config directory, if present]
     #[arg(long, global = true, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
+
+    /// Deadline rules and holiday years [default: config.toml in your config directory, if present]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// How a list is printed.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Aligned columns for the terminal
+    #[default]
+    Table,
+    /// CSV with a BOM, so Excel and WPS read the Chinese
+    Csv,
+    /// JSON, one array
+    Json,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -70,14 +86,50 @@ pub enum Command {
     },
     /// Verify the database: integrity, schema version, links between records
     Check,
+    /// Referrals and their deadlines
+    #[command(subcommand)]
+    Referrals(ReferralsCmd),
+    /// The service directory the desk routes to
+    #[command(subcommand)]
+    Directory(DirectoryCmd),
     /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
     #[command(hide = true)]
     Gen {
         /// How many visits (visitors: about 0.6 of that)
         #[arg(long, default_value_t = 10_000)]
         visits: usize,
+        /// How many referrals (on the newest visits; about 10% open, some overdue)
+        #[arg(long, default_value_t = 0)]
+        referrals: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReferralsCmd {
+    /// Open referrals, overdue first (most late first), then by due date
+    List {
+        /// Only overdue ones
+        #[arg(long)]
+        overdue: bool,
+        /// Only those this officer owns or is being handed
+        #[arg(long, value_name = "NAME")]
+        mine: Option<String>,
+        /// Every referral, closed and declined too (most recently changed first)
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DirectoryCmd {
+    /// Every service, active first
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
 }
 
@@ -93,6 +145,12 @@ pub enum ImportCmd {
         /// Officer recorded for rows without a 接待人 column (added to the roster if new)
         #[arg(long)]
         officer: Option<String>,
+    },
+    /// Import the service directory: our CSV, an HSDS tabular data package (a folder with
+    /// services.csv...) or HSDS 3.0 JSON. All or nothing; re-import updates by id.
+    Directory {
+        /// CSV file, HSDS folder, or .json file
+        path: PathBuf,
     },
 }
 
@@ -128,6 +186,20 @@ fn init_logging(db: &Path) {
         .with_ansi(false)
         .with_target(false)
         .try_init();
+}
+
+/// The config file: `--config FILE`, or `config.toml` in the config directory if present.
+fn load_config(path: Option<&Path>) -> Result<crate::config::Config> {
+    let user = path.map(Path::to_path_buf).or_else(|| {
+        project_dirs()
+            .map(|d| d.config_dir().join("config.toml"))
+            .filter(|p| p.exists())
+    });
+    match user {
+        Some(p) => crate::config::Config::load(&p)
+            .map_err(|e| anyhow!("config not loaded, nothing done: {e}")),
+        None => Ok(crate::config::Config::default()),
+    }
 }
 
 fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
@@ -239,16 +311,41 @@ pub fn run(cli: Cli) -> Result<()> {
                 )
             }
         }
-        Some(Command::Gen { visits, seed }) => {
+        Some(Command::Gen {
+            visits,
+            referrals,
+            seed,
+        }) => {
             let db = cli
                 .global
                 .db
                 .clone()
                 .ok_or_else(|| anyhow!("gen needs --db FILE"))?;
-            generate(&db, visits, seed, lang)
+            generate(&db, visits, referrals, seed, lang)
+        }
+        Some(Command::Import(ImportCmd::Directory { path })) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            init_logging(&db);
+            import_directory(&db, &path, lang)
+        }
+        Some(Command::Referrals(ReferralsCmd::List {
+            overdue,
+            mine,
+            all,
+            format,
+        })) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            let store = open_existing(&db, lang)?;
+            crate::report::referrals::list(&store, overdue, mine.as_deref(), all, format, lang)
+        }
+        Some(Command::Directory(DirectoryCmd::List { format })) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            let store = open_existing(&db, lang)?;
+            crate::report::referrals::directory(&store, format, lang)
         }
         None => {
             let keymap = load_keymap(cli.global.keymap.as_deref())?;
+            let config = load_config(cli.global.config.as_deref())?;
             let db = if cli.demo {
                 let path = cli.global.db.clone().unwrap_or_else(demo_db_path);
                 make_demo(&path, cli.global.db.is_some(), lang)?;
@@ -258,7 +355,9 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             init_logging(&db);
             let store = open_store(&db, lang)?;
-            let app = App::new(store, lang, keymap, Clock::System).map_err(plain(lang))?;
+            let app = App::new(store, lang, keymap, Clock::System)
+                .map_err(plain(lang))?
+                .with_config(config);
             run_desk(app)
         }
     }
@@ -360,16 +459,75 @@ fn import_visits(
     Ok(())
 }
 
-fn generate(db: &Path, visits: usize, seed: u64, lang: Lang) -> Result<()> {
+fn generate(db: &Path, visits: usize, referrals: usize, seed: u64, lang: Lang) -> Result<()> {
     let mut store = open_store(db, lang)?;
     let started = std::time::Instant::now();
+    let now = chrono::Utc::now();
     store
-        .fill_synthetic(visits, seed, chrono::Utc::now())
+        .fill_synthetic(visits, seed, now)
         .map_err(plain(lang))?;
+    if referrals > 0 {
+        let config = crate::config::Config::default();
+        store
+            .fill_synthetic_referrals(referrals, seed, now, &config)
+            .map_err(plain(lang))?;
+    }
     println!(
-        "generated {visits} visits in {:.1} s into {}",
+        "generated {visits} visits and {referrals} referrals in {:.1} s into {}",
         started.elapsed().as_secs_f64(),
         db.display()
+    );
+    Ok(())
+}
+
+fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {
+    let parsed = match import::directory::load(path, lang) {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}", e.render(lang));
+            }
+            bail!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("{}处错误,未导入任何服务", errors.len()),
+                    Lang::En => format!("{} problem(s); nothing was imported", errors.len()),
+                }
+            );
+        }
+    };
+    let mut store = open_store(db, lang)?;
+    let done = store
+        .upsert_services(&parsed.services, chrono::Utc::now())
+        .map_err(|(i, e)| {
+            anyhow!(
+                "{}: {}: {}; nothing was imported",
+                path.display(),
+                parsed.services[i].name,
+                e.message(lang)
+            )
+        })?;
+    tracing::info!(added = done.added, updated = done.updated, "directory imported");
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "已导入服务目录:机构{}个,服务{}项(正常{}项);新增{}项,更新{}项",
+                parsed.organizations,
+                parsed.services.len(),
+                parsed.active(),
+                done.added,
+                done.updated
+            ),
+            Lang::En => format!(
+                "directory imported: {} organisations, {} services ({} active); {} added, {} updated",
+                parsed.organizations,
+                parsed.services.len(),
+                parsed.active(),
+                done.added,
+                done.updated
+            ),
+        }
     );
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::store::{Store, StoreError};
 
 pub const DEMO_STATION: &str = include_str!("../fixtures/demo_station.toml");
 pub const DEMO_VISITS: &str = include_str!("../fixtures/demo_visits.csv");
+pub const DEMO_DIRECTORY: &str = include_str!("../fixtures/demo_directory.csv");
 
 #[derive(Deserialize)]
 struct DemoStation {
@@ -57,7 +58,94 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
         }
     }
     let current = store.current_officer()?.map(|o| o.id);
-    store
+    let n = store
         .import_visits(&rows, &station.id, current.as_deref(), now)
-        .map_err(|(_, e)| e)
+        .map_err(|(_, e)| e)?;
+    let directory =
+        import::directory::parse_csv(DEMO_DIRECTORY, "fixtures/demo_directory.csv", Lang::En)
+            .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
+    store
+        .upsert_services(&directory.services, now)
+        .map_err(|(_, e)| e)?;
+    seed_referrals(store, &station.id, zone)?;
+    Ok(n)
+}
+
+/// A queue worth looking at: one referral in each state, one overdue group wage case, one
+/// closed with money recovered, one being handed over.
+fn seed_referrals(store: &mut Store, station_id: &str, zone: FixedOffset) -> Result<(), StoreError> {
+    use crate::domain::lists::Urgency;
+    use crate::domain::referral::{Closing, Move, Outcome};
+    use crate::store::NewReferral;
+
+    let config = crate::config::Config::default();
+    let officer = |store: &Store, name: &str| -> Result<String, StoreError> {
+        Ok(store
+            .officer_by_name(name)?
+            .ok_or_else(|| StoreError::Rule(format!("demo officer {name} missing")))?
+            .id)
+    };
+    let li = officer(store, "李梅")?;
+    let wang = officer(store, "王建国")?;
+    // (visitor, category code, service source id, moves after routing)
+    let plan: &[(&str, &str, &str, &[Move])] = &[
+        ("张三", "wage_arrears", "LEGAL-02", &[Move::Accept, Move::Start]),
+        ("王秀英", "hardship", "AID-01", &[Move::Accept, Move::Start, Move::Close]),
+        ("刘洋", "contract", "AGENCY-01", &[Move::Accept]),
+        ("孙立", "job_seeking", "JOBS-01", &[]),
+        ("周建华", "injury", "LEGAL-02", &[Move::Accept]),
+        ("吴敏", "medical_aid", "AID-04", &[Move::Accept]),
+        ("马大海", "wage_arrears", "LEGAL-01", &[]),
+    ];
+    let services = store.services(None)?;
+    for (name, category, source, moves) in plan {
+        let visit: Option<(String, String, String)> = store
+            .conn()
+            .query_row(
+                "SELECT t.id, t.visited_at, t.urgency FROM visit t JOIN visitor v ON v.id = t.visitor_id
+                 WHERE v.name = ?1 AND t.category = ?2 ORDER BY t.visited_at LIMIT 1",
+                [name, category],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .ok();
+        let (Some((visit_id, at, urgency)), Some(service)) = (
+            visit,
+            services.iter().find(|s| s.source_id.as_deref() == Some(source)),
+        ) else {
+            continue;
+        };
+        let at = crate::store::parse_ts(&at).unwrap_or_default() + Duration::minutes(20);
+        let urgency = Urgency::from_code(&urgency).unwrap_or(Urgency::Normal);
+        let due_on = config.deadlines.due(
+            &config.calendar,
+            at.with_timezone(&zone).date_naive(),
+            service.deadline_rule,
+            urgency,
+        );
+        let new = NewReferral {
+            visit_id,
+            service_id: service.id.clone(),
+            consent: true,
+            consent_override: String::new(),
+            note: String::new(),
+            urgency,
+            due_on,
+        };
+        let mut r = store.create_referral(&new, station_id, &li, at)?;
+        for (i, m) in moves.iter().enumerate() {
+            let when = at + Duration::hours(2 + 24 * i as i64);
+            let closing = Closing {
+                outcome: Some(Outcome::Resolved),
+                aid_paid_fen: Some(200_000),
+                ..Closing::default()
+            };
+            let c = (*m == Move::Close).then_some(&closing);
+            let note = if *m == Move::Close { "发放生活救助金2000元" } else { "" };
+            r = store.move_referral(&r.id, r.version, *m, &li, note, c, when)?;
+        }
+        if *name == "周建华" {
+            store.request_transfer(&r.id, r.version, &li, &wang, at + Duration::days(1))?;
+        }
+    }
+    Ok(())
 }

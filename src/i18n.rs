@@ -10,7 +10,7 @@ pub enum Lang {
 }
 
 impl Lang {
-    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Zh => zh,
             Lang::En => en,

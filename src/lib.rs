@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
@@ -13,6 +14,7 @@ pub mod import;
 pub mod keymap;
 pub mod keys_script;
 pub mod panes;
+pub mod report;
 pub mod store;
 pub mod synth;
 pub mod terminal;

@@ -1,5 +1,6 @@
 //! The desk's rules, free of the terminal and of SQL: lists, validators, intake checks.
 
+pub mod calendar;
 pub mod id_number;
 pub mod intake;
 pub mod labels;
@@ -7,3 +8,4 @@ pub mod lists;
 pub mod money;
 pub mod phone;
 pub mod pinyin_keys;
+pub mod referral;

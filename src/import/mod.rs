@@ -1,8 +1,95 @@
 //! Reading files people bring: station ledgers (台账) exported from Excel or WPS.
 
+pub mod directory;
 pub mod visits;
 
 use crate::i18n::Lang;
+
+/// A problem with one row (or the header, line 1), naming the field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("第{}行,{}:{}", self.line, self.field, self.message),
+            Lang::En => format!("line {}, {}: {}", self.line, self.field, self.message),
+        }
+    }
+}
+
+/// The 1-based line number of a byte offset.
+pub fn line_at(text: &str, byte: u64) -> u64 {
+    // With CRLF endings csv reports a record as starting at the LF before it; counting
+    // the byte at the offset too gives the same line for both endings.
+    let end = (byte as usize + 1).min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+        + 1
+}
+
+/// A CSV file read whole: its header cells and each non-blank record with its line.
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    /// Reads `text` as CSV; records csv cannot read are reported with their lines.
+    pub fn read(text: &str) -> Result<Table, Vec<RowError>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| {
+                vec![RowError {
+                    line: 1,
+                    field: "CSV".into(),
+                    message: e.to_string(),
+                }]
+            })?
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let mut rows = Vec::new();
+        let mut errors = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(r) => {
+                    if r.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    let line = r.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+                    rows.push((line, r.iter().map(|c| c.trim().to_string()).collect()));
+                }
+                Err(e) => errors.push(RowError {
+                    line: e.position().map(|p| line_at(text, p.byte())).unwrap_or(0),
+                    field: "CSV".into(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Table { headers, rows })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The index of the first header matching any of `names` (case-insensitive).
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.headers
+            .iter()
+            .position(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h)))
+    }
+}
 
 /// Text from a file in UTF-8 (with or without BOM) or GBK, Excel's Chinese default.
 pub fn decode(bytes: &[u8], lang: Lang) -> Result<String, String> {

@@ -11,6 +11,7 @@ use crate::domain::intake::{self, Field, RawIntake};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::*;
 use crate::i18n::Lang;
+use crate::import::{RowError, line_at};
 use crate::store::ImportRow;
 
 /// Columns beyond the intake fields.
@@ -93,23 +94,6 @@ fn column_name(c: Column) -> &'static str {
         .unwrap_or("?")
 }
 
-/// A problem with one row (or the header, line 1), naming the field.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowError {
-    pub line: u64,
-    pub field: String,
-    pub message: String,
-}
-
-impl RowError {
-    pub fn render(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Zh => format!("第{}行,{}:{}", self.line, self.field, self.message),
-            Lang::En => format!("line {}, {}: {}", self.line, self.field, self.message),
-        }
-    }
-}
-
 /// Dates as ledgers write them; a date alone is taken as 09:00 station time.
 pub fn parse_when(text: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
     let t = text.trim().replace(['年', '月'], "-").replace('日', "");
@@ -150,18 +134,6 @@ fn allowed<T: Labeled>(lang: Lang) -> String {
         .map(|v| v.label(lang))
         .collect::<Vec<_>>()
         .join(" / ")
-}
-
-/// The 1-based line number of a byte offset.
-fn line_at(text: &str, byte: u64) -> u64 {
-    // With CRLF endings csv reports a record as starting at the LF before it; counting
-    // the byte at the offset too gives the same line for both endings.
-    let end = (byte as usize + 1).min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count() as u64
-        + 1
 }
 
 /// Parses and checks the whole ledger. Returns every row, or every problem found.

@@ -29,17 +29,26 @@ pub enum Context {
     Global,
     Form,
     List,
+    /// The referral queue: its own keys, then [list], then [global].
+    Referrals,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [Context::Global, Context::Form, Context::List, Context::Help];
+    pub const ALL: [Context; 5] = [
+        Context::Global,
+        Context::Form,
+        Context::List,
+        Context::Referrals,
+        Context::Help,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
             Context::Form => "form",
             Context::List => "list",
+            Context::Referrals => "referrals",
             Context::Help => "help",
         }
     }
@@ -116,7 +125,7 @@ impl Keymap {
                 return Err(err(
                     line,
                     "",
-                    format!("unknown context [{context_name}]; use global, form, list or help"),
+                    format!("unknown context [{context_name}]; use global, form, list, referrals or help"),
                 ));
             };
             let mut seen: BTreeMap<KeyChord, &str> = BTreeMap::new();

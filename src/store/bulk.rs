@@ -99,3 +99,141 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Adds `n` referrals on the newest visits: the newest tenth still open (some of them
+    /// overdue by then), the rest closed with realistic outcomes or declined. Loads the demo
+    /// directory first if the file has none. Deterministic for `seed`.
+    pub fn fill_synthetic_referrals(
+        &mut self,
+        n: usize,
+        seed: u64,
+        now: DateTime<Utc>,
+        config: &crate::config::Config,
+    ) -> Result<(), StoreError> {
+        use crate::domain::labels::Labeled;
+        use crate::domain::lists::{Category, Urgency};
+        use crate::domain::referral::{Outcome, OutcomeReason, ServiceKind, ServiceStatus};
+
+        if self.services(None)?.is_empty() {
+            let parsed = crate::import::directory::parse_csv(
+                crate::demo::DEMO_DIRECTORY,
+                "fixtures/demo_directory.csv",
+                crate::i18n::Lang::En,
+            )
+            .map_err(|e| StoreError::Rule(e[0].render(crate::i18n::Lang::En)))?;
+            self.upsert_services(&parsed.services, now)
+                .map_err(|(_, e)| e)?;
+        }
+        let services: Vec<_> = self
+            .services(None)?
+            .into_iter()
+            .filter(|s| s.status == ServiceStatus::Active)
+            .collect();
+        let station = self
+            .station()?
+            .ok_or_else(|| StoreError::Rule("no station".into()))?;
+        let mut owners = Vec::new();
+        for name in ["值班员", "李梅", "王建国", "陈静"] {
+            owners.push(self.upsert_officer(&station, name, Role::Cadre, "", now)?.id);
+        }
+        let zone = crate::app::china_zone();
+        let mut rng = Rng::new(seed ^ 0x5EED_4EF3);
+        let tx = self.conn.transaction()?;
+        {
+            let mut visits = tx.prepare(
+                "SELECT id, category, urgency, visited_at, headcount FROM visit
+                 ORDER BY visited_at DESC LIMIT ?1",
+            )?;
+            let rows: Vec<(String, String, String, String, Option<i64>)> = visits
+                .query_map([n as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            let mut ins = tx.prepare(
+                "INSERT INTO referral(id, station_id, visit_id, service_id, kind, owner_id, status,
+                   consent, note, urgency, due_on, outcome, outcome_reason, wages_recovered_fen,
+                   workers_covered, aid_paid_fen, placed_job, created_at, updated_at, closed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, '', ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                   ?16, ?16, ?17)",
+            )?;
+            let mut ev = tx.prepare(
+                "INSERT INTO event(id, station_id, entity, entity_id, action, officer_id, at, detail)
+                 VALUES (?1, ?2, 'referral', ?3, 'created', ?4, ?5, '{\"from\":\"\",\"to\":\"sent\",\"note\":\"\"}')",
+            )?;
+            for (i, (visit_id, category, urgency, at, headcount)) in rows.iter().enumerate() {
+                let category = Category::from_code(category).unwrap_or(Category::Other);
+                let kind = match category {
+                    Category::WageArrears | Category::Contract | Category::Injury | Category::Legal => {
+                        ServiceKind::Legal
+                    }
+                    Category::JobSeeking => ServiceKind::Jobs,
+                    Category::Hardship | Category::MedicalAid | Category::Education => ServiceKind::Aid,
+                    _ => ServiceKind::Agency,
+                };
+                let candidates: Vec<_> = services.iter().filter(|s| s.kind == kind).collect();
+                let service = if candidates.is_empty() {
+                    &services[rng.below(services.len() as u64) as usize]
+                } else {
+                    candidates[rng.below(candidates.len() as u64) as usize]
+                };
+                let urgency = Urgency::from_code(urgency).unwrap_or(Urgency::Normal);
+                let made = super::parse_ts(at).unwrap_or(now);
+                let due = config.deadlines.due(
+                    &config.calendar,
+                    made.with_timezone(&zone).date_naive(),
+                    service.deadline_rule,
+                    urgency,
+                );
+                let open = i < n / 10;
+                let roll = rng.below(100);
+                let status = match (open, roll) {
+                    (true, 0..=39) => "sent",
+                    (true, 40..=69) => "accepted",
+                    (true, _) => "in_progress",
+                    (false, 0..=4) => "declined",
+                    (false, _) => "closed",
+                };
+                let (outcome, reason) = match (status, rng.below(100)) {
+                    ("closed", 0..=69) => (Some(Outcome::Resolved), None),
+                    ("closed", 70..=84) => (Some(Outcome::Partly), None),
+                    ("closed", _) => (
+                        Some(Outcome::NotResolved),
+                        Some(rng.pick(OutcomeReason::ALL)),
+                    ),
+                    _ => (None, None),
+                };
+                let resolved = matches!(outcome, Some(Outcome::Resolved | Outcome::Partly));
+                let wages = (resolved && category == Category::WageArrears)
+                    .then(|| (rng.below(200) as i64 + 1) * 100_000);
+                let aid = (resolved && kind == ServiceKind::Aid).then(|| (rng.below(50) as i64 + 1) * 10_000);
+                let placed = if resolved && kind == ServiceKind::Jobs { "食品厂普工" } else { "" };
+                let closed_at = (status == "closed").then(|| ts(made + chrono::Duration::days(rng.below(20) as i64 + 1)));
+                let id = format!("gen-ref-{i:09}");
+                let owner = &owners[i % owners.len()];
+                ins.execute(params![
+                    id,
+                    station.id,
+                    visit_id,
+                    service.id,
+                    kind.code(),
+                    owner,
+                    status,
+                    urgency.code(),
+                    due.format("%Y-%m-%d").to_string(),
+                    outcome.map(|o| o.code()),
+                    reason.map(|r| r.code()),
+                    wages,
+                    wages.and(*headcount),
+                    aid,
+                    placed,
+                    at,
+                    closed_at
+                ])?;
+                ev.execute(params![format!("gen-ev-{i:09}"), station.id, id, owner, at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

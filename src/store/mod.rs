@@ -7,6 +7,8 @@ mod events;
 mod maintenance;
 mod migrate;
 mod open;
+mod referrals;
+mod services;
 mod station;
 mod visitors;
 mod visits;
@@ -19,6 +21,10 @@ pub use events::EventRow;
 pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;
 pub use open::StoreError;
+pub use referrals::{
+    NewReferral, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, StatusFilter,
+};
+pub use services::{Service, Upserted};
 pub use station::{Officer, Station};
 pub use visitors::{VisitorMatch, VisitorRow};
 pub use visits::{ImportRow, SavedIntake, VisitDetail, VisitRow};
@@ -31,6 +37,14 @@ pub struct Store {
 impl Store {
     pub fn path(&self) -> &std::path::Path {
         &self.path
+    }
+
+    /// A transaction that takes the write lock at once (waiting out the other desk up to
+    /// the busy timeout), so what it reads cannot be changed by another desk before it
+    /// writes: version checks hold, and no write fails half-way on a stale read.
+    pub(crate) fn write_tx(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
     }
 
     /// For tests and tools that need to look under the hood.

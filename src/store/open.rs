@@ -37,11 +37,17 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Rule(String),
+    /// A change the desk's rules refuse, said in both languages: (中文, English).
+    #[error("{1}")]
+    Refused(String, String),
 }
 
 impl StoreError {
     /// One plain sentence for the officer, in the interface language.
     pub fn message(&self, lang: Lang) -> String {
+        if let StoreError::Refused(zh, en) = self {
+            return lang.pick(zh, en).to_string();
+        }
         if lang == Lang::En {
             return self.to_string();
         }
@@ -67,6 +73,7 @@ impl StoreError {
             StoreError::Io { path, source } => format!("{}:{source}", path.display()),
             StoreError::Sqlite(e) => format!("数据库错误:{e}"),
             StoreError::Rule(m) => m.clone(),
+            StoreError::Refused(zh, _) => zh.clone(),
         }
     }
 

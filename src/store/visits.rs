@@ -247,7 +247,7 @@ impl Store {
         officer_id: &str,
         now: DateTime<Utc>,
     ) -> Result<SavedIntake, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let saved = insert_intake(
             &tx,
             intake,

@@ -15,9 +15,9 @@ use crate::keymap::Context;
 use crate::panes::Pane;
 use crate::panes::intake::Focus;
 use crate::store::{VisitDetail, VisitRow};
-use crate::ui::text;
+use crate::ui::{referrals, text};
 
-const ACCENT: Color = Color::Cyan;
+pub(super) const ACCENT: Color = Color::Cyan;
 
 fn title(s: &str) -> Span<'static> {
     Span::styled(
@@ -26,7 +26,7 @@ fn title(s: &str) -> Span<'static> {
     )
 }
 
-fn block(s: &str, focused: bool) -> Block<'static> {
+pub(super) fn block(s: &str, focused: bool) -> Block<'static> {
     let style = if focused {
         Style::default().fg(ACCENT)
     } else {
@@ -48,6 +48,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_tabs(app, frame, tabs);
     match app.pane {
         Pane::Intake => render_intake(app, frame, body),
+        Pane::Referrals => referrals::render_queue(app, frame, body),
         other => render_placeholder(app, frame, body, other),
     }
     render_status(app, frame, status);
@@ -97,6 +98,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(Modal::Confirm(kind)) => render_confirm(app, frame, *kind),
         Some(Modal::Visit { detail, scroll }) => render_visit(app, frame, detail, *scroll),
+        Some(Modal::Route(d)) => referrals::render_route(app, frame, d),
+        Some(Modal::RefDialog(d)) => referrals::render_ref_dialog(app, frame, d),
+        Some(Modal::Referral { detail, scroll }) => {
+            referrals::render_referral(app, frame, detail, *scroll)
+        }
         None => {}
     }
 }
@@ -118,7 +124,27 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     )];
     for (pane, action) in tabs {
         let key = app.keymap.hint(Context::Global, action);
-        let label = format!(" {key} {} ", action.label(lang));
+        let mut label = format!(" {key} {} ", action.label(lang));
+        // The queue's counts ride on its tab, so overdue work shows from every pane.
+        let counts = app.referrals.counts;
+        if pane == Pane::Referrals && counts.open > 0 {
+            label = match lang {
+                Lang::Zh if counts.overdue > 0 => format!(
+                    " {key} {}({}·逾期{}) ",
+                    action.label(lang),
+                    counts.open,
+                    counts.overdue
+                ),
+                Lang::Zh => format!(" {key} {}({}) ", action.label(lang), counts.open),
+                Lang::En if counts.overdue > 0 => format!(
+                    " {key} {} ({}, {} late) ",
+                    action.label(lang),
+                    counts.open,
+                    counts.overdue
+                ),
+                Lang::En => format!(" {key} {} ({}) ", action.label(lang), counts.open),
+            };
+        }
         let style = if app.pane == pane {
             Style::default()
                 .fg(ACCENT)
@@ -351,7 +377,7 @@ fn render_today(app: &App, frame: &mut Frame, area: Rect) {
 
 /// Blanks `area` for an overlay. A wide character just left of it would have its right
 /// half under the overlay's border, which terminals draw as garbage: blank it too.
-fn clear_for_overlay(frame: &mut Frame, area: Rect) {
+pub(super) fn clear_for_overlay(frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
     if area.x == 0 {
         return;
@@ -366,7 +392,7 @@ fn clear_for_overlay(frame: &mut Frame, area: Rect) {
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`.
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
@@ -385,6 +411,7 @@ fn context_title(c: Context, lang: Lang) -> &'static str {
             "Forms (text fields take typing first)",
         ),
         Context::List => lang.pick("列表", "Lists"),
+        Context::Referrals => lang.pick("转介队列(F3)", "Referral queue (F3)"),
         Context::Help => lang.pick("帮助与详情", "Help and details"),
     }
 }
@@ -440,6 +467,21 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
             restore_question = match lang {
                 Lang::Zh => format!("发现上次未保存的登记({name},{at}),要恢复吗?"),
                 Lang::En => format!("An unsaved intake was found ({name}, {at}). Restore it?"),
+            };
+            restore_question.as_str()
+        }
+        Confirm::AnswerTransfer => {
+            let r = app.referrals.selected();
+            restore_question = match (lang, r) {
+                (Lang::Zh, Some(r)) => format!(
+                    "{}把“{} · {}”转交给您,接受吗?(y 接受 / n 拒绝 / Esc 稍后)",
+                    r.owner_name, r.visitor_name, r.service_name
+                ),
+                (Lang::En, Some(r)) => format!(
+                    "{} hands you “{} · {}”. Take it? (y take / n refuse / Esc later)",
+                    r.owner_name, r.visitor_name, r.service_name
+                ),
+                _ => String::new(),
             };
             restore_question.as_str()
         }

@@ -1,6 +1,8 @@
 //! The application state and the one place it changes: `App::update(Action)`.
 //! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
 
+mod referrals;
+
 use std::cell::Cell;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
@@ -8,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::{Input, InputRequest};
 
 use crate::action::Action;
+use crate::config::Config;
 use crate::domain::intake::{self, Field};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::Role;
@@ -15,7 +18,8 @@ use crate::i18n::Lang;
 use crate::keymap::{Context, KeyChord, Keymap};
 use crate::panes::Pane;
 use crate::panes::intake::{Focus, IntakePane, LOOKUP_FIELDS};
-use crate::store::{Officer, Station, Store, StoreError, VisitDetail};
+use crate::panes::referrals::{RefDialog, ReferralsPane, RouteDialog};
+use crate::store::{Officer, ReferralDetail, Station, Store, StoreError, VisitDetail};
 use crate::ui::form::{Edit, Form, FormField, choices_of};
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests.
@@ -45,6 +49,8 @@ pub enum Confirm {
     NewIntake,
     /// A draft from a session that ended without saving: restore it?
     RestoreDraft,
+    /// A referral is being handed to the officer on duty: take it (y) or refuse (n)?
+    AnswerTransfer,
 }
 
 /// The draft key of the intake form.
@@ -67,6 +73,15 @@ pub enum Modal {
         detail: Box<VisitDetail>,
         scroll: u16,
     },
+    /// Routing a visit to a service.
+    Route(Box<RouteDialog>),
+    /// Declining, closing, reopening or handing over a referral.
+    RefDialog(Box<RefDialog>),
+    /// A referral in full with its history, read-only.
+    Referral {
+        detail: Box<ReferralDetail>,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,12 +100,16 @@ pub struct App {
     pub store: Store,
     pub lang: Lang,
     pub keymap: Keymap,
+    pub config: Config,
     pub clock: Clock,
     pub zone: FixedOffset,
     pub station: Option<Station>,
     pub officer: Option<Officer>,
     pub pane: Pane,
     pub intake: IntakePane,
+    pub referrals: ReferralsPane,
+    /// The visit saved last at this desk: what "route" refers from an empty form.
+    pub last_saved_visit: Option<String>,
     pub modal: Option<Modal>,
     pub status: Option<Status>,
     pub should_quit: bool,
@@ -145,12 +164,15 @@ impl App {
             store,
             lang,
             keymap,
+            config: Config::default(),
             clock,
             zone: china_zone(),
             station,
             officer,
             pane: Pane::Intake,
             intake: IntakePane::new(lang),
+            referrals: ReferralsPane::default(),
+            last_saved_visit: None,
             modal: None,
             status: None,
             should_quit: false,
@@ -163,6 +185,7 @@ impl App {
             app.modal = Some(app.setup_modal());
         }
         app.reload_today()?;
+        app.reload_queue()?;
         // Only a form with input is ever written as a draft, so any draft is worth offering.
         if app.modal.is_none()
             && let Some(draft) = app.store.load_draft(INTAKE_DRAFT)?
@@ -171,6 +194,12 @@ impl App {
             app.modal = Some(Modal::Confirm(Confirm::RestoreDraft));
         }
         Ok(app)
+    }
+
+    /// Deadline rules and holidays from the config file.
+    pub fn with_config(mut self, config: Config) -> App {
+        self.config = config;
+        self
     }
 
     /// Writes the intake form's unsaved input to the database now, if it changed.
@@ -262,12 +291,17 @@ impl App {
     /// The context whose bindings apply now (after the focused field's claim).
     pub fn context(&self) -> Context {
         match &self.modal {
-            Some(Modal::Help { .. }) | Some(Modal::Visit { .. }) => Context::Help,
-            Some(Modal::Setup { .. }) => Context::Form,
+            Some(Modal::Help { .. })
+            | Some(Modal::Visit { .. })
+            | Some(Modal::Referral { .. }) => Context::Help,
+            Some(Modal::Setup { .. }) | Some(Modal::Route(_)) | Some(Modal::RefDialog(_)) => {
+                Context::Form
+            }
             Some(Modal::Confirm(_)) => Context::Global,
             None => match (self.pane, self.intake.focus) {
                 (Pane::Intake, Focus::Form) => Context::Form,
                 (Pane::Intake, Focus::List) => Context::List,
+                (Pane::Referrals, _) => Context::Referrals,
                 _ => Context::Global,
             },
         }
@@ -276,11 +310,14 @@ impl App {
     fn resolve(&self, key: &KeyEvent) -> Option<Action> {
         let chord = KeyChord::from_event(key)?;
         let context = self.context();
-        self.keymap.lookup(context, &chord).or_else(|| {
-            (context != Context::Help)
-                .then(|| self.keymap.lookup(Context::Global, &chord))
-                .flatten()
-        })
+        let fallbacks: &[Context] = match context {
+            Context::Help => &[],
+            Context::Referrals => &[Context::List, Context::Global],
+            _ => &[Context::Global],
+        };
+        std::iter::once(context)
+            .chain(fallbacks.iter().copied())
+            .find_map(|c| self.keymap.lookup(c, &chord))
     }
 
     /// Handles one key press: the focused text field first, then the keymap.
@@ -293,10 +330,16 @@ impl App {
             self.handle_confirm(kind, &key);
             return;
         }
-        if let Some(Modal::Setup { form, .. }) = &mut self.modal {
-            if form.edit_key(&key, 40) != Edit::NotMine {
-                form.set_error(form.focused_id(), None);
-                return;
+        if let Some(form) = self.modal_form() {
+            match form.edit_key(&key, 40) {
+                Edit::NotMine => {}
+                edit => {
+                    form.set_error(form.focused_id(), None);
+                    if edit == Edit::Changed {
+                        self.after_dialog_edit();
+                    }
+                    return;
+                }
             }
         } else if self.modal.is_none() && self.pane == Pane::Intake {
             match self.intake.focus {
@@ -326,6 +369,12 @@ impl App {
     pub fn handle_paste(&mut self, text: &str) {
         let dropped = match &mut self.modal {
             Some(Modal::Setup { form, .. }) => form.paste(text),
+            Some(Modal::Route(d)) => {
+                let n = d.form.paste(text);
+                d.sel = 0;
+                n
+            }
+            Some(Modal::RefDialog(d)) => d.form.paste(text),
             None if self.pane == Pane::Intake && self.intake.focus == Focus::Form => {
                 let d = self.intake.form.paste(text);
                 self.draft_dirty = true;
@@ -379,6 +428,9 @@ impl App {
             let today = self.today();
             self.intake.refresh_id_note(self.lang, today);
         }
+        if field == Field::Employer {
+            self.refresh_collective_note();
+        }
         if self.intake.picked.is_none() && LOOKUP_FIELDS.contains(&field) {
             let query = self.intake.form.get(field.code());
             match self.store.find_returning(&query, 6) {
@@ -400,6 +452,15 @@ impl App {
             key.code,
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
         );
+        if kind == Confirm::AnswerTransfer {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => self.answer_transfer(true),
+                KeyCode::Char('n') | KeyCode::Char('N') => self.answer_transfer(false),
+                KeyCode::Esc => self.modal = None,
+                _ => {}
+            }
+            return;
+        }
         if yes {
             self.modal = None;
             match kind {
@@ -423,6 +484,7 @@ impl App {
                         );
                     }
                 }
+                Confirm::AnswerTransfer => {}
             }
         } else if no {
             self.modal = None;
@@ -434,8 +496,17 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        if action == Action::Route
+            && let Some(Modal::Visit { detail, .. }) = &self.modal
+        {
+            let id = detail.visit.id.clone();
+            self.open_route(&id);
+            return;
+        }
         match &mut self.modal {
-            Some(Modal::Help { scroll }) | Some(Modal::Visit { scroll, .. }) => {
+            Some(Modal::Help { scroll })
+            | Some(Modal::Visit { scroll, .. })
+            | Some(Modal::Referral { scroll, .. }) => {
                 match action {
                     Action::Back | Action::Help => self.modal = None,
                     Action::Up => *scroll = scroll.saturating_sub(1),
@@ -451,13 +522,25 @@ impl App {
                 self.update_setup(action);
                 return;
             }
+            Some(Modal::Route(_)) => {
+                self.update_route(action);
+                return;
+            }
+            Some(Modal::RefDialog(_)) => {
+                self.update_ref_dialog(action);
+                return;
+            }
             Some(Modal::Confirm(_)) => return,
             None => {}
         }
         match action {
             Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
             Action::Intake => self.pane = Pane::Intake,
-            Action::Referrals => self.pane = Pane::Referrals,
+            Action::Referrals => {
+                self.pane = Pane::Referrals;
+                self.refresh_queue();
+            }
+            Action::Route => self.route_current(),
             Action::Jobs => self.pane = Pane::Jobs,
             Action::Log => self.pane = Pane::Log,
             Action::Quit => self.request_quit(),
@@ -470,6 +553,7 @@ impl App {
                 }
             }
             Action::SwitchOfficer => self.modal = Some(self.setup_modal()),
+            _ if self.pane == Pane::Referrals => self.update_referrals(action),
             _ if self.pane != Pane::Intake => {}
             _ => self.update_intake(action),
         }
@@ -511,6 +595,9 @@ impl App {
             }
             (Focus::Form, Action::NextChoice | Action::PrevChoice) => {
                 self.draft_dirty |= pane.form.cycle(action == Action::NextChoice);
+                if pane.form.focused_id() == Field::Category.code() {
+                    self.refresh_collective_note();
+                }
             }
             (Focus::Form, Action::NextMatch) if !pane.matches.is_empty() => {
                 pane.match_sel = (pane.match_sel + 1) % pane.matches.len();
@@ -582,6 +669,7 @@ impl App {
             return;
         };
         self.intake.fill_from(&m.visitor, m.visit_count);
+        self.refresh_collective_note();
         self.draft_dirty = true;
         let today = self.today();
         self.intake.refresh_id_note(self.lang, today);
@@ -645,13 +733,16 @@ impl App {
                 } else {
                     ""
                 };
+                let route_key = self.keymap.hint(Context::Global, Action::Route);
                 let msg = format!(
-                    "{}{} · {}{returning}",
+                    "{}{} · {}{returning} · {route_key} {}",
                     lang.pick("已保存:", "Saved: "),
                     checked.name,
-                    checked.category.label(lang)
+                    checked.category.label(lang),
+                    lang.pick("转介", "route it")
                 );
                 tracing::info!(visit = %saved.visit_id, returning = saved.returning, "intake saved");
+                self.last_saved_visit = Some(saved.visit_id.clone());
                 self.intake.clear(self.lang);
                 self.discard_draft();
                 if let Err(e) = self.reload_today() {

@@ -1,0 +1,592 @@
+//! The referral side of `App::update`: the queue, routing a visit, and the moves a
+//! referral makes. Every change goes through the store's rules and lands in the history.
+
+use chrono::Duration;
+
+use super::{App, Confirm, Modal};
+use crate::action::Action;
+use crate::domain::intake::Field;
+use crate::domain::labels::Labeled;
+use crate::domain::lists::{Category, Urgency};
+use crate::domain::money;
+use crate::domain::referral::{Closing, Move, Outcome, OutcomeReason};
+use crate::i18n::Lang;
+use crate::panes::Pane;
+use crate::panes::intake::Focus;
+use crate::panes::referrals::*;
+use crate::store::{NewReferral, ReferralRow, StoreError};
+use crate::ui::form::Form;
+
+/// How far back wage-arrears visits count towards a possible collective case.
+pub const COLLECTIVE_DAYS: i64 = 30;
+/// How many such visits naming one employer make it a possible collective case.
+pub const COLLECTIVE_MIN: i64 = 3;
+
+impl App {
+    /// The form of the dialog on screen, if it has one: it gets first claim on keys.
+    pub(super) fn modal_form(&mut self) -> Option<&mut Form> {
+        match &mut self.modal {
+            Some(Modal::Setup { form, .. }) => Some(form),
+            Some(Modal::Route(d)) => Some(&mut d.form),
+            Some(Modal::RefDialog(d)) => Some(&mut d.form),
+            _ => None,
+        }
+    }
+
+    /// After typing in a dialog: the route dialog's list follows the search text.
+    pub(super) fn after_dialog_edit(&mut self) {
+        if let Some(Modal::Route(d)) = &mut self.modal {
+            d.sel = 0;
+        }
+    }
+
+    /// Reloads the queue, its counts and the selected referral's detail.
+    pub fn reload_queue(&mut self) -> Result<(), StoreError> {
+        let today = self.today();
+        let pane = &mut self.referrals;
+        pane.rows = self.store.queue(&pane.filter, today, QUEUE_LIMIT)?;
+        pane.counts = self.store.queue_counts(today)?;
+        let since = self.clock.now() - Duration::days(COLLECTIVE_DAYS);
+        pane.collective = self.store.collective_employers(since, COLLECTIVE_MIN)?;
+        pane.sel = pane.sel.min(pane.rows.len().saturating_sub(1));
+        self.load_selected_detail();
+        Ok(())
+    }
+
+    pub(super) fn refresh_queue(&mut self) {
+        if let Err(e) = self.reload_queue() {
+            self.error(e.message(self.lang));
+        }
+    }
+
+    fn load_selected_detail(&mut self) {
+        self.referrals.detail = match self.referrals.selected() {
+            Some(r) => self.store.referral_detail(&r.id).ok(),
+            None => None,
+        };
+    }
+
+    /// Notes a possible collective wage case on the intake form's employer field.
+    pub(super) fn refresh_collective_note(&mut self) {
+        let form = &self.intake.form;
+        let category = form.choice::<Category>(Field::Category.code());
+        let employer = form.get(Field::Employer.code()).trim().to_string();
+        let mut note = None;
+        if category == Some(Category::WageArrears) && !employer.is_empty() {
+            let since = self.clock.now() - Duration::days(COLLECTIVE_DAYS);
+            if let Ok(n) = self.store.wage_visits_of_employer(&employer, since)
+                && n + 1 >= COLLECTIVE_MIN
+            {
+                note = Some(match self.lang {
+                    Lang::Zh => format!("可能为群体性欠薪:该单位{COLLECTIVE_DAYS}天内已有{n}起欠薪来访"),
+                    Lang::En => format!(
+                        "possible collective case: {n} wage-arrears visits name this employer in {COLLECTIVE_DAYS} days"
+                    ),
+                });
+            }
+        }
+        self.intake.form.field_mut(Field::Employer.code()).note = note;
+    }
+
+    /// "Route": the visit in view — the one open, the one selected in today's list, the
+    /// selected referral's, or else the one saved last at this desk.
+    pub(super) fn route_current(&mut self) {
+        let visit_id = match self.pane {
+            Pane::Referrals => self.referrals.selected().map(|r| r.visit_id.clone()),
+            Pane::Intake if self.intake.focus == Focus::List => self
+                .intake
+                .visible_today(self.lang)
+                .get(self.intake.list_sel)
+                .map(|v| v.id.clone()),
+            _ => self.last_saved_visit.clone(),
+        };
+        match visit_id {
+            Some(id) => self.open_route(&id),
+            None => self.error(
+                self.lang
+                    .pick(
+                        "请先保存登记,或在今日来访列表中选中一条来访再转介",
+                        "Save the intake first, or choose a visit in today's list, to route it",
+                    )
+                    .into(),
+            ),
+        }
+    }
+
+    pub(super) fn open_route(&mut self, visit_id: &str) {
+        let loaded = (|| {
+            let detail = self
+                .store
+                .visit_detail(visit_id)?
+                .ok_or_else(|| StoreError::Refused("来访记录不存在".into(), "no such visit".into()))?;
+            let services = self.store.services(None)?;
+            Ok::<_, StoreError>((detail, services))
+        })();
+        match loaded {
+            Ok((detail, services)) if services.is_empty() => {
+                let _ = detail;
+                self.error(
+                    self.lang
+                        .pick(
+                            "服务目录是空的:先用 dutydesk import directory 导入服务目录",
+                            "The service directory is empty: import one with dutydesk import directory",
+                        )
+                        .into(),
+                );
+            }
+            Ok((detail, services)) => {
+                let employer = detail.visitor.employer.clone();
+                let since = self.clock.now() - Duration::days(COLLECTIVE_DAYS);
+                let collective = detail.visit.category == Category::WageArrears
+                    && !employer.is_empty()
+                    && self
+                        .store
+                        .wage_visits_of_employer(&employer, since)
+                        .is_ok_and(|n| n >= COLLECTIVE_MIN);
+                self.modal = Some(Modal::Route(Box::new(RouteDialog::new(
+                    detail.visit,
+                    employer,
+                    services,
+                    collective,
+                    self.lang,
+                ))));
+            }
+            Err(e) => self.error(e.message(self.lang)),
+        }
+    }
+
+    pub(super) fn update_route(&mut self, action: Action) {
+        let Some(Modal::Route(d)) = &mut self.modal else {
+            return;
+        };
+        let last = d.form.fields.len() - 1;
+        match action {
+            Action::NextField if d.form.focus < last => d.form.focus += 1,
+            Action::NextField => d.form.focus = 0,
+            Action::PrevField => d.form.focus = d.form.focus.checked_sub(1).unwrap_or(last),
+            Action::NextChoice | Action::PrevChoice => {
+                if d.form.cycle(action == Action::NextChoice) && d.form.focused_id() == ROUTE_KIND
+                {
+                    d.sel = 0;
+                }
+            }
+            Action::NextMatch | Action::Down => d.move_sel(1),
+            Action::PrevMatch | Action::Up => d.move_sel(-1),
+            Action::Save => self.save_route(),
+            Action::Back => self.modal = None,
+            Action::Quit => self.request_quit(),
+            _ => {}
+        }
+    }
+
+    fn save_route(&mut self) {
+        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
+            return;
+        };
+        let lang = self.lang;
+        let today = self.today();
+        let Some(Modal::Route(d)) = &mut self.modal else {
+            return;
+        };
+        let Some(service) = d.selected().cloned() else {
+            self.error(
+                lang.pick("请先选择一项服务", "Choose a service first")
+                    .into(),
+            );
+            return;
+        };
+        let Some(consent) = d.consent() else {
+            d.form.set_error(
+                ROUTE_CONSENT,
+                Some(lang.pick("请记录来访人是否同意", "record whether the visitor agreed").into()),
+            );
+            d.form.focus_id(ROUTE_CONSENT);
+            return;
+        };
+        if !consent && d.form.get(ROUTE_OVERRIDE).trim().is_empty() {
+            d.form.set_error(
+                ROUTE_OVERRIDE,
+                Some(
+                    lang.pick(
+                        "未经同意转介须写明理由",
+                        "a referral without consent needs a reason",
+                    )
+                    .into(),
+                ),
+            );
+            d.form.focus_id(ROUTE_OVERRIDE);
+            return;
+        }
+        let urgency = d.form.choice::<Urgency>(ROUTE_URGENCY).unwrap_or(Urgency::Normal);
+        let due_on = self
+            .config
+            .deadlines
+            .due(&self.config.calendar, today, service.deadline_rule, urgency);
+        let new = NewReferral {
+            visit_id: d.visit.id.clone(),
+            service_id: service.id.clone(),
+            consent,
+            consent_override: if consent {
+                String::new()
+            } else {
+                d.form.get(ROUTE_OVERRIDE)
+            },
+            note: d.form.get(ROUTE_NOTE),
+            urgency,
+            due_on,
+        };
+        let now = self.clock.now();
+        match self
+            .store
+            .create_referral(&new, &station.id, &officer.id, now)
+        {
+            Ok(r) => {
+                tracing::info!(referral = %r.id, visit = %r.visit_id, "referral created");
+                self.modal = None;
+                self.refresh_queue();
+                let msg = match lang {
+                    Lang::Zh => format!(
+                        "已转介:{} → {},限{}办结",
+                        r.visitor_name,
+                        r.service_name,
+                        r.due_on.format("%Y-%m-%d")
+                    ),
+                    Lang::En => format!(
+                        "Referred: {} → {}, due {}",
+                        r.visitor_name,
+                        r.service_name,
+                        r.due_on.format("%Y-%m-%d")
+                    ),
+                };
+                self.info(msg);
+            }
+            Err(e) => self.error(e.message(lang)),
+        }
+    }
+
+    pub(super) fn update_referrals(&mut self, action: Action) {
+        let n = self.referrals.rows.len();
+        let step = |sel: usize, d: isize| (sel as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize;
+        let sel = self.referrals.sel;
+        match action {
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                self.referrals.sel = match action {
+                    Action::Up => step(sel, -1),
+                    Action::Down => step(sel, 1),
+                    Action::PageUp => step(sel, -10),
+                    _ => step(sel, 10),
+                };
+                self.load_selected_detail();
+            }
+            Action::Open => {
+                if let Some(d) = self.referrals.detail.clone() {
+                    self.modal = Some(Modal::Referral {
+                        detail: Box::new(d),
+                        scroll: 0,
+                    });
+                }
+            }
+            Action::FilterMine => {
+                self.referrals.filter.mine = match self.referrals.filter.mine {
+                    Some(_) => None,
+                    None => self.officer.as_ref().map(|o| o.id.clone()),
+                };
+                self.referrals.sel = 0;
+                self.refresh_queue();
+            }
+            Action::FilterOverdue => {
+                self.referrals.filter.overdue_only ^= true;
+                self.referrals.sel = 0;
+                self.refresh_queue();
+            }
+            Action::FilterKind => {
+                self.referrals.cycle_kind();
+                self.referrals.sel = 0;
+                self.refresh_queue();
+            }
+            Action::FilterStatus => {
+                self.referrals.cycle_status();
+                self.referrals.sel = 0;
+                self.refresh_queue();
+            }
+            Action::AcceptReferral => self.move_selected(Move::Accept),
+            Action::StartReferral => self.move_selected(Move::Start),
+            Action::DeclineReferral => self.open_ref_dialog(RefAction::Decline),
+            Action::CloseReferral => self.open_ref_dialog(RefAction::Close),
+            Action::ReopenReferral => self.open_ref_dialog(RefAction::Reopen),
+            Action::TransferReferral => self.transfer_selected(),
+            _ => {}
+        }
+    }
+
+    /// Checks the move against the referral's state before a dialog opens, so the officer
+    /// hears at once what is allowed instead of after filling a form.
+    fn check_move(&mut self, r: &ReferralRow, m: Move) -> bool {
+        if m.target(r.status).is_some() {
+            return true;
+        }
+        let msg = crate::domain::referral::refused_move(m, r.status, self.lang);
+        self.error(msg);
+        false
+    }
+
+    fn move_selected(&mut self, m: Move) {
+        let Some(r) = self.referrals.selected().cloned() else {
+            return;
+        };
+        if !self.check_move(&r, m) {
+            return;
+        }
+        self.apply_move(&r, m, "", None);
+    }
+
+    fn apply_move(&mut self, r: &ReferralRow, m: Move, note: &str, closing: Option<&Closing>) {
+        let Some(officer) = self.officer.clone() else {
+            return;
+        };
+        let now = self.clock.now();
+        let result = self
+            .store
+            .move_referral(&r.id, r.version, m, &officer.id, note, closing, now);
+        self.after_change(result, m.label(self.lang));
+    }
+
+    /// After a change: reload, and say what happened (or why not, showing the latest).
+    fn after_change(&mut self, result: Result<ReferralRow, StoreError>, what: &str) {
+        match result {
+            Ok(r) => {
+                tracing::info!(referral = %r.id, status = r.status.code(), "referral changed");
+                self.modal = None;
+                self.refresh_queue();
+                if let Some(i) = self.referrals.rows.iter().position(|x| x.id == r.id) {
+                    self.referrals.sel = i;
+                    self.load_selected_detail();
+                }
+                let msg = match self.lang {
+                    Lang::Zh => format!("已{what}:{} · {}", r.visitor_name, r.status.zh()),
+                    Lang::En => format!("Done ({what}): {} · {}", r.visitor_name, r.status.en()),
+                };
+                self.info(msg);
+            }
+            Err(e) => {
+                // Whatever the other desk did is shown: the queue is read afresh.
+                self.refresh_queue();
+                self.error(e.message(self.lang));
+            }
+        }
+    }
+
+    fn open_ref_dialog(&mut self, action: RefAction) {
+        let Some(r) = self.referrals.selected().cloned() else {
+            return;
+        };
+        let m = match action {
+            RefAction::Decline => Some(Move::Decline),
+            RefAction::Close => Some(Move::Close),
+            RefAction::Reopen => Some(Move::Reopen),
+            RefAction::Transfer => None,
+        };
+        if let Some(m) = m
+            && !self.check_move(&r, m)
+        {
+            return;
+        }
+        let officers = match action {
+            RefAction::Transfer => match self.store.officers() {
+                Ok(all) => all.into_iter().filter(|o| o.id != r.owner_id).collect(),
+                Err(e) => {
+                    self.error(e.message(self.lang));
+                    return;
+                }
+            },
+            _ => Vec::new(),
+        };
+        if action == RefAction::Transfer && officers.is_empty() {
+            self.error(
+                self.lang
+                    .pick(
+                        "名册中没有其他值班人员可转交(按 F8 添加)",
+                        "No other officer on the roster to hand over to (F8 adds one)",
+                    )
+                    .into(),
+            );
+            return;
+        }
+        self.modal = Some(Modal::RefDialog(Box::new(RefDialog::new(
+            action, r, officers, self.lang,
+        ))));
+    }
+
+    /// `t`: the owner hands over; the officer it is being handed to answers.
+    fn transfer_selected(&mut self) {
+        let Some(r) = self.referrals.selected().cloned() else {
+            return;
+        };
+        let me = self.officer.as_ref().map(|o| o.id.clone());
+        if r.pending_owner_id.is_some() && r.pending_owner_id == me {
+            self.modal = Some(Modal::Confirm(Confirm::AnswerTransfer));
+            return;
+        }
+        if !r.status.is_open() {
+            let msg = match self.lang {
+                Lang::Zh => format!("“{}”的转介不能转交", r.status.zh()),
+                Lang::En => format!("A {} referral cannot be handed over", r.status.en().to_lowercase()),
+            };
+            self.error(msg);
+            return;
+        }
+        if Some(&r.owner_id) != me.as_ref() {
+            let msg = match self.lang {
+                Lang::Zh => format!("只有责任人{}可以转交这条转介", r.owner_name),
+                Lang::En => format!("Only its owner, {}, can hand it over", r.owner_name),
+            };
+            self.error(msg);
+            return;
+        }
+        self.open_ref_dialog(RefAction::Transfer);
+    }
+
+    pub(super) fn answer_transfer(&mut self, accept: bool) {
+        self.modal = None;
+        let (Some(r), Some(officer)) = (self.referrals.selected().cloned(), self.officer.clone())
+        else {
+            return;
+        };
+        let now = self.clock.now();
+        let result = self
+            .store
+            .answer_transfer(&r.id, r.version, &officer.id, accept, now);
+        let what = if accept {
+            self.lang.pick("接受转交", "accepted the handover")
+        } else {
+            self.lang.pick("拒绝转交", "refused the handover")
+        };
+        self.after_change(result, what);
+    }
+
+    pub(super) fn update_ref_dialog(&mut self, action: Action) {
+        let Some(Modal::RefDialog(d)) = &mut self.modal else {
+            return;
+        };
+        let last = d.form.fields.len() - 1;
+        match action {
+            Action::NextField if d.form.focus < last => d.form.focus += 1,
+            Action::NextField | Action::Save => self.save_ref_dialog(),
+            Action::PrevField => d.form.focus = d.form.focus.saturating_sub(1),
+            Action::NextChoice | Action::PrevChoice => {
+                d.form.cycle(action == Action::NextChoice);
+            }
+            Action::Back => self.modal = None,
+            Action::Quit => self.request_quit(),
+            _ => {}
+        }
+    }
+
+    fn save_ref_dialog(&mut self) {
+        let lang = self.lang;
+        let Some(Modal::RefDialog(d)) = &mut self.modal else {
+            return;
+        };
+        let r = d.referral.clone();
+        match d.action {
+            RefAction::Decline | RefAction::Reopen => {
+                let reason = d.form.get(F_REASON);
+                if reason.trim().is_empty() {
+                    d.form.set_error(F_REASON, Some(lang.pick("必填", "required").into()));
+                    return;
+                }
+                let m = if d.action == RefAction::Decline {
+                    Move::Decline
+                } else {
+                    Move::Reopen
+                };
+                self.apply_move(&r, m, &reason, None);
+            }
+            RefAction::Close => {
+                let Some(closing) = read_closing(&mut d.form, lang) else {
+                    return;
+                };
+                let note = d.form.get(F_NOTE);
+                self.apply_move(&r, Move::Close, &note, Some(&closing));
+            }
+            RefAction::Transfer => {
+                let to = d.form.get(F_OFFICER);
+                let (Some(officer), false) = (self.officer.clone(), to.is_empty()) else {
+                    return;
+                };
+                let now = self.clock.now();
+                let result = self
+                    .store
+                    .request_transfer(&r.id, r.version, &officer.id, &to, now);
+                self.after_change(result, lang.pick("发起转交", "handover requested"));
+            }
+        }
+    }
+}
+
+/// Reads the close dialog into a `Closing`, marking the fields that are wrong.
+fn read_closing(form: &mut Form, lang: Lang) -> Option<Closing> {
+    form.clear_errors();
+    let mut ok = true;
+    let mut money_field = |form: &mut Form, id: &str| -> Option<i64> {
+        if !form.fields.iter().any(|f| f.id == id) {
+            return None;
+        }
+        let raw = form.get(id);
+        if raw.trim().is_empty() {
+            return None;
+        }
+        match money::parse_yuan(&raw) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                form.set_error(id, Some(e.message(lang)));
+                ok = false;
+                None
+            }
+        }
+    };
+    let wages = money_field(form, F_WAGES);
+    let aid = money_field(form, F_AID);
+    let workers = if form.fields.iter().any(|f| f.id == F_WORKERS) {
+        let raw = form.get(F_WORKERS);
+        match raw.trim() {
+            "" => None,
+            t => match t.parse::<i64>() {
+                Ok(n) if (0..=100_000).contains(&n) => Some(n),
+                _ => {
+                    form.set_error(
+                        F_WORKERS,
+                        Some(lang.pick("应为0到100000的整数", "a whole number 0–100000").into()),
+                    );
+                    ok = false;
+                    None
+                }
+            },
+        }
+    } else {
+        None
+    };
+    let closing = Closing {
+        outcome: form.choice::<Outcome>(F_OUTCOME),
+        reason: form.choice::<OutcomeReason>(F_OUTCOME_REASON),
+        wages_recovered_fen: wages,
+        workers_covered: workers,
+        aid_paid_fen: aid,
+        placed_job: if form.fields.iter().any(|f| f.id == F_JOB) {
+            form.get(F_JOB)
+        } else {
+            String::new()
+        },
+    };
+    if let Err(msg) = closing.check(lang) {
+        let id = if closing.outcome.is_none() {
+            F_OUTCOME
+        } else {
+            F_OUTCOME_REASON
+        };
+        form.set_error(id, Some(msg));
+        form.focus_id(id);
+        return None;
+    }
+    ok.then_some(closing)
+}

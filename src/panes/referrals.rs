@@ -1,0 +1,354 @@
+//! The referral queue (F3) and the dialogs that act on referrals: route a visit, decline,
+//! close with an outcome, reopen, hand over.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+use crate::domain::labels::Labeled;
+use crate::domain::lists::{Category, Urgency};
+use crate::domain::referral::{Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus};
+use crate::i18n::Lang;
+use crate::store::{
+    Officer, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, Service, StatusFilter, VisitRow,
+};
+use crate::ui::form::{Choice, Form, FormField, choices_of};
+
+/// How many queue rows are loaded at once (the screen shows a page of them).
+pub const QUEUE_LIMIT: usize = 500;
+
+#[derive(Debug, Clone, Default)]
+pub struct ReferralsPane {
+    pub rows: Vec<ReferralRow>,
+    pub sel: usize,
+    pub filter: QueueFilter,
+    pub counts: QueueCounts,
+    /// Employers with 3+ wage-arrears visits in 30 days: possible collective cases.
+    pub collective: HashSet<String>,
+    /// The selected referral with its service and history.
+    pub detail: Option<ReferralDetail>,
+}
+
+impl ReferralsPane {
+    pub fn selected(&self) -> Option<&ReferralRow> {
+        self.rows.get(self.sel)
+    }
+
+    pub fn is_collective(&self, r: &ReferralRow) -> bool {
+        r.category == Category::WageArrears && self.collective.contains(&r.employer)
+    }
+
+    /// The filters in force, as words for the pane's title.
+    pub fn filter_words(&self, lang: Lang) -> String {
+        let f = &self.filter;
+        let mut parts = vec![match f.status {
+            StatusFilter::Open => lang.pick("未办结", "open").to_string(),
+            StatusFilter::All => lang.pick("全部状态", "all statuses").to_string(),
+            StatusFilter::One(s) => s.label(lang).to_string(),
+        }];
+        if let Some(k) = f.kind {
+            parts.push(k.label(lang).to_string());
+        }
+        if f.mine.is_some() {
+            parts.push(lang.pick("我的", "mine").to_string());
+        }
+        if f.overdue_only {
+            parts.push(lang.pick("逾期", "overdue").to_string());
+        }
+        parts.join(" · ")
+    }
+
+    /// Next kind filter: all → legal → jobs → aid → agency → all.
+    pub fn cycle_kind(&mut self) {
+        let all = ServiceKind::ALL;
+        self.filter.kind = match self.filter.kind {
+            None => Some(all[0]),
+            Some(k) => all.get(k.index() + 1).copied(),
+        };
+    }
+
+    /// Next status filter: open → each status → all → open.
+    pub fn cycle_status(&mut self) {
+        let all = ReferralStatus::ALL;
+        self.filter.status = match self.filter.status {
+            StatusFilter::Open => StatusFilter::One(all[0]),
+            StatusFilter::One(s) => match all.get(s.index() + 1) {
+                Some(n) => StatusFilter::One(*n),
+                None => StatusFilter::All,
+            },
+            StatusFilter::All => StatusFilter::Open,
+        };
+    }
+}
+
+pub const ROUTE_KIND: &str = "kind";
+pub const ROUTE_SEARCH: &str = "search";
+pub const ROUTE_CONSENT: &str = "consent";
+pub const ROUTE_OVERRIDE: &str = "override";
+pub const ROUTE_URGENCY: &str = "urgency";
+pub const ROUTE_NOTE: &str = "note";
+
+/// The route dialog: pick a kind and a service, record consent, add a note.
+#[derive(Debug, Clone)]
+pub struct RouteDialog {
+    pub visit: VisitRow,
+    pub employer: String,
+    pub form: Form,
+    /// The whole directory, loaded when the dialog opens.
+    pub services: Vec<Service>,
+    pub sel: usize,
+    pub collective: bool,
+}
+
+fn placeholder(zh: &'static str, en: &'static str, rest: Vec<Choice>) -> Vec<Choice> {
+    let mut v = vec![Choice { code: "", zh, en }];
+    v.extend(rest);
+    v
+}
+
+impl RouteDialog {
+    pub fn new(
+        visit: VisitRow,
+        employer: String,
+        services: Vec<Service>,
+        collective: bool,
+        lang: Lang,
+    ) -> RouteDialog {
+        let consent = vec![
+            Choice {
+                code: "",
+                zh: "请选择",
+                en: "Choose",
+            },
+            Choice {
+                code: "yes",
+                zh: "同意",
+                en: "Agreed",
+            },
+            Choice {
+                code: "no",
+                zh: "不同意",
+                en: "Not agreed",
+            },
+        ];
+        let mut form = Form::new(vec![
+            FormField::choice(
+                ROUTE_KIND,
+                "服务类别",
+                "Kind",
+                placeholder("全部", "All", choices_of::<ServiceKind>()),
+            ),
+            FormField::text(ROUTE_SEARCH, "查找服务", "Find service"),
+            FormField::choice(ROUTE_CONSENT, "同意提供信息", "Consent to share", consent)
+                .required(),
+            FormField::text(ROUTE_OVERRIDE, "未同意的理由", "Reason without consent"),
+            FormField::choice(ROUTE_URGENCY, "紧急程度", "Urgency", choices_of::<Urgency>()),
+            FormField::text(ROUTE_NOTE, "备注", "Note"),
+        ]);
+        form.set(ROUTE_URGENCY, visit.urgency.code());
+        // Start at the kind the request suggests: arrears and contracts → legal, etc.
+        let kind = match visit.category {
+            Category::WageArrears | Category::Contract | Category::Injury | Category::Legal => {
+                Some(ServiceKind::Legal)
+            }
+            Category::JobSeeking => Some(ServiceKind::Jobs),
+            Category::Hardship | Category::MedicalAid | Category::Education => {
+                Some(ServiceKind::Aid)
+            }
+            _ => None,
+        };
+        if let Some(k) = kind {
+            form.set(ROUTE_KIND, k.code());
+        }
+        form.fit_labels(lang);
+        form.focus_id(ROUTE_SEARCH);
+        RouteDialog {
+            visit,
+            employer,
+            form,
+            services,
+            sel: 0,
+            collective,
+        }
+    }
+
+    /// The services shown for the chosen kind and search text, active ones first.
+    pub fn visible(&self) -> Vec<&Service> {
+        let kind = ServiceKind::from_code(&self.form.get(ROUTE_KIND));
+        let q = self.form.get(ROUTE_SEARCH).trim().to_lowercase();
+        self.services
+            .iter()
+            .filter(|s| kind.is_none_or(|k| s.kind == k))
+            .filter(|s| {
+                q.is_empty()
+                    || s.name.to_lowercase().contains(&q)
+                    || s.provider.to_lowercase().contains(&q)
+                    || s.description.to_lowercase().contains(&q)
+            })
+            .collect()
+    }
+
+    pub fn selected(&self) -> Option<&Service> {
+        self.visible().get(self.sel).copied()
+    }
+
+    pub fn move_sel(&mut self, step: isize) {
+        let n = self.visible().len();
+        if n == 0 {
+            self.sel = 0;
+            return;
+        }
+        self.sel = (self.sel as isize + step).rem_euclid(n as isize) as usize;
+    }
+
+    pub fn consent(&self) -> Option<bool> {
+        match self.form.get(ROUTE_CONSENT).as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn selected_is_usable(&self) -> bool {
+        self.selected()
+            .is_some_and(|s| s.status == ServiceStatus::Active)
+    }
+}
+
+/// What a referral dialog records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefAction {
+    Decline,
+    Close,
+    Reopen,
+    Transfer,
+}
+
+pub const F_REASON: &str = "reason";
+pub const F_OUTCOME: &str = "outcome";
+pub const F_OUTCOME_REASON: &str = "outcome_reason";
+pub const F_WAGES: &str = "wages";
+pub const F_WORKERS: &str = "workers";
+pub const F_AID: &str = "aid";
+pub const F_JOB: &str = "job";
+pub const F_NOTE: &str = "note";
+pub const F_OFFICER: &str = "officer";
+
+#[derive(Debug, Clone)]
+pub struct RefDialog {
+    pub action: RefAction,
+    pub referral: ReferralRow,
+    pub form: Form,
+    /// For a handover: the officers it can go to, in the choice's order.
+    pub officers: Vec<Officer>,
+}
+
+/// Choices built at run time (officer names) must live as long as the form.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+impl RefDialog {
+    pub fn new(
+        action: RefAction,
+        referral: ReferralRow,
+        officers: Vec<Officer>,
+        lang: Lang,
+    ) -> RefDialog {
+        let fields = match action {
+            RefAction::Decline => {
+                vec![FormField::text(F_REASON, "退回理由", "Reason").required()]
+            }
+            RefAction::Reopen => {
+                vec![FormField::text(F_REASON, "重新打开的理由", "Reason").required()]
+            }
+            RefAction::Close => {
+                let mut fields = vec![
+                    FormField::choice(
+                        F_OUTCOME,
+                        "办理结果",
+                        "Outcome",
+                        placeholder("请选择", "Choose", choices_of::<Outcome>()),
+                    )
+                    .required(),
+                    FormField::choice(
+                        F_OUTCOME_REASON,
+                        "未解决原因",
+                        "Reason",
+                        placeholder("无", "None", choices_of::<OutcomeReason>()),
+                    ),
+                ];
+                match referral.category {
+                    Category::WageArrears => {
+                        fields.push(FormField::text(F_WAGES, "追回工资(元)", "Wages recovered (¥)"));
+                        fields.push(FormField::text(F_WORKERS, "惠及职工(人)", "Workers covered"));
+                    }
+                    _ => {}
+                }
+                match referral.kind {
+                    ServiceKind::Aid => {
+                        fields.push(FormField::text(F_AID, "发放救助(元)", "Aid paid (¥)"))
+                    }
+                    ServiceKind::Jobs => {
+                        fields.push(FormField::text(F_JOB, "已就业岗位", "Placed in job"))
+                    }
+                    _ => {}
+                }
+                fields.push(FormField::text(F_NOTE, "备注", "Note"));
+                fields
+            }
+            RefAction::Transfer => {
+                let options = officers
+                    .iter()
+                    .map(|o| {
+                        let label = leak(format!("{}({})", o.name, o.role.zh()));
+                        let en = leak(format!("{} ({})", o.name, o.role.en()));
+                        Choice {
+                            code: leak(o.id.clone()),
+                            zh: label,
+                            en,
+                        }
+                    })
+                    .collect();
+                vec![FormField::choice(F_OFFICER, "转交给", "Hand to", options)]
+            }
+        };
+        let mut form = Form::new(fields);
+        if action == RefAction::Close
+            && let Some(n) = referral.headcount
+        {
+            form.set(F_WORKERS, &n.to_string());
+        }
+        form.fit_labels(lang);
+        RefDialog {
+            action,
+            referral,
+            form,
+            officers,
+        }
+    }
+
+    pub fn title(&self, lang: Lang) -> String {
+        let what = match self.action {
+            RefAction::Decline => lang.pick("退回转介", "Decline referral"),
+            RefAction::Close => lang.pick("办结转介", "Close referral"),
+            RefAction::Reopen => lang.pick("重新打开转介", "Reopen referral"),
+            RefAction::Transfer => lang.pick("转交给其他值班人员", "Hand over to another officer"),
+        };
+        format!(
+            "{what} · {} · {}",
+            self.referral.visitor_name, self.referral.service_name
+        )
+    }
+}
+
+/// Whether the due date is in the past, today, soon or later, for colour and order.
+pub fn due_words(due: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    use crate::domain::referral::{DueState, due_state};
+    match (due_state(due, today), lang) {
+        (DueState::Overdue(n), Lang::Zh) => format!("逾期{n}天"),
+        (DueState::Overdue(n), Lang::En) => format!("{n}d late"),
+        (DueState::DueToday, _) => lang.pick("今日到期", "due today").to_string(),
+        (DueState::DueSoon, _) | (DueState::Later, _) => due.format("%m-%d").to_string(),
+    }
+}

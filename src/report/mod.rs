@@ -1,0 +1,72 @@
+//! What the desk prints for scripts and spreadsheets: tables, CSV (with a BOM, so Excel
+//! and WPS read the Chinese) and JSON.
+
+pub mod referrals;
+
+use std::io::Write;
+
+use crate::ui::text;
+
+/// Writes rows as aligned columns (by display width), CSV with a BOM, or a JSON array of
+/// objects keyed by `keys`.
+pub fn print_rows(
+    format: crate::cli::Format,
+    headers: &[&str],
+    keys: &[&str],
+    rows: &[Vec<String>],
+) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        crate::cli::Format::Table => {
+            let widths: Vec<usize> = (0..headers.len())
+                .map(|i| {
+                    rows.iter()
+                        .map(|r| text::width(&r[i]))
+                        .chain([text::width(headers[i])])
+                        .max()
+                        .unwrap_or(0)
+                        .min(40)
+                })
+                .collect();
+            let line = |cells: Vec<&str>| {
+                cells
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| text::pad(&text::one_line(c), *w))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_string()
+            };
+            writeln!(out, "{}", line(headers.to_vec()))?;
+            for r in rows {
+                writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+            }
+        }
+        crate::cli::Format::Csv => {
+            out.write_all(b"\xEF\xBB\xBF")?;
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(headers)?;
+            for r in rows {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+        }
+        crate::cli::Format::Json => {
+            let arr: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    serde_json::Value::Object(
+                        keys.iter()
+                            .zip(r)
+                            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+                            .collect(),
+                    )
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&arr)?)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! `dutydesk referrals list` and `dutydesk directory list`.
+
+use anyhow::{Result, anyhow};
+use chrono::Utc;
+
+use crate::app::china_zone;
+use crate::cli::Format;
+use crate::domain::labels::Labeled;
+use crate::domain::money;
+use crate::i18n::Lang;
+use crate::panes::referrals::due_words;
+use crate::store::{QueueFilter, StatusFilter, Store};
+
+fn fen(v: Option<i64>) -> String {
+    v.map(money::format_fen).unwrap_or_default()
+}
+
+fn num(v: Option<i64>) -> String {
+    v.map(|n| n.to_string()).unwrap_or_default()
+}
+
+pub fn list(
+    store: &Store,
+    overdue: bool,
+    mine: Option<&str>,
+    all: bool,
+    format: Format,
+    lang: Lang,
+) -> Result<()> {
+    let mine = match mine {
+        Some(name) => {
+            let o = store
+                .officer_by_name(name)
+                .map_err(|e| anyhow!(e.message(lang)))?
+                .ok_or_else(|| {
+                    let roster: Vec<String> = store
+                        .officers()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|o| o.name)
+                        .collect();
+                    anyhow!(match lang {
+                        Lang::Zh => format!("名册中没有“{name}”(现有:{})", roster.join("、")),
+                        Lang::En => format!("no officer {name:?} on the roster (there are: {})", roster.join(", ")),
+                    })
+                })?;
+            Some(o.id)
+        }
+        None => None,
+    };
+    let filter = QueueFilter {
+        mine,
+        kind: None,
+        status: if all { StatusFilter::All } else { StatusFilter::Open },
+        overdue_only: overdue,
+    };
+    let today = Utc::now().with_timezone(&china_zone()).date_naive();
+    let rows = store
+        .queue(&filter, today, i64::MAX as usize)
+        .map_err(|e| anyhow!(e.message(lang)))?;
+    let headers_zh = [
+        "办结时限", "时限状态", "状态", "来访人", "诉求类别", "服务类别", "服务", "首问责任人",
+        "待接收人", "涉及人数", "欠薪金额", "办理结果", "追回工资", "惠及人数", "发放救助",
+        "就业岗位", "转介时间",
+    ];
+    let headers_en = [
+        "due", "due state", "status", "visitor", "request", "kind", "service", "owner",
+        "handed to", "workers", "amount owed", "outcome", "wages recovered", "workers covered",
+        "aid paid", "placed job", "referred at",
+    ];
+    let keys = [
+        "due_on", "due_state", "status", "visitor", "category", "kind", "service", "owner",
+        "pending_owner", "headcount", "amount_owed", "outcome", "wages_recovered",
+        "workers_covered", "aid_paid", "placed_job", "created_at",
+    ];
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let state = if r.status.is_open() {
+                due_words(r.due_on, today, lang)
+            } else {
+                String::new()
+            };
+            vec![
+                r.due_on.format("%Y-%m-%d").to_string(),
+                state,
+                r.status.label(lang).to_string(),
+                r.visitor_name.clone(),
+                r.category.label(lang).to_string(),
+                r.kind.label(lang).to_string(),
+                r.service_name.clone(),
+                r.owner_name.clone(),
+                r.pending_owner_name.clone().unwrap_or_default(),
+                num(r.headcount),
+                fen(r.amount_owed_fen),
+                r.outcome.map(|o| o.label(lang).to_string()).unwrap_or_default(),
+                fen(r.wages_recovered_fen),
+                num(r.workers_covered),
+                fen(r.aid_paid_fen),
+                r.placed_job.clone(),
+                r.created_at
+                    .with_timezone(&china_zone())
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+            ]
+        })
+        .collect();
+    let headers: &[&str] = match lang {
+        Lang::Zh => &headers_zh,
+        Lang::En => &headers_en,
+    };
+    super::print_rows(format, headers, &keys, &table)
+}
+
+pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
+    let services = store.services(None).map_err(|e| anyhow!(e.message(lang)))?;
+    let headers: &[&str] = match lang {
+        Lang::Zh => &[
+            "编号", "类别", "名称", "提供方", "状态", "时限规则", "联系电话", "地址", "办公时间",
+            "所需材料", "核对日期",
+        ],
+        Lang::En => &[
+            "id", "kind", "name", "provider", "status", "deadline rule", "contact", "address",
+            "hours", "documents", "checked on",
+        ],
+    };
+    let keys = [
+        "source_id", "kind", "name", "provider", "status", "deadline_rule", "contact", "address",
+        "hours", "documents", "checked_on",
+    ];
+    let rows: Vec<Vec<String>> = services
+        .iter()
+        .map(|s| {
+            vec![
+                s.source_id.clone().unwrap_or_default(),
+                s.kind.label(lang).to_string(),
+                s.name.clone(),
+                s.provider.clone(),
+                s.status.label(lang).to_string(),
+                s.deadline_rule.label(lang).to_string(),
+                s.contact.clone(),
+                s.address.clone(),
+                s.hours.clone(),
+                s.documents.clone(),
+                s.checked_on
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    super::print_rows(format, headers, &keys, &rows)
+}

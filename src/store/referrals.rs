@@ -1,0 +1,630 @@
+//! Referrals: routing a visit to a service, moving it through its states under the desk's
+//! rules, transfers of ownership, and the queue. Every change bumps `version` and writes an
+//! event in the same transaction; a change made against an old version is refused (two
+//! desks on one file never overwrite each other silently).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::events::{self, NewEvent};
+use super::{EventRow, Service, Store, StoreError, new_id, parse_ts, ts};
+use crate::domain::labels::Labeled;
+use crate::domain::lists::{Category, Urgency};
+use crate::domain::referral::{
+    Closing, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus,
+    refused_move,
+};
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralRow {
+    pub id: String,
+    pub visit_id: String,
+    pub visitor_name: String,
+    pub employer: String,
+    pub category: Category,
+    pub headcount: Option<i64>,
+    pub amount_owed_fen: Option<i64>,
+    pub kind: ServiceKind,
+    pub service_id: String,
+    pub service_name: String,
+    pub owner_id: String,
+    pub owner_name: String,
+    pub pending_owner_id: Option<String>,
+    pub pending_owner_name: Option<String>,
+    pub status: ReferralStatus,
+    pub consent: bool,
+    pub consent_override: String,
+    pub note: String,
+    pub urgency: Urgency,
+    pub due_on: NaiveDate,
+    pub decline_reason: String,
+    pub outcome: Option<Outcome>,
+    pub outcome_reason: Option<OutcomeReason>,
+    pub wages_recovered_fen: Option<i64>,
+    pub workers_covered: Option<i64>,
+    pub aid_paid_fen: Option<i64>,
+    pub placed_job: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralDetail {
+    pub referral: ReferralRow,
+    pub service: Service,
+    pub history: Vec<EventRow>,
+}
+
+const REFERRAL_SELECT: &str = "SELECT r.id, r.visit_id, v.name, v.employer, t.category, \
+     t.headcount, t.amount_owed_fen, r.kind, r.service_id, s.name, r.owner_id, o.name, \
+     r.pending_owner_id, p.name, r.status, r.consent, r.consent_override, r.note, r.urgency, \
+     r.due_on, r.decline_reason, r.outcome, r.outcome_reason, r.wages_recovered_fen, \
+     r.workers_covered, r.aid_paid_fen, r.placed_job, r.version, r.created_at, r.updated_at \
+     FROM referral r JOIN visit t ON t.id = r.visit_id JOIN visitor v ON v.id = t.visitor_id \
+     JOIN service s ON s.id = r.service_id JOIN officer o ON o.id = r.owner_id \
+     LEFT JOIN officer p ON p.id = r.pending_owner_id";
+
+fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralRow> {
+    let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let opt = |i: usize| -> rusqlite::Result<Option<String>> { r.get(i) };
+    Ok(ReferralRow {
+        id: text(0)?,
+        visit_id: text(1)?,
+        visitor_name: text(2)?,
+        employer: text(3)?,
+        category: Category::from_code(&text(4)?).unwrap_or(Category::Other),
+        headcount: r.get(5)?,
+        amount_owed_fen: r.get(6)?,
+        kind: ServiceKind::from_code(&text(7)?).unwrap_or(ServiceKind::Agency),
+        service_id: text(8)?,
+        service_name: text(9)?,
+        owner_id: text(10)?,
+        owner_name: text(11)?,
+        pending_owner_id: opt(12)?,
+        pending_owner_name: opt(13)?,
+        status: ReferralStatus::from_code(&text(14)?).unwrap_or(ReferralStatus::Sent),
+        consent: r.get::<_, i64>(15)? == 1,
+        consent_override: text(16)?,
+        note: text(17)?,
+        urgency: Urgency::from_code(&text(18)?).unwrap_or(Urgency::Normal),
+        due_on: NaiveDate::parse_from_str(&text(19)?, "%Y-%m-%d").unwrap_or_default(),
+        decline_reason: text(20)?,
+        outcome: opt(21)?.and_then(|c| Outcome::from_code(&c)),
+        outcome_reason: opt(22)?.and_then(|c| OutcomeReason::from_code(&c)),
+        wages_recovered_fen: r.get(23)?,
+        workers_covered: r.get(24)?,
+        aid_paid_fen: r.get(25)?,
+        placed_job: text(26)?,
+        version: r.get(27)?,
+        created_at: parse_ts(&text(28)?).unwrap_or_default(),
+        updated_at: parse_ts(&text(29)?).unwrap_or_default(),
+    })
+}
+
+/// What the officer chose in the route dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReferral {
+    pub visit_id: String,
+    pub service_id: String,
+    /// The visitor agreed that their details go to the receiving service.
+    pub consent: bool,
+    /// Without consent: why the officer refers anyway (recorded).
+    pub consent_override: String,
+    pub note: String,
+    pub urgency: Urgency,
+    pub due_on: NaiveDate,
+}
+
+/// Which referrals the queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    /// 待受理, 已受理 and 办理中: what still needs someone.
+    #[default]
+    Open,
+    One(ReferralStatus),
+    All,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueFilter {
+    /// Only referrals this officer owns or is being handed.
+    pub mine: Option<String>,
+    pub kind: Option<ServiceKind>,
+    pub status: StatusFilter,
+    pub overdue_only: bool,
+}
+
+/// The numbers in the queue's tab title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueCounts {
+    pub open: i64,
+    pub overdue: i64,
+    pub due_today: i64,
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
+    StoreError::Refused(zh.into(), en.into())
+}
+
+/// The event detail: from → to and the officer's words, as JSON.
+fn detail(from: &str, to: &str, note: &str) -> String {
+    serde_json::json!({ "from": from, "to": to, "note": note }).to_string()
+}
+
+fn load(conn: &Connection, id: &str) -> Result<ReferralRow, StoreError> {
+    let sql = format!("{REFERRAL_SELECT} WHERE r.id = ?1");
+    conn.query_row(&sql, [id], referral_from_row)
+        .optional()?
+        .ok_or_else(|| refused("转介记录不存在", "no such referral"))
+}
+
+/// Refuses a change made against a version another desk has since replaced, saying what
+/// the other desk did.
+fn check_version(current: &ReferralRow, expected: i64) -> Result<(), StoreError> {
+    if current.version == expected {
+        return Ok(());
+    }
+    Err(refused(
+        format!(
+            "另一台值班台刚修改了这条转介(现为“{}”,责任人{}),您的修改未保存;已显示最新状态",
+            current.status.zh(),
+            current.owner_name
+        ),
+        format!(
+            "another desk changed this referral meanwhile (now {}, owner {}); your change was not saved and the latest is shown",
+            current.status.en().to_lowercase(),
+            current.owner_name
+        ),
+    ))
+}
+
+impl Store {
+    /// Routes a visit to a service. Refused without the visitor's consent unless an
+    /// override reason is given, and for a service that is not active.
+    pub fn create_referral(
+        &mut self,
+        new: &NewReferral,
+        station_id: &str,
+        officer_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralRow, StoreError> {
+        if !new.consent && new.consent_override.trim().is_empty() {
+            return Err(refused(
+                "来访人未同意向接收单位提供其信息:请取得同意,或填写不经同意转介的理由",
+                "the visitor has not agreed to share their details: get consent, or record why you refer without it",
+            ));
+        }
+        let tx = self.write_tx()?;
+        let service: Service = {
+            let sql = "SELECT id, source_id, kind, deadline_rule, name, provider, description, \
+                 eligibility, documents, contact, address, hours, status, checked_on \
+                 FROM service WHERE id = ?1";
+            tx.query_row(sql, [&new.service_id], super::services::service_from_row)
+                .optional()?
+                .ok_or_else(|| refused("服务不存在", "no such service"))?
+        };
+        if service.status != ServiceStatus::Active {
+            return Err(refused(
+                format!("“{}”{},不能转介", service.name, service.status.zh()),
+                format!(
+                    "{} is {}; it cannot take referrals",
+                    service.name,
+                    service.status.en().to_lowercase()
+                ),
+            ));
+        }
+        let id = new_id();
+        let t = ts(now);
+        tx.execute(
+            "INSERT INTO referral(id, station_id, visit_id, service_id, kind, owner_id, status,
+               consent, consent_override, note, urgency, due_on, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sent', ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            params![
+                id,
+                station_id,
+                new.visit_id,
+                service.id,
+                service.kind.code(),
+                officer_id,
+                i64::from(new.consent),
+                new.consent_override.trim(),
+                new.note.trim(),
+                new.urgency.code(),
+                date(new.due_on),
+                t
+            ],
+        )?;
+        let note = if new.consent {
+            new.note.trim().to_string()
+        } else {
+            format!("[未经同意:{}] {}", new.consent_override.trim(), new.note.trim())
+        };
+        events::record(
+            &tx,
+            NewEvent {
+                station_id,
+                entity: "referral",
+                entity_id: &id,
+                action: "created",
+                officer_id: Some(officer_id),
+                at: now,
+                detail: &detail("", "sent", note.trim()),
+            },
+        )?;
+        let row = load(&tx, &id)?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// Moves a referral (accept, decline, start, close, reopen) if its rules allow it and
+    /// nobody changed it since `version` was read. Declining and reopening need a note;
+    /// closing needs a checked `closing`.
+    pub fn move_referral(
+        &mut self,
+        id: &str,
+        version: i64,
+        m: Move,
+        officer_id: &str,
+        note: &str,
+        closing: Option<&Closing>,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralRow, StoreError> {
+        let tx = self.write_tx()?;
+        let current = load(&tx, id)?;
+        check_version(&current, version)?;
+        let Some(to) = m.target(current.status) else {
+            return Err(refused(
+                refused_move(m, current.status, Lang::Zh),
+                refused_move(m, current.status, Lang::En),
+            ));
+        };
+        let note = note.trim();
+        if matches!(m, Move::Decline | Move::Reopen) && note.is_empty() {
+            return Err(refused(
+                format!("{}须写明理由", m.label(Lang::Zh)),
+                format!("to {} you must give a reason", m.label(Lang::En)),
+            ));
+        }
+        let t = ts(now);
+        let changed = match m {
+            Move::Close => {
+                let c = closing.cloned().unwrap_or_default();
+                c.check(Lang::Zh)
+                    .map_err(|zh| refused(zh, c.check(Lang::En).unwrap_err()))?;
+                tx.execute(
+                    "UPDATE referral SET status = ?3, outcome = ?4, outcome_reason = ?5,
+                       wages_recovered_fen = ?6, workers_covered = ?7, aid_paid_fen = ?8,
+                       placed_job = ?9, closed_at = ?10, updated_at = ?10, version = version + 1
+                     WHERE id = ?1 AND version = ?2",
+                    params![
+                        id,
+                        version,
+                        to.code(),
+                        c.outcome.map(|o| o.code()),
+                        c.reason.map(|r| r.code()),
+                        c.wages_recovered_fen,
+                        c.workers_covered,
+                        c.aid_paid_fen,
+                        c.placed_job.trim(),
+                        t
+                    ],
+                )?
+            }
+            Move::Decline => tx.execute(
+                "UPDATE referral SET status = ?3, decline_reason = ?4, updated_at = ?5,
+                   version = version + 1 WHERE id = ?1 AND version = ?2",
+                params![id, version, to.code(), note, t],
+            )?,
+            _ => tx.execute(
+                "UPDATE referral SET status = ?3, closed_at = NULL, updated_at = ?4,
+                   version = version + 1 WHERE id = ?1 AND version = ?2",
+                params![id, version, to.code(), t],
+            )?,
+        };
+        if changed != 1 {
+            // Cannot happen under the write lock taken above; said plainly if it does.
+            return Err(refused(
+                "这条转介已被修改,请重试",
+                "the referral changed; try again",
+            ));
+        }
+        let mut what = note.to_string();
+        if let (Move::Close, Some(c)) = (m, closing) {
+            what = closing_summary(c, note);
+        }
+        events::record(
+            &tx,
+            NewEvent {
+                station_id: &station_of(&tx, id)?,
+                entity: "referral",
+                entity_id: id,
+                action: m.code(),
+                officer_id: Some(officer_id),
+                at: now,
+                detail: &detail(current.status.code(), to.code(), &what),
+            },
+        )?;
+        let row = load(&tx, id)?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// The owner hands an open referral to another officer; it stays theirs until that
+    /// officer accepts (首问责任制).
+    pub fn request_transfer(
+        &mut self,
+        id: &str,
+        version: i64,
+        by: &str,
+        to: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralRow, StoreError> {
+        let tx = self.write_tx()?;
+        let current = load(&tx, id)?;
+        check_version(&current, version)?;
+        if !current.status.is_open() {
+            return Err(refused(
+                format!("“{}”的转介不能转交", current.status.zh()),
+                format!(
+                    "a {} referral cannot be handed over",
+                    current.status.en().to_lowercase()
+                ),
+            ));
+        }
+        if current.owner_id != by {
+            return Err(refused(
+                format!("只有责任人{}可以转交这条转介", current.owner_name),
+                format!("only its owner, {}, can hand it over", current.owner_name),
+            ));
+        }
+        if to == by {
+            return Err(refused(
+                "不能转交给自己",
+                "you cannot hand a referral to yourself",
+            ));
+        }
+        tx.execute(
+            "UPDATE referral SET pending_owner_id = ?3, updated_at = ?4, version = version + 1
+             WHERE id = ?1 AND version = ?2",
+            params![id, version, to, ts(now)],
+        )?;
+        let to_name: String =
+            tx.query_row("SELECT name FROM officer WHERE id = ?1", [to], |r| r.get(0))?;
+        events::record(
+            &tx,
+            NewEvent {
+                station_id: &station_of(&tx, id)?,
+                entity: "referral",
+                entity_id: id,
+                action: "transfer_requested",
+                officer_id: Some(by),
+                at: now,
+                detail: &detail(&current.owner_name, &to_name, ""),
+            },
+        )?;
+        let row = load(&tx, id)?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// The officer a referral is being handed to accepts (it becomes theirs) or refuses
+    /// (it stays with its owner).
+    pub fn answer_transfer(
+        &mut self,
+        id: &str,
+        version: i64,
+        by: &str,
+        accept: bool,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralRow, StoreError> {
+        let tx = self.write_tx()?;
+        let current = load(&tx, id)?;
+        check_version(&current, version)?;
+        if current.pending_owner_id.as_deref() != Some(by) {
+            return Err(refused(
+                "这条转介没有转交给您",
+                "this referral is not being handed to you",
+            ));
+        }
+        let t = ts(now);
+        if accept {
+            tx.execute(
+                "UPDATE referral SET owner_id = ?3, pending_owner_id = NULL, updated_at = ?4,
+                   version = version + 1 WHERE id = ?1 AND version = ?2",
+                params![id, version, by, t],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE referral SET pending_owner_id = NULL, updated_at = ?3,
+                   version = version + 1 WHERE id = ?1 AND version = ?2",
+                params![id, version, t],
+            )?;
+        }
+        let new_owner = current
+            .pending_owner_name
+            .clone()
+            .unwrap_or_default();
+        events::record(
+            &tx,
+            NewEvent {
+                station_id: &station_of(&tx, id)?,
+                entity: "referral",
+                entity_id: id,
+                action: if accept {
+                    "transfer_accepted"
+                } else {
+                    "transfer_refused"
+                },
+                officer_id: Some(by),
+                at: now,
+                detail: &detail(&current.owner_name, &new_owner, ""),
+            },
+        )?;
+        let row = load(&tx, id)?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    pub fn referral(&self, id: &str) -> Result<ReferralRow, StoreError> {
+        load(&self.conn, id)
+    }
+
+    pub fn referral_detail(&self, id: &str) -> Result<ReferralDetail, StoreError> {
+        let referral = load(&self.conn, id)?;
+        let service = self
+            .service(&referral.service_id)?
+            .ok_or_else(|| refused("服务不存在", "no such service"))?;
+        let history = self.events_for(id)?;
+        Ok(ReferralDetail {
+            referral,
+            service,
+            history,
+        })
+    }
+
+    pub fn referrals_of_visit(&self, visit_id: &str) -> Result<Vec<ReferralRow>, StoreError> {
+        let sql = format!("{REFERRAL_SELECT} WHERE r.visit_id = ?1 ORDER BY r.created_at");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([visit_id], referral_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The queue: open referrals by due date (overdue first, most late first), at most
+    /// `limit`. Other statuses are listed most recently changed first.
+    pub fn queue(
+        &self,
+        f: &QueueFilter,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<ReferralRow>, StoreError> {
+        let (status_sql, order) = match f.status {
+            // Written out so SQLite uses the partial index on open referrals' due dates.
+            StatusFilter::Open => (
+                "r.status IN ('sent', 'accepted', 'in_progress')",
+                "r.due_on, r.created_at",
+            ),
+            StatusFilter::One(s) if s.is_open() => ("r.status = ?4", "r.due_on, r.created_at"),
+            StatusFilter::One(_) => ("r.status = ?4", "r.updated_at DESC"),
+            StatusFilter::All => ("?4 IS NOT NULL", "r.updated_at DESC"),
+        };
+        let status_code = match f.status {
+            StatusFilter::One(s) => s.code(),
+            _ => "",
+        };
+        let sql = format!(
+            "{REFERRAL_SELECT} WHERE {status_sql}
+               AND (?1 IS NULL OR r.owner_id = ?1 OR r.pending_owner_id = ?1)
+               AND (?2 IS NULL OR r.kind = ?2)
+               AND (?3 IS NULL OR (r.due_on < ?3 AND r.status IN ('sent', 'accepted', 'in_progress')))
+             ORDER BY {order} LIMIT ?5"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let overdue = f.overdue_only.then(|| date(today));
+        let rows = stmt.query_map(
+            params![
+                f.mine,
+                f.kind.map(|k| k.code()),
+                overdue,
+                status_code,
+                limit as i64
+            ],
+            referral_from_row,
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Open, overdue and due-today counts, for the tab title.
+    pub fn queue_counts(&self, today: NaiveDate) -> Result<QueueCounts, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE due_on < ?1),
+                    count(*) FILTER (WHERE due_on = ?1)
+             FROM referral WHERE status IN ('sent', 'accepted', 'in_progress')",
+        )?;
+        Ok(stmt.query_row([date(today)], |r| {
+            Ok(QueueCounts {
+                open: r.get(0)?,
+                overdue: r.get(1)?,
+                due_today: r.get(2)?,
+            })
+        })?)
+    }
+
+    /// Employers named in at least `min` wage-arrears visits since `since`: possible
+    /// collective cases (群体性欠薪).
+    pub fn collective_employers(
+        &self,
+        since: DateTime<Utc>,
+        min: i64,
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT v.employer FROM visit t JOIN visitor v ON v.id = t.visitor_id
+             WHERE t.visited_at >= ?1 AND t.category = 'wage_arrears' AND v.employer <> ''
+             GROUP BY v.employer HAVING count(*) >= ?2",
+        )?;
+        let rows = stmt.query_map(params![ts(since), min], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Wage-arrears visits naming `employer` since `since`.
+    pub fn wage_visits_of_employer(
+        &self,
+        employer: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*) FROM visitor v JOIN visit t ON t.visitor_id = v.id
+             WHERE v.employer = ?1 AND t.category = 'wage_arrears' AND t.visited_at >= ?2",
+        )?;
+        Ok(stmt.query_row(params![employer.trim(), ts(since)], |r| r.get(0))?)
+    }
+}
+
+fn station_of(conn: &Connection, referral_id: &str) -> Result<String, StoreError> {
+    Ok(conn.query_row(
+        "SELECT station_id FROM referral WHERE id = ?1",
+        [referral_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The closing as one line of history: outcome, reason, figures, note.
+fn closing_summary(c: &Closing, note: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(o) = c.outcome {
+        parts.push(o.zh().to_string());
+    }
+    if let Some(r) = c.reason {
+        parts.push(r.zh().to_string());
+    }
+    if let Some(f) = c.wages_recovered_fen {
+        let workers = c
+            .workers_covered
+            .map(|w| format!(",{w}人"))
+            .unwrap_or_default();
+        parts.push(format!(
+            "追回工资{}{workers}",
+            crate::domain::money::format_fen(f)
+        ));
+    }
+    if let Some(f) = c.aid_paid_fen {
+        parts.push(format!(
+            "发放救助{}",
+            crate::domain::money::format_fen(f)
+        ));
+    }
+    if !c.placed_job.trim().is_empty() {
+        parts.push(format!("已就业:{}", c.placed_job.trim()));
+    }
+    if !note.is_empty() {
+        parts.push(note.to_string());
+    }
+    parts.join(" · ")
+}

@@ -1,0 +1,595 @@
+//! Drawing the referral queue (F3), the route dialog, the referral dialogs and a
+//! referral's full record with its history.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::screens::{ACCENT, block, centered, clear_for_overlay};
+use crate::action::Action;
+use crate::app::App;
+use crate::domain::labels::Labeled;
+use crate::domain::lists::Urgency;
+use crate::domain::money;
+use crate::domain::referral::{DueState, ServiceStatus, due_state};
+use crate::i18n::Lang;
+use crate::keymap::Context;
+use crate::panes::referrals::{RefDialog, RouteDialog, due_words};
+use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
+use crate::ui::text;
+
+fn dim() -> Style {
+    Style::default().fg(Color::DarkGray)
+}
+
+/// The colour of a referral by its deadline: overdue red, due today yellow.
+fn due_style(r: &ReferralRow, today: chrono::NaiveDate) -> Style {
+    if !r.status.is_open() {
+        return dim();
+    }
+    match due_state(r.due_on, today) {
+        DueState::Overdue(_) => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        DueState::DueToday => Style::default().fg(Color::Yellow),
+        _ => Style::default(),
+    }
+}
+
+/// Headcount and amount of a group wage case, and the collective flag.
+fn group_words(app: &App, r: &ReferralRow) -> String {
+    let lang = app.lang;
+    let mut parts = Vec::new();
+    if let Some(n) = r.headcount.filter(|n| *n > 1) {
+        parts.push(match lang {
+            Lang::Zh => format!("{n}人"),
+            Lang::En => format!("{n} workers"),
+        });
+    }
+    if let Some(f) = r.amount_owed_fen {
+        parts.push(money::format_fen(f));
+    }
+    if app.referrals.is_collective(r) {
+        parts.push(lang.pick("疑似群体欠薪", "possible collective").to_string());
+    }
+    parts.join(" ")
+}
+
+fn row_text(app: &App, r: &ReferralRow, cols: usize) -> String {
+    let lang = app.lang;
+    let due = if r.status.is_open() {
+        due_words(r.due_on, app.today(), lang)
+    } else {
+        r.updated_at.with_timezone(&app.zone).format("%m-%d").to_string()
+    };
+    let mut owner = r.owner_name.clone();
+    if let Some(p) = &r.pending_owner_name {
+        owner.push_str(&format!("→{p}"));
+    }
+    let s = format!(
+        "{} {} {} {} {} {} {} {}",
+        text::pad(&due, 9),
+        text::pad(r.status.label(lang), 7),
+        text::pad(&r.visitor_name, 8),
+        text::pad(r.category.label(lang), 8),
+        text::pad(r.kind.label(lang), 8),
+        text::pad(&r.service_name, 26),
+        text::pad(&owner, 14),
+        group_words(app, r)
+    );
+    text::pad(&s, cols)
+}
+
+pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let pane = &app.referrals;
+    let c = pane.counts;
+    let heading = match lang {
+        Lang::Zh => format!(
+            "转介办理 · 未办结{} · 逾期{} · 今日到期{} · 显示:{}",
+            c.open,
+            c.overdue,
+            c.due_today,
+            pane.filter_words(lang)
+        ),
+        Lang::En => format!(
+            "Referrals · {} open · {} overdue · {} due today · showing: {}",
+            c.open,
+            c.overdue,
+            c.due_today,
+            pane.filter_words(lang)
+        ),
+    };
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    let focused = app.modal.is_none();
+    let b = block(&heading, focused);
+    let inner = b.inner(list_area);
+    frame.render_widget(b, list_area);
+    let cols = inner.width as usize;
+    let today = app.today();
+    let [head, rows_area, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let header = format!(
+        "{} {} {} {} {} {} {} {}",
+        text::pad(lang.pick("时限", "Due"), 9),
+        text::pad(lang.pick("状态", "Status"), 7),
+        text::pad(lang.pick("来访人", "Visitor"), 8),
+        text::pad(lang.pick("诉求", "Request"), 8),
+        text::pad(lang.pick("类别", "Kind"), 8),
+        text::pad(lang.pick("服务", "Service"), 26),
+        text::pad(lang.pick("责任人", "Owner"), 14),
+        lang.pick("人数/金额", "Workers/amount")
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            text::pad(&header, cols),
+            Style::default().fg(Color::Gray).add_modifier(Modifier::BOLD),
+        )),
+        head,
+    );
+    if pane.rows.is_empty() {
+        let empty = lang.pick(
+            "没有符合条件的转介。在接待登记中保存来访后按 C-t 转介。",
+            "No referrals match. Save a visit in intake, then C-t routes it.",
+        );
+        frame.render_widget(Paragraph::new(Span::styled(empty, dim())), rows_area);
+    } else {
+        let n = rows_area.height as usize;
+        let first = pane.sel.saturating_sub(n.saturating_sub(1));
+        let lines: Vec<Line> = pane
+            .rows
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(n)
+            .map(|(i, r)| {
+                let mut style = due_style(r, today);
+                if i == pane.sel && focused {
+                    style = style.add_modifier(Modifier::REVERSED);
+                }
+                Line::from(Span::styled(row_text(app, r, cols), style))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), rows_area);
+    }
+    let k = |a: Action| app.keymap.hint(Context::Referrals, a);
+    let hint = match lang {
+        Lang::Zh => format!(
+            "{} 受理 {} 退回 {} 办理 {} 办结 {} 重开 {} 转交 {} 再转介 · {} 我的 {} 逾期 {} 类别 {} 状态 · Enter 详情",
+            k(Action::AcceptReferral),
+            k(Action::DeclineReferral),
+            k(Action::StartReferral),
+            k(Action::CloseReferral),
+            k(Action::ReopenReferral),
+            k(Action::TransferReferral),
+            k(Action::Route),
+            k(Action::FilterMine),
+            k(Action::FilterOverdue),
+            k(Action::FilterKind),
+            k(Action::FilterStatus),
+        ),
+        Lang::En => format!(
+            "{} accept {} decline {} start {} close {} reopen {} hand over {} route again · {} mine {} overdue {} kind {} status · Enter details",
+            k(Action::AcceptReferral),
+            k(Action::DeclineReferral),
+            k(Action::StartReferral),
+            k(Action::CloseReferral),
+            k(Action::ReopenReferral),
+            k(Action::TransferReferral),
+            k(Action::Route),
+            k(Action::FilterMine),
+            k(Action::FilterOverdue),
+            k(Action::FilterKind),
+            k(Action::FilterStatus),
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text::truncate(&hint, cols), dim())),
+        hints,
+    );
+
+    let b = block(lang.pick("转介详情", "Referral"), false);
+    let inner = b.inner(detail_area);
+    frame.render_widget(b, detail_area);
+    if let Some(d) = &pane.detail {
+        let lines = detail_lines(app, d, inner.width as usize);
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn kv(k: &str, v: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(text::pad(k, 12), Style::default().fg(Color::Gray)),
+        Span::raw(v),
+    ])
+}
+
+/// A referral's record and history, as lines for the detail panel and overlay.
+fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let r = &d.referral;
+    let today = app.today();
+    let mut due = format!("{}", r.due_on.format("%Y-%m-%d"));
+    if r.status.is_open() {
+        due.push_str(&format!("({})", due_words(r.due_on, today, lang)));
+    }
+    let mut owner = r.owner_name.clone();
+    if let Some(p) = &r.pending_owner_name {
+        owner.push_str(&match lang {
+            Lang::Zh => format!("(转交给{p},待其接受)"),
+            Lang::En => format!(" (being handed to {p}, awaiting acceptance)"),
+        });
+    }
+    let consent = if r.consent {
+        lang.pick("已同意", "agreed").to_string()
+    } else {
+        match lang {
+            Lang::Zh => format!("未同意,理由:{}", r.consent_override),
+            Lang::En => format!("not agreed; reason: {}", r.consent_override),
+        }
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(
+                format!("{} · {} ", r.visitor_name, r.category.label(lang)),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(group_words(app, r)),
+        ]),
+        kv(
+            lang.pick("服务", "Service"),
+            format!("{} · {} · {}", r.kind.label(lang), d.service.name, d.service.provider),
+        ),
+        kv(lang.pick("联系", "Contact"), d.service.contact.clone()),
+        kv(
+            lang.pick("状态", "Status"),
+            format!(
+                "{} · {} {}",
+                r.status.label(lang),
+                lang.pick("紧急程度", "urgency"),
+                r.urgency.label(lang)
+            ),
+        ),
+        Line::from(vec![
+            Span::styled(text::pad(lang.pick("办结时限", "Due"), 12), Style::default().fg(Color::Gray)),
+            Span::styled(due, due_style(r, today)),
+        ]),
+        kv(lang.pick("首问责任人", "Owner"), owner),
+        kv(lang.pick("信息共享", "Consent"), consent),
+    ];
+    if !r.note.is_empty() {
+        lines.push(kv(lang.pick("备注", "Note"), r.note.clone()));
+    }
+    if !r.decline_reason.is_empty() {
+        lines.push(kv(lang.pick("退回理由", "Declined"), r.decline_reason.clone()));
+    }
+    if let Some(o) = r.outcome {
+        let mut s = o.label(lang).to_string();
+        if let Some(reason) = r.outcome_reason {
+            s.push_str(&format!(" · {}", reason.label(lang)));
+        }
+        if let Some(f) = r.wages_recovered_fen {
+            s.push_str(&match lang {
+                Lang::Zh => format!(" · 追回工资{}", money::format_fen(f)),
+                Lang::En => format!(" · wages recovered {}", money::format_fen(f)),
+            });
+        }
+        if let Some(w) = r.workers_covered {
+            s.push_str(&match lang {
+                Lang::Zh => format!(",惠及{w}人"),
+                Lang::En => format!(" for {w} workers"),
+            });
+        }
+        if let Some(f) = r.aid_paid_fen {
+            s.push_str(&match lang {
+                Lang::Zh => format!(" · 发放救助{}", money::format_fen(f)),
+                Lang::En => format!(" · aid paid {}", money::format_fen(f)),
+            });
+        }
+        if !r.placed_job.is_empty() {
+            s.push_str(&match lang {
+                Lang::Zh => format!(" · 已就业:{}", r.placed_job),
+                Lang::En => format!(" · placed: {}", r.placed_job),
+            });
+        }
+        lines.push(kv(lang.pick("办理结果", "Outcome"), s));
+    }
+    lines.push(Line::from(Span::styled(
+        lang.pick("处理记录", "History"),
+        Style::default().fg(ACCENT),
+    )));
+    for e in &d.history {
+        let line = format!(
+            "  {} {} {}",
+            e.at.with_timezone(&app.zone).format("%m-%d %H:%M"),
+            e.officer_name.as_deref().unwrap_or(""),
+            event_words(e, lang)
+        );
+        lines.push(Line::from(text::truncate(&line, cols)));
+    }
+    lines
+}
+
+/// One history entry in words: what was done, from → to, and the note.
+pub fn event_words(e: &EventRow, lang: Lang) -> String {
+    use crate::domain::referral::ReferralStatus;
+    let what = match (e.action.as_str(), lang) {
+        ("created", Lang::Zh) => "转介",
+        ("created", Lang::En) => "referred",
+        ("accepted", Lang::Zh) => "受理",
+        ("accepted", Lang::En) => "accepted",
+        ("declined", Lang::Zh) => "退回",
+        ("declined", Lang::En) => "declined",
+        ("started", Lang::Zh) => "开始办理",
+        ("started", Lang::En) => "started",
+        ("closed", Lang::Zh) => "办结",
+        ("closed", Lang::En) => "closed",
+        ("reopened", Lang::Zh) => "重新打开",
+        ("reopened", Lang::En) => "reopened",
+        ("transfer_requested", Lang::Zh) => "发起转交",
+        ("transfer_requested", Lang::En) => "handover requested",
+        ("transfer_accepted", Lang::Zh) => "接受转交",
+        ("transfer_accepted", Lang::En) => "handover accepted",
+        ("transfer_refused", Lang::Zh) => "拒绝转交",
+        ("transfer_refused", Lang::En) => "handover refused",
+        (other, _) => other,
+    };
+    let v: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
+    let word = |key: &str| -> String {
+        let code = v.get(key).and_then(|x| x.as_str()).unwrap_or("");
+        ReferralStatus::from_code(code)
+            .map(|s| s.label(lang).to_string())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let (from, to) = (word("from"), word("to"));
+    let mut s = what.to_string();
+    if !to.is_empty() {
+        if from.is_empty() {
+            s.push_str(&format!(" → {to}"));
+        } else {
+            s.push_str(&format!(" {from} → {to}"));
+        }
+    }
+    if let Some(note) = v.get("note").and_then(|x| x.as_str()).filter(|n| !n.is_empty()) {
+        s.push_str(&format!(" · {}", text::one_line(note)));
+    }
+    s
+}
+
+pub fn render_referral(app: &App, frame: &mut Frame, d: &ReferralDetail, scroll: u16) {
+    let lang = app.lang;
+    let area = centered(frame.area(), 90, frame.area().height.saturating_sub(2));
+    clear_for_overlay(frame, area);
+    let b = block(lang.pick("转介记录(只读)", "Referral (read-only)"), true);
+    let cols = area.width.saturating_sub(2) as usize;
+    let mut lines = detail_lines(app, d, cols);
+    lines.push(Line::from(""));
+    lines.extend(service_lines(&d.service, lang, cols));
+    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+}
+
+/// What a service offers, for whom, with what papers: what the officer tells the visitor.
+fn service_lines(s: &Service, lang: Lang, cols: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!("{} · {}", s.name, s.provider),
+        Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+    ))];
+    let mut wrapped = |k: &str, v: &str| {
+        if v.is_empty() {
+            return;
+        }
+        for (i, l) in text::wrap(v, cols.saturating_sub(13)).into_iter().enumerate() {
+            let label = if i == 0 { k } else { "" };
+            lines.push(kv(label, l));
+        }
+    };
+    wrapped(lang.pick("服务内容", "Offers"), &s.description);
+    wrapped(lang.pick("对象与条件", "Eligibility"), &s.eligibility);
+    wrapped(lang.pick("所需材料", "Documents"), &s.documents);
+    wrapped(lang.pick("联系电话", "Contact"), &s.contact);
+    wrapped(lang.pick("地址", "Address"), &s.address);
+    wrapped(lang.pick("办公时间", "Hours"), &s.hours);
+    let mut status = s.status.label(lang).to_string();
+    if let Some(d) = s.checked_on {
+        status.push_str(&match lang {
+            Lang::Zh => format!(" · {}核对", d.format("%Y-%m-%d")),
+            Lang::En => format!(" · checked {}", d.format("%Y-%m-%d")),
+        });
+    }
+    wrapped(lang.pick("状态", "Status"), &status);
+    lines
+}
+
+pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
+    let lang = app.lang;
+    let area = centered(frame.area(), 120, frame.area().height.saturating_sub(2));
+    clear_for_overlay(frame, area);
+    let b = block(lang.pick("转介:选择服务", "Route: choose a service"), true);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [visit_line, body, hint] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(4),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let v = &d.visit;
+    let mut who = format!(
+        "{} · {} · {}",
+        v.visitor_name,
+        v.category.label(lang),
+        v.visited_at.with_timezone(&app.zone).format("%m-%d %H:%M")
+    );
+    if let Some(n) = v.headcount {
+        who.push_str(&match lang {
+            Lang::Zh => format!(" · {n}人"),
+            Lang::En => format!(" · {n} workers"),
+        });
+    }
+    if let Some(f) = v.amount_owed_fen {
+        who.push_str(&format!(" · {}", money::format_fen(f)));
+    }
+    if !d.employer.is_empty() {
+        who.push_str(&format!(" · {}", d.employer));
+    }
+    let mut spans = vec![Span::styled(who, Style::default().add_modifier(Modifier::BOLD))];
+    if d.collective {
+        spans.push(Span::styled(
+            lang.pick(
+                "  可能为群体性欠薪(该单位30天内3起以上)",
+                "  possible collective case (3+ in 30 days)",
+            ),
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), visit_line);
+
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    let [form_area, list_area] = Layout::vertical([
+        Constraint::Length(d.form.height() + 2),
+        Constraint::Min(3),
+    ])
+    .areas(left);
+    d.form.render(frame, form_area, true, lang);
+
+    let visible = d.visible();
+    let b = block(
+        &match lang {
+            Lang::Zh => format!("服务目录({}项)· ↑↓ 选择", visible.len()),
+            Lang::En => format!("Directory ({}) · ↑↓ choose", visible.len()),
+        },
+        false,
+    );
+    let list_inner = b.inner(list_area);
+    frame.render_widget(b, list_area);
+    let cols = list_inner.width as usize;
+    let n = list_inner.height as usize;
+    let first = d.sel.saturating_sub(n.saturating_sub(1));
+    let lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(n)
+        .map(|(i, s)| {
+            let marker = if i == d.sel { "> " } else { "  " };
+            let mut row = format!(
+                "{marker}{} {} · {}",
+                text::pad(s.kind.label(lang), 8),
+                s.name,
+                s.provider
+            );
+            if s.status != ServiceStatus::Active {
+                row = format!("{marker}[{}] {}", s.status.label(lang), &row[marker.len()..]);
+            }
+            let mut style = if s.status == ServiceStatus::Active {
+                Style::default()
+            } else {
+                dim()
+            };
+            if i == d.sel {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            Line::from(Span::styled(text::pad(&row, cols), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list_inner);
+
+    let b = block(lang.pick("服务详情", "Service"), false);
+    let detail_inner = b.inner(right);
+    frame.render_widget(b, right);
+    if let Some(s) = d.selected() {
+        let cols = detail_inner.width as usize;
+        let mut lines = service_lines(s, lang, cols);
+        let urgency = d
+            .form
+            .choice::<Urgency>(crate::panes::referrals::ROUTE_URGENCY)
+            .unwrap_or(Urgency::Normal);
+        let days = app.config.deadlines.working_days(s.deadline_rule, urgency);
+        let due = app
+            .config
+            .deadlines
+            .due(&app.config.calendar, app.today(), s.deadline_rule, urgency);
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            match lang {
+                Lang::Zh => format!(
+                    "办结时限:{}{}个工作日,至 {}",
+                    s.deadline_rule.label(lang),
+                    days,
+                    due.format("%Y-%m-%d")
+                ),
+                Lang::En => format!(
+                    "Deadline: {} {} working days, by {}",
+                    s.deadline_rule.label(lang),
+                    days,
+                    due.format("%Y-%m-%d")
+                ),
+            },
+            Style::default().fg(Color::Yellow),
+        )));
+        if s.status != ServiceStatus::Active {
+            lines.push(Line::from(Span::styled(
+                match lang {
+                    Lang::Zh => format!("该服务{},不能转介", s.status.label(lang)),
+                    Lang::En => format!("This service is {}: it cannot take referrals", s.status.label(lang).to_lowercase()),
+                },
+                Style::default().fg(Color::Red),
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), detail_inner);
+    }
+    let k = |a: Action| app.keymap.hint(Context::Form, a);
+    let hint_text = match lang {
+        Lang::Zh => format!(
+            "↑↓ 选择服务 · {} 下一项 · ←→ 选择 · {} 转介 · {} 取消",
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::Back)
+        ),
+        Lang::En => format!(
+            "↑↓ choose service · {} next field · ←→ choose · {} refer · {} cancel",
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::Back)
+        ),
+    };
+    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+}
+
+pub fn render_ref_dialog(app: &App, frame: &mut Frame, d: &RefDialog) {
+    let lang = app.lang;
+    let area = centered(frame.area(), 72, d.form.height() + 6);
+    clear_for_overlay(frame, area);
+    let b = block(&d.title(lang), true);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [form_area, _, hint] = Layout::vertical([
+        Constraint::Length(d.form.height() + 2),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    d.form.render(frame, form_area, true, lang);
+    let k = |a: Action| app.keymap.hint(Context::Form, a);
+    let hint_text = match lang {
+        Lang::Zh => format!(
+            "{} 下一项 · ←→ 选择 · {} 保存 · {} 取消",
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::Back)
+        ),
+        Lang::En => format!(
+            "{} next · ←→ choose · {} save · {} cancel",
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::Back)
+        ),
+    };
+    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+}
