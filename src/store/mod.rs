@@ -22,7 +22,7 @@ pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;
 pub use open::StoreError;
 pub use referrals::{
-    NewReferral, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, StatusFilter,
+    NewReferral, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, StatusFilter, queue_sql,
 };
 pub use services::{Service, Upserted};
 pub use station::{Officer, Station};

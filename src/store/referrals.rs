@@ -505,28 +505,11 @@ impl Store {
         today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<ReferralRow>, StoreError> {
-        let (status_sql, order) = match f.status {
-            // Written out so SQLite uses the partial index on open referrals' due dates.
-            StatusFilter::Open => (
-                "r.status IN ('sent', 'accepted', 'in_progress')",
-                "r.due_on, r.created_at",
-            ),
-            StatusFilter::One(s) if s.is_open() => ("r.status = ?4", "r.due_on, r.created_at"),
-            StatusFilter::One(_) => ("r.status = ?4", "r.updated_at DESC"),
-            StatusFilter::All => ("?4 IS NOT NULL", "r.updated_at DESC"),
-        };
         let status_code = match f.status {
             StatusFilter::One(s) => s.code(),
             _ => "",
         };
-        let sql = format!(
-            "{REFERRAL_SELECT} WHERE {status_sql}
-               AND (?1 IS NULL OR r.owner_id = ?1 OR r.pending_owner_id = ?1)
-               AND (?2 IS NULL OR r.kind = ?2)
-               AND (?3 IS NULL OR (r.due_on < ?3 AND r.status IN ('sent', 'accepted', 'in_progress')))
-             ORDER BY {order} LIMIT ?5"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&queue_sql(f.status))?;
         let overdue = f.overdue_only.then(|| date(today));
         let rows = stmt.query_map(
             params![
@@ -534,7 +517,7 @@ impl Store {
                 f.kind.map(|k| k.code()),
                 overdue,
                 status_code,
-                limit as i64
+                limit.min(i64::MAX as usize) as i64
             ],
             referral_from_row,
         )?;
@@ -585,6 +568,33 @@ impl Store {
         )?;
         Ok(stmt.query_row(params![employer.trim(), ts(since)], |r| r.get(0))?)
     }
+}
+
+/// The queue's SQL for a status filter. Parameters: ?1 officer id (mine), ?2 kind,
+/// ?3 today (overdue only), ?4 status code, ?5 limit.
+pub fn queue_sql(status: StatusFilter) -> String {
+    let (from, status_sql, order) = match status {
+        // The open queue walks the partial index on due dates: no sort, however many
+        // referrals the file holds.
+        StatusFilter::Open => (
+            "FROM referral r INDEXED BY referral_by_due",
+            "r.status IN ('sent', 'accepted', 'in_progress')",
+            "r.due_on, r.created_at",
+        ),
+        StatusFilter::One(s) if s.is_open() => {
+            ("FROM referral r", "r.status = ?4", "r.due_on, r.created_at")
+        }
+        StatusFilter::One(_) => ("FROM referral r", "r.status = ?4", "r.updated_at DESC"),
+        StatusFilter::All => ("FROM referral r", "?4 IS NOT NULL", "r.updated_at DESC"),
+    };
+    let select = REFERRAL_SELECT.replacen("FROM referral r", from, 1);
+    format!(
+        "{select} WHERE {status_sql}
+           AND (?1 IS NULL OR r.owner_id = ?1 OR r.pending_owner_id = ?1)
+           AND (?2 IS NULL OR r.kind = ?2)
+           AND (?3 IS NULL OR (r.due_on < ?3 AND r.status IN ('sent', 'accepted', 'in_progress')))
+         ORDER BY {order} LIMIT ?5"
+    )
 }
 
 fn station_of(conn: &Connection, referral_id: &str) -> Result<String, StoreError> {

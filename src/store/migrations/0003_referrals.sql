@@ -50,7 +50,7 @@ CREATE TABLE referral (
     CHECK (consent = 1 OR length(consent_override) > 0)
 ) STRICT;
 CREATE INDEX referral_by_visit ON referral(visit_id);
-CREATE INDEX referral_by_due ON referral(due_on) WHERE status IN ('sent', 'accepted', 'in_progress');
+CREATE INDEX referral_by_due ON referral(due_on, created_at) WHERE status IN ('sent', 'accepted', 'in_progress');
 CREATE INDEX referral_by_status ON referral(status, updated_at);
 
 -- Collective wage cases are spotted by employer.
