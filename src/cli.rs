@@ -507,7 +507,11 @@ fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {
                 e.message(lang)
             )
         })?;
-    tracing::info!(added = done.added, updated = done.updated, "directory imported");
+    tracing::info!(
+        added = done.added,
+        updated = done.updated,
+        "directory imported"
+    );
     println!(
         "{}",
         match lang {

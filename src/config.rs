@@ -86,7 +86,11 @@ mod tests {
             "[deadlines]\njobs = 3\n[holidays.\"2027\"]\noff = [\"2027-01-01\"]\n",
         )
         .unwrap();
-        assert_eq!(c.deadlines.working_days(DeadlineRule::Jobs, Urgency::Normal), 3);
+        assert_eq!(
+            c.deadlines
+                .working_days(DeadlineRule::Jobs, Urgency::Normal),
+            3
+        );
         assert_eq!(
             c.deadlines
                 .working_days(DeadlineRule::LegalAid, Urgency::Normal),
@@ -99,8 +103,8 @@ mod tests {
     fn an_unknown_rule_or_a_bad_date_names_the_file() {
         let e = Config::parse("c.toml", "[deadlines]\nlegal = 3\n").unwrap_err();
         assert!(e.starts_with("c.toml:2:"), "{e}");
-        let e = Config::parse("c.toml", "[holidays.\"2027\"]\noff = [\"2027-02-30\"]\n")
-            .unwrap_err();
+        let e =
+            Config::parse("c.toml", "[holidays.\"2027\"]\noff = [\"2027-02-30\"]\n").unwrap_err();
         assert!(e.contains("2027-02-30"), "{e}");
     }
 }

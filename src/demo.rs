@@ -73,7 +73,11 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
 
 /// A queue worth looking at: one referral in each state, one overdue group wage case, one
 /// closed with money recovered, one being handed over.
-fn seed_referrals(store: &mut Store, station_id: &str, zone: FixedOffset) -> Result<(), StoreError> {
+fn seed_referrals(
+    store: &mut Store,
+    station_id: &str,
+    zone: FixedOffset,
+) -> Result<(), StoreError> {
     use crate::domain::lists::Urgency;
     use crate::domain::referral::{Closing, Move, Outcome};
     use crate::store::NewReferral;
@@ -89,8 +93,18 @@ fn seed_referrals(store: &mut Store, station_id: &str, zone: FixedOffset) -> Res
     let wang = officer(store, "王建国")?;
     // (visitor, category code, service source id, moves after routing)
     let plan: &[(&str, &str, &str, &[Move])] = &[
-        ("张三", "wage_arrears", "LEGAL-02", &[Move::Accept, Move::Start]),
-        ("王秀英", "hardship", "AID-01", &[Move::Accept, Move::Start, Move::Close]),
+        (
+            "张三",
+            "wage_arrears",
+            "LEGAL-02",
+            &[Move::Accept, Move::Start],
+        ),
+        (
+            "王秀英",
+            "hardship",
+            "AID-01",
+            &[Move::Accept, Move::Start, Move::Close],
+        ),
         ("刘洋", "contract", "AGENCY-01", &[Move::Accept]),
         ("孙立", "job_seeking", "JOBS-01", &[]),
         ("周建华", "injury", "LEGAL-02", &[Move::Accept]),
@@ -110,7 +124,9 @@ fn seed_referrals(store: &mut Store, station_id: &str, zone: FixedOffset) -> Res
             .ok();
         let (Some((visit_id, at, urgency)), Some(service)) = (
             visit,
-            services.iter().find(|s| s.source_id.as_deref() == Some(source)),
+            services
+                .iter()
+                .find(|s| s.source_id.as_deref() == Some(source)),
         ) else {
             continue;
         };
@@ -140,7 +156,11 @@ fn seed_referrals(store: &mut Store, station_id: &str, zone: FixedOffset) -> Res
                 ..Closing::default()
             };
             let c = (*m == Move::Close).then_some(&closing);
-            let note = if *m == Move::Close { "发放生活救助金2000元" } else { "" };
+            let note = if *m == Move::Close {
+                "发放生活救助金2000元"
+            } else {
+                ""
+            };
             r = store.move_referral(&r.id, r.version, *m, &li, note, c, when)?;
         }
         if *name == "周建华" {

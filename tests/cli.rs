@@ -330,3 +330,208 @@ fn the_log_never_holds_phones_or_id_numbers() {
     }
     assert!(sensitive > 20);
 }
+
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+fn count(db: &std::path::Path, sql: &str) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn import_directory(
+    home: &std::path::Path,
+    db: &std::path::Path,
+    path: &std::path::Path,
+) -> String {
+    stdout_of(
+        dutydesk(home)
+            .arg("--db")
+            .arg(db)
+            .args(["import", "directory"])
+            .arg(path),
+    )
+}
+
+#[test]
+fn an_hsds_data_package_imports_with_exact_counts_and_reimport_updates_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    import_demo(dir.path(), &db);
+    let out = import_directory(dir.path(), &db, &fixture("hsds_sample"));
+    // 4 organisations; 9 services of which 6 active (1 temporarily closed, 1 inactive,
+    // 1 defunct); all 9 new.
+    assert!(
+        out.contains("机构4个,服务9项(正常6项);新增9项,更新0项"),
+        "{out}"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM service"), 9);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM service WHERE status = 'active'"),
+        6
+    );
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (provider, contact, address, docs, kind): (String, String, String, String, String) = c
+        .query_row(
+            "SELECT provider, contact, address, documents, kind FROM service WHERE source_id = 'svc-1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(provider, "城西区总工会");
+    assert_eq!(contact, "0571-86001202");
+    assert_eq!(address, "浙江省 城西区 杭州市 文三路118号");
+    assert_eq!(docs, "身份证、劳动合同或用工证明");
+    assert_eq!(kind, "legal");
+    // Phones found through the location, then the organisation.
+    let court: String = c
+        .query_row(
+            "SELECT contact FROM service WHERE source_id = 'svc-4'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(court, "0571-86002310");
+    let hrss: String = c
+        .query_row(
+            "SELECT contact FROM service WHERE source_id = 'svc-5'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hrss, "12333");
+
+    let again = import_directory(dir.path(), &db, &fixture("hsds_sample"));
+    assert!(again.contains("新增0项,更新9项"), "{again}");
+    assert_eq!(count(&db, "SELECT count(*) FROM service"), 9);
+
+    let json = import_directory(dir.path(), &db, &fixture("hsds_sample.json"));
+    assert!(json.contains("机构2个,服务3项(正常2项)"), "{json}");
+    assert_eq!(count(&db, "SELECT count(*) FROM service"), 12);
+}
+
+#[test]
+fn a_bad_directory_file_reports_file_line_and_field_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    import_demo(dir.path(), &db);
+    let bad = fixture("directory_bad.csv");
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["import", "directory"])
+            .arg(&bad),
+    );
+    let name = bad.display().to_string();
+    for expected in [
+        format!("{name}: 第3行,类别:“律师”不是可选类别"),
+        format!("{name}: 第4行,名称:必填"),
+        format!("{name}: 第5行,状态:“关闭”不是可选状态"),
+        format!("{name}: 第5行,核对日期:日期格式不对"),
+        "4处错误,未导入任何服务".to_string(),
+    ] {
+        assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM service"), 0);
+
+    // A GBK file, as Excel saves it, reads the same as UTF-8.
+    let text = std::fs::read_to_string(fixture("demo_directory.csv")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let gbk_path = dir.path().join("目录.csv");
+    std::fs::write(&gbk_path, &gbk).unwrap();
+    let out = import_directory(dir.path(), &db, &gbk_path);
+    assert!(out.contains("服务16项(正常14项)"), "{out}");
+    let lawyer: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT provider FROM service WHERE source_id = 'LEGAL-01'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(lawyer, "区总工会职工法律服务中心");
+}
+
+#[test]
+fn referrals_list_prints_the_queue_as_a_table_excel_csv_or_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    fails(dutydesk(dir.path()).arg("--demo").arg("--db").arg(&db));
+    let open = count(
+        &db,
+        "SELECT count(*) FROM referral WHERE status IN ('sent','accepted','in_progress')",
+    );
+    assert!(open >= 5, "the demo has a queue");
+
+    let csv = dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["referrals", "list", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "a BOM so Excel reads Chinese"
+    );
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("办结时限,时限状态,状态,来访人")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len() as i64, open);
+    assert!(rows[0].contains("逾期"), "overdue first: {}", rows[0]);
+    assert!(rows[0].contains("张三"), "{}", rows[0]);
+
+    let json = stdout_of(dutydesk(dir.path()).arg("--db").arg(&db).args([
+        "referrals",
+        "list",
+        "--overdue",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let overdue = v.as_array().unwrap();
+    assert!(!overdue.is_empty() && (overdue.len() as i64) < open);
+    assert!(
+        overdue
+            .iter()
+            .all(|r| r["due_state"].as_str().unwrap().contains("逾期"))
+    );
+
+    // 周建华's referral is being handed to 王建国: it is in his list, not yet his own.
+    let mine = stdout_of(dutydesk(dir.path()).arg("--db").arg(&db).args([
+        "--lang",
+        "en",
+        "referrals",
+        "list",
+        "--mine",
+        "王建国",
+    ]));
+    assert!(mine.contains("周建华"), "{mine}");
+    assert_eq!(mine.lines().count(), 2, "header and one row: {mine}");
+    let err = fails(dutydesk(dir.path()).arg("--db").arg(&db).args([
+        "referrals",
+        "list",
+        "--mine",
+        "无名氏",
+    ]));
+    assert!(err.contains("名册中没有“无名氏”"), "{err}");
+
+    let directory = stdout_of(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["directory", "list"]),
+    );
+    assert!(directory.contains("公益律师免费法律咨询"));
+    assert!(directory.contains("暂停"));
+}

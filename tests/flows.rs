@@ -446,3 +446,173 @@ fn declining_a_draft_discards_it() {
     drop(d);
     assert!(Desk::ready(&db, Lang::Zh).app.modal.is_none());
 }
+
+/// The demo directory in the desk's database, as `dutydesk import directory` would put it.
+fn load_directory(store: &mut Store) {
+    let parsed = dutydesk::import::directory::parse_csv(
+        dutydesk::demo::DEMO_DIRECTORY,
+        "demo_directory.csv",
+        Lang::Zh,
+    )
+    .unwrap();
+    store.upsert_services(&parsed.services, Utc::now()).unwrap();
+}
+
+/// Two earlier wage-arrears visits naming the same employer, this month.
+fn seed_arrears(db: &std::path::Path, employer: &str) {
+    let mut d = Desk::ready(db, Lang::Zh);
+    for name in ["李四", "王五"] {
+        d.press(name)
+            .press("Tab Tab Tab Tab")
+            .press(employer)
+            .press("Tab Tab Tab Tab Tab Tab Right C-s");
+    }
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 2);
+}
+
+#[test]
+fn a_group_wage_case_is_routed_from_intake_and_closed_with_wages_recovered() {
+    let (_dir, db) = fresh_db();
+    seed_arrears(&db, "城西建筑公司");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+
+    d.press("张三 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right")
+        .press("Tab 13 Tab 11.5万 Tab Right Tab 工地拖欠两个月工资");
+    let note = d.app.intake.form.field("employer").note.clone();
+    assert!(
+        note.as_deref().unwrap_or("").contains("可能为群体性欠薪"),
+        "the third arrears visit naming one employer is flagged: {note:?}"
+    );
+    d.press("C-s");
+    assert!(d.app.status.as_ref().unwrap().text.contains("已保存"));
+
+    // One key routes the visit just saved; the dialog starts at legal services.
+    d.press("C-t");
+    assert!(
+        matches!(d.app.modal, Some(Modal::Route(_))),
+        "{:?}",
+        d.app.status
+    );
+    d.press("代理 Tab");
+    // Without a consent answer nothing is sent.
+    d.press("C-s");
+    assert!(matches!(d.app.modal, Some(Modal::Route(_))));
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM referral"), 0);
+    d.press("Right");
+    insta::assert_snapshot!("route_dialog", d.screen());
+    d.press("C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM referral"), 1);
+
+    d.press("F3");
+    insta::assert_snapshot!("referral_queue", d.screen());
+    // Closing before accepting is refused with what is allowed.
+    d.press("c");
+    assert!(d.app.modal.is_none());
+    assert_eq!(
+        d.app.status.as_ref().unwrap().text,
+        "“待受理”状态下不能办结;可以:受理、退回"
+    );
+    d.press("a s c");
+    assert!(matches!(d.app.modal, Some(Modal::RefDialog(_))));
+    // Outcome 已解决, no reason, ¥115,000 recovered for the 13 workers (pre-filled).
+    d.press("Right Tab Tab 115,000 Tab Tab 包工头已付清");
+    d.press("C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    let (status, wages, workers): (String, i64, i64) = d
+        .app
+        .store
+        .conn()
+        .query_row(
+            "SELECT status, wages_recovered_fen, workers_covered FROM referral",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), wages, workers),
+        ("closed", 11_500_000, 13)
+    );
+    // The open queue is empty now; the closed list shows it with its outcome and history.
+    assert!(d.app.referrals.rows.is_empty());
+    d.press("u u u u u");
+    assert_eq!(d.app.referrals.rows.len(), 1);
+    insta::assert_snapshot!("referral_closed", d.screen());
+}
+
+#[test]
+fn an_overdue_referral_is_red_and_first_and_counted_on_the_tab() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    let store = &mut d.app.store;
+    let visit: String = store
+        .conn()
+        .query_row("SELECT id FROM visit", [], |r| r.get(0))
+        .unwrap();
+    let service: String = store
+        .conn()
+        .query_row(
+            "SELECT id FROM service WHERE source_id = 'JOBS-01'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let (station, officer) = (
+        store.station().unwrap().unwrap().id,
+        store.current_officer().unwrap().unwrap().id,
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    for days in [6, 0, -4] {
+        let n = dutydesk::store::NewReferral {
+            visit_id: visit.clone(),
+            service_id: service.clone(),
+            consent: true,
+            consent_override: String::new(),
+            note: String::new(),
+            urgency: dutydesk::domain::lists::Urgency::Normal,
+            due_on: today + chrono::Duration::days(days),
+        };
+        store
+            .create_referral(&n, &station, &officer, Utc::now())
+            .unwrap();
+    }
+    d.press("F3");
+    let app = &d.app;
+    let frame = d.term.draw(|f| dutydesk::ui::render(app, f)).unwrap();
+    let buf = frame.buffer.clone();
+    // One row's text, wide characters once (not followed by the blank they cover).
+    let row_text = |y: u16| -> String {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        line
+    };
+    let rows: Vec<u16> = (0..buf.area.height)
+        .filter(|y| row_text(*y).contains("春风送岗位"))
+        .collect();
+    assert_eq!(rows.len(), 4, "three in the queue, one in the detail panel");
+    let first = row_text(rows[0]);
+    assert!(first.contains("逾期4天"), "overdue first: {first}");
+    assert!(row_text(rows[1]).contains("今日到期"));
+    let cell_of = |y: u16, sym: &str| {
+        (0..buf.area.width)
+            .find(|x| buf[(*x, y)].symbol() == sym)
+            .unwrap()
+    };
+    let x = cell_of(rows[0], "逾");
+    assert_eq!(buf[(x, rows[0])].fg, ratatui::style::Color::Red);
+    let x = cell_of(rows[1], "今");
+    assert_eq!(buf[(x, rows[1])].fg, ratatui::style::Color::Yellow);
+    assert!(row_text(0).contains("转介办理(3·逾期1)"), "{}", row_text(0));
+}

@@ -6,8 +6,7 @@ use dutydesk::config::Config;
 use dutydesk::domain::intake::{RawIntake, validate};
 use dutydesk::domain::lists::{Category, Role, Urgency};
 use dutydesk::domain::referral::{
-    Closing, DeadlineRule, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind,
-    ServiceStatus,
+    Closing, DeadlineRule, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus,
 };
 use dutydesk::i18n::Lang;
 use dutydesk::store::{
@@ -53,7 +52,12 @@ fn desk_at(path: &std::path::Path) -> Desk {
     store
         .upsert_services(
             &[
-                service(ServiceKind::Legal, "L1", "职工法律援助", ServiceStatus::Active),
+                service(
+                    ServiceKind::Legal,
+                    "L1",
+                    "职工法律援助",
+                    ServiceStatus::Active,
+                ),
                 service(
                     ServiceKind::Legal,
                     "L2",
@@ -203,7 +207,15 @@ fn each_move_follows_the_rules_and_leaves_history_with_who_and_from_to() {
     };
     let e = d
         .store
-        .move_referral(&r.id, r.version, Move::Close, &li, "", Some(&unresolved), now())
+        .move_referral(
+            &r.id,
+            r.version,
+            Move::Close,
+            &li,
+            "",
+            Some(&unresolved),
+            now(),
+        )
         .unwrap_err();
     assert!(message(e).contains("原因"));
 
@@ -215,7 +227,15 @@ fn each_move_follows_the_rules_and_leaves_history_with_who_and_from_to() {
     };
     let r = d
         .store
-        .move_referral(&r.id, r.version, Move::Close, &li, "调解成功", Some(&closing), now())
+        .move_referral(
+            &r.id,
+            r.version,
+            Move::Close,
+            &li,
+            "调解成功",
+            Some(&closing),
+            now(),
+        )
         .unwrap();
     assert_eq!(r.status, ReferralStatus::Closed);
     assert_eq!(r.wages_recovered_fen, Some(11_500_000));
@@ -224,7 +244,15 @@ fn each_move_follows_the_rules_and_leaves_history_with_who_and_from_to() {
     // Reopening needs a reason and is recorded; the referral is in progress again.
     let r = d
         .store
-        .move_referral(&r.id, r.version, Move::Reopen, &li, "包工头反悔,余款未付", None, now())
+        .move_referral(
+            &r.id,
+            r.version,
+            Move::Reopen,
+            &li,
+            "包工头反悔,余款未付",
+            None,
+            now(),
+        )
         .unwrap();
     assert_eq!(r.status, ReferralStatus::InProgress);
     let not_resolved = Closing {
@@ -234,7 +262,15 @@ fn each_move_follows_the_rules_and_leaves_history_with_who_and_from_to() {
     };
     let r = d
         .store
-        .move_referral(&r.id, r.version, Move::Close, &li, "", Some(&not_resolved), now())
+        .move_referral(
+            &r.id,
+            r.version,
+            Move::Close,
+            &li,
+            "",
+            Some(&not_resolved),
+            now(),
+        )
         .unwrap();
     assert_eq!(r.outcome_reason, Some(OutcomeReason::Unreachable));
 
@@ -242,11 +278,21 @@ fn each_move_follows_the_rules_and_leaves_history_with_who_and_from_to() {
     let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
-        vec!["created", "accepted", "started", "closed", "reopened", "closed"]
+        vec![
+            "created", "accepted", "started", "closed", "reopened", "closed"
+        ]
     );
-    assert!(history.iter().all(|e| e.officer_name.as_deref() == Some("李梅")));
+    assert!(
+        history
+            .iter()
+            .all(|e| e.officer_name.as_deref() == Some("李梅"))
+    );
     assert!(history[3].detail.contains("\"from\":\"in_progress\""));
-    assert!(history[3].detail.contains("追回工资¥115,000"), "{}", history[3].detail);
+    assert!(
+        history[3].detail.contains("追回工资¥115,000"),
+        "{}",
+        history[3].detail
+    );
     assert!(history[4].detail.contains("包工头反悔"));
 }
 
@@ -283,7 +329,10 @@ fn a_handover_takes_effect_only_when_the_other_officer_accepts() {
         .store
         .answer_transfer(&r.id, r.version, &wang, false, now())
         .unwrap();
-    assert_eq!((r.owner_id.as_str(), r.pending_owner_id.as_deref()), (li.as_str(), None));
+    assert_eq!(
+        (r.owner_id.as_str(), r.pending_owner_id.as_deref()),
+        (li.as_str(), None)
+    );
     let r = d
         .store
         .request_transfer(&r.id, r.version, &li, &wang, now())
@@ -374,7 +423,10 @@ fn the_queue_puts_overdue_first_most_late_first_then_today_soon_and_later() {
         status: StatusFilter::One(ReferralStatus::Closed),
         ..QueueFilter::default()
     };
-    assert_eq!(d.store.queue(&closed, today(), 50).unwrap()[0].id, closed_late.id);
+    assert_eq!(
+        d.store.queue(&closed, today(), 50).unwrap()[0].id,
+        closed_late.id
+    );
     let jobs = QueueFilter {
         kind: Some(ServiceKind::Jobs),
         ..QueueFilter::default()
@@ -448,8 +500,12 @@ fn due_dates_use_the_config_rules_and_china_working_days() {
     let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     // Jobs, 5 working days, made Monday 2026-09-28: 29, 30, then 国庆 to 10-08, 09, 10 (Sat).
     assert_eq!(
-        c.deadlines
-            .due(&c.calendar, d("2026-09-28"), DeadlineRule::Jobs, Urgency::Normal),
+        c.deadlines.due(
+            &c.calendar,
+            d("2026-09-28"),
+            DeadlineRule::Jobs,
+            Urgency::Normal
+        ),
         d("2026-10-10")
     );
     // Legal aid, urgent (8 days), made 02-12: 13, 14 (Sat, worked), 24, 25, 26, 27, 28 (Sat, worked), 03-02.

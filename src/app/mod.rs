@@ -291,9 +291,9 @@ impl App {
     /// The context whose bindings apply now (after the focused field's claim).
     pub fn context(&self) -> Context {
         match &self.modal {
-            Some(Modal::Help { .. })
-            | Some(Modal::Visit { .. })
-            | Some(Modal::Referral { .. }) => Context::Help,
+            Some(Modal::Help { .. }) | Some(Modal::Visit { .. }) | Some(Modal::Referral { .. }) => {
+                Context::Help
+            }
             Some(Modal::Setup { .. }) | Some(Modal::Route(_)) | Some(Modal::RefDialog(_)) => {
                 Context::Form
             }

@@ -78,7 +78,9 @@ impl App {
                 && n + 1 >= COLLECTIVE_MIN
             {
                 note = Some(match self.lang {
-                    Lang::Zh => format!("可能为群体性欠薪:该单位{COLLECTIVE_DAYS}天内已有{n}起欠薪来访"),
+                    Lang::Zh => {
+                        format!("可能为群体性欠薪:该单位{COLLECTIVE_DAYS}天内已有{n}起欠薪来访")
+                    }
                     Lang::En => format!(
                         "possible collective case: {n} wage-arrears visits name this employer in {COLLECTIVE_DAYS} days"
                     ),
@@ -115,10 +117,9 @@ impl App {
 
     pub(super) fn open_route(&mut self, visit_id: &str) {
         let loaded = (|| {
-            let detail = self
-                .store
-                .visit_detail(visit_id)?
-                .ok_or_else(|| StoreError::Refused("来访记录不存在".into(), "no such visit".into()))?;
+            let detail = self.store.visit_detail(visit_id)?.ok_or_else(|| {
+                StoreError::Refused("来访记录不存在".into(), "no such visit".into())
+            })?;
             let services = self.store.services(None)?;
             Ok::<_, StoreError>((detail, services))
         })();
@@ -165,8 +166,12 @@ impl App {
             Action::NextField => d.form.focus = 0,
             Action::PrevField => d.form.focus = d.form.focus.checked_sub(1).unwrap_or(last),
             Action::NextChoice | Action::PrevChoice => {
-                if d.form.cycle(action == Action::NextChoice) && d.form.focused_id() == ROUTE_KIND
-                {
+                let changed = d.form.cycle(action == Action::NextChoice);
+                let id = d.form.focused_id();
+                if changed {
+                    d.form.set_error(id, None);
+                }
+                if changed && id == ROUTE_KIND {
                     d.sel = 0;
                 }
             }
@@ -198,7 +203,10 @@ impl App {
         let Some(consent) = d.consent() else {
             d.form.set_error(
                 ROUTE_CONSENT,
-                Some(lang.pick("请记录来访人是否同意", "record whether the visitor agreed").into()),
+                Some(
+                    lang.pick("请记录来访人是否同意", "record whether the visitor agreed")
+                        .into(),
+                ),
             );
             d.form.focus_id(ROUTE_CONSENT);
             return;
@@ -217,11 +225,14 @@ impl App {
             d.form.focus_id(ROUTE_OVERRIDE);
             return;
         }
-        let urgency = d.form.choice::<Urgency>(ROUTE_URGENCY).unwrap_or(Urgency::Normal);
-        let due_on = self
-            .config
-            .deadlines
-            .due(&self.config.calendar, today, service.deadline_rule, urgency);
+        let urgency = d
+            .form
+            .choice::<Urgency>(ROUTE_URGENCY)
+            .unwrap_or(Urgency::Normal);
+        let due_on =
+            self.config
+                .deadlines
+                .due(&self.config.calendar, today, service.deadline_rule, urgency);
         let new = NewReferral {
             visit_id: d.visit.id.clone(),
             service_id: service.id.clone(),
@@ -266,7 +277,9 @@ impl App {
 
     pub(super) fn update_referrals(&mut self, action: Action) {
         let n = self.referrals.rows.len();
-        let step = |sel: usize, d: isize| (sel as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize;
+        let step = |sel: usize, d: isize| {
+            (sel as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize
+        };
         let sel = self.referrals.sel;
         match action {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
@@ -430,7 +443,10 @@ impl App {
         if !r.status.is_open() {
             let msg = match self.lang {
                 Lang::Zh => format!("“{}”的转介不能转交", r.status.zh()),
-                Lang::En => format!("A {} referral cannot be handed over", r.status.en().to_lowercase()),
+                Lang::En => format!(
+                    "A {} referral cannot be handed over",
+                    r.status.en().to_lowercase()
+                ),
             };
             self.error(msg);
             return;
@@ -474,7 +490,11 @@ impl App {
             Action::NextField | Action::Save => self.save_ref_dialog(),
             Action::PrevField => d.form.focus = d.form.focus.saturating_sub(1),
             Action::NextChoice | Action::PrevChoice => {
-                d.form.cycle(action == Action::NextChoice);
+                let changed = d.form.cycle(action == Action::NextChoice);
+                let id = d.form.focused_id();
+                if changed {
+                    d.form.set_error(id, None);
+                }
             }
             Action::Back => self.modal = None,
             Action::Quit => self.request_quit(),
@@ -492,7 +512,8 @@ impl App {
             RefAction::Decline | RefAction::Reopen => {
                 let reason = d.form.get(F_REASON);
                 if reason.trim().is_empty() {
-                    d.form.set_error(F_REASON, Some(lang.pick("必填", "required").into()));
+                    d.form
+                        .set_error(F_REASON, Some(lang.pick("必填", "required").into()));
                     return;
                 }
                 let m = if d.action == RefAction::Decline {
@@ -556,7 +577,10 @@ fn read_closing(form: &mut Form, lang: Lang) -> Option<Closing> {
                 _ => {
                     form.set_error(
                         F_WORKERS,
-                        Some(lang.pick("应为0到100000的整数", "a whole number 0–100000").into()),
+                        Some(
+                            lang.pick("应为0到100000的整数", "a whole number 0–100000")
+                                .into(),
+                        ),
                     );
                     ok = false;
                     None

@@ -40,7 +40,9 @@ fn parse_range(s: &str) -> Result<Vec<NaiveDate>, String> {
         }
     };
     if b < a || (b - a).num_days() > 31 {
-        return Err(format!("{s:?}: a range runs forward and spans at most a month"));
+        return Err(format!(
+            "{s:?}: a range runs forward and spans at most a month"
+        ));
     }
     Ok(a.iter_days().take_while(|d| *d <= b).collect())
 }
@@ -186,7 +188,12 @@ mod tests {
                 work: vec![],
             },
         );
-        assert!(c.clone().lay_over(&years).unwrap_err().contains("not in 2028"));
+        assert!(
+            c.clone()
+                .lay_over(&years)
+                .unwrap_err()
+                .contains("not in 2028")
+        );
         years.remove("2028");
         years.insert(
             "2029".to_string(),

@@ -170,11 +170,7 @@ pub fn refused_move(m: Move, from: ReferralStatus, lang: Lang) -> String {
         allowed.join(lang.pick("、", ", "))
     };
     match lang {
-        Lang::Zh => format!(
-            "“{}”状态下不能{};可以:{allowed}",
-            from.zh(),
-            m.label(lang)
-        ),
+        Lang::Zh => format!("“{}”状态下不能{};可以:{allowed}", from.zh(), m.label(lang)),
         Lang::En => format!(
             "a referral that is {} cannot {}; allowed: {allowed}",
             from.en().to_lowercase(),
@@ -328,7 +324,10 @@ mod tests {
         let zh = refused_move(Move::Close, Sent, Lang::Zh);
         assert_eq!(zh, "“待受理”状态下不能办结;可以:受理、退回");
         let en = refused_move(Move::Start, Closed, Lang::En);
-        assert_eq!(en, "a referral that is closed cannot start; allowed: reopen");
+        assert_eq!(
+            en,
+            "a referral that is closed cannot start; allowed: reopen"
+        );
     }
 
     #[test]
@@ -361,7 +360,12 @@ mod tests {
         // Hardship aid (10 working days) made on Thursday 2026-09-24 crosses 中秋 (09-25
         // off) and 国庆: 28, 29, 30, 10-08, 09, 10 (Sat, worked), 12, 13, 14, 15.
         assert_eq!(
-            r.due(&cal, d("2026-09-24"), DeadlineRule::HardshipAid, Urgency::Normal),
+            r.due(
+                &cal,
+                d("2026-09-24"),
+                DeadlineRule::HardshipAid,
+                Urgency::Normal
+            ),
             d("2026-10-15")
         );
     }

@@ -134,7 +134,9 @@ pub fn guess_kind(text: &str) -> ServiceKind {
         ServiceKind::Legal
     } else if has(&["就业", "岗位", "招聘", "培训", "职业", "job", "employment"]) {
         ServiceKind::Jobs
-    } else if has(&["救助", "帮扶", "助学", "补助", "互助", "救济", "慰问", "aid", "grant"]) {
+    } else if has(&[
+        "救助", "帮扶", "助学", "补助", "互助", "救济", "慰问", "aid", "grant",
+    ]) {
         ServiceKind::Aid
     } else {
         ServiceKind::Agency
@@ -221,7 +223,8 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<DirEr
                 .cloned()
                 .unwrap_or_default()
         };
-        let mut bad = |f: &str, m: String| errors.push(DirError::new(file, *line, &header_of(f), m));
+        let mut bad =
+            |f: &str, m: String| errors.push(DirError::new(file, *line, &header_of(f), m));
         let name = get("name");
         if name.is_empty() {
             bad("name", required_msg(lang));
@@ -232,8 +235,13 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<DirEr
                 bad(
                     "kind",
                     match lang {
-                        Lang::Zh => format!("“{}”不是可选类别(法律援助 / 就业 / 困难帮扶 / 其他部门)", get("kind")),
-                        Lang::En => format!("{:?} is not one of: legal, jobs, aid, agency", get("kind")),
+                        Lang::Zh => format!(
+                            "“{}”不是可选类别(法律援助 / 就业 / 困难帮扶 / 其他部门)",
+                            get("kind")
+                        ),
+                        Lang::En => {
+                            format!("{:?} is not one of: legal, jobs, aid, agency", get("kind"))
+                        }
                     },
                 );
                 ServiceKind::Agency
@@ -390,7 +398,11 @@ fn field<'a>(row: &'a BTreeMap<String, String>, name: &str) -> &'a str {
 }
 
 /// Values of `value_col` grouped by `key_col`, in file order.
-fn group(table: &Option<HsdsTable>, key_col: &str, value_col: &str) -> HashMap<String, Vec<String>> {
+fn group(
+    table: &Option<HsdsTable>,
+    key_col: &str,
+    value_col: &str,
+) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for (_, row) in table.iter().flat_map(|t| &t.rows) {
         let (k, v) = (field(row, key_col), field(row, value_col));
@@ -426,7 +438,11 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<DirError
     let organizations = read_hsds_table(dir, &["organizations.csv"], lang)?;
     let phones = read_hsds_table(dir, &["phones.csv"], lang)?;
     let locations = read_hsds_table(dir, &["locations.csv"], lang)?;
-    let at_location = read_hsds_table(dir, &["service_at_location.csv", "services_at_location.csv"], lang)?;
+    let at_location = read_hsds_table(
+        dir,
+        &["service_at_location.csv", "services_at_location.csv"],
+        lang,
+    )?;
     let addresses = read_hsds_table(dir, &["physical_addresses.csv", "addresses.csv"], lang)?;
     let schedules = read_hsds_table(dir, &["schedules.csv", "regular_schedules.csv"], lang)?;
     let documents = read_hsds_table(dir, &["required_documents.csv"], lang)?;
@@ -516,8 +532,14 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<DirError
                 bad(
                     "status",
                     match lang {
-                        Lang::Zh => format!("“{}”不是HSDS状态(active / inactive / defunct / temporarily closed)", field(row, "status")),
-                        Lang::En => format!("{:?} is not an HSDS status (active, inactive, defunct, temporarily closed)", field(row, "status")),
+                        Lang::Zh => format!(
+                            "“{}”不是HSDS状态(active / inactive / defunct / temporarily closed)",
+                            field(row, "status")
+                        ),
+                        Lang::En => format!(
+                            "{:?} is not an HSDS status (active, inactive, defunct, temporarily closed)",
+                            field(row, "status")
+                        ),
                     },
                 );
                 ServiceStatus::Inactive
@@ -593,7 +615,10 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<DirError
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).map(str::trim).unwrap_or("")
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("")
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
@@ -696,10 +721,18 @@ pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec
             if list(loc, "addresses").is_empty() && !s(loc, "name").is_empty() {
                 addresses.push(s(loc, "name").to_string());
             }
-            phones.extend(list(loc, "phones").iter().map(|p| s(p, "number").to_string()));
+            phones.extend(
+                list(loc, "phones")
+                    .iter()
+                    .map(|p| s(p, "number").to_string()),
+            );
         }
         if phones.is_empty() {
-            phones.extend(list(&org, "phones").iter().map(|p| s(p, "number").to_string()));
+            phones.extend(
+                list(&org, "phones")
+                    .iter()
+                    .map(|p| s(p, "number").to_string()),
+            );
         }
         phones.retain(|p| !p.is_empty());
         let mut eligibility = vec![s(item, "eligibility_description").to_string()];
@@ -769,7 +802,11 @@ mod tests {
             got,
             vec![(3, "名称"), (3, "类别"), (4, "状态"), (4, "核对日期")]
         );
-        assert!(errs[0].render(Lang::Zh).starts_with("d.csv: 第3行,名称:必填"));
+        assert!(
+            errs[0]
+                .render(Lang::Zh)
+                .starts_with("d.csv: 第3行,名称:必填")
+        );
     }
 
     #[test]
@@ -798,9 +835,20 @@ mod tests {
         assert_eq!(s.address, "杭州市 解放路1号");
         assert_eq!(s.documents, "身份证、劳动合同");
         let wrapped = format!("{{\"services\":[{one}]}}");
-        assert_eq!(parse_hsds_json(&wrapped, "s.json", Lang::En).unwrap().services.len(), 1);
+        assert_eq!(
+            parse_hsds_json(&wrapped, "s.json", Lang::En)
+                .unwrap()
+                .services
+                .len(),
+            1
+        );
         let arr = format!("[{one}]");
-        assert_eq!(parse_hsds_json(&arr, "s.json", Lang::En).unwrap().organizations, 1);
+        assert_eq!(
+            parse_hsds_json(&arr, "s.json", Lang::En)
+                .unwrap()
+                .organizations,
+            1
+        );
         let bad = r#"[{"id":"s1","name":"","status":"closed"}]"#;
         let errs = parse_hsds_json(bad, "s.json", Lang::En).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.error.field.as_str()).collect();

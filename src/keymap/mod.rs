@@ -125,7 +125,9 @@ impl Keymap {
                 return Err(err(
                     line,
                     "",
-                    format!("unknown context [{context_name}]; use global, form, list, referrals or help"),
+                    format!(
+                        "unknown context [{context_name}]; use global, form, list, referrals or help"
+                    ),
                 ));
             };
             let mut seen: BTreeMap<KeyChord, &str> = BTreeMap::new();

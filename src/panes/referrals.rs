@@ -142,7 +142,12 @@ impl RouteDialog {
             FormField::choice(ROUTE_CONSENT, "同意提供信息", "Consent to share", consent)
                 .required(),
             FormField::text(ROUTE_OVERRIDE, "未同意的理由", "Reason without consent"),
-            FormField::choice(ROUTE_URGENCY, "紧急程度", "Urgency", choices_of::<Urgency>()),
+            FormField::choice(
+                ROUTE_URGENCY,
+                "紧急程度",
+                "Urgency",
+                choices_of::<Urgency>(),
+            ),
             FormField::text(ROUTE_NOTE, "备注", "Note"),
         ]);
         form.set(ROUTE_URGENCY, visit.urgency.code());
@@ -278,12 +283,17 @@ impl RefDialog {
                         placeholder("无", "None", choices_of::<OutcomeReason>()),
                     ),
                 ];
-                match referral.category {
-                    Category::WageArrears => {
-                        fields.push(FormField::text(F_WAGES, "追回工资(元)", "Wages recovered (¥)"));
-                        fields.push(FormField::text(F_WORKERS, "惠及职工(人)", "Workers covered"));
-                    }
-                    _ => {}
+                if referral.category == Category::WageArrears {
+                    fields.push(FormField::text(
+                        F_WAGES,
+                        "追回工资(元)",
+                        "Wages recovered (¥)",
+                    ));
+                    fields.push(FormField::text(
+                        F_WORKERS,
+                        "惠及职工(人)",
+                        "Workers covered",
+                    ));
                 }
                 match referral.kind {
                     ServiceKind::Aid => {
@@ -349,6 +359,8 @@ pub fn due_words(due: NaiveDate, today: NaiveDate, lang: Lang) -> String {
         (DueState::Overdue(n), Lang::Zh) => format!("逾期{n}天"),
         (DueState::Overdue(n), Lang::En) => format!("{n}d late"),
         (DueState::DueToday, _) => lang.pick("今日到期", "due today").to_string(),
-        (DueState::DueSoon, _) | (DueState::Later, _) => due.format("%m-%d").to_string(),
+        (DueState::DueSoon, Lang::Zh) => format!("{}天后到期", (due - today).num_days()),
+        (DueState::DueSoon, Lang::En) => format!("due in {}d", (due - today).num_days()),
+        (DueState::Later, _) => due.format("%m-%d").to_string(),
     }
 }

@@ -41,7 +41,10 @@ pub fn list(
                         .collect();
                     anyhow!(match lang {
                         Lang::Zh => format!("名册中没有“{name}”(现有:{})", roster.join("、")),
-                        Lang::En => format!("no officer {name:?} on the roster (there are: {})", roster.join(", ")),
+                        Lang::En => format!(
+                            "no officer {name:?} on the roster (there are: {})",
+                            roster.join(", ")
+                        ),
                     })
                 })?;
             Some(o.id)
@@ -51,7 +54,11 @@ pub fn list(
     let filter = QueueFilter {
         mine,
         kind: None,
-        status: if all { StatusFilter::All } else { StatusFilter::Open },
+        status: if all {
+            StatusFilter::All
+        } else {
+            StatusFilter::Open
+        },
         overdue_only: overdue,
     };
     let today = Utc::now().with_timezone(&china_zone()).date_naive();
@@ -59,19 +66,61 @@ pub fn list(
         .queue(&filter, today, i64::MAX as usize)
         .map_err(|e| anyhow!(e.message(lang)))?;
     let headers_zh = [
-        "办结时限", "时限状态", "状态", "来访人", "诉求类别", "服务类别", "服务", "首问责任人",
-        "待接收人", "涉及人数", "欠薪金额", "办理结果", "追回工资", "惠及人数", "发放救助",
-        "就业岗位", "转介时间",
+        "办结时限",
+        "时限状态",
+        "状态",
+        "来访人",
+        "诉求类别",
+        "服务类别",
+        "服务",
+        "首问责任人",
+        "待接收人",
+        "涉及人数",
+        "欠薪金额",
+        "办理结果",
+        "追回工资",
+        "惠及人数",
+        "发放救助",
+        "就业岗位",
+        "转介时间",
     ];
     let headers_en = [
-        "due", "due state", "status", "visitor", "request", "kind", "service", "owner",
-        "handed to", "workers", "amount owed", "outcome", "wages recovered", "workers covered",
-        "aid paid", "placed job", "referred at",
+        "due",
+        "due state",
+        "status",
+        "visitor",
+        "request",
+        "kind",
+        "service",
+        "owner",
+        "handed to",
+        "workers",
+        "amount owed",
+        "outcome",
+        "wages recovered",
+        "workers covered",
+        "aid paid",
+        "placed job",
+        "referred at",
     ];
     let keys = [
-        "due_on", "due_state", "status", "visitor", "category", "kind", "service", "owner",
-        "pending_owner", "headcount", "amount_owed", "outcome", "wages_recovered",
-        "workers_covered", "aid_paid", "placed_job", "created_at",
+        "due_on",
+        "due_state",
+        "status",
+        "visitor",
+        "category",
+        "kind",
+        "service",
+        "owner",
+        "pending_owner",
+        "headcount",
+        "amount_owed",
+        "outcome",
+        "wages_recovered",
+        "workers_covered",
+        "aid_paid",
+        "placed_job",
+        "created_at",
     ];
     let table: Vec<Vec<String>> = rows
         .iter()
@@ -93,7 +142,9 @@ pub fn list(
                 r.pending_owner_name.clone().unwrap_or_default(),
                 num(r.headcount),
                 fen(r.amount_owed_fen),
-                r.outcome.map(|o| o.label(lang).to_string()).unwrap_or_default(),
+                r.outcome
+                    .map(|o| o.label(lang).to_string())
+                    .unwrap_or_default(),
                 fen(r.wages_recovered_fen),
                 num(r.workers_covered),
                 fen(r.aid_paid_fen),
@@ -116,17 +167,44 @@ pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
     let services = store.services(None).map_err(|e| anyhow!(e.message(lang)))?;
     let headers: &[&str] = match lang {
         Lang::Zh => &[
-            "编号", "类别", "名称", "提供方", "状态", "时限规则", "联系电话", "地址", "办公时间",
-            "所需材料", "核对日期",
+            "编号",
+            "类别",
+            "名称",
+            "提供方",
+            "状态",
+            "时限规则",
+            "联系电话",
+            "地址",
+            "办公时间",
+            "所需材料",
+            "核对日期",
         ],
         Lang::En => &[
-            "id", "kind", "name", "provider", "status", "deadline rule", "contact", "address",
-            "hours", "documents", "checked on",
+            "id",
+            "kind",
+            "name",
+            "provider",
+            "status",
+            "deadline rule",
+            "contact",
+            "address",
+            "hours",
+            "documents",
+            "checked on",
         ],
     };
     let keys = [
-        "source_id", "kind", "name", "provider", "status", "deadline_rule", "contact", "address",
-        "hours", "documents", "checked_on",
+        "source_id",
+        "kind",
+        "name",
+        "provider",
+        "status",
+        "deadline_rule",
+        "contact",
+        "address",
+        "hours",
+        "documents",
+        "checked_on",
     ];
     let rows: Vec<Vec<String>> = services
         .iter()

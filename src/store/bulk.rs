@@ -135,7 +135,10 @@ impl Store {
             .ok_or_else(|| StoreError::Rule("no station".into()))?;
         let mut owners = Vec::new();
         for name in ["值班员", "李梅", "王建国", "陈静"] {
-            owners.push(self.upsert_officer(&station, name, Role::Cadre, "", now)?.id);
+            owners.push(
+                self.upsert_officer(&station, name, Role::Cadre, "", now)?
+                    .id,
+            );
         }
         let zone = crate::app::china_zone();
         let mut rng = Rng::new(seed ^ 0x5EED_4EF3);
@@ -164,11 +167,14 @@ impl Store {
             for (i, (visit_id, category, urgency, at, headcount)) in rows.iter().enumerate() {
                 let category = Category::from_code(category).unwrap_or(Category::Other);
                 let kind = match category {
-                    Category::WageArrears | Category::Contract | Category::Injury | Category::Legal => {
-                        ServiceKind::Legal
-                    }
+                    Category::WageArrears
+                    | Category::Contract
+                    | Category::Injury
+                    | Category::Legal => ServiceKind::Legal,
                     Category::JobSeeking => ServiceKind::Jobs,
-                    Category::Hardship | Category::MedicalAid | Category::Education => ServiceKind::Aid,
+                    Category::Hardship | Category::MedicalAid | Category::Education => {
+                        ServiceKind::Aid
+                    }
                     _ => ServiceKind::Agency,
                 };
                 let candidates: Vec<_> = services.iter().filter(|s| s.kind == kind).collect();
@@ -206,9 +212,15 @@ impl Store {
                 let resolved = matches!(outcome, Some(Outcome::Resolved | Outcome::Partly));
                 let wages = (resolved && category == Category::WageArrears)
                     .then(|| (rng.below(200) as i64 + 1) * 100_000);
-                let aid = (resolved && kind == ServiceKind::Aid).then(|| (rng.below(50) as i64 + 1) * 10_000);
-                let placed = if resolved && kind == ServiceKind::Jobs { "食品厂普工" } else { "" };
-                let closed_at = (status == "closed").then(|| ts(made + chrono::Duration::days(rng.below(20) as i64 + 1)));
+                let aid = (resolved && kind == ServiceKind::Aid)
+                    .then(|| (rng.below(50) as i64 + 1) * 10_000);
+                let placed = if resolved && kind == ServiceKind::Jobs {
+                    "食品厂普工"
+                } else {
+                    ""
+                };
+                let closed_at = (status == "closed")
+                    .then(|| ts(made + chrono::Duration::days(rng.below(20) as i64 + 1)));
                 let id = format!("gen-ref-{i:09}");
                 let owner = &owners[i % owners.len()];
                 ins.execute(params![

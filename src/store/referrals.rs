@@ -13,8 +13,7 @@ use super::{EventRow, Service, Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
 use crate::domain::referral::{
-    Closing, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus,
-    refused_move,
+    Closing, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus, refused_move,
 };
 use crate::i18n::Lang;
 
@@ -245,7 +244,11 @@ impl Store {
         let note = if new.consent {
             new.note.trim().to_string()
         } else {
-            format!("[未经同意:{}] {}", new.consent_override.trim(), new.note.trim())
+            format!(
+                "[未经同意:{}] {}",
+                new.consent_override.trim(),
+                new.note.trim()
+            )
         };
         events::record(
             &tx,
@@ -267,6 +270,7 @@ impl Store {
     /// Moves a referral (accept, decline, start, close, reopen) if its rules allow it and
     /// nobody changed it since `version` was read. Declining and reopening need a note;
     /// closing needs a checked `closing`.
+    #[allow(clippy::too_many_arguments)] // each is a distinct fact of the change
     pub fn move_referral(
         &mut self,
         id: &str,
@@ -448,10 +452,7 @@ impl Store {
                 params![id, version, t],
             )?;
         }
-        let new_owner = current
-            .pending_owner_name
-            .clone()
-            .unwrap_or_default();
+        let new_owner = current.pending_owner_name.clone().unwrap_or_default();
         events::record(
             &tx,
             NewEvent {
@@ -625,10 +626,7 @@ fn closing_summary(c: &Closing, note: &str) -> String {
         ));
     }
     if let Some(f) = c.aid_paid_fen {
-        parts.push(format!(
-            "发放救助{}",
-            crate::domain::money::format_fen(f)
-        ));
+        parts.push(format!("发放救助{}", crate::domain::money::format_fen(f)));
     }
     if !c.placed_job.trim().is_empty() {
         parts.push(format!("已就业:{}", c.placed_job.trim()));

@@ -60,7 +60,10 @@ fn row_text(app: &App, r: &ReferralRow, cols: usize) -> String {
     let due = if r.status.is_open() {
         due_words(r.due_on, app.today(), lang)
     } else {
-        r.updated_at.with_timezone(&app.zone).format("%m-%d").to_string()
+        r.updated_at
+            .with_timezone(&app.zone)
+            .format("%m-%d")
+            .to_string()
     };
     let mut owner = r.owner_name.clone();
     if let Some(p) = &r.pending_owner_name {
@@ -128,7 +131,9 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(Span::styled(
             text::pad(&header, cols),
-            Style::default().fg(Color::Gray).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(Color::Gray)
+                .add_modifier(Modifier::BOLD),
         )),
         head,
     );
@@ -215,7 +220,7 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
     let r = &d.referral;
     let today = app.today();
     let mut due = format!("{}", r.due_on.format("%Y-%m-%d"));
-    if r.status.is_open() {
+    if r.status.is_open() && due_state(r.due_on, today) != DueState::Later {
         due.push_str(&format!("({})", due_words(r.due_on, today, lang)));
     }
     let mut owner = r.owner_name.clone();
@@ -243,7 +248,12 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
         ]),
         kv(
             lang.pick("服务", "Service"),
-            format!("{} · {} · {}", r.kind.label(lang), d.service.name, d.service.provider),
+            format!(
+                "{} · {} · {}",
+                r.kind.label(lang),
+                d.service.name,
+                d.service.provider
+            ),
         ),
         kv(lang.pick("联系", "Contact"), d.service.contact.clone()),
         kv(
@@ -256,7 +266,10 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
             ),
         ),
         Line::from(vec![
-            Span::styled(text::pad(lang.pick("办结时限", "Due"), 12), Style::default().fg(Color::Gray)),
+            Span::styled(
+                text::pad(lang.pick("办结时限", "Due"), 12),
+                Style::default().fg(Color::Gray),
+            ),
             Span::styled(due, due_style(r, today)),
         ]),
         kv(lang.pick("首问责任人", "Owner"), owner),
@@ -266,7 +279,10 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
         lines.push(kv(lang.pick("备注", "Note"), r.note.clone()));
     }
     if !r.decline_reason.is_empty() {
-        lines.push(kv(lang.pick("退回理由", "Declined"), r.decline_reason.clone()));
+        lines.push(kv(
+            lang.pick("退回理由", "Declined"),
+            r.decline_reason.clone(),
+        ));
     }
     if let Some(o) = r.outcome {
         let mut s = o.label(lang).to_string();
@@ -300,10 +316,10 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
         lines.push(kv(lang.pick("办理结果", "Outcome"), s));
     }
     lines.push(Line::from(Span::styled(
-        lang.pick("处理记录", "History"),
+        lang.pick("处理记录(最新在前)", "History (newest first)"),
         Style::default().fg(ACCENT),
     )));
-    for e in &d.history {
+    for e in d.history.iter().rev() {
         let line = format!(
             "  {} {} {}",
             e.at.with_timezone(&app.zone).format("%m-%d %H:%M"),
@@ -355,7 +371,11 @@ pub fn event_words(e: &EventRow, lang: Lang) -> String {
             s.push_str(&format!(" {from} → {to}"));
         }
     }
-    if let Some(note) = v.get("note").and_then(|x| x.as_str()).filter(|n| !n.is_empty()) {
+    if let Some(note) = v
+        .get("note")
+        .and_then(|x| x.as_str())
+        .filter(|n| !n.is_empty())
+    {
         s.push_str(&format!(" · {}", text::one_line(note)));
     }
     s
@@ -383,7 +403,10 @@ fn service_lines(s: &Service, lang: Lang, cols: usize) -> Vec<Line<'static>> {
         if v.is_empty() {
             return;
         }
-        for (i, l) in text::wrap(v, cols.saturating_sub(13)).into_iter().enumerate() {
+        for (i, l) in text::wrap(v, cols.saturating_sub(13))
+            .into_iter()
+            .enumerate()
+        {
             let label = if i == 0 { k } else { "" };
             lines.push(kv(label, l));
         }
@@ -437,7 +460,10 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
     if !d.employer.is_empty() {
         who.push_str(&format!(" · {}", d.employer));
     }
-    let mut spans = vec![Span::styled(who, Style::default().add_modifier(Modifier::BOLD))];
+    let mut spans = vec![Span::styled(
+        who,
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
     if d.collective {
         spans.push(Span::styled(
             lang.pick(
@@ -451,11 +477,8 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
 
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let [form_area, list_area] = Layout::vertical([
-        Constraint::Length(d.form.height() + 2),
-        Constraint::Min(3),
-    ])
-    .areas(left);
+    let [form_area, list_area] =
+        Layout::vertical([Constraint::Length(d.form.height() + 2), Constraint::Min(3)]).areas(left);
     d.form.render(frame, form_area, true, lang);
 
     let visible = d.visible();
@@ -485,7 +508,11 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
                 s.provider
             );
             if s.status != ServiceStatus::Active {
-                row = format!("{marker}[{}] {}", s.status.label(lang), &row[marker.len()..]);
+                row = format!(
+                    "{marker}[{}] {}",
+                    s.status.label(lang),
+                    &row[marker.len()..]
+                );
             }
             let mut style = if s.status == ServiceStatus::Active {
                 Style::default()
@@ -511,10 +538,10 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
             .choice::<Urgency>(crate::panes::referrals::ROUTE_URGENCY)
             .unwrap_or(Urgency::Normal);
         let days = app.config.deadlines.working_days(s.deadline_rule, urgency);
-        let due = app
-            .config
-            .deadlines
-            .due(&app.config.calendar, app.today(), s.deadline_rule, urgency);
+        let due =
+            app.config
+                .deadlines
+                .due(&app.config.calendar, app.today(), s.deadline_rule, urgency);
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
             match lang {
@@ -537,7 +564,10 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
             lines.push(Line::from(Span::styled(
                 match lang {
                     Lang::Zh => format!("该服务{},不能转介", s.status.label(lang)),
-                    Lang::En => format!("This service is {}: it cannot take referrals", s.status.label(lang).to_lowercase()),
+                    Lang::En => format!(
+                        "This service is {}: it cannot take referrals",
+                        s.status.label(lang).to_lowercase()
+                    ),
                 },
                 Style::default().fg(Color::Red),
             )));
