@@ -54,11 +54,7 @@ fn mask_phone(raw: &str) -> String {
 }
 
 fn with_placeholder(options: Vec<Choice>) -> Vec<Choice> {
-    let mut v = vec![Choice {
-        code: "",
-        zh: "请选择",
-        en: "Choose",
-    }];
+    let mut v = vec![Choice::new("", "请选择", "Choose")];
     v.extend(options);
     v
 }

@@ -101,7 +101,7 @@ pub struct RouteDialog {
 }
 
 fn placeholder(zh: &'static str, en: &'static str, rest: Vec<Choice>) -> Vec<Choice> {
-    let mut v = vec![Choice { code: "", zh, en }];
+    let mut v = vec![Choice::new("", zh, en)];
     v.extend(rest);
     v
 }
@@ -115,21 +115,9 @@ impl RouteDialog {
         lang: Lang,
     ) -> RouteDialog {
         let consent = vec![
-            Choice {
-                code: "",
-                zh: "请选择",
-                en: "Choose",
-            },
-            Choice {
-                code: "yes",
-                zh: "同意",
-                en: "Agreed",
-            },
-            Choice {
-                code: "no",
-                zh: "不同意",
-                en: "Not agreed",
-            },
+            Choice::new("", "请选择", "Choose"),
+            Choice::new("yes", "同意", "Agreed"),
+            Choice::new("no", "不同意", "Not agreed"),
         ];
         let mut form = Form::new(vec![
             FormField::choice(
@@ -248,11 +236,6 @@ pub struct RefDialog {
     pub officers: Vec<Officer>,
 }
 
-/// Choices built at run time (officer names) must live as long as the form.
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
 impl RefDialog {
     pub fn new(
         action: RefAction,
@@ -311,13 +294,11 @@ impl RefDialog {
                 let options = officers
                     .iter()
                     .map(|o| {
-                        let label = leak(format!("{}({})", o.name, o.role.zh()));
-                        let en = leak(format!("{} ({})", o.name, o.role.en()));
-                        Choice {
-                            code: leak(o.id.clone()),
-                            zh: label,
-                            en,
-                        }
+                        Choice::new(
+                            o.id.clone(),
+                            format!("{}({})", o.name, o.role.zh()),
+                            format!("{} ({})", o.name, o.role.en()),
+                        )
                     })
                     .collect();
                 vec![FormField::choice(F_OFFICER, "转交给", "Hand to", options)]

@@ -2,6 +2,8 @@
 //! cycle through a closed list, and a text area takes several lines. The intake pane and
 //! the first-run setup are both forms.
 
+use std::borrow::Cow;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -19,21 +21,33 @@ use crate::ui::textarea::TextArea;
 /// freeze the screen).
 pub const MAX_FIELD_CHARS: usize = 10_000;
 
-#[derive(Debug, Clone, Copy)]
+/// One option of a choice field: the code stored, and what each language shows. Most
+/// come from closed lists (`&'static str`); some, like officers' names, are made at run time.
+#[derive(Debug, Clone)]
 pub struct Choice {
-    pub code: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
+    pub code: Cow<'static, str>,
+    pub zh: Cow<'static, str>,
+    pub en: Cow<'static, str>,
+}
+
+impl Choice {
+    pub fn new(
+        code: impl Into<Cow<'static, str>>,
+        zh: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+    ) -> Choice {
+        Choice {
+            code: code.into(),
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
 }
 
 pub fn choices_of<T: Labeled>() -> Vec<Choice> {
     T::ALL
         .iter()
-        .map(|v| Choice {
-            code: v.code(),
-            zh: v.zh(),
-            en: v.en(),
-        })
+        .map(|v| Choice::new(v.code(), v.zh(), v.en()))
         .collect()
 }
 
@@ -447,8 +461,8 @@ impl Form {
                 }
             }
             Value::Choice { options, index } => {
-                let o = options[*index];
-                let label = lang.pick(o.zh, o.en);
+                let o = &options[*index];
+                let label = lang.pick(&o.zh, &o.en);
                 let shown = if has_focus {
                     format!("< {label} >")
                 } else {
