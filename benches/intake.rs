@@ -7,8 +7,9 @@
 //!
 //! Besides criterion's estimates, each figure prints p50/p99 from its own timed loop.
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Duration;
 
 use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -21,54 +22,11 @@ use dutydesk::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn visits() -> usize {
-    std::env::var("DUTYDESK_BENCH_VISITS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000)
-}
-
-fn database() -> PathBuf {
-    let n = visits();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("visits-{n}.sqlite3"));
-    if !path.exists() {
-        let tmp = dir.join(format!("visits-{n}.partial.sqlite3"));
-        let _ = std::fs::remove_file(&tmp);
-        let mut store = Store::open(&tmp).unwrap();
-        let t = Instant::now();
-        store.fill_synthetic(n, 7, Utc::now()).unwrap();
-        eprintln!("generated {n} visits in {:.1} s", t.elapsed().as_secs_f64());
-        drop(store);
-        std::fs::rename(&tmp, &path).unwrap();
-        for ext in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
-        }
-    }
-    path
-}
-
-/// Runs `f` `n` times and prints p50 and p99.
-fn percentiles(name: &str, n: usize, mut f: impl FnMut(usize)) {
-    let mut times: Vec<Duration> = (0..n)
-        .map(|i| {
-            let t = Instant::now();
-            f(i);
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    let p = |q: f64| times[((n as f64 * q) as usize).min(n - 1)];
-    println!(
-        "PERCENTILES {name}: p50 {:.3} ms, p99 {:.3} ms (n={n})",
-        ms(p(0.5)),
-        ms(p(0.99))
-    );
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
+fn database() -> std::path::PathBuf {
+    let n = common::size("DUTYDESK_BENCH_VISITS", 1_000_000);
+    common::database(&format!("visits-{n}"), |store| {
+        store.fill_synthetic(n, 7, Utc::now()).unwrap()
+    })
 }
 
 fn first_frame(db: &std::path::Path) {
@@ -80,7 +38,7 @@ fn first_frame(db: &std::path::Path) {
 
 fn bench(c: &mut Criterion) {
     let db = database();
-    percentiles("startup_to_first_frame", 200, |_| first_frame(&db));
+    common::percentiles("startup_to_first_frame", 200, |_| first_frame(&db));
     c.bench_function("startup_to_first_frame", |b| b.iter(|| first_frame(&db)));
 
     let mut store = Store::open(&db).unwrap();
@@ -97,7 +55,7 @@ fn bench(c: &mut Criterion) {
         Lang::Zh,
     )
     .unwrap();
-    percentiles("durable_save", 1000, |_| {
+    common::percentiles("durable_save", 1000, |_| {
         store
             .save_intake(&intake, &station.id, &officer.id, Utc::now())
             .unwrap();
@@ -120,7 +78,7 @@ fn bench(c: &mut Criterion) {
             app.handle_key(k);
         }
         let mut term = Terminal::new(TestBackend::new(240, 67)).unwrap();
-        percentiles("redraw_240x67", 2000, |_| {
+        common::percentiles("redraw_240x67", 2000, |_| {
             term.clear().unwrap();
             term.draw(|f| dutydesk::ui::render(&app, f)).unwrap();
         });
@@ -148,7 +106,7 @@ fn bench(c: &mut Criterion) {
         "3301",
         "330102199",
     ];
-    percentiles("returning_lookup_per_keystroke", 200 * typed.len(), |i| {
+    common::percentiles("returning_lookup_per_keystroke", 200 * typed.len(), |i| {
         store.find_returning(typed[i % typed.len()], 6).unwrap();
     });
     for q in ["138", "zs", "wangf", "张", "330102"] {

@@ -302,6 +302,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 mark(r.foreign_key_problems == 0)
             );
             println!("  {}: {}", lang.pick("来访记录", "visits"), r.visits);
+            let config = load_config(cli.global.config.as_deref())?;
+            println!("  {}", holiday_coverage(&config.calendar, lang));
             if r.ok() {
                 Ok(())
             } else {
@@ -478,6 +480,34 @@ fn generate(db: &Path, visits: usize, referrals: usize, seed: u64, lang: Lang) -
         db.display()
     );
     Ok(())
+}
+
+/// Which years the holiday table knows; a warning for this year or next if missing.
+fn holiday_coverage(calendar: &crate::domain::calendar::WorkCalendar, lang: Lang) -> String {
+    use chrono::Datelike;
+    let this = chrono::Utc::now().with_timezone(&china_zone()).year();
+    let missing: Vec<String> = [this, this + 1]
+        .into_iter()
+        .filter(|y| !calendar.knows_year(*y))
+        .map(|y| y.to_string())
+        .collect();
+    let known = calendar.years();
+    let range = match (known.first(), known.last()) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => "—".into(),
+    };
+    match (lang, missing.is_empty()) {
+        (Lang::Zh, true) => format!("节假日表:{range}(正常)"),
+        (Lang::Zh, false) => format!(
+            "节假日表:{range};{}年未收录,按周一至周五计算时限。国务院公布安排后请写入配置文件 [holidays.\"年份\"]",
+            missing.join("、")
+        ),
+        (Lang::En, true) => format!("holiday table: {range} (ok)"),
+        (Lang::En, false) => format!(
+            "holiday table: {range}; {} not in it, deadlines count Monday to Friday there. Add the State Council's notice to the config file under [holidays.\"YEAR\"]",
+            missing.join(", ")
+        ),
+    }
 }
 
 fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {

@@ -270,7 +270,9 @@ fn backup_copies_a_database_in_use_and_check_verifies_it() {
         .arg("check")
         .assert()
         .success()
-        .stdout(predicates::str::contains("正常"));
+        .stdout(predicates::str::contains("正常"))
+        // It says which years' holidays the deadlines know.
+        .stdout(predicates::str::contains("节假日表:2023–2026"));
     // Damage the copy's pages: check says so and fails.
     let mut bytes = std::fs::read(&copy).unwrap();
     let page = 4096;
@@ -329,6 +331,23 @@ fn the_log_never_holds_phones_or_id_numbers() {
         }
     }
     assert!(sensitive > 20);
+}
+
+#[test]
+fn a_broken_config_file_stops_the_desk_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[deadlines]\njobs = 5\nlegal = 3\n").unwrap();
+    let db = dir.path().join("d.db");
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .arg("--config")
+            .arg(&cfg),
+    );
+    assert!(err.contains("config.toml:3:"), "{err}");
+    assert!(!db.exists(), "nothing was opened or created");
 }
 
 fn stdout_of(cmd: &mut Command) -> String {

@@ -539,6 +539,55 @@ fn a_group_wage_case_is_routed_from_intake_and_closed_with_wages_recovered() {
     d.press("u u u u u");
     assert_eq!(d.app.referrals.rows.len(), 1);
     insta::assert_snapshot!("referral_closed", d.screen());
+
+    // The visit itself shows where it was routed.
+    d.press("F2 S-Tab Enter");
+    let screen = d.screen();
+    assert!(screen.contains("转介(1)"), "{screen}");
+    assert!(
+        screen.contains("职工法律援助(代拟文书、代理诉讼与仲裁) · 已办结"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_handover_waits_for_the_other_officer_to_take_it_at_the_desk() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    // 王建国 joins the roster (F8), then 李梅 comes back on duty.
+    d.press("F8 王建国 Tab Right Right C-s F8 李梅 C-s");
+    assert_eq!(d.app.officer.as_ref().unwrap().name, "李梅");
+    d.press("F2 S-Tab C-t");
+    d.press("Tab Right C-s");
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM referral"),
+        1,
+        "{:?}",
+        d.app.status
+    );
+    d.press("F3 t");
+    assert!(matches!(d.app.modal, Some(Modal::RefDialog(_))));
+    d.press("C-s");
+    let r = d.app.referrals.selected().unwrap().clone();
+    assert_eq!(r.owner_name, "李梅");
+    assert_eq!(r.pending_owner_name.as_deref(), Some("王建国"));
+    assert!(d.screen().contains("李梅→王建国"));
+
+    // 王建国 takes the desk and the referral.
+    d.press("F8 王建国 C-s F3 t");
+    assert!(matches!(d.app.modal, Some(Modal::Confirm(_))));
+    assert!(d.screen().contains("李梅把“张三"), "{}", d.screen());
+    d.press("y");
+    let r = d.app.referrals.selected().unwrap().clone();
+    assert_eq!(
+        (r.owner_name.as_str(), r.pending_owner_id),
+        ("王建国", None)
+    );
+    // "Mine" now shows it for 王建国.
+    d.press("m");
+    assert_eq!(d.app.referrals.rows.len(), 1);
 }
 
 #[test]

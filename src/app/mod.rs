@@ -743,6 +743,8 @@ impl App {
                 );
                 tracing::info!(visit = %saved.visit_id, returning = saved.returning, "intake saved");
                 self.last_saved_visit = Some(saved.visit_id.clone());
+                // A new arrears visit may make its employer a collective case.
+                self.referrals.collective_at = None;
                 self.intake.clear(self.lang);
                 self.discard_draft();
                 if let Err(e) = self.reload_today() {

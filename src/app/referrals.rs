@@ -21,6 +21,8 @@ use crate::ui::form::Form;
 pub const COLLECTIVE_DAYS: i64 = 30;
 /// How many such visits naming one employer make it a possible collective case.
 pub const COLLECTIVE_MIN: i64 = 3;
+/// How long the queue's collective flags are reused before being counted again.
+const COLLECTIVE_REFRESH_MINUTES: i64 = 10;
 
 impl App {
     /// The form of the dialog on screen, if it has one: it gets first claim on keys.
@@ -43,11 +45,20 @@ impl App {
     /// Reloads the queue, its counts and the selected referral's detail.
     pub fn reload_queue(&mut self) -> Result<(), StoreError> {
         let today = self.today();
+        let now = self.clock.now();
         let pane = &mut self.referrals;
-        pane.rows = self.store.queue(&pane.filter, today, QUEUE_LIMIT)?;
+        pane.rows = self.store.queue(&pane.filter, today, pane.limit)?;
         pane.counts = self.store.queue_counts(today)?;
-        let since = self.clock.now() - Duration::days(COLLECTIVE_DAYS);
-        pane.collective = self.store.collective_employers(since, COLLECTIVE_MIN)?;
+        // Counting 30 days of arrears visits is the dearest part: only new visits or the
+        // passing of time change it.
+        let stale = pane
+            .collective_at
+            .is_none_or(|t| now - t > Duration::minutes(COLLECTIVE_REFRESH_MINUTES));
+        if stale {
+            let since = now - Duration::days(COLLECTIVE_DAYS);
+            pane.collective = self.store.collective_employers(since, COLLECTIVE_MIN)?;
+            pane.collective_at = Some(now);
+        }
         pane.sel = pane.sel.min(pane.rows.len().saturating_sub(1));
         self.load_selected_detail();
         Ok(())
@@ -289,7 +300,14 @@ impl App {
                     Action::PageUp => step(sel, -10),
                     _ => step(sel, 10),
                 };
-                self.load_selected_detail();
+                let pane = &mut self.referrals;
+                if pane.sel + 20 >= pane.rows.len() && pane.rows.len() == pane.limit {
+                    // Near the end of what was read: read the next pages.
+                    pane.limit += 2 * QUEUE_PAGE;
+                    self.refresh_queue();
+                } else {
+                    self.load_selected_detail();
+                }
             }
             Action::Open => {
                 if let Some(d) = self.referrals.detail.clone() {
@@ -299,27 +317,20 @@ impl App {
                     });
                 }
             }
-            Action::FilterMine => {
-                self.referrals.filter.mine = match self.referrals.filter.mine {
-                    Some(_) => None,
-                    None => self.officer.as_ref().map(|o| o.id.clone()),
-                };
-                self.referrals.sel = 0;
-                self.refresh_queue();
-            }
-            Action::FilterOverdue => {
-                self.referrals.filter.overdue_only ^= true;
-                self.referrals.sel = 0;
-                self.refresh_queue();
-            }
-            Action::FilterKind => {
-                self.referrals.cycle_kind();
-                self.referrals.sel = 0;
-                self.refresh_queue();
-            }
-            Action::FilterStatus => {
-                self.referrals.cycle_status();
-                self.referrals.sel = 0;
+            Action::FilterMine
+            | Action::FilterOverdue
+            | Action::FilterKind
+            | Action::FilterStatus => {
+                let me = self.officer.as_ref().map(|o| o.id.clone());
+                let pane = &mut self.referrals;
+                match action {
+                    Action::FilterMine => pane.filter.mine = pane.filter.mine.take().xor(me),
+                    Action::FilterOverdue => pane.filter.overdue_only ^= true,
+                    Action::FilterKind => pane.cycle_kind(),
+                    _ => pane.cycle_status(),
+                }
+                pane.sel = 0;
+                pane.limit = QUEUE_PAGE;
                 self.refresh_queue();
             }
             Action::AcceptReferral => self.move_selected(Move::Accept),

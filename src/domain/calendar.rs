@@ -85,6 +85,11 @@ impl WorkCalendar {
         Ok(())
     }
 
+    /// The years the table knows, in order.
+    pub fn years(&self) -> Vec<i32> {
+        self.years.iter().copied().collect()
+    }
+
     /// Whether the table knows this year's holidays (else only weekends are skipped).
     pub fn knows_year(&self, year: i32) -> bool {
         self.years.contains(&year)

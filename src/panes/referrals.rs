@@ -14,19 +14,38 @@ use crate::store::{
 };
 use crate::ui::form::{Choice, Form, FormField, choices_of};
 
-/// How many queue rows are loaded at once (the screen shows a page of them).
-pub const QUEUE_LIMIT: usize = 500;
+/// How many queue rows are read at first; more are read as the selection nears the end.
+pub const QUEUE_PAGE: usize = 100;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReferralsPane {
     pub rows: Vec<ReferralRow>,
     pub sel: usize,
+    /// How many rows to read: grows by pages as the officer scrolls.
+    pub limit: usize,
+    /// When the collective employers were last counted; `None` after a visit is saved.
+    pub collective_at: Option<chrono::DateTime<chrono::Utc>>,
     pub filter: QueueFilter,
     pub counts: QueueCounts,
     /// Employers with 3+ wage-arrears visits in 30 days: possible collective cases.
     pub collective: HashSet<String>,
     /// The selected referral with its service and history.
     pub detail: Option<ReferralDetail>,
+}
+
+impl Default for ReferralsPane {
+    fn default() -> Self {
+        ReferralsPane {
+            rows: Vec::new(),
+            sel: 0,
+            limit: QUEUE_PAGE,
+            collective_at: None,
+            filter: QueueFilter::default(),
+            counts: QueueCounts::default(),
+            collective: HashSet::new(),
+            detail: None,
+        }
+    }
 }
 
 impl ReferralsPane {

@@ -165,6 +165,7 @@ impl Store {
                  VALUES (?1, ?2, 'referral', ?3, 'created', ?4, ?5, '{\"from\":\"\",\"to\":\"sent\",\"note\":\"\"}')",
             )?;
             for (i, (visit_id, category, urgency, at, headcount)) in rows.iter().enumerate() {
+                let at = at.as_str();
                 let category = Category::from_code(category).unwrap_or(Category::Other);
                 let kind = match category {
                     Category::WageArrears
@@ -184,14 +185,21 @@ impl Store {
                     candidates[rng.below(candidates.len() as u64) as usize]
                 };
                 let urgency = Urgency::from_code(urgency).unwrap_or(Urgency::Normal);
-                let made = super::parse_ts(at).unwrap_or(now);
+                let open = i < n / 10;
+                let visited = super::parse_ts(at).unwrap_or(now);
+                // Open referrals were made in the last 25 days (some on older visits, as
+                // re-referrals are): some are overdue, most are not yet.
+                let made = if open {
+                    visited.max(now - chrono::Duration::hours(rng.below(25 * 24) as i64))
+                } else {
+                    visited
+                };
                 let due = config.deadlines.due(
                     &config.calendar,
                     made.with_timezone(&zone).date_naive(),
                     service.deadline_rule,
                     urgency,
                 );
-                let open = i < n / 10;
                 let roll = rng.below(100);
                 let status = match (open, roll) {
                     (true, 0..=39) => "sent",
@@ -221,6 +229,7 @@ impl Store {
                 };
                 let closed_at = (status == "closed")
                     .then(|| ts(made + chrono::Duration::days(rng.below(20) as i64 + 1)));
+                let made_at = ts(made);
                 let id = format!("gen-ref-{i:09}");
                 let owner = &owners[i % owners.len()];
                 ins.execute(params![
@@ -239,10 +248,16 @@ impl Store {
                     wages.and(*headcount),
                     aid,
                     placed,
-                    at,
+                    made_at,
                     closed_at
                 ])?;
-                ev.execute(params![format!("gen-ev-{i:09}"), station.id, id, owner, at])?;
+                ev.execute(params![
+                    format!("gen-ev-{i:09}"),
+                    station.id,
+                    id,
+                    owner,
+                    made_at
+                ])?;
             }
         }
         tx.commit()?;

@@ -506,11 +506,18 @@ impl Store {
         today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<ReferralRow>, StoreError> {
-        let status_code = match f.status {
+        // Only open referrals can be overdue: "overdue" with a closed status is empty, and
+        // with all statuses it is the open queue's overdue part.
+        let status = match (f.overdue_only, f.status) {
+            (true, StatusFilter::One(s)) if !s.is_open() => return Ok(Vec::new()),
+            (true, StatusFilter::All) => StatusFilter::Open,
+            (_, s) => s,
+        };
+        let status_code = match status {
             StatusFilter::One(s) => s.code(),
             _ => "",
         };
-        let mut stmt = self.conn.prepare_cached(&queue_sql(f.status))?;
+        let mut stmt = self.conn.prepare_cached(&queue_sql(status))?;
         let overdue = f.overdue_only.then(|| date(today));
         let rows = stmt.query_map(
             params![
@@ -527,10 +534,16 @@ impl Store {
 
     /// Open, overdue and due-today counts, for the tab title.
     pub fn queue_counts(&self, today: NaiveDate) -> Result<QueueCounts, StoreError> {
+        // Three counts on the partial index of open referrals' due dates, which holds
+        // everything they need (no table rows read).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*), count(*) FILTER (WHERE due_on < ?1),
-                    count(*) FILTER (WHERE due_on = ?1)
-             FROM referral WHERE status IN ('sent', 'accepted', 'in_progress')",
+            "SELECT
+               (SELECT count(*) FROM referral INDEXED BY referral_by_due
+                 WHERE status IN ('sent', 'accepted', 'in_progress')),
+               (SELECT count(*) FROM referral INDEXED BY referral_by_due
+                 WHERE status IN ('sent', 'accepted', 'in_progress') AND due_on < ?1),
+               (SELECT count(*) FROM referral INDEXED BY referral_by_due
+                 WHERE status IN ('sent', 'accepted', 'in_progress') AND due_on = ?1)",
         )?;
         Ok(stmt.query_row([date(today)], |r| {
             Ok(QueueCounts {
@@ -582,9 +595,12 @@ pub fn queue_sql(status: StatusFilter) -> String {
             "r.status IN ('sent', 'accepted', 'in_progress')",
             "r.due_on, r.created_at",
         ),
-        StatusFilter::One(s) if s.is_open() => {
-            ("FROM referral r", "r.status = ?4", "r.due_on, r.created_at")
-        }
+        // One open status: the same index, filtered on its status column.
+        StatusFilter::One(s) if s.is_open() => (
+            "FROM referral r INDEXED BY referral_by_due",
+            "r.status IN ('sent', 'accepted', 'in_progress') AND r.status = ?4",
+            "r.due_on, r.created_at",
+        ),
         StatusFilter::One(_) => ("FROM referral r", "r.status = ?4", "r.updated_at DESC"),
         StatusFilter::All => ("FROM referral r", "?4 IS NOT NULL", "r.updated_at DESC"),
     };

@@ -32,6 +32,8 @@ pub struct VisitDetail {
     pub visitor: VisitorRow,
     pub history: Vec<EventRow>,
     pub earlier_visits: Vec<VisitRow>,
+    /// Where this visit was routed.
+    pub referrals: Vec<super::ReferralRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -308,11 +310,13 @@ impl Store {
             .into_iter()
             .filter(|v| v.id != visit.id)
             .collect();
+        let referrals = self.referrals_of_visit(visit_id)?;
         Ok(Some(VisitDetail {
             visit,
             visitor,
             history,
             earlier_visits,
+            referrals,
         }))
     }
 

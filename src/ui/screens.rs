@@ -618,6 +618,33 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16) {
             what
         )));
     }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        match lang {
+            Lang::Zh => format!(
+                "转介({}) · {} 转介",
+                d.referrals.len(),
+                app.keymap.hint(Context::Help, Action::Route)
+            ),
+            Lang::En => format!(
+                "Referrals ({}) · {} route",
+                d.referrals.len(),
+                app.keymap.hint(Context::Help, Action::Route)
+            ),
+        },
+        Style::default().fg(ACCENT),
+    )));
+    for r in &d.referrals {
+        let row = format!(
+            "  {} · {} · {} · {} {}",
+            r.kind.label(lang),
+            r.service_name,
+            r.status.label(lang),
+            lang.pick("限", "due"),
+            r.due_on.format("%Y-%m-%d")
+        );
+        lines.push(Line::from(text::truncate(&row, inner_cols)));
+    }
     if !d.earlier_visits.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(

@@ -50,8 +50,10 @@ CREATE TABLE referral (
     CHECK (consent = 1 OR length(consent_override) > 0)
 ) STRICT;
 CREATE INDEX referral_by_visit ON referral(visit_id);
-CREATE INDEX referral_by_due ON referral(due_on, created_at) WHERE status IN ('sent', 'accepted', 'in_progress');
+-- status is in it so the queue's counts read the index alone.
+CREATE INDEX referral_by_due ON referral(due_on, created_at, status) WHERE status IN ('sent', 'accepted', 'in_progress');
 CREATE INDEX referral_by_status ON referral(status, updated_at);
+CREATE INDEX referral_by_updated ON referral(updated_at);
 
 -- Collective wage cases are spotted by employer.
 CREATE INDEX visitor_by_employer ON visitor(employer);
