@@ -60,18 +60,7 @@ impl Desk {
         let buf = frame.buffer;
         let mut out = String::new();
         for y in 0..buf.area.height {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                line.push_str(sym);
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            }
-            out.push_str(line.trim_end());
+            out.push_str(row_text(buf, y).trim_end());
             out.push('\n');
         }
         out
@@ -80,6 +69,23 @@ impl Desk {
     fn field(&self, id: &str) -> String {
         self.app.intake.form.get(id)
     }
+}
+
+/// One row of a frame as text: wide characters once (not followed by the blank cell they
+/// cover).
+fn row_text(buf: &ratatui::buffer::Buffer, y: u16) -> String {
+    let mut line = String::new();
+    let mut skip = 0;
+    for x in 0..buf.area.width {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let sym = buf[(x, y)].symbol();
+        line.push_str(sym);
+        skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+    }
+    line
 }
 
 /// A database path in a new temporary folder (kept alive by the returned guard).
@@ -632,21 +638,7 @@ fn an_overdue_referral_is_red_and_first_and_counted_on_the_tab() {
     let app = &d.app;
     let frame = d.term.draw(|f| dutydesk::ui::render(app, f)).unwrap();
     let buf = frame.buffer.clone();
-    // One row's text, wide characters once (not followed by the blank they cover).
-    let row_text = |y: u16| -> String {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        }
-        line
-    };
+    let row_text = |y: u16| row_text(&buf, y);
     let rows: Vec<u16> = (0..buf.area.height)
         .filter(|y| row_text(*y).contains("春风送岗位"))
         .collect();

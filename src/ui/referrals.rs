@@ -574,21 +574,11 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
         }
         frame.render_widget(Paragraph::new(lines), detail_inner);
     }
-    let k = |a: Action| app.keymap.hint(Context::Form, a);
-    let hint_text = match lang {
-        Lang::Zh => format!(
-            "↑↓ 选择服务 · {} 下一项 · ←→ 选择 · {} 转介 · {} 取消",
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::Back)
-        ),
-        Lang::En => format!(
-            "↑↓ choose service · {} next field · ←→ choose · {} refer · {} cancel",
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::Back)
-        ),
-    };
+    let hint_text = format!(
+        "{}{}",
+        lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
+        dialog_hint(app, lang.pick("转介", "refer"))
+    );
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
 }
 
@@ -606,20 +596,25 @@ pub fn render_ref_dialog(app: &App, frame: &mut Frame, d: &RefDialog) {
     ])
     .areas(inner);
     d.form.render(frame, form_area, true, lang);
+    let hint_text = dialog_hint(app, lang.pick("保存", "save"));
+    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+}
+
+/// The keys of a dialog, from the keymap in force: next field, choose, `save`, cancel.
+fn dialog_hint(app: &App, save: &str) -> String {
     let k = |a: Action| app.keymap.hint(Context::Form, a);
-    let hint_text = match lang {
+    match app.lang {
         Lang::Zh => format!(
-            "{} 下一项 · ←→ 选择 · {} 保存 · {} 取消",
+            "{} 下一项 · ←→ 选择 · {} {save} · {} 取消",
             k(Action::NextField),
             k(Action::Save),
             k(Action::Back)
         ),
         Lang::En => format!(
-            "{} next · ←→ choose · {} save · {} cancel",
+            "{} next field · ←→ choose · {} {save} · {} cancel",
             k(Action::NextField),
             k(Action::Save),
             k(Action::Back)
         ),
-    };
-    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+    }
 }

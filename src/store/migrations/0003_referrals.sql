@@ -50,10 +50,13 @@ CREATE TABLE referral (
     CHECK (consent = 1 OR length(consent_override) > 0)
 ) STRICT;
 CREATE INDEX referral_by_visit ON referral(visit_id);
--- status is in it so the queue's counts read the index alone.
-CREATE INDEX referral_by_due ON referral(due_on, created_at, status) WHERE status IN ('sent', 'accepted', 'in_progress');
-CREATE INDEX referral_by_status ON referral(status, updated_at);
-CREATE INDEX referral_by_updated ON referral(updated_at);
+-- The queue's three orders. Each index also carries the columns the queue filters on
+-- (status, kind, owner, officer being handed to), so a filter is checked in the index and
+-- only rows that pass are read: "mine" and a rare kind stay fast at 200,000 referrals.
+CREATE INDEX referral_by_due ON referral(due_on, created_at, status, kind, owner_id, pending_owner_id)
+    WHERE status IN ('sent', 'accepted', 'in_progress');
+CREATE INDEX referral_by_status ON referral(status, updated_at, kind, owner_id, pending_owner_id);
+CREATE INDEX referral_by_updated ON referral(updated_at, kind, owner_id, pending_owner_id);
 
 -- Collective wage cases are spotted by employer.
 CREATE INDEX visitor_by_employer ON visitor(employer);
