@@ -146,6 +146,7 @@ fn seed_referrals(
             note: String::new(),
             urgency,
             due_on,
+            job_id: None,
         };
         let mut r = store.create_referral(&new, station_id, &li, at)?;
         for (i, m) in moves.iter().enumerate() {

@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod keys_script;
 pub mod panes;
 pub mod report;
+pub mod search;
 pub mod store;
 pub mod synth;
 pub mod terminal;

@@ -554,3 +554,39 @@ fn referrals_list_prints_the_queue_as_a_table_excel_csv_or_json() {
     assert!(directory.contains("公益律师免费法律咨询"));
     assert!(directory.contains("暂停"));
 }
+
+#[test]
+fn a_bad_hsds_package_names_the_file_row_and_field_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    import_demo(dir.path(), &db);
+    let pkg = dir.path().join("hsds");
+    std::fs::create_dir(&pkg).unwrap();
+    for entry in std::fs::read_dir(fixture("hsds_sample")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), pkg.join(entry.file_name())).unwrap();
+    }
+    let services = pkg.join("services.csv");
+    let text = std::fs::read_to_string(&services)
+        .unwrap()
+        .replace("svc-2,org-union", "svc-2,org-nowhere")
+        .replace("svc-6,org-hrss,,职业介绍与招聘会,,发布岗位、组织招聘会,,,active", "svc-6,org-hrss,,职业介绍与招聘会,,发布岗位、组织招聘会,,,open");
+    std::fs::write(&services, text).unwrap();
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["--lang", "en", "import", "directory"])
+            .arg(&pkg),
+    );
+    let file = services.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{file}: line 3, organization_id: organization \"org-nowhere\" is not in organizations.csv"
+        )),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{file}: line 7, status:")), "{err}");
+    assert!(err.contains("2 problem(s); nothing was imported"), "{err}");
+    assert_eq!(count(&db, "SELECT count(*) FROM service"), 0);
+}

@@ -629,6 +629,7 @@ fn an_overdue_referral_is_red_and_first_and_counted_on_the_tab() {
             note: String::new(),
             urgency: dutydesk::domain::lists::Urgency::Normal,
             due_on: today + chrono::Duration::days(days),
+            job_id: None,
         };
         store
             .create_referral(&n, &station, &officer, Utc::now())

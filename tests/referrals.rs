@@ -110,6 +110,7 @@ fn new_referral(d: &Desk, due: NaiveDate) -> NewReferral {
         note: "带齐考勤记录".into(),
         urgency: Urgency::Urgent,
         due_on: due,
+        job_id: None,
     }
 }
 

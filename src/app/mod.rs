@@ -185,7 +185,8 @@ impl App {
             app.modal = Some(app.setup_modal());
         }
         app.reload_today()?;
-        app.reload_queue()?;
+        // The tab shows the queue's counts from the start; its rows load when it opens.
+        app.referrals.counts = app.store.queue_counts(app.today())?;
         // Only a form with input is ever written as a draft, so any draft is worth offering.
         if app.modal.is_none()
             && let Some(draft) = app.store.load_draft(INTAKE_DRAFT)?
@@ -743,8 +744,7 @@ impl App {
                 );
                 tracing::info!(visit = %saved.visit_id, returning = saved.returning, "intake saved");
                 self.last_saved_visit = Some(saved.visit_id.clone());
-                // A new arrears visit may make its employer a collective case.
-                self.referrals.collective_at = None;
+                self.note_collective(&checked);
                 self.intake.clear(self.lang);
                 self.discard_draft();
                 if let Err(e) = self.reload_today() {

@@ -49,8 +49,8 @@ impl App {
         let pane = &mut self.referrals;
         pane.rows = self.store.queue(&pane.filter, today, pane.limit)?;
         pane.counts = self.store.queue_counts(today)?;
-        // Counting 30 days of arrears visits is the dearest part: only new visits or the
-        // passing of time change it.
+        // Counting 30 days of arrears visits is the dearest part: it is done when the queue
+        // first opens and then every few minutes; a saved visit updates its own employer.
         let stale = pane
             .collective_at
             .is_none_or(|t| now - t > Duration::minutes(COLLECTIVE_REFRESH_MINUTES));
@@ -75,6 +75,22 @@ impl App {
             Some(r) => self.store.referral_detail(&r.id).ok(),
             None => None,
         };
+    }
+
+    /// After a saved visit: a new arrears visit may make its employer a collective case.
+    pub(super) fn note_collective(&mut self, saved: &crate::domain::intake::Intake) {
+        let employer = saved.employer.trim();
+        if saved.category != Category::WageArrears || employer.is_empty() {
+            return;
+        }
+        let since = self.clock.now() - Duration::days(COLLECTIVE_DAYS);
+        if self
+            .store
+            .wage_visits_of_employer(employer, since)
+            .is_ok_and(|n| n >= COLLECTIVE_MIN)
+        {
+            self.referrals.collective.insert(employer.to_string());
+        }
     }
 
     /// Notes a possible collective wage case on the intake form's employer field.
@@ -256,6 +272,7 @@ impl App {
             note: d.form.get(ROUTE_NOTE),
             urgency,
             due_on,
+            job_id: None,
         };
         let now = self.clock.now();
         match self

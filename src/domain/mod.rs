@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod id_number;
 pub mod intake;
+pub mod job;
 pub mod labels;
 pub mod lists;
 pub mod money;

@@ -23,7 +23,7 @@ pub struct ReferralsPane {
     pub sel: usize,
     /// How many rows to read: grows by pages as the officer scrolls.
     pub limit: usize,
-    /// When the collective employers were last counted; `None` after a visit is saved.
+    /// When the collective employers were last counted (`None`: not yet).
     pub collective_at: Option<chrono::DateTime<chrono::Utc>>,
     pub filter: QueueFilter,
     pub counts: QueueCounts,

@@ -4,6 +4,7 @@
 mod bulk;
 mod drafts;
 mod events;
+mod jobs;
 mod maintenance;
 mod migrate;
 mod open;
@@ -18,6 +19,7 @@ use rusqlite::Connection;
 
 pub use drafts::Draft;
 pub use events::EventRow;
+pub use jobs::JobLine;
 pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;
 pub use open::StoreError;

@@ -49,6 +49,7 @@ pub struct ReferralRow {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub job_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,7 +63,8 @@ const REFERRAL_SELECT: &str = "SELECT r.id, r.visit_id, v.name, v.employer, t.ca
      t.headcount, t.amount_owed_fen, r.kind, r.service_id, s.name, r.owner_id, o.name, \
      r.pending_owner_id, p.name, r.status, r.consent, r.consent_override, r.note, r.urgency, \
      r.due_on, r.decline_reason, r.outcome, r.outcome_reason, r.wages_recovered_fen, \
-     r.workers_covered, r.aid_paid_fen, r.placed_job, r.version, r.created_at, r.updated_at \
+     r.workers_covered, r.aid_paid_fen, r.placed_job, r.version, r.created_at, r.updated_at, \
+     r.job_id \
      FROM referral r JOIN visit t ON t.id = r.visit_id JOIN visitor v ON v.id = t.visitor_id \
      JOIN service s ON s.id = r.service_id JOIN officer o ON o.id = r.owner_id \
      LEFT JOIN officer p ON p.id = r.pending_owner_id";
@@ -101,6 +103,7 @@ fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralRow> {
         version: r.get(27)?,
         created_at: parse_ts(&text(28)?).unwrap_or_default(),
         updated_at: parse_ts(&text(29)?).unwrap_or_default(),
+        job_id: opt(30)?,
     })
 }
 
@@ -116,6 +119,8 @@ pub struct NewReferral {
     pub note: String,
     pub urgency: Urgency,
     pub due_on: NaiveDate,
+    /// A jobs referral made from the lookup pane names the opening.
+    pub job_id: Option<String>,
 }
 
 /// Which referrals the queue shows.
@@ -224,8 +229,8 @@ impl Store {
         let t = ts(now);
         tx.execute(
             "INSERT INTO referral(id, station_id, visit_id, service_id, kind, owner_id, status,
-               consent, consent_override, note, urgency, due_on, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sent', ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+               consent, consent_override, note, urgency, due_on, created_at, updated_at, job_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sent', ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
             params![
                 id,
                 station_id,
@@ -238,7 +243,8 @@ impl Store {
                 new.note.trim(),
                 new.urgency.code(),
                 date(new.due_on),
-                t
+                t,
+                new.job_id
             ],
         )?;
         let note = if new.consent {

@@ -1,0 +1,296 @@
+//! Job openings (after schema.org JobPosting, with what Chinese job desks need): wage
+//! units and their monthly equivalent, benefits, employment types, and whether an opening
+//! is still one to offer.
+
+use chrono::NaiveDate;
+
+use crate::domain::labels::Labeled;
+use crate::labeled_enum;
+
+labeled_enum!(
+    /// What a wage figure is per. Gig work is often paid by the day.
+    WageUnit {
+        Month => "month", "月", "month";
+        Day => "day", "日", "day";
+        Hour => "hour", "时", "hour";
+    }
+);
+
+impl WageUnit {
+    /// Yuan per month for one unit: 21.75 working days a month (the statutory average
+    /// used for wage conversion), 8 hours a day.
+    pub fn per_month(self, amount: i64) -> i64 {
+        match self {
+            WageUnit::Month => amount,
+            WageUnit::Day => amount * 2175 / 100,
+            WageUnit::Hour => amount * 8 * 2175 / 100,
+        }
+    }
+
+    /// As people write it: 月 / 日 / 天 / 时 / 小时, or schema.org's MONTH / DAY / HOUR.
+    pub fn parse(text: &str) -> Option<WageUnit> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" | "月" | "每月" | "元/月" | "month" | "monthly" => Some(WageUnit::Month),
+            "日" | "天" | "每天" | "元/天" | "元/日" | "day" | "daily" => Some(WageUnit::Day),
+            "时" | "小时" | "元/小时" | "元/时" | "hour" | "hourly" => Some(WageUnit::Hour),
+            _ => None,
+        }
+    }
+}
+
+labeled_enum!(
+    EmploymentType {
+        FullTime => "full_time", "全职", "Full-time";
+        PartTime => "part_time", "兼职", "Part-time";
+        Temporary => "temporary", "临时", "Temporary";
+        Gig => "gig", "零工", "Gig work";
+    }
+);
+
+impl EmploymentType {
+    /// Chinese labels, codes, and schema.org's FULL_TIME, PART_TIME, TEMPORARY, PER_DIEM...
+    pub fn parse(text: &str) -> Option<EmploymentType> {
+        let t = text.trim();
+        EmploymentType::parse_loose(t).or(match t.to_ascii_uppercase().as_str() {
+            "FULL_TIME" | "FULLTIME" => Some(EmploymentType::FullTime),
+            "PART_TIME" | "PARTTIME" => Some(EmploymentType::PartTime),
+            "TEMPORARY" | "CONTRACTOR" | "SEASONAL" | "季节工" | "短期" => {
+                Some(EmploymentType::Temporary)
+            }
+            "PER_DIEM" | "日结" | "灵活用工" => Some(EmploymentType::Gig),
+            _ => None,
+        })
+    }
+}
+
+labeled_enum!(
+    JobStatus {
+        Open => "open", "招聘中", "Open";
+        Filled => "filled", "已招满", "Filled";
+        Closed => "closed", "已停止", "Closed";
+    }
+);
+
+/// Room, board and social insurance: what a worker asks first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Benefits {
+    pub meals: bool,
+    pub housing: bool,
+    pub insurance: bool,
+}
+
+impl Benefits {
+    /// Reads 包吃 / 包住 / 包吃住 / 社保 / 五险一金 from free text.
+    pub fn from_text(text: &str) -> Benefits {
+        let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+        Benefits {
+            meals: has(&["包吃", "包食", "管吃", "供餐", "包三餐", "工作餐", "包伙食"]),
+            housing: has(&["包住", "管住", "提供住宿", "宿舍", "包食宿"]),
+            insurance: has(&["社保", "五险", "缴纳保险", "交保险"]),
+        }
+        .with_meals_and_housing(has(&["包吃住", "包食宿", "管吃住"]))
+    }
+
+    fn with_meals_and_housing(mut self, both: bool) -> Benefits {
+        if both {
+            self.meals = true;
+            self.housing = true;
+        }
+        self
+    }
+
+    /// As words, for display and for the search text: `包吃 包住 社保`.
+    pub fn words(self) -> String {
+        let mut w = Vec::new();
+        if self.meals {
+            w.push("包吃");
+        }
+        if self.housing {
+            w.push("包住");
+        }
+        if self.insurance {
+            w.push("社保");
+        }
+        w.join(" ")
+    }
+
+    pub fn bits(self) -> u8 {
+        u8::from(self.meals) | u8::from(self.housing) << 1 | u8::from(self.insurance) << 2
+    }
+
+    pub fn from_bits(b: u8) -> Benefits {
+        Benefits {
+            meals: b & 1 != 0,
+            housing: b & 2 != 0,
+            insurance: b & 4 != 0,
+        }
+    }
+}
+
+/// One opening, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    /// Empty for one not yet stored.
+    pub id: String,
+    pub source_id: Option<String>,
+    pub title: String,
+    pub employer: String,
+    /// 统一社会信用代码, when known.
+    pub credit_code: String,
+    pub district: String,
+    pub address: String,
+    /// Yuan per `wage_unit`; `None` when the posting says 面议.
+    pub wage_min: Option<i64>,
+    pub wage_max: Option<i64>,
+    pub wage_unit: WageUnit,
+    pub benefits: Benefits,
+    pub employment_type: EmploymentType,
+    pub hours: String,
+    pub openings: Option<i64>,
+    pub age_min: Option<i64>,
+    pub age_max: Option<i64>,
+    pub education: String,
+    pub experience: String,
+    pub physical: String,
+    pub description: String,
+    pub contact: String,
+    pub posted_on: Option<NaiveDate>,
+    pub valid_through: Option<NaiveDate>,
+    pub source: String,
+    pub status: JobStatus,
+}
+
+impl Job {
+    pub fn new(title: &str, employer: &str) -> Job {
+        Job {
+            id: String::new(),
+            source_id: None,
+            title: title.into(),
+            employer: employer.into(),
+            credit_code: String::new(),
+            district: String::new(),
+            address: String::new(),
+            wage_min: None,
+            wage_max: None,
+            wage_unit: WageUnit::Month,
+            benefits: Benefits::default(),
+            employment_type: EmploymentType::FullTime,
+            hours: String::new(),
+            openings: None,
+            age_min: None,
+            age_max: None,
+            education: String::new(),
+            experience: String::new(),
+            physical: String::new(),
+            description: String::new(),
+            contact: String::new(),
+            posted_on: None,
+            valid_through: None,
+            source: String::new(),
+            status: JobStatus::Open,
+        }
+    }
+
+    /// The best monthly wage on offer, in yuan, for comparing day and month wages.
+    pub fn monthly_max(&self) -> Option<i64> {
+        self.wage_max
+            .or(self.wage_min)
+            .map(|w| self.wage_unit.per_month(w))
+    }
+
+    /// Still one to offer: open, and not past its valid-through date.
+    pub fn is_current(&self, today: NaiveDate) -> bool {
+        self.status == JobStatus::Open && self.valid_through.is_none_or(|d| d >= today)
+    }
+
+    /// `¥5000–7000/月`, `¥200/日`, `面议`.
+    pub fn wage_words(&self) -> String {
+        let unit = self.wage_unit.zh();
+        match (self.wage_min, self.wage_max) {
+            (Some(a), Some(b)) if a != b => format!("¥{a}–{b}/{unit}"),
+            (Some(a), _) | (None, Some(a)) => format!("¥{a}/{unit}"),
+            (None, None) => "面议".into(),
+        }
+    }
+}
+
+/// A unified social credit code (GB 32100-2015): 18 characters from digits and capital
+/// letters without I, O, S, V, Z, with a check character.
+pub fn check_credit_code(code: &str) -> bool {
+    const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let code = code.trim().to_ascii_uppercase();
+    if code.chars().count() != 18 {
+        return false;
+    }
+    let values: Option<Vec<u32>> = code
+        .chars()
+        .map(|c| CHARS.find(c).map(|i| i as u32))
+        .collect();
+    let Some(values) = values else {
+        return false;
+    };
+    let sum: u32 = values[..17].iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
+    let check = (31 - sum % 31) % 31;
+    values[17] == check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_and_hour_wages_compare_by_month() {
+        assert_eq!(WageUnit::Month.per_month(5000), 5000);
+        assert_eq!(WageUnit::Day.per_month(200), 4350);
+        assert_eq!(WageUnit::Hour.per_month(25), 4350);
+        let mut j = Job::new("装卸工", "城西物流园");
+        j.wage_min = Some(180);
+        j.wage_max = Some(220);
+        j.wage_unit = WageUnit::Day;
+        assert_eq!(j.monthly_max(), Some(4785));
+        assert_eq!(j.wage_words(), "¥180–220/日");
+        j.wage_max = None;
+        assert_eq!(j.monthly_max(), Some(3915));
+    }
+
+    #[test]
+    fn benefits_are_read_from_how_postings_say_them() {
+        let b = Benefits::from_text("包吃住,缴纳社保");
+        assert!(b.meals && b.housing && b.insurance);
+        assert_eq!(b.words(), "包吃 包住 社保");
+        let b = Benefits::from_text("提供工作餐");
+        assert!(b.meals && !b.housing && !b.insurance);
+        assert_eq!(Benefits::from_bits(b.bits()), b);
+    }
+
+    #[test]
+    fn units_and_types_accept_chinese_and_schema_org_words() {
+        assert_eq!(WageUnit::parse("天"), Some(WageUnit::Day));
+        assert_eq!(WageUnit::parse("HOUR"), Some(WageUnit::Hour));
+        assert_eq!(WageUnit::parse("周"), None);
+        assert_eq!(EmploymentType::parse("零工"), Some(EmploymentType::Gig));
+        assert_eq!(EmploymentType::parse("PART_TIME"), Some(EmploymentType::PartTime));
+        assert_eq!(EmploymentType::parse("日结"), Some(EmploymentType::Gig));
+    }
+
+    #[test]
+    fn expired_or_filled_openings_are_not_current() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut j = Job::new("保洁员", "城西物业");
+        assert!(j.is_current(today));
+        j.valid_through = NaiveDate::from_ymd_opt(2026, 11, 21);
+        assert!(!j.is_current(today));
+        j.valid_through = None;
+        j.status = JobStatus::Filled;
+        assert!(!j.is_current(today));
+    }
+
+    #[test]
+    fn credit_codes_carry_a_check_character() {
+        assert!(check_credit_code("91110000600037341L"));
+        assert!(check_credit_code("91350100M000100Y43"));
+        assert!(!check_credit_code("91350100M000100Y44"));
+        assert!(!check_credit_code("9135"));
+    }
+}

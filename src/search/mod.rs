@@ -1,0 +1,708 @@
+//! The job matcher: as-you-type search over title, employer, district and benefits, in
+//! Chinese characters, full pinyin and pinyin initials (`kdy` → 快递员, `skcg` → 数控车工),
+//! every reading of a heteronym (长 chang/zhang, 行 xing/hang) counted.
+//!
+//! The index is flat: one string of all openings' search text, offsets into it, and
+//! per-opening columns (letter masks, a character bloom, wage, benefits, type). A query is
+//! checked against the masks first, so most openings are rejected in a few instructions;
+//! the rest are matched and scored, and the best `limit` kept. Over 50,000 openings, both
+//! cores share the work.
+
+pub mod pinyin_table;
+
+use std::cmp::Reverse;
+
+use crate::domain::job::{Benefits, EmploymentType, WageUnit};
+use crate::domain::labels::Labeled;
+use crate::store::JobLine;
+use pinyin_table::readings;
+
+/// Separates the fields in an opening's search text.
+const SEP: char = '\u{1f}';
+
+/// What narrows the search besides the text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobFilter {
+    /// Monthly equivalent, yuan: openings paying at least this much (unknown wage: out).
+    pub min_wage_month: Option<i64>,
+    pub meals: bool,
+    pub housing: bool,
+    pub district: Option<String>,
+    pub employment_type: Option<EmploymentType>,
+    /// Filled and expired openings too.
+    pub include_closed: bool,
+}
+
+/// One ranked result: the opening's place in the index, its score, and which characters
+/// of its search text matched (indices into `JobIndex::chars_of`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub line: u32,
+    pub score: i32,
+}
+
+#[derive(Debug, Default)]
+pub struct JobIndex {
+    text: String,
+    starts: Vec<u32>,
+    ids: Vec<String>,
+    letters: Vec<u32>,
+    initials: Vec<u32>,
+    bloom: Vec<u64>,
+    wage_month: Vec<u32>,
+    wage_min: Vec<u32>,
+    wage_max: Vec<u32>,
+    /// bits 0–2 benefits, 3–4 employment type, 5 current, 6–7 wage unit
+    flags: Vec<u8>,
+    district: Vec<u16>,
+    districts: Vec<String>,
+}
+
+const NONE: u32 = u32::MAX;
+
+fn letter_bit(b: u8) -> u32 {
+    if b.is_ascii_lowercase() {
+        1 << (b - b'a')
+    } else if b.is_ascii_digit() {
+        // Digits share the top bits so a query of digits is prefiltered too.
+        1 << (26 + (b - b'0') % 6)
+    } else {
+        0
+    }
+}
+
+fn bloom_bit(c: char) -> u64 {
+    1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26)
+}
+
+impl JobIndex {
+    pub fn len(&self) -> usize {
+        self.flags.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.flags.is_empty()
+    }
+
+    /// Adds one opening. Lines are kept in the order added (the store gives newest first,
+    /// which breaks ties in ranking).
+    pub fn push(&mut self, line: &JobLine, wage_min: Option<i64>, wage_max: Option<i64>, unit: WageUnit) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        let benefits = line.benefits.words();
+        let mut letters = 0u32;
+        let mut initials = 0u32;
+        let mut bloom = 0u64;
+        for (i, field) in [&line.title, &line.employer, &line.district, &benefits]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                self.text.push(SEP);
+            }
+            let mut prev_alnum = false;
+            for c in field.chars() {
+                let c = c.to_ascii_lowercase();
+                self.text.push(c);
+                if c.is_ascii_alphanumeric() {
+                    letters |= letter_bit(c as u8);
+                    if !prev_alnum {
+                        initials |= letter_bit(c as u8);
+                    }
+                    prev_alnum = true;
+                    continue;
+                }
+                prev_alnum = false;
+                if c.is_ascii() {
+                    continue;
+                }
+                bloom |= bloom_bit(c);
+                for r in readings(c) {
+                    initials |= letter_bit(r.as_bytes()[0]);
+                    for b in r.bytes() {
+                        letters |= letter_bit(b);
+                    }
+                }
+            }
+        }
+        self.starts.push(self.text.len() as u32);
+        self.ids.push(line.id.clone());
+        self.letters.push(letters);
+        self.initials.push(initials);
+        self.bloom.push(bloom);
+        let clamp = |v: Option<i64>| v.map(|w| w.clamp(0, NONE as i64 - 1) as u32).unwrap_or(NONE);
+        self.wage_month.push(clamp(line.wage_month));
+        self.wage_min.push(clamp(wage_min));
+        self.wage_max.push(clamp(wage_max));
+        let flags = line.benefits.bits()
+            | (line.employment_type.index() as u8) << 3
+            | u8::from(line.current) << 5
+            | (unit.index() as u8) << 6;
+        self.flags.push(flags);
+        let d = match self.districts.iter().position(|d| *d == line.district) {
+            Some(i) => i,
+            None => {
+                self.districts.push(line.district.clone());
+                self.districts.len() - 1
+            }
+        };
+        self.district.push(d.min(u16::MAX as usize) as u16);
+    }
+
+    /// The opening's search text (title, employer, district, benefits, separated).
+    pub fn text_of(&self, line: u32) -> &str {
+        let i = line as usize;
+        &self.text[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    pub fn id_of(&self, line: u32) -> &str {
+        &self.ids[line as usize]
+    }
+
+    /// Title, employer, district and benefits of an opening.
+    pub fn fields_of(&self, line: u32) -> [&str; 4] {
+        let mut it = self.text_of(line).split(SEP);
+        let mut next = || it.next().unwrap_or("");
+        [next(), next(), next(), next()]
+    }
+
+    pub fn is_current(&self, line: u32) -> bool {
+        self.flags[line as usize] & 0x20 != 0
+    }
+
+    pub fn benefits_of(&self, line: u32) -> Benefits {
+        Benefits::from_bits(self.flags[line as usize] & 7)
+    }
+
+    pub fn employment_type_of(&self, line: u32) -> EmploymentType {
+        EmploymentType::ALL[((self.flags[line as usize] >> 3) & 3) as usize]
+    }
+
+    /// `¥5000–7000/月` as the posting states it.
+    pub fn wage_words_of(&self, line: u32) -> String {
+        let i = line as usize;
+        let opt = |v: u32| (v != NONE).then_some(i64::from(v));
+        let mut j = crate::domain::job::Job::new("", "");
+        j.wage_min = opt(self.wage_min[i]);
+        j.wage_max = opt(self.wage_max[i]);
+        j.wage_unit = WageUnit::ALL[((self.flags[i] >> 6) & 3) as usize];
+        j.wage_words()
+    }
+
+    pub fn wage_month_of(&self, line: u32) -> Option<i64> {
+        let w = self.wage_month[line as usize];
+        (w != NONE).then_some(i64::from(w))
+    }
+
+    /// The districts openings name, for the district filter.
+    pub fn districts(&self) -> &[String] {
+        &self.districts
+    }
+
+    fn passes(&self, i: usize, f: &JobFilter, district: Option<u16>) -> bool {
+        let flags = self.flags[i];
+        if !f.include_closed && flags & 0x20 == 0 {
+            return false;
+        }
+        if f.meals && flags & 1 == 0 || f.housing && flags & 2 == 0 {
+            return false;
+        }
+        if let Some(t) = f.employment_type
+            && ((flags >> 3) & 3) as usize != t.index()
+        {
+            return false;
+        }
+        if let Some(min) = f.min_wage_month
+            && (self.wage_month[i] == NONE || i64::from(self.wage_month[i]) < min)
+        {
+            return false;
+        }
+        district.is_none_or(|d| self.district[i] == d)
+    }
+
+    /// The best `limit` openings for `query` under `filter`, best first. An empty query
+    /// lists openings by recency (the index order), best-paid first among equals.
+    pub fn search(&self, query: &str, filter: &JobFilter, limit: usize) -> Vec<Hit> {
+        let q = Query::new(query);
+        let district = match &filter.district {
+            Some(d) => match self.districts.iter().position(|x| x == d) {
+                Some(i) => Some(i as u16),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let n = self.len();
+        let run = |from: usize, to: usize| -> Vec<Hit> {
+            let mut hits: Vec<Hit> = Vec::new();
+            let mut floor = i32::MIN;
+            for i in from..to {
+                if !self.passes(i, filter, district) {
+                    continue;
+                }
+                let Some(score) = self.score(i, &q) else {
+                    continue;
+                };
+                if hits.len() >= limit && score <= floor {
+                    continue;
+                }
+                hits.push(Hit {
+                    line: i as u32,
+                    score,
+                });
+                if hits.len() >= limit * 4 {
+                    keep_best(&mut hits, limit);
+                    floor = hits.last().map(|h| h.score).unwrap_or(i32::MIN);
+                }
+            }
+            keep_best(&mut hits, limit);
+            hits
+        };
+        let mut hits = if n > 50_000 {
+            let mid = n / 2;
+            std::thread::scope(|s| {
+                let other = s.spawn(|| run(mid, n));
+                let mut mine = run(0, mid);
+                mine.extend(other.join().expect("search thread"));
+                mine
+            })
+        } else {
+            run(0, n)
+        };
+        keep_best(&mut hits, limit);
+        hits
+    }
+
+    fn score(&self, i: usize, q: &Query) -> Option<i32> {
+        if q.terms.is_empty() {
+            return Some(0);
+        }
+        let text = &self.text[self.starts[i] as usize..self.starts[i + 1] as usize];
+        let mut total = 0;
+        for t in &q.terms {
+            if t.letters & !self.letters[i] != 0 || t.bloom & !self.bloom[i] != 0 {
+                return None;
+            }
+            if t.ascii && t.first_letter & self.initials[i] == 0 {
+                return None;
+            }
+            total += if t.ascii {
+                score_ascii(text, &t.text)?
+            } else {
+                score_cjk(text, &t.text)?
+            };
+        }
+        Some(total)
+    }
+
+    /// Which characters of the opening's search text a query matched, as char indices,
+    /// for highlighting.
+    pub fn highlights(&self, line: u32, query: &str) -> Vec<usize> {
+        let text = self.text_of(line);
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = Vec::new();
+        for t in Query::new(query).terms {
+            let found = if t.ascii {
+                contiguous_pinyin(&chars, &t.text)
+                    .map(|(s, n)| (s..s + n).collect())
+                    .or_else(|| fuzzy_pinyin_positions(&chars, t.text.as_bytes()))
+            } else {
+                cjk_positions(&chars, &t.text)
+            };
+            out.extend(found.unwrap_or_default());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn keep_best(hits: &mut Vec<Hit>, limit: usize) {
+    hits.sort_unstable_by_key(|h| (Reverse(h.score), h.line));
+    hits.truncate(limit);
+}
+
+struct Term {
+    text: String,
+    ascii: bool,
+    letters: u32,
+    first_letter: u32,
+    bloom: u64,
+}
+
+struct Query {
+    terms: Vec<Term>,
+}
+
+impl Query {
+    fn new(q: &str) -> Query {
+        let terms = q
+            .split_whitespace()
+            .map(|w| {
+                let text: String = w.chars().map(|c| c.to_ascii_lowercase()).collect();
+                let ascii = text.bytes().all(|b| b.is_ascii_alphanumeric());
+                let mut letters = 0;
+                let mut bloom = 0;
+                for c in text.chars() {
+                    if c.is_ascii() {
+                        letters |= letter_bit(c as u8);
+                    } else {
+                        bloom |= bloom_bit(c);
+                    }
+                }
+                let first_letter = if ascii {
+                    letter_bit(text.as_bytes()[0])
+                } else {
+                    0
+                };
+                Term {
+                    text,
+                    ascii,
+                    letters: if ascii { letters } else { letters & 0 },
+                    first_letter,
+                    bloom,
+                }
+            })
+            .collect();
+        Query { terms }
+    }
+}
+
+/// Field weights: a match in the title counts most, then employer, district, benefits.
+fn field_bonus(text: &str, byte_pos: usize) -> i32 {
+    match text[..byte_pos].matches(SEP).count() {
+        0 => 400,
+        1 => 200,
+        2 => 150,
+        _ => 100,
+    }
+}
+
+/// A Chinese term: a substring (best nearer the start of its field) or the characters in
+/// order with gaps.
+fn score_cjk(text: &str, term: &str) -> Option<i32> {
+    if let Some(pos) = text.find(term) {
+        let col = text[..pos].chars().rev().take_while(|c| *c != SEP).count() as i32;
+        return Some(1000 + field_bonus(text, pos) - 10 * col.min(30));
+    }
+    let mut it = text.chars();
+    let mut gaps = 0;
+    for c in term.chars() {
+        let mut skipped = 0;
+        loop {
+            match it.next() {
+                Some(x) if x == c => break,
+                Some(_) => skipped += 1,
+                None => return None,
+            }
+        }
+        gaps += skipped.min(10);
+    }
+    Some(300 - 5 * gaps)
+}
+
+fn cjk_positions(chars: &[char], term: &str) -> Option<Vec<usize>> {
+    let t: Vec<char> = term.chars().collect();
+    if let Some(s) = chars.windows(t.len()).position(|w| w == t.as_slice()) {
+        return Some((s..s + t.len()).collect());
+    }
+    let mut out = Vec::new();
+    let mut ci = 0;
+    for c in t {
+        while ci < chars.len() && chars[ci] != c {
+            ci += 1;
+        }
+        if ci == chars.len() {
+            return None;
+        }
+        out.push(ci);
+        ci += 1;
+    }
+    Some(out)
+}
+
+/// What a character can stand for in pinyin: each reading, or itself if ASCII.
+fn options(c: char, buf: &mut [u8; 4]) -> Options<'_> {
+    if c.is_ascii_alphanumeric() {
+        Options::Ascii(c.encode_utf8(buf).as_bytes())
+    } else if c.is_ascii() {
+        Options::None
+    } else {
+        Options::Readings(readings(c))
+    }
+}
+
+enum Options<'a> {
+    Ascii(&'a [u8]),
+    Readings(&'static [&'static str]),
+    None,
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// Consumes `q` from chars[start..] with consecutive characters, each taking a non-empty
+/// prefix of one of its readings (initials or more). Returns how many characters.
+fn contiguous_from(chars: &[char], start: usize, q: &[u8]) -> Option<usize> {
+    if q.is_empty() {
+        return Some(0);
+    }
+    let c = *chars.get(start)?;
+    let mut buf = [0u8; 4];
+    match options(c, &mut buf) {
+        Options::Ascii(a) => {
+            if q[0] == a[0] {
+                contiguous_from(chars, start + 1, &q[1..]).map(|n| n + 1)
+            } else {
+                None
+            }
+        }
+        Options::Readings(rs) => {
+            for r in rs {
+                let l = common_prefix(r.as_bytes(), q);
+                // Longest first: "xian" is 先 before it is 西安.
+                for take in (1..=l).rev() {
+                    if let Some(n) = contiguous_from(chars, start + 1, &q[take..]) {
+                        return Some(n + 1);
+                    }
+                }
+            }
+            None
+        }
+        Options::None => None,
+    }
+}
+
+/// The first place `q` matches contiguously: (first char, how many chars).
+fn contiguous_pinyin(chars: &[char], q: &str) -> Option<(usize, usize)> {
+    let q = q.as_bytes();
+    (0..chars.len()).find_map(|s| contiguous_from(chars, s, q).map(|n| (s, n)))
+}
+
+/// Whether `q` matches the characters in order, with gaps, each matched character taking
+/// a non-empty prefix of one of its readings: a bit set of reachable query positions.
+fn fuzzy_pinyin(text: &str, q: &[u8]) -> bool {
+    debug_assert!(q.len() < 64);
+    let done = 1u64 << q.len();
+    let mut reach = 1u64;
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        let mut next = reach;
+        let opts = options(c, &mut buf);
+        let mut bits = reach & !done;
+        while bits != 0 {
+            let qi = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            match &opts {
+                Options::Ascii(a) => {
+                    if q[qi] == a[0] {
+                        next |= 1 << (qi + 1);
+                    }
+                }
+                Options::Readings(rs) => {
+                    for r in rs.iter() {
+                        let l = common_prefix(r.as_bytes(), &q[qi..]);
+                        for take in 1..=l {
+                            next |= 1 << (qi + take);
+                        }
+                    }
+                }
+                Options::None => {}
+            }
+        }
+        reach = next;
+        if reach & done != 0 {
+            return true;
+        }
+    }
+    false
+}
+
+fn fuzzy_pinyin_positions(chars: &[char], q: &[u8]) -> Option<Vec<usize>> {
+    fn go(chars: &[char], ci: usize, q: &[u8], out: &mut Vec<usize>, seen: &mut Vec<bool>) -> bool {
+        if q.is_empty() {
+            return true;
+        }
+        if ci >= chars.len() {
+            return false;
+        }
+        let key = ci * 64 + q.len();
+        if seen[key] {
+            return false;
+        }
+        seen[key] = true;
+        let mut buf = [0u8; 4];
+        let takes: Vec<usize> = match options(chars[ci], &mut buf) {
+            Options::Ascii(a) if q[0] == a[0] => vec![1],
+            Options::Readings(rs) => {
+                let mut t: Vec<usize> = rs
+                    .iter()
+                    .flat_map(|r| 1..=common_prefix(r.as_bytes(), q))
+                    .collect();
+                t.sort_unstable_by(|a, b| b.cmp(a));
+                t.dedup();
+                t
+            }
+            _ => Vec::new(),
+        };
+        for take in takes {
+            out.push(ci);
+            if go(chars, ci + 1, &q[take..], out, seen) {
+                return true;
+            }
+            out.pop();
+        }
+        go(chars, ci + 1, q, out, seen)
+    }
+    if q.len() >= 64 {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut seen = vec![false; (chars.len() + 1) * 64];
+    go(chars, 0, q, &mut out, &mut seen).then_some(out)
+}
+
+/// An ASCII term: a literal substring (CNC, 3000), pinyin contiguous (best near a field's
+/// start), or pinyin with gaps.
+fn score_ascii(text: &str, term: &str) -> Option<i32> {
+    if let Some(pos) = text.find(term) {
+        return Some(900 + field_bonus(text, pos));
+    }
+    let chars: Vec<char> = text.chars().collect();
+    if let Some((s, _)) = contiguous_pinyin(&chars, term) {
+        let byte = chars[..s].iter().map(|c| c.len_utf8()).sum();
+        let col = chars[..s].iter().rev().take_while(|c| **c != SEP).count() as i32;
+        return Some(1000 + field_bonus(text, byte) - 10 * col.min(30));
+    }
+    if term.len() < 64 && fuzzy_pinyin(text, term.as_bytes()) {
+        return Some(300);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(rows: &[(&str, &str, &str, Benefits)]) -> JobIndex {
+        let mut idx = JobIndex::default();
+        for (i, (title, employer, district, benefits)) in rows.iter().enumerate() {
+            idx.push(
+                &JobLine {
+                    id: format!("j{i}"),
+                    title: title.to_string(),
+                    employer: employer.to_string(),
+                    district: district.to_string(),
+                    benefits: *benefits,
+                    wage_month: Some(4000 + 500 * i as i64),
+                    employment_type: EmploymentType::FullTime,
+                    current: true,
+                    wage_words: String::new(),
+                },
+                Some(4000),
+                None,
+                WageUnit::Month,
+            );
+        }
+        idx
+    }
+
+    fn titles(idx: &JobIndex, q: &str) -> Vec<String> {
+        idx.search(q, &JobFilter::default(), 10)
+            .iter()
+            .map(|h| idx.fields_of(h.line)[0].to_string())
+            .collect()
+    }
+
+    fn sample() -> JobIndex {
+        let none = Benefits::default();
+        let both = Benefits {
+            meals: true,
+            housing: true,
+            insurance: false,
+        };
+        index(&[
+            ("快递员", "顺丰速运城西网点", "城西区", both),
+            ("数控车工", "城西机械厂", "城北区", none),
+            ("银行柜员", "城西农商行", "长安区", none),
+            ("仓库管理员", "长城物流", "城东区", both),
+            ("外卖骑手", "美团城西站", "城西区", none),
+        ])
+    }
+
+    #[test]
+    fn initials_full_pinyin_and_characters_all_find_the_opening() {
+        let idx = sample();
+        assert_eq!(titles(&idx, "kdy"), vec!["快递员"]);
+        assert_eq!(titles(&idx, "skcg"), vec!["数控车工"]);
+        assert_eq!(titles(&idx, "kuaidi"), vec!["快递员"]);
+        assert_eq!(titles(&idx, "kuaid"), vec!["快递员"]);
+        assert_eq!(titles(&idx, "快递"), vec!["快递员"]);
+        assert_eq!(titles(&idx, "骑手")[0], "外卖骑手");
+    }
+
+    #[test]
+    fn heteronyms_match_under_every_reading() {
+        let idx = sample();
+        // 行 is hang in 银行 and xing elsewhere; 长 is chang in 长城 and zhang too.
+        assert_eq!(titles(&idx, "yh"), vec!["银行柜员"]);
+        assert!(titles(&idx, "yx").contains(&"银行柜员".to_string()));
+        assert!(titles(&idx, "zhangcheng").contains(&"仓库管理员".to_string()));
+        assert!(titles(&idx, "changcheng").contains(&"仓库管理员".to_string()));
+    }
+
+    #[test]
+    fn title_matches_rank_above_employer_and_district_matches() {
+        let idx = sample();
+        // 城西 is in four employers or districts; none in a title. cx in 城西区 districts
+        // and employers; 快递员's employer starts later than 城西机械厂's.
+        let r = titles(&idx, "城西");
+        assert_eq!(r.len(), 4);
+        assert_eq!(r[0], "数控车工", "employer starts with 城西: {r:?}");
+    }
+
+    #[test]
+    fn highlights_are_character_positions_in_cjk_text() {
+        let idx = sample();
+        let h = idx.search("kdy", &JobFilter::default(), 1);
+        assert_eq!(idx.highlights(h[0].line, "kdy"), vec![0, 1, 2]);
+        let h = idx.search("数车", &JobFilter::default(), 1);
+        assert_eq!(idx.highlights(h[0].line, "数车"), vec![0, 2]);
+        let h = idx.search("jxc", &JobFilter::default(), 1);
+        // 城西机械厂 is the second field, after 数控车工 and a separator.
+        assert_eq!(idx.highlights(h[0].line, "jxc"), vec![7, 8, 9]);
+    }
+
+    #[test]
+    fn filters_combine_with_the_text() {
+        let idx = sample();
+        let f = JobFilter {
+            meals: true,
+            housing: true,
+            ..JobFilter::default()
+        };
+        let r: Vec<&str> = idx
+            .search("", &f, 10)
+            .iter()
+            .map(|h| idx.fields_of(h.line)[0])
+            .collect();
+        assert_eq!(r, vec!["快递员", "仓库管理员"]);
+        let f = JobFilter {
+            min_wage_month: Some(5500),
+            ..JobFilter::default()
+        };
+        assert_eq!(idx.search("", &f, 10).len(), 2, "4000+500i: 6000 and 5500");
+        let f = JobFilter {
+            district: Some("城西区".into()),
+            ..JobFilter::default()
+        };
+        assert_eq!(idx.search("", &f, 10).len(), 2);
+        let f = JobFilter {
+            district: Some("火星".into()),
+            ..JobFilter::default()
+        };
+        assert!(idx.search("", &f, 10).is_empty());
+        assert!(titles(&idx, "zzzz").is_empty());
+    }
+}

@@ -1,0 +1,232 @@
+//! Job openings: imported all-or-nothing (updated by source id), read whole for the
+//! search index, one at a time for the posting view.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, new_id, ts};
+use crate::domain::job::{Benefits, EmploymentType, Job, JobStatus, WageUnit};
+use crate::domain::labels::Labeled;
+
+const JOB_COLUMNS: &str = "id, source_id, title, employer, credit_code, district, address, \
+     wage_min, wage_max, wage_unit, benefits, employment_type, hours, openings, age_min, \
+     age_max, education, experience, physical, description, contact, posted_on, \
+     valid_through, source, status";
+
+fn day(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+}
+
+fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
+    let unit: String = r.get(9)?;
+    let benefits: i64 = r.get(10)?;
+    let etype: String = r.get(11)?;
+    let status: String = r.get(24)?;
+    Ok(Job {
+        id: r.get(0)?,
+        source_id: r.get(1)?,
+        title: r.get(2)?,
+        employer: r.get(3)?,
+        credit_code: r.get(4)?,
+        district: r.get(5)?,
+        address: r.get(6)?,
+        wage_min: r.get(7)?,
+        wage_max: r.get(8)?,
+        wage_unit: WageUnit::from_code(&unit).unwrap_or(WageUnit::Month),
+        benefits: Benefits::from_bits(benefits as u8),
+        employment_type: EmploymentType::from_code(&etype).unwrap_or(EmploymentType::FullTime),
+        hours: r.get(12)?,
+        openings: r.get(13)?,
+        age_min: r.get(14)?,
+        age_max: r.get(15)?,
+        education: r.get(16)?,
+        experience: r.get(17)?,
+        physical: r.get(18)?,
+        description: r.get(19)?,
+        contact: r.get(20)?,
+        posted_on: day(r.get(21)?),
+        valid_through: day(r.get(22)?),
+        source: r.get(23)?,
+        status: JobStatus::from_code(&status).unwrap_or(JobStatus::Closed),
+    })
+}
+
+/// What the search index keeps of an opening: its text and the facts filters need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobLine {
+    pub id: String,
+    pub title: String,
+    pub employer: String,
+    pub district: String,
+    pub benefits: Benefits,
+    pub wage_month: Option<i64>,
+    pub employment_type: EmploymentType,
+    pub current: bool,
+    pub wage_words: String,
+}
+
+impl Store {
+    /// Adds or updates (by source id) every opening, all or none. On failure, the index of
+    /// the opening that failed.
+    pub fn upsert_jobs(
+        &mut self,
+        jobs: &[Job],
+        now: DateTime<Utc>,
+    ) -> Result<super::Upserted, (usize, StoreError)> {
+        let t = ts(now);
+        let tx = self.write_tx().map_err(|e| (0, e.into()))?;
+        let mut done = super::Upserted::default();
+        {
+            let mut find = tx
+                .prepare("SELECT id FROM job WHERE source_id = ?1")
+                .map_err(|e| (0, e.into()))?;
+            let mut upsert = tx
+                .prepare(&format!(
+                    "INSERT INTO job({JOB_COLUMNS}, wage_month, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                       ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27)
+                     ON CONFLICT(id) DO UPDATE SET source_id = excluded.source_id,
+                       title = excluded.title, employer = excluded.employer,
+                       credit_code = excluded.credit_code, district = excluded.district,
+                       address = excluded.address, wage_min = excluded.wage_min,
+                       wage_max = excluded.wage_max, wage_unit = excluded.wage_unit,
+                       benefits = excluded.benefits, employment_type = excluded.employment_type,
+                       hours = excluded.hours, openings = excluded.openings,
+                       age_min = excluded.age_min, age_max = excluded.age_max,
+                       education = excluded.education, experience = excluded.experience,
+                       physical = excluded.physical, description = excluded.description,
+                       contact = excluded.contact, posted_on = excluded.posted_on,
+                       valid_through = excluded.valid_through, source = excluded.source,
+                       status = excluded.status, wage_month = excluded.wage_month,
+                       updated_at = excluded.updated_at"
+                ))
+                .map_err(|e| (0, e.into()))?;
+            for (i, j) in jobs.iter().enumerate() {
+                let fail = |e: rusqlite::Error| (i, StoreError::from(e));
+                let existing: Option<String> = match &j.source_id {
+                    Some(src) => find
+                        .query_row([src], |r| r.get(0))
+                        .optional()
+                        .map_err(fail)?,
+                    None => None,
+                };
+                let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+                match existing {
+                    Some(_) => done.updated += 1,
+                    None => done.added += 1,
+                }
+                upsert
+                    .execute(params![
+                        existing.unwrap_or_else(new_id),
+                        j.source_id,
+                        j.title,
+                        j.employer,
+                        j.credit_code,
+                        j.district,
+                        j.address,
+                        j.wage_min,
+                        j.wage_max,
+                        j.wage_unit.code(),
+                        i64::from(j.benefits.bits()),
+                        j.employment_type.code(),
+                        j.hours,
+                        j.openings,
+                        j.age_min,
+                        j.age_max,
+                        j.education,
+                        j.experience,
+                        j.physical,
+                        j.description,
+                        j.contact,
+                        date(j.posted_on),
+                        date(j.valid_through),
+                        j.source,
+                        j.status.code(),
+                        j.monthly_max(),
+                        t
+                    ])
+                    .map_err(fail)?;
+            }
+        }
+        tx.commit().map_err(|e| (0, e.into()))?;
+        Ok(done)
+    }
+
+    pub fn job(&self, id: &str) -> Result<Option<Job>, StoreError> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM job WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], job_from_row).optional()?)
+    }
+
+    pub fn count_jobs(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM job", [], |r| r.get(0))?)
+    }
+
+    /// Every opening, as the search index keeps it, in a stable order (newest posted first),
+    /// handed to `each` one by one so a million need not sit in a Vec twice.
+    pub fn for_each_job_line(
+        &self,
+        today: NaiveDate,
+        mut each: impl FnMut(JobLine),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, title, employer, district, benefits, wage_month, employment_type,
+                    status, valid_through, wage_min, wage_max, wage_unit
+             FROM job ORDER BY posted_on DESC, id",
+        )?;
+        let today = today.format("%Y-%m-%d").to_string();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(7)?;
+            let valid: Option<String> = r.get(8)?;
+            let etype: String = r.get(6)?;
+            let unit: String = r.get(11)?;
+            let mut job = Job::new("", "");
+            job.wage_min = r.get(9)?;
+            job.wage_max = r.get(10)?;
+            job.wage_unit = WageUnit::from_code(&unit).unwrap_or(WageUnit::Month);
+            each(JobLine {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                employer: r.get(2)?,
+                district: r.get(3)?,
+                benefits: Benefits::from_bits(r.get::<_, i64>(4)? as u8),
+                wage_month: r.get(5)?,
+                employment_type: EmploymentType::from_code(&etype)
+                    .unwrap_or(EmploymentType::FullTime),
+                current: status == "open" && valid.is_none_or(|v| v >= today),
+                wage_words: job.wage_words(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The station's own service for jobs referrals made from the lookup pane: the first
+    /// active jobs service in the directory, or one added for the purpose.
+    pub fn jobs_service(&mut self, now: DateTime<Utc>) -> Result<String, StoreError> {
+        let found: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM service WHERE kind = 'jobs' AND status = 'active'
+                 ORDER BY source_id = 'dutydesk:jobs' DESC, name LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+        let mut s = super::Service::new(crate::domain::referral::ServiceKind::Jobs, "本站岗位推荐");
+        s.source_id = Some("dutydesk:jobs".into());
+        s.description = "值班台岗位查询中直接推荐的岗位".into();
+        self.upsert_services(&[s], now).map_err(|(_, e)| e)?;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM service WHERE source_id = 'dutydesk:jobs'",
+                [],
+                |r| r.get(0),
+            )?)
+    }
+}
