@@ -23,34 +23,11 @@ use serde_json::Value;
 use crate::domain::labels::Labeled;
 use crate::domain::referral::{DeadlineRule, ServiceKind, ServiceStatus};
 use crate::i18n::Lang;
-use crate::import::{RowError, Table, decode};
+use crate::import::{FileError, RowError, Table, read_file};
 use crate::store::Service;
 
 /// Larger files are refused before reading: a directory is a few thousand services.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct DirError {
-    pub file: String,
-    pub error: RowError,
-}
-
-impl DirError {
-    pub fn render(&self, lang: Lang) -> String {
-        format!("{}: {}", self.file, self.error.render(lang))
-    }
-
-    fn new(file: &str, line: u64, field: &str, message: impl Into<String>) -> DirError {
-        DirError {
-            file: file.to_string(),
-            error: RowError {
-                line,
-                field: field.to_string(),
-                message: message.into(),
-            },
-        }
-    }
-}
 
 /// What a directory file holds, checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,41 +45,13 @@ impl Parsed {
     }
 }
 
-fn read_text(path: &Path, lang: Lang) -> Result<String, DirError> {
-    let file = path.display().to_string();
-    let size = std::fs::metadata(path)
-        .map_err(|e| DirError::new(&file, 0, "", e.to_string()))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(DirError::new(
-            &file,
-            0,
-            "",
-            match lang {
-                Lang::Zh => format!(
-                    "文件过大({} MB,上限{} MB),未读取",
-                    size >> 20,
-                    MAX_FILE_BYTES >> 20
-                ),
-                Lang::En => format!(
-                    "file too large ({} MB, limit {} MB); not read",
-                    size >> 20,
-                    MAX_FILE_BYTES >> 20
-                ),
-            },
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| DirError::new(&file, 0, "", e.to_string()))?;
-    decode(&bytes, lang).map_err(|e| DirError::new(&file, 0, "", e))
-}
-
 /// Reads a directory from `path`: a folder is an HSDS data package, `.json` is HSDS JSON,
 /// anything else our CSV.
-pub fn load(path: &Path, lang: Lang) -> Result<Parsed, Vec<DirError>> {
+pub fn load(path: &Path, lang: Lang) -> Result<Parsed, Vec<FileError>> {
     if path.is_dir() {
         return parse_hsds_package(path, lang);
     }
-    let text = read_text(path, lang).map_err(|e| vec![e])?;
+    let text = read_file(path, MAX_FILE_BYTES, lang).map_err(|e| vec![e])?;
     let file = path.display().to_string();
     let is_json = path
         .extension()
@@ -182,10 +131,10 @@ fn required_msg(lang: Lang) -> String {
     lang.pick("必填", "required").to_string()
 }
 
-pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<DirError>> {
+pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<FileError>> {
     let wrap = |errs: Vec<RowError>| {
         errs.into_iter()
-            .map(|error| DirError {
+            .map(|error| FileError {
                 file: file.to_string(),
                 error,
             })
@@ -202,7 +151,7 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<DirEr
         .map(|f| CSV_COLUMNS.iter().find(|(c, _)| c == f).expect("listed").1[0])
         .collect();
     if !missing.is_empty() {
-        return Err(vec![DirError::new(
+        return Err(vec![FileError::new(
             file,
             1,
             lang.pick("表头", "header"),
@@ -224,7 +173,7 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<DirEr
                 .unwrap_or_default()
         };
         let mut bad =
-            |f: &str, m: String| errors.push(DirError::new(file, *line, &header_of(f), m));
+            |f: &str, m: String| errors.push(FileError::new(file, *line, &header_of(f), m));
         let name = get("name");
         if name.is_empty() {
             bad("name", required_msg(lang));
@@ -331,7 +280,7 @@ fn duplicates(
     services: &[Service],
     file: &str,
     lines: &[u64],
-    errors: &mut Vec<DirError>,
+    errors: &mut Vec<FileError>,
     lang: Lang,
 ) {
     let mut seen: HashMap<&str, u64> = HashMap::new();
@@ -340,7 +289,7 @@ fn duplicates(
             continue;
         };
         if let Some(first) = seen.insert(id, *line) {
-            errors.push(DirError::new(
+            errors.push(FileError::new(
                 file,
                 *line,
                 "id",
@@ -363,15 +312,15 @@ fn read_hsds_table(
     dir: &Path,
     names: &[&str],
     lang: Lang,
-) -> Result<Option<HsdsTable>, Vec<DirError>> {
+) -> Result<Option<HsdsTable>, Vec<FileError>> {
     let Some(path) = names.iter().map(|n| dir.join(n)).find(|p| p.is_file()) else {
         return Ok(None);
     };
     let file = path.display().to_string();
-    let text = read_text(&path, lang).map_err(|e| vec![e])?;
+    let text = read_file(&path, MAX_FILE_BYTES, lang).map_err(|e| vec![e])?;
     let table = Table::read(&text).map_err(|errs| {
         errs.into_iter()
-            .map(|error| DirError {
+            .map(|error| FileError {
                 file: file.clone(),
                 error,
             })
@@ -423,9 +372,9 @@ fn address_line(parts: &[&str]) -> String {
 }
 
 /// The HSDS tabular data package in folder `dir`.
-pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<DirError>> {
+pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<FileError>> {
     let Some(services) = read_hsds_table(dir, &["services.csv"], lang)? else {
-        return Err(vec![DirError::new(
+        return Err(vec![FileError::new(
             &dir.display().to_string(),
             0,
             "services.csv",
@@ -488,7 +437,7 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<DirError
         for (line, row) in &t.rows {
             let loc = field(row, "location_id");
             if locations.is_some() && !location_names.contains_key(loc) {
-                errors.push(DirError::new(
+                errors.push(FileError::new(
                     &t.file,
                     *line,
                     "location_id",
@@ -502,7 +451,7 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<DirError
     }
     let mut out = Vec::new();
     for (line, row) in &services.rows {
-        let mut bad = |f: &str, m: String| errors.push(DirError::new(&services.file, *line, f, m));
+        let mut bad = |f: &str, m: String| errors.push(FileError::new(&services.file, *line, f, m));
         let id = field(row, "id");
         let name = field(row, "name");
         if id.is_empty() {
@@ -629,9 +578,9 @@ fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 }
 
 /// HSDS 3.0 JSON: services with their organisation, phones, locations nested.
-pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<DirError>> {
+pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<FileError>> {
     let doc: Value = serde_json::from_str(text).map_err(|e| {
-        vec![DirError::new(
+        vec![FileError::new(
             file,
             e.line() as u64,
             "JSON",
@@ -648,7 +597,7 @@ pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec
         _ => Vec::new(),
     };
     if items.is_empty() {
-        return Err(vec![DirError::new(
+        return Err(vec![FileError::new(
             file,
             0,
             "JSON",
@@ -661,7 +610,7 @@ pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec
     for (i, item) in items.iter().enumerate() {
         let pos = i as u64 + 1;
         let mut bad = |f: &str, m: String| {
-            errors.push(DirError::new(file, pos, &format!("services[{i}].{f}"), m))
+            errors.push(FileError::new(file, pos, &format!("services[{i}].{f}"), m))
         };
         if !item.is_object() {
             bad("", lang.pick("应为对象", "must be an object").into());

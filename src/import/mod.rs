@@ -1,6 +1,7 @@
 //! Reading files people bring: station ledgers (台账) exported from Excel or WPS.
 
 pub mod directory;
+pub mod jobs;
 pub mod visits;
 
 use crate::i18n::Lang;
@@ -20,6 +21,59 @@ impl RowError {
             Lang::En => format!("line {}, {}: {}", self.line, self.field, self.message),
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+/// A problem in one file of an import: the file, and the row and field in it.
+pub struct FileError {
+    pub file: String,
+    pub error: RowError,
+}
+
+impl FileError {
+    pub fn render(&self, lang: Lang) -> String {
+        format!("{}: {}", self.file, self.error.render(lang))
+    }
+
+    pub fn new(file: &str, line: u64, field: &str, message: impl Into<String>) -> FileError {
+        FileError {
+            file: file.to_string(),
+            error: RowError {
+                line,
+                field: field.to_string(),
+                message: message.into(),
+            },
+        }
+    }
+}
+
+/// A file's text (UTF-8 or GBK), refused unread if larger than `max` bytes.
+pub fn read_file(path: &std::path::Path, max: u64, lang: Lang) -> Result<String, FileError> {
+    let file = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .map_err(|e| FileError::new(&file, 0, "", e.to_string()))?
+        .len();
+    if size > max {
+        return Err(FileError::new(
+            &file,
+            0,
+            "",
+            match lang {
+                Lang::Zh => format!(
+                    "文件过大({} MB,上限{} MB),未读取",
+                    size >> 20,
+                    max >> 20
+                ),
+                Lang::En => format!(
+                    "file too large ({} MB, limit {} MB); not read",
+                    size >> 20,
+                    max >> 20
+                ),
+            },
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| FileError::new(&file, 0, "", e.to_string()))?;
+    decode(&bytes, lang).map_err(|e| FileError::new(&file, 0, "", e))
 }
 
 /// The 1-based line number of a byte offset.

@@ -1,0 +1,585 @@
+//! `dutydesk import jobs FILE`: job openings from a CSV of our own shape (README "Job
+//! columns"; UTF-8 or GBK) or schema.org JobPosting JSON-LD (one object, an array, or an
+//! `@graph`; `baseSalary` a MonetaryAmount whose value is a QuantitativeValue or a number;
+//! `jobLocation` a Place). Every problem is reported with its position and field, and then
+//! nothing is imported.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::domain::job::{Benefits, EmploymentType, Job, JobStatus, WageUnit, check_credit_code};
+use crate::domain::labels::Labeled;
+use crate::i18n::Lang;
+use crate::import::{FileError, Table, read_file};
+
+/// A jobs file can be large (a city's openings); past this it is refused unread.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+pub fn load(path: &Path, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
+    let text = read_file(path, MAX_FILE_BYTES, lang).map_err(|e| vec![e])?;
+    let file = path.display().to_string();
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonld"))
+        || text.trim_start().starts_with(['[', '{']);
+    if is_json {
+        parse_json_ld(&text, &file, lang)
+    } else {
+        parse_csv(&text, &file, lang)
+    }
+}
+
+fn required(lang: Lang) -> String {
+    lang.pick("必填", "required").to_string()
+}
+
+fn date_loose(text: &str) -> Option<NaiveDate> {
+    let t = text.trim().replace(['/', '.'], "-").replace(['年', '月'], "-").replace('日', "");
+    let t = t.get(..10).unwrap_or(&t);
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
+}
+
+/// `4000-6000`, `4000~6000`, `4000`, `200/天`, `面议`, `5k-8k`: (min, max, unit).
+pub fn parse_wage(text: &str) -> Result<(Option<i64>, Option<i64>, Option<WageUnit>), ()> {
+    let t = text.trim().replace([',', ',', '¥', '¥', ' ', '元'], "");
+    if t.is_empty() || t == "面议" {
+        return Ok((None, None, None));
+    }
+    let (amount, unit) = match t.split_once('/') {
+        Some((a, u)) => (a.to_string(), Some(WageUnit::parse(u).ok_or(())?)),
+        None => (t.clone(), None),
+    };
+    let num = |s: &str| -> Result<i64, ()> {
+        let s = s.trim().to_lowercase();
+        let (s, scale) = match s.strip_suffix('k') {
+            Some(x) => (x.to_string(), 1000.0),
+            None => match s.strip_suffix('千') {
+                Some(x) => (x.to_string(), 1000.0),
+                None => match s.strip_suffix('万') {
+                    Some(x) => (x.to_string(), 10000.0),
+                    None => (s, 1.0),
+                },
+            },
+        };
+        let v: f64 = s.parse().map_err(|_| ())?;
+        if !(0.0..=10_000_000.0).contains(&(v * scale)) {
+            return Err(());
+        }
+        Ok((v * scale).round() as i64)
+    };
+    let parts: Vec<&str> = amount.split(['-', '~', '—', '–', '至']).collect();
+    match parts.as_slice() {
+        [one] => {
+            let v = num(one)?;
+            Ok((Some(v), Some(v), unit))
+        }
+        [a, b] => {
+            let (a, b) = (num(a)?, num(b)?);
+            if a > b {
+                return Err(());
+            }
+            Ok((Some(a), Some(b), unit))
+        }
+        _ => Err(()),
+    }
+}
+
+/// `18-45`, `45岁以下`, `18岁以上`: (min, max).
+fn parse_age(text: &str) -> Result<(Option<i64>, Option<i64>), ()> {
+    let t = text.trim().replace('岁', "");
+    if t.is_empty() || t == "不限" {
+        return Ok((None, None));
+    }
+    let n = |s: &str| s.trim().parse::<i64>().map_err(|_| ()).and_then(|v| if (14..=80).contains(&v) { Ok(v) } else { Err(()) });
+    if let Some(x) = t.strip_suffix("以下") {
+        return Ok((None, Some(n(x)?)));
+    }
+    if let Some(x) = t.strip_suffix("以上") {
+        return Ok((Some(n(x)?), None));
+    }
+    match t.split_once(['-', '~', '至']) {
+        Some((a, b)) => Ok((Some(n(a)?), Some(n(b)?))),
+        None => Err(()),
+    }
+}
+
+fn status_loose(text: &str) -> Option<JobStatus> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(JobStatus::Open);
+    }
+    JobStatus::parse_loose(t).or(match t {
+        "招聘" | "在招" | "有效" => Some(JobStatus::Open),
+        "招满" | "已满" => Some(JobStatus::Filled),
+        "停止" | "过期" | "已过期" | "关闭" => Some(JobStatus::Closed),
+        _ => None,
+    })
+}
+
+const CSV_COLUMNS: &[(&str, &[&str])] = &[
+    ("source_id", &["编号", "source_id", "id"]),
+    ("title", &["岗位", "岗位名称", "职位", "title"]),
+    ("employer", &["单位", "招聘单位", "企业", "employer"]),
+    ("credit_code", &["统一社会信用代码", "信用代码", "credit_code"]),
+    ("district", &["区域", "所在区", "区县", "district"]),
+    ("address", &["地址", "工作地点", "address"]),
+    ("wage", &["工资", "薪资", "月薪", "wage"]),
+    ("wage_unit", &["计薪单位", "工资单位", "wage_unit"]),
+    ("benefits", &["福利", "待遇", "benefits"]),
+    ("employment_type", &["用工类型", "用工形式", "employment_type"]),
+    ("hours", &["工作时间", "班次", "hours"]),
+    ("openings", &["招聘人数", "人数", "openings"]),
+    ("age", &["年龄", "年龄要求", "age"]),
+    ("education", &["学历", "education"]),
+    ("experience", &["经验", "工作经验", "experience"]),
+    ("physical", &["身体要求", "physical"]),
+    ("description", &["岗位描述", "描述", "description"]),
+    ("contact", &["联系方式", "联系电话", "contact"]),
+    ("posted_on", &["发布日期", "posted_on"]),
+    ("valid_through", &["有效期至", "截止日期", "valid_through"]),
+    ("source", &["来源", "source"]),
+    ("status", &["状态", "status"]),
+];
+
+pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
+    let table = Table::read(text).map_err(|errs| {
+        errs.into_iter()
+            .map(|error| FileError {
+                file: file.to_string(),
+                error,
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let col: HashMap<&str, usize> = CSV_COLUMNS
+        .iter()
+        .filter_map(|(f, names)| table.column(names).map(|i| (*f, i)))
+        .collect();
+    let missing: Vec<&str> = ["title", "employer"]
+        .iter()
+        .filter(|f| !col.contains_key(*f))
+        .map(|f| CSV_COLUMNS.iter().find(|(c, _)| c == f).expect("listed").1[0])
+        .collect();
+    if !missing.is_empty() {
+        return Err(vec![FileError::new(
+            file,
+            1,
+            lang.pick("表头", "header"),
+            match lang {
+                Lang::Zh => format!("缺少必需的列:{}", missing.join("、")),
+                Lang::En => format!("missing required column(s): {}", missing.join(", ")),
+            },
+        )]);
+    }
+    let mut jobs = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for (line, cells) in &table.rows {
+        let get = |f: &str| {
+            col.get(f)
+                .and_then(|i| cells.get(*i))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let header = |f: &str| col.get(f).map(|i| table.headers[*i].clone()).unwrap_or_else(|| f.to_string());
+        let mut bad = |f: &str, m: String| errors.push(FileError::new(file, *line, &header(f), m));
+        let mut job = Job::new(&get("title"), &get("employer"));
+        if job.title.is_empty() {
+            bad("title", required(lang));
+        }
+        if job.employer.is_empty() {
+            bad("employer", required(lang));
+        }
+        let code = get("credit_code");
+        if !code.is_empty() && !check_credit_code(&code) {
+            bad(
+                "credit_code",
+                lang.pick(
+                    "统一社会信用代码不对(18位,校验位不符)",
+                    "not a valid unified social credit code (18 characters with a check character)",
+                )
+                .into(),
+            );
+        }
+        job.credit_code = code.to_ascii_uppercase();
+        match parse_wage(&get("wage")) {
+            Ok((min, max, unit)) => {
+                job.wage_min = min;
+                job.wage_max = max;
+                let unit_cell = get("wage_unit");
+                job.wage_unit = match (unit, WageUnit::parse(&unit_cell)) {
+                    (Some(u), _) => u,
+                    (None, Some(u)) => u,
+                    (None, None) => {
+                        bad("wage_unit", match lang {
+                            Lang::Zh => format!("“{unit_cell}”不是计薪单位(月 / 日 / 时)"),
+                            Lang::En => format!("{unit_cell:?} is not a wage unit (month, day, hour)"),
+                        });
+                        WageUnit::Month
+                    }
+                };
+            }
+            Err(()) => bad(
+                "wage",
+                lang.pick(
+                    "工资格式不对,例:4000-6000、200/天、面议",
+                    "bad wage, e.g. 4000-6000, 200/天, 面议",
+                )
+                .into(),
+            ),
+        }
+        job.benefits = Benefits::from_text(&get("benefits"));
+        let etype = get("employment_type");
+        job.employment_type = if etype.is_empty() {
+            EmploymentType::FullTime
+        } else {
+            EmploymentType::parse(&etype).unwrap_or_else(|| {
+                bad("employment_type", match lang {
+                    Lang::Zh => format!("“{etype}”不是用工类型(全职 / 兼职 / 临时 / 零工)"),
+                    Lang::En => format!("{etype:?} is not one of: full-time, part-time, temporary, gig"),
+                });
+                EmploymentType::FullTime
+            })
+        };
+        let openings = get("openings");
+        job.openings = match openings.trim().trim_end_matches('人') {
+            "" | "若干" => None,
+            n => match n.parse::<i64>() {
+                Ok(v) if (0..=100_000).contains(&v) => Some(v),
+                _ => {
+                    bad("openings", lang.pick("应为0到100000的整数", "a whole number 0–100000").into());
+                    None
+                }
+            },
+        };
+        match parse_age(&get("age")) {
+            Ok((a, b)) => {
+                job.age_min = a;
+                job.age_max = b;
+            }
+            Err(()) => bad("age", lang.pick("年龄格式不对,例:18-45、45岁以下", "bad age range, e.g. 18-45").into()),
+        }
+        for (f, slot) in [("posted_on", &mut job.posted_on), ("valid_through", &mut job.valid_through)] {
+            let cell = get(f);
+            if cell.is_empty() {
+                continue;
+            }
+            match date_loose(&cell) {
+                Some(d) => *slot = Some(d),
+                None => bad(f, lang.pick("日期格式不对,例:2026-11-20", "bad date, e.g. 2026-11-20").into()),
+            }
+        }
+        match status_loose(&get("status")) {
+            Some(s) => job.status = s,
+            None => bad("status", match lang {
+                Lang::Zh => format!("“{}”不是可选状态(招聘中 / 已招满 / 已停止)", get("status")),
+                Lang::En => format!("{:?} is not one of: open, filled, closed", get("status")),
+            }),
+        }
+        job.district = get("district");
+        job.address = get("address");
+        job.hours = get("hours");
+        job.education = get("education");
+        job.experience = get("experience");
+        job.physical = get("physical");
+        job.description = get("description");
+        job.contact = get("contact");
+        job.source = get("source");
+        let src = get("source_id");
+        let src = if src.is_empty() {
+            format!("{}@{}", job.title, job.employer)
+        } else {
+            src
+        };
+        if let Some(first) = seen.insert(src.clone(), *line) {
+            bad("source_id", match lang {
+                Lang::Zh => format!("编号“{src}”与第{first}行重复"),
+                Lang::En => format!("id {src:?} repeats line {first}"),
+            });
+        }
+        job.source_id = Some(src);
+        jobs.push(job);
+    }
+    if errors.is_empty() { Ok(jobs) } else { Err(errors) }
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).map(str::trim).unwrap_or("")
+}
+
+/// A text or a number, as text.
+fn text_or_number(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn as_i64(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_f64().map(|f| f.round() as i64),
+        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
+        _ => None,
+    }
+}
+
+/// The postings in a JSON-LD document: one object, an array, or an `@graph`.
+fn postings(doc: &Value) -> Vec<(String, &Value)> {
+    let is_posting = |v: &Value| match v.get("@type") {
+        Some(Value::String(t)) => t == "JobPosting",
+        Some(Value::Array(a)) => a.iter().any(|t| t == "JobPosting"),
+        None => v.get("title").is_some(),
+        _ => false,
+    };
+    match doc {
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| is_posting(v))
+            .map(|(i, v)| (format!("[{i}]"), v))
+            .collect(),
+        Value::Object(_) if doc.get("@graph").is_some() => doc["@graph"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .enumerate()
+                    .filter(|(_, v)| is_posting(v))
+                    .map(|(i, v)| (format!("@graph[{i}]"), v))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Value::Object(_) => vec![("$".to_string(), doc)],
+        _ => Vec::new(),
+    }
+}
+
+pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
+        vec![FileError::new(
+            file,
+            e.line() as u64,
+            "JSON",
+            match lang {
+                Lang::Zh => format!("不是有效的JSON:{e}"),
+                Lang::En => format!("not valid JSON: {e}"),
+            },
+        )]
+    })?;
+    let items = postings(&doc);
+    if items.is_empty() {
+        return Err(vec![FileError::new(
+            file,
+            0,
+            "JSON",
+            lang.pick("没有找到 JobPosting", "no JobPosting found"),
+        )]);
+    }
+    let mut jobs = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (n, (path, v)) in items.iter().enumerate() {
+        let pos = n as u64 + 1;
+        let mut bad = |f: &str, m: String| errors.push(FileError::new(file, pos, &format!("{path}.{f}"), m));
+        let org = v.get("hiringOrganization").cloned().unwrap_or(Value::Null);
+        let employer = match &org {
+            Value::String(name) => name.trim().to_string(),
+            o => match s(o, "name") {
+                "" => s(o, "legalName").to_string(),
+                n => n.to_string(),
+            },
+        };
+        let mut job = Job::new(s(v, "title"), &employer);
+        if job.title.is_empty() {
+            bad("title", required(lang));
+        }
+        if job.employer.is_empty() {
+            bad("hiringOrganization", required(lang));
+        }
+        let code = match org.get("identifier") {
+            Some(Value::String(c)) => c.trim().to_string(),
+            Some(o) => s(o, "value").to_string(),
+            None => s(&org, "taxID").to_string(),
+        };
+        if !code.is_empty() {
+            if check_credit_code(&code) {
+                job.credit_code = code.to_ascii_uppercase();
+            } else {
+                bad("hiringOrganization.identifier", lang.pick("统一社会信用代码不对", "not a valid unified social credit code").into());
+            }
+        }
+        // jobLocation: a Place (or an array of them) with a PostalAddress.
+        let place = match v.get("jobLocation") {
+            Some(Value::Array(a)) => a.first().cloned().unwrap_or(Value::Null),
+            Some(p) => p.clone(),
+            None => Value::Null,
+        };
+        let addr = place.get("address").cloned().unwrap_or(Value::Null);
+        match &addr {
+            Value::String(a) => job.address = a.trim().to_string(),
+            a => {
+                job.district = match s(a, "addressLocality") {
+                    "" => s(a, "addressRegion").to_string(),
+                    l => l.to_string(),
+                };
+                job.address = s(a, "streetAddress").to_string();
+            }
+        }
+        // baseSalary: a MonetaryAmount whose value is a QuantitativeValue or a number.
+        if let Some(salary) = v.get("baseSalary") {
+            let value = salary.get("value").unwrap_or(salary);
+            let (min, max, unit) = match value {
+                Value::Number(_) | Value::String(_) => {
+                    let x = as_i64(Some(value));
+                    (x, x, s(salary, "unitText"))
+                }
+                q => {
+                    let single = as_i64(q.get("value"));
+                    (
+                        as_i64(q.get("minValue")).or(single),
+                        as_i64(q.get("maxValue")).or(single),
+                        match s(q, "unitText") {
+                            "" => s(salary, "unitText"),
+                            u => u,
+                        },
+                    )
+                }
+            };
+            if min.is_none() && max.is_none() {
+                bad("baseSalary", lang.pick("没有金额(value / minValue / maxValue)", "no amount (value, minValue or maxValue)").into());
+            }
+            job.wage_min = min;
+            job.wage_max = max;
+            job.wage_unit = WageUnit::parse(unit).unwrap_or_else(|| {
+                bad("baseSalary.unitText", match lang {
+                    Lang::Zh => format!("“{unit}”不是计薪单位(MONTH / DAY / HOUR)"),
+                    Lang::En => format!("{unit:?} is not MONTH, DAY or HOUR"),
+                });
+                WageUnit::Month
+            });
+        }
+        let etype = match v.get("employmentType") {
+            Some(Value::Array(a)) => a.first().and_then(Value::as_str).unwrap_or("").to_string(),
+            other => text_or_number(other),
+        };
+        if !etype.is_empty() {
+            job.employment_type = EmploymentType::parse(&etype).unwrap_or_else(|| {
+                bad("employmentType", format!("{etype:?}"));
+                EmploymentType::FullTime
+            });
+        }
+        let benefits = text_or_number(v.get("jobBenefits"));
+        job.benefits = Benefits::from_text(&format!("{benefits} {}", s(v, "description")));
+        job.hours = text_or_number(v.get("workHours"));
+        job.openings = as_i64(v.get("totalJobOpenings"));
+        job.description = s(v, "description").to_string();
+        job.education = match v.get("educationRequirements") {
+            Some(Value::String(e)) => e.clone(),
+            Some(o) => s(o, "credentialCategory").to_string(),
+            None => String::new(),
+        };
+        job.experience = match v.get("experienceRequirements") {
+            Some(Value::String(e)) => e.clone(),
+            Some(o) => s(o, "description").to_string(),
+            None => String::new(),
+        };
+        job.physical = text_or_number(v.get("physicalRequirement"));
+        job.contact = v
+            .get("applicationContact")
+            .map(|c| s(c, "telephone").to_string())
+            .unwrap_or_default();
+        for (f, slot) in [("datePosted", &mut job.posted_on), ("validThrough", &mut job.valid_through)] {
+            let t = s(v, f);
+            if t.is_empty() {
+                continue;
+            }
+            match date_loose(t) {
+                Some(d) => *slot = Some(d),
+                None => bad(f, lang.pick("日期格式不对", "bad date").into()),
+            }
+        }
+        job.source = s(v, "url").to_string();
+        let id = match v.get("identifier") {
+            Some(Value::String(i)) => i.trim().to_string(),
+            Some(o) => text_or_number(o.get("value")),
+            None => s(v, "@id").to_string(),
+        };
+        let id = if id.is_empty() {
+            format!("{}@{}", job.title, job.employer)
+        } else {
+            id
+        };
+        if let Some(first) = seen.insert(id.clone(), path.clone()) {
+            bad("identifier", match lang {
+                Lang::Zh => format!("编号“{id}”与{first}重复"),
+                Lang::En => format!("id {id:?} repeats {first}"),
+            });
+        }
+        job.source_id = Some(id);
+        jobs.push(job);
+    }
+    if errors.is_empty() { Ok(jobs) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wages_as_people_write_them() {
+        assert_eq!(parse_wage("4000-6000"), Ok((Some(4000), Some(6000), None)));
+        assert_eq!(parse_wage("200/天"), Ok((Some(200), Some(200), Some(WageUnit::Day))));
+        assert_eq!(parse_wage("5k~8k"), Ok((Some(5000), Some(8000), None)));
+        assert_eq!(parse_wage("面议"), Ok((None, None, None)));
+        assert_eq!(parse_wage("¥4,500元/月"), Ok((Some(4500), Some(4500), Some(WageUnit::Month))));
+        assert!(parse_wage("6000-4000").is_err());
+        assert!(parse_wage("很多").is_err());
+        assert!(parse_wage("20/周").is_err());
+    }
+
+    const POSTING: &str = r#"{"@type":"JobPosting","title":"普工","identifier":{"value":"A1"},
+        "hiringOrganization":{"@type":"Organization","name":"城西食品厂","identifier":"91350100M000100Y43"},
+        "jobLocation":{"@type":"Place","address":{"@type":"PostalAddress","addressLocality":"城西区","streetAddress":"工业园8号"}},
+        "baseSalary":{"@type":"MonetaryAmount","currency":"CNY","value":{"@type":"QuantitativeValue","minValue":4000,"maxValue":5500,"unitText":"MONTH"}},
+        "employmentType":"FULL_TIME","jobBenefits":"包吃住","datePosted":"2026-11-10","validThrough":"2026-12-31T00:00"}"#;
+
+    #[test]
+    fn json_ld_takes_one_posting_an_array_or_a_graph() {
+        let one = parse_json_ld(POSTING, "p.json", Lang::En).unwrap();
+        assert_eq!(one.len(), 1);
+        let j = &one[0];
+        assert_eq!((j.title.as_str(), j.employer.as_str()), ("普工", "城西食品厂"));
+        assert_eq!((j.wage_min, j.wage_max, j.wage_unit), (Some(4000), Some(5500), WageUnit::Month));
+        assert_eq!(j.district, "城西区");
+        assert!(j.benefits.meals && j.benefits.housing);
+        assert_eq!(j.valid_through, NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(j.source_id.as_deref(), Some("A1"));
+        assert_eq!(j.credit_code, "91350100M000100Y43");
+        let arr = format!("[{POSTING}, {}]", POSTING.replace("\"A1\"", "\"A2\""));
+        assert_eq!(parse_json_ld(&arr, "p.json", Lang::En).unwrap().len(), 2);
+        let graph = format!(
+            r#"{{"@context":"https://schema.org","@graph":[{{"@type":"Organization","name":"x"}},{}]}}"#,
+            POSTING
+        );
+        assert_eq!(parse_json_ld(&graph, "p.json", Lang::En).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn salary_as_a_single_value_and_a_missing_title_is_named() {
+        let single = POSTING.replace(
+            r#""value":{"@type":"QuantitativeValue","minValue":4000,"maxValue":5500,"unitText":"MONTH"}"#,
+            r#""value":{"@type":"QuantitativeValue","value":220,"unitText":"DAY"}"#,
+        );
+        let j = &parse_json_ld(&single, "p.json", Lang::En).unwrap()[0];
+        assert_eq!((j.wage_min, j.wage_max, j.wage_unit), (Some(220), Some(220), WageUnit::Day));
+        let bare = POSTING.replace(r#""value":{"@type":"QuantitativeValue","minValue":4000,"maxValue":5500,"unitText":"MONTH"}"#, r#""value":6000"#);
+        assert_eq!(parse_json_ld(&bare, "p.json", Lang::En).unwrap()[0].wage_max, Some(6000));
+        let untitled = format!("[{POSTING}, {}]", POSTING.replace(r#""title":"普工","#, "").replace("A1", "A2"));
+        let errs = parse_json_ld(&untitled, "p.json", Lang::En).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].error.line, 2);
+        assert_eq!(errs[0].error.field, "[1].title");
+    }
+}
