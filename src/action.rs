@@ -43,5 +43,9 @@ labeled_enum!(
         FilterOverdue => "filter_overdue", "只看逾期", "Only overdue";
         FilterKind => "filter_kind", "按服务类别筛选", "Filter by kind";
         FilterStatus => "filter_status", "按状态筛选", "Filter by status";
+        // job openings
+        ReferJob => "refer_job", "为当前来访人推荐此岗位", "Refer the current visitor to this opening";
+        MarkPlaced => "mark_placed", "标记当前来访人已在此岗位就业", "Mark the current visitor placed here";
+        MatchVisitor => "match_visitor", "按来访人意愿筛选岗位", "Match openings to the visitor's wish";
     }
 );

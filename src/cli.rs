@@ -92,6 +92,9 @@ pub enum Command {
     /// The service directory the desk routes to
     #[command(subcommand)]
     Directory(DirectoryCmd),
+    /// Job openings
+    #[command(subcommand)]
+    Jobs(JobsCmd),
     /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
     #[command(hide = true)]
     Gen {
@@ -101,6 +104,9 @@ pub enum Command {
         /// How many referrals (on the newest visits; about 10% open, some overdue)
         #[arg(long, default_value_t = 0)]
         referrals: usize,
+        /// How many job openings
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -119,6 +125,20 @@ pub enum ReferralsCmd {
         /// Every referral, closed and declined too (most recently changed first)
         #[arg(long)]
         all: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsCmd {
+    /// The same matcher as the lookup pane (F4), headless: Chinese, full pinyin or initials
+    Search {
+        /// What to look for, e.g. 快递, kdy, "包吃 普工"
+        query: String,
+        /// How many openings, best first
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -145,6 +165,12 @@ pub enum ImportCmd {
         /// Officer recorded for rows without a 接待人 column (added to the roster if new)
         #[arg(long)]
         officer: Option<String>,
+    },
+    /// Import job openings: our CSV (UTF-8 or GBK) or schema.org JobPosting JSON-LD. All or
+    /// nothing; re-import updates by id.
+    Jobs {
+        /// CSV, .json or .jsonld file
+        file: PathBuf,
     },
     /// Import the service directory: our CSV, an HSDS tabular data package (a folder with
     /// services.csv...) or HSDS 3.0 JSON. All or nothing; re-import updates by id.
@@ -316,6 +342,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Gen {
             visits,
             referrals,
+            jobs,
             seed,
         }) => {
             let db = cli
@@ -323,7 +350,33 @@ pub fn run(cli: Cli) -> Result<()> {
                 .db
                 .clone()
                 .ok_or_else(|| anyhow!("gen needs --db FILE"))?;
-            generate(&db, visits, referrals, seed, lang)
+            generate(&db, visits, referrals, seed, lang)?;
+            if jobs > 0 {
+                let mut store = open_store(&db, lang)?;
+                let t = std::time::Instant::now();
+                store
+                    .fill_synthetic_jobs(jobs, seed, chrono::Utc::now())
+                    .map_err(plain(lang))?;
+                println!(
+                    "generated {jobs} job openings in {:.1} s",
+                    t.elapsed().as_secs_f64()
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Import(ImportCmd::Jobs { file })) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            init_logging(&db);
+            import_jobs(&db, &file, lang)
+        }
+        Some(Command::Jobs(JobsCmd::Search {
+            query,
+            limit,
+            format,
+        })) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            let store = open_existing(&db, lang)?;
+            crate::report::jobs::search(&store, &query, limit, format, lang)
         }
         Some(Command::Import(ImportCmd::Directory { path })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
@@ -357,9 +410,10 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             init_logging(&db);
             let store = open_store(&db, lang)?;
-            let app = App::new(store, lang, keymap, Clock::System)
+            let mut app = App::new(store, lang, keymap, Clock::System)
                 .map_err(plain(lang))?
                 .with_config(config);
+            app.start_job_index();
             run_desk(app)
         }
     }
@@ -508,6 +562,58 @@ fn holiday_coverage(calendar: &crate::domain::calendar::WorkCalendar, lang: Lang
             missing.join(", ")
         ),
     }
+}
+
+fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
+    let jobs = match import::jobs::load(file, lang) {
+        Ok(j) => j,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}", e.render(lang));
+            }
+            bail!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("{}处错误,未导入任何岗位", errors.len()),
+                    Lang::En => format!("{} problem(s); nothing was imported", errors.len()),
+                }
+            );
+        }
+    };
+    let mut store = open_store(db, lang)?;
+    let done = store
+        .upsert_jobs(&jobs, chrono::Utc::now())
+        .map_err(|(i, e)| {
+            anyhow!(
+                "{}: {}: {}; nothing was imported",
+                file.display(),
+                jobs[i].title,
+                e.message(lang)
+            )
+        })?;
+    tracing::info!(added = done.added, updated = done.updated, "jobs imported");
+    let today = chrono::Utc::now().with_timezone(&china_zone()).date_naive();
+    let current = jobs.iter().filter(|j| j.is_current(today)).count();
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "已导入岗位{}个(在招{}个);新增{},更新{}",
+                jobs.len(),
+                current,
+                done.added,
+                done.updated
+            ),
+            Lang::En => format!(
+                "imported {} openings ({} open); {} added, {} updated",
+                jobs.len(),
+                current,
+                done.added,
+                done.updated
+            ),
+        }
+    );
+    Ok(())
 }
 
 fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {

@@ -13,6 +13,8 @@ use crate::store::{Store, StoreError};
 pub const DEMO_STATION: &str = include_str!("../fixtures/demo_station.toml");
 pub const DEMO_VISITS: &str = include_str!("../fixtures/demo_visits.csv");
 pub const DEMO_DIRECTORY: &str = include_str!("../fixtures/demo_directory.csv");
+pub const DEMO_JOBS: &str = include_str!("../fixtures/demo_jobs.csv");
+pub const DEMO_JOBS_JSONLD: &str = include_str!("../fixtures/jobs_sample.jsonld");
 
 #[derive(Deserialize)]
 struct DemoStation {
@@ -68,6 +70,13 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
         .upsert_services(&directory.services, now)
         .map_err(|(_, e)| e)?;
     seed_referrals(store, &station.id, zone)?;
+    let mut jobs = import::jobs::parse_csv(DEMO_JOBS, "fixtures/demo_jobs.csv", Lang::En)
+        .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
+    jobs.extend(
+        import::jobs::parse_json_ld(DEMO_JOBS_JSONLD, "fixtures/jobs_sample.jsonld", Lang::En)
+            .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?,
+    );
+    store.upsert_jobs(&jobs, now).map_err(|(_, e)| e)?;
     Ok(n)
 }
 

@@ -237,3 +237,124 @@ pub fn visit(rng: &mut Rng, visitors: usize, end: DateTime<Utc>) -> GenVisit {
         visited_at: midnight_utc + Duration::minutes(local_minutes),
     }
 }
+
+/// Job titles with a typical wage range (yuan) and unit, across the occupations visitors
+/// have: factory, logistics, delivery, building, catering, care, retail, farm work.
+const JOB_TITLES: &[(&str, u32, u32, &str, &str)] = &[
+    ("普工", 4200, 5800, "month", "full_time"),
+    ("包装工", 3800, 5000, "month", "full_time"),
+    ("质检员", 4500, 6000, "month", "full_time"),
+    ("数控车工", 6000, 9000, "month", "full_time"),
+    ("电焊工", 6500, 9500, "month", "full_time"),
+    ("叉车司机", 5500, 7500, "month", "full_time"),
+    ("仓库管理员", 4500, 6000, "month", "full_time"),
+    ("分拣员", 180, 240, "day", "temporary"),
+    ("装卸工", 200, 300, "day", "gig"),
+    ("快递员", 6000, 9000, "month", "full_time"),
+    ("外卖骑手", 6000, 10000, "month", "part_time"),
+    ("货车司机", 7000, 10000, "month", "full_time"),
+    ("保洁员", 3000, 3800, "month", "full_time"),
+    ("保安", 3800, 4800, "month", "full_time"),
+    ("餐厅服务员", 3800, 4800, "month", "full_time"),
+    ("厨师", 6000, 9000, "month", "full_time"),
+    ("洗碗工", 3200, 4000, "month", "full_time"),
+    ("收银员", 3800, 4600, "month", "full_time"),
+    ("促销员", 25, 35, "hour", "part_time"),
+    ("育婴员", 6000, 9000, "month", "full_time"),
+    ("养老护理员", 5000, 7000, "month", "full_time"),
+    ("家政保洁", 40, 50, "hour", "gig"),
+    ("钢筋工", 300, 400, "day", "temporary"),
+    ("木工", 320, 420, "day", "temporary"),
+    ("水电工", 300, 380, "day", "temporary"),
+    ("电工", 6000, 8000, "month", "full_time"),
+    ("汽车维修工", 6000, 9000, "month", "full_time"),
+    ("绿化工", 3200, 3800, "month", "full_time"),
+    ("采茶工", 150, 220, "day", "temporary"),
+    ("缝纫工", 5000, 8000, "month", "full_time"),
+    ("电子装配工", 4800, 6000, "month", "full_time"),
+    ("注塑工", 5000, 6500, "month", "full_time"),
+    ("客服专员", 4000, 5500, "month", "full_time"),
+    ("网约车司机", 7000, 11000, "month", "part_time"),
+    ("银行柜员", 5000, 7000, "month", "full_time"),
+    ("长途货车司机", 8000, 12000, "month", "full_time"),
+];
+
+const JOB_EMPLOYER_HEADS: &[&str] = &[
+    "城西", "恒通", "华达", "长城", "永安", "新兴", "顺达", "宏远", "安达", "百佳", "金盛", "鑫源",
+    "盛世", "龙腾", "东方", "南洋", "北辰", "中联", "汇通", "天成", "行知", "长安",
+];
+const JOB_EMPLOYER_TAILS: &[&str] = &[
+    "机械厂",
+    "食品厂",
+    "制衣厂",
+    "物流有限公司",
+    "电子科技有限公司",
+    "建设集团",
+    "物业管理公司",
+    "餐饮管理有限公司",
+    "家政服务中心",
+    "超市",
+    "汽修厂",
+    "快递网点",
+    "塑业有限公司",
+    "养老院",
+    "茶园合作社",
+    "货运公司",
+    "保安服务公司",
+    "酒楼",
+    "五金厂",
+    "纺织厂",
+];
+const JOB_DISTRICTS: &[&str] = &[
+    "城西区",
+    "城东区",
+    "城北区",
+    "城南区",
+    "长安区",
+    "开发区",
+    "西湖镇",
+    "行政中心区",
+    "高新区",
+    "临江镇",
+    "东湖街道",
+    "北山街道",
+];
+const JOB_BENEFITS: &[u8] = &[0, 1, 2, 3, 3, 3, 4, 5, 7, 7];
+
+/// One generated opening: (title, employer, district, wage min, wage max, unit, type,
+/// benefit bits, open?).
+pub struct GenJob {
+    pub title: &'static str,
+    pub employer: String,
+    pub district: &'static str,
+    pub wage_min: i64,
+    pub wage_max: i64,
+    pub unit: &'static str,
+    pub employment_type: &'static str,
+    pub benefits: u8,
+    pub open: bool,
+    pub posted_days_ago: i64,
+}
+
+pub fn job(rng: &mut Rng) -> GenJob {
+    let (title, lo, hi, unit, etype) = rng.pick(JOB_TITLES);
+    let span = u64::from(hi - lo).max(1);
+    let a = i64::from(lo) + rng.below(span) as i64;
+    let b = (a + rng.below(span / 2 + 1) as i64).min(i64::from(hi));
+    GenJob {
+        title,
+        employer: format!(
+            "{}{}",
+            rng.pick(JOB_EMPLOYER_HEADS),
+            rng.pick(JOB_EMPLOYER_TAILS)
+        ),
+        district: rng.pick(JOB_DISTRICTS),
+        wage_min: a,
+        wage_max: b,
+        unit,
+        employment_type: etype,
+        benefits: rng.pick(JOB_BENEFITS),
+        open: rng.below(10) < 8,
+        posted_days_ago: rng.below(365) as i64,
+    }
+}

@@ -570,7 +570,10 @@ fn a_bad_hsds_package_names_the_file_row_and_field_and_imports_nothing() {
     let text = std::fs::read_to_string(&services)
         .unwrap()
         .replace("svc-2,org-union", "svc-2,org-nowhere")
-        .replace("svc-6,org-hrss,,职业介绍与招聘会,,发布岗位、组织招聘会,,,active", "svc-6,org-hrss,,职业介绍与招聘会,,发布岗位、组织招聘会,,,open");
+        .replace(
+            "svc-6,org-hrss,,职业介绍与招聘会,,发布岗位、组织招聘会,,,active",
+            "svc-6,org-hrss,,职业介绍与招聘会,,发布岗位、组织招聘会,,,open",
+        );
     std::fs::write(&services, text).unwrap();
     let err = fails(
         dutydesk(dir.path())

@@ -1,6 +1,7 @@
 //! The application state and the one place it changes: `App::update(Action)`.
 //! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
 
+mod jobs;
 mod referrals;
 
 use std::cell::Cell;
@@ -18,6 +19,7 @@ use crate::i18n::Lang;
 use crate::keymap::{Context, KeyChord, Keymap};
 use crate::panes::Pane;
 use crate::panes::intake::{Focus, IntakePane, LOOKUP_FIELDS};
+use crate::panes::jobs::JobsPane;
 use crate::panes::referrals::{RefDialog, ReferralsPane, RouteDialog};
 use crate::store::{Officer, ReferralDetail, Station, Store, StoreError, VisitDetail};
 use crate::ui::form::{Edit, Form, FormField, choices_of};
@@ -51,6 +53,8 @@ pub enum Confirm {
     RestoreDraft,
     /// A referral is being handed to the officer on duty: take it (y) or refuse (n)?
     AnswerTransfer,
+    /// Refer the current visitor to the selected opening? (they agree to share details)
+    ReferJob,
 }
 
 /// The draft key of the intake form.
@@ -82,6 +86,11 @@ pub enum Modal {
         detail: Box<ReferralDetail>,
         scroll: u16,
     },
+    /// A job posting in full, read-only.
+    Job {
+        job: Box<crate::domain::job::Job>,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +117,9 @@ pub struct App {
     pub pane: Pane,
     pub intake: IntakePane,
     pub referrals: ReferralsPane,
+    pub jobs: JobsPane,
+    /// The job index while its thread builds it.
+    job_index_rx: Option<jobs::IndexBuild>,
     /// The visit saved last at this desk: what "route" refers from an empty form.
     pub last_saved_visit: Option<String>,
     pub modal: Option<Modal>,
@@ -172,6 +184,8 @@ impl App {
             pane: Pane::Intake,
             intake: IntakePane::new(lang),
             referrals: ReferralsPane::default(),
+            jobs: JobsPane::new(lang),
+            job_index_rx: None,
             last_saved_visit: None,
             modal: None,
             status: None,
@@ -230,6 +244,7 @@ impl App {
 
     /// Called by the event loop when no key came for a while: keeps the draft fresh.
     pub fn tick(&mut self) {
+        self.poll_job_index();
         if self.draft_dirty && self.draft_written.elapsed() >= DRAFT_INTERVAL {
             self.save_draft_now();
         }
@@ -292,9 +307,10 @@ impl App {
     /// The context whose bindings apply now (after the focused field's claim).
     pub fn context(&self) -> Context {
         match &self.modal {
-            Some(Modal::Help { .. }) | Some(Modal::Visit { .. }) | Some(Modal::Referral { .. }) => {
-                Context::Help
-            }
+            Some(Modal::Help { .. })
+            | Some(Modal::Visit { .. })
+            | Some(Modal::Referral { .. })
+            | Some(Modal::Job { .. }) => Context::Help,
             Some(Modal::Setup { .. }) | Some(Modal::Route(_)) | Some(Modal::RefDialog(_)) => {
                 Context::Form
             }
@@ -303,6 +319,7 @@ impl App {
                 (Pane::Intake, Focus::Form) => Context::Form,
                 (Pane::Intake, Focus::List) => Context::List,
                 (Pane::Referrals, _) => Context::Referrals,
+                (Pane::Jobs, _) => Context::Jobs,
                 _ => Context::Global,
             },
         }
@@ -314,6 +331,7 @@ impl App {
         let fallbacks: &[Context] = match context {
             Context::Help => &[],
             Context::Referrals => &[Context::List, Context::Global],
+            Context::Jobs => &[Context::Form, Context::Global],
             _ => &[Context::Global],
         };
         std::iter::once(context)
@@ -327,6 +345,7 @@ impl App {
             return;
         }
         self.status = None;
+        self.poll_job_index();
         if let Some(Modal::Confirm(kind)) = self.modal {
             self.handle_confirm(kind, &key);
             return;
@@ -360,6 +379,15 @@ impl App {
                 }
                 Focus::List => {}
             }
+        } else if self.modal.is_none() && self.pane == Pane::Jobs {
+            match self.jobs.form.edit_key(&key, 40) {
+                Edit::Changed => {
+                    self.run_job_search();
+                    return;
+                }
+                Edit::Moved => return,
+                Edit::NotMine => {}
+            }
         }
         if let Some(action) = self.resolve(&key) {
             self.update(action);
@@ -376,6 +404,11 @@ impl App {
                 n
             }
             Some(Modal::RefDialog(d)) => d.form.paste(text),
+            None if self.pane == Pane::Jobs => {
+                let n = self.jobs.form.paste(text);
+                self.run_job_search();
+                n
+            }
             None if self.pane == Pane::Intake && self.intake.focus == Focus::Form => {
                 let d = self.intake.form.paste(text);
                 self.draft_dirty = true;
@@ -453,6 +486,14 @@ impl App {
             key.code,
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
         );
+        if kind == Confirm::ReferJob {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.refer_job(),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => self.modal = None,
+                _ => {}
+            }
+            return;
+        }
         if kind == Confirm::AnswerTransfer {
             match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.answer_transfer(true),
@@ -485,7 +526,7 @@ impl App {
                         );
                     }
                 }
-                Confirm::AnswerTransfer => {}
+                Confirm::AnswerTransfer | Confirm::ReferJob => {}
             }
         } else if no {
             self.modal = None;
@@ -507,7 +548,8 @@ impl App {
         match &mut self.modal {
             Some(Modal::Help { scroll })
             | Some(Modal::Visit { scroll, .. })
-            | Some(Modal::Referral { scroll, .. }) => {
+            | Some(Modal::Referral { scroll, .. })
+            | Some(Modal::Job { scroll, .. }) => {
                 match action {
                     Action::Back | Action::Help => self.modal = None,
                     Action::Up => *scroll = scroll.saturating_sub(1),
@@ -542,7 +584,7 @@ impl App {
                 self.refresh_queue();
             }
             Action::Route => self.route_current(),
-            Action::Jobs => self.pane = Pane::Jobs,
+            Action::Jobs => self.enter_jobs(),
             Action::Log => self.pane = Pane::Log,
             Action::Quit => self.request_quit(),
             Action::NewIntake => {
@@ -555,6 +597,7 @@ impl App {
             }
             Action::SwitchOfficer => self.modal = Some(self.setup_modal()),
             _ if self.pane == Pane::Referrals => self.update_referrals(action),
+            _ if self.pane == Pane::Jobs => self.update_jobs(action),
             _ if self.pane != Pane::Intake => {}
             _ => self.update_intake(action),
         }

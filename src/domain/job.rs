@@ -31,7 +31,9 @@ impl WageUnit {
     pub fn parse(text: &str) -> Option<WageUnit> {
         match text.trim().to_ascii_lowercase().as_str() {
             "" | "月" | "每月" | "元/月" | "month" | "monthly" => Some(WageUnit::Month),
-            "日" | "天" | "每天" | "元/天" | "元/日" | "day" | "daily" => Some(WageUnit::Day),
+            "日" | "天" | "每天" | "元/天" | "元/日" | "day" | "daily" => {
+                Some(WageUnit::Day)
+            }
             "时" | "小时" | "元/小时" | "元/时" | "hour" | "hourly" => Some(WageUnit::Hour),
             _ => None,
         }
@@ -218,7 +220,9 @@ impl Job {
 /// letters without I, O, S, V, Z, with a check character.
 pub fn check_credit_code(code: &str) -> bool {
     const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
     let code = code.trim().to_ascii_uppercase();
     if code.chars().count() != 18 {
         return false;
@@ -270,7 +274,10 @@ mod tests {
         assert_eq!(WageUnit::parse("HOUR"), Some(WageUnit::Hour));
         assert_eq!(WageUnit::parse("周"), None);
         assert_eq!(EmploymentType::parse("零工"), Some(EmploymentType::Gig));
-        assert_eq!(EmploymentType::parse("PART_TIME"), Some(EmploymentType::PartTime));
+        assert_eq!(
+            EmploymentType::parse("PART_TIME"),
+            Some(EmploymentType::PartTime)
+        );
         assert_eq!(EmploymentType::parse("日结"), Some(EmploymentType::Gig));
     }
 

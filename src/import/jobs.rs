@@ -37,13 +37,33 @@ fn required(lang: Lang) -> String {
 }
 
 fn date_loose(text: &str) -> Option<NaiveDate> {
-    let t = text.trim().replace(['/', '.'], "-").replace(['年', '月'], "-").replace('日', "");
+    let t = text
+        .trim()
+        .replace(['/', '.'], "-")
+        .replace(['年', '月'], "-")
+        .replace('日', "");
     let t = t.get(..10).unwrap_or(&t);
     NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
 }
 
-/// `4000-6000`, `4000~6000`, `4000`, `200/天`, `面议`, `5k-8k`: (min, max, unit).
-pub fn parse_wage(text: &str) -> Result<(Option<i64>, Option<i64>, Option<WageUnit>), ()> {
+/// A wage as written: from–to in yuan (none for 面议), and the unit if it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wage {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub unit: Option<WageUnit>,
+}
+
+/// `4000-6000`, `4000~6000`, `4000`, `200/天`, `面议`, `5k-8k`; `None` if unreadable.
+pub fn parse_wage(text: &str) -> Option<Wage> {
+    read_wage(text)
+        .ok()
+        .map(|(min, max, unit)| Wage { min, max, unit })
+}
+
+type WageParts = (Option<i64>, Option<i64>, Option<WageUnit>);
+
+fn read_wage(text: &str) -> Result<WageParts, ()> {
     let t = text.trim().replace([',', ',', '¥', '¥', ' ', '元'], "");
     if t.is_empty() || t == "面议" {
         return Ok((None, None, None));
@@ -93,7 +113,15 @@ fn parse_age(text: &str) -> Result<(Option<i64>, Option<i64>), ()> {
     if t.is_empty() || t == "不限" {
         return Ok((None, None));
     }
-    let n = |s: &str| s.trim().parse::<i64>().map_err(|_| ()).and_then(|v| if (14..=80).contains(&v) { Ok(v) } else { Err(()) });
+    let n = |s: &str| {
+        s.trim().parse::<i64>().map_err(|_| ()).and_then(|v| {
+            if (14..=80).contains(&v) {
+                Ok(v)
+            } else {
+                Err(())
+            }
+        })
+    };
     if let Some(x) = t.strip_suffix("以下") {
         return Ok((None, Some(n(x)?)));
     }
@@ -123,13 +151,19 @@ const CSV_COLUMNS: &[(&str, &[&str])] = &[
     ("source_id", &["编号", "source_id", "id"]),
     ("title", &["岗位", "岗位名称", "职位", "title"]),
     ("employer", &["单位", "招聘单位", "企业", "employer"]),
-    ("credit_code", &["统一社会信用代码", "信用代码", "credit_code"]),
+    (
+        "credit_code",
+        &["统一社会信用代码", "信用代码", "credit_code"],
+    ),
     ("district", &["区域", "所在区", "区县", "district"]),
     ("address", &["地址", "工作地点", "address"]),
     ("wage", &["工资", "薪资", "月薪", "wage"]),
     ("wage_unit", &["计薪单位", "工资单位", "wage_unit"]),
     ("benefits", &["福利", "待遇", "benefits"]),
-    ("employment_type", &["用工类型", "用工形式", "employment_type"]),
+    (
+        "employment_type",
+        &["用工类型", "用工形式", "employment_type"],
+    ),
     ("hours", &["工作时间", "班次", "hours"]),
     ("openings", &["招聘人数", "人数", "openings"]),
     ("age", &["年龄", "年龄要求", "age"]),
@@ -183,7 +217,11 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
                 .cloned()
                 .unwrap_or_default()
         };
-        let header = |f: &str| col.get(f).map(|i| table.headers[*i].clone()).unwrap_or_else(|| f.to_string());
+        let header = |f: &str| {
+            col.get(f)
+                .map(|i| table.headers[*i].clone())
+                .unwrap_or_else(|| f.to_string())
+        };
         let mut bad = |f: &str, m: String| errors.push(FileError::new(file, *line, &header(f), m));
         let mut job = Job::new(&get("title"), &get("employer"));
         if job.title.is_empty() {
@@ -205,7 +243,7 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
         }
         job.credit_code = code.to_ascii_uppercase();
         match parse_wage(&get("wage")) {
-            Ok((min, max, unit)) => {
+            Some(Wage { min, max, unit }) => {
                 job.wage_min = min;
                 job.wage_max = max;
                 let unit_cell = get("wage_unit");
@@ -213,15 +251,20 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
                     (Some(u), _) => u,
                     (None, Some(u)) => u,
                     (None, None) => {
-                        bad("wage_unit", match lang {
-                            Lang::Zh => format!("“{unit_cell}”不是计薪单位(月 / 日 / 时)"),
-                            Lang::En => format!("{unit_cell:?} is not a wage unit (month, day, hour)"),
-                        });
+                        bad(
+                            "wage_unit",
+                            match lang {
+                                Lang::Zh => format!("“{unit_cell}”不是计薪单位(月 / 日 / 时)"),
+                                Lang::En => {
+                                    format!("{unit_cell:?} is not a wage unit (month, day, hour)")
+                                }
+                            },
+                        );
                         WageUnit::Month
                     }
                 };
             }
-            Err(()) => bad(
+            None => bad(
                 "wage",
                 lang.pick(
                     "工资格式不对,例:4000-6000、200/天、面议",
@@ -236,10 +279,15 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
             EmploymentType::FullTime
         } else {
             EmploymentType::parse(&etype).unwrap_or_else(|| {
-                bad("employment_type", match lang {
-                    Lang::Zh => format!("“{etype}”不是用工类型(全职 / 兼职 / 临时 / 零工)"),
-                    Lang::En => format!("{etype:?} is not one of: full-time, part-time, temporary, gig"),
-                });
+                bad(
+                    "employment_type",
+                    match lang {
+                        Lang::Zh => format!("“{etype}”不是用工类型(全职 / 兼职 / 临时 / 零工)"),
+                        Lang::En => {
+                            format!("{etype:?} is not one of: full-time, part-time, temporary, gig")
+                        }
+                    },
+                );
                 EmploymentType::FullTime
             })
         };
@@ -249,7 +297,11 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
             n => match n.parse::<i64>() {
                 Ok(v) if (0..=100_000).contains(&v) => Some(v),
                 _ => {
-                    bad("openings", lang.pick("应为0到100000的整数", "a whole number 0–100000").into());
+                    bad(
+                        "openings",
+                        lang.pick("应为0到100000的整数", "a whole number 0–100000")
+                            .into(),
+                    );
                     None
                 }
             },
@@ -259,24 +311,43 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
                 job.age_min = a;
                 job.age_max = b;
             }
-            Err(()) => bad("age", lang.pick("年龄格式不对,例:18-45、45岁以下", "bad age range, e.g. 18-45").into()),
+            Err(()) => bad(
+                "age",
+                lang.pick(
+                    "年龄格式不对,例:18-45、45岁以下",
+                    "bad age range, e.g. 18-45",
+                )
+                .into(),
+            ),
         }
-        for (f, slot) in [("posted_on", &mut job.posted_on), ("valid_through", &mut job.valid_through)] {
+        for (f, slot) in [
+            ("posted_on", &mut job.posted_on),
+            ("valid_through", &mut job.valid_through),
+        ] {
             let cell = get(f);
             if cell.is_empty() {
                 continue;
             }
             match date_loose(&cell) {
                 Some(d) => *slot = Some(d),
-                None => bad(f, lang.pick("日期格式不对,例:2026-11-20", "bad date, e.g. 2026-11-20").into()),
+                None => bad(
+                    f,
+                    lang.pick("日期格式不对,例:2026-11-20", "bad date, e.g. 2026-11-20")
+                        .into(),
+                ),
             }
         }
         match status_loose(&get("status")) {
             Some(s) => job.status = s,
-            None => bad("status", match lang {
-                Lang::Zh => format!("“{}”不是可选状态(招聘中 / 已招满 / 已停止)", get("status")),
-                Lang::En => format!("{:?} is not one of: open, filled, closed", get("status")),
-            }),
+            None => bad(
+                "status",
+                match lang {
+                    Lang::Zh => {
+                        format!("“{}”不是可选状态(招聘中 / 已招满 / 已停止)", get("status"))
+                    }
+                    Lang::En => format!("{:?} is not one of: open, filled, closed", get("status")),
+                },
+            ),
         }
         job.district = get("district");
         job.address = get("address");
@@ -294,19 +365,29 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
             src
         };
         if let Some(first) = seen.insert(src.clone(), *line) {
-            bad("source_id", match lang {
-                Lang::Zh => format!("编号“{src}”与第{first}行重复"),
-                Lang::En => format!("id {src:?} repeats line {first}"),
-            });
+            bad(
+                "source_id",
+                match lang {
+                    Lang::Zh => format!("编号“{src}”与第{first}行重复"),
+                    Lang::En => format!("id {src:?} repeats line {first}"),
+                },
+            );
         }
         job.source_id = Some(src);
         jobs.push(job);
     }
-    if errors.is_empty() { Ok(jobs) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(jobs)
+    } else {
+        Err(errors)
+    }
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).map(str::trim).unwrap_or("")
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("")
 }
 
 /// A text or a number, as text.
@@ -382,7 +463,8 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
     let mut seen: HashMap<String, String> = HashMap::new();
     for (n, (path, v)) in items.iter().enumerate() {
         let pos = n as u64 + 1;
-        let mut bad = |f: &str, m: String| errors.push(FileError::new(file, pos, &format!("{path}.{f}"), m));
+        let mut bad =
+            |f: &str, m: String| errors.push(FileError::new(file, pos, &format!("{path}.{f}"), m));
         let org = v.get("hiringOrganization").cloned().unwrap_or(Value::Null);
         let employer = match &org {
             Value::String(name) => name.trim().to_string(),
@@ -407,7 +489,14 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
             if check_credit_code(&code) {
                 job.credit_code = code.to_ascii_uppercase();
             } else {
-                bad("hiringOrganization.identifier", lang.pick("统一社会信用代码不对", "not a valid unified social credit code").into());
+                bad(
+                    "hiringOrganization.identifier",
+                    lang.pick(
+                        "统一社会信用代码不对",
+                        "not a valid unified social credit code",
+                    )
+                    .into(),
+                );
             }
         }
         // jobLocation: a Place (or an array of them) with a PostalAddress.
@@ -448,15 +537,25 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
                 }
             };
             if min.is_none() && max.is_none() {
-                bad("baseSalary", lang.pick("没有金额(value / minValue / maxValue)", "no amount (value, minValue or maxValue)").into());
+                bad(
+                    "baseSalary",
+                    lang.pick(
+                        "没有金额(value / minValue / maxValue)",
+                        "no amount (value, minValue or maxValue)",
+                    )
+                    .into(),
+                );
             }
             job.wage_min = min;
             job.wage_max = max;
             job.wage_unit = WageUnit::parse(unit).unwrap_or_else(|| {
-                bad("baseSalary.unitText", match lang {
-                    Lang::Zh => format!("“{unit}”不是计薪单位(MONTH / DAY / HOUR)"),
-                    Lang::En => format!("{unit:?} is not MONTH, DAY or HOUR"),
-                });
+                bad(
+                    "baseSalary.unitText",
+                    match lang {
+                        Lang::Zh => format!("“{unit}”不是计薪单位(MONTH / DAY / HOUR)"),
+                        Lang::En => format!("{unit:?} is not MONTH, DAY or HOUR"),
+                    },
+                );
                 WageUnit::Month
             });
         }
@@ -490,7 +589,10 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
             .get("applicationContact")
             .map(|c| s(c, "telephone").to_string())
             .unwrap_or_default();
-        for (f, slot) in [("datePosted", &mut job.posted_on), ("validThrough", &mut job.valid_through)] {
+        for (f, slot) in [
+            ("datePosted", &mut job.posted_on),
+            ("validThrough", &mut job.valid_through),
+        ] {
             let t = s(v, f);
             if t.is_empty() {
                 continue;
@@ -512,15 +614,22 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
             id
         };
         if let Some(first) = seen.insert(id.clone(), path.clone()) {
-            bad("identifier", match lang {
-                Lang::Zh => format!("编号“{id}”与{first}重复"),
-                Lang::En => format!("id {id:?} repeats {first}"),
-            });
+            bad(
+                "identifier",
+                match lang {
+                    Lang::Zh => format!("编号“{id}”与{first}重复"),
+                    Lang::En => format!("id {id:?} repeats {first}"),
+                },
+            );
         }
         job.source_id = Some(id);
         jobs.push(job);
     }
-    if errors.is_empty() { Ok(jobs) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(jobs)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -529,14 +638,21 @@ mod tests {
 
     #[test]
     fn wages_as_people_write_them() {
-        assert_eq!(parse_wage("4000-6000"), Ok((Some(4000), Some(6000), None)));
-        assert_eq!(parse_wage("200/天"), Ok((Some(200), Some(200), Some(WageUnit::Day))));
-        assert_eq!(parse_wage("5k~8k"), Ok((Some(5000), Some(8000), None)));
-        assert_eq!(parse_wage("面议"), Ok((None, None, None)));
-        assert_eq!(parse_wage("¥4,500元/月"), Ok((Some(4500), Some(4500), Some(WageUnit::Month))));
-        assert!(parse_wage("6000-4000").is_err());
-        assert!(parse_wage("很多").is_err());
-        assert!(parse_wage("20/周").is_err());
+        let w = |min, max, unit| Some(Wage { min, max, unit });
+        assert_eq!(parse_wage("4000-6000"), w(Some(4000), Some(6000), None));
+        assert_eq!(
+            parse_wage("200/天"),
+            w(Some(200), Some(200), Some(WageUnit::Day))
+        );
+        assert_eq!(parse_wage("5k~8k"), w(Some(5000), Some(8000), None));
+        assert_eq!(parse_wage("面议"), w(None, None, None));
+        assert_eq!(
+            parse_wage("¥4,500元/月"),
+            w(Some(4500), Some(4500), Some(WageUnit::Month))
+        );
+        assert!(parse_wage("6000-4000").is_none());
+        assert!(parse_wage("很多").is_none());
+        assert!(parse_wage("20/周").is_none());
     }
 
     const POSTING: &str = r#"{"@type":"JobPosting","title":"普工","identifier":{"value":"A1"},
@@ -550,8 +666,14 @@ mod tests {
         let one = parse_json_ld(POSTING, "p.json", Lang::En).unwrap();
         assert_eq!(one.len(), 1);
         let j = &one[0];
-        assert_eq!((j.title.as_str(), j.employer.as_str()), ("普工", "城西食品厂"));
-        assert_eq!((j.wage_min, j.wage_max, j.wage_unit), (Some(4000), Some(5500), WageUnit::Month));
+        assert_eq!(
+            (j.title.as_str(), j.employer.as_str()),
+            ("普工", "城西食品厂")
+        );
+        assert_eq!(
+            (j.wage_min, j.wage_max, j.wage_unit),
+            (Some(4000), Some(5500), WageUnit::Month)
+        );
         assert_eq!(j.district, "城西区");
         assert!(j.benefits.meals && j.benefits.housing);
         assert_eq!(j.valid_through, NaiveDate::from_ymd_opt(2026, 12, 31));
@@ -573,10 +695,21 @@ mod tests {
             r#""value":{"@type":"QuantitativeValue","value":220,"unitText":"DAY"}"#,
         );
         let j = &parse_json_ld(&single, "p.json", Lang::En).unwrap()[0];
-        assert_eq!((j.wage_min, j.wage_max, j.wage_unit), (Some(220), Some(220), WageUnit::Day));
+        assert_eq!(
+            (j.wage_min, j.wage_max, j.wage_unit),
+            (Some(220), Some(220), WageUnit::Day)
+        );
         let bare = POSTING.replace(r#""value":{"@type":"QuantitativeValue","minValue":4000,"maxValue":5500,"unitText":"MONTH"}"#, r#""value":6000"#);
-        assert_eq!(parse_json_ld(&bare, "p.json", Lang::En).unwrap()[0].wage_max, Some(6000));
-        let untitled = format!("[{POSTING}, {}]", POSTING.replace(r#""title":"普工","#, "").replace("A1", "A2"));
+        assert_eq!(
+            parse_json_ld(&bare, "p.json", Lang::En).unwrap()[0].wage_max,
+            Some(6000)
+        );
+        let untitled = format!(
+            "[{POSTING}, {}]",
+            POSTING
+                .replace(r#""title":"普工","#, "")
+                .replace("A1", "A2")
+        );
         let errs = parse_json_ld(&untitled, "p.json", Lang::En).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].error.line, 2);

@@ -59,11 +59,7 @@ pub fn read_file(path: &std::path::Path, max: u64, lang: Lang) -> Result<String,
             0,
             "",
             match lang {
-                Lang::Zh => format!(
-                    "文件过大({} MB,上限{} MB),未读取",
-                    size >> 20,
-                    max >> 20
-                ),
+                Lang::Zh => format!("文件过大({} MB,上限{} MB),未读取", size >> 20, max >> 20),
                 Lang::En => format!(
                     "file too large ({} MB, limit {} MB); not read",
                     size >> 20,

@@ -31,15 +31,18 @@ pub enum Context {
     List,
     /// The referral queue: its own keys, then [list], then [global].
     Referrals,
+    /// The job lookup: its own keys, then [form], then [global].
+    Jobs,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
         Context::Form,
         Context::List,
         Context::Referrals,
+        Context::Jobs,
         Context::Help,
     ];
 
@@ -49,6 +52,7 @@ impl Context {
             Context::Form => "form",
             Context::List => "list",
             Context::Referrals => "referrals",
+            Context::Jobs => "jobs",
             Context::Help => "help",
         }
     }
@@ -126,7 +130,7 @@ impl Keymap {
                     line,
                     "",
                     format!(
-                        "unknown context [{context_name}]; use global, form, list, referrals or help"
+                        "unknown context [{context_name}]; use global, form, list, referrals, jobs or help"
                     ),
                 ));
             };

@@ -1,6 +1,7 @@
 //! The desk's panes: each holds its own state; `App` routes actions to them.
 
 pub mod intake;
+pub mod jobs;
 pub mod referrals;
 
 /// The pane on screen, switched with F2..F5.

@@ -1,6 +1,7 @@
 //! What the desk prints for scripts and spreadsheets: tables, CSV (with a BOM, so Excel
 //! and WPS read the Chinese) and JSON.
 
+pub mod jobs;
 pub mod referrals;
 
 use std::io::Write;

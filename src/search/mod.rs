@@ -76,6 +76,16 @@ fn bloom_bit(c: char) -> u64 {
 }
 
 impl JobIndex {
+    /// Reads every opening from the store into a new index.
+    pub fn build(
+        store: &crate::store::Store,
+        today: chrono::NaiveDate,
+    ) -> Result<JobIndex, crate::store::StoreError> {
+        let mut idx = JobIndex::default();
+        store.for_each_job_line(today, |line| idx.push(&line))?;
+        Ok(idx)
+    }
+
     pub fn len(&self) -> usize {
         self.flags.len()
     }
@@ -86,7 +96,8 @@ impl JobIndex {
 
     /// Adds one opening. Lines are kept in the order added (the store gives newest first,
     /// which breaks ties in ranking).
-    pub fn push(&mut self, line: &JobLine, wage_min: Option<i64>, wage_max: Option<i64>, unit: WageUnit) {
+    pub fn push(&mut self, line: &JobLine) {
+        let (wage_min, wage_max, unit) = (line.wage_min, line.wage_max, line.wage_unit);
         if self.starts.is_empty() {
             self.starts.push(0);
         }
@@ -131,7 +142,10 @@ impl JobIndex {
         self.letters.push(letters);
         self.initials.push(initials);
         self.bloom.push(bloom);
-        let clamp = |v: Option<i64>| v.map(|w| w.clamp(0, NONE as i64 - 1) as u32).unwrap_or(NONE);
+        let clamp = |v: Option<i64>| {
+            v.map(|w| w.clamp(0, NONE as i64 - 1) as u32)
+                .unwrap_or(NONE)
+        };
         self.wage_month.push(clamp(line.wage_month));
         self.wage_min.push(clamp(wage_min));
         self.wage_max.push(clamp(wage_max));
@@ -358,7 +372,7 @@ impl Query {
                 Term {
                     text,
                     ascii,
-                    letters: if ascii { letters } else { letters & 0 },
+                    letters,
                     first_letter,
                     bloom,
                 }
@@ -588,22 +602,19 @@ mod tests {
     fn index(rows: &[(&str, &str, &str, Benefits)]) -> JobIndex {
         let mut idx = JobIndex::default();
         for (i, (title, employer, district, benefits)) in rows.iter().enumerate() {
-            idx.push(
-                &JobLine {
-                    id: format!("j{i}"),
-                    title: title.to_string(),
-                    employer: employer.to_string(),
-                    district: district.to_string(),
-                    benefits: *benefits,
-                    wage_month: Some(4000 + 500 * i as i64),
-                    employment_type: EmploymentType::FullTime,
-                    current: true,
-                    wage_words: String::new(),
-                },
-                Some(4000),
-                None,
-                WageUnit::Month,
-            );
+            idx.push(&JobLine {
+                id: format!("j{i}"),
+                title: title.to_string(),
+                employer: employer.to_string(),
+                district: district.to_string(),
+                benefits: *benefits,
+                wage_month: Some(4000 + 500 * i as i64),
+                employment_type: EmploymentType::FullTime,
+                current: true,
+                wage_min: Some(4000),
+                wage_max: None,
+                wage_unit: WageUnit::Month,
+            });
         }
         idx
     }

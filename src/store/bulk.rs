@@ -264,3 +264,53 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Adds `n` generated job openings (80% open) posted over the last year, in one
+    /// transaction. Deterministic for `seed`.
+    pub fn fill_synthetic_jobs(
+        &mut self,
+        n: usize,
+        seed: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use crate::domain::job::WageUnit;
+        use crate::domain::labels::Labeled;
+        let mut rng = Rng::new(seed ^ 0x10B5);
+        let t = ts(now);
+        let today = now.with_timezone(&crate::app::china_zone()).date_naive();
+        let tx = self.conn.transaction()?;
+        {
+            let mut ins = tx.prepare(
+                "INSERT INTO job(id, source_id, title, employer, district, wage_min, wage_max,
+                   wage_unit, wage_month, benefits, employment_type, posted_on, valid_through,
+                   status, source, created_at, updated_at)
+                 VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'gen', ?14, ?14)",
+            )?;
+            for i in 0..n {
+                let j = synth::job(&mut rng);
+                let unit = WageUnit::from_code(j.unit).unwrap_or(WageUnit::Month);
+                let posted = today - chrono::Duration::days(j.posted_days_ago);
+                let valid = posted + chrono::Duration::days(90);
+                ins.execute(params![
+                    format!("gen-job-{i:09}"),
+                    j.title,
+                    j.employer,
+                    j.district,
+                    j.wage_min,
+                    j.wage_max,
+                    j.unit,
+                    unit.per_month(j.wage_max),
+                    i64::from(j.benefits),
+                    j.employment_type,
+                    posted.format("%Y-%m-%d").to_string(),
+                    valid.format("%Y-%m-%d").to_string(),
+                    if j.open { "open" } else { "filled" },
+                    t
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

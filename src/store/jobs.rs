@@ -62,7 +62,9 @@ pub struct JobLine {
     pub wage_month: Option<i64>,
     pub employment_type: EmploymentType,
     pub current: bool,
-    pub wage_words: String,
+    pub wage_min: Option<i64>,
+    pub wage_max: Option<i64>,
+    pub wage_unit: WageUnit,
 }
 
 impl Store {
@@ -182,10 +184,6 @@ impl Store {
             let valid: Option<String> = r.get(8)?;
             let etype: String = r.get(6)?;
             let unit: String = r.get(11)?;
-            let mut job = Job::new("", "");
-            job.wage_min = r.get(9)?;
-            job.wage_max = r.get(10)?;
-            job.wage_unit = WageUnit::from_code(&unit).unwrap_or(WageUnit::Month);
             each(JobLine {
                 id: r.get(0)?,
                 title: r.get(1)?,
@@ -196,7 +194,9 @@ impl Store {
                 employment_type: EmploymentType::from_code(&etype)
                     .unwrap_or(EmploymentType::FullTime),
                 current: status == "open" && valid.is_none_or(|v| v >= today),
-                wage_words: job.wage_words(),
+                wage_min: r.get(9)?,
+                wage_max: r.get(10)?,
+                wage_unit: WageUnit::from_code(&unit).unwrap_or(WageUnit::Month),
             });
         }
         Ok(())
@@ -221,12 +221,10 @@ impl Store {
         s.source_id = Some("dutydesk:jobs".into());
         s.description = "值班台岗位查询中直接推荐的岗位".into();
         self.upsert_services(&[s], now).map_err(|(_, e)| e)?;
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT id FROM service WHERE source_id = 'dutydesk:jobs'",
-                [],
-                |r| r.get(0),
-            )?)
+        Ok(self.conn.query_row(
+            "SELECT id FROM service WHERE source_id = 'dutydesk:jobs'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing. `render` reads the `App` and draws; it never changes state.
 
 pub mod form;
+mod jobs;
 mod referrals;
 mod screens;
 pub mod text;

@@ -15,7 +15,7 @@ use crate::keymap::Context;
 use crate::panes::Pane;
 use crate::panes::intake::Focus;
 use crate::store::{VisitDetail, VisitRow};
-use crate::ui::{referrals, text};
+use crate::ui::{jobs, referrals, text};
 
 pub(super) const ACCENT: Color = Color::Cyan;
 
@@ -49,6 +49,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.pane {
         Pane::Intake => render_intake(app, frame, body),
         Pane::Referrals => referrals::render_queue(app, frame, body),
+        Pane::Jobs => jobs::render_jobs(app, frame, body),
         other => render_placeholder(app, frame, body, other),
     }
     render_status(app, frame, status);
@@ -103,6 +104,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Modal::Referral { detail, scroll }) => {
             referrals::render_referral(app, frame, detail, *scroll)
         }
+        Some(Modal::Job { job, scroll }) => jobs::render_posting(app, frame, job, *scroll),
         None => {}
     }
 }
@@ -163,7 +165,7 @@ fn render_placeholder(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
     let name = match pane {
         Pane::Referrals => Action::Referrals.label(lang),
         Pane::Jobs => Action::Jobs.label(lang),
-        _ => Action::Log.label(lang),
+        Pane::Intake | Pane::Log => Action::Log.label(lang),
     };
     let line = match lang {
         Lang::Zh => format!("「{name}」尚未开放,将在后续版本提供。按 F2 回到接待登记。"),
@@ -412,6 +414,7 @@ fn context_title(c: Context, lang: Lang) -> &'static str {
         ),
         Context::List => lang.pick("列表", "Lists"),
         Context::Referrals => lang.pick("转介队列(F3)", "Referral queue (F3)"),
+        Context::Jobs => lang.pick("岗位查询(F4)", "Job lookup (F4)"),
         Context::Help => lang.pick("帮助与详情", "Help and details"),
     }
 }
@@ -470,6 +473,29 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
             };
             restore_question.as_str()
         }
+        Confirm::ReferJob => {
+            let (who, what) = (
+                app.jobs
+                    .for_visit
+                    .as_ref()
+                    .map(|v| v.name.clone())
+                    .unwrap_or_default(),
+                app.jobs
+                    .detail
+                    .as_ref()
+                    .map(|j| format!("{} · {}", j.title, j.employer))
+                    .unwrap_or_default(),
+            );
+            restore_question = match lang {
+                Lang::Zh => format!(
+                    "为{who}推荐“{what}”?来访人同意向用人单位提供其信息 (y 同意并推荐 / n 取消)"
+                ),
+                Lang::En => format!(
+                    "Refer {who} to “{what}”? The visitor agrees their details go to the employer (y agree and refer / n cancel)"
+                ),
+            };
+            restore_question.as_str()
+        }
         Confirm::AnswerTransfer => {
             let r = app.referrals.selected();
             restore_question = match (lang, r) {
@@ -494,19 +520,21 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
             "The intake form has unsaved input. Discard it?",
         ),
     };
-    let area = centered(frame.area(), 56, 5);
+    // Questions that name people and openings can be long: wrap them, the box grows.
+    let wrapped = text::wrap(question, 54);
+    let area = centered(frame.area(), 58, wrapped.len() as u16 + 4);
     clear_for_overlay(frame, area);
-    let lines = vec![
-        Line::from(question),
-        Line::from(""),
-        Line::from(Span::styled(
+    let mut lines: Vec<Line> = wrapped.into_iter().map(Line::from).collect();
+    lines.push(Line::from(""));
+    if !matches!(kind, Confirm::ReferJob | Confirm::AnswerTransfer) {
+        lines.push(Line::from(Span::styled(
             lang.pick(
                 "y / Enter 确定    n / Esc 取消",
                 "y / Enter yes    n / Esc no",
             ),
             Style::default().fg(Color::DarkGray),
-        )),
-    ];
+        )));
+    }
     frame.render_widget(
         Paragraph::new(lines).block(block(lang.pick("请确认", "Please confirm"), true)),
         area,

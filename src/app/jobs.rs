@@ -1,0 +1,358 @@
+//! The job lookup side of `App::update`: the index built off the UI thread, searching as
+//! the officer types, and referring the current visitor to an opening.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::Instant;
+
+use super::{App, Confirm, Modal};
+use crate::action::Action;
+use crate::domain::labels::Labeled;
+use crate::domain::lists::{Category, Urgency};
+use crate::domain::referral::{Closing, DeadlineRule, Move, Outcome, ReferralStatus};
+use crate::i18n::Lang;
+use crate::panes::Pane;
+use crate::panes::intake::Focus;
+use crate::panes::jobs::*;
+use crate::search::JobIndex;
+use crate::store::{NewReferral, Store, StoreError};
+
+/// The index being built on its own thread.
+pub type IndexBuild = Receiver<Result<JobIndex, String>>;
+
+impl App {
+    /// Starts building the job index on its own thread from the database file, so the desk
+    /// answers keys while a million openings load. `poll_job_index` picks it up.
+    pub fn start_job_index(&mut self) {
+        let path = self.store.path().to_path_buf();
+        let today = self.today();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let built = Store::open(&path)
+                .and_then(|s| JobIndex::build(&s, today))
+                .map_err(|e| e.to_string());
+            let _ = tx.send(built);
+        });
+        self.job_index_rx = Some(rx);
+    }
+
+    /// Builds the index here and now (tests, benchmarks, the headless search).
+    pub fn build_job_index_now(&mut self) -> Result<(), StoreError> {
+        let idx = JobIndex::build(&self.store, self.today())?;
+        self.jobs.index = Some(Arc::new(idx));
+        self.run_job_search();
+        Ok(())
+    }
+
+    /// Takes the index if its thread has finished.
+    pub fn poll_job_index(&mut self) {
+        let Some(rx) = &self.job_index_rx else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(Ok(idx)) => {
+                tracing::info!(openings = idx.len(), "job index ready");
+                self.jobs.index = Some(Arc::new(idx));
+                self.job_index_rx = None;
+                self.run_job_search();
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "job index not built");
+                self.job_index_rx = None;
+                self.error(e);
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => self.job_index_rx = None,
+        }
+    }
+
+    /// Entering F4: the visit in view becomes the one referrals are made for.
+    pub(super) fn enter_jobs(&mut self) {
+        self.pane = Pane::Jobs;
+        let visit_id = match self.intake.focus {
+            Focus::List => self
+                .intake
+                .visible_today(self.lang)
+                .get(self.intake.list_sel)
+                .map(|v| v.id.clone()),
+            Focus::Form => None,
+        }
+        .or_else(|| self.last_saved_visit.clone());
+        if let Some(id) = visit_id
+            && let Ok(Some(d)) = self.store.visit_detail(&id)
+        {
+            let job_seeking = d.visit.category == Category::JobSeeking;
+            let changed = self.jobs.for_visit.as_ref().map(|v| &v.visit_id) != Some(&id);
+            self.jobs.for_visit = Some(ForVisit {
+                visit_id: id,
+                name: d.visitor.name.clone(),
+                job_seeking,
+                summary: d.visit.summary.clone(),
+            });
+            if changed && job_seeking && !self.jobs.form.is_touched() {
+                self.match_visitor();
+            }
+        }
+        self.poll_job_index();
+        self.run_job_search();
+    }
+
+    /// Runs the search for what the form holds now.
+    pub(super) fn run_job_search(&mut self) {
+        let Some(idx) = self.jobs.index.clone() else {
+            return;
+        };
+        let filter = match self.jobs.filter(self.lang) {
+            Ok(f) => {
+                self.jobs.form.set_error(J_WAGE, None);
+                f
+            }
+            Err(e) => {
+                self.jobs.form.set_error(J_WAGE, Some(e));
+                return;
+            }
+        };
+        let t = Instant::now();
+        self.jobs.hits = idx.search(&self.jobs.query(), &filter, RESULTS);
+        self.jobs.last_search_ms = t.elapsed().as_secs_f64() * 1e3;
+        self.jobs.sel = 0;
+        self.load_job_detail();
+    }
+
+    fn load_job_detail(&mut self) {
+        self.jobs.detail = self
+            .jobs
+            .selected_id()
+            .and_then(|id| self.store.job(&id).ok().flatten());
+    }
+
+    /// "Matching openings": the filters set from what the visitor asked for.
+    pub(super) fn match_visitor(&mut self) {
+        let Some(v) = self.jobs.for_visit.clone() else {
+            self.error(self.lang.pick("没有选定来访人", "No visitor chosen").into());
+            return;
+        };
+        let wish = Wish::from_text(&v.summary);
+        let form = &mut self.jobs.form;
+        form.set(J_QUERY, "");
+        form.set(
+            J_WAGE,
+            &wish
+                .min_wage_month
+                .map(|w| w.to_string())
+                .unwrap_or_default(),
+        );
+        form.set(J_MEALS, if wish.meals { "yes" } else { "" });
+        form.set(J_HOUSING, if wish.housing { "yes" } else { "" });
+        form.set(J_TYPE, wish.employment_type.map(|t| t.code()).unwrap_or(""));
+        let mut words = Vec::new();
+        if wish.meals {
+            words.push(self.lang.pick("包吃", "meals").to_string());
+        }
+        if wish.housing {
+            words.push(self.lang.pick("包住", "housing").to_string());
+        }
+        if let Some(t) = wish.employment_type {
+            words.push(t.label(self.lang).to_string());
+        }
+        if let Some(w) = wish.min_wage_month {
+            words.push(format!("≥¥{w}"));
+        }
+        let msg = match self.lang {
+            Lang::Zh => format!("按{}的意愿筛选:{}", v.name, words.join(" · ")),
+            Lang::En => format!("Matched to {}'s wish: {}", v.name, words.join(" · ")),
+        };
+        self.run_job_search();
+        self.info(msg);
+    }
+
+    pub(super) fn update_jobs(&mut self, action: Action) {
+        let n = self.jobs.hits.len();
+        let last = self.jobs.form.fields.len() - 1;
+        let form = &mut self.jobs.form;
+        match action {
+            Action::NextField => form.focus = if form.focus < last { form.focus + 1 } else { 0 },
+            Action::PrevField => form.focus = form.focus.checked_sub(1).unwrap_or(last),
+            Action::NextChoice | Action::PrevChoice => {
+                let changed = form.cycle(action == Action::NextChoice);
+                if changed {
+                    self.run_job_search();
+                }
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::NextMatch
+            | Action::PrevMatch => {
+                let step: isize = match action {
+                    Action::Up | Action::PrevMatch => -1,
+                    Action::Down | Action::NextMatch => 1,
+                    Action::PageUp => -10,
+                    _ => 10,
+                };
+                self.jobs.sel =
+                    (self.jobs.sel as isize + step).clamp(0, n.saturating_sub(1) as isize) as usize;
+                self.load_job_detail();
+            }
+            Action::Open => {
+                if let Some(j) = self.jobs.detail.clone() {
+                    self.modal = Some(Modal::Job {
+                        job: Box::new(j),
+                        scroll: 0,
+                    });
+                }
+            }
+            Action::ReferJob => self.ask_refer_job(),
+            Action::MarkPlaced => self.mark_placed(),
+            Action::MatchVisitor => self.match_visitor(),
+            Action::Back => {
+                self.jobs.form.set(J_QUERY, "");
+                self.run_job_search();
+            }
+            _ => {}
+        }
+    }
+
+    fn ask_refer_job(&mut self) {
+        if self.jobs.for_visit.is_none() {
+            self.error(
+                self.lang
+                    .pick(
+                        "没有选定来访人:先在接待登记保存来访,或在今日来访列表中选中一条,再按 F4",
+                        "No visitor chosen: save an intake or choose a visit in today's list, then F4",
+                    )
+                    .into(),
+            );
+            return;
+        }
+        if self.jobs.detail.is_none() {
+            return;
+        }
+        self.modal = Some(Modal::Confirm(Confirm::ReferJob));
+    }
+
+    /// Refers the current visitor to the selected opening (they agreed to share details).
+    pub(super) fn refer_job(&mut self) {
+        self.modal = None;
+        let (Some(v), Some(job), Some(station), Some(officer)) = (
+            self.jobs.for_visit.clone(),
+            self.jobs.detail.clone(),
+            self.station.clone(),
+            self.officer.clone(),
+        ) else {
+            return;
+        };
+        let now = self.clock.now();
+        let result = (|| {
+            let service_id = self.store.jobs_service(now)?;
+            let due_on = self.config.deadlines.due(
+                &self.config.calendar,
+                self.today(),
+                DeadlineRule::Jobs,
+                Urgency::Normal,
+            );
+            let new = NewReferral {
+                visit_id: v.visit_id.clone(),
+                service_id,
+                consent: true,
+                consent_override: String::new(),
+                note: format!("{} · {} · {}", job.title, job.employer, job.wage_words()),
+                urgency: Urgency::Normal,
+                due_on,
+                job_id: Some(job.id.clone()),
+            };
+            self.store
+                .create_referral(&new, &station.id, &officer.id, now)
+        })();
+        match result {
+            Ok(r) => {
+                tracing::info!(referral = %r.id, "job referral created");
+                self.refresh_queue();
+                let msg = match self.lang {
+                    Lang::Zh => format!("已为{}推荐:{} · {}", v.name, job.title, job.employer),
+                    Lang::En => format!("Referred {} to {} at {}", v.name, job.title, job.employer),
+                };
+                self.info(msg);
+            }
+            Err(e) => self.error(e.message(self.lang)),
+        }
+    }
+
+    /// The current visitor got the selected job: their referral to it is closed as resolved
+    /// with the job recorded (accepted first if nobody had).
+    fn mark_placed(&mut self) {
+        let (Some(v), Some(job), Some(officer)) = (
+            self.jobs.for_visit.clone(),
+            self.jobs.detail.clone(),
+            self.officer.clone(),
+        ) else {
+            return;
+        };
+        let found = self.store.referrals_of_visit(&v.visit_id).map(|rs| {
+            rs.into_iter()
+                .find(|r| r.job_id.as_deref() == Some(job.id.as_str()) && r.status.is_open())
+        });
+        let mut r = match found {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                let key = self
+                    .keymap
+                    .hint(crate::keymap::Context::Jobs, Action::ReferJob);
+                let msg = match self.lang {
+                    Lang::Zh => format!("{}还没有推荐到这个岗位:先按 {key} 推荐", v.name),
+                    Lang::En => format!(
+                        "{} has not been referred to this opening: {key} first",
+                        v.name
+                    ),
+                };
+                self.error(msg);
+                return;
+            }
+            Err(e) => {
+                self.error(e.message(self.lang));
+                return;
+            }
+        };
+        let now = self.clock.now();
+        let placed = format!("{} · {}", job.title, job.employer);
+        let result = (|| {
+            if r.status == ReferralStatus::Sent {
+                r = self.store.move_referral(
+                    &r.id,
+                    r.version,
+                    Move::Accept,
+                    &officer.id,
+                    "",
+                    None,
+                    now,
+                )?;
+            }
+            let closing = Closing {
+                outcome: Some(Outcome::Resolved),
+                placed_job: placed.clone(),
+                ..Closing::default()
+            };
+            self.store.move_referral(
+                &r.id,
+                r.version,
+                Move::Close,
+                &officer.id,
+                "",
+                Some(&closing),
+                now,
+            )
+        })();
+        match result {
+            Ok(_) => {
+                self.refresh_queue();
+                let msg = match self.lang {
+                    Lang::Zh => format!("已记录:{}在{}就业", v.name, placed),
+                    Lang::En => format!("Recorded: {} placed as {}", v.name, placed),
+                };
+                self.info(msg);
+            }
+            Err(e) => self.error(e.message(self.lang)),
+        }
+    }
+}
