@@ -593,3 +593,113 @@ fn a_bad_hsds_package_names_the_file_row_and_field_and_imports_nothing() {
     assert!(err.contains("2 problem(s); nothing was imported"), "{err}");
     assert_eq!(count(&db, "SELECT count(*) FROM service"), 0);
 }
+
+fn import_jobs(home: &std::path::Path, db: &std::path::Path, path: &std::path::Path) -> String {
+    stdout_of(
+        dutydesk(home)
+            .arg("--db")
+            .arg(db)
+            .args(["import", "jobs"])
+            .arg(path),
+    )
+}
+
+#[test]
+fn job_openings_import_from_csv_gbk_and_json_ld_and_reimport_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    import_demo(dir.path(), &db);
+    let out = import_jobs(dir.path(), &db, &fixture("demo_jobs.csv"));
+    assert!(out.contains("已导入岗位320个"), "{out}");
+    assert_eq!(count(&db, "SELECT count(*) FROM job"), 320);
+    let out = import_jobs(dir.path(), &db, &fixture("jobs_sample.jsonld"));
+    assert!(out.contains("已导入岗位3个"), "{out}");
+    let (wage_min, unit, benefits): (i64, String, i64) = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT wage_min, wage_unit, benefits FROM job WHERE source_id = 'WL-8842'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((wage_min, unit.as_str(), benefits), (260, "day", 0));
+
+    // The same ledger saved by Excel as GBK, one wage changed: updated, not duplicated.
+    let text = std::fs::read_to_string(fixture("demo_jobs.csv"))
+        .unwrap()
+        .replacen(
+            "CX-2026-0001,电子装配工,城西食品厂,开发区,开发区天目山路134号,5800",
+            "CX-2026-0001,电子装配工,城西食品厂,开发区,开发区天目山路134号,6100",
+            1,
+        );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let gbk_path = dir.path().join("岗位.csv");
+    std::fs::write(&gbk_path, &gbk).unwrap();
+    let out = import_jobs(dir.path(), &db, &gbk_path);
+    assert!(out.contains("新增0,更新320"), "{out}");
+    assert_eq!(count(&db, "SELECT count(*) FROM job"), 323);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT wage_min FROM job WHERE source_id = 'CX-2026-0001'"
+        ),
+        6100
+    );
+}
+
+#[test]
+fn a_bad_jobs_file_reports_each_row_and_field_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    import_demo(dir.path(), &db);
+    let bad = fixture("jobs_bad.csv");
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["import", "jobs"])
+            .arg(&bad),
+    );
+    let name = bad.display().to_string();
+    for expected in [
+        format!("{name}: 第3行,岗位:必填"),
+        format!("{name}: 第4行,工资:工资格式不对"),
+        format!("{name}: 第5行,统一社会信用代码:统一社会信用代码不对"),
+        format!("{name}: 第6行,发布日期:日期格式不对"),
+        "4处错误,未导入任何岗位".to_string(),
+    ] {
+        assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM job"), 0);
+}
+
+#[test]
+fn jobs_search_runs_the_lookup_matcher_headless() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    import_demo(dir.path(), &db);
+    import_jobs(dir.path(), &db, &fixture("demo_jobs.csv"));
+    let out = stdout_of(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["jobs", "search", "kdy", "--limit", "3"]),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "header and three: {out}");
+    assert!(lines[1..].iter().all(|l| l.starts_with("快递员")), "{out}");
+    let json = stdout_of(dutydesk(dir.path()).arg("--db").arg(&db).args([
+        "jobs", "search", "数控", "--format", "json", "--limit", "50",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let titles: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        !titles.is_empty() && titles.iter().all(|t| *t == "数控车工"),
+        "{titles:?}"
+    );
+}

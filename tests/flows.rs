@@ -656,3 +656,110 @@ fn an_overdue_referral_is_red_and_first_and_counted_on_the_tab() {
     assert_eq!(buf[(x, rows[1])].fg, ratatui::style::Color::Yellow);
     assert!(row_text(0).contains("转介办理(3·逾期1)"), "{}", row_text(0));
 }
+
+/// The screen with measured times (`0.5 ms`) blanked, so snapshots do not depend on speed.
+fn without_timings(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|line| match line.find(" ms ") {
+            Some(end) => {
+                let start = line[..end]
+                    .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+                    .map(|i| i + 1)
+                    .unwrap_or(0);
+                format!("{}#.#{}", &line[..start], &line[end..])
+            }
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn load_jobs(store: &mut Store) {
+    let jobs =
+        dutydesk::import::jobs::parse_csv(dutydesk::demo::DEMO_JOBS, "demo_jobs.csv", Lang::Zh)
+            .unwrap();
+    store.upsert_jobs(&jobs, Utc::now()).unwrap();
+}
+
+#[test]
+fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_jobs(&mut d.app.store);
+    d.app.build_job_index_now().unwrap();
+    // 孙立 asks for temporary work with room and board, at least two thousand a month.
+    d.press("孙立 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right Right Right Right Right")
+        .press("Tab Tab Tab Tab 农闲外出务工,想找包吃住的临时工作,月薪两千以上 C-s");
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM visit"),
+        1,
+        "{:?}",
+        d.app.status
+    );
+
+    d.press("F4");
+    let pane = &d.app.jobs;
+    assert_eq!(pane.for_visit.as_ref().unwrap().name, "孙立");
+    assert_eq!(pane.form.get("meals"), "yes");
+    assert_eq!(pane.form.get("housing"), "yes");
+    assert_eq!(pane.form.get("type"), "temporary");
+    assert_eq!(pane.form.get("min_wage"), "2000");
+    let idx = pane.index.clone().unwrap();
+    assert!(!pane.hits.is_empty());
+    for h in &pane.hits {
+        let b = idx.benefits_of(h.line);
+        assert!(b.meals && b.housing, "{:?}", idx.fields_of(h.line));
+        assert_eq!(
+            idx.employment_type_of(h.line),
+            dutydesk::domain::job::EmploymentType::Temporary
+        );
+    }
+
+    // Pinyin initials put the tea pickers first (looser matches after); highlighted.
+    d.press("ccg");
+    let hits = d.app.jobs.hits.clone();
+    let titles: Vec<&str> = hits.iter().map(|h| idx.fields_of(h.line)[0]).collect();
+    let tea = titles.iter().take_while(|t| **t == "采茶工").count();
+    assert!(tea > 0, "{titles:?}");
+    assert!(!titles[tea..].contains(&"采茶工"), "{titles:?}");
+    assert_eq!(idx.highlights(hits[0].line, "ccg"), vec![0, 1, 2]);
+    insta::assert_snapshot!("job_lookup", without_timings(&d.screen()));
+
+    // Placing before referring is refused; refer (the visitor agrees), then place.
+    d.press("C-p");
+    assert!(d.app.status.as_ref().unwrap().text.contains("还没有推荐"));
+    d.press("C-t");
+    assert!(matches!(d.app.modal, Some(Modal::Confirm(_))));
+    d.press("y");
+    let job_id = d.app.jobs.detail.as_ref().unwrap().id.clone();
+    let (kind, status, linked): (String, String, String) = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT kind, status, job_id FROM referral", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!((kind.as_str(), status.as_str()), ("jobs", "sent"));
+    assert_eq!(linked, job_id);
+    d.press("C-p");
+    let (status, placed): (String, String) = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT status, placed_job FROM referral", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(status, "closed");
+    assert!(placed.starts_with("采茶工 · "), "{placed}");
+    assert!(
+        d.app
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("已记录:孙立在采茶工")
+    );
+}
