@@ -703,3 +703,58 @@ fn jobs_search_runs_the_lookup_matcher_headless() {
         "{titles:?}"
     );
 }
+
+#[test]
+fn the_generator_fills_visits_referrals_and_openings_at_tiny_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gen.db");
+    let out = stdout_of(dutydesk(dir.path()).arg("--db").arg(&db).args([
+        "gen",
+        "--visits",
+        "300",
+        "--referrals",
+        "100",
+        "--jobs",
+        "500",
+        "--seed",
+        "3",
+    ]));
+    assert!(
+        out.contains("generated 300 visits and 100 referrals"),
+        "{out}"
+    );
+    assert_eq!(visits(&db), 300);
+    assert_eq!(count(&db, "SELECT count(*) FROM referral"), 100);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM referral WHERE status IN ('sent','accepted','in_progress')"
+        ),
+        10
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM job"), 500);
+    // Deterministic for a seed.
+    let db2 = dir.path().join("gen2.db");
+    stdout_of(dutydesk(dir.path()).arg("--db").arg(&db2).args([
+        "gen",
+        "--visits",
+        "300",
+        "--referrals",
+        "100",
+        "--jobs",
+        "500",
+        "--seed",
+        "3",
+    ]));
+    let titles = |p: &std::path::Path| -> Vec<String> {
+        let c = rusqlite::Connection::open(p).unwrap();
+        let mut st = c
+            .prepare("SELECT title || employer FROM job ORDER BY id")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(titles(&db), titles(&db2));
+}

@@ -15,7 +15,7 @@ use crate::panes::Pane;
 use crate::panes::intake::Focus;
 use crate::panes::jobs::*;
 use crate::search::JobIndex;
-use crate::store::{NewReferral, Store, StoreError};
+use crate::store::{NewReferral, StoreError};
 
 /// The index being built on its own thread.
 pub type IndexBuild = Receiver<Result<JobIndex, String>>;
@@ -28,9 +28,7 @@ impl App {
         let today = self.today();
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let built = Store::open(&path)
-                .and_then(|s| JobIndex::build(&s, today))
-                .map_err(|e| e.to_string());
+            let built = JobIndex::build_from_file(&path, today).map_err(|e| e.to_string());
             let _ = tx.send(built);
         });
         self.job_index_rx = Some(rx);
@@ -122,8 +120,8 @@ impl App {
     fn load_job_detail(&mut self) {
         self.jobs.detail = self
             .jobs
-            .selected_id()
-            .and_then(|id| self.store.job(&id).ok().flatten());
+            .selected_rowid()
+            .and_then(|id| self.store.job_by_rowid(id).ok().flatten());
     }
 
     /// "Matching openings": the filters set from what the visitor asked for.

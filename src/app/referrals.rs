@@ -453,9 +453,20 @@ impl App {
             );
             return;
         }
-        self.modal = Some(Modal::RefDialog(Box::new(RefDialog::new(
-            action, r, officers, self.lang,
-        ))));
+        let job = r
+            .job_id
+            .as_deref()
+            .and_then(|id| self.store.job(id).ok().flatten());
+        let mut dialog = RefDialog::new(action, r, officers, self.lang);
+        // A referral to an opening closes with that job, unless the officer says otherwise.
+        if let (RefAction::Close, Some(j)) = (action, job)
+            && dialog.form.fields.iter().any(|f| f.id == F_JOB)
+        {
+            dialog
+                .form
+                .set(F_JOB, &format!("{} · {}", j.title, j.employer));
+        }
+        self.modal = Some(Modal::RefDialog(Box::new(dialog)));
     }
 
     /// `t`: the owner hands over; the officer it is being handed to answers.

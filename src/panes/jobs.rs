@@ -130,11 +130,10 @@ impl JobsPane {
         })
     }
 
-    pub fn selected_id(&self) -> Option<String> {
+    /// The selected opening's rowid, to read it in full.
+    pub fn selected_rowid(&self) -> Option<i64> {
         let idx = self.index.as_ref()?;
-        self.hits
-            .get(self.sel)
-            .map(|h| idx.id_of(h.line).to_string())
+        self.hits.get(self.sel).map(|h| idx.rowid_of(h.line))
     }
 }
 

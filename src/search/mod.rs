@@ -33,21 +33,26 @@ pub struct JobFilter {
     pub include_closed: bool,
 }
 
-/// One ranked result: the opening's place in the index, its score, and which characters
-/// of its search text matched (indices into `JobIndex::chars_of`).
+/// One ranked result: the opening's place in the index and its score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub line: u32,
     pub score: i32,
+    /// Its place in recency order: ties go to the newer posting.
+    pub rank: u32,
 }
 
 #[derive(Debug, Default)]
 pub struct JobIndex {
     text: String,
     starts: Vec<u32>,
-    ids: Vec<String>,
+    rowids: Vec<i64>,
     letters: Vec<u32>,
     initials: Vec<u32>,
+    /// Pairs of initials of adjacent characters (hashed into 64 bits).
+    pairs: Vec<u64>,
+    /// First two letters of every reading (hashed into 64 bits).
+    sylls: Vec<u64>,
     bloom: Vec<u64>,
     wage_month: Vec<u32>,
     wage_min: Vec<u32>,
@@ -56,9 +61,15 @@ pub struct JobIndex {
     flags: Vec<u8>,
     district: Vec<u16>,
     districts: Vec<String>,
+    /// Days since 1970 of the posting date (0: unknown).
+    posted: Vec<u32>,
+    /// Lines newest posted first: the order searched and ties broken in.
+    order: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
+/// The best a term can score: a contiguous match at the start of the title.
+const MAX_TERM_SCORE: i32 = 1400;
 
 fn letter_bit(b: u8) -> u32 {
     if b.is_ascii_lowercase() {
@@ -69,6 +80,10 @@ fn letter_bit(b: u8) -> u32 {
     } else {
         0
     }
+}
+
+fn pair_bit(a: u8, b: u8) -> u64 {
+    1u64 << ((u32::from(a) * 31 + u32::from(b)) % 64)
 }
 
 fn bloom_bit(c: char) -> u64 {
@@ -82,8 +97,87 @@ impl JobIndex {
         today: chrono::NaiveDate,
     ) -> Result<JobIndex, crate::store::StoreError> {
         let mut idx = JobIndex::default();
-        store.for_each_job_line(today, |line| idx.push(&line))?;
+        if let Some(range) = store.job_rowid_range()? {
+            store.for_each_job_line(today, range, |line| idx.push(&line))?;
+        }
+        idx.finish();
         Ok(idx)
+    }
+
+    /// Reads the openings of the database at `path` on two threads, each with its own
+    /// connection and half of the rows, and joins the halves.
+    pub fn build_from_file(
+        path: &std::path::Path,
+        today: chrono::NaiveDate,
+    ) -> Result<JobIndex, crate::store::StoreError> {
+        use crate::store::Store;
+        let store = Store::open(path)?;
+        let Some((lo, hi)) = store.job_rowid_range()? else {
+            return Ok(JobIndex::default());
+        };
+        let mid = lo + (hi - lo) / 2;
+        let half = |range: (i64, i64)| -> Result<JobIndex, crate::store::StoreError> {
+            let s = Store::open(path)?;
+            let mut idx = JobIndex::default();
+            s.for_each_job_line(today, range, |line| idx.push(&line))?;
+            Ok(idx)
+        };
+        let (first, second) = std::thread::scope(|sc| {
+            let other = sc.spawn(|| half((mid + 1, hi)));
+            let first = half((lo, mid));
+            (first, other.join().expect("index thread"))
+        });
+        let mut idx = first?;
+        idx.append(second?);
+        idx.finish();
+        Ok(idx)
+    }
+
+    /// Adds another index's lines after these (its districts renumbered into ours).
+    fn append(&mut self, other: JobIndex) {
+        let base = self.text.len() as u32;
+        self.text.push_str(&other.text);
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.starts
+            .extend(other.starts.iter().skip(1).map(|s| s + base));
+        let map: Vec<u16> = other
+            .districts
+            .iter()
+            .map(|d| self.district_id(d))
+            .collect();
+        self.district
+            .extend(other.district.iter().map(|d| map[*d as usize]));
+        self.rowids.extend(other.rowids);
+        self.letters.extend(other.letters);
+        self.initials.extend(other.initials);
+        self.pairs.extend(other.pairs);
+        self.sylls.extend(other.sylls);
+        self.bloom.extend(other.bloom);
+        self.wage_month.extend(other.wage_month);
+        self.wage_min.extend(other.wage_min);
+        self.wage_max.extend(other.wage_max);
+        self.flags.extend(other.flags);
+        self.posted.extend(other.posted);
+    }
+
+    /// Orders lines newest posted first (ties: as added).
+    fn finish(&mut self) {
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        order.sort_by_key(|i| std::cmp::Reverse(self.posted[*i as usize]));
+        self.order = order;
+    }
+
+    fn district_id(&mut self, d: &str) -> u16 {
+        let i = match self.districts.iter().position(|x| x == d) {
+            Some(i) => i,
+            None => {
+                self.districts.push(d.to_string());
+                self.districts.len() - 1
+            }
+        };
+        i.min(u16::MAX as usize) as u16
     }
 
     pub fn len(&self) -> usize {
@@ -94,74 +188,127 @@ impl JobIndex {
         self.flags.is_empty()
     }
 
-    /// Adds one opening. Lines are kept in the order added (the store gives newest first,
-    /// which breaks ties in ranking).
-    pub fn push(&mut self, line: &JobLine) {
-        let (wage_min, wage_max, unit) = (line.wage_min, line.wage_max, line.wage_unit);
+    /// Bytes the index holds on the heap (its flat buffers and columns).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.starts.capacity() * 4
+            + self.rowids.capacity() * 8
+            + (self.letters.capacity() + self.initials.capacity()) * 4
+            + (self.pairs.capacity() + self.sylls.capacity() + self.bloom.capacity()) * 8
+            + (self.wage_month.capacity() + self.wage_min.capacity() + self.wage_max.capacity()) * 4
+            + self.flags.capacity()
+            + self.district.capacity() * 2
+            + (self.posted.capacity() + self.order.capacity()) * 4
+    }
+
+    /// Each opening's search text as one line (fields joined by spaces): what a general
+    /// finder (fzf, sk) is given in the benchmarks.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        (0..self.len() as u32).map(|i| self.text_of(i).replace(SEP, " "))
+    }
+
+    /// The floor a matcher is measured against: a plain substring test of every opening's
+    /// search text, no ranking.
+    pub fn substring_scan(&self, needle: &str) -> usize {
+        (0..self.len())
+            .filter(|&i| {
+                self.text[self.starts[i] as usize..self.starts[i + 1] as usize].contains(needle)
+            })
+            .count()
+    }
+
+    /// Adds one opening.
+    pub fn push(&mut self, line: &JobLine<'_>) {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
         let benefits = line.benefits.words();
-        let mut letters = 0u32;
-        let mut initials = 0u32;
-        let mut bloom = 0u64;
-        for (i, field) in [&line.title, &line.employer, &line.district, &benefits]
+        let (mut letters, mut initials, mut pairs, mut sylls, mut bloom) =
+            (0u32, 0u32, 0u64, 0u64, 0u64);
+        for (i, field) in [line.title, line.employer, line.district, benefits.as_str()]
             .into_iter()
             .enumerate()
         {
             if i > 0 {
                 self.text.push(SEP);
             }
-            let mut prev_alnum = false;
+            // Initials the previous character could start with (pairs never cross fields).
+            let mut prev: u32 = 0;
             for c in field.chars() {
                 let c = c.to_ascii_lowercase();
                 self.text.push(c);
+                let mut here: u32 = 0;
                 if c.is_ascii_alphanumeric() {
-                    letters |= letter_bit(c as u8);
-                    if !prev_alnum {
-                        initials |= letter_bit(c as u8);
+                    let bit = letter_bit(c as u8);
+                    letters |= bit;
+                    here = bit;
+                    if prev == 0 {
+                        initials |= bit;
                     }
-                    prev_alnum = true;
-                    continue;
+                    // Consecutive letters are a syllable of their own (CNC, A区).
+                    let mut p = prev;
+                    while p != 0 {
+                        let a = p.trailing_zeros() as u8;
+                        p &= p - 1;
+                        sylls |= pair_bit(b'a' + a, c as u8);
+                    }
+                } else if !c.is_ascii() {
+                    bloom |= bloom_bit(c);
+                    for r in readings(c) {
+                        let r = r.as_bytes();
+                        here |= letter_bit(r[0]);
+                        if r.len() > 1 {
+                            sylls |= pair_bit(r[0], r[1]);
+                        }
+                        for b in r {
+                            letters |= letter_bit(*b);
+                        }
+                    }
+                    initials |= here;
                 }
-                prev_alnum = false;
-                if c.is_ascii() {
-                    continue;
-                }
-                bloom |= bloom_bit(c);
-                for r in readings(c) {
-                    initials |= letter_bit(r.as_bytes()[0]);
-                    for b in r.bytes() {
-                        letters |= letter_bit(b);
+                let mut p = prev;
+                while p != 0 {
+                    let a = p.trailing_zeros();
+                    p &= p - 1;
+                    let mut h = here;
+                    while h != 0 {
+                        let b = h.trailing_zeros();
+                        h &= h - 1;
+                        if a < 26 && b < 26 {
+                            pairs |= pair_bit(b'a' + a as u8, b'a' + b as u8);
+                        }
                     }
                 }
+                prev = here;
             }
         }
         self.starts.push(self.text.len() as u32);
-        self.ids.push(line.id.clone());
+        self.rowids.push(line.rowid);
         self.letters.push(letters);
         self.initials.push(initials);
+        self.pairs.push(pairs);
+        self.sylls.push(sylls);
         self.bloom.push(bloom);
         let clamp = |v: Option<i64>| {
             v.map(|w| w.clamp(0, NONE as i64 - 1) as u32)
                 .unwrap_or(NONE)
         };
         self.wage_month.push(clamp(line.wage_month));
-        self.wage_min.push(clamp(wage_min));
-        self.wage_max.push(clamp(wage_max));
+        self.wage_min.push(clamp(line.wage_min));
+        self.wage_max.push(clamp(line.wage_max));
         let flags = line.benefits.bits()
             | (line.employment_type.index() as u8) << 3
             | u8::from(line.current) << 5
-            | (unit.index() as u8) << 6;
+            | (line.wage_unit.index() as u8) << 6;
         self.flags.push(flags);
-        let d = match self.districts.iter().position(|d| *d == line.district) {
-            Some(i) => i,
-            None => {
-                self.districts.push(line.district.clone());
-                self.districts.len() - 1
-            }
-        };
-        self.district.push(d.min(u16::MAX as usize) as u16);
+        let d = self.district_id(line.district);
+        self.district.push(d);
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+        self.posted.push(
+            line.posted_on
+                .map(|p| (p - epoch).num_days().max(0) as u32)
+                .unwrap_or(0),
+        );
     }
 
     /// The opening's search text (title, employer, district, benefits, separated).
@@ -170,8 +317,9 @@ impl JobIndex {
         &self.text[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
-    pub fn id_of(&self, line: u32) -> &str {
-        &self.ids[line as usize]
+    /// The opening's rowid in the database, to read it in full.
+    pub fn rowid_of(&self, line: u32) -> i64 {
+        self.rowids[line as usize]
     }
 
     /// Title, employer, district and benefits of an opening.
@@ -235,9 +383,18 @@ impl JobIndex {
         district.is_none_or(|d| self.district[i] == d)
     }
 
-    /// The best `limit` openings for `query` under `filter`, best first. An empty query
-    /// lists openings by recency (the index order), best-paid first among equals.
+    /// The best `limit` openings for `query` under `filter`, best first; ties go to the
+    /// newer posting. An empty query lists openings newest first.
+    ///
+    /// Openings are visited newest first, so once `limit` of them score the most a query
+    /// can, nothing later can rank above them and the scan stops. Pinyin terms first count
+    /// only openings where the first two letters can be adjacent (a pair of initials, or
+    /// the start of one reading); if that leaves fewer than `limit`, a second pass adds the
+    /// looser matches with gaps.
     pub fn search(&self, query: &str, filter: &JobFilter, limit: usize) -> Vec<Hit> {
+        if limit == 0 {
+            return Vec::new();
+        }
         let q = Query::new(query);
         let district = match &filter.district {
             Some(d) => match self.districts.iter().position(|x| x == d) {
@@ -246,15 +403,36 @@ impl JobIndex {
             },
             None => None,
         };
+        let mut hits = self.scan(&q, filter, district, limit, true);
+        if hits.len() < limit && q.terms.iter().any(|t| t.ascii && t.text.len() > 1) {
+            let seen: std::collections::HashSet<u32> = hits.iter().map(|h| h.line).collect();
+            let more = self.scan(&q, filter, district, limit, false);
+            hits.extend(more.into_iter().filter(|h| !seen.contains(&h.line)));
+            keep_best(&mut hits, limit);
+        }
+        hits
+    }
+
+    fn scan(
+        &self,
+        q: &Query,
+        filter: &JobFilter,
+        district: Option<u16>,
+        limit: usize,
+        strict: bool,
+    ) -> Vec<Hit> {
+        let best = MAX_TERM_SCORE * q.terms.len().max(1) as i32;
         let n = self.len();
         let run = |from: usize, to: usize| -> Vec<Hit> {
             let mut hits: Vec<Hit> = Vec::new();
             let mut floor = i32::MIN;
-            for i in from..to {
+            let mut at_best = 0;
+            for rank in from..to {
+                let i = self.order[rank] as usize;
                 if !self.passes(i, filter, district) {
                     continue;
                 }
-                let Some(score) = self.score(i, &q) else {
+                let Some(score) = self.score(i, q, strict) else {
                     continue;
                 };
                 if hits.len() >= limit && score <= floor {
@@ -263,7 +441,14 @@ impl JobIndex {
                 hits.push(Hit {
                     line: i as u32,
                     score,
+                    rank: rank as u32,
                 });
+                if score >= best || q.terms.is_empty() {
+                    at_best += 1;
+                    if at_best >= limit {
+                        break;
+                    }
+                }
                 if hits.len() >= limit * 4 {
                     keep_best(&mut hits, limit);
                     floor = hits.last().map(|h| h.score).unwrap_or(i32::MIN);
@@ -287,7 +472,7 @@ impl JobIndex {
         hits
     }
 
-    fn score(&self, i: usize, q: &Query) -> Option<i32> {
+    fn score(&self, i: usize, q: &Query, strict: bool) -> Option<i32> {
         if q.terms.is_empty() {
             return Some(0);
         }
@@ -297,14 +482,17 @@ impl JobIndex {
             if t.letters & !self.letters[i] != 0 || t.bloom & !self.bloom[i] != 0 {
                 return None;
             }
-            if t.ascii && t.first_letter & self.initials[i] == 0 {
-                return None;
-            }
-            total += if t.ascii {
-                score_ascii(text, &t.text)?
+            if t.ascii {
+                if t.first_letter & self.initials[i] == 0 {
+                    return None;
+                }
+                if strict && t.second != 0 && t.second & (self.pairs[i] | self.sylls[i]) == 0 {
+                    return None;
+                }
+                total += score_ascii(text, &t.text, strict)?;
             } else {
-                score_cjk(text, &t.text)?
-            };
+                total += score_cjk(text, &t.text)?;
+            }
         }
         Some(total)
     }
@@ -332,7 +520,7 @@ impl JobIndex {
 }
 
 fn keep_best(hits: &mut Vec<Hit>, limit: usize) {
-    hits.sort_unstable_by_key(|h| (Reverse(h.score), h.line));
+    hits.sort_unstable_by_key(|h| (Reverse(h.score), h.rank));
     hits.truncate(limit);
 }
 
@@ -341,6 +529,8 @@ struct Term {
     ascii: bool,
     letters: u32,
     first_letter: u32,
+    /// The first two letters' pair bit (0 for one letter).
+    second: u64,
     bloom: u64,
 }
 
@@ -369,11 +559,18 @@ impl Query {
                 } else {
                     0
                 };
+                let b = text.as_bytes();
+                let second = if ascii && b.len() > 1 {
+                    pair_bit(b[0], b[1])
+                } else {
+                    0
+                };
                 Term {
                     text,
                     ascii,
                     letters,
                     first_letter,
+                    second,
                     bloom,
                 }
             })
@@ -577,22 +774,60 @@ fn fuzzy_pinyin_positions(chars: &[char], q: &[u8]) -> Option<Vec<usize>> {
     go(chars, 0, q, &mut out, &mut seen).then_some(out)
 }
 
-/// An ASCII term: a literal substring (CNC, 3000), pinyin contiguous (best near a field's
-/// start), or pinyin with gaps.
-fn score_ascii(text: &str, term: &str) -> Option<i32> {
-    if let Some(pos) = text.find(term) {
-        return Some(900 + field_bonus(text, pos));
+/// Whether character `c` can begin a match of `q`: an ASCII letter or digit equal to its
+/// first byte, or a Chinese character with a reading starting with it.
+fn can_start(c: char, q0: u8) -> bool {
+    if c.is_ascii() {
+        c as u32 == u32::from(q0)
+    } else {
+        readings(c).iter().any(|r| r.as_bytes()[0] == q0)
     }
-    let chars: Vec<char> = text.chars().collect();
-    if let Some((s, _)) = contiguous_pinyin(&chars, term) {
-        let byte = chars[..s].iter().map(|c| c.len_utf8()).sum();
-        let col = chars[..s].iter().rev().take_while(|c| **c != SEP).count() as i32;
-        return Some(1000 + field_bonus(text, byte) - 10 * col.min(30));
+}
+
+/// Consumes all of `q` with consecutive characters from the start of `s`, each taking a
+/// non-empty prefix of one of its readings (or itself, if ASCII).
+fn contiguous_str(s: &str, q: &[u8]) -> bool {
+    if q.is_empty() {
+        return true;
     }
-    if term.len() < 64 && fuzzy_pinyin(text, term.as_bytes()) {
-        return Some(300);
+    let mut it = s.chars();
+    let Some(c) = it.next() else {
+        return false;
+    };
+    let rest = it.as_str();
+    if c.is_ascii_alphanumeric() {
+        return c as u32 == u32::from(q[0]) && contiguous_str(rest, &q[1..]);
     }
-    None
+    if c.is_ascii() {
+        return false;
+    }
+    readings(c).iter().any(|r| {
+        let l = common_prefix(r.as_bytes(), q);
+        // Longest first: "xian" is 先 before it is 西安.
+        (1..=l).rev().any(|take| contiguous_str(rest, &q[take..]))
+    })
+}
+
+/// A pinyin (or ASCII) term: contiguous, scored by field and how near its start; with
+/// gaps (the looser pass only, or when nothing contiguous is there).
+fn score_ascii(text: &str, term: &str, strict: bool) -> Option<i32> {
+    let q = term.as_bytes();
+    if strict {
+        let (mut field, mut col) = (0usize, 0i32);
+        for (byte, c) in text.char_indices() {
+            if c == SEP {
+                field += 1;
+                col = 0;
+                continue;
+            }
+            if can_start(c, q[0]) && contiguous_str(&text[byte..], q) {
+                let bonus = [400, 200, 150, 100][field.min(3)];
+                return Some(1000 + bonus - 10 * col.min(30));
+            }
+            col += 1;
+        }
+    }
+    (term.len() < 64 && fuzzy_pinyin(text, q)).then_some(300)
 }
 
 #[cfg(test)]
@@ -603,10 +838,10 @@ mod tests {
         let mut idx = JobIndex::default();
         for (i, (title, employer, district, benefits)) in rows.iter().enumerate() {
             idx.push(&JobLine {
-                id: format!("j{i}"),
-                title: title.to_string(),
-                employer: employer.to_string(),
-                district: district.to_string(),
+                rowid: i as i64,
+                title,
+                employer,
+                district,
                 benefits: *benefits,
                 wage_month: Some(4000 + 500 * i as i64),
                 employment_type: EmploymentType::FullTime,
@@ -614,8 +849,10 @@ mod tests {
                 wage_min: Some(4000),
                 wage_max: None,
                 wage_unit: WageUnit::Month,
+                posted_on: None,
             });
         }
+        idx.finish();
         idx
     }
 
@@ -715,5 +952,57 @@ mod tests {
         };
         assert!(idx.search("", &f, 10).is_empty());
         assert!(titles(&idx, "zzzz").is_empty());
+    }
+
+    #[test]
+    fn type_and_open_only_filters() {
+        let mut idx = JobIndex::default();
+        for (i, (title, etype, current)) in [
+            ("装卸工", EmploymentType::Gig, true),
+            ("分拣员", EmploymentType::Temporary, true),
+            ("普工", EmploymentType::FullTime, false),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            idx.push(&JobLine {
+                rowid: i as i64,
+                title,
+                employer: "城西物流园",
+                district: "开发区",
+                benefits: Benefits::default(),
+                wage_month: Some(4350),
+                employment_type: etype,
+                current,
+                wage_min: Some(200),
+                wage_max: None,
+                wage_unit: WageUnit::Day,
+                posted_on: None,
+            });
+        }
+        idx.finish();
+        let names = |f: &JobFilter| -> Vec<&str> {
+            idx.search("", f, 10)
+                .iter()
+                .map(|h| idx.fields_of(h.line)[0])
+                .collect()
+        };
+        let gig = JobFilter {
+            employment_type: Some(EmploymentType::Gig),
+            ..JobFilter::default()
+        };
+        assert_eq!(names(&gig), vec!["装卸工"]);
+        assert_eq!(
+            names(&JobFilter::default()),
+            vec!["装卸工", "分拣员"],
+            "filled or expired: out"
+        );
+        let all = JobFilter {
+            include_closed: true,
+            ..JobFilter::default()
+        };
+        assert_eq!(names(&all), vec!["装卸工", "分拣员", "普工"]);
+        assert_eq!(idx.wage_words_of(0), "¥200/日");
+        assert_eq!(idx.wage_month_of(0), Some(4350));
     }
 }

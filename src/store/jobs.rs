@@ -53,11 +53,11 @@ fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
 
 /// What the search index keeps of an opening: its text and the facts filters need.
 #[derive(Debug, Clone, PartialEq)]
-pub struct JobLine {
-    pub id: String,
-    pub title: String,
-    pub employer: String,
-    pub district: String,
+pub struct JobLine<'a> {
+    pub rowid: i64,
+    pub title: &'a str,
+    pub employer: &'a str,
+    pub district: &'a str,
     pub benefits: Benefits,
     pub wage_month: Option<i64>,
     pub employment_type: EmploymentType,
@@ -65,6 +65,7 @@ pub struct JobLine {
     pub wage_min: Option<i64>,
     pub wage_max: Option<i64>,
     pub wage_unit: WageUnit,
+    pub posted_on: Option<NaiveDate>,
 }
 
 impl Store {
@@ -165,41 +166,68 @@ impl Store {
             .query_row("SELECT count(*) FROM job", [], |r| r.get(0))?)
     }
 
-    /// Every opening, as the search index keeps it, in a stable order (newest posted first),
-    /// handed to `each` one by one so a million need not sit in a Vec twice.
+    /// The first and last rowid of the openings, to split reading them between threads.
+    pub fn job_rowid_range(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT min(rowid), max(rowid) FROM job", [], |r| {
+                Ok(
+                    match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
+                        (Some(a), Some(b)) => Some((a, b)),
+                        _ => None,
+                    },
+                )
+            })?)
+    }
+
+    /// Every opening with a rowid in `from..=to`, as the search index keeps it, handed to
+    /// `each` borrowed from SQLite's row (a million openings are read without a String
+    /// apiece).
     pub fn for_each_job_line(
         &self,
         today: NaiveDate,
-        mut each: impl FnMut(JobLine),
+        (from, to): (i64, i64),
+        mut each: impl FnMut(JobLine<'_>),
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, title, employer, district, benefits, wage_month, employment_type,
-                    status, valid_through, wage_min, wage_max, wage_unit
-             FROM job ORDER BY posted_on DESC, id",
+            "SELECT rowid, title, employer, district, benefits, wage_month, employment_type,
+                    status, valid_through, wage_min, wage_max, wage_unit, posted_on
+             FROM job WHERE rowid BETWEEN ?1 AND ?2",
         )?;
         let today = today.format("%Y-%m-%d").to_string();
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([from, to])?;
         while let Some(r) = rows.next()? {
-            let status: String = r.get(7)?;
-            let valid: Option<String> = r.get(8)?;
-            let etype: String = r.get(6)?;
-            let unit: String = r.get(11)?;
+            let s = |i: usize| -> rusqlite::Result<&str> {
+                Ok(r.get_ref(i)?.as_str_or_null()?.unwrap_or(""))
+            };
+            let valid = s(8)?;
+            let posted = s(12)?;
             each(JobLine {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                employer: r.get(2)?,
-                district: r.get(3)?,
+                rowid: r.get(0)?,
+                title: s(1)?,
+                employer: s(2)?,
+                district: s(3)?,
                 benefits: Benefits::from_bits(r.get::<_, i64>(4)? as u8),
                 wage_month: r.get(5)?,
-                employment_type: EmploymentType::from_code(&etype)
+                employment_type: EmploymentType::from_code(s(6)?)
                     .unwrap_or(EmploymentType::FullTime),
-                current: status == "open" && valid.is_none_or(|v| v >= today),
+                current: s(7)? == "open" && (valid.is_empty() || valid >= today.as_str()),
                 wage_min: r.get(9)?,
                 wage_max: r.get(10)?,
-                wage_unit: WageUnit::from_code(&unit).unwrap_or(WageUnit::Month),
+                wage_unit: WageUnit::from_code(s(11)?).unwrap_or(WageUnit::Month),
+                posted_on: NaiveDate::parse_from_str(posted, "%Y-%m-%d").ok(),
             });
         }
         Ok(())
+    }
+
+    /// One opening by the rowid the search index keeps.
+    pub fn job_by_rowid(&self, rowid: i64) -> Result<Option<Job>, StoreError> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM job WHERE rowid = ?1");
+        Ok(self
+            .conn
+            .query_row(&sql, [rowid], job_from_row)
+            .optional()?)
     }
 
     /// The station's own service for jobs referrals made from the lookup pane: the first
