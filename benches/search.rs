@@ -45,6 +45,17 @@ fn bench_size(c: &mut Criterion, n: usize) {
     common::percentiles(&format!("keystroke_top50_{n}"), 20 * TYPED.len(), |i| {
         idx.search(TYPED[i % TYPED.len()], &f, 50);
     });
+    // Which keystrokes are the slow ones (the p99's cause), each timed once more.
+    let mut slow: Vec<(f64, &str)> = TYPED
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            idx.search(q, &f, 50);
+            (t.elapsed().as_secs_f64() * 1e3, *q)
+        })
+        .collect();
+    slow.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("SLOWEST {n}: {:?}", &slow[..3]);
     common::percentiles(&format!("one_char_top50_{n}"), 20 * ONE_CHAR.len(), |i| {
         idx.search(ONE_CHAR[i % ONE_CHAR.len()], &f, 50);
     });

@@ -54,6 +54,13 @@ pub struct JobIndex {
     /// First two letters of every reading (hashed into 64 bits).
     sylls: Vec<u64>,
     bloom: Vec<u64>,
+    /// The same masks for the title alone, and for title, employer and district: once the
+    /// results already hold `limit` matches as good as a benefits (or employer) match can
+    /// be, only openings whose better fields could match are scored.
+    title_bloom: Vec<u64>,
+    main_bloom: Vec<u64>,
+    title_initials: Vec<u32>,
+    main_initials: Vec<u32>,
     wage_month: Vec<u32>,
     wage_min: Vec<u32>,
     wage_max: Vec<u32>,
@@ -70,6 +77,11 @@ pub struct JobIndex {
 const NONE: u32 = u32::MAX;
 /// The best a term can score: a contiguous match at the start of the title.
 const MAX_TERM_SCORE: i32 = 1400;
+/// What a pinyin match with gaps scores: below every contiguous one.
+const LOOSE_SCORE: i32 = 300;
+/// The most a term matched in the benefits can score, and in the employer or district.
+const BENEFITS_MAX: i32 = 1100;
+const EMPLOYER_MAX: i32 = 1200;
 
 fn letter_bit(b: u8) -> u32 {
     if b.is_ascii_lowercase() {
@@ -155,6 +167,10 @@ impl JobIndex {
         self.pairs.extend(other.pairs);
         self.sylls.extend(other.sylls);
         self.bloom.extend(other.bloom);
+        self.title_bloom.extend(other.title_bloom);
+        self.main_bloom.extend(other.main_bloom);
+        self.title_initials.extend(other.title_initials);
+        self.main_initials.extend(other.main_initials);
         self.wage_month.extend(other.wage_month);
         self.wage_min.extend(other.wage_min);
         self.wage_max.extend(other.wage_max);
@@ -167,6 +183,8 @@ impl JobIndex {
         let mut order: Vec<u32> = (0..self.len() as u32).collect();
         order.sort_by_key(|i| std::cmp::Reverse(self.posted[*i as usize]));
         self.order = order;
+        self.text.shrink_to_fit();
+        self.starts.shrink_to_fit();
     }
 
     fn district_id(&mut self, d: &str) -> u16 {
@@ -195,6 +213,8 @@ impl JobIndex {
             + self.rowids.capacity() * 8
             + (self.letters.capacity() + self.initials.capacity()) * 4
             + (self.pairs.capacity() + self.sylls.capacity() + self.bloom.capacity()) * 8
+            + (self.title_bloom.capacity() + self.main_bloom.capacity()) * 8
+            + (self.title_initials.capacity() + self.main_initials.capacity()) * 4
             + (self.wage_month.capacity() + self.wage_min.capacity() + self.wage_max.capacity()) * 4
             + self.flags.capacity()
             + self.district.capacity() * 2
@@ -280,6 +300,14 @@ impl JobIndex {
                     }
                 }
                 prev = here;
+            }
+            if i == 0 {
+                self.title_bloom.push(bloom);
+                self.title_initials.push(initials);
+            }
+            if i == 2 {
+                self.main_bloom.push(bloom);
+                self.main_initials.push(initials);
             }
         }
         self.starts.push(self.text.len() as u32);
@@ -403,11 +431,12 @@ impl JobIndex {
             },
             None => None,
         };
-        let mut hits = self.scan(&q, filter, district, limit, true);
+        let none = std::collections::HashSet::new();
+        let mut hits = self.scan(&q, filter, district, limit, true, &none);
         if hits.len() < limit && q.terms.iter().any(|t| t.ascii && t.text.len() > 1) {
             let seen: std::collections::HashSet<u32> = hits.iter().map(|h| h.line).collect();
-            let more = self.scan(&q, filter, district, limit, false);
-            hits.extend(more.into_iter().filter(|h| !seen.contains(&h.line)));
+            let more = self.scan(&q, filter, district, limit - hits.len(), false, &seen);
+            hits.extend(more);
             keep_best(&mut hits, limit);
         }
         hits
@@ -420,16 +449,31 @@ impl JobIndex {
         district: Option<u16>,
         limit: usize,
         strict: bool,
+        skip: &std::collections::HashSet<u32>,
     ) -> Vec<Hit> {
-        let best = MAX_TERM_SCORE * q.terms.len().max(1) as i32;
+        // The most this pass can give: once `limit` openings have it, later (older) ones
+        // cannot rank above them. In the looser pass every pinyin match scores the same.
+        let best = if strict {
+            MAX_TERM_SCORE * q.terms.len().max(1) as i32
+        } else {
+            q.terms
+                .iter()
+                .map(|t| if t.ascii { LOOSE_SCORE } else { MAX_TERM_SCORE })
+                .sum()
+        };
         let n = self.len();
         let run = |from: usize, to: usize| -> Vec<Hit> {
             let mut hits: Vec<Hit> = Vec::new();
             let mut floor = i32::MIN;
             let mut at_best = 0;
+            // Which fields can still lift an opening above the floor (see `title_bloom`).
+            let mut tier = Tier::All;
             for rank in from..to {
                 let i = self.order[rank] as usize;
-                if !self.passes(i, filter, district) {
+                if !self.passes(i, filter, district)
+                    || (!skip.is_empty() && skip.contains(&(i as u32)))
+                    || !self.could_reach(i, q, tier)
+                {
                     continue;
                 }
                 let Some(score) = self.score(i, q, strict) else {
@@ -452,6 +496,15 @@ impl JobIndex {
                 if hits.len() >= limit * 4 {
                     keep_best(&mut hits, limit);
                     floor = hits.last().map(|h| h.score).unwrap_or(i32::MIN);
+                    if strict && q.terms.len() == 1 {
+                        tier = if floor >= EMPLOYER_MAX {
+                            Tier::Title
+                        } else if floor >= BENEFITS_MAX {
+                            Tier::Main
+                        } else {
+                            Tier::All
+                        };
+                    }
                 }
             }
             keep_best(&mut hits, limit);
@@ -470,6 +523,18 @@ impl JobIndex {
         };
         keep_best(&mut hits, limit);
         hits
+    }
+
+    /// Whether opening `i` could match the (single) term in the fields `tier` leaves.
+    fn could_reach(&self, i: usize, q: &Query, tier: Tier) -> bool {
+        let (bloom, initials) = match tier {
+            Tier::All => return true,
+            Tier::Main => (self.main_bloom[i], self.main_initials[i]),
+            Tier::Title => (self.title_bloom[i], self.title_initials[i]),
+        };
+        q.terms
+            .iter()
+            .all(|t| t.bloom & !bloom == 0 && (!t.ascii || t.first_letter & initials != 0))
     }
 
     fn score(&self, i: usize, q: &Query, strict: bool) -> Option<i32> {
@@ -517,6 +582,13 @@ impl JobIndex {
         out.dedup();
         out
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    All,
+    Main,
+    Title,
 }
 
 fn keep_best(hits: &mut Vec<Hit>, limit: usize) {
@@ -808,8 +880,8 @@ fn contiguous_str(s: &str, q: &[u8]) -> bool {
     })
 }
 
-/// A pinyin (or ASCII) term: contiguous, scored by field and how near its start; with
-/// gaps (the looser pass only, or when nothing contiguous is there).
+/// A pinyin (or ASCII) term: contiguous, scored by field and how near its start (the
+/// strict pass); with gaps, one flat score (the looser pass).
 fn score_ascii(text: &str, term: &str, strict: bool) -> Option<i32> {
     let q = term.as_bytes();
     if strict {
@@ -827,7 +899,10 @@ fn score_ascii(text: &str, term: &str, strict: bool) -> Option<i32> {
             col += 1;
         }
     }
-    (term.len() < 64 && fuzzy_pinyin(text, q)).then_some(300)
+    if strict {
+        return None;
+    }
+    (term.len() < 64 && fuzzy_pinyin(text, q)).then_some(LOOSE_SCORE)
 }
 
 #[cfg(test)]
