@@ -102,18 +102,18 @@ impl Benefits {
     }
 
     /// As words, for display and for the search text: `包吃 包住 社保`.
-    pub fn words(self) -> String {
-        let mut w = Vec::new();
-        if self.meals {
-            w.push("包吃");
-        }
-        if self.housing {
-            w.push("包住");
-        }
-        if self.insurance {
-            w.push("社保");
-        }
-        w.join(" ")
+    pub fn words(self) -> &'static str {
+        const WORDS: [&str; 8] = [
+            "",
+            "包吃",
+            "包住",
+            "包吃 包住",
+            "社保",
+            "包吃 社保",
+            "包住 社保",
+            "包吃 包住 社保",
+        ];
+        WORDS[self.bits() as usize]
     }
 
     pub fn bits(self) -> u8 {

@@ -230,7 +230,10 @@ fn posting_lines(j: &Job, lang: Lang, cols: usize) -> Vec<Line<'static>> {
         lang.pick("工资", "Wage"),
         format!("{}{monthly}", j.wage_words()),
     );
-    kv(lang.pick("福利", "Benefits"), j.benefits.words());
+    kv(
+        lang.pick("福利", "Benefits"),
+        j.benefits.words().to_string(),
+    );
     kv(
         lang.pick("用工类型", "Type"),
         j.employment_type.label(lang).to_string(),
