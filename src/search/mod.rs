@@ -44,7 +44,11 @@ pub struct Hit {
 
 #[derive(Debug, Default)]
 pub struct JobIndex {
+    /// The openings' search text, in the chunks the build threads wrote (moved, never
+    /// copied into one: at a million openings a join would briefly hold it twice).
     text: String,
+    /// Earlier chunks, each with the offset its text starts at.
+    chunks: Vec<(u32, String)>,
     starts: Vec<u32>,
     rowids: Vec<i64>,
     letters: Vec<u32>,
@@ -163,8 +167,35 @@ impl JobIndex {
 
     /// Adds another index's lines after these (its districts renumbered into ours).
     fn append(&mut self, other: JobIndex) {
-        let base = self.text.len() as u32;
-        self.text.push_str(&other.text);
+        // Line offsets are global: this chunk is kept, the other's text becomes current.
+        let base = self.starts.last().copied().unwrap_or(0);
+        let more = other.len();
+        let mut other = other;
+        let mine = std::mem::replace(&mut self.text, std::mem::take(&mut other.text));
+        let my_base = self
+            .chunks
+            .last()
+            .map(|(b, t)| b + t.len() as u32)
+            .unwrap_or(0);
+        debug_assert_eq!(my_base + mine.len() as u32, base);
+        self.chunks.push((my_base, mine));
+        // Exact reservations: a doubling growth here is megabytes at a million.
+        self.rowids.reserve_exact(more);
+        self.letters.reserve_exact(more);
+        self.initials.reserve_exact(more);
+        self.bigrams.reserve_exact(more);
+        self.bloom.reserve_exact(more);
+        self.title_bloom.reserve_exact(more);
+        self.main_bloom.reserve_exact(more);
+        self.title_initials.reserve_exact(more);
+        self.main_initials.reserve_exact(more);
+        self.wage_month.reserve_exact(more);
+        self.wage_min.reserve_exact(more);
+        self.wage_max.reserve_exact(more);
+        self.flags.reserve_exact(more);
+        self.district.reserve_exact(more);
+        self.posted.reserve_exact(more);
+        self.starts.reserve_exact(more);
         if self.starts.is_empty() {
             self.starts.push(0);
         }
@@ -201,11 +232,15 @@ impl JobIndex {
         let n = self.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by_key(|i| std::cmp::Reverse(self.posted[*i as usize]));
+        // Gathered into a new column, one at a time, except the largest (32 bytes a line),
+        // which is moved in place, cycle by cycle: a copy of it would be 32 MB more at the
+        // peak for a million openings.
         fn permute<T: Copy>(v: &mut Vec<T>, order: &[u32]) {
             if v.len() == order.len() {
                 *v = order.iter().map(|&i| v[i as usize]).collect();
             }
         }
+        let mut seen = vec![false; n];
         self.spans = order
             .iter()
             .map(|&i| (self.starts[i as usize], self.starts[i as usize + 1]))
@@ -214,7 +249,7 @@ impl JobIndex {
         permute(&mut self.rowids, &order);
         permute(&mut self.letters, &order);
         permute(&mut self.initials, &order);
-        permute(&mut self.bigrams, &order);
+        permute_in_place(&mut self.bigrams, &order, &mut seen);
         permute(&mut self.bloom, &order);
         permute(&mut self.title_bloom, &order);
         permute(&mut self.main_bloom, &order);
@@ -225,8 +260,8 @@ impl JobIndex {
         permute(&mut self.wage_max, &order);
         permute(&mut self.flags, &order);
         permute(&mut self.district, &order);
-        permute(&mut self.posted, &order);
-        self.text.shrink_to_fit();
+        // Only the order needed the dates.
+        self.posted = Vec::new();
     }
 
     fn district_id(&mut self, d: &str) -> u16 {
@@ -251,6 +286,7 @@ impl JobIndex {
     /// Bytes the index holds on the heap (its flat buffers and columns).
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity()
+            + self.chunks.iter().map(|(_, t)| t.capacity()).sum::<usize>()
             + self.starts.capacity() * 4
             + self.spans.capacity() * 8
             + self.rowids.capacity() * 8
@@ -274,7 +310,13 @@ impl JobIndex {
     /// The floor a matcher is measured against: a plain substring search through every
     /// opening's text, front to back, on one core, no ranking.
     pub fn substring_scan(&self, needle: &str) -> usize {
-        self.text.split(SEP).filter(|f| f.contains(needle)).count()
+        self.chunks
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .chain([self.text.as_str()])
+            .flat_map(|t| t.split(SEP))
+            .filter(|f| f.contains(needle))
+            .count()
     }
 
     /// Adds one opening.
@@ -333,7 +375,12 @@ impl JobIndex {
                 self.main_initials.push(initials);
             }
         }
-        self.starts.push(self.text.len() as u32);
+        let base = self
+            .chunks
+            .last()
+            .map(|(b, t)| b + t.len() as u32)
+            .unwrap_or(0);
+        self.starts.push(base + self.text.len() as u32);
         self.rowids.push(line.rowid);
         self.letters.push(letters);
         self.initials.push(initials);
@@ -369,7 +416,18 @@ impl JobIndex {
 
     fn line_text(&self, i: usize) -> &str {
         let (a, b) = self.spans[i];
-        &self.text[a as usize..b as usize]
+        // Lines never straddle chunks; the current chunk follows the kept ones.
+        for (base, t) in &self.chunks {
+            if a >= *base && b <= base + t.len() as u32 {
+                return &t[(a - base) as usize..(b - base) as usize];
+            }
+        }
+        let base = self
+            .chunks
+            .last()
+            .map(|(b, t)| b + t.len() as u32)
+            .unwrap_or(0);
+        &self.text[(a - base) as usize..(b - base) as usize]
     }
 
     /// The opening's rowid in the database, to read it in full.
@@ -612,6 +670,33 @@ impl JobIndex {
         out.dedup();
         out
     }
+}
+
+/// Rearranges `v` so that `v[k]` becomes what was at `v[order[k]]`, following each
+/// cycle of the permutation with one element in hand. `seen` is scratch (all false on
+/// entry, left all false).
+fn permute_in_place<T: Copy>(v: &mut [T], order: &[u32], seen: &mut [bool]) {
+    if v.len() != order.len() {
+        return;
+    }
+    for start in 0..v.len() {
+        if seen[start] {
+            continue;
+        }
+        let held = v[start];
+        let mut j = start;
+        loop {
+            seen[j] = true;
+            let next = order[j] as usize;
+            if next == start {
+                v[j] = held;
+                break;
+            }
+            v[j] = v[next];
+            j = next;
+        }
+    }
+    seen.iter_mut().for_each(|s| *s = false);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1058,6 +1143,17 @@ mod tests {
         };
         assert!(idx.search("", &f, 10).is_empty());
         assert!(titles(&idx, "zzzz").is_empty());
+    }
+
+    #[test]
+    fn permuting_in_place_matches_a_copy() {
+        let order = [3u32, 0, 4, 1, 2, 6, 5];
+        let mut v = vec!['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+        let copy: Vec<char> = order.iter().map(|&i| v[i as usize]).collect();
+        let mut seen = vec![false; v.len()];
+        permute_in_place(&mut v, &order, &mut seen);
+        assert_eq!(v, copy);
+        assert!(seen.iter().all(|s| !s));
     }
 
     #[test]
