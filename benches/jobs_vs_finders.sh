@@ -17,10 +17,10 @@ if [ ! -f "$db" ]; then
   "$bin" gen --db "$db" --visits 1 --jobs "$n" --seed 5 >/dev/null
 fi
 # The same openings as text lines: title, employer, district, wage, benefits, type.
-"$bin" --db "$db" jobs search "" --limit "$n" --format csv | tail -n +2 | tr ',' ' ' > "$lines"
+"$bin" --db "$db" jobs search "" --all --limit "$n" --format csv | tail -n +2 | tr ',' ' ' > "$lines"
 echo "openings: $(wc -l < "$lines") lines, $(du -h "$lines" | cut -f1)"
 for q in 快递 普工 包吃 城西; do
-  cmds=("$bin --db $db jobs search $q --limit 50 --format csv")
+  cmds=("$bin --db $db jobs search $q --all --limit 50 --format csv")
   command -v fzf >/dev/null && cmds+=("fzf --filter $q < $lines") || echo "fzf missing"
   command -v sk >/dev/null && cmds+=("sk --filter $q < $lines") || echo "sk missing"
   hyperfine --warmup 2 --runs 10 --style basic --export-markdown "$dir/finders-$n-$q.md" "${cmds[@]}"

@@ -139,6 +139,9 @@ pub enum JobsCmd {
         /// How many openings, best first
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Filled and expired openings too
+        #[arg(long)]
+        all: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -372,11 +375,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Jobs(JobsCmd::Search {
             query,
             limit,
+            all,
             format,
         })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             let store = open_existing(&db, lang)?;
-            crate::report::jobs::search(&store, &query, limit, format, lang)
+            crate::report::jobs::search(&store, &query, limit, all, format, lang)
         }
         Some(Command::Import(ImportCmd::Directory { path })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);

@@ -9,11 +9,22 @@ use crate::i18n::Lang;
 use crate::search::{JobFilter, JobIndex};
 use crate::store::Store;
 
-pub fn search(store: &Store, query: &str, limit: usize, format: Format, lang: Lang) -> Result<()> {
+pub fn search(
+    store: &Store,
+    query: &str,
+    limit: usize,
+    all: bool,
+    format: Format,
+    lang: Lang,
+) -> Result<()> {
     let today = chrono::Utc::now().with_timezone(&china_zone()).date_naive();
     let idx =
         JobIndex::build_from_file(store.path(), today).map_err(|e| anyhow!(e.message(lang)))?;
-    let hits = idx.search(query, &JobFilter::default(), limit);
+    let filter = JobFilter {
+        include_closed: all,
+        ..JobFilter::default()
+    };
+    let hits = idx.search(query, &filter, limit);
     let headers: &[&str] = match lang {
         Lang::Zh => &["岗位", "单位", "区域", "工资", "福利", "用工类型", "得分"],
         Lang::En => &[

@@ -301,22 +301,12 @@ impl JobIndex {
             + self.posted.capacity() * 4
     }
 
-    /// Each opening's search text as one line (fields joined by spaces): what a general
-    /// finder (fzf, sk) is given in the benchmarks.
-    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
-        (0..self.len() as u32).map(|i| self.text_of(i).replace(SEP, " "))
-    }
-
-    /// The floor a matcher is measured against: a plain substring search through every
-    /// opening's text, front to back, on one core, no ranking.
-    pub fn substring_scan(&self, needle: &str) -> usize {
-        self.chunks
-            .iter()
-            .map(|(_, t)| t.as_str())
-            .chain([self.text.as_str()])
-            .flat_map(|t| t.split(SEP))
-            .filter(|f| f.contains(needle))
-            .count()
+    /// Every opening's search text in the order it is stored: what a plain scan, the
+    /// floor a matcher is measured against, reads front to back.
+    pub fn lines_in_storage_order(&self) -> Vec<&str> {
+        let mut spans: Vec<usize> = (0..self.len()).collect();
+        spans.sort_unstable_by_key(|&i| self.spans[i].0);
+        spans.into_iter().map(|i| self.line_text(i)).collect()
     }
 
     /// Adds one opening.
