@@ -568,22 +568,23 @@ fn holiday_coverage(calendar: &crate::domain::calendar::WorkCalendar, lang: Lang
     }
 }
 
-fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
-    let jobs = match import::jobs::load(file, lang) {
-        Ok(j) => j,
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{}", e.render(lang));
-            }
-            bail!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("{}处错误,未导入任何岗位", errors.len()),
-                    Lang::En => format!("{} problem(s); nothing was imported", errors.len()),
-                }
-            );
+/// An import refused: every problem on stderr (file, row, field), then one sentence
+/// saying nothing was imported (`what`: 岗位, 服务…).
+fn refused_file(errors: &[import::FileError], what: &str, lang: Lang) -> anyhow::Error {
+    for e in errors {
+        eprintln!("{}", e.render(lang));
+    }
+    anyhow!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("{}处错误,未导入任何{what}", errors.len()),
+            Lang::En => format!("{} problem(s); nothing was imported", errors.len()),
         }
-    };
+    )
+}
+
+fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
+    let jobs = import::jobs::load(file, lang).map_err(|e| refused_file(&e, "岗位", lang))?;
     let mut store = open_store(db, lang)?;
     let done = store
         .upsert_jobs(&jobs, chrono::Utc::now())
@@ -621,21 +622,7 @@ fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
 }
 
 fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {
-    let parsed = match import::directory::load(path, lang) {
-        Ok(p) => p,
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{}", e.render(lang));
-            }
-            bail!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("{}处错误,未导入任何服务", errors.len()),
-                    Lang::En => format!("{} problem(s); nothing was imported", errors.len()),
-                }
-            );
-        }
-    };
+    let parsed = import::directory::load(path, lang).map_err(|e| refused_file(&e, "服务", lang))?;
     let mut store = open_store(db, lang)?;
     let done = store
         .upsert_services(&parsed.services, chrono::Utc::now())

@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::domain::labels::Labeled;
 use crate::domain::referral::{DeadlineRule, ServiceKind, ServiceStatus};
 use crate::i18n::Lang;
-use crate::import::{FileError, RowError, Table, read_file};
+use crate::import::{FileError, Table, read_file};
 use crate::store::Service;
 
 /// Larger files are refused before reading: a directory is a few thousand services.
@@ -132,35 +132,8 @@ fn required_msg(lang: Lang) -> String {
 }
 
 pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<FileError>> {
-    let wrap = |errs: Vec<RowError>| {
-        errs.into_iter()
-            .map(|error| FileError {
-                file: file.to_string(),
-                error,
-            })
-            .collect::<Vec<_>>()
-    };
-    let table = Table::read(text).map_err(wrap)?;
-    let col: HashMap<&str, usize> = CSV_COLUMNS
-        .iter()
-        .filter_map(|(f, names)| table.column(names).map(|i| (*f, i)))
-        .collect();
-    let missing: Vec<&str> = ["kind", "name"]
-        .iter()
-        .filter(|f| !col.contains_key(*f))
-        .map(|f| CSV_COLUMNS.iter().find(|(c, _)| c == f).expect("listed").1[0])
-        .collect();
-    if !missing.is_empty() {
-        return Err(vec![FileError::new(
-            file,
-            1,
-            lang.pick("表头", "header"),
-            match lang {
-                Lang::Zh => format!("缺少必需的列:{}", missing.join("、")),
-                Lang::En => format!("missing required column(s): {}", missing.join(", ")),
-            },
-        )]);
-    }
+    let table = Table::read_file(text, file)?;
+    let col = table.columns(CSV_COLUMNS, &["kind", "name"], file, lang)?;
     let header_of = |f: &str| table.headers[col[f]].clone();
     let mut services = Vec::new();
     let mut errors = Vec::new();
@@ -318,14 +291,7 @@ fn read_hsds_table(
     };
     let file = path.display().to_string();
     let text = read_file(&path, MAX_FILE_BYTES, lang).map_err(|e| vec![e])?;
-    let table = Table::read(&text).map_err(|errs| {
-        errs.into_iter()
-            .map(|error| FileError {
-                file: file.clone(),
-                error,
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let table = Table::read_file(&text, &file)?;
     let rows = table
         .rows
         .into_iter()

@@ -179,34 +179,8 @@ const CSV_COLUMNS: &[(&str, &[&str])] = &[
 ];
 
 pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
-    let table = Table::read(text).map_err(|errs| {
-        errs.into_iter()
-            .map(|error| FileError {
-                file: file.to_string(),
-                error,
-            })
-            .collect::<Vec<_>>()
-    })?;
-    let col: HashMap<&str, usize> = CSV_COLUMNS
-        .iter()
-        .filter_map(|(f, names)| table.column(names).map(|i| (*f, i)))
-        .collect();
-    let missing: Vec<&str> = ["title", "employer"]
-        .iter()
-        .filter(|f| !col.contains_key(*f))
-        .map(|f| CSV_COLUMNS.iter().find(|(c, _)| c == f).expect("listed").1[0])
-        .collect();
-    if !missing.is_empty() {
-        return Err(vec![FileError::new(
-            file,
-            1,
-            lang.pick("表头", "header"),
-            match lang {
-                Lang::Zh => format!("缺少必需的列:{}", missing.join("、")),
-                Lang::En => format!("missing required column(s): {}", missing.join(", ")),
-            },
-        )]);
-    }
+    let table = Table::read_file(text, file)?;
+    let col = table.columns(CSV_COLUMNS, &["title", "employer"], file, lang)?;
     let mut jobs = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();

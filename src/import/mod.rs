@@ -133,6 +133,50 @@ impl Table {
         }
     }
 
+    /// Reads `text` as CSV, naming `file` in every problem.
+    pub fn read_file(text: &str, file: &str) -> Result<Table, Vec<FileError>> {
+        Table::read(text).map_err(|errs| {
+            errs.into_iter()
+                .map(|error| FileError {
+                    file: file.to_string(),
+                    error,
+                })
+                .collect()
+        })
+    }
+
+    /// Finds each field's column by the headers it accepts (`spec`: field, headers, the
+    /// first one documented), refusing the file if a `required` field has none.
+    pub fn columns<'s>(
+        &self,
+        spec: &'s [(&'s str, &'s [&'s str])],
+        required: &[&str],
+        file: &str,
+        lang: Lang,
+    ) -> Result<std::collections::HashMap<&'s str, usize>, Vec<FileError>> {
+        let col: std::collections::HashMap<&str, usize> = spec
+            .iter()
+            .filter_map(|(f, names)| self.column(names).map(|i| (*f, i)))
+            .collect();
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|f| !col.contains_key(*f))
+            .filter_map(|f| spec.iter().find(|(c, _)| c == f).map(|(_, h)| h[0]))
+            .collect();
+        if missing.is_empty() {
+            return Ok(col);
+        }
+        Err(vec![FileError::new(
+            file,
+            1,
+            lang.pick("表头", "header"),
+            match lang {
+                Lang::Zh => format!("缺少必需的列:{}", missing.join("、")),
+                Lang::En => format!("missing required column(s): {}", missing.join(", ")),
+            },
+        )])
+    }
+
     /// The index of the first header matching any of `names` (case-insensitive).
     pub fn column(&self, names: &[&str]) -> Option<usize> {
         self.headers
