@@ -249,7 +249,10 @@ impl Store {
         officer_id: &str,
         now: DateTime<Utc>,
     ) -> Result<SavedIntake, StoreError> {
-        let tx = self.write_tx()?;
+        // Deferred, not `write_tx`: BEGIN IMMEDIATE measured 0.5 ms dearer per save here,
+        // and a save takes the write lock at its first write anyway (waiting out the
+        // other desk); the one read before it (the ID number's owner) is microseconds.
+        let tx = self.conn.transaction()?;
         let saved = insert_intake(
             &tx,
             intake,
