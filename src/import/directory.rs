@@ -545,17 +545,7 @@ fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 
 /// HSDS 3.0 JSON: services with their organisation, phones, locations nested.
 pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<FileError>> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| {
-        vec![FileError::new(
-            file,
-            e.line() as u64,
-            "JSON",
-            match lang {
-                Lang::Zh => format!("不是有效的JSON:{e}"),
-                Lang::En => format!("not valid JSON: {e}"),
-            },
-        )]
-    })?;
+    let doc: Value = crate::import::parse_json(text, file, lang)?;
     let items: Vec<&Value> = match &doc {
         Value::Array(a) => a.iter().collect(),
         Value::Object(o) if o.contains_key("services") => list(&doc, "services").iter().collect(),

@@ -412,17 +412,7 @@ fn postings(doc: &Value) -> Vec<(String, &Value)> {
 }
 
 pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| {
-        vec![FileError::new(
-            file,
-            e.line() as u64,
-            "JSON",
-            match lang {
-                Lang::Zh => format!("不是有效的JSON:{e}"),
-                Lang::En => format!("not valid JSON: {e}"),
-            },
-        )]
-    })?;
+    let doc: Value = crate::import::parse_json(text, file, lang)?;
     let items = postings(&doc);
     if items.is_empty() {
         return Err(vec![FileError::new(

@@ -72,6 +72,21 @@ pub fn read_file(path: &std::path::Path, max: u64, lang: Lang) -> Result<String,
     decode(&bytes, lang).map_err(|e| FileError::new(&file, 0, "", e))
 }
 
+/// Parses a JSON file's text, or says where it is not JSON.
+pub fn parse_json(text: &str, file: &str, lang: Lang) -> Result<serde_json::Value, Vec<FileError>> {
+    serde_json::from_str(text).map_err(|e| {
+        vec![FileError::new(
+            file,
+            e.line() as u64,
+            "JSON",
+            match lang {
+                Lang::Zh => format!("不是有效的JSON:{e}"),
+                Lang::En => format!("not valid JSON: {e}"),
+            },
+        )]
+    })
+}
+
 /// The 1-based line number of a byte offset.
 pub fn line_at(text: &str, byte: u64) -> u64 {
     // With CRLF endings csv reports a record as starting at the LF before it; counting

@@ -162,37 +162,33 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
             .collect();
         frame.render_widget(Paragraph::new(lines), rows_area);
     }
-    let k = |a: Action| app.keymap.hint(Context::Referrals, a);
-    let hint = match lang {
-        Lang::Zh => format!(
-            "{} 受理 {} 退回 {} 办理 {} 办结 {} 重开 {} 转交 {} 再转介 · {} 我的 {} 逾期 {} 类别 {} 状态 · Enter 详情",
-            k(Action::AcceptReferral),
-            k(Action::DeclineReferral),
-            k(Action::StartReferral),
-            k(Action::CloseReferral),
-            k(Action::ReopenReferral),
-            k(Action::TransferReferral),
-            k(Action::Route),
-            k(Action::FilterMine),
-            k(Action::FilterOverdue),
-            k(Action::FilterKind),
-            k(Action::FilterStatus),
-        ),
-        Lang::En => format!(
-            "{} accept {} decline {} start {} close {} reopen {} hand over {} route again · {} mine {} overdue {} kind {} status · Enter details",
-            k(Action::AcceptReferral),
-            k(Action::DeclineReferral),
-            k(Action::StartReferral),
-            k(Action::CloseReferral),
-            k(Action::ReopenReferral),
-            k(Action::TransferReferral),
-            k(Action::Route),
-            k(Action::FilterMine),
-            k(Action::FilterOverdue),
-            k(Action::FilterKind),
-            k(Action::FilterStatus),
-        ),
-    };
+    let keys = [
+        (Action::AcceptReferral, "受理", "accept"),
+        (Action::DeclineReferral, "退回", "decline"),
+        (Action::StartReferral, "办理", "start"),
+        (Action::CloseReferral, "办结", "close"),
+        (Action::ReopenReferral, "重开", "reopen"),
+        (Action::TransferReferral, "转交", "hand over"),
+        (Action::Route, "再转介", "route again"),
+        (Action::FilterMine, "我的", "mine"),
+        (Action::FilterOverdue, "逾期", "overdue"),
+        (Action::FilterKind, "类别", "kind"),
+        (Action::FilterStatus, "状态", "status"),
+    ];
+    let mut hint: Vec<String> = keys
+        .iter()
+        .map(|(a, zh, en)| {
+            let key = app.keymap.hint(Context::Referrals, *a);
+            format!("{key} {}", lang.pick(zh, en))
+        })
+        .collect();
+    // Moves, then filters, then details: three groups.
+    let filters = hint.split_off(7).join(" ");
+    let hint = format!(
+        "{} · {filters} · {}",
+        hint.join(" "),
+        lang.pick("Enter 详情", "Enter details")
+    );
     frame.render_widget(
         Paragraph::new(Span::styled(text::truncate(&hint, cols), dim())),
         hints,
