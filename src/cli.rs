@@ -353,19 +353,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 .db
                 .clone()
                 .ok_or_else(|| anyhow!("gen needs --db FILE"))?;
-            generate(&db, visits, referrals, seed, lang)?;
-            if jobs > 0 {
-                let mut store = open_store(&db, lang)?;
-                let t = std::time::Instant::now();
-                store
-                    .fill_synthetic_jobs(jobs, seed, chrono::Utc::now())
-                    .map_err(plain(lang))?;
-                println!(
-                    "generated {jobs} job openings in {:.1} s",
-                    t.elapsed().as_secs_f64()
-                );
-            }
-            Ok(())
+            generate(&db, visits, referrals, jobs, seed, lang)
         }
         Some(Command::Import(ImportCmd::Jobs { file })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
@@ -519,7 +507,14 @@ fn import_visits(
     Ok(())
 }
 
-fn generate(db: &Path, visits: usize, referrals: usize, seed: u64, lang: Lang) -> Result<()> {
+fn generate(
+    db: &Path,
+    visits: usize,
+    referrals: usize,
+    jobs: usize,
+    seed: u64,
+    lang: Lang,
+) -> Result<()> {
     let mut store = open_store(db, lang)?;
     let started = std::time::Instant::now();
     let now = chrono::Utc::now();
@@ -532,8 +527,13 @@ fn generate(db: &Path, visits: usize, referrals: usize, seed: u64, lang: Lang) -
             .fill_synthetic_referrals(referrals, seed, now, &config)
             .map_err(plain(lang))?;
     }
+    if jobs > 0 {
+        store
+            .fill_synthetic_jobs(jobs, seed, now)
+            .map_err(plain(lang))?;
+    }
     println!(
-        "generated {visits} visits and {referrals} referrals in {:.1} s into {}",
+        "generated {visits} visits, {referrals} referrals and {jobs} job openings in {:.1} s into {}",
         started.elapsed().as_secs_f64(),
         db.display()
     );

@@ -720,7 +720,7 @@ fn the_generator_fills_visits_referrals_and_openings_at_tiny_sizes() {
         "3",
     ]));
     assert!(
-        out.contains("generated 300 visits and 100 referrals"),
+        out.contains("generated 300 visits, 100 referrals and 500 job openings"),
         "{out}"
     );
     assert_eq!(visits(&db), 300);

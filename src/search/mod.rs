@@ -33,13 +33,12 @@ pub struct JobFilter {
     pub include_closed: bool,
 }
 
-/// One ranked result: the opening's place in the index and its score.
+/// One ranked result: the opening's place in the index (newest posted first, so the lower
+/// wins a tie) and its score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub line: u32,
     pub score: i32,
-    /// Its place in recency order: ties go to the newer posting.
-    pub rank: u32,
 }
 
 #[derive(Debug, Default)]
@@ -80,12 +79,14 @@ pub struct JobIndex {
 
 const NONE: u32 = u32::MAX;
 /// The best a term can score: a contiguous match at the start of the title.
-const MAX_TERM_SCORE: i32 = 1400;
+const MAX_TERM_SCORE: i32 = 1000 + FIELD_BONUS[0];
 /// What a pinyin match with gaps scores: below every contiguous one.
 const LOOSE_SCORE: i32 = 300;
 /// The most a term matched in the benefits can score, and in the employer or district.
-const BENEFITS_MAX: i32 = 1100;
-const EMPLOYER_MAX: i32 = 1200;
+const BENEFITS_MAX: i32 = 1000 + FIELD_BONUS[3];
+const EMPLOYER_MAX: i32 = 1000 + FIELD_BONUS[1];
+/// What a match adds by field: title, employer, district, benefits.
+const FIELD_BONUS: [i32; 4] = [400, 200, 150, 100];
 
 fn letter_bit(b: u8) -> u32 {
     if b.is_ascii_lowercase() {
@@ -543,8 +544,7 @@ impl JobIndex {
             let mut at_best = 0;
             // Which fields can still lift an opening above the floor (see `title_bloom`).
             let mut tier = Tier::All;
-            for rank in from..to {
-                let i = rank;
+            for i in from..to {
                 if !self.passes(i, filter, district)
                     || (!skip.is_empty() && skip.contains(&(i as u32)))
                     || !self.could_reach(i, q, tier)
@@ -560,7 +560,6 @@ impl JobIndex {
                 hits.push(Hit {
                     line: i as u32,
                     score,
-                    rank: rank as u32,
                 });
                 if score >= best || q.terms.is_empty() {
                     at_best += 1;
@@ -648,8 +647,8 @@ impl JobIndex {
         let mut out = Vec::new();
         for t in Query::new(query).terms {
             let found = if t.ascii {
-                contiguous_pinyin(&chars, &t.text)
-                    .map(|(s, n)| (s..s + n).collect())
+                first_contiguous(text, t.text.as_bytes())
+                    .map(|(s, n, _, _)| (s..s + n).collect())
                     .or_else(|| fuzzy_pinyin_positions(&chars, t.text.as_bytes()))
             } else {
                 cjk_positions(&chars, &t.text)
@@ -697,7 +696,7 @@ enum Tier {
 }
 
 fn keep_best(hits: &mut Vec<Hit>, limit: usize) {
-    hits.sort_unstable_by_key(|h| (Reverse(h.score), h.rank));
+    hits.sort_unstable_by_key(|h| (Reverse(h.score), h.line));
     hits.truncate(limit);
 }
 
@@ -757,22 +756,26 @@ impl Query {
     }
 }
 
-/// Field weights: a match in the title counts most, then employer, district, benefits.
-fn field_bonus(text: &str, byte_pos: usize) -> i32 {
-    match text[..byte_pos].matches(SEP).count() {
-        0 => 400,
-        1 => 200,
-        2 => 150,
-        _ => 100,
-    }
+/// A contiguous match's score: by field (title counts most, then employer, district,
+/// benefits) and how far into its field it starts.
+fn placed_score(field: usize, col: usize) -> i32 {
+    1000 + FIELD_BONUS[field.min(3)] - 10 * col.min(30) as i32
+}
+
+/// Field and column (in characters) of a byte position in an opening's search text.
+fn field_and_col(text: &str, byte_pos: usize) -> (usize, usize) {
+    let before = &text[..byte_pos];
+    let field = before.matches(SEP).count();
+    let col = before.chars().rev().take_while(|c| *c != SEP).count();
+    (field, col)
 }
 
 /// A Chinese term: a substring (best nearer the start of its field) or the characters in
 /// order with gaps.
 fn score_cjk(text: &str, term: &str) -> Option<i32> {
     if let Some(pos) = text.find(term) {
-        let col = text[..pos].chars().rev().take_while(|c| *c != SEP).count() as i32;
-        return Some(1000 + field_bonus(text, pos) - 10 * col.min(30));
+        let (field, col) = field_and_col(text, pos);
+        return Some(placed_score(field, col));
     }
     let mut it = text.chars();
     let mut gaps = 0;
@@ -829,44 +832,6 @@ enum Options<'a> {
 
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
-}
-
-/// Consumes `q` from chars[start..] with consecutive characters, each taking a non-empty
-/// prefix of one of its readings (initials or more). Returns how many characters.
-fn contiguous_from(chars: &[char], start: usize, q: &[u8]) -> Option<usize> {
-    if q.is_empty() {
-        return Some(0);
-    }
-    let c = *chars.get(start)?;
-    let mut buf = [0u8; 4];
-    match options(c, &mut buf) {
-        Options::Ascii(a) => {
-            if q[0] == a[0] {
-                contiguous_from(chars, start + 1, &q[1..]).map(|n| n + 1)
-            } else {
-                None
-            }
-        }
-        Options::Readings(rs) => {
-            for r in rs {
-                let l = common_prefix(r.as_bytes(), q);
-                // Longest first: "xian" is 先 before it is 西安.
-                for take in (1..=l).rev() {
-                    if let Some(n) = contiguous_from(chars, start + 1, &q[take..]) {
-                        return Some(n + 1);
-                    }
-                }
-            }
-            None
-        }
-        Options::None => None,
-    }
-}
-
-/// The first place `q` matches contiguously: (first char, how many chars).
-fn contiguous_pinyin(chars: &[char], q: &str) -> Option<(usize, usize)> {
-    let q = q.as_bytes();
-    (0..chars.len()).find_map(|s| contiguous_from(chars, s, q).map(|n| (s, n)))
 }
 
 /// Whether `q` matches the characters in order, with gaps, each matched character taking
@@ -963,27 +928,51 @@ fn can_start(c: char, q0: u8) -> bool {
 }
 
 /// Consumes all of `q` with consecutive characters from the start of `s`, each taking a
-/// non-empty prefix of one of its readings (or itself, if ASCII).
-fn contiguous_str(s: &str, q: &[u8]) -> bool {
+/// non-empty prefix of one of its readings (or itself, if ASCII). How many characters.
+fn contiguous_str(s: &str, q: &[u8]) -> Option<usize> {
     if q.is_empty() {
-        return true;
+        return Some(0);
     }
     let mut it = s.chars();
-    let Some(c) = it.next() else {
-        return false;
-    };
+    let c = it.next()?;
     let rest = it.as_str();
     if c.is_ascii_alphanumeric() {
-        return c as u32 == u32::from(q[0]) && contiguous_str(rest, &q[1..]);
+        return (c as u32 == u32::from(q[0]))
+            .then(|| contiguous_str(rest, &q[1..]))
+            .flatten()
+            .map(|n| n + 1);
     }
     if c.is_ascii() {
-        return false;
+        return None;
     }
-    readings(c).iter().any(|r| {
+    readings(c).iter().find_map(|r| {
         let l = common_prefix(r.as_bytes(), q);
         // Longest first: "xian" is 先 before it is 西安.
-        (1..=l).rev().any(|take| contiguous_str(rest, &q[take..]))
+        (1..=l)
+            .rev()
+            .find_map(|take| contiguous_str(rest, &q[take..]))
+            .map(|n| n + 1)
     })
+}
+
+/// The first contiguous match of `q`: (its first character's index, how many characters,
+/// field, column).
+fn first_contiguous(text: &str, q: &[u8]) -> Option<(usize, usize, usize, usize)> {
+    let (mut field, mut col) = (0usize, 0usize);
+    for (index, (byte, c)) in text.char_indices().enumerate() {
+        if c == SEP {
+            field += 1;
+            col = 0;
+            continue;
+        }
+        if can_start(c, q[0])
+            && let Some(n) = contiguous_str(&text[byte..], q)
+        {
+            return Some((index, n, field, col));
+        }
+        col += 1;
+    }
+    None
 }
 
 /// A pinyin (or ASCII) term: contiguous, scored by field and how near its start (the
@@ -991,22 +980,7 @@ fn contiguous_str(s: &str, q: &[u8]) -> bool {
 fn score_ascii(text: &str, term: &str, strict: bool) -> Option<i32> {
     let q = term.as_bytes();
     if strict {
-        let (mut field, mut col) = (0usize, 0i32);
-        for (byte, c) in text.char_indices() {
-            if c == SEP {
-                field += 1;
-                col = 0;
-                continue;
-            }
-            if can_start(c, q[0]) && contiguous_str(&text[byte..], q) {
-                let bonus = [400, 200, 150, 100][field.min(3)];
-                return Some(1000 + bonus - 10 * col.min(30));
-            }
-            col += 1;
-        }
-    }
-    if strict {
-        return None;
+        return first_contiguous(text, q).map(|(_, _, field, col)| placed_score(field, col));
     }
     (term.len() < 64 && fuzzy_pinyin(text, q)).then_some(LOOSE_SCORE)
 }

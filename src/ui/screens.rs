@@ -126,27 +126,16 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     )];
     for (pane, action) in tabs {
         let key = app.keymap.hint(Context::Global, action);
-        let mut label = format!(" {key} {} ", action.label(lang));
         // The queue's counts ride on its tab, so overdue work shows from every pane.
-        let counts = app.referrals.counts;
-        if pane == Pane::Referrals && counts.open > 0 {
-            label = match lang {
-                Lang::Zh if counts.overdue > 0 => format!(
-                    " {key} {}({}·逾期{}) ",
-                    action.label(lang),
-                    counts.open,
-                    counts.overdue
-                ),
-                Lang::Zh => format!(" {key} {}({}) ", action.label(lang), counts.open),
-                Lang::En if counts.overdue > 0 => format!(
-                    " {key} {} ({}, {} late) ",
-                    action.label(lang),
-                    counts.open,
-                    counts.overdue
-                ),
-                Lang::En => format!(" {key} {} ({}) ", action.label(lang), counts.open),
-            };
-        }
+        let c = app.referrals.counts;
+        let counts = match (pane == Pane::Referrals && c.open > 0, c.overdue > 0, lang) {
+            (false, _, _) => String::new(),
+            (true, true, Lang::Zh) => format!("({}·逾期{})", c.open, c.overdue),
+            (true, false, Lang::Zh) => format!("({})", c.open),
+            (true, true, Lang::En) => format!(" ({}, {} late)", c.open, c.overdue),
+            (true, false, Lang::En) => format!(" ({})", c.open),
+        };
+        let label = format!(" {key} {}{counts} ", action.label(lang));
         let style = if app.pane == pane {
             Style::default()
                 .fg(ACCENT)
