@@ -13,6 +13,7 @@ use crate::import;
 use crate::keymap::Keymap;
 use crate::store::Store;
 use crate::terminal::TerminalGuard;
+use chrono::NaiveDate;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -70,6 +71,18 @@ pub enum Format {
     Json,
 }
 
+/// How a report is written.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportFormat {
+    /// Markdown tables
+    #[default]
+    Md,
+    /// CSV with a BOM, so Excel and WPS read the Chinese
+    Csv,
+    /// An Excel workbook (opens in Excel and WPS)
+    Xlsx,
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use zh or en"))
 }
@@ -95,6 +108,26 @@ pub enum Command {
     /// Job openings
     #[command(subcommand)]
     Jobs(JobsCmd),
+    /// The totals a station reports upward (汇总报送) for a day or a period
+    Report {
+        /// One day, YYYY-MM-DD [default: today]
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        date: Option<NaiveDate>,
+        /// First day of the period
+        #[arg(long, requires = "to")]
+        from: Option<NaiveDate>,
+        /// Last day of the period (included)
+        #[arg(long, requires = "from")]
+        to: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        /// Write to this file [default: print; xlsx needs a file]
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Show phone numbers in full (the export is recorded in the audit log)
+        #[arg(long)]
+        unmasked: bool,
+    },
     /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
     #[command(hide = true)]
     Gen {
@@ -331,6 +364,24 @@ pub fn run(cli: Cli) -> Result<()> {
                 mark(r.foreign_key_problems == 0)
             );
             println!("  {}: {}", lang.pick("来访记录", "visits"), r.visits);
+            println!(
+                "  {}: {} ({})",
+                lang.pick("已签结班次(封存校验)", "signed-off shifts (seal check)"),
+                r.sealed_shifts,
+                mark(r.broken_seals.is_empty() && r.seal_check_failed.is_none())
+            );
+            if let Some(why) = &r.seal_check_failed {
+                println!("    {why}");
+            }
+            for b in &r.broken_seals {
+                let opened = b.opened_at.with_timezone(&crate::app::china_zone());
+                println!(
+                    "    {} {} ({})",
+                    lang.pick("封存后被改动:", "changed after sealing:"),
+                    opened.format("%Y-%m-%d %H:%M"),
+                    b.shift_id
+                );
+            }
             let config = load_config(cli.global.config.as_deref())?;
             println!("  {}", holiday_coverage(&config.calendar, lang));
             if r.ok() {
@@ -384,6 +435,44 @@ pub fn run(cli: Cli) -> Result<()> {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             let store = open_existing(&db, lang)?;
             crate::report::referrals::list(&store, overdue, mine.as_deref(), all, format, lang)
+        }
+        Some(Command::Report {
+            date,
+            from,
+            to,
+            format,
+            output,
+            unmasked,
+        }) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            init_logging(&db);
+            let mut store = open_existing(&db, lang)?;
+            let now = chrono::Utc::now();
+            let today = now.with_timezone(&china_zone()).date_naive();
+            let (from, to) = match (date, from, to) {
+                (Some(d), _, _) => (d, d),
+                (None, Some(f), Some(t)) => (f, t),
+                _ => (today, today),
+            };
+            let export = crate::report::period::Export {
+                from,
+                to,
+                format,
+                output: output.as_deref(),
+                unmasked,
+                lang,
+            };
+            crate::report::period::export(&mut store, &export, now)?;
+            if let Some(path) = &output {
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("已写入 {}", path.display()),
+                        Lang::En => format!("written to {}", path.display()),
+                    }
+                );
+            }
+            Ok(())
         }
         Some(Command::Directory(DirectoryCmd::List { format })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);

@@ -45,6 +45,15 @@ pub fn china_zone() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
+/// The instant (UTC) a station-local day begins.
+pub fn day_start(date: NaiveDate, zone: FixedOffset) -> DateTime<Utc> {
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    zone.from_local_datetime(&midnight)
+        .single()
+        .expect("fixed offsets have no gaps")
+        .with_timezone(&Utc)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
     Quit,
@@ -272,13 +281,7 @@ impl App {
 
     /// The start and end (UTC) of the station's local day containing now.
     fn today_bounds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let midnight = self.today().and_hms_opt(0, 0, 0).expect("midnight exists");
-        let start = self
-            .zone
-            .from_local_datetime(&midnight)
-            .single()
-            .expect("fixed offsets have no gaps")
-            .with_timezone(&Utc);
+        let start = day_start(self.today(), self.zone);
         (start, start + Duration::days(1))
     }
 

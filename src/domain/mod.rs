@@ -10,3 +10,4 @@ pub mod money;
 pub mod phone;
 pub mod pinyin_keys;
 pub mod referral;
+pub mod shift;

@@ -2,6 +2,7 @@
 //! and WPS read the Chinese) and JSON.
 
 pub mod jobs;
+pub mod period;
 pub mod referrals;
 
 use std::io::Write;

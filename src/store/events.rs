@@ -61,3 +61,53 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
+
+impl Store {
+    /// Records an export that shows personal data in full (`--unmasked`): who was on
+    /// duty at this desk, when, and what was exported. Without a station there is no
+    /// record to write to.
+    pub fn audit_unmasked_export(
+        &mut self,
+        what: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (Some(station), officer) = (
+            self.setting("station_id")?,
+            self.setting("current_officer_id")?,
+        ) else {
+            return Ok(());
+        };
+        record(
+            &self.conn,
+            NewEvent {
+                station_id: &station,
+                entity: "export",
+                entity_id: &new_id(),
+                action: "unmasked_export",
+                officer_id: officer.as_deref(),
+                at: now,
+                detail: what,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Unmasked exports, newest first: (when, officer, what).
+    pub fn unmasked_exports(&self) -> Result<Vec<EventRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT e.at, e.action, o.name, e.detail FROM event e
+             LEFT JOIN officer o ON o.id = e.officer_id
+             WHERE e.entity = 'export' ORDER BY e.at DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let at: String = r.get(0)?;
+            Ok(EventRow {
+                at: parse_ts(&at).unwrap_or_default(),
+                action: r.get(1)?,
+                officer_name: r.get(2)?,
+                detail: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

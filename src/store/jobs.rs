@@ -162,6 +162,12 @@ impl Store {
                     .map_err(fail)?;
             }
         }
+        super::shifts::log_import(
+            &tx,
+            now,
+            &format!("导入岗位:新增 {} 条,更新 {} 条", done.added, done.updated),
+        )
+        .map_err(|e| (0, e.into()))?;
         tx.commit().map_err(|e| (0, e.into()))?;
         Ok(done)
     }

@@ -16,6 +16,11 @@ pub struct CheckReport {
     pub integrity: Vec<String>,
     pub foreign_key_problems: usize,
     pub visits: i64,
+    /// Signed-off shifts, and those whose record no longer matches its seal.
+    pub sealed_shifts: i64,
+    pub broken_seals: Vec<super::BrokenSeal>,
+    /// The seals could not be checked (a damaged file): why.
+    pub seal_check_failed: Option<String>,
 }
 
 impl CheckReport {
@@ -23,6 +28,8 @@ impl CheckReport {
         self.schema_version == LATEST_VERSION
             && self.integrity == ["ok"]
             && self.foreign_key_problems == 0
+            && self.broken_seals.is_empty()
+            && self.seal_check_failed.is_none()
     }
 }
 
@@ -65,11 +72,21 @@ impl Store {
             .conn
             .query_row("SELECT count(*) FROM visit", [], |r| r.get(0))
             .unwrap_or(-1);
+        let (sealed_shifts, broken_seals, seal_check_failed) = match self
+            .sealed_shifts()
+            .and_then(|n| Ok((n, self.broken_seals()?)))
+        {
+            Ok((n, broken)) => (n, broken, None),
+            Err(e) => (0, Vec::new(), Some(e.to_string())),
+        };
         Ok(CheckReport {
             schema_version,
             integrity,
             foreign_key_problems,
             visits,
+            sealed_shifts,
+            broken_seals,
+            seal_check_failed,
         })
     }
 }

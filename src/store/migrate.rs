@@ -8,6 +8,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_drafts.sql"),
     include_str!("migrations/0003_referrals.sql"),
     include_str!("migrations/0004_jobs.sql"),
+    include_str!("migrations/0005_shifts.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -10,7 +10,9 @@ mod migrate;
 mod open;
 mod referrals;
 mod services;
+mod shifts;
 mod station;
+mod totals;
 mod visitors;
 mod visits;
 
@@ -27,7 +29,9 @@ pub use referrals::{
     NewReferral, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, StatusFilter, queue_sql,
 };
 pub use services::{Service, Upserted};
+pub use shifts::{BrokenSeal, Handover, LogEntry, Member, Shift};
 pub use station::{Officer, Station};
+pub use totals::{Counts, KindFigures, OverdueRow, Totals, VisitScope};
 pub use visitors::{VisitorMatch, VisitorRow};
 pub use visits::{ImportRow, SavedIntake, VisitDetail, VisitRow};
 

@@ -9,12 +9,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::events::{self, NewEvent};
+use super::shifts;
 use super::{EventRow, Service, Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
 use crate::domain::referral::{
     Closing, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus, refused_move,
 };
+use crate::domain::shift::EntryKind;
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +161,39 @@ fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
 }
 
 /// The event detail: from → to and the officer's words, as JSON.
+/// The shift log's line for a referral created or changed at the desk.
+fn log_referral(
+    conn: &Connection,
+    station_id: &str,
+    row: &ReferralRow,
+    officer_id: &str,
+    now: DateTime<Utc>,
+    what: &str,
+) -> Result<(), StoreError> {
+    let kind = if row.job_id.is_some() {
+        EntryKind::Job
+    } else {
+        EntryKind::Referral
+    };
+    let text = format!(
+        "{} → {}({}) {}",
+        row.visitor_name,
+        row.service_name,
+        row.kind.zh(),
+        what.trim()
+    );
+    shifts::log_desk(
+        conn,
+        station_id,
+        officer_id,
+        now,
+        kind,
+        text.trim(),
+        Some(&row.id),
+    )?;
+    Ok(())
+}
+
 fn detail(from: &str, to: &str, note: &str) -> String {
     serde_json::json!({ "from": from, "to": to, "note": note }).to_string()
 }
@@ -269,6 +304,14 @@ impl Store {
             },
         )?;
         let row = load(&tx, &id)?;
+        log_referral(
+            &tx,
+            station_id,
+            &row,
+            officer_id,
+            now,
+            &format!("转介 {}", note.trim()),
+        )?;
         tx.commit()?;
         Ok(row)
     }
@@ -363,6 +406,19 @@ impl Store {
             },
         )?;
         let row = load(&tx, id)?;
+        log_referral(
+            &tx,
+            &station_of(&tx, id)?,
+            &row,
+            officer_id,
+            now,
+            &format!(
+                "{}:{}→{} {what}",
+                m.label(Lang::Zh),
+                current.status.zh(),
+                to.zh()
+            ),
+        )?;
         tx.commit()?;
         Ok(row)
     }
@@ -421,6 +477,14 @@ impl Store {
             },
         )?;
         let row = load(&tx, id)?;
+        log_referral(
+            &tx,
+            &station_of(&tx, id)?,
+            &row,
+            by,
+            now,
+            &format!("转交给 {to_name}(待对方接收)"),
+        )?;
         tx.commit()?;
         Ok(row)
     }
@@ -476,6 +540,18 @@ impl Store {
             },
         )?;
         let row = load(&tx, id)?;
+        log_referral(
+            &tx,
+            &station_of(&tx, id)?,
+            &row,
+            by,
+            now,
+            &if accept {
+                format!("{} 接收了转交", new_owner)
+            } else {
+                format!("{} 拒绝了转交", new_owner)
+            },
+        )?;
         tx.commit()?;
         Ok(row)
     }

@@ -144,6 +144,15 @@ impl Store {
                 done.added += 1;
             }
         }
+        super::shifts::log_import(
+            &tx,
+            now,
+            &format!(
+                "导入服务目录:新增 {} 条,更新 {} 条",
+                done.added, done.updated
+            ),
+        )
+        .map_err(|e| (0, e.into()))?;
         tx.commit().map_err(|e| (0, e.into()))?;
         Ok(done)
     }

@@ -22,7 +22,7 @@ pub struct Officer {
 }
 
 impl Store {
-    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(super) fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
             .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {

@@ -5,11 +5,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::events::{self, NewEvent};
+use super::shifts;
 use super::visitors::{VISITOR_COLUMNS, VisitorRow, visitor_from_row, write_keys};
 use super::{EventRow, Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::intake::Intake;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
+use crate::domain::shift::{Disposition, EntryKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitRow {
@@ -24,6 +26,9 @@ pub struct VisitRow {
     pub summary: String,
     pub headcount: Option<i64>,
     pub amount_owed_fen: Option<i64>,
+    /// What became of it (对账), once recorded.
+    pub disposition: Option<Disposition>,
+    pub disposition_note: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,11 +48,11 @@ pub struct SavedIntake {
     pub returning: bool,
 }
 
-const VISIT_SELECT: &str = "SELECT t.id, t.visited_at, t.visitor_id, v.name, t.channel, t.category, \
-     t.urgency, o.name, t.summary, t.headcount, t.amount_owed_fen \
+pub(super) const VISIT_SELECT: &str = "SELECT t.id, t.visited_at, t.visitor_id, v.name, t.channel, t.category, \
+     t.urgency, o.name, t.summary, t.headcount, t.amount_owed_fen, t.disposition, t.disposition_note \
      FROM visit t JOIN visitor v ON v.id = t.visitor_id JOIN officer o ON o.id = t.officer_id";
 
-fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
+pub(super) fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
     let at: String = r.get(1)?;
     let channel: String = r.get(4)?;
     let category: String = r.get(5)?;
@@ -64,6 +69,10 @@ fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
         summary: r.get(8)?,
         headcount: r.get(9)?,
         amount_owed_fen: r.get(10)?,
+        disposition: r
+            .get::<_, Option<String>>(11)?
+            .and_then(|d| Disposition::from_code(&d)),
+        disposition_note: r.get(12)?,
     })
 }
 
@@ -198,10 +207,21 @@ pub(crate) fn insert_intake(
         }
     };
     let visit_id = new_id();
+    // A visit typed at the desk belongs to the open shift; a ledger's old visits to none.
+    let shift_id = if stamp.imported {
+        None
+    } else {
+        Some(shifts::ensure_shift(
+            conn,
+            stamp.station_id,
+            stamp.officer_id,
+            stamp.now,
+        )?)
+    };
     conn.execute(
         "INSERT INTO visit(id, station_id, visitor_id, officer_id, channel, category, summary,
-           headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+           headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
         params![
             visit_id,
             stamp.station_id,
@@ -214,9 +234,31 @@ pub(crate) fn insert_intake(
             intake.amount_owed_fen,
             intake.urgency.code(),
             ts(stamp.visited_at),
-            now
+            now,
+            shift_id
         ],
     )?;
+    if let Some(shift_id) = &shift_id {
+        let returning_word = if returning { " · 老来访人" } else { "" };
+        let text = format!(
+            "{} · {} · {}{returning_word}",
+            intake.name,
+            intake.category.zh(),
+            intake.channel.zh()
+        );
+        shifts::append(
+            conn,
+            &shifts::Entry {
+                station_id: stamp.station_id,
+                shift_id: Some(shift_id),
+                at: stamp.now,
+                officer_id: Some(stamp.officer_id),
+                kind: EntryKind::Intake,
+                text: &text,
+                about: Some(&visit_id),
+            },
+        )?;
+    }
     events::record(
         conn,
         NewEvent {
@@ -385,6 +427,8 @@ impl Store {
             };
             insert_intake(&tx, &row.intake, &stamp).map_err(fail)?;
         }
+        shifts::log_import(&tx, now, &format!("导入来访台账 {} 条", rows.len()))
+            .map_err(|e| (0, e.into()))?;
         tx.commit().map_err(|e| (0, e.into()))?;
         Ok(rows.len())
     }

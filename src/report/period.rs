@@ -1,0 +1,431 @@
+//! The report a station sends upward (汇总报送) for a day or a period: built once from
+//! the totals as titled sections, then written as Markdown, CSV (with a BOM) or XLSX.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::domain::labels::Labeled;
+use crate::domain::money::format_fen;
+use crate::domain::phone;
+use crate::i18n::Lang;
+use crate::store::Totals;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Count(i64),
+    /// Money in fen: shown in yuan.
+    Money(i64),
+}
+
+impl Cell {
+    /// As text in a file a person reads (Markdown).
+    fn shown(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Money(f) => format_fen(*f),
+        }
+    }
+
+    /// As text in a file a spreadsheet reads (CSV): plain numbers.
+    fn plain(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Money(f) => format!("{}.{:02}", f / 100, f % 100),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    /// The name of the totals sheet in XLSX.
+    pub totals_sheet: String,
+    pub sections: Vec<Section>,
+}
+
+fn section(title: &str, headers: &[&str], rows: Vec<Vec<Cell>>) -> Section {
+    Section {
+        title: title.to_string(),
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows,
+    }
+}
+
+fn counted<T: Labeled>(lang: Lang, counts: &[(T, i64)]) -> Vec<Vec<Cell>> {
+    counts
+        .iter()
+        .map(|(item, n)| vec![Cell::Text(item.label(lang).to_string()), Cell::Count(*n)])
+        .collect()
+}
+
+/// The period's report. Phones in the overdue list are masked unless `unmasked`.
+pub fn build(
+    station: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    t: &Totals,
+    lang: Lang,
+    unmasked: bool,
+) -> Report {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let period = if from == to {
+        from.to_string()
+    } else {
+        match lang {
+            Lang::Zh => format!("{from} 至 {to}"),
+            Lang::En => format!("{from} to {to}"),
+        }
+    };
+    let title = match lang {
+        Lang::Zh => format!("{station} 服务记录汇总({period})"),
+        Lang::En => format!("{station}: service records, {period}"),
+    };
+    let opened: i64 = t.referrals.iter().map(|(_, f)| f.opened).sum();
+    let closed: i64 = t.referrals.iter().map(|(_, f)| f.closed).sum();
+    let overdue: i64 = t.referrals.iter().map(|(_, f)| f.overdue).sum();
+    let item = l("项目", "Item");
+    let visits_word = l("人次", "Visits");
+    let summary = section(
+        l("概况", "Summary"),
+        &[item, l("数值", "Value")],
+        vec![
+            vec![
+                Cell::Text(l("来访人次", "Visits").into()),
+                Cell::Count(t.visits),
+            ],
+            vec![
+                Cell::Text(l("涉及职工人数", "Workers concerned").into()),
+                Cell::Count(t.workers_in_visits),
+            ],
+            vec![
+                Cell::Text(l("新转介", "Referrals opened").into()),
+                Cell::Count(opened),
+            ],
+            vec![
+                Cell::Text(l("转介办结", "Referrals closed").into()),
+                Cell::Count(closed),
+            ],
+            vec![
+                Cell::Text(l("追回工资(元)", "Wages recovered (yuan)").into()),
+                Cell::Money(t.wages_recovered_fen),
+            ],
+            vec![
+                Cell::Text(l("追回工资涉及职工", "Workers covered by recovered wages").into()),
+                Cell::Count(t.workers_covered),
+            ],
+            vec![
+                Cell::Text(l("发放帮扶救助(元)", "Aid paid (yuan)").into()),
+                Cell::Money(t.aid_paid_fen),
+            ],
+            vec![
+                Cell::Text(l("就业安置人数", "People placed in jobs").into()),
+                Cell::Count(t.placed),
+            ],
+            vec![
+                Cell::Text(l("期末逾期转介", "Referrals overdue at period end").into()),
+                Cell::Count(overdue),
+            ],
+        ],
+    );
+    let referrals = section(
+        l("转介(按类别与结果)", "Referrals by kind and outcome"),
+        &[
+            l("类别", "Kind"),
+            l("新转介", "Opened"),
+            l("办结", "Closed"),
+            l("已解决", "Resolved"),
+            l("部分解决", "Partly"),
+            l("未解决", "Not resolved"),
+            l("退回", "Declined"),
+            l("期末逾期", "Overdue at end"),
+        ],
+        t.referrals
+            .iter()
+            .map(|(k, f)| {
+                vec![
+                    Cell::Text(k.label(lang).into()),
+                    Cell::Count(f.opened),
+                    Cell::Count(f.closed),
+                    Cell::Count(f.resolved),
+                    Cell::Count(f.partly),
+                    Cell::Count(f.not_resolved),
+                    Cell::Count(f.declined),
+                    Cell::Count(f.overdue),
+                ]
+            })
+            .collect(),
+    );
+    let overdue_list = section(
+        l("期末逾期转介明细", "Referrals overdue at period end"),
+        &[
+            l("来访人", "Visitor"),
+            l("电话", "Phone"),
+            l("类别", "Kind"),
+            l("服务", "Service"),
+            l("责任人", "Owner"),
+            l("应办结", "Due"),
+            l("逾期天数", "Days late"),
+        ],
+        t.overdue
+            .iter()
+            .map(|o| {
+                let phone = match &o.phone {
+                    Some(p) if unmasked => phone::national_digits(p),
+                    Some(p) => phone::mask(p),
+                    None => String::new(),
+                };
+                let late = (to.succ_opt().unwrap_or(to) - o.due_on).num_days();
+                vec![
+                    Cell::Text(o.visitor_name.clone()),
+                    Cell::Text(phone),
+                    Cell::Text(o.kind.label(lang).into()),
+                    Cell::Text(o.service_name.clone()),
+                    Cell::Text(o.owner_name.clone()),
+                    Cell::Text(o.due_on.to_string()),
+                    Cell::Count(late),
+                ]
+            })
+            .collect(),
+    );
+    Report {
+        title,
+        totals_sheet: l("汇总", "Totals").to_string(),
+        sections: vec![
+            summary,
+            section(
+                l("来访渠道", "Visits by channel"),
+                &[l("渠道", "Channel"), visits_word],
+                counted(lang, &t.by_channel),
+            ),
+            section(
+                l("诉求类别", "Visits by request"),
+                &[l("类别", "Request"), visits_word],
+                counted(lang, &t.by_category),
+            ),
+            section(
+                l("来访人群体(职业)", "Visitors by group (occupation)"),
+                &[l("群体", "Group"), visits_word],
+                counted(lang, &t.by_occupation),
+            ),
+            section(
+                l("会员情况", "Union membership"),
+                &[l("会员", "Membership"), visits_word],
+                counted(lang, &t.by_membership),
+            ),
+            referrals,
+            overdue_list,
+        ],
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn markdown(r: &Report) -> String {
+    let mut out = format!("# {}\n", r.title);
+    for s in &r.sections {
+        out.push_str(&format!("\n## {}\n\n", s.title));
+        if s.rows.is_empty() {
+            out.push_str("(无 / none)\n");
+            continue;
+        }
+        out.push_str(&format!("| {} |\n", s.headers.join(" | ")));
+        out.push_str(&format!("|{}\n", "---|".repeat(s.headers.len())));
+        for row in &s.rows {
+            let cells: Vec<String> = row.iter().map(|c| md_escape(&c.shown())).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+    }
+    out
+}
+
+/// CSV with a BOM: the title, then each section as a title row, a header row and its
+/// rows, sections apart by an empty line.
+pub fn csv(r: &Report) -> anyhow::Result<Vec<u8>> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut out);
+        w.write_record([&r.title])?;
+        for s in &r.sections {
+            w.write_record([""])?;
+            w.write_record([&s.title])?;
+            w.write_record(&s.headers)?;
+            for row in &s.rows {
+                w.write_record(row.iter().map(Cell::plain))?;
+            }
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// XLSX: the totals on the first sheet, the overdue list (people) on the second.
+pub fn xlsx(r: &Report, path: &Path) -> anyhow::Result<()> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let title = Format::new().set_bold().set_font_size(14);
+    let money = Format::new().set_num_format("#,##0.00");
+    let (people, totals) = r.sections.split_last().expect("the report has sections");
+    let write_section =
+        |ws: &mut rust_xlsxwriter::Worksheet, row: &mut u32, s: &Section| -> anyhow::Result<()> {
+            ws.write_string_with_format(*row, 0, &s.title, &bold)?;
+            *row += 1;
+            for (c, h) in s.headers.iter().enumerate() {
+                ws.write_string_with_format(*row, c as u16, h, &bold)?;
+            }
+            *row += 1;
+            for cells in &s.rows {
+                for (c, cell) in cells.iter().enumerate() {
+                    let c = c as u16;
+                    match cell {
+                        Cell::Text(t) => ws.write_string(*row, c, t)?,
+                        Cell::Count(n) => ws.write_number(*row, c, *n as f64)?,
+                        Cell::Money(f) => {
+                            ws.write_number_with_format(*row, c, *f as f64 / 100.0, &money)?
+                        }
+                    };
+                }
+                *row += 1;
+            }
+            Ok(())
+        };
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(&r.totals_sheet)?;
+        ws.set_column_width(0, 34)?;
+        for c in 1..8 {
+            ws.set_column_width(c, 12)?;
+        }
+        ws.write_string_with_format(0, 0, &r.title, &title)?;
+        let mut row = 2;
+        for s in totals {
+            write_section(ws, &mut row, s)?;
+            row += 1;
+        }
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&people.title))?;
+        for (c, w) in [12, 14, 10, 28, 10, 12, 10].iter().enumerate() {
+            ws.set_column_width(c as u16, *w)?;
+        }
+        let mut row = 0;
+        write_section(ws, &mut row, people)?;
+    }
+    wb.save(path)?;
+    Ok(())
+}
+
+/// Sheet names: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(title: &str) -> String {
+    title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+/// Where a report goes and how it is written.
+pub struct Export<'a> {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub format: crate::cli::ReportFormat,
+    pub output: Option<&'a Path>,
+    pub unmasked: bool,
+    pub lang: Lang,
+}
+
+/// Totals the period, writes the report to the file (or stdout for md/csv), and
+/// records an unmasked export in the audit log. Returns the report written.
+pub fn export(
+    store: &mut crate::store::Store,
+    e: &Export<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Report> {
+    use crate::cli::ReportFormat;
+    use std::io::Write;
+    if e.to < e.from {
+        anyhow::bail!(
+            "{}",
+            e.lang
+                .pick("结束日期早于开始日期", "the period ends before it begins")
+        );
+    }
+    let zone = crate::app::china_zone();
+    let start = crate::app::day_start(e.from, zone);
+    let end_day = e.to.succ_opt().unwrap_or(e.to);
+    let end = crate::app::day_start(end_day, zone);
+    let station = store
+        .station()
+        .map_err(|x| anyhow::anyhow!(x.message(e.lang)))?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let totals = store
+        .totals(
+            crate::store::VisitScope::Between(start, end),
+            start,
+            end,
+            end_day,
+            true,
+        )
+        .map_err(|x| anyhow::anyhow!(x.message(e.lang)))?;
+    let report = build(&station, e.from, e.to, &totals, e.lang, e.unmasked);
+    let bytes = match e.format {
+        ReportFormat::Md => Some(markdown(&report).into_bytes()),
+        ReportFormat::Csv => Some(csv(&report)?),
+        ReportFormat::Xlsx => None,
+    };
+    match (e.output, bytes) {
+        (Some(path), bytes) => {
+            // Written beside the target and renamed: a full disk leaves no half file.
+            let tmp = path.with_extension("part");
+            let written = match bytes {
+                Some(b) => std::fs::write(&tmp, b).map_err(anyhow::Error::from),
+                None => xlsx(&report, &tmp),
+            };
+            if let Err(err) = written.and_then(|_| Ok(std::fs::rename(&tmp, path)?)) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(err.context(format!("{}", path.display())));
+            }
+        }
+        (None, Some(b)) => std::io::stdout().lock().write_all(&b)?,
+        (None, None) => anyhow::bail!(
+            "{}",
+            e.lang.pick(
+                "xlsx 格式需要用 -o 指定文件",
+                "xlsx needs a file: give -o FILE"
+            )
+        ),
+    }
+    if e.unmasked {
+        let what = format!(
+            "report {}..{} {:?} -> {}",
+            e.from,
+            e.to,
+            e.format,
+            e.output
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "stdout".into())
+        );
+        store
+            .audit_unmasked_export(&what, now)
+            .map_err(|x| anyhow::anyhow!(x.message(e.lang)))?;
+        tracing::info!(from = %e.from, to = %e.to, "unmasked report exported");
+    }
+    Ok(report)
+}
