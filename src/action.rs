@@ -47,5 +47,17 @@ labeled_enum!(
         ReferJob => "refer_job", "为当前来访人推荐此岗位", "Refer the current visitor to this opening";
         MarkPlaced => "mark_placed", "标记当前来访人已在此岗位就业", "Mark the current visitor placed here";
         MatchVisitor => "match_visitor", "按来访人意愿筛选岗位", "Match openings to the visitor's wish";
+        // daily log
+        WriteEntry => "write_entry", "写一条记录(电话/事件/备注/待办)", "Write an entry (call, incident, note, to-do)";
+        Review => "review", "交班审核(汇总、对账、签结)", "End-of-shift review (totals, reconcile, sign off)";
+        PrevDay => "prev_day", "前一天(只读)", "Previous day (read-only)";
+        NextDay => "next_day", "后一天 / 回到本班", "Next day, or back to this shift";
+        AddMember => "add_member", "加入本班人员(志愿者、驻站人员)", "Add someone to the shift (volunteer, sit-in)";
+        Acknowledge => "acknowledge", "确认已阅交班", "Acknowledge the handover";
+        TodoDone => "todo_done", "选中的待办已办", "Mark the chosen to-do done";
+        Addendum => "addendum", "为已签结班次写补记", "Write an addendum to a signed-off shift";
+        SetDisposition => "set_disposition", "填写处置结果", "Record what became of the visit";
+        SignOff => "sign_off", "签结交班(封存本班记录)", "Sign off and hand over (seals the shift)";
+        ExportReport => "export_report", "导出今日报表(xlsx)", "Export today's report (xlsx)";
     }
 );

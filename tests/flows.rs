@@ -348,14 +348,123 @@ fn help_lists_the_keymap_in_force() {
     assert!(d.app.modal.is_none());
 }
 
+/// A second visit saved at the desk's clock by the officer on duty.
+fn save_visit(d: &mut Desk, name: &str, category: dutydesk::domain::lists::Category) {
+    let intake = dutydesk::domain::intake::validate(
+        &dutydesk::domain::intake::RawIntake {
+            name: name.into(),
+            category: Some(category),
+            summary: "想了解补缴社保的办法".into(),
+            ..Default::default()
+        },
+        Lang::Zh,
+    )
+    .unwrap();
+    let (station, officer) = (
+        d.app.station.clone().unwrap().id,
+        d.app.officer.clone().unwrap().id,
+    );
+    let now = d.app.clock.now();
+    d.app
+        .store
+        .save_intake(&intake, &station, &officer, now)
+        .unwrap();
+}
+
 #[test]
-fn panes_not_built_yet_say_so_plainly() {
+fn a_shift_is_logged_reviewed_reconciled_signed_off_and_handed_over() {
     let (_dir, db) = fresh_db();
+    seed_zhang(&db);
     let mut d = Desk::ready(&db, Lang::Zh);
+    save_visit(
+        &mut d,
+        "王秀英",
+        dutydesk::domain::lists::Category::Insurance,
+    );
     d.press("F5");
-    assert!(d.screen().contains("尚未开放"));
-    d.press("F2 张");
-    assert_eq!(d.field("name"), "张");
+    let screen = d.screen();
+    assert!(screen.contains("李梅 开班"), "{screen}");
+    assert!(screen.contains("张三 · 欠薪"), "{screen}");
+    // A to-do for the next shift, written by hand.
+    d.press("w Right Right Right Tab 周一回访张三,提醒带劳动合同 C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    insta::assert_snapshot!("log_timeline", d.screen());
+    // Filter by kind: only the to-do.
+    d.press("f f f");
+    assert!(
+        d.app
+            .log
+            .visible()
+            .iter()
+            .all(|e| e.kind == dutydesk::domain::shift::EntryKind::Todo)
+    );
+    d.press("Esc");
+
+    // The review: totals with charts, and two visits still to reconcile.
+    d.press("v");
+    insta::assert_snapshot!("log_review", d.screen());
+    d.press("s");
+    let status = d.app.status.clone().unwrap().text;
+    assert!(status.contains("还有2条来访没有处置结果"), "{status}");
+    assert!(
+        d.app.modal.is_none(),
+        "sign-off does not open while visits lack a disposition"
+    );
+    d.press("d Tab 讲解了仲裁流程 C-s");
+    assert_eq!(d.app.log.review.as_ref().unwrap().unreconciled.len(), 1);
+    // "No action" needs a word why: the dialog stays open and says so.
+    d.press("d Right Tab C-s");
+    assert!(matches!(d.app.modal, Some(Modal::LogDialog(_))));
+    assert!(d.screen().contains("须写一句原因"));
+    d.press("打错电话 C-s");
+    assert!(d.app.log.review.as_ref().unwrap().unreconciled.is_empty());
+    assert!(d.screen().contains("可以签结"));
+    d.press("s 张三周一带合同来;王秀英已答复 C-s");
+    let status = d.app.status.clone().unwrap().text;
+    assert!(
+        status.contains("已签结") && status.contains("封存码"),
+        "{status}"
+    );
+    assert_eq!(
+        count(
+            &d.app.store,
+            "SELECT count(*) FROM shift WHERE closed_at IS NOT NULL"
+        ),
+        1
+    );
+    // Sealed in the file: a change is refused by SQLite itself.
+    assert!(
+        d.app
+            .store
+            .conn()
+            .execute("UPDATE visit SET summary = 'x'", [])
+            .is_err()
+    );
+
+    // The next officer sees the handover first, with the to-do carried over.
+    d.press("F8 王建国 Tab Right Right Right Tab 司法所 C-s F5");
+    let screen = d.screen();
+    assert!(screen.contains("张三周一带合同来"), "{screen}");
+    assert!(screen.contains("遗留待办 1 条"), "{screen}");
+    d.press("c");
+    assert!(d.app.log.handover.is_none());
+    let shift = d.app.log.shift.clone().unwrap();
+    assert_eq!(shift.opened_by, "王建国");
+    assert!(d.screen().contains("已阅 李梅 的交班记录"));
+    // The carried to-do is pinned first; marking it done logs it.
+    d.press("Home x");
+    assert!(
+        d.app.store.open_todos().unwrap().is_empty(),
+        "{:?}",
+        d.app.status
+    );
+
+    // Yesterday is read-only.
+    d.press("[ w");
+    let status = d.app.status.clone().unwrap().text;
+    assert!(status.contains("只读"), "{status}");
+    d.press("Esc");
+    assert_eq!(d.app.log.view, dutydesk::panes::log::LogView::Shift);
 }
 
 #[test]

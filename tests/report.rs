@@ -138,7 +138,9 @@ fn fixture_db(home: &Path) -> PathBuf {
             due_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
             job_id: None,
         };
-        let r = store.create_referral(&n, &station.id, &li.id, made).unwrap();
+        let r = store
+            .create_referral(&n, &station.id, &li.id, made)
+            .unwrap();
         if name == "张三" || name == "陈静" {
             let r = store
                 .move_referral(&r.id, r.version, Move::Accept, &li.id, "", None, made)
@@ -147,7 +149,11 @@ fn fixture_db(home: &Path) -> PathBuf {
                 outcome: Some(Outcome::Resolved),
                 wages_recovered_fen: wages,
                 workers_covered: (workers > 0).then_some(workers),
-                placed_job: if name == "陈静" { "保洁员".into() } else { String::new() },
+                placed_job: if name == "陈静" {
+                    "保洁员".into()
+                } else {
+                    String::new()
+                },
                 ..Default::default()
             };
             store
@@ -224,7 +230,11 @@ fn a_days_totals_match_the_ledger_and_the_referrals_of_that_day() {
     let summary = &sections["概况"];
     assert_eq!(value(summary, "来访人次"), e.visits.to_string());
     assert_eq!(value(summary, "涉及职工人数"), e.workers.to_string());
-    assert_eq!(value(summary, "新转介"), "3", "the one made the evening before is not counted");
+    assert_eq!(
+        value(summary, "新转介"),
+        "3",
+        "the one made the evening before is not counted"
+    );
     assert_eq!(value(summary, "转介办结"), "2");
     assert_eq!(value(summary, "追回工资(元)"), "115000.00");
     assert_eq!(value(summary, "追回工资涉及职工"), "13");
@@ -243,7 +253,15 @@ fn a_days_totals_match_the_ledger_and_the_referrals_of_that_day() {
 
     // A period spanning the neighbouring days counts their visits too.
     let out = dutydesk(home.path(), &db)
-        .args(["report", "--from", "2026-03-01", "--to", "2026-03-03", "--format", "csv"])
+        .args([
+            "report",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-03",
+            "--format",
+            "csv",
+        ])
         .assert()
         .success();
     let sections = csv_sections(&out.get_output().stdout);
@@ -272,7 +290,10 @@ fn the_xlsx_report_opens_with_chinese_headers_numbers_and_masked_phones() {
     };
     assert_eq!(row_of("来访人次")[1], Data::Float(9.0));
     assert_eq!(row_of("追回工资(元)")[1], Data::Float(115000.0));
-    assert_eq!(row_of("就业")[1..4], [Data::Float(1.0), Data::Float(1.0), Data::Float(1.0)]);
+    assert_eq!(
+        row_of("就业")[1..4],
+        [Data::Float(1.0), Data::Float(1.0), Data::Float(1.0)]
+    );
     let people = wb.worksheet_range("期末逾期转介明细").unwrap();
     let cells: Vec<String> = people.cells().map(|(_, _, c)| c.to_string()).collect();
     assert!(cells.contains(&"137****7000".to_string()));
@@ -290,14 +311,24 @@ fn an_unmasked_export_shows_phones_and_is_recorded_in_the_audit_log() {
         .assert()
         .success();
     assert!(!String::from_utf8_lossy(&out.get_output().stdout).contains("13700137000"));
-    assert!(Store::open(&db).unwrap().unmasked_exports().unwrap().is_empty());
+    assert!(
+        Store::open(&db)
+            .unwrap()
+            .unmasked_exports()
+            .unwrap()
+            .is_empty()
+    );
     let file = home.path().join("full.md");
     dutydesk(home.path(), &db)
         .args(["report", "--date", DAY, "--unmasked", "-o"])
         .arg(&file)
         .assert()
         .success();
-    assert!(std::fs::read_to_string(&file).unwrap().contains("13700137000"));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("13700137000")
+    );
     let audit = Store::open(&db).unwrap().unmasked_exports().unwrap();
     assert_eq!(audit.len(), 1);
     assert!(audit[0].detail.contains("full.md"), "{:?}", audit[0]);

@@ -2,6 +2,7 @@
 //! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
 
 mod jobs;
+mod log;
 mod referrals;
 
 use std::cell::Cell;
@@ -20,6 +21,7 @@ use crate::keymap::{Context, KeyChord, Keymap};
 use crate::panes::Pane;
 use crate::panes::intake::{Focus, IntakePane, LOOKUP_FIELDS};
 use crate::panes::jobs::JobsPane;
+use crate::panes::log::{LogDialog, LogPane};
 use crate::panes::referrals::{RefDialog, ReferralsPane, RouteDialog};
 use crate::store::{Officer, ReferralDetail, Station, Store, StoreError, VisitDetail};
 use crate::ui::form::{Edit, Form, FormField, choices_of};
@@ -95,6 +97,8 @@ pub enum Modal {
         detail: Box<ReferralDetail>,
         scroll: u16,
     },
+    /// Writing to the daily log: an entry, a disposition, the sign-off, an addendum.
+    LogDialog(Box<LogDialog>),
     /// A job posting in full, read-only.
     Job {
         job: Box<crate::domain::job::Job>,
@@ -127,6 +131,7 @@ pub struct App {
     pub intake: IntakePane,
     pub referrals: ReferralsPane,
     pub jobs: JobsPane,
+    pub log: LogPane,
     /// The job index while its thread builds it.
     job_index_rx: Option<jobs::IndexBuild>,
     /// The visit saved last at this desk: what "route" refers from an empty form.
@@ -194,6 +199,7 @@ impl App {
             intake: IntakePane::new(lang),
             referrals: ReferralsPane::default(),
             jobs: JobsPane::new(lang),
+            log: LogPane::default(),
             job_index_rx: None,
             last_saved_visit: None,
             modal: None,
@@ -314,16 +320,17 @@ impl App {
             | Some(Modal::Visit { .. })
             | Some(Modal::Referral { .. })
             | Some(Modal::Job { .. }) => Context::Help,
-            Some(Modal::Setup { .. }) | Some(Modal::Route(_)) | Some(Modal::RefDialog(_)) => {
-                Context::Form
-            }
+            Some(Modal::Setup { .. })
+            | Some(Modal::Route(_))
+            | Some(Modal::RefDialog(_))
+            | Some(Modal::LogDialog(_)) => Context::Form,
             Some(Modal::Confirm(_)) => Context::Global,
             None => match (self.pane, self.intake.focus) {
                 (Pane::Intake, Focus::Form) => Context::Form,
                 (Pane::Intake, Focus::List) => Context::List,
                 (Pane::Referrals, _) => Context::Referrals,
                 (Pane::Jobs, _) => Context::Jobs,
-                _ => Context::Global,
+                (Pane::Log, _) => Context::Log,
             },
         }
     }
@@ -333,7 +340,7 @@ impl App {
         let context = self.context();
         let fallbacks: &[Context] = match context {
             Context::Help => &[],
-            Context::Referrals => &[Context::List, Context::Global],
+            Context::Referrals | Context::Log => &[Context::List, Context::Global],
             Context::Jobs => &[Context::Form, Context::Global],
             _ => &[Context::Global],
         };
@@ -382,6 +389,10 @@ impl App {
                 }
                 Focus::List => {}
             }
+        } else if self.modal.is_none() && self.pane == Pane::Log && self.log.search_typing {
+            if self.log_search_key(&key) {
+                return;
+            }
         } else if self.modal.is_none() && self.pane == Pane::Jobs {
             match self.jobs.form.edit_key(&key, 40) {
                 Edit::Changed => {
@@ -393,7 +404,17 @@ impl App {
             }
         }
         if let Some(action) = self.resolve(&key) {
+            let had_modal = self.modal.is_some();
             self.update(action);
+            // A dialog closed over the log (a visit routed from the review, say): what
+            // the log shows may have changed.
+            if had_modal && self.modal.is_none() && self.pane == Pane::Log {
+                let status = self.status.clone();
+                self.reload_log_or_say();
+                if self.status.is_none() {
+                    self.status = status;
+                }
+            }
         }
     }
 
@@ -407,6 +428,7 @@ impl App {
                 n
             }
             Some(Modal::RefDialog(d)) => d.form.paste(text),
+            Some(Modal::LogDialog(d)) => d.form.paste(text),
             None if self.pane == Pane::Jobs => {
                 let n = self.jobs.form.paste(text);
                 self.run_job_search();
@@ -576,6 +598,10 @@ impl App {
                 self.update_ref_dialog(action);
                 return;
             }
+            Some(Modal::LogDialog(_)) => {
+                self.update_log_dialog(action);
+                return;
+            }
             Some(Modal::Confirm(_)) => return,
             None => {}
         }
@@ -588,7 +614,7 @@ impl App {
             }
             Action::Route => self.route_current(),
             Action::Jobs => self.enter_jobs(),
-            Action::Log => self.pane = Pane::Log,
+            Action::Log => self.enter_log(),
             Action::Quit => self.request_quit(),
             Action::NewIntake => {
                 self.pane = Pane::Intake;
@@ -601,6 +627,7 @@ impl App {
             Action::SwitchOfficer => self.modal = Some(self.setup_modal()),
             _ if self.pane == Pane::Referrals => self.update_referrals(action),
             _ if self.pane == Pane::Jobs => self.update_jobs(action),
+            _ if self.pane == Pane::Log => self.update_log(action),
             _ if self.pane != Pane::Intake => {}
             _ => self.update_intake(action),
         }

@@ -31,6 +31,7 @@ impl App {
             Some(Modal::Setup { form, .. }) => Some(form),
             Some(Modal::Route(d)) => Some(&mut d.form),
             Some(Modal::RefDialog(d)) => Some(&mut d.form),
+            Some(Modal::LogDialog(d)) => Some(&mut d.form),
             _ => None,
         }
     }
@@ -127,6 +128,10 @@ impl App {
                 .visible_today(self.lang)
                 .get(self.intake.list_sel)
                 .map(|v| v.id.clone()),
+            Pane::Log => self
+                .review_visit()
+                .map(|v| v.id)
+                .or_else(|| self.last_saved_visit.clone()),
             _ => self.last_saved_visit.clone(),
         };
         match visit_id {

@@ -33,16 +33,19 @@ pub enum Context {
     Referrals,
     /// The job lookup: its own keys, then [form], then [global].
     Jobs,
+    /// The daily log and its review: its own keys, then [list], then [global].
+    Log,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Form,
         Context::List,
         Context::Referrals,
         Context::Jobs,
+        Context::Log,
         Context::Help,
     ];
 
@@ -53,6 +56,7 @@ impl Context {
             Context::List => "list",
             Context::Referrals => "referrals",
             Context::Jobs => "jobs",
+            Context::Log => "log",
             Context::Help => "help",
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod intake;
 pub mod jobs;
+pub mod log;
 pub mod referrals;
 
 /// The pane on screen, switched with F2..F5.

@@ -2,6 +2,7 @@
 
 pub mod form;
 mod jobs;
+mod log;
 mod referrals;
 mod screens;
 pub mod text;

@@ -597,7 +597,7 @@ pub fn render_ref_dialog(app: &App, frame: &mut Frame, d: &RefDialog) {
 }
 
 /// The keys of a dialog, from the keymap in force: next field, choose, `save`, cancel.
-fn dialog_hint(app: &App, save: &str) -> String {
+pub(super) fn dialog_hint(app: &App, save: &str) -> String {
     let k = |a: Action| app.keymap.hint(Context::Form, a);
     match app.lang {
         Lang::Zh => format!(

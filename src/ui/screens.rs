@@ -15,7 +15,7 @@ use crate::keymap::Context;
 use crate::panes::Pane;
 use crate::panes::intake::Focus;
 use crate::store::{VisitDetail, VisitRow};
-use crate::ui::{jobs, referrals, text};
+use crate::ui::{jobs, log, referrals, text};
 
 pub(super) const ACCENT: Color = Color::Cyan;
 
@@ -50,7 +50,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Pane::Intake => render_intake(app, frame, body),
         Pane::Referrals => referrals::render_queue(app, frame, body),
         Pane::Jobs => jobs::render_jobs(app, frame, body),
-        other => render_placeholder(app, frame, body, other),
+        Pane::Log => log::render_log(app, frame, body),
     }
     render_status(app, frame, status);
     match &app.modal {
@@ -105,6 +105,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             referrals::render_referral(app, frame, detail, *scroll)
         }
         Some(Modal::Job { job, scroll }) => jobs::render_posting(app, frame, job, *scroll),
+        Some(Modal::LogDialog(d)) => log::render_log_dialog(app, frame, d),
         None => {}
     }
 }
@@ -147,22 +148,6 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(label, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn render_placeholder(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
-    let lang = app.lang;
-    let name = match pane {
-        Pane::Referrals => Action::Referrals.label(lang),
-        Pane::Jobs => Action::Jobs.label(lang),
-        Pane::Intake | Pane::Log => Action::Log.label(lang),
-    };
-    let line = match lang {
-        Lang::Zh => format!("「{name}」尚未开放,将在后续版本提供。按 F2 回到接待登记。"),
-        Lang::En => format!(
-            "{name} is not available yet; it comes in a later version. Press F2 for intake."
-        ),
-    };
-    frame.render_widget(Paragraph::new(line).block(block(name, false)), area);
 }
 
 fn render_status(app: &App, frame: &mut Frame, area: Rect) {
@@ -404,6 +389,7 @@ fn context_title(c: Context, lang: Lang) -> &'static str {
         Context::List => lang.pick("列表", "Lists"),
         Context::Referrals => lang.pick("转介队列(F3)", "Referral queue (F3)"),
         Context::Jobs => lang.pick("岗位查询(F4)", "Job lookup (F4)"),
+        Context::Log => lang.pick("值班日志与交班审核(F5)", "Daily log and review (F5)"),
         Context::Help => lang.pick("帮助与详情", "Help and details"),
     }
 }

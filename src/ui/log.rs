@@ -1,0 +1,545 @@
+//! Drawing the daily log (F5): the shift's header and handover, the timeline, the
+//! end-of-shift review with its bar charts and 30-day sparkline, and the log dialogs.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
+
+use super::screens::{ACCENT, block, centered, clear_for_overlay};
+use crate::action::Action;
+use crate::app::App;
+use crate::domain::labels::Labeled;
+use crate::domain::money::format_fen;
+use crate::domain::shift::EntryKind;
+use crate::i18n::Lang;
+use crate::keymap::Context;
+use crate::panes::log::{LogDialog, LogView, ReviewData};
+use crate::store::{LogEntry, Shift};
+use crate::ui::text;
+
+fn dim() -> Style {
+    Style::default().fg(Color::DarkGray)
+}
+
+fn kind_style(kind: EntryKind) -> Style {
+    match kind {
+        EntryKind::Incident => Style::default().fg(Color::Red),
+        EntryKind::Todo => Style::default().fg(Color::Yellow),
+        EntryKind::Shift | EntryKind::Ack => Style::default().fg(ACCENT),
+        EntryKind::Addendum => Style::default().fg(Color::Magenta),
+        _ => Style::default(),
+    }
+}
+
+/// Keys of the log pane, from the keymap in force, as one hint line.
+fn hint(app: &App, items: &[(Context, Action, &str, &str)]) -> String {
+    items
+        .iter()
+        .map(|(c, a, zh, en)| format!("{} {}", app.keymap.hint(*c, *a), app.lang.pick(zh, en)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn members(shift: &Shift, lang: Lang) -> String {
+    shift
+        .members
+        .iter()
+        .map(|m| {
+            if m.affiliation.is_empty() {
+                m.name.clone()
+            } else {
+                format!("{}({})", m.name, m.affiliation)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
+}
+
+pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
+    if app.log.view == LogView::Review
+        && let (Some(shift), Some(review)) = (&app.log.shift, &app.log.review)
+    {
+        render_review(app, frame, area, shift, review);
+        return;
+    }
+    let lang = app.lang;
+    let pane = &app.log;
+    let banner_h = if pane.handover.is_some() && pane.view == LogView::Shift {
+        5
+    } else {
+        0
+    };
+    let [head, banner, list, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banner_h),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let zone = app.zone;
+    let head_line = match (&pane.view, &pane.shift) {
+        (LogView::Day(d), _) => match lang {
+            Lang::Zh => format!(" {d} 的值班日志(只读)"),
+            Lang::En => format!(" Log of {d} (read-only)"),
+        },
+        (_, Some(s)) => {
+            let opened = s.opened_at.with_timezone(&zone).format("%m-%d %H:%M");
+            match lang {
+                Lang::Zh => format!(
+                    " 本班:{opened} {} 开班 · 在班:{}",
+                    s.opened_by,
+                    members(s, lang)
+                ),
+                Lang::En => format!(
+                    " This shift: opened {opened} by {} · on it: {}",
+                    s.opened_by,
+                    members(s, lang)
+                ),
+            }
+        }
+        (_, None) => lang
+            .pick(
+                " 现在没有开着的班次:登记来访或写一条记录即开班",
+                " No shift is open: an intake or an entry opens one",
+            )
+            .to_string(),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            head_line,
+            Style::default().add_modifier(Modifier::BOLD),
+        )),
+        head,
+    );
+    if let (Some(h), true) = (&pane.handover, banner_h > 0) {
+        let b = block(
+            lang.pick(
+                "交班留言(请先阅读并确认)",
+                "Handover (read and acknowledge)",
+            ),
+            true,
+        )
+        .border_style(Style::default().fg(Color::Yellow));
+        let inner = b.inner(banner);
+        frame.render_widget(b, banner);
+        let closed = h
+            .shift
+            .closed_at
+            .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let signer = h.shift.signed_by.clone().unwrap_or_default();
+        let note = if h.shift.handover_note.is_empty() {
+            lang.pick("(无留言)", "(no note)").to_string()
+        } else {
+            h.shift.handover_note.clone()
+        };
+        let ack = app.keymap.hint(Context::Log, Action::Acknowledge);
+        let lines = vec![
+            Line::from(vec![
+                Span::styled(format!("{signer} {closed} "), dim()),
+                Span::raw(text::truncate(
+                    &text::one_line(&note),
+                    inner.width as usize * 2,
+                )),
+            ]),
+            Line::from(Span::styled(
+                match lang {
+                    Lang::Zh => format!(
+                        "遗留待办 {} 条(列在日志最上方) · 按 {ack} 确认已阅交班",
+                        h.todos.len()
+                    ),
+                    Lang::En => format!(
+                        "{} open to-do(s), listed first below · {ack} acknowledges the handover",
+                        h.todos.len()
+                    ),
+                },
+                Style::default().fg(Color::Yellow),
+            )),
+        ];
+        frame.render_widget(
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+    }
+    render_timeline(app, frame, list);
+    let items: &[(Context, Action, &str, &str)] = if pane.read_only() {
+        &[
+            (Context::Log, Action::PrevDay, "前一天", "previous day"),
+            (Context::Log, Action::NextDay, "后一天", "next day"),
+            (Context::Log, Action::Addendum, "补记", "addendum"),
+            (Context::Log, Action::FilterKind, "类型", "kind"),
+            (Context::List, Action::Search, "搜索", "search"),
+            (Context::List, Action::Back, "回到本班", "this shift"),
+        ]
+    } else {
+        &[
+            (Context::Log, Action::WriteEntry, "写记录", "write"),
+            (Context::Log, Action::Review, "交班审核", "review"),
+            (Context::Log, Action::TodoDone, "待办已办", "to-do done"),
+            (Context::Log, Action::AddMember, "加人", "add person"),
+            (Context::Log, Action::FilterKind, "类型", "kind"),
+            (Context::List, Action::Search, "搜索", "search"),
+            (Context::Log, Action::PrevDay, "往日", "earlier days"),
+        ]
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(format!(" {}", hint(app, items)), dim())),
+        keys,
+    );
+}
+
+fn render_timeline(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let pane = &app.log;
+    let visible = pane.visible();
+    let filter = pane
+        .kind_filter
+        .map(|k| k.label(lang).to_string())
+        .unwrap_or_else(|| lang.pick("全部", "all").to_string());
+    let mut title = match lang {
+        Lang::Zh => format!("日志 · {} 条 · 类型:{filter}", visible.len()),
+        Lang::En => format!("Log · {} entries · kind: {filter}", visible.len()),
+    };
+    if let Some(s) = &pane.search {
+        let cursor = if pane.search_typing { "▏" } else { "" };
+        title.push_str(&format!(
+            " · {}{}{cursor}",
+            lang.pick("搜索:", "search: "),
+            s.value()
+        ));
+    }
+    let focused = app.modal.is_none();
+    let b = block(&title, focused);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if visible.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(lang.pick("(没有记录)", "(no entries)"), dim())),
+            inner,
+        );
+        return;
+    }
+    let rows = inner.height as usize;
+    let first = pane.sel.saturating_sub(rows.saturating_sub(1));
+    let today = app.today();
+    let kind_cols = EntryKind::ALL
+        .iter()
+        .map(|k| text::width(k.label(lang)))
+        .max()
+        .unwrap_or(8);
+    let lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, e)| entry_line(app, e, i == pane.sel, today, kind_cols, inner.width))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn entry_line(
+    app: &App,
+    e: &LogEntry,
+    selected: bool,
+    today: chrono::NaiveDate,
+    kind_cols: usize,
+    width: u16,
+) -> Line<'static> {
+    let local = e.at.with_timezone(&app.zone);
+    let when = if local.date_naive() == today || matches!(app.log.view, LogView::Day(_)) {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%m-%d %H:%M").to_string()
+    };
+    let who = e.officer_name.clone().unwrap_or_default();
+    let head = format!(
+        "{} {} {} ",
+        text::pad(&when, 11),
+        text::pad(e.kind.label(app.lang), kind_cols),
+        text::pad(&who, 8)
+    );
+    let room = (width as usize).saturating_sub(text::width(&head));
+    let body = text::pad(&text::truncate(&text::one_line(&e.text), room), room);
+    let base = if selected {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default()
+    };
+    Line::from(vec![
+        Span::styled(head, base.patch(kind_style(e.kind))),
+        Span::styled(body, base),
+    ])
+}
+
+fn counted_bars<T: Labeled>(lang: Lang, counts: &[(T, i64)]) -> Vec<Bar<'static>> {
+    counts
+        .iter()
+        .map(|(item, n)| {
+            Bar::default()
+                .value(*n as u64)
+                .label(Line::from(item.label(lang).to_string()))
+                .text_value(n.to_string())
+        })
+        .collect()
+}
+
+fn bar_chart<'a>(title: &str, bars: &'a [Bar<'a>]) -> BarChart<'a> {
+    BarChart::default()
+        .block(block(title, false))
+        .direction(Direction::Horizontal)
+        .bar_width(1)
+        .bar_gap(0)
+        .bar_style(Style::default().fg(ACCENT))
+        .value_style(Style::default().fg(Color::Black).bg(ACCENT))
+        .data(BarGroup::default().bars(bars))
+}
+
+fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &ReviewData) {
+    let lang = app.lang;
+    let t = &r.totals;
+    let opened = shift
+        .opened_at
+        .with_timezone(&app.zone)
+        .format("%m-%d %H:%M");
+    let title = match lang {
+        Lang::Zh => format!("交班审核 · {opened} 开班 · 在班:{}", members(shift, lang)),
+        Lang::En => format!(
+            "End-of-shift review · opened {opened} · {}",
+            members(shift, lang)
+        ),
+    };
+    let b = block(&title, app.modal.is_none());
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let charts_h = (t.by_category.len().max(t.by_channel.len()) as u16 + 2).clamp(8, 14);
+    let [charts, spark, lists, keys] = Layout::vertical([
+        Constraint::Length(charts_h),
+        Constraint::Length(4),
+        Constraint::Min(4),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let [channel_area, category_area, referral_area] = Layout::horizontal([
+        Constraint::Percentage(28),
+        Constraint::Percentage(34),
+        Constraint::Percentage(38),
+    ])
+    .areas(charts);
+    let channel_bars = counted_bars(lang, &t.by_channel);
+    let category_bars = counted_bars(lang, &t.by_category);
+    let visits_title = match lang {
+        Lang::Zh => format!("来访 {} 人次 · 按渠道", t.visits),
+        Lang::En => format!("{} visits · by channel", t.visits),
+    };
+    frame.render_widget(bar_chart(&visits_title, &channel_bars), channel_area);
+    frame.render_widget(
+        bar_chart(lang.pick("按诉求类别", "By request"), &category_bars),
+        category_area,
+    );
+    render_referral_figures(app, frame, referral_area, r);
+    let spark_title = match lang {
+        Lang::Zh => format!(
+            "近30天来访(今日 {} · 最多 {})",
+            r.visits_30d.last().copied().unwrap_or(0),
+            r.visits_30d.iter().max().copied().unwrap_or(0)
+        ),
+        Lang::En => format!(
+            "Visits, last 30 days (today {} · most {})",
+            r.visits_30d.last().copied().unwrap_or(0),
+            r.visits_30d.iter().max().copied().unwrap_or(0)
+        ),
+    };
+    frame.render_widget(
+        Sparkline::default()
+            .block(block(&spark_title, false))
+            .style(Style::default().fg(ACCENT))
+            .data(&r.visits_30d),
+        spark,
+    );
+    let [todo_area, carried_area] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(lists);
+    render_unreconciled(app, frame, todo_area, r);
+    let carried_title = match lang {
+        Lang::Zh => format!("遗留待办({})", r.carried.len()),
+        Lang::En => format!("Carried-over to-dos ({})", r.carried.len()),
+    };
+    let b = block(&carried_title, false);
+    let inner_c = b.inner(carried_area);
+    frame.render_widget(b, carried_area);
+    let lines: Vec<Line> = r
+        .carried
+        .iter()
+        .take(inner_c.height as usize)
+        .map(|e| {
+            let when = e.at.with_timezone(&app.zone).format("%m-%d");
+            Line::from(text::truncate(
+                &format!("{when} {}", text::one_line(&e.text)),
+                inner_c.width as usize,
+            ))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner_c);
+    let items = [
+        (Context::Log, Action::SetDisposition, "处置", "disposition"),
+        (Context::Global, Action::Route, "转介", "route"),
+        (Context::Log, Action::SignOff, "签结交班", "sign off"),
+        (
+            Context::Log,
+            Action::ExportReport,
+            "导出今日报表",
+            "export today's report",
+        ),
+        (Context::List, Action::Back, "返回日志", "back to the log"),
+    ];
+    frame.render_widget(Paragraph::new(Span::styled(hint(app, &items), dim())), keys);
+}
+
+fn render_referral_figures(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData) {
+    let lang = app.lang;
+    let t = &r.totals;
+    let b = block(lang.pick("本班转介", "Referrals this shift"), false);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let cols = [
+        lang.pick("类别", "Kind"),
+        lang.pick("新转介", "Opened"),
+        lang.pick("办结", "Closed"),
+        lang.pick("逾期", "Overdue"),
+    ];
+    let widths = [10, 7, 6, 6];
+    let row = |cells: [String; 4], style: Style| {
+        Line::from(
+            cells
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| Span::styled(text::pad(c, w), style))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut lines = vec![row(
+        cols.map(String::from),
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    for (kind, f) in &t.referrals {
+        let style = if f.overdue > 0 {
+            Style::default().fg(Color::Red)
+        } else {
+            Style::default()
+        };
+        lines.push(row(
+            [
+                kind.label(lang).to_string(),
+                f.opened.to_string(),
+                f.closed.to_string(),
+                f.overdue.to_string(),
+            ],
+            style,
+        ));
+    }
+    if t.referrals.is_empty() {
+        lines.push(Line::from(Span::styled(lang.pick("(无)", "(none)"), dim())));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(match lang {
+        Lang::Zh => format!(
+            "追回工资 {}(涉及{}人)",
+            format_fen(t.wages_recovered_fen),
+            t.workers_covered
+        ),
+        Lang::En => format!(
+            "Wages recovered {} ({} workers)",
+            format_fen(t.wages_recovered_fen),
+            t.workers_covered
+        ),
+    }));
+    lines.push(Line::from(match lang {
+        Lang::Zh => format!(
+            "发放救助 {} · 就业安置 {}人",
+            format_fen(t.aid_paid_fen),
+            t.placed
+        ),
+        Lang::En => format!(
+            "Aid paid {} · placed in jobs {}",
+            format_fen(t.aid_paid_fen),
+            t.placed
+        ),
+    }));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData) {
+    let lang = app.lang;
+    let n = r.unreconciled.len();
+    let title = match (n, lang) {
+        (0, Lang::Zh) => "对账:每条来访都有处置结果,可以签结".to_string(),
+        (0, Lang::En) => "Reconciled: every visit has a disposition; ready to sign off".to_string(),
+        (n, Lang::Zh) => format!("对账:{n} 条来访待填处置结果(签结前必须填完)"),
+        (n, Lang::En) => format!("Reconcile: {n} visit(s) need a disposition before sign-off"),
+    };
+    let b = block(&title, n > 0 && app.modal.is_none());
+    let b = if n > 0 {
+        b.border_style(Style::default().fg(Color::Yellow))
+    } else {
+        b
+    };
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let rows = inner.height as usize;
+    let first = app.log.review_sel.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<Line> = r
+        .unreconciled
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, v)| {
+            let s = format!(
+                "{} {} {} {}",
+                v.visited_at.with_timezone(&app.zone).format("%H:%M"),
+                text::pad(&v.visitor_name, 8),
+                text::pad(v.category.label(lang), 8),
+                text::one_line(&v.summary)
+            );
+            let s = text::pad(
+                &text::truncate(&s, inner.width as usize),
+                inner.width as usize,
+            );
+            let style = if i == app.log.review_sel {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            Line::from(Span::styled(s, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn render_log_dialog(app: &App, frame: &mut Frame, d: &LogDialog) {
+    let lang = app.lang;
+    let subject_h = u16::from(!d.subject.is_empty());
+    let area = centered(frame.area(), 72, d.form.height() + 6 + subject_h);
+    clear_for_overlay(frame, area);
+    let b = block(d.title(lang), true);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [subject, form_area, _, keys] = Layout::vertical([
+        Constraint::Length(subject_h),
+        Constraint::Length(d.form.height() + 2),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            text::truncate(&d.subject, inner.width as usize),
+            Style::default().add_modifier(Modifier::BOLD),
+        )),
+        subject,
+    );
+    d.form.render(frame, form_area, true, lang);
+    let hint_text = super::referrals::dialog_hint(app, lang.pick("保存", "save"));
+    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), keys);
+}
