@@ -70,6 +70,7 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
         .upsert_services(&directory.services, now)
         .map_err(|(_, e)| e)?;
     seed_referrals(store, &station.id, zone)?;
+    seed_handover(store, &station.id, zone, now)?;
     let mut jobs = import::jobs::parse_csv(DEMO_JOBS, "fixtures/demo_jobs.csv", Lang::En)
         .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
     jobs.extend(
@@ -78,6 +79,42 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
     );
     store.upsert_jobs(&jobs, now).map_err(|(_, e)| e)?;
     Ok(n)
+}
+
+/// The referrals above were logged in a shift; 王建国 signed it off yesterday evening
+/// with a to-do and a note, so the demo's F5 opens on a handover to acknowledge.
+fn seed_handover(
+    store: &mut Store,
+    station_id: &str,
+    zone: FixedOffset,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use crate::domain::shift::EntryKind;
+    let Some(shift) = store.current_shift(station_id)? else {
+        return Ok(());
+    };
+    let Some(wang) = store.officer_by_name("王建国")? else {
+        return Ok(());
+    };
+    let yesterday = now.with_timezone(&zone).date_naive() - Duration::days(1);
+    let evening = crate::app::day_start(yesterday, zone) + Duration::hours(17);
+    if evening <= shift.opened_at {
+        return Ok(());
+    }
+    store.write_entry(
+        station_id,
+        &wang.id,
+        EntryKind::Todo,
+        "周一回访张三等13名建筑工人,提醒带齐考勤记录去法律援助中心",
+        evening,
+    )?;
+    store.sign_off(
+        &shift.id,
+        &wang.id,
+        "张三欠薪案法援中心已受理,跟进中;周建华工伤案已转交,等李梅接收。",
+        evening + Duration::minutes(30),
+    )?;
+    Ok(())
 }
 
 /// A queue worth looking at: one referral in each state, one overdue group wage case, one

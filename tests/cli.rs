@@ -758,3 +758,55 @@ fn the_generator_fills_visits_referrals_and_openings_at_tiny_sizes() {
     };
     assert_eq!(titles(&db), titles(&db2));
 }
+
+#[test]
+fn check_names_a_shift_changed_behind_its_seal() {
+    use dutydesk::domain::intake::{RawIntake, validate};
+    use dutydesk::domain::lists::{Category, Role};
+    use dutydesk::domain::shift::Disposition;
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("sealed.db");
+    {
+        let mut store = dutydesk::store::Store::open(&db).unwrap();
+        let now = chrono::Utc::now();
+        let st = store.create_station("城西街道职工服务站", now).unwrap();
+        let li = store
+            .upsert_officer(&st, "李梅", Role::Cadre, "", now)
+            .unwrap();
+        let intake = validate(
+            &RawIntake {
+                name: "张三".into(),
+                category: Some(Category::Legal),
+                ..Default::default()
+            },
+            dutydesk::i18n::Lang::Zh,
+        )
+        .unwrap();
+        let v = store.save_intake(&intake, &st.id, &li.id, now).unwrap();
+        store
+            .set_disposition(&v.visit_id, Disposition::OnSpot, "", &li.id, now)
+            .unwrap();
+        let shift = store.current_shift(&st.id).unwrap().unwrap();
+        store.sign_off(&shift.id, &li.id, "无", now).unwrap();
+    }
+    let out = dutydesk(home.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("check")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("已签结班次(封存校验): 1 (正常)"), "{text}");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TRIGGER sealed_visit_update; UPDATE visit SET summary = '事后改写';")
+        .unwrap();
+    let out = dutydesk(home.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("check")
+        .assert()
+        .failure();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("封存后被改动"), "{text}");
+}

@@ -74,8 +74,10 @@ impl Store {
             }
             let mut ins_visit = tx.prepare(
                 "INSERT INTO visit(id, station_id, visitor_id, officer_id, channel, category, summary,
-                   headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11)",
+                   headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at,
+                   occupation, membership)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11, v.occupation,
+                   v.membership FROM visitor v WHERE v.id = ?3",
             )?;
             for i in 0..visits {
                 let v = synth::visit(&mut rng, n_visitors, end);

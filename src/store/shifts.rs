@@ -354,7 +354,7 @@ fn sealed_record(conn: &Connection, shift_id: &str) -> rusqlite::Result<Vec<u8>>
     put(
         "SELECT id, station_id, visitor_id, officer_id, channel, category, summary, headcount,
            amount_owed_fen, urgency, visited_at, created_at, updated_at, disposition,
-           disposition_note
+           disposition_note, occupation, membership
          FROM visit WHERE shift_id = ?1 ORDER BY id",
         &mut out,
     )?;

@@ -81,10 +81,15 @@ fn count_visits(conn: &Connection, scope: VisitScope<'_>, t: &mut Totals) -> rus
         }
         VisitScope::Shift(id) => ("t.shift_id = ?1 AND ?2 = ?2", id.to_string(), String::new()),
     };
+    // A period is counted from one covering index (no table rows read).
+    let index = match scope {
+        VisitScope::Between(..) => "INDEXED BY visit_report",
+        VisitScope::Shift(_) => "",
+    };
     let sql = format!(
-        "SELECT t.channel, t.category, v.occupation, v.membership, count(*),
+        "SELECT t.channel, t.category, t.occupation, t.membership, count(*),
                 sum(coalesce(t.headcount, 1))
-         FROM visit t JOIN visitor v ON v.id = t.visitor_id WHERE {filter}
+         FROM visit t {index} WHERE {filter}
          GROUP BY 1, 2, 3, 4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -117,15 +122,17 @@ fn count_visits(conn: &Connection, scope: VisitScope<'_>, t: &mut Totals) -> rus
     Ok(())
 }
 
-/// Open at `to` and due before `end_date`: still open now, or closed or declined since.
+/// Referrals open at `to` and due before `end_date`, in three disjoint parts each read
+/// from its own index: still open now; closed since `to`; declined since `to`. (A
+/// reopened referral has no `closed_at`, so it is counted once, as open.)
 const OVERDUE_AT_END: &str = "
-    SELECT id FROM referral INDEXED BY referral_by_due
+    SELECT id, kind FROM referral INDEXED BY referral_by_due
      WHERE status IN ('sent', 'accepted', 'in_progress') AND due_on < ?3 AND created_at < ?2
-    UNION
-    SELECT id FROM referral INDEXED BY referral_by_closed
+    UNION ALL
+    SELECT id, kind FROM referral INDEXED BY referral_by_closed
      WHERE closed_at >= ?2 AND due_on < ?3 AND created_at < ?2
-    UNION
-    SELECT id FROM referral INDEXED BY referral_by_status
+    UNION ALL
+    SELECT id, kind FROM referral INDEXED BY referral_by_status
      WHERE status = 'declined' AND updated_at >= ?2 AND due_on < ?3 AND created_at < ?2";
 
 fn count_referrals(
@@ -191,10 +198,7 @@ fn count_referrals(
         }
     }
     {
-        let sql = format!(
-            "SELECT r.kind, count(*) FROM referral r WHERE r.id IN ({OVERDUE_AT_END})
-             GROUP BY r.kind"
-        );
+        let sql = format!("SELECT kind, count(*) FROM ({OVERDUE_AT_END}) GROUP BY kind");
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params![f, e, end])?;
         while let Some(r) = rows.next()? {
@@ -207,7 +211,7 @@ fn count_referrals(
              FROM referral r JOIN visit t ON t.id = r.visit_id
              JOIN visitor v ON v.id = t.visitor_id JOIN service s ON s.id = r.service_id
              JOIN officer o ON o.id = r.owner_id
-             WHERE r.id IN ({OVERDUE_AT_END}) ORDER BY r.due_on, r.created_at"
+             WHERE r.id IN (SELECT id FROM ({OVERDUE_AT_END})) ORDER BY r.due_on, r.created_at"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![f, e, end], |r| {

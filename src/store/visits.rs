@@ -220,8 +220,10 @@ pub(crate) fn insert_intake(
     };
     conn.execute(
         "INSERT INTO visit(id, station_id, visitor_id, officer_id, channel, category, summary,
-           headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
+           headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id,
+           occupation, membership)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, v.occupation,
+           v.membership FROM visitor v WHERE v.id = ?3",
         params![
             visit_id,
             stamp.station_id,

@@ -48,6 +48,14 @@ ALTER TABLE visit ADD COLUMN disposition TEXT
     CHECK (disposition IS NULL OR disposition IN ('on_spot', 'referred', 'no_action'));
 ALTER TABLE visit ADD COLUMN disposition_note TEXT NOT NULL DEFAULT '';
 CREATE INDEX visit_by_shift ON visit(shift_id) WHERE shift_id IS NOT NULL;
+-- The visitor's group as it was at the visit (people change jobs and join the union):
+-- what the reports count, and what lets a year's totals come from one index.
+ALTER TABLE visit ADD COLUMN occupation TEXT NOT NULL DEFAULT 'unknown';
+ALTER TABLE visit ADD COLUMN membership TEXT NOT NULL DEFAULT 'unknown';
+UPDATE visit SET
+    occupation = (SELECT v.occupation FROM visitor v WHERE v.id = visit.visitor_id),
+    membership = (SELECT v.membership FROM visitor v WHERE v.id = visit.visitor_id);
+CREATE INDEX visit_report ON visit(visited_at, channel, category, occupation, membership, headcount);
 
 -- The seal, enforced by the file itself whatever program writes to it.
 CREATE TRIGGER sealed_shift_update BEFORE UPDATE ON shift
