@@ -3,7 +3,6 @@
 //! and paid; people placed; what was overdue at the end.
 
 use std::collections::HashMap;
-use std::hash::Hash;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, params};
@@ -66,59 +65,70 @@ pub enum VisitScope<'a> {
     Shift(&'a str),
 }
 
-fn in_list_order<T: Labeled + Eq + Hash>(map: HashMap<T, i64>) -> Counts<T> {
+/// Adds one to the slot of `code` in `counts` (laid out as `T::ALL`); unknown codes go to
+/// `fallback`.
+fn tally<T: Labeled + PartialEq>(counts: &mut [i64], code: &str, fallback: T, n: i64) {
+    let i = T::ALL
+        .iter()
+        .position(|t| t.code() == code)
+        .or_else(|| T::ALL.iter().position(|t| *t == fallback))
+        .unwrap_or(0);
+    counts[i] += n;
+}
+
+fn listed<T: Labeled>(counts: &[i64]) -> Counts<T> {
     T::ALL
         .iter()
-        .filter_map(|t| map.get(t).map(|n| (*t, *n)))
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(t, n)| (*t, *n))
         .collect()
 }
 
 fn count_visits(conn: &Connection, scope: VisitScope<'_>, t: &mut Totals) -> rusqlite::Result<()> {
-    // One grouped pass; the four breakdowns are folded from it here.
-    let (filter, a, b) = match scope {
-        VisitScope::Between(from, to) => {
-            ("t.visited_at >= ?1 AND t.visited_at < ?2", ts(from), ts(to))
-        }
-        VisitScope::Shift(id) => ("t.shift_id = ?1 AND ?2 = ?2", id.to_string(), String::new()),
+    // A period streams one covering index in time order and is tallied here: no table
+    // rows read and no sort (GROUP BY over a year's rows sorted them, at 0.5 s).
+    let (sql, a, b) = match scope {
+        VisitScope::Between(from, to) => (
+            "SELECT channel, category, occupation, membership, headcount
+             FROM visit INDEXED BY visit_report WHERE visited_at >= ?1 AND visited_at < ?2",
+            ts(from),
+            ts(to),
+        ),
+        VisitScope::Shift(id) => (
+            "SELECT channel, category, occupation, membership, headcount
+             FROM visit WHERE shift_id = ?1 AND ?2 = ?2",
+            id.to_string(),
+            String::new(),
+        ),
     };
-    // A period is counted from one covering index (no table rows read).
-    let index = match scope {
-        VisitScope::Between(..) => "INDEXED BY visit_report",
-        VisitScope::Shift(_) => "",
-    };
-    let sql = format!(
-        "SELECT t.channel, t.category, t.occupation, t.membership, count(*),
-                sum(coalesce(t.headcount, 1))
-         FROM visit t {index} WHERE {filter}
-         GROUP BY 1, 2, 3, 4"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params![a, b])?;
-    let (mut ch, mut cat, mut occ, mut mem) = (
-        HashMap::new(),
-        HashMap::new(),
-        HashMap::new(),
-        HashMap::new(),
-    );
+    let mut ch = vec![0; Channel::ALL.len()];
+    let mut cat = vec![0; Category::ALL.len()];
+    let mut occ = vec![0; Occupation::ALL.len()];
+    let mut mem = vec![0; Membership::ALL.len()];
     while let Some(r) = rows.next()? {
-        let n: i64 = r.get(4)?;
-        let workers: i64 = r.get(5)?;
-        let code = |i: usize| -> rusqlite::Result<String> { r.get(i) };
-        *ch.entry(Channel::from_code(&code(0)?).unwrap_or(Channel::WalkIn))
-            .or_insert(0) += n;
-        *cat.entry(Category::from_code(&code(1)?).unwrap_or(Category::Other))
-            .or_insert(0) += n;
-        *occ.entry(Occupation::from_code(&code(2)?).unwrap_or(Occupation::Other))
-            .or_insert(0) += n;
-        *mem.entry(Membership::from_code(&code(3)?).unwrap_or(Membership::Unknown))
-            .or_insert(0) += n;
-        t.visits += n;
-        t.workers_in_visits += workers;
+        let text = |i: usize| -> rusqlite::Result<&str> {
+            r.get_ref(i)?.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+        };
+        tally(&mut ch, text(0)?, Channel::WalkIn, 1);
+        tally(&mut cat, text(1)?, Category::Other, 1);
+        tally(&mut occ, text(2)?, Occupation::Other, 1);
+        tally(&mut mem, text(3)?, Membership::Unknown, 1);
+        t.visits += 1;
+        t.workers_in_visits += r.get::<_, Option<i64>>(4)?.unwrap_or(1);
     }
-    t.by_channel = in_list_order(ch);
-    t.by_category = in_list_order(cat);
-    t.by_occupation = in_list_order(occ);
-    t.by_membership = in_list_order(mem);
+    t.by_channel = listed(&ch);
+    t.by_category = listed(&cat);
+    t.by_occupation = listed(&occ);
+    t.by_membership = listed(&mem);
     Ok(())
 }
 
@@ -148,22 +158,21 @@ fn count_referrals(
     let end = end_date.format("%Y-%m-%d").to_string();
     let kind_of = |s: String| ServiceKind::from_code(&s).unwrap_or(ServiceKind::Agency);
     {
+        // Streamed from covering indexes and tallied here, like the visits (no sort).
         let mut stmt = conn.prepare_cached(
-            "SELECT kind, count(*) FROM referral WHERE created_at >= ?1 AND created_at < ?2
-             GROUP BY kind",
+            "SELECT kind FROM referral INDEXED BY referral_by_created
+             WHERE created_at >= ?1 AND created_at < ?2",
         )?;
         let mut rows = stmt.query(params![f, e])?;
         while let Some(r) = rows.next()? {
-            figures.entry(kind_of(r.get(0)?)).or_default().opened = r.get(1)?;
+            figures.entry(kind_of(r.get(0)?)).or_default().opened += 1;
         }
     }
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT kind, outcome, count(*), sum(coalesce(wages_recovered_fen, 0)),
-                    sum(coalesce(workers_covered, 0)), sum(coalesce(aid_paid_fen, 0))
+            "SELECT kind, outcome, wages_recovered_fen, workers_covered, aid_paid_fen
              FROM referral INDEXED BY referral_by_closed
-             WHERE closed_at >= ?1 AND closed_at < ?2 AND status = 'closed'
-             GROUP BY kind, outcome",
+             WHERE closed_at >= ?1 AND closed_at < ?2 AND status = 'closed'",
         )?;
         let mut rows = stmt.query(params![f, e])?;
         while let Some(r) = rows.next()? {
@@ -171,20 +180,19 @@ fn count_referrals(
             let outcome = r
                 .get::<_, Option<String>>(1)?
                 .and_then(|o| Outcome::from_code(&o));
-            let n: i64 = r.get(2)?;
             let k = figures.entry(kind).or_default();
-            k.closed += n;
+            k.closed += 1;
             match outcome {
-                Some(Outcome::Resolved) => k.resolved += n,
-                Some(Outcome::Partly) => k.partly += n,
-                Some(Outcome::NotResolved) | None => k.not_resolved += n,
+                Some(Outcome::Resolved) => k.resolved += 1,
+                Some(Outcome::Partly) => k.partly += 1,
+                Some(Outcome::NotResolved) | None => k.not_resolved += 1,
             }
             if kind == ServiceKind::Jobs && outcome == Some(Outcome::Resolved) {
-                t.placed += n;
+                t.placed += 1;
             }
-            t.wages_recovered_fen += r.get::<_, i64>(3)?;
-            t.workers_covered += r.get::<_, i64>(4)?;
-            t.aid_paid_fen += r.get::<_, i64>(5)?;
+            t.wages_recovered_fen += r.get::<_, Option<i64>>(2)?.unwrap_or(0);
+            t.workers_covered += r.get::<_, Option<i64>>(3)?.unwrap_or(0);
+            t.aid_paid_fen += r.get::<_, Option<i64>>(4)?.unwrap_or(0);
         }
     }
     {
