@@ -2,9 +2,8 @@
 //! review with its reconciliation and sign-off, handover, addenda and the report key.
 
 use chrono::{Duration, NaiveDate};
-use tui_input::{Input, InputRequest};
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
+use tui_input::Input;
 
 use super::{App, Modal, day_start};
 use crate::action::Action;
@@ -113,28 +112,16 @@ impl App {
 
     /// The search line over the timeline takes typing while it is open.
     pub(super) fn log_search_key(&mut self, key: &KeyEvent) -> bool {
-        let input = self.log.search.get_or_insert_with(Input::default);
-        let req = match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                InputRequest::InsertChar(c)
+        let pane = &mut self.log;
+        match super::search_line_key(&mut pane.search, &mut pane.search_typing, key) {
+            Some(changed) => {
+                if changed {
+                    pane.sel = 0;
+                }
+                true
             }
-            KeyCode::Backspace => InputRequest::DeletePrevChar,
-            KeyCode::Left => InputRequest::GoToPrevChar,
-            KeyCode::Right => InputRequest::GoToNextChar,
-            KeyCode::Enter => {
-                self.log.search_typing = false;
-                return true;
-            }
-            KeyCode::Esc => {
-                self.log.search = None;
-                self.log.search_typing = false;
-                return true;
-            }
-            _ => return false,
-        };
-        input.handle(req);
-        self.log.sel = 0;
-        true
+            None => false,
+        }
     }
 
     pub(super) fn update_log(&mut self, action: Action) {

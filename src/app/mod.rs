@@ -56,6 +56,35 @@ pub fn day_start(date: NaiveDate, zone: FixedOffset) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// A list's search line while it is typed in: edits the text; `Enter` keeps it and
+/// stops typing, `Esc` drops it. `None`: not a key for the line; `Some(changed)`.
+pub(crate) fn search_line_key(
+    search: &mut Option<Input>,
+    typing: &mut bool,
+    key: &KeyEvent,
+) -> Option<bool> {
+    let req = match key.code {
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            InputRequest::InsertChar(c)
+        }
+        KeyCode::Backspace => InputRequest::DeletePrevChar,
+        KeyCode::Left => InputRequest::GoToPrevChar,
+        KeyCode::Right => InputRequest::GoToNextChar,
+        KeyCode::Enter => {
+            *typing = false;
+            return Some(false);
+        }
+        KeyCode::Esc => {
+            *search = None;
+            *typing = false;
+            return Some(true);
+        }
+        _ => return None,
+    };
+    search.get_or_insert_with(Input::default).handle(req);
+    Some(true)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
     Quit,
@@ -452,28 +481,16 @@ impl App {
     }
 
     fn filter_key(&mut self, key: &KeyEvent) -> bool {
-        let input = self.intake.filter.get_or_insert_with(Input::default);
-        let req = match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                InputRequest::InsertChar(c)
+        let pane = &mut self.intake;
+        match search_line_key(&mut pane.filter, &mut pane.filter_typing, key) {
+            Some(changed) => {
+                if changed {
+                    pane.list_sel = 0;
+                }
+                true
             }
-            KeyCode::Backspace => InputRequest::DeletePrevChar,
-            KeyCode::Left => InputRequest::GoToPrevChar,
-            KeyCode::Right => InputRequest::GoToNextChar,
-            KeyCode::Enter => {
-                self.intake.filter_typing = false;
-                return true;
-            }
-            KeyCode::Esc => {
-                self.intake.filter = None;
-                self.intake.filter_typing = false;
-                return true;
-            }
-            _ => return false,
-        };
-        input.handle(req);
-        self.intake.list_sel = 0;
-        true
+            None => false,
+        }
     }
 
     /// After the form's text changed: clear that field's error, refresh derived notes,

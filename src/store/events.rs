@@ -42,22 +42,25 @@ pub(super) fn record(conn: &Connection, e: NewEvent<'_>) -> rusqlite::Result<()>
     Ok(())
 }
 
+const EVENT_SELECT: &str = "SELECT e.at, e.action, o.name, e.detail FROM event e \
+     LEFT JOIN officer o ON o.id = e.officer_id";
+
+fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
+    let at: String = r.get(0)?;
+    Ok(EventRow {
+        at: parse_ts(&at).unwrap_or_default(),
+        action: r.get(1)?,
+        officer_name: r.get(2)?,
+        detail: r.get(3)?,
+    })
+}
+
 impl Store {
     pub fn events_for(&self, entity_id: &str) -> Result<Vec<EventRow>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT e.at, e.action, o.name, e.detail FROM event e
-             LEFT JOIN officer o ON o.id = e.officer_id
-             WHERE e.entity_id = ?1 ORDER BY e.at, e.id",
-        )?;
-        let rows = stmt.query_map([entity_id], |r| {
-            let at: String = r.get(0)?;
-            Ok(EventRow {
-                at: parse_ts(&at).unwrap_or_default(),
-                action: r.get(1)?,
-                officer_name: r.get(2)?,
-                detail: r.get(3)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare(&format!(
+            "{EVENT_SELECT} WHERE e.entity_id = ?1 ORDER BY e.at, e.id"
+        ))?;
+        let rows = stmt.query_map([entity_id], event_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
@@ -94,20 +97,10 @@ impl Store {
 
     /// Unmasked exports, newest first: (when, officer, what).
     pub fn unmasked_exports(&self) -> Result<Vec<EventRow>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT e.at, e.action, o.name, e.detail FROM event e
-             LEFT JOIN officer o ON o.id = e.officer_id
-             WHERE e.entity = 'export' ORDER BY e.at DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let at: String = r.get(0)?;
-            Ok(EventRow {
-                at: parse_ts(&at).unwrap_or_default(),
-                action: r.get(1)?,
-                officer_name: r.get(2)?,
-                detail: r.get(3)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare(&format!(
+            "{EVENT_SELECT} WHERE e.entity = 'export' ORDER BY e.at DESC"
+        ))?;
+        let rows = stmt.query_map([], event_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
