@@ -46,15 +46,13 @@ impl App {
         pane.shift = self.store.current_shift(&station.id)?;
         pane.handover = self.store.pending_handover(&station.id)?;
         let open_shift = pane.shift.as_ref().map(|s| s.id.clone());
-        pane.carried = match (&pane.view, &open_shift) {
+        pane.carried = match (&pane.view, &pane.handover) {
             (LogView::Day(_), _) => Vec::new(),
-            (_, shift) => self
-                .store
-                .open_todos()?
-                .into_iter()
-                .filter(|t| t.shift_id != *shift)
-                .collect(),
+            // A pending handover has already read the open to-dos.
+            (_, Some(h)) => h.todos.clone(),
+            (_, None) => self.store.open_todos()?,
         };
+        pane.carried.retain(|t| t.shift_id != open_shift);
         let day = match pane.view {
             LogView::Day(d) => d,
             _ => today,
@@ -99,7 +97,6 @@ impl App {
         let review = ReviewData {
             totals,
             visits_30d: self.store.visits_per_window(&windows)?,
-            carried: self.log.carried.clone(),
             unreconciled: self.store.unreconciled(&shift.id)?,
         };
         self.log.review_sel = self
@@ -562,11 +559,11 @@ impl App {
                     &self.modal,
                     Some(Modal::LogDialog(d)) if d.action == LogAction::SignOff
                 );
+                // Closing the dialog reloads the log (see `handle_key`).
                 self.modal = None;
                 if signed {
                     self.log.view = LogView::Shift;
                 }
-                self.reload_log_or_say();
                 if !msg.is_empty() {
                     self.info(msg);
                 }

@@ -433,16 +433,15 @@ impl App {
             }
         }
         if let Some(action) = self.resolve(&key) {
-            let had_modal = self.modal.is_some();
+            let in_dialog = matches!(
+                self.modal,
+                Some(Modal::Route(_) | Modal::RefDialog(_) | Modal::LogDialog(_))
+            );
             self.update(action);
-            // A dialog closed over the log (a visit routed from the review, say): what
-            // the log shows may have changed.
-            if had_modal && self.modal.is_none() && self.pane == Pane::Log {
-                let status = self.status.clone();
+            // A dialog that writes closed over the log (an entry, a disposition, a visit
+            // routed from the review): the one place the log is reloaded after it.
+            if in_dialog && self.modal.is_none() && self.pane == Pane::Log {
                 self.reload_log_or_say();
-                if self.status.is_none() {
-                    self.status = status;
-                }
             }
         }
     }

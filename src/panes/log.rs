@@ -28,8 +28,6 @@ pub struct ReviewData {
     pub totals: Totals,
     /// Visits per day for the last 30 days, oldest first (today last).
     pub visits_30d: Vec<u64>,
-    /// To-dos still open from earlier shifts.
-    pub carried: Vec<LogEntry>,
     /// This shift's visits still without a disposition.
     pub unreconciled: Vec<VisitRow>,
 }

@@ -34,12 +34,23 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("{0}")]
     Rule(String),
     /// A change the desk's rules refuse, said in both languages: (中文, English).
     #[error("{1}")]
     Refused(String, String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        // The seal triggers (migration 5) abort with 'sealed: …', whichever write hit
+        // them: the officer reads one plain sentence.
+        if super::shifts::is_seal_error(&e) {
+            return super::shifts::sealed_error();
+        }
+        StoreError::Sqlite(e)
+    }
 }
 
 impl StoreError {

@@ -160,7 +160,6 @@ fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
     StoreError::Refused(zh.into(), en.into())
 }
 
-/// The event detail: from → to and the officer's words, as JSON.
 /// The shift log's line for a referral created or changed at the desk.
 fn log_referral(
     conn: &Connection,
@@ -194,6 +193,7 @@ fn log_referral(
     Ok(())
 }
 
+/// The event detail: from → to and the officer's words, as JSON.
 fn detail(from: &str, to: &str, note: &str) -> String {
     serde_json::json!({ "from": from, "to": to, "note": note }).to_string()
 }
@@ -393,10 +393,11 @@ impl Store {
         if let (Move::Close, Some(c)) = (m, closing) {
             what = closing_summary(c, note);
         }
+        let station = station_of(&tx, id)?;
         events::record(
             &tx,
             NewEvent {
-                station_id: &station_of(&tx, id)?,
+                station_id: &station,
                 entity: "referral",
                 entity_id: id,
                 action: m.code(),
@@ -408,7 +409,7 @@ impl Store {
         let row = load(&tx, id)?;
         log_referral(
             &tx,
-            &station_of(&tx, id)?,
+            &station,
             &row,
             officer_id,
             now,
@@ -464,10 +465,11 @@ impl Store {
         )?;
         let to_name: String =
             tx.query_row("SELECT name FROM officer WHERE id = ?1", [to], |r| r.get(0))?;
+        let station = station_of(&tx, id)?;
         events::record(
             &tx,
             NewEvent {
-                station_id: &station_of(&tx, id)?,
+                station_id: &station,
                 entity: "referral",
                 entity_id: id,
                 action: "transfer_requested",
@@ -479,7 +481,7 @@ impl Store {
         let row = load(&tx, id)?;
         log_referral(
             &tx,
-            &station_of(&tx, id)?,
+            &station,
             &row,
             by,
             now,
@@ -523,10 +525,11 @@ impl Store {
             )?;
         }
         let new_owner = current.pending_owner_name.clone().unwrap_or_default();
+        let station = station_of(&tx, id)?;
         events::record(
             &tx,
             NewEvent {
-                station_id: &station_of(&tx, id)?,
+                station_id: &station,
                 entity: "referral",
                 entity_id: id,
                 action: if accept {
@@ -542,7 +545,7 @@ impl Store {
         let row = load(&tx, id)?;
         log_referral(
             &tx,
-            &station_of(&tx, id)?,
+            &station,
             &row,
             by,
             now,

@@ -90,37 +90,23 @@ pub(super) fn open_shift_id(
 }
 
 /// The open shift with this officer on it: opened by them if none is open, joined if
-/// they are not on it yet. Everything done at the desk belongs to a shift.
+/// they are not on it yet. Everything done at the desk belongs to a shift. On every
+/// intake save, so an officer already on the shift costs two indexed statements.
 pub(super) fn ensure_shift(
     conn: &Connection,
     station_id: &str,
     officer_id: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<String> {
-    let name: String = conn
-        .prepare_cached("SELECT name FROM officer WHERE id = ?1")?
-        .query_row([officer_id], |r| r.get(0))?;
-    let shift_id = match open_shift_id(conn, station_id)? {
-        Some(id) => id,
+    let (shift_id, opened) = match open_shift_id(conn, station_id)? {
+        Some(id) => (id, false),
         None => {
             let id = new_id();
             conn.execute(
                 "INSERT INTO shift(id, station_id, opened_at, opened_by) VALUES (?1, ?2, ?3, ?4)",
                 params![id, station_id, ts(now), officer_id],
             )?;
-            append(
-                conn,
-                &Entry {
-                    station_id,
-                    shift_id: Some(&id),
-                    at: now,
-                    officer_id: Some(officer_id),
-                    kind: EntryKind::Shift,
-                    text: &format!("{name} 开班"),
-                    about: None,
-                },
-            )?;
-            id
+            (id, true)
         }
     };
     let joined = conn
@@ -129,16 +115,16 @@ pub(super) fn ensure_shift(
              ON CONFLICT DO NOTHING",
         )?
         .execute(params![shift_id, officer_id, ts(now)])?;
-    if joined == 1 && count_members(conn, &shift_id)? > 1 {
-        let affiliation: String = conn.query_row(
-            "SELECT affiliation FROM officer WHERE id = ?1",
+    if joined == 1 {
+        let (name, affiliation): (String, String) = conn.query_row(
+            "SELECT name, affiliation FROM officer WHERE id = ?1",
             [officer_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let text = if affiliation.is_empty() {
-            format!("{name} 加入本班")
-        } else {
-            format!("{name}({affiliation})加入本班")
+        let text = match (opened, affiliation.is_empty()) {
+            (true, _) => format!("{name} 开班"),
+            (false, true) => format!("{name} 加入本班"),
+            (false, false) => format!("{name}({affiliation})加入本班"),
         };
         append(
             conn,
@@ -154,11 +140,6 @@ pub(super) fn ensure_shift(
         )?;
     }
     Ok(shift_id)
-}
-
-fn count_members(conn: &Connection, shift_id: &str) -> rusqlite::Result<i64> {
-    conn.prepare_cached("SELECT count(*) FROM shift_member WHERE shift_id = ?1")?
-        .query_row([shift_id], |r| r.get(0))
 }
 
 pub(super) struct Entry<'a> {
@@ -190,8 +171,8 @@ pub(super) fn append(conn: &Connection, e: &Entry<'_>) -> rusqlite::Result<Strin
     Ok(id)
 }
 
-/// An entry the desk writes for something done at it, in the open shift (opened or
-/// joined for this officer if need be), inside the caller's transaction.
+/// An entry written at the desk (by it or by the officer), in the open shift (opened or
+/// joined for this officer if need be), inside the caller's transaction. Its id.
 pub(super) fn log_desk(
     conn: &Connection,
     station_id: &str,
@@ -213,8 +194,7 @@ pub(super) fn log_desk(
             text,
             about,
         },
-    )?;
-    Ok(shift_id)
+    )
 }
 
 /// The log entry of an import (a script's or the officer's), in the open shift if there
@@ -225,16 +205,10 @@ pub(super) fn log_import(
     now: DateTime<Utc>,
     text: &str,
 ) -> rusqlite::Result<()> {
-    let setting = |key: &str| -> rusqlite::Result<Option<String>> {
-        conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()
-    };
-    let Some(station_id) = setting("station_id")? else {
+    let Some(station_id) = super::station::setting(conn, "station_id")? else {
         return Ok(());
     };
-    let officer_id = setting("current_officer_id")?;
+    let officer_id = super::station::setting(conn, "current_officer_id")?;
     let shift_id = open_shift_id(conn, &station_id)?;
     append(
         conn,
@@ -426,19 +400,7 @@ impl Store {
             ));
         }
         let tx = self.write_tx()?;
-        let shift_id = ensure_shift(&tx, station_id, officer_id, now)?;
-        let id = append(
-            &tx,
-            &Entry {
-                station_id,
-                shift_id: Some(&shift_id),
-                at: now,
-                officer_id: Some(officer_id),
-                kind,
-                text,
-                about: None,
-            },
-        )?;
+        let id = log_desk(&tx, station_id, officer_id, now, kind, text, None)?;
         tx.commit()?;
         Ok(id)
     }
@@ -532,19 +494,12 @@ impl Store {
             ));
         }
         let tx = self.write_tx()?;
-        let changed = tx
-            .execute(
-                "UPDATE visit SET disposition = ?2, disposition_note = ?3, updated_at = ?4
-                 WHERE id = ?1",
-                params![visit_id, disposition.code(), note, ts(now)],
-            )
-            .map_err(|e| {
-                if is_seal_error(&e) {
-                    sealed_error()
-                } else {
-                    e.into()
-                }
-            })?;
+        // A sealed visit is refused by its trigger (a plain sentence, via StoreError).
+        let changed = tx.execute(
+            "UPDATE visit SET disposition = ?2, disposition_note = ?3, updated_at = ?4
+             WHERE id = ?1",
+            params![visit_id, disposition.code(), note, ts(now)],
+        )?;
         if changed != 1 {
             return Err(refused("没有这条来访记录", "no such visit"));
         }

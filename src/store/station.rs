@@ -1,7 +1,7 @@
 //! The station this file belongs to and its roster of duty officers.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError, new_id, ts};
 use crate::domain::labels::Labeled;
@@ -21,14 +21,17 @@ pub struct Officer {
     pub affiliation: String,
 }
 
+/// A desk-local setting, inside whatever transaction `conn` is.
+pub(super) fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
+}
+
 impl Store {
     pub(super) fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(setting(&self.conn, key)?)
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
-use super::screens::{ACCENT, block, centered, clear_for_overlay};
+use super::screens::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::action::Action;
 use crate::app::App;
 use crate::domain::job::Job;
@@ -16,10 +16,6 @@ use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::ui::text;
-
-fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
 
 /// One field of a result row: its characters, those in `marks` (char indices counted from
 /// `offset` in the opening's search text) highlighted, cut or padded to `cols`.

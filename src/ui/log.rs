@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
-use super::screens::{ACCENT, block, centered, clear_for_overlay};
+use super::screens::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::action::Action;
 use crate::app::App;
 use crate::domain::labels::Labeled;
@@ -18,10 +18,6 @@ use crate::keymap::Context;
 use crate::panes::log::{LogDialog, LogView, ReviewData};
 use crate::store::{LogEntry, Shift};
 use crate::ui::text;
-
-fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
 
 fn kind_style(kind: EntryKind) -> Style {
     match kind {
@@ -362,13 +358,14 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(lists);
     render_unreconciled(app, frame, todo_area, r);
     let carried_title = match lang {
-        Lang::Zh => format!("遗留待办({})", r.carried.len()),
-        Lang::En => format!("Carried-over to-dos ({})", r.carried.len()),
+        Lang::Zh => format!("遗留待办({})", app.log.carried.len()),
+        Lang::En => format!("Carried-over to-dos ({})", app.log.carried.len()),
     };
     let b = block(&carried_title, false);
     let inner_c = b.inner(carried_area);
     frame.render_widget(b, carried_area);
-    let lines: Vec<Line> = r
+    let lines: Vec<Line> = app
+        .log
         .carried
         .iter()
         .take(inner_c.height as usize)

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::screens::{ACCENT, block, centered, clear_for_overlay};
+use super::screens::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::action::Action;
 use crate::app::App;
 use crate::domain::labels::Labeled;
@@ -19,10 +19,6 @@ use crate::keymap::Context;
 use crate::panes::referrals::{RefDialog, RouteDialog, due_words};
 use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
 use crate::ui::text;
-
-fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
 
 /// The colour of a referral by its deadline: overdue red, due today yellow.
 fn due_style(r: &ReferralRow, today: chrono::NaiveDate) -> Style {

@@ -26,11 +26,16 @@ fn title(s: &str) -> Span<'static> {
     )
 }
 
+/// Hints and secondary text.
+pub(super) fn dim() -> Style {
+    Style::default().fg(Color::DarkGray)
+}
+
 pub(super) fn block(s: &str, focused: bool) -> Block<'static> {
     let style = if focused {
         Style::default().fg(ACCENT)
     } else {
-        Style::default().fg(Color::DarkGray)
+        dim()
     };
     Block::default()
         .borders(Borders::ALL)
@@ -89,13 +94,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                     app.keymap.hint(Context::Form, Action::Save)
                 ),
             };
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    hint_text,
-                    Style::default().fg(Color::DarkGray),
-                )),
-                hint,
-            );
+            frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
         }
         Some(Modal::Confirm(kind)) => render_confirm(app, frame, *kind),
         Some(Modal::Visit { detail, scroll }) => render_visit(app, frame, detail, *scroll),
@@ -191,10 +190,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         spans.push(Span::raw(format!(" {}", " ".repeat(room))));
     }
-    spans.push(Span::styled(
-        format!(" {hints}"),
-        Style::default().fg(Color::DarkGray),
-    ));
+    spans.push(Span::styled(format!(" {hints}"), dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -278,10 +274,7 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
             })
             .collect();
         let past = format!("    {}", recent.join(" · "));
-        lines.push(Line::from(Span::styled(
-            text::truncate(&past, cols),
-            Style::default().fg(Color::DarkGray),
-        )));
+        lines.push(Line::from(Span::styled(text::truncate(&past, cols), dim())));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -318,10 +311,7 @@ fn render_today(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(b, area);
     if visible.is_empty() {
         let empty = lang.pick("今天还没有来访记录", "No visits yet today");
-        frame.render_widget(
-            Paragraph::new(Span::styled(empty, Style::default().fg(Color::DarkGray))),
-            inner,
-        );
+        frame.render_widget(Paragraph::new(Span::styled(empty, dim())), inner);
         return;
     }
     let rows = inner.height as usize;
@@ -507,7 +497,7 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
                 "y / Enter 确定    n / Esc 取消",
                 "y / Enter yes    n / Esc no",
             ),
-            Style::default().fg(Color::DarkGray),
+            dim(),
         )));
     }
     frame.render_widget(
