@@ -356,3 +356,34 @@ fn the_next_shift_sees_the_handover_first_and_its_acknowledgement_is_logged() {
             .is_err()
     );
 }
+
+#[test]
+fn the_sparkline_counts_visits_by_the_stations_day_as_they_are_saved_and_moved() {
+    let mut d = desk();
+    let li = d.li.clone();
+    // 23:59 on the 22nd, 09:00 and 09:10 on the 23rd, 00:00 on the 24th (station time).
+    visit(&mut d, &li, "张三", Category::WageArrears, -9 * 60 - 1);
+    visit(&mut d, &li, "李四", Category::Contract, 0);
+    let moved = visit(&mut d, &li, "王五", Category::Injury, 10);
+    visit(&mut d, &li, "赵六", Category::JobSeeking, 15 * 60);
+    let day = |m, dd| NaiveDate::from_ymd_opt(2026, m, dd).unwrap();
+    let per_day = d.store.visits_per_day(day(11, 21), day(11, 24)).unwrap();
+    assert_eq!(per_day, vec![0, 1, 2, 1]);
+
+    // A visit whose time is corrected to the day before is counted there instead.
+    d.store
+        .conn()
+        .execute(
+            "UPDATE visit SET visited_at = '2026-11-21T02:00:00.000Z' WHERE id = ?1",
+            [&moved],
+        )
+        .unwrap();
+    let per_day = d.store.visits_per_day(day(11, 21), day(11, 24)).unwrap();
+    assert_eq!(per_day, vec![1, 1, 1, 1]);
+    let counted: i64 = d
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM visit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(per_day.iter().sum::<u64>(), counted as u64);
+}

@@ -87,16 +87,11 @@ impl App {
             today,
             false,
         )?;
-        let windows: Vec<_> = (0..SPARK_DAYS)
-            .rev()
-            .map(|back| {
-                let start = day_start(today - Duration::days(back), self.zone);
-                (start, start + Duration::days(1))
-            })
-            .collect();
         let review = ReviewData {
             totals,
-            visits_30d: self.store.visits_per_window(&windows)?,
+            visits_30d: self
+                .store
+                .visits_per_day(today - Duration::days(SPARK_DAYS - 1), today)?,
             unreconciled: self.store.unreconciled(&shift.id)?,
         };
         self.log.review_sel = self

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_referrals.sql"),
     include_str!("migrations/0004_jobs.sql"),
     include_str!("migrations/0005_shifts.sql"),
+    include_str!("migrations/0006_visit_days.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

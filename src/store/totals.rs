@@ -85,6 +85,13 @@ fn listed<T: Labeled>(counts: &[i64]) -> Counts<T> {
         .collect()
 }
 
+/// Column `i` of a row as text, borrowed (no String per row on hot tallies).
+fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 fn count_visits(conn: &Connection, scope: VisitScope<'_>, t: &mut Totals) -> rusqlite::Result<()> {
     // A period streams one covering index in time order and is tallied here: no table
     // rows read and no sort (GROUP BY over a year's rows sorted them, at 0.5 s).
@@ -109,15 +116,7 @@ fn count_visits(conn: &Connection, scope: VisitScope<'_>, t: &mut Totals) -> rus
     let mut occ = vec![0; Occupation::ALL.len()];
     let mut mem = vec![0; Membership::ALL.len()];
     while let Some(r) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<&str> {
-            r.get_ref(i)?.as_str().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    i,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })
-        };
+        let text = |i| text_at(r, i);
         tally(&mut ch, text(0)?, Channel::WalkIn, 1);
         tally(&mut cat, text(1)?, Category::Other, 1);
         tally(&mut occ, text(2)?, Occupation::Other, 1);
@@ -156,7 +155,7 @@ fn count_referrals(
     let mut figures: HashMap<ServiceKind, KindFigures> = HashMap::new();
     let (f, e) = (ts(from), ts(to));
     let end = end_date.format("%Y-%m-%d").to_string();
-    let kind_of = |s: String| ServiceKind::from_code(&s).unwrap_or(ServiceKind::Agency);
+    let kind_of = |s: &str| ServiceKind::from_code(s).unwrap_or(ServiceKind::Agency);
     {
         // Streamed from covering indexes and tallied here, like the visits (no sort).
         let mut stmt = conn.prepare_cached(
@@ -165,7 +164,7 @@ fn count_referrals(
         )?;
         let mut rows = stmt.query(params![f, e])?;
         while let Some(r) = rows.next()? {
-            figures.entry(kind_of(r.get(0)?)).or_default().opened += 1;
+            figures.entry(kind_of(text_at(r, 0)?)).or_default().opened += 1;
         }
     }
     {
@@ -176,7 +175,7 @@ fn count_referrals(
         )?;
         let mut rows = stmt.query(params![f, e])?;
         while let Some(r) = rows.next()? {
-            let kind = kind_of(r.get(0)?);
+            let kind = kind_of(text_at(r, 0)?);
             let outcome = r
                 .get::<_, Option<String>>(1)?
                 .and_then(|o| Outcome::from_code(&o));
@@ -202,15 +201,16 @@ fn count_referrals(
         )?;
         let mut rows = stmt.query(params![f, e])?;
         while let Some(r) = rows.next()? {
-            figures.entry(kind_of(r.get(0)?)).or_default().declined = r.get(1)?;
+            figures.entry(kind_of(text_at(r, 0)?)).or_default().declined = r.get(1)?;
         }
     }
     {
-        let sql = format!("SELECT kind, count(*) FROM ({OVERDUE_AT_END}) GROUP BY kind");
+        // Streamed and tallied here too: a GROUP BY sorted thousands of overdue rows.
+        let sql = format!("SELECT kind FROM ({OVERDUE_AT_END})");
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params![f, e, end])?;
         while let Some(r) = rows.next()? {
-            figures.entry(kind_of(r.get(0)?)).or_default().overdue = r.get(1)?;
+            figures.entry(kind_of(text_at(r, 0)?)).or_default().overdue += 1;
         }
     }
     if with_list {
@@ -227,7 +227,7 @@ fn count_referrals(
             Ok(OverdueRow {
                 visitor_name: r.get(0)?,
                 phone: r.get(1)?,
-                kind: kind_of(r.get(2)?),
+                kind: kind_of(text_at(r, 2)?),
                 service_name: r.get(3)?,
                 owner_name: r.get(4)?,
                 due_on: NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap_or_default(),
@@ -260,18 +260,31 @@ impl Store {
         Ok(t)
     }
 
-    /// Visits in each of the given `[from, to)` windows (a sparkline's days).
-    pub fn visits_per_window(
+    /// Visits on each station-local day from `first` to `last` inclusive (a sparkline's
+    /// days), read from the per-day counts the triggers keep.
+    pub fn visits_per_day(
         &self,
-        windows: &[(DateTime<Utc>, DateTime<Utc>)],
+        first: NaiveDate,
+        last: NaiveDate,
     ) -> Result<Vec<u64>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*) FROM visit WHERE visited_at >= ?1 AND visited_at < ?2",
-        )?;
-        let mut out = Vec::with_capacity(windows.len());
-        for (from, to) in windows {
-            let n: i64 = stmt.query_row(params![ts(*from), ts(*to)], |r| r.get(0))?;
-            out.push(n as u64);
+        let days = (last - first).num_days().max(-1) + 1;
+        let mut out = vec![0u64; days as usize];
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT day, visits FROM visit_day WHERE day >= ?1 AND day <= ?2")?;
+        let mut rows = stmt.query(params![
+            first.format("%Y-%m-%d").to_string(),
+            last.format("%Y-%m-%d").to_string()
+        ])?;
+        while let Some(r) = rows.next()? {
+            let day = NaiveDate::parse_from_str(text_at(r, 0)?, "%Y-%m-%d");
+            let visits: i64 = r.get(1)?;
+            if let Ok(day) = day {
+                let i = (day - first).num_days() as usize;
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = visits.max(0) as u64;
+                }
+            }
         }
         Ok(out)
     }
