@@ -872,3 +872,42 @@ fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
             .contains("已记录:孙立在采茶工")
     );
 }
+
+#[test]
+fn a_full_disk_refuses_the_save_plainly_and_keeps_what_was_typed() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    let summary = "包工头失联,工地拖欠两个月工资。".repeat(200);
+    d.press("王秀英 Tab 13912345678 Tab Tab Tab Tab Tab Tab Tab Tab Tab Right")
+        .press(&format!("Tab Tab Tab Tab {summary}"));
+    // The disk fills: the file may not grow by a page.
+    let pages = count(&d.app.store, "PRAGMA page_count");
+    d.app
+        .store
+        .conn()
+        .pragma_update(None, "max_page_count", pages)
+        .unwrap();
+    d.press("C-s");
+    let said = d.app.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("磁盘已满"), "{said}");
+    assert!(said.contains("已填内容都保留着"), "{said}");
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 0);
+    assert_eq!(d.field("name"), "王秀英");
+    assert_eq!(d.field("summary"), summary);
+
+    // Space is freed: the same keystroke saves everything that was typed.
+    d.app
+        .store
+        .conn()
+        .pragma_update(None, "max_page_count", 1_000_000)
+        .unwrap();
+    d.press("C-s");
+    assert!(d.app.status.as_ref().unwrap().text.contains("已保存"));
+    let saved: String = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT summary FROM visit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(saved, summary);
+}

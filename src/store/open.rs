@@ -49,7 +49,23 @@ impl From<rusqlite::Error> for StoreError {
         if super::shifts::is_seal_error(&e) {
             return super::shifts::sealed_error();
         }
-        StoreError::Sqlite(e)
+        // What can happen to a file in use, said plainly; the transaction rolled back.
+        let said = |zh: &str, en: &str| StoreError::Refused(zh.into(), en.into());
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => said(
+                "磁盘已满,这次没有写入任何内容;请腾出空间后再试",
+                "the disk is full; nothing was written this time. Free some space and try again",
+            ),
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => said(
+                "数据库正被另一台值班台或程序占用,等待超时,这次没有写入;请稍后再试",
+                "the database is held by another desk or program and the wait timed out; nothing was written. Try again shortly",
+            ),
+            Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) => said(
+                "数据库文件只读,这次没有写入",
+                "the database file is read-only; nothing was written",
+            ),
+            _ => StoreError::Sqlite(e),
+        }
     }
 }
 

@@ -1,0 +1,282 @@
+//! The real binary under the conditions of an office PC: killed at random moments, two
+//! desks writing one file at once, a file it may not write, a file another program holds.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn dutydesk(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dutydesk"));
+    c.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("DUTYDESK_DB")
+        .stdin(Stdio::null());
+    c
+}
+
+/// A small deterministic generator (xorshift), so a failing run can be repeated by seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+const HEADER: &str = "日期,姓名,电话,身份证号,性别,工作单位,职业,户籍地,工会会员,渠道,诉求类别,涉及人数,欠薪金额,紧急程度,诉求摘要,接待人";
+const SURNAMES: [&str; 8] = ["张", "王", "李", "赵", "陈", "刘", "杨", "黄"];
+
+/// A ledger of `rows` visits, each summary tagged with `batch` so the test can count them.
+fn ledger(dir: &Path, batch: &str, rows: usize) -> PathBuf {
+    let mut text = String::from(HEADER);
+    text.push('\n');
+    for j in 0..rows {
+        text.push_str(&format!(
+            "2026-11-{:02} {:02}:{:02},{}师傅,,,男,城西建筑公司,建筑工人,安徽阜阳,非会员,来访,欠薪,,,普通,{batch},李梅\n",
+            1 + j % 20,
+            8 + j % 9,
+            j % 60,
+            SURNAMES[j % SURNAMES.len()],
+        ));
+    }
+    let path = dir.join(format!("{batch}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn import(home: &Path, db: &Path, file: &Path) -> Command {
+    let mut c = dutydesk(home);
+    c.arg("--db")
+        .arg(db)
+        .args(["import", "visits"])
+        .arg(file)
+        .args(["--station", "城西街道职工服务站"]);
+    c
+}
+
+fn tagged(conn: &rusqlite::Connection, batch: &str) -> usize {
+    conn.query_row(
+        "SELECT count(*) FROM visit WHERE summary = ?1",
+        [batch],
+        |r| r.get::<_, i64>(0),
+    )
+    .unwrap() as usize
+}
+
+fn integrity(conn: &rusqlite::Connection) -> String {
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// SIGKILL at random moments of `dutydesk import visits`, many times. After every kill:
+/// each import the binary acknowledged (exit 0, its summary printed) is there whole; an
+/// import that was killed is there whole or not at all; the file passes
+/// `PRAGMA integrity_check`. `DUTYDESK_CRASH_KILLS` sets how many kills (long mode by
+/// hand: 1000); `DUTYDESK_CRASH_SEED` the seed.
+#[test]
+fn killed_at_random_moments_it_keeps_every_acknowledged_import_and_never_half_of_one() {
+    let kills_wanted: usize = std::env::var("DUTYDESK_CRASH_KILLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let seed: u64 = std::env::var("DUTYDESK_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_2026);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    // The first import names the station; it is not part of the count.
+    let first = ledger(dir.path(), "开站", 1);
+    assert!(import(dir.path(), &db, &first).status().unwrap().success());
+
+    // How long one import takes here, so kills land before, during and after its commit.
+    let probe = ledger(dir.path(), "试跑", 200);
+    let started = Instant::now();
+    assert!(import(dir.path(), &db, &probe).status().unwrap().success());
+    let whole = started.elapsed().as_micros() as u64 + 1;
+
+    let mut rng = Rng(seed);
+    let mut acknowledged: Vec<(String, usize)> = Vec::new();
+    let mut killed: Vec<(String, usize)> = Vec::new();
+    let mut run = 0;
+    while killed.len() < kills_wanted {
+        run += 1;
+        let batch = format!("批次{run}");
+        let rows = 1 + rng.below(300) as usize;
+        let file = ledger(dir.path(), &batch, rows);
+        let mut child = import(dir.path(), &db, &file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng.below(whole * 3 / 2)));
+        match child.try_wait().unwrap() {
+            Some(status) => {
+                let out = child.wait_with_output().unwrap();
+                assert!(status.success(), "import {batch} failed on its own");
+                let said = String::from_utf8_lossy(&out.stdout).to_string();
+                assert!(said.contains(&format!("已导入{rows}条")), "{said}");
+                acknowledged.push((batch, rows));
+            }
+            None => {
+                child.kill().unwrap(); // SIGKILL
+                child.wait().unwrap();
+                killed.push((batch, rows));
+            }
+        }
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        assert_eq!(integrity(&conn), "ok", "after run {run} (seed {seed})");
+        for (batch, rows) in &acknowledged {
+            assert_eq!(tagged(&conn, batch), *rows, "acknowledged {batch} lost");
+        }
+        for (batch, rows) in &killed {
+            let n = tagged(&conn, batch);
+            assert!(
+                n == 0 || n == *rows,
+                "{batch} half-written: {n} of {rows} (seed {seed})"
+            );
+        }
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let landed_before_kill = killed
+        .iter()
+        .filter(|(b, rows)| tagged(&conn, b) == *rows)
+        .count();
+    println!(
+        "{} kills survived ({} of the killed imports had committed), {} imports acknowledged",
+        killed.len(),
+        landed_before_kill,
+        acknowledged.len()
+    );
+    assert!(
+        !acknowledged.is_empty(),
+        "some runs must finish, or the test proves nothing about acknowledged saves"
+    );
+}
+
+/// Two desks on one machine write the same file at once: every write of both lands and
+/// neither says the database is locked.
+#[test]
+fn two_desks_writing_at_once_both_succeed_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let first = ledger(dir.path(), "开站", 1);
+    assert!(import(dir.path(), &db, &first).status().unwrap().success());
+    let desks: Vec<_> = ["甲", "乙"]
+        .into_iter()
+        .map(|desk| {
+            let home = dir.path().to_path_buf();
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut said = Vec::new();
+                for i in 0..12 {
+                    let batch = format!("{desk}台{i}");
+                    let file = ledger(&home, &batch, 150);
+                    let out = import(&home, &db, &file).output().unwrap();
+                    said.push((
+                        batch,
+                        out.status.success(),
+                        String::from_utf8_lossy(&out.stderr).to_string(),
+                    ));
+                }
+                said
+            })
+        })
+        .collect();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for desk in desks {
+        for (batch, ok, stderr) in desk.join().unwrap() {
+            assert!(ok, "{batch}: {stderr}");
+            assert!(
+                !stderr.contains("locked") && !stderr.contains("锁定"),
+                "{stderr}"
+            );
+            assert_eq!(tagged(&conn, &batch), 150, "{batch}");
+        }
+    }
+    assert_eq!(integrity(&conn), "ok");
+}
+
+fn sha(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+/// A database file the desk's user may not write: one plain sentence, a failing exit, and
+/// the file as it was. As root (CI) the desk is run as `nobody`, since root writes anyway.
+#[cfg(unix)]
+#[test]
+fn a_read_only_database_is_refused_plainly_and_left_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let first = ledger(dir.path(), "开站", 3);
+    assert!(import(dir.path(), &db, &first).status().unwrap().success());
+    let before = sha(&db);
+    let set = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+    set(&db, 0o444).unwrap();
+    set(dir.path(), 0o555).unwrap();
+    let is_root = std::fs::OpenOptions::new().append(true).open(&db).is_ok();
+    let mut cmd = if is_root {
+        // setpriv (util-linux) drops to nobody, for whom the file is read-only.
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_dutydesk"))
+            .env("HOME", "/nonexistent")
+            .env_remove("DUTYDESK_DB")
+            .stdin(Stdio::null());
+        c
+    } else {
+        dutydesk(dir.path())
+    };
+    let out = cmd
+        .arg("--db")
+        .arg(&db)
+        .args(["referrals", "list"])
+        .output()
+        .unwrap();
+    set(dir.path(), 0o755).unwrap();
+    set(&db, 0o600).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("无法写入"), "{stderr}");
+    assert_eq!(
+        stderr.trim().lines().count(),
+        1,
+        "one plain sentence: {stderr}"
+    );
+    assert!(sha(&db) == before, "the file was changed");
+}
+
+/// Another program holds the file exclusively (a SQLite browser left in a write): the desk
+/// waits, then says so plainly and exits, and the other program's work is intact.
+#[test]
+fn a_database_locked_by_another_program_is_named_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let first = ledger(dir.path(), "开站", 3);
+    assert!(import(dir.path(), &db, &first).status().unwrap().success());
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other
+        .execute_batch(
+            "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;
+             UPDATE visit SET summary = '另一程序' WHERE summary = '开站';",
+        )
+        .unwrap();
+    let out = dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["referrals", "list"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("被其他程序锁定"), "{stderr}");
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert_eq!(tagged(&conn, "另一程序"), 3);
+}
