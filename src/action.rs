@@ -23,6 +23,7 @@ labeled_enum!(
         PickMatch => "pick_match", "选用匹配的老来访人", "Use the matching returning visitor";
         NextMatch => "next_match", "下一位匹配", "Next match";
         PrevMatch => "prev_match", "上一位匹配", "Previous match";
+        Reveal => "reveal", "显示完整电话和身份证号(记入审计日志)", "Show phone and ID number in full (audited)";
         // lists and overlays
         Up => "up", "上移", "Up";
         Down => "down", "下移", "Down";

@@ -911,3 +911,101 @@ fn a_full_disk_refuses_the_save_plainly_and_keeps_what_was_typed() {
         .unwrap();
     assert_eq!(saved, summary);
 }
+
+fn events(store: &Store, action: &str) -> Vec<(String, String)> {
+    let mut stmt = store
+        .conn()
+        .prepare(
+            "SELECT o.name, e.detail FROM event e JOIN officer o ON o.id = e.officer_id
+             WHERE e.action = ?1 ORDER BY e.at",
+        )
+        .unwrap();
+    stmt.query_map([action], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_returning_visitors_numbers_stay_masked_until_the_audited_key_shows_them() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("Tab 138001 C-r");
+    assert_eq!(d.field("phone"), "13800138000");
+    // Back up to the phone field: focus alone does not show the number.
+    d.press("S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab");
+    assert_eq!(d.app.intake.form.focused_id(), "phone");
+    let screen = d.screen();
+    assert!(screen.contains("138****8000"), "{screen}");
+    assert!(!screen.contains("13800138000") && !screen.contains(ZHANG_ID));
+    assert!(events(&d.app.store, "revealed").is_empty());
+
+    // The deliberate key shows both, and the audit log says who and when.
+    d.press("C-u");
+    let screen = d.screen();
+    assert!(
+        screen.contains("13800138000") && screen.contains(ZHANG_ID),
+        "{screen}"
+    );
+    assert!(
+        d.app
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("已记入审计日志")
+    );
+    assert_eq!(
+        events(&d.app.store, "revealed"),
+        vec![("李梅".to_string(), "电话、身份证号".to_string())]
+    );
+
+    // The visit's record, opened from today's list, masks again until the key; its
+    // history shows each time the numbers were shown.
+    d.press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s S-Tab Enter");
+    let screen = d.screen();
+    assert!(screen.contains("138****8000") && !screen.contains("13800138000"));
+    d.press("C-u");
+    let screen = d.screen();
+    assert!(
+        screen.contains("13800138000") && screen.contains(ZHANG_ID),
+        "{screen}"
+    );
+    assert!(screen.contains("李梅 查看完整电话、身份证号"), "{screen}");
+    assert_eq!(events(&d.app.store, "revealed").len(), 2);
+    // Append-only: the history cannot be rewritten, even with plain SQL.
+    let tampered = d.app.store.conn().execute("DELETE FROM event", []);
+    assert!(tampered.is_err());
+}
+
+#[test]
+fn typing_over_a_hidden_number_replaces_it_and_the_change_is_audited_masked() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("Tab 138001 C-r")
+        .press("S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab");
+    // Typing into the masked number starts a new one: nobody edits digits they cannot see.
+    d.press("13912345678");
+    assert_eq!(d.field("phone"), "13912345678");
+    assert_eq!(d.field("id_number"), ZHANG_ID, "the other stays as it was");
+    d.press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    assert!(
+        d.app.status.as_ref().unwrap().text.contains("已保存"),
+        "{:?}",
+        d.app.status
+    );
+    let updated = events(&d.app.store, "updated");
+    assert_eq!(
+        updated,
+        vec![(
+            "李梅".to_string(),
+            "电话:138****8000 → 139****5678".to_string()
+        )]
+    );
+    assert!(
+        events(&d.app.store, "revealed").is_empty(),
+        "nothing was shown"
+    );
+}

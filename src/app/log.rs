@@ -216,10 +216,7 @@ impl App {
         };
         match self.store.visit_detail(&about) {
             Ok(Some(detail)) => {
-                self.modal = Some(Modal::Visit {
-                    detail: Box::new(detail),
-                    scroll: 0,
-                });
+                self.modal = Some(Modal::visit(detail));
                 return;
             }
             Ok(None) => {}

@@ -116,6 +116,8 @@ pub enum Modal {
     Visit {
         detail: Box<VisitDetail>,
         scroll: u16,
+        /// Phone and ID number shown in full (after the audited key).
+        revealed: bool,
     },
     /// Routing a visit to a service.
     Route(Box<RouteDialog>),
@@ -133,6 +135,17 @@ pub enum Modal {
         job: Box<crate::domain::job::Job>,
         scroll: u16,
     },
+}
+
+impl Modal {
+    /// A visit's record, opened with its numbers masked.
+    pub fn visit(detail: VisitDetail) -> Modal {
+        Modal::Visit {
+            detail: Box::new(detail),
+            scroll: 0,
+            revealed: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -579,6 +592,12 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        if action == Action::Reveal
+            && let Some(Modal::Visit { .. }) = &self.modal
+        {
+            self.reveal_in_visit();
+            return;
+        }
         if action == Action::Route
             && let Some(Modal::Visit { detail, .. }) = &self.modal
         {
@@ -699,6 +718,7 @@ impl App {
             (Focus::Form, Action::NextMatch) => self.update_intake(Action::NextField),
             (Focus::Form, Action::PrevMatch) => self.update_intake(Action::PrevField),
             (Focus::Form, Action::PickMatch) => self.pick_match(),
+            (Focus::Form, Action::Reveal) => self.reveal_in_form(),
             (Focus::Form, Action::Back) => pane.matches.clear(),
             (_, Action::Save) => self.save(),
             (Focus::List, Action::NextField) => {
@@ -775,6 +795,88 @@ impl App {
             ),
         };
         self.info(msg);
+    }
+
+    /// The deliberate key that shows a returning visitor's numbers in the form, written
+    /// to the audit log with who and when before anything is shown.
+    fn reveal_in_form(&mut self) {
+        let lang = self.lang;
+        let (Some(picked), Some(station), Some(officer)) = (
+            self.intake.picked.clone(),
+            self.station.clone(),
+            self.officer.clone(),
+        ) else {
+            self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
+            return;
+        };
+        let hidden: Vec<&'static str> = self
+            .intake
+            .form
+            .fields
+            .iter()
+            .filter(|f| f.hidden)
+            .map(|f| f.id)
+            .collect();
+        if hidden.is_empty() {
+            self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
+            return;
+        }
+        let fields = revealed_fields(hidden.iter().copied());
+        let now = self.clock.now();
+        match self
+            .store
+            .audit_reveal(&station.id, &picked.visitor_id, &officer.id, &fields, now)
+        {
+            Ok(()) => {
+                self.intake.form.reveal();
+                self.info(revealed_message(lang, &fields));
+            }
+            Err(e) => self.error(e.message(lang)),
+        }
+    }
+
+    /// The same key in a visit's record: audited, then the record is read again so its
+    /// history shows the reveal.
+    fn reveal_in_visit(&mut self) {
+        let lang = self.lang;
+        let Some(Modal::Visit { detail, .. }) = &self.modal else {
+            return;
+        };
+        let (visit_id, visitor_id) = (detail.visit.id.clone(), detail.visitor.id.clone());
+        let fields = revealed_fields(
+            [
+                detail.visitor.phone.as_ref().map(|_| "phone"),
+                detail.visitor.id_number.as_ref().map(|_| "id_number"),
+            ]
+            .into_iter()
+            .flatten(),
+        );
+        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
+            return;
+        };
+        if fields.is_empty() {
+            self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
+            return;
+        }
+        let now = self.clock.now();
+        let result = self
+            .store
+            .audit_reveal(&station.id, &visitor_id, &officer.id, &fields, now)
+            .and_then(|()| self.store.visit_detail(&visit_id));
+        match result {
+            Ok(Some(fresh)) => {
+                if let Some(Modal::Visit {
+                    detail, revealed, ..
+                }) = &mut self.modal
+                {
+                    **detail = fresh;
+                    *revealed = true;
+                }
+                self.info(revealed_message(lang, &fields));
+            }
+            Ok(None) => {}
+            Err(e) => self.error(e.message(lang)),
+        }
     }
 
     fn save(&mut self) {
@@ -866,12 +968,7 @@ impl App {
             return;
         };
         match self.store.visit_detail(&id) {
-            Ok(Some(detail)) => {
-                self.modal = Some(Modal::Visit {
-                    detail: Box::new(detail),
-                    scroll: 0,
-                })
-            }
+            Ok(Some(detail)) => self.modal = Some(Modal::visit(detail)),
             Ok(None) => {}
             Err(e) => self.error(e.message(self.lang)),
         }
@@ -958,5 +1055,28 @@ impl App {
             }
             Err(e) => self.error(e.message(self.lang)),
         }
+    }
+}
+
+/// The audit log's words for what was shown: "电话、身份证号".
+fn revealed_fields<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    ids.filter_map(|id| match id {
+        "phone" => Some("电话"),
+        "id_number" => Some("身份证号"),
+        _ => None,
+    })
+    .collect::<Vec<_>>()
+    .join("、")
+}
+
+fn revealed_message(lang: Lang, fields: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已显示完整{fields},已记入审计日志"),
+        Lang::En => format!(
+            "Shown in full ({}); written to the audit log",
+            fields
+                .replace("电话", "phone")
+                .replace("身份证号", "ID number")
+        ),
     }
 }

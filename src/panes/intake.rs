@@ -42,6 +42,8 @@ pub struct IntakePane {
 const DRAFT_VISITOR_ID: &str = "_visitor_id";
 const DRAFT_VISITOR_NAME: &str = "_visitor_name";
 const DRAFT_VISIT_COUNT: &str = "_visit_count";
+/// Fields still hidden (from the record, never revealed): they come back hidden.
+const DRAFT_HIDDEN: &str = "_hidden";
 
 /// Fields whose typing looks up returning visitors.
 pub const LOOKUP_FIELDS: [Field; 3] = [Field::Name, Field::Phone, Field::IdNumber];
@@ -153,14 +155,14 @@ impl IntakePane {
     pub fn fill_from(&mut self, v: &VisitorRow, visit_count: i64) {
         let form = &mut self.form;
         form.set(Field::Name.code(), &v.name);
-        form.set(
+        form.set_hidden(
             Field::Phone.code(),
             &v.phone
                 .as_deref()
                 .map(phone::national_digits)
                 .unwrap_or_default(),
         );
-        form.set(Field::IdNumber.code(), v.id_number.as_deref().unwrap_or(""));
+        form.set_hidden(Field::IdNumber.code(), v.id_number.as_deref().unwrap_or(""));
         form.set(Field::Gender.code(), v.gender.code());
         form.set(Field::Employer.code(), &v.employer);
         form.set(Field::Occupation.code(), v.occupation.code());
@@ -203,6 +205,16 @@ impl IntakePane {
             .iter()
             .map(|f| (f.id.to_string(), f.text_value()))
             .collect();
+        let hidden: Vec<&str> = self
+            .form
+            .fields
+            .iter()
+            .filter(|f| f.hidden)
+            .map(|f| f.id)
+            .collect();
+        if !hidden.is_empty() {
+            values.insert(DRAFT_HIDDEN.into(), hidden.join(","));
+        }
         if let Some(p) = &self.picked {
             values.insert(DRAFT_VISITOR_ID.into(), p.visitor_id.clone());
             values.insert(DRAFT_VISITOR_NAME.into(), p.name.clone());
@@ -214,9 +226,14 @@ impl IntakePane {
     /// Puts a draft back into the form.
     pub fn restore(&mut self, values: &std::collections::BTreeMap<String, String>) {
         let ids: Vec<&'static str> = self.form.fields.iter().map(|f| f.id).collect();
+        let hidden = values.get(DRAFT_HIDDEN).map(String::as_str).unwrap_or("");
         for id in ids {
             if let Some(v) = values.get(id) {
-                self.form.set(id, v);
+                if hidden.split(',').any(|h| h == id) {
+                    self.form.set_hidden(id, v);
+                } else {
+                    self.form.set(id, v);
+                }
             }
         }
         self.picked = values.get(DRAFT_VISITOR_ID).map(|id| Picked {

@@ -63,6 +63,44 @@ impl Store {
         let rows = stmt.query_map([entity_id], event_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// The history of a visit and of its visitor together (changes to the person's details,
+    /// their numbers shown in full), oldest first.
+    pub fn events_of_visit(
+        &self,
+        visit_id: &str,
+        visitor_id: &str,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{EVENT_SELECT} WHERE e.entity_id IN (?1, ?2) ORDER BY e.at, e.id"
+        ))?;
+        let rows = stmt.query_map([visit_id, visitor_id], event_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records that an officer had a visitor's `fields` (电话, 身份证号) shown in full.
+    pub fn audit_reveal(
+        &mut self,
+        station_id: &str,
+        visitor_id: &str,
+        officer_id: &str,
+        fields: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        record(
+            &self.conn,
+            NewEvent {
+                station_id,
+                entity: "visitor",
+                entity_id: visitor_id,
+                action: "revealed",
+                officer_id: Some(officer_id),
+                at: now,
+                detail: fields,
+            },
+        )?;
+        Ok(())
+    }
 }
 
 impl Store {

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_jobs.sql"),
     include_str!("migrations/0005_shifts.sql"),
     include_str!("migrations/0006_visit_days.sql"),
+    include_str!("migrations/0007_audit.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -12,6 +12,7 @@ use crate::domain::intake::Intake;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
 use crate::domain::shift::{Disposition, EntryKind};
+use crate::domain::{id_number, phone};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitRow {
@@ -93,6 +94,63 @@ fn id_taken() -> StoreError {
     )
 }
 
+/// What changed in a visitor's record, before → after, for the audit log: "工作单位:
+/// 城西建筑 → 宏达制衣厂;电话:138****8000 → 139****5678". Numbers are masked here too:
+/// the audit log is read by people the numbers are hidden from.
+fn changes_of(old: &VisitorRow, new: &VisitorRow) -> String {
+    let or_dash = |s: &str| {
+        if s.is_empty() {
+            "—".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let phone = |p: &Option<String>| or_dash(&p.as_deref().map(phone::mask).unwrap_or_default());
+    let id = |i: &Option<String>| or_dash(&i.as_deref().map(id_number::mask).unwrap_or_default());
+    let pairs = [
+        ("姓名", or_dash(&old.name), or_dash(&new.name)),
+        ("电话", phone(&old.phone), phone(&new.phone)),
+        ("身份证号", id(&old.id_number), id(&new.id_number)),
+        (
+            "性别",
+            old.gender.zh().to_string(),
+            new.gender.zh().to_string(),
+        ),
+        ("工作单位", or_dash(&old.employer), or_dash(&new.employer)),
+        (
+            "职业",
+            old.occupation.zh().to_string(),
+            new.occupation.zh().to_string(),
+        ),
+        (
+            "职业说明",
+            or_dash(&old.occupation_note),
+            or_dash(&new.occupation_note),
+        ),
+        ("户籍地", or_dash(&old.hometown), or_dash(&new.hometown)),
+        (
+            "工会会员",
+            old.membership.zh().to_string(),
+            new.membership.zh().to_string(),
+        ),
+    ];
+    let mut out: Vec<String> = pairs
+        .iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(k, a, b)| format!("{k}:{a} → {b}"))
+        .collect();
+    // A changed number whose masked forms look alike still says it changed.
+    for (k, a, b) in [
+        ("电话", &old.phone, &new.phone),
+        ("身份证号", &old.id_number, &new.id_number),
+    ] {
+        if a != b && !out.iter().any(|l| l.starts_with(k)) {
+            out.push(format!("{k}:已更改"));
+        }
+    }
+    out.join(";")
+}
+
 /// Finds or creates the visitor, merges what was typed into their record, and adds the
 /// visit with its history. The caller owns the transaction.
 pub(crate) fn insert_intake(
@@ -135,8 +193,8 @@ pub(crate) fn insert_intake(
                 }
             };
             let name = intake.name.clone();
-            let phone = phone.or(old.phone);
-            let id_number = id_number.or(old.id_number);
+            let phone = phone.or_else(|| old.phone.clone());
+            let id_number = id_number.or_else(|| old.id_number.clone());
             let gender = if intake.gender == Gender::Unknown {
                 old.gender
             } else {
@@ -152,25 +210,59 @@ pub(crate) fn insert_intake(
             } else {
                 intake.membership
             };
+            let new = VisitorRow {
+                id: old.id.clone(),
+                name,
+                phone,
+                id_number,
+                gender,
+                birth_date: birth.or_else(|| old.birth_date.clone()),
+                employer: keep(&intake.employer, &old.employer),
+                occupation,
+                occupation_note: keep(&intake.occupation_note, &old.occupation_note),
+                hometown: keep(&intake.hometown, &old.hometown),
+                membership,
+            };
             conn.execute(
                 "UPDATE visitor SET name = ?2, phone = ?3, id_number = ?4, gender = ?5,
                    birth_date = ?6, employer = ?7, occupation = ?8, occupation_note = ?9,
                    hometown = ?10, membership = ?11, updated_at = ?12 WHERE id = ?1",
                 params![
                     old.id,
-                    name,
-                    phone,
-                    id_number,
-                    gender.code(),
-                    birth.or(old.birth_date),
-                    keep(&intake.employer, &old.employer),
-                    occupation.code(),
-                    keep(&intake.occupation_note, &old.occupation_note),
-                    keep(&intake.hometown, &old.hometown),
-                    membership.code(),
+                    new.name,
+                    new.phone,
+                    new.id_number,
+                    new.gender.code(),
+                    new.birth_date,
+                    new.employer,
+                    new.occupation.code(),
+                    new.occupation_note,
+                    new.hometown,
+                    new.membership.code(),
                     now
                 ],
             )?;
+            let changes = changes_of(&old, &new);
+            if !changes.is_empty() {
+                events::record(
+                    conn,
+                    NewEvent {
+                        station_id: stamp.station_id,
+                        entity: "visitor",
+                        entity_id: &old.id,
+                        action: "updated",
+                        officer_id: Some(stamp.officer_id),
+                        at: stamp.now,
+                        detail: &changes,
+                    },
+                )?;
+            }
+            let VisitorRow {
+                name,
+                phone,
+                id_number,
+                ..
+            } = new;
             write_keys(conn, &old.id, &name, phone.as_deref(), id_number.as_deref())?;
             old.id
         }
@@ -351,7 +443,7 @@ impl Store {
         let Some(visitor) = self.visitor(&visit.visitor_id)? else {
             return Ok(None);
         };
-        let history = self.events_for(visit_id)?;
+        let history = self.events_of_visit(visit_id, &visitor.id)?;
         let earlier_visits = self
             .visits_of_visitor(&visit.visitor_id, 20)?
             .into_iter()

@@ -74,6 +74,11 @@ pub struct FormField {
     pub required: bool,
     pub value: Value,
     pub mask: Mask,
+    /// A value from the record (a returning visitor's phone or ID number): masked even
+    /// while focused, until revealed with the audited key or replaced by typing.
+    pub hidden: bool,
+    /// Shown in full even without focus, after the audited key.
+    pub revealed: bool,
     pub error: Option<String>,
     /// A short read-only note shown after the value (e.g. age from the ID number).
     pub note: Option<String>,
@@ -88,6 +93,8 @@ impl FormField {
             required: false,
             value: Value::Text(Input::default()),
             mask: Mask::None,
+            hidden: false,
+            revealed: false,
             error: None,
             note: None,
         }
@@ -198,6 +205,8 @@ impl Form {
 
     pub fn set(&mut self, id: &str, value: &str) {
         let f = self.field_mut(id);
+        f.hidden = false;
+        f.revealed = false;
         match &mut f.value {
             Value::Text(i) => *i = Input::new(value.to_string()),
             Value::Area { area, .. } => *area = TextArea::new(value),
@@ -205,6 +214,25 @@ impl Form {
                 *index = options.iter().position(|o| o.code == value).unwrap_or(0);
             }
         }
+    }
+
+    /// Sets a value from the record that stays masked on screen (see `FormField::hidden`).
+    pub fn set_hidden(&mut self, id: &str, value: &str) {
+        self.set(id, value);
+        self.field_mut(id).hidden = !value.is_empty();
+    }
+
+    /// Shows the hidden values in full; returns the ids of the fields that were hidden.
+    pub fn reveal(&mut self) -> Vec<&'static str> {
+        self.fields
+            .iter_mut()
+            .filter(|f| f.hidden)
+            .map(|f| {
+                f.hidden = false;
+                f.revealed = true;
+                f.id
+            })
+            .collect()
     }
 
     pub fn choice<T: Labeled>(&self, id: &str) -> Option<T> {
@@ -260,7 +288,27 @@ impl Form {
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match &mut self.fields[self.focus].value {
+        let field = &mut self.fields[self.focus];
+        if field.hidden {
+            // Nobody edits a number they cannot see: typing replaces it, erasing clears
+            // it, and the cursor has nowhere to go.
+            match key.code {
+                KeyCode::Char(_) if plain => {
+                    field.value = Value::Text(Input::default());
+                    field.hidden = false;
+                }
+                KeyCode::Backspace | KeyCode::Delete if plain => {
+                    field.value = Value::Text(Input::default());
+                    field.hidden = false;
+                    return Edit::Changed;
+                }
+                KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End => {
+                    return Edit::Moved;
+                }
+                _ => return Edit::NotMine,
+            }
+        }
+        match &mut field.value {
             Value::Text(input) => {
                 let req = match key.code {
                     KeyCode::Char(c) if plain => InputRequest::InsertChar(c),
@@ -304,6 +352,10 @@ impl Form {
     /// Returns how many characters were dropped to stay within the field's limit.
     pub fn paste(&mut self, pasted: &str) -> usize {
         let field = &mut self.fields[self.focus];
+        if field.hidden {
+            field.value = Value::Text(Input::default());
+            field.hidden = false;
+        }
         let current = match &field.value {
             Value::Text(i) => i.value().chars().count(),
             Value::Area { area, .. } => area.value().chars().count(),
@@ -435,15 +487,16 @@ impl Form {
                     r.width as usize
                 };
                 let raw = input.value();
-                let shown = match (f.mask, has_focus) {
-                    (Mask::With(mask), false) if !raw.is_empty() => mask(raw),
+                let masked = (!has_focus && !f.revealed) || f.hidden;
+                let shown = match f.mask {
+                    Mask::With(mask) if masked && !raw.is_empty() => mask(raw),
                     _ => raw.to_string(),
                 };
                 // Focused: a roomy box to type in. Otherwise just wide enough that a note
                 // or an error right after it stays on screen.
                 let min_cols = if has_focus { 40 } else { 24 };
                 let field_cols = text::width(&shown).max(min_cols).min(box_cols);
-                let scroll = if has_focus {
+                let scroll = if has_focus && !f.hidden {
                     input.visual_scroll(field_cols.saturating_sub(1))
                 } else {
                     0
@@ -453,7 +506,12 @@ impl Form {
                 spans.extend(tail());
                 frame.render_widget(Paragraph::new(Line::from(spans)), r);
                 if has_focus {
-                    let x = r.x + (input.visual_cursor() - scroll) as u16;
+                    let cursor = if f.hidden {
+                        text::width(&shown)
+                    } else {
+                        input.visual_cursor()
+                    };
+                    let x = r.x + cursor.saturating_sub(scroll) as u16;
                     frame.set_cursor_position(Position::new(
                         x.min(r.x + r.width.saturating_sub(1)),
                         r.y,

@@ -97,7 +97,11 @@ pub fn render(app: &App, frame: &mut Frame) {
             frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
         }
         Some(Modal::Confirm(kind)) => render_confirm(app, frame, *kind),
-        Some(Modal::Visit { detail, scroll }) => render_visit(app, frame, detail, *scroll),
+        Some(Modal::Visit {
+            detail,
+            scroll,
+            revealed,
+        }) => render_visit(app, frame, detail, *scroll, *revealed),
         Some(Modal::Route(d)) => referrals::render_route(app, frame, d),
         Some(Modal::RefDialog(d)) => referrals::render_ref_dialog(app, frame, d),
         Some(Modal::Referral { detail, scroll }) => {
@@ -506,7 +510,7 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
     );
 }
 
-fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16) {
+fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, revealed: bool) {
     let lang = app.lang;
     let area = centered(frame.area(), 80, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
@@ -525,13 +529,28 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16) {
         kv(lang.pick("姓名", "Name"), v.name.clone()),
         kv(
             lang.pick("电话", "Phone"),
-            v.phone.as_deref().map(phone::mask).unwrap_or_else(none),
+            v.phone
+                .as_deref()
+                .map(|p| {
+                    if revealed {
+                        p.to_string()
+                    } else {
+                        phone::mask(p)
+                    }
+                })
+                .unwrap_or_else(none),
         ),
         kv(
             lang.pick("身份证号", "ID number"),
             v.id_number
                 .as_deref()
-                .map(id_number::mask)
+                .map(|i| {
+                    if revealed {
+                        i.to_string()
+                    } else {
+                        id_number::mask(i)
+                    }
+                })
                 .unwrap_or_else(none),
         ),
         kv(
@@ -602,6 +621,10 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16) {
             ("created", Lang::En) => "registered".to_string(),
             ("created_returning", Lang::En) => "registered (returning visitor)".to_string(),
             ("imported", Lang::En) => "imported from ledger".to_string(),
+            ("revealed", Lang::Zh) => format!("查看完整{}", e.detail),
+            ("revealed", Lang::En) => "had the numbers shown in full".to_string(),
+            ("updated", Lang::Zh) => format!("更新来访人信息:{}", e.detail),
+            ("updated", Lang::En) => format!("updated the visitor's details: {}", e.detail),
             (other, _) => other.to_string(),
         };
         lines.push(Line::from(format!(
