@@ -537,8 +537,8 @@ fn import_visits(
     officer: Option<&str>,
     lang: Lang,
 ) -> Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
-    let text = import::decode(&bytes, lang).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let text = import::read_file(file, import::visits::MAX_FILE_BYTES, lang)
+        .map_err(|e| anyhow!("{}", e.render(lang)))?;
     let rows = match import::visits::parse(&text, china_zone(), lang) {
         Ok(rows) => rows,
         Err(errors) => {

@@ -280,3 +280,38 @@ fn a_database_locked_by_another_program_is_named_and_left_alone() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     assert_eq!(tagged(&conn, "另一程序"), 3);
 }
+
+/// A 1 GB file handed to any importer is refused at once, unread, and nothing is written.
+#[test]
+fn a_huge_import_file_is_refused_unread_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let first = ledger(dir.path(), "开站", 3);
+    assert!(import(dir.path(), &db, &first).status().unwrap().success());
+    let huge = dir.path().join("huge.csv");
+    // Sparse: a gigabyte on paper, nothing on the disk.
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    for kind in ["visits", "jobs", "directory"] {
+        let started = Instant::now();
+        let out = dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["import", kind])
+            .arg(&huge)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{kind}");
+        assert!(stderr.contains("文件过大"), "{kind}: {stderr}");
+        // Unread: far quicker than reading a gigabyte (a loose bound, not a benchmark).
+        assert!(started.elapsed() < Duration::from_secs(20), "{kind}");
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let visits: i64 = conn
+        .query_row("SELECT count(*) FROM visit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(visits, 3);
+}

@@ -1009,3 +1009,28 @@ fn typing_over_a_hidden_number_replaces_it_and_the_change_is_audited_masked() {
         "nothing was shown"
     );
 }
+
+#[test]
+fn a_ten_megabyte_paste_is_cut_to_the_fields_limit_and_said_so() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("王秀英 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right Tab Tab Tab Tab");
+    assert_eq!(d.app.intake.form.focused_id(), "summary");
+    let huge = "工地拖欠工资。".repeat(10 * 1024 * 1024 / 21);
+    d.app.handle_paste(&huge);
+    let kept = d.field("summary").chars().count();
+    assert_eq!(kept, dutydesk::ui::form::MAX_FIELD_CHARS);
+    let said = d.app.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("粘贴内容过长,已截去"), "{said}");
+    // The screen still draws, and what was kept saves.
+    assert!(d.screen().contains("工地拖欠工资"));
+    d.press("C-s");
+    assert!(d.app.status.as_ref().unwrap().text.contains("已保存"));
+    let saved: i64 = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT length(summary) FROM visit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(saved as usize, kept);
+}

@@ -94,6 +94,10 @@ fn column_name(c: Column) -> &'static str {
         .unwrap_or("?")
 }
 
+/// A ledger larger than this is refused unread: a station's ledger of ten years is a few
+/// MB, and a 1 GB file read whole would stall the machine.
+pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
+
 /// Dates as ledgers write them; a date alone is taken as 09:00 station time.
 pub fn parse_when(text: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
     let t = text.trim().replace(['年', '月'], "-").replace('日', "");

@@ -334,7 +334,8 @@ impl Form {
             }
             Value::Area { area, .. } => {
                 let before = area.value().len();
-                let is_char = matches!(key.code, KeyCode::Char(_) | KeyCode::Enter);
+                // Only plain typing counts: Ctrl-S on a full summary must still save.
+                let is_char = plain && matches!(key.code, KeyCode::Char(_) | KeyCode::Enter);
                 if is_char && area.value().chars().count() >= MAX_FIELD_CHARS {
                     return Edit::Moved;
                 }
