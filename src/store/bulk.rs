@@ -2,9 +2,9 @@
 //! prepared statements. Not used by the desk itself.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{Connection, params};
 
-use super::visitors::write_keys;
+use super::visitors::keys_for;
 use super::{Store, StoreError, ts};
 use crate::domain::lists::Role;
 use crate::synth::{self, Rng};
@@ -40,15 +40,42 @@ impl Store {
         let mut rng = Rng::new(seed);
         let n_visitors = (visits * 3 / 5).max(1);
         let now = ts(end);
+        // A big page cache for the fill (256 MB): the default 2 MB makes every B-tree
+        // insert go back to the OS for its pages. Set back to the desk's default after.
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let filled = self.fill(
+            station_id, officer_id, visits, n_visitors, &mut rng, end, &now,
+        );
+        self.conn.pragma_update(None, "cache_size", -2_000)?;
+        filled
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fill(
+        &mut self,
+        station_id: &str,
+        officer_id: &str,
+        visits: usize,
+        n_visitors: usize,
+        rng: &mut Rng,
+        end: DateTime<Utc>,
+        now: &str,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
+        // Indexes are built once from sorted rows after the fill, and the search keys
+        // (random positions in their B-tree) gathered first and inserted in key order:
+        // growing them row by row was most of a million visits' generation time.
+        let indexes = drop_indexes(&tx, &["visit", "visitor", "visitor_key"])?;
+        tx.execute_batch("CREATE TEMP TABLE gen_key(key TEXT NOT NULL, visitor_id TEXT NOT NULL)")?;
         {
             let mut ins_visitor = tx.prepare(
                 "INSERT OR IGNORE INTO visitor(id, station_id, name, phone, id_number, gender, birth_date,
                    employer, occupation, occupation_note, hometown, membership, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10, 'unknown', ?11, ?11)",
             )?;
+            let mut ins_key = tx.prepare("INSERT INTO gen_key(key, visitor_id) VALUES (?1, ?2)")?;
             for i in 0..n_visitors {
-                let v = synth::visitor(&mut rng, i);
+                let v = synth::visitor(rng, i);
                 let mut insert = |id_number: Option<&str>| {
                     ins_visitor.execute(params![
                         v.id,
@@ -70,7 +97,9 @@ impl Store {
                     id_number = None;
                     insert(None)?;
                 }
-                write_keys(&tx, &v.id, &v.name, Some(&v.phone), id_number)?;
+                for k in keys_for(&v.name, Some(&v.phone), id_number) {
+                    ins_key.execute(params![k, v.id])?;
+                }
             }
             let mut ins_visit = tx.prepare(
                 "INSERT INTO visit(id, station_id, visitor_id, officer_id, channel, category, summary,
@@ -80,7 +109,7 @@ impl Store {
                    v.membership FROM visitor v WHERE v.id = ?3",
             )?;
             for i in 0..visits {
-                let v = synth::visit(&mut rng, n_visitors, end);
+                let v = synth::visit(rng, n_visitors, end);
                 let at = ts(v.visited_at);
                 ins_visit.execute(params![
                     format!("gen-visit-{i:09}"),
@@ -97,9 +126,37 @@ impl Store {
                 ])?;
             }
         }
+        tx.execute_batch(
+            "INSERT OR IGNORE INTO visitor_key(key, visitor_id)
+               SELECT key, visitor_id FROM gen_key ORDER BY key, visitor_id;
+             DROP TABLE gen_key;",
+        )?;
+        for sql in indexes {
+            tx.execute_batch(&sql)?;
+        }
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Drops the plain secondary indexes of `tables` and returns the SQL that makes them again.
+/// Unique indexes stay: they are constraints the fill relies on (one ID number, one person).
+fn drop_indexes(conn: &Connection, tables: &[&str]) -> rusqlite::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for table in tables {
+        let found: Vec<(String, String)> = conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1
+                   AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            )?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (name, sql) in found {
+            conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            out.push(sql);
+        }
+    }
+    Ok(out)
 }
 
 impl Store {

@@ -80,7 +80,11 @@ pub fn lookup_key(query: &str) -> Option<String> {
 }
 
 /// The keys a visitor can be found by.
-fn keys_for(name: &str, phone_e164: Option<&str>, id_number: Option<&str>) -> Vec<String> {
+pub(super) fn keys_for(
+    name: &str,
+    phone_e164: Option<&str>,
+    id_number: Option<&str>,
+) -> Vec<String> {
     let mut keys = pinyin_keys::name_keys(name);
     keys.push(name.trim().to_string());
     if let Some(p) = phone_e164 {
