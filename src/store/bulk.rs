@@ -65,7 +65,19 @@ impl Store {
         // Indexes are built once from sorted rows after the fill, and the search keys
         // (random positions in their B-tree) gathered first and inserted in key order:
         // growing them row by row was most of a million visits' generation time.
-        let indexes = drop_indexes(&tx, &["visit", "visitor", "visitor_key"])?;
+        // Unique indexes stay: they are constraints the fill relies on (one ID number, one
+        // person). The per-day counts are recounted once at the end, not upserted a row.
+        let mut rebuilt = drop_matching(
+            &tx,
+            "INDEX",
+            "type = 'index' AND tbl_name IN ('visit', 'visitor', 'visitor_key')
+               AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        )?;
+        rebuilt.extend(drop_matching(
+            &tx,
+            "TRIGGER",
+            "type = 'trigger' AND name LIKE 'visit_day_%'",
+        )?);
         tx.execute_batch("CREATE TEMP TABLE gen_key(key TEXT NOT NULL, visitor_id TEXT NOT NULL)")?;
         {
             let mut ins_visitor = tx.prepare(
@@ -74,8 +86,11 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10, 'unknown', ?11, ?11)",
             )?;
             let mut ins_key = tx.prepare("INSERT INTO gen_key(key, visitor_id) VALUES (?1, ?2)")?;
+            // Each visit records its visitor's group; kept here rather than looked up.
+            let mut occupations = Vec::with_capacity(n_visitors);
             for i in 0..n_visitors {
                 let v = synth::visitor(rng, i);
+                occupations.push(v.occupation);
                 let mut insert = |id_number: Option<&str>| {
                     ins_visitor.execute(params![
                         v.id,
@@ -105,8 +120,7 @@ impl Store {
                 "INSERT INTO visit(id, station_id, visitor_id, officer_id, channel, category, summary,
                    headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at,
                    occupation, membership)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11, v.occupation,
-                   v.membership FROM visitor v WHERE v.id = ?3",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11, ?12, 'unknown')",
             )?;
             for i in 0..visits {
                 let v = synth::visit(rng, n_visitors, end);
@@ -122,7 +136,8 @@ impl Store {
                     v.headcount,
                     v.amount_owed_fen,
                     v.urgency,
-                    at
+                    at,
+                    occupations[v.visitor]
                 ])?;
             }
         }
@@ -131,30 +146,32 @@ impl Store {
                SELECT key, visitor_id FROM gen_key ORDER BY key, visitor_id;
              DROP TABLE gen_key;",
         )?;
-        for sql in indexes {
+        for sql in rebuilt {
             tx.execute_batch(&sql)?;
         }
+        tx.execute_batch(
+            "DELETE FROM visit_day;
+             INSERT INTO visit_day (day, visits)
+               SELECT date(visited_at, '+8 hours'), count(*) FROM visit GROUP BY 1;",
+        )?;
         tx.commit()?;
         Ok(())
     }
 }
 
-/// Drops the plain secondary indexes of `tables` and returns the SQL that makes them again.
-/// Unique indexes stay: they are constraints the fill relies on (one ID number, one person).
-fn drop_indexes(conn: &Connection, tables: &[&str]) -> rusqlite::Result<Vec<String>> {
+/// Drops the schema objects (`kind`: INDEX or TRIGGER) that `filter` picks out of
+/// sqlite_master and returns the SQL that makes them again.
+fn drop_matching(conn: &Connection, kind: &str, filter: &str) -> rusqlite::Result<Vec<String>> {
+    let found: Vec<(String, String)> = conn
+        .prepare(&format!(
+            "SELECT name, sql FROM sqlite_master WHERE {filter}"
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
-    for table in tables {
-        let found: Vec<(String, String)> = conn
-            .prepare(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1
-                   AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
-            )?
-            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        for (name, sql) in found {
-            conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-            out.push(sql);
-        }
+    for (name, sql) in found {
+        conn.execute_batch(&format!("DROP {kind} \"{name}\""))?;
+        out.push(sql);
     }
     Ok(out)
 }
