@@ -29,12 +29,7 @@ fn database() -> std::path::PathBuf {
             .fill_synthetic_referrals(n / 5, 5, now, &Config::default())
             .unwrap();
     });
-    let scratch = source.with_file_name("log-scratch.sqlite3");
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", scratch.display()));
-    }
-    std::fs::copy(&source, &scratch).unwrap();
-    scratch
+    common::scratch(&source, "log")
 }
 
 fn report(store: &Store, from: NaiveDate, to: NaiveDate) -> usize {

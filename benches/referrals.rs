@@ -1,5 +1,7 @@
 //! Referral figures from issue 3, on 200,000 referrals (10% open) over 300,000 visits,
-//! generated once into target/bench-data (DUTYDESK_BENCH_REFERRALS for another size):
+//! generated once into target/bench-data (DUTYDESK_BENCH_REFERRALS for another size) and
+//! copied to a scratch file each run (the status changes measured here would otherwise pile
+//! thousands of history events onto the same referrals, run after run):
 //! - the queue: open it (F3: rows, counts, collective flags, the selected referral's
 //!   detail) and each filter the officer toggles (mine, overdue, kind, status)
 //! - a status change committed durably (WAL, synchronous=FULL, version-checked)
@@ -20,13 +22,14 @@ use dutydesk::store::{QueueFilter, StatusFilter, Store};
 
 fn database() -> std::path::PathBuf {
     let n = common::size("DUTYDESK_BENCH_REFERRALS", 200_000);
-    common::database(&format!("referrals-{n}"), |store| {
+    let source = common::database(&format!("referrals-{n}"), |store| {
         let now = Utc::now();
         store.fill_synthetic(n * 3 / 2, 11, now).unwrap();
         store
             .fill_synthetic_referrals(n, 11, now, &Config::default())
             .unwrap();
-    })
+    });
+    common::scratch(&source, "referrals")
 }
 
 fn bench(c: &mut Criterion) {
