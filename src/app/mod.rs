@@ -809,14 +809,7 @@ impl App {
             self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
             return;
         };
-        let hidden: Vec<&'static str> = self
-            .intake
-            .form
-            .fields
-            .iter()
-            .filter(|f| f.hidden)
-            .map(|f| f.id)
-            .collect();
+        let hidden = self.intake.form.hidden_ids();
         if hidden.is_empty() {
             self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
             return;

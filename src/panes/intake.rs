@@ -205,13 +205,7 @@ impl IntakePane {
             .iter()
             .map(|f| (f.id.to_string(), f.text_value()))
             .collect();
-        let hidden: Vec<&str> = self
-            .form
-            .fields
-            .iter()
-            .filter(|f| f.hidden)
-            .map(|f| f.id)
-            .collect();
+        let hidden = self.form.hidden_ids();
         if !hidden.is_empty() {
             values.insert(DRAFT_HIDDEN.into(), hidden.join(","));
         }

@@ -222,6 +222,15 @@ impl Form {
         self.field_mut(id).hidden = !value.is_empty();
     }
 
+    /// The ids of the fields whose values are hidden (see `FormField::hidden`).
+    pub fn hidden_ids(&self) -> Vec<&'static str> {
+        self.fields
+            .iter()
+            .filter(|f| f.hidden)
+            .map(|f| f.id)
+            .collect()
+    }
+
     /// Shows the hidden values in full; returns the ids of the fields that were hidden.
     pub fn reveal(&mut self) -> Vec<&'static str> {
         self.fields
