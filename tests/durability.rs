@@ -214,7 +214,7 @@ fn two_desks_writing_at_once_both_succeed_and_nothing_is_lost() {
     assert_eq!(integrity(&conn), "ok");
 }
 
-fn sha(path: &Path) -> Vec<u8> {
+fn bytes_of(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
 
@@ -228,7 +228,7 @@ fn a_read_only_database_is_refused_plainly_and_left_untouched() {
     let db = dir.path().join("desk.sqlite3");
     let first = ledger(dir.path(), "开站", 3);
     assert!(import(dir.path(), &db, &first).status().unwrap().success());
-    let before = sha(&db);
+    let before = bytes_of(&db);
     let set = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
     set(&db, 0o444).unwrap();
     set(dir.path(), 0o555).unwrap();
@@ -261,7 +261,7 @@ fn a_read_only_database_is_refused_plainly_and_left_untouched() {
         1,
         "one plain sentence: {stderr}"
     );
-    assert!(sha(&db) == before, "the file was changed");
+    assert!(bytes_of(&db) == before, "the file was changed");
 }
 
 /// Another program holds the file exclusively (a SQLite browser left in a write): the desk

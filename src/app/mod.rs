@@ -800,38 +800,22 @@ impl App {
     /// The deliberate key that shows a returning visitor's numbers in the form, written
     /// to the audit log with who and when before anything is shown.
     fn reveal_in_form(&mut self) {
-        let lang = self.lang;
-        let (Some(picked), Some(station), Some(officer)) = (
-            self.intake.picked.clone(),
-            self.station.clone(),
-            self.officer.clone(),
-        ) else {
-            self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
-            return;
-        };
-        let hidden = self.intake.form.hidden_ids();
-        if hidden.is_empty() {
-            self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
-            return;
-        }
-        let fields = revealed_fields(hidden.iter().copied());
-        let now = self.clock.now();
-        match self
-            .store
-            .audit_reveal(&station.id, &picked.visitor_id, &officer.id, &fields, now)
-        {
-            Ok(()) => {
-                self.intake.form.reveal();
-                self.info(revealed_message(lang, &fields));
-            }
-            Err(e) => self.error(e.message(lang)),
+        // Hidden values come only from a picked visitor's record (or a draft of one).
+        let visitor_id = self
+            .intake
+            .picked
+            .as_ref()
+            .map(|p| p.visitor_id.clone())
+            .unwrap_or_default();
+        let fields = revealed_fields(self.intake.form.hidden_ids().into_iter());
+        if self.audit_reveal(&visitor_id, &fields) {
+            self.intake.form.reveal();
         }
     }
 
     /// The same key in a visit's record: audited, then the record is read again so its
     /// history shows the reveal.
     fn reveal_in_visit(&mut self) {
-        let lang = self.lang;
         let Some(Modal::Visit { detail, .. }) = &self.modal else {
             return;
         };
@@ -844,19 +828,10 @@ impl App {
             .into_iter()
             .flatten(),
         );
-        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
-            return;
-        };
-        if fields.is_empty() {
-            self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
+        if !self.audit_reveal(&visitor_id, &fields) {
             return;
         }
-        let now = self.clock.now();
-        let result = self
-            .store
-            .audit_reveal(&station.id, &visitor_id, &officer.id, &fields, now)
-            .and_then(|()| self.store.visit_detail(&visit_id));
-        match result {
+        match self.store.visit_detail(&visit_id) {
             Ok(Some(fresh)) => {
                 if let Some(Modal::Visit {
                     detail, revealed, ..
@@ -865,10 +840,37 @@ impl App {
                     **detail = fresh;
                     *revealed = true;
                 }
-                self.info(revealed_message(lang, &fields));
             }
             Ok(None) => {}
-            Err(e) => self.error(e.message(lang)),
+            Err(e) => self.error(e.message(self.lang)),
+        }
+    }
+
+    /// Writes the reveal of a visitor's `fields` to the audit log and says so; false (and
+    /// says why) when there is nothing to show or the log could not be written, in which
+    /// case nothing may be shown.
+    fn audit_reveal(&mut self, visitor_id: &str, fields: &str) -> bool {
+        let lang = self.lang;
+        if fields.is_empty() || visitor_id.is_empty() {
+            self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
+            return false;
+        }
+        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
+            return false;
+        };
+        let now = self.clock.now();
+        match self
+            .store
+            .audit_reveal(&station.id, visitor_id, &officer.id, fields, now)
+        {
+            Ok(()) => {
+                self.info(revealed_message(lang, fields));
+                true
+            }
+            Err(e) => {
+                self.error(e.message(lang));
+                false
+            }
         }
     }
 
