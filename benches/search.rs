@@ -4,10 +4,11 @@
 //! - the index built from the database ("search ready")
 //! - keystroke to ranked top 50: one- to four-character queries, Chinese and pinyin
 //! - one-character queries alone
+//! - "matching openings": open openings ranked by a job seeker's wish
 //! - the floor: a plain substring scan of the same text
 //! - the index's heap size
 //!
-//! The whole-process comparison with fzf and sk is `bench/jobs_vs_finders.sh`.
+//! The whole-process comparison with fzf and sk is `benches/jobs_vs_finders.sh`.
 
 mod common;
 
@@ -15,12 +16,20 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
+use dutydesk::search::wish::Wish;
 use dutydesk::search::{JobFilter, JobIndex};
 
 /// What officers type, a keystroke at a time.
 const TYPED: &[&str] = &[
     "k", "kd", "kdy", "快", "快递", "s", "sk", "skc", "skcg", "包", "包吃", "z", "zh", "zha",
     "zhan", "普", "普工", "b", "bj", "bja", "bjay", "城西", "cx", "cxj",
+];
+/// What job seekers ask for, as officers write it down.
+const WISHES: &[&str] = &[
+    "想在城西找数控车工的活,工资6000以上",
+    "农闲外出务工,想找包吃住的临时工作,月薪两千以上",
+    "会开叉车,想找叉车司机,包住",
+    "想做快递员或者外卖骑手,日结",
 ];
 const ONE_CHAR: &[&str] = &["k", "快", "s", "包", "z", "普", "b", "c"];
 
@@ -58,6 +67,11 @@ fn bench_size(c: &mut Criterion, n: usize) {
     println!("SLOWEST {n}: {:?}", &slow[..3]);
     common::percentiles(&format!("one_char_top50_{n}"), 20 * ONE_CHAR.len(), |i| {
         idx.search(ONE_CHAR[i % ONE_CHAR.len()], &f, 50);
+    });
+    // "Matching openings": every open opening scored against a job seeker's wish.
+    let wishes: Vec<Wish> = WISHES.iter().map(|w| Wish::from_text(w)).collect();
+    common::percentiles(&format!("rank_by_wish_{n}"), 10 * wishes.len(), |i| {
+        idx.rank_by_wish(&wishes[i % wishes.len()], &f, 50);
     });
     // The floor: every opening's text tested for a substring, front to back, one core.
     let lines = idx.lines_in_storage_order();

@@ -47,7 +47,7 @@ labeled_enum!(
         // job openings
         ReferJob => "refer_job", "为当前来访人推荐此岗位", "Refer the current visitor to this opening";
         MarkPlaced => "mark_placed", "标记当前来访人已在此岗位就业", "Mark the current visitor placed here";
-        MatchVisitor => "match_visitor", "按来访人意愿筛选岗位", "Match openings to the visitor's wish";
+        MatchVisitor => "match_visitor", "按来访人意愿排序岗位(再按一次取消)", "Rank openings by the visitor's wish (again: plain list)";
         // daily log
         WriteEntry => "write_entry", "写一条记录(电话/事件/备注/待办)", "Write an entry (call, incident, note, to-do)";
         Review => "review", "交班审核(汇总、对账、签结)", "End-of-shift review (totals, reconcile, sign off)";

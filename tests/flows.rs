@@ -792,6 +792,54 @@ fn load_jobs(store: &mut Store) {
 }
 
 #[test]
+fn the_work_and_district_a_job_seeker_names_rank_first_and_the_key_gives_the_plain_list_back() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_jobs(&mut d.app.store);
+    d.app.build_job_index_now().unwrap();
+    d.press("周强 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right Right Right Right Right")
+        .press("Tab Tab Tab Tab 会开叉车,想在城东找叉车司机的活,工资五千以上 C-s");
+    d.press("F4");
+    let idx = d.app.jobs.index.clone().unwrap();
+    let hits = d.app.jobs.hits.clone();
+    let [title, _, district, _] = idx.fields_of(hits[0].line);
+    assert_eq!((title, district), ("叉车司机", "城东区"));
+    // Then the forklift drivers elsewhere, before any other work in 城东.
+    let drivers = hits
+        .iter()
+        .take_while(|h| idx.fields_of(h.line)[0] == "叉车司机")
+        .count();
+    assert_eq!(drivers, 12, "every open forklift opening in the demo data");
+    let status = d.app.status.as_ref().unwrap().text.clone();
+    assert!(status.contains("叉车司机 · 城东区 · ≥¥5000"), "{status}");
+    assert_eq!(
+        idx.wish_marks(hits[0].line, d.app.jobs.wish.as_ref().unwrap()),
+        vec![0, 1, 2, 3]
+    );
+
+    // Typing searches as usual; clearing the line brings the ranking back.
+    d.press("Tab Tab Tab Tab Tab Tab Tab baojie");
+    assert!(!d.screen().contains("按意愿排序 · 前"));
+    assert!(idx.fields_of(d.app.jobs.hits[0].line)[0].contains("保洁"));
+    d.press("BS BS BS BS BS BS");
+    assert_eq!(d.app.jobs.hits, hits);
+
+    // The key again: the plain list, newest first.
+    d.press("C-o");
+    assert!(d.app.jobs.wish.is_none());
+    assert!(!d.screen().contains("按意愿排序 · 前"));
+    assert!(d.app.jobs.hits.iter().all(|h| h.score == 0));
+    assert!(
+        d.app
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("不再按意愿排序")
+    );
+}
+
+#[test]
 fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
     let (_dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::Zh);
@@ -808,22 +856,29 @@ fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
     );
 
     d.press("F4");
+    let screen = d.screen();
     let pane = &d.app.jobs;
     assert_eq!(pane.for_visit.as_ref().unwrap().name, "孙立");
-    assert_eq!(pane.form.get("meals"), "yes");
-    assert_eq!(pane.form.get("housing"), "yes");
-    assert_eq!(pane.form.get("type"), "temporary");
-    assert_eq!(pane.form.get("min_wage"), "2000");
+    // A job seeker's openings come ranked by their wish, with nothing filtered out: those
+    // with room and board, temporary and paying enough first, then those meeting less.
+    let status = &d.app.status.as_ref().unwrap().text;
+    assert!(status.contains("按孙立的意愿排序"), "{status}");
+    assert!(status.contains("包吃 · 包住 · 临时 · ≥¥2000"), "{status}");
+    assert_eq!(pane.form.get("meals"), "");
     let idx = pane.index.clone().unwrap();
-    assert!(!pane.hits.is_empty());
-    for h in &pane.hits {
-        let b = idx.benefits_of(h.line);
-        assert!(b.meals && b.housing, "{:?}", idx.fields_of(h.line));
-        assert_eq!(
-            idx.employment_type_of(h.line),
-            dutydesk::domain::job::EmploymentType::Temporary
-        );
-    }
+    assert_eq!(pane.hits.len(), 50);
+    let meets_all = |line: u32| {
+        let b = idx.benefits_of(line);
+        b.meals
+            && b.housing
+            && idx.employment_type_of(line) == dutydesk::domain::job::EmploymentType::Temporary
+            && idx.wage_month_of(line).is_some_and(|w| w >= 2000)
+    };
+    let first_short = pane.hits.iter().position(|h| !meets_all(h.line)).unwrap();
+    assert!(first_short > 0, "{:?}", idx.fields_of(pane.hits[0].line));
+    assert!(pane.hits[first_short..].iter().all(|h| !meets_all(h.line)));
+    assert!(pane.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(screen.contains("按意愿排序 · 前"), "{screen}");
 
     // Pinyin initials put the tea pickers first (looser matches after); highlighted.
     d.press("ccg");

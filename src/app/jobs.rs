@@ -87,6 +87,9 @@ impl App {
                 job_seeking,
                 summary: d.visit.summary.clone(),
             });
+            if changed {
+                self.jobs.wish = None;
+            }
             if changed && job_seeking && !self.jobs.form.is_touched() {
                 self.match_visitor();
             }
@@ -111,7 +114,10 @@ impl App {
             }
         };
         let t = Instant::now();
-        self.jobs.hits = idx.search(&self.jobs.query(), &filter, RESULTS);
+        self.jobs.hits = match self.jobs.ranking_wish() {
+            Some(wish) => idx.rank_by_wish(wish, &filter, RESULTS),
+            None => idx.search(&self.jobs.query(), &filter, RESULTS),
+        };
         self.jobs.last_search_ms = t.elapsed().as_secs_f64() * 1e3;
         self.jobs.sel = 0;
         self.load_job_detail();
@@ -124,44 +130,75 @@ impl App {
             .and_then(|id| self.store.job_by_rowid(id).ok().flatten());
     }
 
-    /// "Matching openings": the filters set from what the visitor asked for.
+    /// "Matching openings": the open openings ranked by what the visitor asked for (the
+    /// search line and the filters cleared, so nothing the wish does not say hides one);
+    /// pressed again, the plain list comes back.
     pub(super) fn match_visitor(&mut self) {
         let Some(v) = self.jobs.for_visit.clone() else {
             self.error(self.lang.pick("没有选定来访人", "No visitor chosen").into());
             return;
         };
+        if self.jobs.ranking_wish().is_some() {
+            self.jobs.wish = None;
+            self.run_job_search();
+            self.info(
+                self.lang
+                    .pick("不再按意愿排序", "No longer ranked by the wish")
+                    .into(),
+            );
+            return;
+        }
         let wish = Wish::from_text(&v.summary);
-        let form = &mut self.jobs.form;
-        form.set(J_QUERY, "");
-        form.set(
-            J_WAGE,
-            &wish
-                .min_wage_month
-                .map(|w| w.to_string())
-                .unwrap_or_default(),
-        );
-        form.set(J_MEALS, if wish.meals { "yes" } else { "" });
-        form.set(J_HOUSING, if wish.housing { "yes" } else { "" });
-        form.set(J_TYPE, wish.employment_type.map(|t| t.code()).unwrap_or(""));
+        self.jobs.form = new_form(self.lang);
+        self.jobs.wish = Some(wish.clone());
+        self.run_job_search();
+        let words = self.wish_words(&wish);
+        let msg = match (self.lang, words.is_empty()) {
+            (Lang::Zh, false) => format!("按{}的意愿排序:{}", v.name, words.join(" · ")),
+            (Lang::En, false) => format!("Ranked by {}'s wish: {}", v.name, words.join(" · ")),
+            (Lang::Zh, true) => format!("{}的登记里没有说想找什么工作,按发布时间列出", v.name),
+            (Lang::En, true) => format!(
+                "{}'s record says nothing of the work wanted; newest first",
+                v.name
+            ),
+        };
+        self.info(msg);
+    }
+
+    /// The parts of a wish the ranking uses, as the officer reads them back.
+    fn wish_words(&self, wish: &Wish) -> Vec<String> {
+        let lang = self.lang;
         let mut words = Vec::new();
+        if let Some(idx) = &self.jobs.index {
+            // The kind of work as the best opening's title has it (车工 of 数控车工).
+            if let Some(h) = self.jobs.hits.first() {
+                let title: Vec<char> = idx.fields_of(h.line)[0].chars().collect();
+                let kind: String = idx
+                    .wish_marks(h.line, wish)
+                    .iter()
+                    .filter_map(|&i| title.get(i))
+                    .collect();
+                if !kind.is_empty() {
+                    words.push(kind);
+                }
+            }
+            if let Some(d) = idx.district_in(&wish.words) {
+                words.push(d.to_string());
+            }
+        }
         if wish.meals {
-            words.push(self.lang.pick("包吃", "meals").to_string());
+            words.push(lang.pick("包吃", "meals").to_string());
         }
         if wish.housing {
-            words.push(self.lang.pick("包住", "housing").to_string());
+            words.push(lang.pick("包住", "housing").to_string());
         }
         if let Some(t) = wish.employment_type {
-            words.push(t.label(self.lang).to_string());
+            words.push(t.label(lang).to_string());
         }
         if let Some(w) = wish.min_wage_month {
             words.push(format!("≥¥{w}"));
         }
-        let msg = match self.lang {
-            Lang::Zh => format!("按{}的意愿筛选:{}", v.name, words.join(" · ")),
-            Lang::En => format!("Matched to {}'s wish: {}", v.name, words.join(" · ")),
-        };
-        self.run_job_search();
-        self.info(msg);
+        words
     }
 
     pub(super) fn update_jobs(&mut self, action: Action) {

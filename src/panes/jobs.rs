@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::domain::job::{EmploymentType, Job};
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
+pub use crate::search::wish::Wish;
 use crate::search::{Hit, JobFilter, JobIndex};
 use crate::ui::form::{Choice, Form, FormField, choices_of};
 
@@ -40,6 +41,9 @@ pub struct JobsPane {
     /// How long the last search took, for the title.
     pub last_search_ms: f64,
     pub for_visit: Option<ForVisit>,
+    /// "Matching openings": while set and the search line is empty, the openings are
+    /// ranked by the visitor's wish (`MatchVisitor` sets and clears it).
+    pub wish: Option<Wish>,
 }
 
 fn yes_no(
@@ -98,11 +102,19 @@ impl JobsPane {
             detail: None,
             last_search_ms: 0.0,
             for_visit: None,
+            wish: None,
         }
     }
 
     pub fn query(&self) -> String {
         self.form.get(J_QUERY)
+    }
+
+    /// The wish the list is ranked by now: set, and nothing typed in the search line.
+    pub fn ranking_wish(&self) -> Option<&Wish> {
+        self.wish
+            .as_ref()
+            .filter(|_| self.query().trim().is_empty())
     }
 
     /// The filters as the form holds them; a wage that is not a number is an error.
@@ -134,104 +146,5 @@ impl JobsPane {
     pub fn selected_rowid(&self) -> Option<i64> {
         let idx = self.index.as_ref()?;
         self.hits.get(self.sel).map(|h| idx.rowid_of(h.line))
-    }
-}
-
-/// A visitor's stated wish, read from what they asked for: room and board, kind of
-/// work, the least pay they will take. Used to prefill the filters ("matching openings").
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Wish {
-    pub meals: bool,
-    pub housing: bool,
-    pub employment_type: Option<EmploymentType>,
-    pub min_wage_month: Option<i64>,
-}
-
-impl Wish {
-    pub fn from_text(text: &str) -> Wish {
-        let b = crate::domain::job::Benefits::from_text(text);
-        let employment_type = [
-            ("临时", EmploymentType::Temporary),
-            ("短期", EmploymentType::Temporary),
-            ("零工", EmploymentType::Gig),
-            ("日结", EmploymentType::Gig),
-            ("兼职", EmploymentType::PartTime),
-        ]
-        .iter()
-        .find(|(w, _)| text.contains(w))
-        .map(|(_, t)| *t);
-        Wish {
-            meals: b.meals,
-            housing: b.housing,
-            employment_type,
-            min_wage_month: wage_in(text),
-        }
-    }
-}
-
-/// The first sum of money in `text` that reads as a monthly wage: `3000`, `两千`, `3千`.
-fn wage_in(text: &str) -> Option<i64> {
-    let chars: Vec<char> = text.chars().collect();
-    let digit = |c: char| match c {
-        '一' => Some(1),
-        '二' | '两' => Some(2),
-        '三' => Some(3),
-        '四' => Some(4),
-        '五' => Some(5),
-        '六' => Some(6),
-        '七' => Some(7),
-        '八' => Some(8),
-        '九' => Some(9),
-        d => d.to_digit(10).map(i64::from),
-    };
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let n: String = chars[i..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit())
-                .collect();
-            let v: i64 = n.parse().unwrap_or(0);
-            let next = chars.get(i + n.len()).copied();
-            let scaled = match next {
-                Some('千') | Some('k') | Some('K') => v * 1000,
-                Some('万') => v * 10_000,
-                _ => v,
-            };
-            if (1000..=100_000).contains(&scaled) {
-                return Some(scaled);
-            }
-            i += n.len();
-            continue;
-        }
-        if let (Some(d), Some('千')) = (digit(chars[i]), chars.get(i + 1)) {
-            return Some(d * 1000);
-        }
-        i += 1;
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_wish_is_read_from_the_visitors_words() {
-        let w = Wish::from_text("农闲外出务工,想找包吃住的临时工作,月薪两千以上");
-        assert_eq!(
-            w,
-            Wish {
-                meals: true,
-                housing: true,
-                employment_type: Some(EmploymentType::Temporary),
-                min_wage_month: Some(2000),
-            }
-        );
-        assert_eq!(
-            Wish::from_text("想找数控车工,工资6000左右").min_wage_month,
-            Some(6000)
-        );
-        assert_eq!(Wish::from_text("什么都行").min_wage_month, None);
     }
 }

@@ -9,6 +9,7 @@
 //! cores share the work.
 
 pub mod pinyin_table;
+pub mod wish;
 
 use std::cmp::Reverse;
 
@@ -584,17 +585,7 @@ impl JobIndex {
             keep_best(&mut hits, limit);
             hits
         };
-        let mut hits = if n > 50_000 {
-            let mid = n / 2;
-            std::thread::scope(|s| {
-                let other = s.spawn(|| run(mid, n));
-                let mut mine = run(0, mid);
-                mine.extend(other.join().expect("search thread"));
-                mine
-            })
-        } else {
-            run(0, n)
-        };
+        let mut hits = split_scan(n, run);
         keep_best(&mut hits, limit);
         hits
     }
@@ -693,6 +684,20 @@ enum Tier {
     All,
     Main,
     Title,
+}
+
+/// `run` over lines `0..n`, the two halves on both cores when there are over 50,000.
+fn split_scan(n: usize, run: impl Fn(usize, usize) -> Vec<Hit> + Sync) -> Vec<Hit> {
+    if n <= 50_000 {
+        return run(0, n);
+    }
+    let mid = n / 2;
+    std::thread::scope(|s| {
+        let other = s.spawn(|| run(mid, n));
+        let mut mine = run(0, mid);
+        mine.extend(other.join().expect("search thread"));
+        mine
+    })
 }
 
 fn keep_best(hits: &mut Vec<Hit>, limit: usize) {

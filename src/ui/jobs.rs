@@ -55,14 +55,24 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
         (None, Lang::Zh) => "岗位查询 · 正在建立岗位索引…".to_string(),
         (None, Lang::En) => "Job openings · building the index…".to_string(),
         (Some(idx), Lang::Zh) => format!(
-            "岗位查询 · 共{}个岗位 · 找到前{}个 · {:.1} ms",
+            "岗位查询 · 共{}个岗位 · {}前{}个 · {:.1} ms",
             idx.len(),
+            if pane.ranking_wish().is_some() {
+                "按意愿排序 · "
+            } else {
+                "找到"
+            },
             pane.hits.len(),
             pane.last_search_ms
         ),
         (Some(idx), Lang::En) => format!(
-            "Job openings · {} in all · top {} · {:.1} ms",
+            "Job openings · {} in all · {}top {} · {:.1} ms",
             idx.len(),
+            if pane.ranking_wish().is_some() {
+                "ranked by the wish · "
+            } else {
+                ""
+            },
             pane.hits.len(),
             pane.last_search_ms
         ),
@@ -121,7 +131,10 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
             .skip(first)
             .take(n)
             .map(|(i, h)| {
-                let marks = idx.highlights(h.line, &query);
+                let marks = match pane.ranking_wish() {
+                    Some(wish) => idx.wish_marks(h.line, wish),
+                    None => idx.highlights(h.line, &query),
+                };
                 let [title, employer, district, benefits] = idx.fields_of(h.line);
                 let mut base = if idx.is_current(h.line) {
                     Style::default()
@@ -163,13 +176,13 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
     }
     let hint_text = match lang {
         Lang::Zh => format!(
-            "↑↓ 选择 · Enter 详情 · {} 推荐给来访人 · {} 已就业 · {} 按意愿匹配 · Tab 筛选",
+            "↑↓ 选择 · Enter 详情 · {} 推荐给来访人 · {} 已就业 · {} 按意愿排序 · Tab 筛选",
             k(Action::ReferJob),
             k(Action::MarkPlaced),
             k(Action::MatchVisitor)
         ),
         Lang::En => format!(
-            "↑↓ choose · Enter details · {} refer visitor · {} placed · {} match wish · Tab filters",
+            "↑↓ choose · Enter details · {} refer visitor · {} placed · {} rank by wish · Tab filters",
             k(Action::ReferJob),
             k(Action::MarkPlaced),
             k(Action::MatchVisitor)

@@ -1,0 +1,454 @@
+//! "Matching openings": a job seeker's stated wish — the kind of work, where, the least pay
+//! they will take, room and board — read from their words, and the open openings ranked by
+//! how much of it each one meets. Ranked, not filtered: when nothing meets all of it, the
+//! officer still sees what comes closest.
+
+use super::{Hit, JobFilter, JobIndex, bloom_bit, keep_best, split_scan};
+use crate::domain::job::{Benefits, EmploymentType};
+use crate::domain::labels::Labeled;
+
+/// Points for each part of the wish an opening meets. The kind of work counts most: a
+/// 数控车工 who asked for lathe work is not helped by a cook's job with room and board.
+const WORK_PAIR: i32 = 100;
+/// Most pairs of the kind of work that count (数控车工: 数控, 控车, 车工).
+const WORK_PAIRS_MAX: i32 = 3;
+const DISTRICT: i32 = 80;
+const WAGE: i32 = 60;
+const BENEFIT: i32 = 40;
+const TYPE: i32 = 40;
+
+/// Pairs of characters every job seeker says; they name no kind of work.
+const COMMON_PAIRS: &[&str] = &[
+    "工作", "找工", "想找", "务工", "打工", "外出", "农闲", "以上", "左右", "月薪", "工资", "包吃",
+    "包住", "吃住", "食宿", "临时", "短期", "零工", "日结", "兼职", "全职", "希望", "需要", "可以",
+    "什么", "都行", "一份", "一个", "附近", "找个", "找份", "收入", "每月", "一月", "两千", "三千",
+    "四千", "五千", "六千", "七千", "八千", "千元", "千以", "万元", "活儿", "干活", "上班", "就业",
+    "求职", "失业", "下岗", "岗位",
+];
+
+/// What a visitor asked for, as far as their words say.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Wish {
+    pub meals: bool,
+    pub housing: bool,
+    pub employment_type: Option<EmploymentType>,
+    pub min_wage_month: Option<i64>,
+    /// The kind of work: each pair of adjacent Chinese characters in their words (数控,
+    /// 控车, 车工), less the pairs anyone looking for work says (工作, 打工, 包吃…).
+    pub work: Vec<[char; 2]>,
+    /// Their words, to find the district they named among the openings' districts.
+    pub words: String,
+}
+
+impl Wish {
+    pub fn from_text(text: &str) -> Wish {
+        let b = Benefits::from_text(text);
+        let employment_type = [
+            ("临时", EmploymentType::Temporary),
+            ("短期", EmploymentType::Temporary),
+            ("零工", EmploymentType::Gig),
+            ("日结", EmploymentType::Gig),
+            ("兼职", EmploymentType::PartTime),
+        ]
+        .iter()
+        .find(|(w, _)| text.contains(w))
+        .map(|(_, t)| *t);
+        Wish {
+            meals: b.meals,
+            housing: b.housing,
+            employment_type,
+            min_wage_month: wage_in(text),
+            work: work_pairs(text),
+            words: text.to_string(),
+        }
+    }
+
+    /// Whether the words say anything an opening could be ranked by.
+    pub fn is_empty(&self) -> bool {
+        !self.meals
+            && !self.housing
+            && self.employment_type.is_none()
+            && self.min_wage_month.is_none()
+            && self.work.is_empty()
+    }
+}
+
+/// Characters that only hold a sentence together (的, 想, 都…): a pair with one names no work.
+const FUNCTION_CHARS: &str = "的了么都在想找是我要能有个份和或也还就去到里吧呢啊吗他她们";
+
+/// A character that can be part of the name of a kind of work.
+fn is_work_char(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) && !FUNCTION_CHARS.contains(c)
+}
+
+/// The pairs of adjacent characters that may name a kind of work. A pair is left out when
+/// it is a common one, or when both its characters belong to common ones around it (农闲外出:
+/// 闲外 is no work).
+fn work_pairs(text: &str) -> Vec<[char; 2]> {
+    let chars: Vec<char> = text.chars().collect();
+    let common = |k: usize| -> bool {
+        let pair: String = chars[k..k + 2].iter().collect();
+        COMMON_PAIRS.contains(&pair.as_str())
+    };
+    let mut covered = vec![false; chars.len()];
+    for k in 0..chars.len().saturating_sub(1) {
+        if common(k) {
+            covered[k] = true;
+            covered[k + 1] = true;
+        }
+    }
+    let mut out: Vec<[char; 2]> = Vec::new();
+    for k in 0..chars.len().saturating_sub(1) {
+        let pair = [chars[k], chars[k + 1]];
+        if !is_work_char(pair[0])
+            || !is_work_char(pair[1])
+            || common(k)
+            || covered[k] && covered[k + 1]
+            || out.contains(&pair)
+        {
+            continue;
+        }
+        out.push(pair);
+    }
+    out
+}
+
+/// The first sum of money in `text` that reads as a monthly wage: `3000`, `两千`, `3千`.
+fn wage_in(text: &str) -> Option<i64> {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |c: char| match c {
+        '一' => Some(1),
+        '二' | '两' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        d => d.to_digit(10).map(i64::from),
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let n: String = chars[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            let v: i64 = n.parse().unwrap_or(0);
+            let next = chars.get(i + n.len()).copied();
+            let scaled = match next {
+                Some('千') | Some('k') | Some('K') => v * 1000,
+                Some('万') => v * 10_000,
+                _ => v,
+            };
+            if (1000..=100_000).contains(&scaled) {
+                return Some(scaled);
+            }
+            i += n.len();
+            continue;
+        }
+        if let (Some(d), Some('千')) = (digit(chars[i]), chars.get(i + 1)) {
+            return Some(d * 1000);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A district's name as people say it: 城东区 → 城东, 西湖镇 → 西湖 (kept whole when the
+/// rest would be one character).
+fn spoken(name: &str) -> &str {
+    for suffix in ["街道", "区", "县", "市", "镇", "乡"] {
+        if let Some(rest) = name.strip_suffix(suffix)
+            && rest.chars().count() >= 2
+        {
+            return rest;
+        }
+    }
+    name
+}
+
+impl JobIndex {
+    /// The district named in `words`, as the index knows it (the longest name found).
+    pub fn district_in(&self, words: &str) -> Option<&str> {
+        self.districts
+            .iter()
+            .filter(|d| !d.is_empty() && words.contains(spoken(d)))
+            .max_by_key(|d| spoken(d).len())
+            .map(String::as_str)
+    }
+
+    /// The best `limit` open openings for `wish`, most of it met first; ties go to the newer
+    /// posting. `filter` still applies (the officer may narrow by hand).
+    pub fn rank_by_wish(&self, wish: &Wish, filter: &JobFilter, limit: usize) -> Vec<Hit> {
+        let district = match &filter.district {
+            Some(d) => match self.districts.iter().position(|x| x == d) {
+                Some(i) => Some(i as u16),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let wanted_district = self
+            .district_in(&wish.words)
+            .and_then(|d| self.districts.iter().position(|x| x == d))
+            .map(|i| i as u16);
+        let pair_blooms: Vec<u64> = wish
+            .work
+            .iter()
+            .map(|[a, b]| bloom_bit(*a) | bloom_bit(*b))
+            .collect();
+        let run = |from: usize, to: usize| -> Vec<Hit> {
+            let mut hits = Vec::new();
+            for i in from..to {
+                if !self.passes(i, filter, district) {
+                    continue;
+                }
+                let mut score = self.work_pairs_met(i, wish, &pair_blooms) * WORK_PAIR;
+                if wanted_district.is_some_and(|d| self.district[i] == d) {
+                    score += DISTRICT;
+                }
+                if let Some(min) = wish.min_wage_month {
+                    let w = self.wage_month[i];
+                    if w != super::NONE && i64::from(w) >= min {
+                        score += WAGE;
+                    }
+                }
+                let flags = self.flags[i];
+                if wish.meals && flags & 1 != 0 {
+                    score += BENEFIT;
+                }
+                if wish.housing && flags & 2 != 0 {
+                    score += BENEFIT;
+                }
+                if wish
+                    .employment_type
+                    .is_some_and(|t| ((flags >> 3) & 3) as usize == t.index())
+                {
+                    score += TYPE;
+                }
+                hits.push(Hit {
+                    line: i as u32,
+                    score,
+                });
+                if hits.len() >= limit * 4 {
+                    keep_best(&mut hits, limit);
+                }
+            }
+            keep_best(&mut hits, limit);
+            hits
+        };
+        let mut hits = split_scan(self.len(), run);
+        keep_best(&mut hits, limit);
+        hits
+    }
+
+    /// How many of the wish's work pairs the title holds (at most `WORK_PAIRS_MAX`).
+    fn work_pairs_met(&self, i: usize, wish: &Wish, pair_blooms: &[u64]) -> i32 {
+        let title_bloom = self.title_bloom[i];
+        if !pair_blooms.iter().any(|m| m & !title_bloom == 0) {
+            return 0;
+        }
+        let title = self.line_text(i).split(super::SEP).next().unwrap_or("");
+        let mut met = 0;
+        let mut prev: Option<char> = None;
+        let mut seen: Vec<[char; 2]> = Vec::new();
+        for c in title.chars() {
+            if let Some(p) = prev {
+                let pair = [p, c];
+                if wish.work.contains(&pair) && !seen.contains(&pair) {
+                    seen.push(pair);
+                    met += 1;
+                }
+            }
+            prev = Some(c);
+        }
+        met.min(WORK_PAIRS_MAX)
+    }
+
+    /// The title's characters that the wish's kind of work named, for highlighting (char
+    /// indices in the opening's search text, as `highlights` gives them).
+    pub fn wish_marks(&self, line: u32, wish: &Wish) -> Vec<usize> {
+        let title: Vec<char> = self
+            .text_of(line)
+            .split(super::SEP)
+            .next()
+            .unwrap_or("")
+            .chars()
+            .collect();
+        let mut out = Vec::new();
+        for (k, w) in title.windows(2).enumerate() {
+            if wish.work.contains(&[w[0], w[1]]) {
+                out.extend([k, k + 1]);
+            }
+        }
+        out.dedup();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wish_is_read_from_the_visitors_words() {
+        let w = Wish::from_text("农闲外出务工,想找包吃住的临时工作,月薪两千以上");
+        assert!(w.meals && w.housing);
+        assert_eq!(w.employment_type, Some(EmploymentType::Temporary));
+        assert_eq!(w.min_wage_month, Some(2000));
+        // Nothing in it names a kind of work.
+        assert_eq!(w.work, Vec::<[char; 2]>::new());
+        assert_eq!(
+            Wish::from_text("想找数控车工,工资6000左右").work,
+            vec![['数', '控'], ['控', '车'], ['车', '工']]
+        );
+        assert_eq!(
+            Wish::from_text("想找数控车工,工资6000左右").min_wage_month,
+            Some(6000)
+        );
+        assert_eq!(Wish::from_text("什么都行").min_wage_month, None);
+        assert!(Wish::from_text("什么都行").is_empty());
+    }
+
+    struct Opening {
+        title: &'static str,
+        district: &'static str,
+        wage: i64,
+        meals: bool,
+        housing: bool,
+        kind: EmploymentType,
+        current: bool,
+    }
+
+    fn opening(title: &'static str, district: &'static str, wage: i64) -> Opening {
+        Opening {
+            title,
+            district,
+            wage,
+            meals: false,
+            housing: false,
+            kind: EmploymentType::FullTime,
+            current: true,
+        }
+    }
+
+    fn index(rows: &[Opening]) -> JobIndex {
+        let mut idx = JobIndex::default();
+        for (i, o) in rows.iter().enumerate() {
+            idx.push(&crate::store::JobLine {
+                rowid: i as i64,
+                title: o.title,
+                employer: "某某公司",
+                district: o.district,
+                benefits: Benefits {
+                    meals: o.meals,
+                    housing: o.housing,
+                    insurance: false,
+                },
+                wage_month: Some(o.wage),
+                employment_type: o.kind,
+                current: o.current,
+                wage_min: Some(o.wage),
+                wage_max: None,
+                wage_unit: crate::domain::job::WageUnit::Month,
+                // Row order is posting order: the later row is the newer posting.
+                posted_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+                    .map(|d| d + chrono::Days::new(i as u64)),
+            });
+        }
+        idx.finish();
+        idx
+    }
+
+    fn ranked(idx: &JobIndex, words: &str) -> Vec<String> {
+        idx.rank_by_wish(&Wish::from_text(words), &JobFilter::default(), 10)
+            .iter()
+            .map(|h| {
+                let [title, _, district, _] = idx.fields_of(h.line);
+                format!("{title}@{district}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_kind_of_work_ranks_first_then_district_and_pay() {
+        let idx = index(&[
+            opening("数控车工", "城西区", 6500),
+            opening("普通车工", "城东区", 5000),
+            opening("数控车工", "城东区", 5500),
+            opening("数控车工", "城东区", 6500),
+            opening("厨师", "城东区", 9000),
+            Opening {
+                current: false,
+                ..opening("数控车工", "城东区", 9000)
+            },
+        ]);
+        assert_eq!(
+            ranked(&idx, "想在城东找数控车工的活,工资6000以上"),
+            vec![
+                // all of it: the work, the district, the pay
+                "数控车工@城东区",
+                // the work and the district, under the pay asked
+                "数控车工@城东区",
+                // the work and the pay, elsewhere
+                "数控车工@城西区",
+                // part of the work (车工), the district
+                "普通车工@城东区",
+                // the district and the pay, other work
+                "厨师@城东区",
+            ]
+        );
+        let hits = idx.rank_by_wish(
+            &Wish::from_text("想在城东找数控车工的活,工资6000以上"),
+            &JobFilter::default(),
+            10,
+        );
+        assert_eq!(idx.wage_month_of(hits[0].line), Some(6500));
+        // The filled one is on record, never offered.
+        assert_eq!(hits.len(), 5);
+        assert_eq!(
+            idx.wish_marks(hits[3].line, &Wish::from_text("数控车工")),
+            vec![2, 3]
+        );
+    }
+
+    #[test]
+    fn room_board_and_kind_of_employment_rank_when_no_work_is_named() {
+        let idx = index(&[
+            Opening {
+                meals: true,
+                housing: true,
+                kind: EmploymentType::Temporary,
+                ..opening("采茶工", "西湖镇", 2000)
+            },
+            Opening {
+                meals: true,
+                ..opening("装卸工", "西湖镇", 4000)
+            },
+            opening("保安", "西湖镇", 4000),
+        ]);
+        // Nothing meets all of it but each opening meets some: all listed, most first.
+        assert_eq!(
+            ranked(&idx, "农闲外出务工,想找包吃住的临时工作,月薪三千以上"),
+            vec!["采茶工@西湖镇", "装卸工@西湖镇", "保安@西湖镇"]
+        );
+        // The officer's filters still narrow it.
+        let only_meals = JobFilter {
+            meals: true,
+            ..JobFilter::default()
+        };
+        let hits = idx.rank_by_wish(&Wish::from_text("什么都行"), &only_meals, 10);
+        assert_eq!(hits.len(), 2);
+        // With nothing to rank by, the newest posting comes first.
+        assert_eq!(idx.fields_of(hits[0].line)[0], "装卸工");
+    }
+
+    #[test]
+    fn districts_are_found_as_people_say_them() {
+        assert_eq!(spoken("城东区"), "城东");
+        assert_eq!(spoken("西湖镇"), "西湖");
+        assert_eq!(spoken("东区"), "东区");
+        assert_eq!(spoken("开发区"), "开发");
+    }
+}
