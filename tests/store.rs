@@ -233,6 +233,27 @@ fn the_returning_visitor_lookup_uses_an_index_not_a_scan() {
 }
 
 #[test]
+fn the_job_index_finds_its_rowid_range_without_reading_every_opening() {
+    let store = Store::open_in_memory().unwrap();
+    let plan: Vec<String> = store
+        .conn()
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            dutydesk::store::JOB_ROWID_RANGE
+        ))
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!plan.iter().any(|p| p.starts_with("SCAN job")), "{plan:?}");
+    assert_eq!(
+        plan.iter().filter(|p| p.starts_with("SEARCH job")).count(),
+        2
+    );
+}
+
+#[test]
 fn among_many_namesakes_the_most_recent_visitors_come_first() {
     let mut store = Store::open_in_memory().unwrap();
     let (st, o) = setup(&store);

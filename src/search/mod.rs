@@ -76,6 +76,8 @@ pub struct JobIndex {
     posted: Vec<u32>,
     /// Where each line's text is, once `finish` has put the lines newest first.
     spans: Vec<(u32, u32)>,
+    /// While building: the masks of field texts already seen.
+    memo: FieldMemo,
 }
 
 const NONE: u32 = u32::MAX;
@@ -118,6 +120,168 @@ fn for_each_bit(mut bits: u32, mut f: impl FnMut(u8)) {
         // Digits share bits 26–31 (see letter_bit): they stand for the digits 0–5 there.
         f(if i < 26 { b'a' + i } else { b'0' + i - 26 });
     }
+}
+
+/// Most distinct field texts the build remembers the masks of (then it starts over).
+const MEMO_MAX: usize = 65_536;
+
+/// The masks one field of an opening adds to the opening's (bigrams and initials never
+/// cross fields, so an opening's masks are its fields' or-ed together).
+#[derive(Debug, Clone, Copy, Default)]
+struct FieldKeys {
+    letters: u32,
+    initials: u32,
+    bloom: u64,
+    bigrams: [u64; 4],
+}
+
+impl FieldKeys {
+    fn of(field: &str) -> FieldKeys {
+        let mut k = FieldKeys::default();
+        // Letters the previous character's readings hold, and the bigram slots they lead to.
+        let mut prev: u32 = 0;
+        let mut prev_tails = [0u64; 4];
+        for c in field.chars() {
+            let c = c.to_ascii_lowercase();
+            let (mut starts, mut all, mut tails) = (0u32, 0u32, [0u64; 4]);
+            if c.is_ascii_alphanumeric() {
+                starts = letter_bit(c as u8);
+                all = starts;
+                tails = tails_of(all);
+                if prev == 0 {
+                    k.initials |= starts;
+                }
+            } else if !c.is_ascii() {
+                k.bloom |= bloom_bit(c);
+                if let Some(ck) = char_keys(c) {
+                    starts = ck.starts;
+                    all = ck.all;
+                    tails = ck.tails;
+                    for (m, inner) in k.bigrams.iter_mut().zip(ck.inner) {
+                        *m |= inner;
+                    }
+                }
+                k.initials |= starts;
+            }
+            k.letters |= all;
+            if prev != 0 {
+                for_each_bit(starts, |b| or_rotated(&mut k.bigrams, &prev_tails, b));
+            }
+            prev = all;
+            prev_tails = tails;
+        }
+        k
+    }
+
+    fn add(&mut self, o: FieldKeys) {
+        self.letters |= o.letters;
+        self.initials |= o.initials;
+        self.bloom |= o.bloom;
+        for (m, b) in self.bigrams.iter_mut().zip(o.bigrams) {
+            *m |= b;
+        }
+    }
+}
+
+/// A small fast hash for the field memo's short keys (the standard one is built to resist
+/// chosen keys, which a build from our own file does not face).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FieldMemo =
+    std::collections::HashMap<Box<str>, FieldKeys, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// What a Chinese character adds to an opening's masks, worked out once from its readings
+/// (a million openings hold some twenty million characters).
+struct CharKeys {
+    /// Initials of its readings.
+    starts: u32,
+    /// Every letter of its readings.
+    all: u32,
+    /// The letter pairs inside its readings.
+    inner: [u64; 4],
+    /// `tails_of(all)`.
+    tails: [u64; 4],
+}
+
+/// The bigram slots of the pairs (a, 0) for each letter a in `letters`: a pair (a, b) is
+/// this set turned by b (see `bigram_slot`), so all pairs from one character's letters to
+/// the next's initials cost a rotation per initial, not a loop over every pair.
+fn tails_of(letters: u32) -> [u64; 4] {
+    let mut t = [0u64; 4];
+    for_each_bit(letters, |a| set_bigram(&mut t, a, 0));
+    t
+}
+
+/// `out |= t` rotated by `by` bits, all 256 of them as one ring.
+fn or_rotated(out: &mut [u64; 4], t: &[u64; 4], by: u8) {
+    let q = usize::from(by / 64);
+    let r = u32::from(by % 64);
+    for (k, w) in t.iter().enumerate() {
+        out[(k + q) % 4] |= w << r;
+        if r != 0 {
+            out[(k + q + 1) % 4] |= w >> (64 - r);
+        }
+    }
+}
+
+fn char_keys(c: char) -> Option<&'static CharKeys> {
+    const FIRST: u32 = 0x4E00;
+    const LAST: u32 = 0x9FFF;
+    static TABLE: std::sync::OnceLock<Vec<CharKeys>> = std::sync::OnceLock::new();
+    let code = c as u32;
+    if !(FIRST..=LAST).contains(&code) {
+        return None;
+    }
+    let table = TABLE.get_or_init(|| {
+        (FIRST..=LAST)
+            .map(|code| {
+                let mut k = CharKeys {
+                    starts: 0,
+                    all: 0,
+                    inner: [0; 4],
+                    tails: [0; 4],
+                };
+                for r in char::from_u32(code).map(readings).unwrap_or(&[]) {
+                    let r = r.as_bytes();
+                    k.starts |= letter_bit(r[0]);
+                    for w in r.windows(2) {
+                        set_bigram(&mut k.inner, w[0], w[1]);
+                    }
+                    for b in r {
+                        k.all |= letter_bit(*b);
+                    }
+                }
+                k.tails = tails_of(k.all);
+                k
+            })
+            .collect()
+    });
+    Some(&table[(code - FIRST) as usize])
 }
 
 fn bloom_bit(c: char) -> u64 {
@@ -232,38 +396,61 @@ impl JobIndex {
     /// `spans` says where each line's is.
     fn finish(&mut self) {
         let n = self.len();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|i| std::cmp::Reverse(self.posted[*i as usize]));
-        // Gathered into a new column, one at a time, except the largest (32 bytes a line),
-        // which is moved in place, cycle by cycle: a copy of it would be 32 MB more at the
-        // peak for a million openings.
+        let order = newest_first(&self.posted);
+        // Each column gathered into a new one, except the largest (32 bytes a line), which
+        // is moved in place, cycle by cycle: a copy of it would be 32 MB more at the peak for
+        // a million openings. The in-place one on its own thread, the rest on this one.
         fn permute<T: Copy>(v: &mut Vec<T>, order: &[u32]) {
             if v.len() == order.len() {
                 *v = order.iter().map(|&i| v[i as usize]).collect();
             }
         }
-        let mut seen = vec![false; n];
-        self.spans = order
-            .iter()
-            .map(|&i| (self.starts[i as usize], self.starts[i as usize + 1]))
-            .collect();
-        self.starts = Vec::new();
-        permute(&mut self.rowids, &order);
-        permute(&mut self.letters, &order);
-        permute(&mut self.initials, &order);
-        permute_in_place(&mut self.bigrams, &order, &mut seen);
-        permute(&mut self.bloom, &order);
-        permute(&mut self.title_bloom, &order);
-        permute(&mut self.main_bloom, &order);
-        permute(&mut self.title_initials, &order);
-        permute(&mut self.main_initials, &order);
-        permute(&mut self.wage_month, &order);
-        permute(&mut self.wage_min, &order);
-        permute(&mut self.wage_max, &order);
-        permute(&mut self.flags, &order);
-        permute(&mut self.district, &order);
-        // Only the order needed the dates.
+        let starts = std::mem::take(&mut self.starts);
+        let JobIndex {
+            rowids,
+            letters,
+            initials,
+            bigrams,
+            bloom,
+            title_bloom,
+            main_bloom,
+            title_initials,
+            main_initials,
+            wage_month,
+            wage_min,
+            wage_max,
+            flags,
+            district,
+            spans,
+            ..
+        } = self;
+        let order = &order;
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                let mut seen = vec![false; n];
+                permute_in_place(bigrams, order, &mut seen);
+            });
+            *spans = order
+                .iter()
+                .map(|&i| (starts[i as usize], starts[i as usize + 1]))
+                .collect();
+            permute(rowids, order);
+            permute(letters, order);
+            permute(initials, order);
+            permute(bloom, order);
+            permute(title_bloom, order);
+            permute(main_bloom, order);
+            permute(title_initials, order);
+            permute(wage_month, order);
+            permute(wage_min, order);
+            permute(wage_max, order);
+            permute(flags, order);
+            permute(district, order);
+            permute(main_initials, order);
+        });
+        // Only the order needed the dates; the memo only the build.
         self.posted = Vec::new();
+        self.memo = FieldMemo::default();
     }
 
     fn district_id(&mut self, d: &str) -> u16 {
@@ -317,8 +504,7 @@ impl JobIndex {
             self.starts.push(0);
         }
         let benefits = line.benefits.words();
-        let (mut letters, mut initials, mut bloom) = (0u32, 0u32, 0u64);
-        let mut bigrams = [0u64; 4];
+        let mut keys = FieldKeys::default();
         for (i, field) in [line.title, line.employer, line.district, benefits]
             .into_iter()
             .enumerate()
@@ -326,47 +512,25 @@ impl JobIndex {
             if i > 0 {
                 self.text.push(SEP);
             }
-            // Letters the previous character's readings hold (bigrams never cross fields).
-            let mut prev: u32 = 0;
-            for c in field.chars() {
-                let c = c.to_ascii_lowercase();
-                self.text.push(c);
-                let (mut starts, mut all) = (0u32, 0u32);
-                if c.is_ascii_alphanumeric() {
-                    starts = letter_bit(c as u8);
-                    all = starts;
-                    if prev == 0 {
-                        initials |= starts;
-                    }
-                } else if !c.is_ascii() {
-                    bloom |= bloom_bit(c);
-                    for r in readings(c) {
-                        let r = r.as_bytes();
-                        starts |= letter_bit(r[0]);
-                        for w in r.windows(2) {
-                            set_bigram(&mut bigrams, w[0], w[1]);
-                        }
-                        for b in r {
-                            all |= letter_bit(*b);
-                        }
-                    }
-                    initials |= starts;
-                }
-                letters |= all;
-                for_each_bit(prev, |a| {
-                    for_each_bit(starts, |b| set_bigram(&mut bigrams, a, b))
-                });
-                prev = all;
-            }
+            let from = self.text.len();
+            self.text.push_str(field);
+            self.text[from..].make_ascii_lowercase();
+            keys.add(self.field_keys(field));
             if i == 0 {
-                self.title_bloom.push(bloom);
-                self.title_initials.push(initials);
+                self.title_bloom.push(keys.bloom);
+                self.title_initials.push(keys.initials);
             }
             if i == 2 {
-                self.main_bloom.push(bloom);
-                self.main_initials.push(initials);
+                self.main_bloom.push(keys.bloom);
+                self.main_initials.push(keys.initials);
             }
         }
+        let FieldKeys {
+            letters,
+            initials,
+            bloom,
+            bigrams,
+        } = keys;
         let base = self
             .chunks
             .last()
@@ -398,6 +562,20 @@ impl JobIndex {
                 .map(|p| (p - epoch).num_days().max(0) as u32)
                 .unwrap_or(0),
         );
+    }
+
+    /// A field's masks, from the memo when the same text came before (titles, employers
+    /// and districts repeat across openings; working them out was most of a build).
+    fn field_keys(&mut self, field: &str) -> FieldKeys {
+        if let Some(k) = self.memo.get(field) {
+            return *k;
+        }
+        let k = FieldKeys::of(field);
+        if self.memo.len() >= MEMO_MAX {
+            self.memo.clear();
+        }
+        self.memo.insert(field.into(), k);
+        k
     }
 
     /// The opening's search text (title, employer, district, benefits, separated).
@@ -467,6 +645,7 @@ impl JobIndex {
         &self.districts
     }
 
+    #[inline]
     fn passes(&self, i: usize, f: &JobFilter, district: Option<u16>) -> bool {
         let flags = self.flags[i];
         if !f.include_closed && flags & 0x20 == 0 {
@@ -546,15 +725,16 @@ impl JobIndex {
             // Which fields can still lift an opening above the floor (see `title_bloom`).
             let mut tier = Tier::All;
             for i in from..to {
-                if !self.passes(i, filter, district)
-                    || (!skip.is_empty() && skip.contains(&(i as u32)))
-                    || !self.could_reach(i, q, tier)
-                {
+                if !self.passes(i, filter, district) || !self.could_reach(i, q, tier) {
                     continue;
                 }
                 let Some(score) = self.score(i, q, strict) else {
                     continue;
                 };
+                // The few the first pass found, looked up only once a line matches.
+                if !skip.is_empty() && skip.contains(&(i as u32)) {
+                    continue;
+                }
                 if hits.len() >= limit && score <= floor {
                     continue;
                 }
@@ -655,6 +835,31 @@ impl JobIndex {
 /// Rearranges `v` so that `v[k]` becomes what was at `v[order[k]]`, following each
 /// cycle of the permutation with one element in hand. `seen` is scratch (all false on
 /// entry, left all false).
+/// Line numbers ordered by posting day, newest first, ties in the order added: a counting
+/// sort (the days span a few thousand values; a comparison sort of a million was 5% of the
+/// build).
+fn newest_first(posted: &[u32]) -> Vec<u32> {
+    let Some(&newest) = posted.iter().max() else {
+        return Vec::new();
+    };
+    let oldest = posted.iter().copied().min().unwrap_or(newest);
+    // Slot k holds the day `newest - k`; each slot's start after the counting.
+    let mut start = vec![0u32; (newest - oldest) as usize + 2];
+    for &p in posted {
+        start[(newest - p) as usize + 1] += 1;
+    }
+    for k in 1..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut order = vec![0u32; posted.len()];
+    for (i, &p) in posted.iter().enumerate() {
+        let slot = &mut start[(newest - p) as usize];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    order
+}
+
 fn permute_in_place<T: Copy>(v: &mut [T], order: &[u32], seen: &mut [bool]) {
     if v.len() != order.len() {
         return;
@@ -847,6 +1052,19 @@ fn fuzzy_pinyin(text: &str, q: &[u8]) -> bool {
     let mut reach = 1u64;
     let mut buf = [0u8; 4];
     for c in text.chars() {
+        // A character whose readings start with none of the letters wanted next is passed
+        // over before its readings are read (most are).
+        if let Some(k) = char_keys(c) {
+            let mut want = 0u32;
+            let mut bits = reach & !done;
+            while bits != 0 {
+                want |= letter_bit(q[bits.trailing_zeros() as usize]);
+                bits &= bits - 1;
+            }
+            if k.starts & want == 0 {
+                continue;
+            }
+        }
         let mut next = reach;
         let opts = options(c, &mut buf);
         let mut bits = reach & !done;
@@ -1014,6 +1232,30 @@ mod tests {
         }
         idx.finish();
         idx
+    }
+
+    #[test]
+    fn lines_are_ordered_newest_first_ties_as_added_unknown_dates_last() {
+        assert_eq!(
+            newest_first(&[20_000, 0, 20_005, 20_000, 20_005, 19_990]),
+            vec![2, 4, 0, 3, 5, 1]
+        );
+        assert!(newest_first(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_rotated_tail_set_is_every_pair_into_the_next_initials() {
+        let (prev, starts) = (letter_bit(b'k') | letter_bit(b'u') | letter_bit(b'7'), 0);
+        for next in [b'a', b'z', b'y', b'0', b'5', b'h'] {
+            let starts = starts | letter_bit(next) | letter_bit(b'x');
+            let mut pairwise = [0u64; 4];
+            for_each_bit(prev, |a| {
+                for_each_bit(starts, |b| set_bigram(&mut pairwise, a, b))
+            });
+            let mut rotated = [0u64; 4];
+            for_each_bit(starts, |b| or_rotated(&mut rotated, &tails_of(prev), b));
+            assert_eq!(rotated, pairwise, "{}", next as char);
+        }
     }
 
     fn titles(idx: &JobIndex, q: &str) -> Vec<String> {

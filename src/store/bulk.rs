@@ -342,8 +342,8 @@ impl Store {
 }
 
 impl Store {
-    /// Adds `n` generated job openings (80% open) posted over the last year, in one
-    /// transaction. Deterministic for `seed`.
+    /// Adds `n` generated job openings (80% open) posted over the last year, oldest first,
+    /// in one transaction. Deterministic for `seed`.
     pub fn fill_synthetic_jobs(
         &mut self,
         n: usize,
@@ -366,7 +366,10 @@ impl Store {
             for i in 0..n {
                 let j = synth::job(&mut rng);
                 let unit = WageUnit::from_code(j.unit).unwrap_or(WageUnit::Month);
-                let posted = today - chrono::Duration::days(j.posted_days_ago);
+                // Openings arrive as they are posted: rowid order is posting order, a few
+                // days' disorder within it (as imports of a week's postings have).
+                let days_ago = ((n - 1 - i) as u64 * 365 / n as u64) as i64 + j.posted_days_ago % 3;
+                let posted = today - chrono::Duration::days(days_ago);
                 let valid = posted + chrono::Duration::days(90);
                 ins.execute(params![
                     format!("gen-job-{i:09}"),

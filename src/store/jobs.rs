@@ -79,6 +79,10 @@ fn ymd(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?)
 }
 
+/// How `job_rowid_range` asks (its plan is tested).
+pub const JOB_ROWID_RANGE: &str =
+    "SELECT (SELECT min(rowid) FROM job), (SELECT max(rowid) FROM job)";
+
 impl Store {
     /// Adds or updates (by source id) every opening, all or none. On failure, the index of
     /// the opening that failed.
@@ -184,17 +188,17 @@ impl Store {
     }
 
     /// The first and last rowid of the openings, to split reading them between threads.
+    /// Two subqueries: SQLite reads one end of the table for a lone min() or max(), but
+    /// scans all of it for both in one select (half a second at a million openings).
     pub fn job_rowid_range(&self) -> Result<Option<(i64, i64)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT min(rowid), max(rowid) FROM job", [], |r| {
-                Ok(
-                    match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
-                        (Some(a), Some(b)) => Some((a, b)),
-                        _ => None,
-                    },
-                )
-            })?)
+        Ok(self.conn.query_row(JOB_ROWID_RANGE, [], |r| {
+            Ok(
+                match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
+                    (Some(a), Some(b)) => Some((a, b)),
+                    _ => None,
+                },
+            )
+        })?)
     }
 
     /// Every opening with a rowid in `from..=to`, as the search index keeps it, handed to
@@ -207,18 +211,19 @@ impl Store {
         mut each: impl FnMut(JobLine<'_>),
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
+            // Whether it is current is worked out here: two text columns fewer to hand over
+            // a million times.
             "SELECT rowid, title, employer, district, benefits, wage_month, employment_type,
-                    status, valid_through, wage_min, wage_max, wage_unit, posted_on
+                    status = 'open' AND (ifnull(valid_through, '') = '' OR valid_through >= ?3),
+                    wage_min, wage_max, wage_unit, posted_on
              FROM job WHERE rowid BETWEEN ?1 AND ?2",
         )?;
         let today = today.format("%Y-%m-%d").to_string();
-        let mut rows = stmt.query([from, to])?;
+        let mut rows = stmt.query(rusqlite::params![from, to, today])?;
         while let Some(r) = rows.next()? {
             let s = |i: usize| -> rusqlite::Result<&str> {
                 Ok(r.get_ref(i)?.as_str_or_null()?.unwrap_or(""))
             };
-            let valid = s(8)?;
-            let posted = s(12)?;
             each(JobLine {
                 rowid: r.get(0)?,
                 title: s(1)?,
@@ -228,11 +233,11 @@ impl Store {
                 wage_month: r.get(5)?,
                 employment_type: EmploymentType::from_code(s(6)?)
                     .unwrap_or(EmploymentType::FullTime),
-                current: s(7)? == "open" && (valid.is_empty() || valid >= today.as_str()),
-                wage_min: r.get(9)?,
-                wage_max: r.get(10)?,
-                wage_unit: WageUnit::from_code(s(11)?).unwrap_or(WageUnit::Month),
-                posted_on: ymd(posted),
+                current: r.get::<_, bool>(7)?,
+                wage_min: r.get(8)?,
+                wage_max: r.get(9)?,
+                wage_unit: WageUnit::from_code(s(10)?).unwrap_or(WageUnit::Month),
+                posted_on: ymd(s(11)?),
             });
         }
         Ok(())

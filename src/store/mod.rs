@@ -21,7 +21,7 @@ use rusqlite::Connection;
 
 pub use drafts::Draft;
 pub use events::EventRow;
-pub use jobs::JobLine;
+pub use jobs::{JOB_ROWID_RANGE, JobLine};
 pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;
 pub use open::StoreError;
