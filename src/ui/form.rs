@@ -514,7 +514,7 @@ impl Form {
                 let visible = skip_cols(&shown, scroll);
                 let mut spans = vec![Span::styled(text::pad(&visible, field_cols), value_style)];
                 spans.extend(tail());
-                frame.render_widget(Paragraph::new(Line::from(spans)), r);
+                crate::ui::put_lines(frame, r, [Line::from(spans)]);
                 if has_focus {
                     let cursor = if f.hidden {
                         text::width(&shown)
@@ -538,7 +538,7 @@ impl Form {
                 };
                 let mut spans = vec![Span::styled(shown, value_style)];
                 spans.extend(tail());
-                frame.render_widget(Paragraph::new(Line::from(spans)), r);
+                crate::ui::put_lines(frame, r, [Line::from(spans)]);
             }
             Value::Area { area, .. } => {
                 let cols = (r.width as usize).saturating_sub(1).max(2);
@@ -556,7 +556,7 @@ impl Form {
                         Style::default().fg(Color::Red),
                     ));
                 }
-                frame.render_widget(Paragraph::new(out), r);
+                crate::ui::put_lines(frame, r, out);
                 if has_focus {
                     let y = r.y + (crow - first) as u16;
                     frame.set_cursor_position(Position::new(r.x + ccol as u16, y));

@@ -172,7 +172,7 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
                 Line::from(spans)
             })
             .collect();
-        frame.render_widget(Paragraph::new(lines), list_area);
+        crate::ui::put_lines(frame, list_area, lines);
     }
     let hint_text = match lang {
         Lang::Zh => format!(
@@ -198,7 +198,7 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(b, right);
     if let Some(j) = &pane.detail {
         let lines = posting_lines(j, lang, detail_inner.width as usize);
-        frame.render_widget(Paragraph::new(lines), detail_inner);
+        crate::ui::put_lines(frame, detail_inner, lines);
     }
 }
 

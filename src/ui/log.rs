@@ -232,7 +232,7 @@ fn render_timeline(app: &App, frame: &mut Frame, area: Rect) {
         .take(rows)
         .map(|(i, e)| entry_line(app, e, i == pane.sel, today, kind_cols, inner.width))
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    crate::ui::put_lines(frame, inner, lines);
 }
 
 fn entry_line(
@@ -377,7 +377,7 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
             ))
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner_c);
+    crate::ui::put_lines(frame, inner_c, lines);
     let items = [
         (Context::Log, Action::SetDisposition, "处置", "disposition"),
         (Context::Global, Action::Route, "转介", "route"),
@@ -463,7 +463,7 @@ fn render_referral_figures(app: &App, frame: &mut Frame, area: Rect, r: &ReviewD
             t.placed
         ),
     }));
-    frame.render_widget(Paragraph::new(lines), inner);
+    crate::ui::put_lines(frame, inner, lines);
 }
 
 fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData) {
@@ -511,7 +511,7 @@ fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData)
             Line::from(Span::styled(s, style))
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    crate::ui::put_lines(frame, inner, lines);
 }
 
 pub fn render_log_dialog(app: &App, frame: &mut Frame, d: &LogDialog) {

@@ -156,7 +156,7 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
                 Line::from(Span::styled(row_text(app, r, cols), style))
             })
             .collect();
-        frame.render_widget(Paragraph::new(lines), rows_area);
+        crate::ui::put_lines(frame, rows_area, lines);
     }
     let keys = [
         (Action::AcceptReferral, "受理", "accept"),
@@ -195,7 +195,7 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(b, detail_area);
     if let Some(d) = &pane.detail {
         let lines = detail_lines(app, d, inner.width as usize);
-        frame.render_widget(Paragraph::new(lines), inner);
+        crate::ui::put_lines(frame, inner, lines);
     }
 }
 
@@ -465,7 +465,7 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
             Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), visit_line);
+    crate::ui::put_lines(frame, visit_line, [Line::from(spans)]);
 
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
@@ -517,7 +517,7 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
             Line::from(Span::styled(text::pad(&row, cols), style))
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), list_inner);
+    crate::ui::put_lines(frame, list_inner, lines);
 
     let b = block(lang.pick("服务详情", "Service"), false);
     let detail_inner = b.inner(right);
@@ -564,7 +564,7 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
                 Style::default().fg(Color::Red),
             )));
         }
-        frame.render_widget(Paragraph::new(lines), detail_inner);
+        crate::ui::put_lines(frame, detail_inner, lines);
     }
     let hint_text = format!(
         "{}{}",

@@ -150,7 +150,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(label, style));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    crate::ui::put_lines(frame, area, [Line::from(spans)]);
 }
 
 fn render_status(app: &App, frame: &mut Frame, area: Rect) {
@@ -195,7 +195,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(format!(" {}", " ".repeat(room))));
     }
     spans.push(Span::styled(format!(" {hints}"), dim()));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    crate::ui::put_lines(frame, area, [Line::from(spans)]);
 }
 
 fn render_intake(app: &App, frame: &mut Frame, area: Rect) {
@@ -280,7 +280,7 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
         let past = format!("    {}", recent.join(" · "));
         lines.push(Line::from(Span::styled(text::truncate(&past, cols), dim())));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    crate::ui::put_lines(frame, inner, lines);
 }
 
 fn visit_row_text(app: &App, v: &VisitRow, cols: usize) -> String {
@@ -337,7 +337,7 @@ fn render_today(app: &App, frame: &mut Frame, area: Rect) {
             Line::from(Span::styled(visit_row_text(app, v, cols), style))
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    crate::ui::put_lines(frame, inner, lines);
     if focused && pane.filter_typing {
         // The filter text ends the title: put the real cursor after it for the IME.
         let x = area.x + 2 + text::width(&heading) as u16;
