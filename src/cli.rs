@@ -607,6 +607,21 @@ fn generate(
     let mut store = open_store(db, lang)?;
     let started = std::time::Instant::now();
     let now = chrono::Utc::now();
+    let fast = store.begin_fast_fill().map_err(plain(lang))?;
+    // Into a fresh file, the openings are made on the other core in a file of their own
+    // while the visits fill this one, then copied in whole.
+    let side = (fast && jobs > 0).then(|| {
+        let file = db.with_extension("gen-jobs.tmp");
+        std::thread::spawn(
+            move || -> Result<std::path::PathBuf, crate::store::StoreError> {
+                remove_with_sidecars(&file);
+                let mut s = Store::open(&file)?;
+                s.begin_fast_fill()?;
+                s.fill_synthetic_jobs(jobs, seed, now)?;
+                Ok(file)
+            },
+        )
+    });
     store
         .fill_synthetic(visits, seed, now)
         .map_err(plain(lang))?;
@@ -616,10 +631,21 @@ fn generate(
             .fill_synthetic_referrals(referrals, seed, now, &config)
             .map_err(plain(lang))?;
     }
-    if jobs > 0 {
+    if let Some(side) = side {
+        let file = side
+            .join()
+            .map_err(|_| anyhow!("the openings' generator thread failed"))?
+            .map_err(plain(lang))?;
+        let copied = store.copy_jobs_from(&file);
+        remove_with_sidecars(&file);
+        copied.map_err(plain(lang))?;
+    } else if jobs > 0 {
         store
             .fill_synthetic_jobs(jobs, seed, now)
             .map_err(plain(lang))?;
+    }
+    if fast {
+        store.end_fast_fill().map_err(plain(lang))?;
     }
     println!(
         "generated {visits} visits, {referrals} referrals and {jobs} job openings in {:.1} s into {}",
@@ -627,6 +653,15 @@ fn generate(
         db.display()
     );
     Ok(())
+}
+
+/// Removes a database file and its WAL and shared-memory files, if there.
+fn remove_with_sidecars(file: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = file.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
 }
 
 /// Which years the holiday table knows; a warning for this year or next if missing.

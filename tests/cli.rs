@@ -733,6 +733,18 @@ fn the_generator_fills_visits_referrals_and_openings_at_tiny_sizes() {
         10
     );
     assert_eq!(count(&db, "SELECT count(*) FROM job"), 500);
+    // Made on the side and copied in: nothing left beside the file, which is back in WAL.
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let mode: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
     // Deterministic for a seed.
     let db2 = dir.path().join("gen2.db");
     stdout_of(dutydesk(dir.path()).arg("--db").arg(&db2).args([

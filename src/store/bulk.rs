@@ -342,6 +342,53 @@ impl Store {
 }
 
 impl Store {
+    /// For `dutydesk gen` into a file with nothing in it yet: no journal and no waiting for
+    /// the disk while it fills (in WAL mode a fill of a gigabyte is written twice, to the
+    /// log and then into the file). A crash part-way leaves a file to delete, which for
+    /// generated data is all it is. Refused for a file that already holds anything.
+    pub fn begin_fast_fill(&self) -> Result<bool, StoreError> {
+        let held: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM visit LIMIT 1))
+                  + (SELECT count(*) FROM (SELECT 1 FROM job LIMIT 1))
+                  + (SELECT count(*) FROM (SELECT 1 FROM referral LIMIT 1))",
+            [],
+            |r| r.get(0),
+        )?;
+        if held > 0 {
+            return Ok(false);
+        }
+        self.conn.pragma_update(None, "journal_mode", "OFF")?;
+        self.conn.pragma_update(None, "synchronous", "OFF")?;
+        Ok(true)
+    }
+
+    /// Back to the desk's journal and durable writes, the file synced.
+    pub fn end_fast_fill(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        std::fs::File::open(self.path())
+            .and_then(|f| f.sync_all())
+            .map_err(|e| StoreError::Io {
+                path: self.path().to_path_buf(),
+                source: e,
+            })?;
+        Ok(())
+    }
+
+    /// Copies every opening of the database at `path` (made by the same migrations, as
+    /// `dutydesk gen` does on its second core) into this one's empty job table: SQLite
+    /// moves the records and index entries whole when the two tables match.
+    pub fn copy_jobs_from(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        let path = path.to_string_lossy();
+        self.conn
+            .execute("ATTACH DATABASE ?1 AS gen_jobs", [path.as_ref()])?;
+        let copied = self
+            .conn
+            .execute_batch("INSERT INTO main.job SELECT * FROM gen_jobs.job");
+        self.conn.execute_batch("DETACH DATABASE gen_jobs")?;
+        Ok(copied?)
+    }
+
     /// Adds `n` generated job openings (80% open) posted over the last year, oldest first,
     /// in one transaction. Deterministic for `seed`.
     pub fn fill_synthetic_jobs(
