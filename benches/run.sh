@@ -66,8 +66,14 @@ row() {
     return
   fi
   read -r p50 p99 <<< "$v"
-  [ "$4" != "-" ] && awk "BEGIN{exit !($p50 > $4)}" && ok="**p50 not met**"
-  [ "$5" != "-" ] && awk "BEGIN{exit !($p99 > $5)}" && ok="**p99 not met**"
+  local over50=0 over99=0
+  [ "$4" != "-" ] && awk "BEGIN{exit !($p50 > $4)}" && over50=1
+  [ "$5" != "-" ] && awk "BEGIN{exit !($p99 > $5)}" && over99=1
+  case "$over50$over99" in
+    10) ok="**p50 not met**" ;;
+    01) ok="**p99 not met**" ;;
+    11) ok="**p50 and p99 not met**" ;;
+  esac
   echo "| $2 | $3 | $p50 ms | $p99 ms | $ok |"
 }
 
@@ -114,7 +120,7 @@ table=$(
 begin="<!-- run.sh begin -->"
 end="<!-- run.sh end -->"
 if ! grep -q "$begin" BENCHMARKS.md; then
-  printf '\n## Latest `benches/run.sh`\n\n%s\n%s\n' "$begin" "$end" >> BENCHMARKS.md
+  printf '\n## Latest `bench/run.sh`\n\n%s\n%s\n' "$begin" "$end" >> BENCHMARKS.md
 fi
 tmp=$(mktemp)
 {
