@@ -94,6 +94,7 @@ fn bench(c: &mut Criterion) {
         .ok()
         .and_then(|v| v.parse().ok())
     {
+        _ if common::smoke() => bench_size(c, common::SMOKE_SIZE),
         Some(n) => bench_size(c, n),
         None => {
             bench_size(c, 100_000);

@@ -43,16 +43,30 @@ pub fn scratch(source: &std::path::Path, name: &str) -> PathBuf {
     scratch
 }
 
-/// A size from the environment, for quick runs on smaller data.
+/// Run by `cargo test` (no `--bench`, as criterion decides too): every bench runs once on
+/// tiny data, so a change that breaks the bench code fails the tests, in seconds.
+pub fn smoke() -> bool {
+    let mut args = std::env::args();
+    !args.any(|a| a == "--bench") || std::env::args().any(|a| a == "--test")
+}
+
+/// How many rows a smoke run generates.
+pub const SMOKE_SIZE: usize = 300;
+
+/// A size from the environment, for quick runs on smaller data (tiny in a smoke run).
 pub fn size(var: &str, default: usize) -> usize {
+    if smoke() {
+        return SMOKE_SIZE;
+    }
     std::env::var(var)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
 
-/// Runs `f` `n` times and prints p50 and p99.
+/// Runs `f` `n` times and prints p50 and p99 (three times in a smoke run).
 pub fn percentiles(name: &str, n: usize, mut f: impl FnMut(usize)) {
+    let n = if smoke() { n.min(3) } else { n };
     let mut times: Vec<Duration> = (0..n)
         .map(|i| {
             let t = Instant::now();
