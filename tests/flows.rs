@@ -791,14 +791,23 @@ fn load_jobs(store: &mut Store) {
     store.upsert_jobs(&jobs, Utc::now()).unwrap();
 }
 
-#[test]
-fn the_work_and_district_a_job_seeker_names_rank_first_and_the_key_gives_the_plain_list_back() {
-    let (_dir, db) = fresh_db();
+/// A desk with the demo openings indexed and a job seeker's visit just saved, in their words.
+fn job_seeker_saved(name: &str, request: &str) -> (tempfile::TempDir, Desk) {
+    let (dir, db) = fresh_db();
     let mut d = Desk::ready(&db, Lang::Zh);
     load_jobs(&mut d.app.store);
     d.app.build_job_index_now().unwrap();
-    d.press("周强 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right Right Right Right Right")
-        .press("Tab Tab Tab Tab 会开叉车,想在城东找叉车司机的活,工资五千以上 C-s");
+    // Down to the category and along to 求职, then on to the request.
+    d.press(&format!(
+        "{name} Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right Right Right Right Right"
+    ))
+    .press(&format!("Tab Tab Tab Tab {request} C-s"));
+    (dir, d)
+}
+
+#[test]
+fn the_work_and_district_a_job_seeker_names_rank_first_and_the_key_gives_the_plain_list_back() {
+    let (_dir, mut d) = job_seeker_saved("周强", "会开叉车,想在城东找叉车司机的活,工资五千以上");
     d.press("F4");
     let idx = d.app.jobs.index.clone().unwrap();
     let hits = d.app.jobs.hits.clone();
@@ -841,13 +850,8 @@ fn the_work_and_district_a_job_seeker_names_rank_first_and_the_key_gives_the_pla
 
 #[test]
 fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
-    let (_dir, db) = fresh_db();
-    let mut d = Desk::ready(&db, Lang::Zh);
-    load_jobs(&mut d.app.store);
-    d.app.build_job_index_now().unwrap();
     // 孙立 asks for temporary work with room and board, at least two thousand a month.
-    d.press("孙立 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right Right Right Right Right")
-        .press("Tab Tab Tab Tab 农闲外出务工,想找包吃住的临时工作,月薪两千以上 C-s");
+    let (_dir, mut d) = job_seeker_saved("孙立", "农闲外出务工,想找包吃住的临时工作,月薪两千以上");
     assert_eq!(
         count(&d.app.store, "SELECT count(*) FROM visit"),
         1,
