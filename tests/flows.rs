@@ -54,6 +54,11 @@ impl Desk {
 
     /// The frame as text: one line per row, wide characters once (not followed by the
     /// blank cell they cover), trailing blanks trimmed.
+    /// What the status line says now ("" when nothing).
+    fn said(&self) -> &str {
+        self.app.status.as_ref().map_or("", |s| s.text.as_str())
+    }
+
     fn screen(&mut self) -> String {
         let app = &self.app;
         let frame = self.term.draw(|f| dutydesk::ui::render(app, f)).unwrap();
@@ -598,7 +603,7 @@ fn a_group_wage_case_is_routed_from_intake_and_closed_with_wages_recovered() {
         "the third arrears visit naming one employer is flagged: {note:?}"
     );
     d.press("C-s");
-    assert!(d.app.status.as_ref().unwrap().text.contains("已保存"));
+    assert!(d.said().contains("已保存"));
 
     // One key routes the visit just saved; the dialog starts at legal services.
     d.press("C-t");
@@ -623,10 +628,7 @@ fn a_group_wage_case_is_routed_from_intake_and_closed_with_wages_recovered() {
     // Closing before accepting is refused with what is allowed.
     d.press("c");
     assert!(d.app.modal.is_none());
-    assert_eq!(
-        d.app.status.as_ref().unwrap().text,
-        "“待受理”状态下不能办结;可以:受理、退回"
-    );
+    assert_eq!(d.said(), "“待受理”状态下不能办结;可以:受理、退回");
     d.press("a s c");
     assert!(matches!(d.app.modal, Some(Modal::RefDialog(_))));
     // Outcome 已解决, no reason, ¥115,000 recovered for the 13 workers (pre-filled).
@@ -819,7 +821,7 @@ fn the_work_and_district_a_job_seeker_names_rank_first_and_the_key_gives_the_pla
         .take_while(|h| idx.fields_of(h.line)[0] == "叉车司机")
         .count();
     assert_eq!(drivers, 12, "every open forklift opening in the demo data");
-    let status = d.app.status.as_ref().unwrap().text.clone();
+    let status = d.said().to_string();
     assert!(status.contains("叉车司机 · 城东区 · ≥¥5000"), "{status}");
     assert_eq!(
         idx.wish_marks(hits[0].line, d.app.jobs.wish.as_ref().unwrap()),
@@ -838,14 +840,7 @@ fn the_work_and_district_a_job_seeker_names_rank_first_and_the_key_gives_the_pla
     assert!(d.app.jobs.wish.is_none());
     assert!(!d.screen().contains("按意愿排序 · 前"));
     assert!(d.app.jobs.hits.iter().all(|h| h.score == 0));
-    assert!(
-        d.app
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("不再按意愿排序")
-    );
+    assert!(d.said().contains("不再按意愿排序"));
 }
 
 #[test]
@@ -865,7 +860,7 @@ fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
     assert_eq!(pane.for_visit.as_ref().unwrap().name, "孙立");
     // A job seeker's openings come ranked by their wish, with nothing filtered out: those
     // with room and board, temporary and paying enough first, then those meeting less.
-    let status = &d.app.status.as_ref().unwrap().text;
+    let status = d.said().to_string();
     assert!(status.contains("按孙立的意愿排序"), "{status}");
     assert!(status.contains("包吃 · 包住 · 临时 · ≥¥2000"), "{status}");
     assert_eq!(pane.form.get("meals"), "");
@@ -896,7 +891,7 @@ fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
 
     // Placing before referring is refused; refer (the visitor agrees), then place.
     d.press("C-p");
-    assert!(d.app.status.as_ref().unwrap().text.contains("还没有推荐"));
+    assert!(d.said().contains("还没有推荐"));
     d.press("C-t");
     assert!(matches!(d.app.modal, Some(Modal::Confirm(_))));
     d.press("y");
@@ -922,14 +917,7 @@ fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
         .unwrap();
     assert_eq!(status, "closed");
     assert!(placed.starts_with("采茶工 · "), "{placed}");
-    assert!(
-        d.app
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("已记录:孙立在采茶工")
-    );
+    assert!(d.said().contains("已记录:孙立在采茶工"));
 }
 
 /// The summary of the one visit saved.
@@ -956,7 +944,7 @@ fn a_full_disk_refuses_the_save_plainly_and_keeps_what_was_typed() {
         .pragma_update(None, "max_page_count", pages)
         .unwrap();
     d.press("C-s");
-    let said = d.app.status.as_ref().unwrap().text.clone();
+    let said = d.said().to_string();
     assert!(said.contains("磁盘已满"), "{said}");
     assert!(said.contains("已填内容都保留着"), "{said}");
     assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 0);
@@ -970,7 +958,7 @@ fn a_full_disk_refuses_the_save_plainly_and_keeps_what_was_typed() {
         .pragma_update(None, "max_page_count", 1_000_000)
         .unwrap();
     d.press("C-s");
-    assert!(d.app.status.as_ref().unwrap().text.contains("已保存"));
+    assert!(d.said().contains("已保存"));
     assert_eq!(saved_summary(&d), summary);
 }
 
@@ -1010,14 +998,7 @@ fn a_returning_visitors_numbers_stay_masked_until_the_audited_key_shows_them() {
         screen.contains("13800138000") && screen.contains(ZHANG_ID),
         "{screen}"
     );
-    assert!(
-        d.app
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("已记入审计日志")
-    );
+    assert!(d.said().contains("已记入审计日志"));
     assert_eq!(
         events(&d.app.store, "revealed"),
         vec![("李梅".to_string(), "电话、身份证号".to_string())]
@@ -1053,11 +1034,7 @@ fn typing_over_a_hidden_number_replaces_it_and_the_change_is_audited_masked() {
     assert_eq!(d.field("phone"), "13912345678");
     assert_eq!(d.field("id_number"), ZHANG_ID, "the other stays as it was");
     d.press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
-    assert!(
-        d.app.status.as_ref().unwrap().text.contains("已保存"),
-        "{:?}",
-        d.app.status
-    );
+    assert!(d.said().contains("已保存"), "{:?}", d.app.status);
     let updated = events(&d.app.store, "updated");
     assert_eq!(
         updated,
@@ -1082,11 +1059,11 @@ fn a_ten_megabyte_paste_is_cut_to_the_fields_limit_and_said_so() {
     d.app.handle_paste(&huge);
     let kept = d.field("summary").chars().count();
     assert_eq!(kept, dutydesk::ui::form::MAX_FIELD_CHARS);
-    let said = d.app.status.as_ref().unwrap().text.clone();
+    let said = d.said().to_string();
     assert!(said.contains("粘贴内容过长,已截去"), "{said}");
     // The screen still draws, and what was kept saves.
     assert!(d.screen().contains("工地拖欠工资"));
     d.press("C-s");
-    assert!(d.app.status.as_ref().unwrap().text.contains("已保存"));
+    assert!(d.said().contains("已保存"));
     assert_eq!(saved_summary(&d).chars().count(), kept);
 }
