@@ -517,13 +517,8 @@ fn make_demo(path: &Path, user_chose: bool, lang: Lang) -> Result<()> {
                 }
             );
         }
-        for ext in ["", "-wal", "-shm"] {
-            let p = PathBuf::from(format!("{}{ext}", path.display()));
-            if p.exists() {
-                std::fs::remove_file(&p)
-                    .with_context(|| format!("removing old demo file {}", p.display()))?;
-            }
-        }
+        remove_with_sidecars(path)
+            .with_context(|| format!("removing old demo file {}", path.display()))?;
     }
     let mut store = open_store(path, lang)?;
     crate::demo::seed(&mut store, china_zone(), chrono::Utc::now()).map_err(plain(lang))?;
@@ -612,15 +607,17 @@ fn generate(
     // while the visits fill this one, then copied in whole.
     let side = (fast && jobs > 0).then(|| {
         let file = db.with_extension("gen-jobs.tmp");
-        std::thread::spawn(
-            move || -> Result<std::path::PathBuf, crate::store::StoreError> {
-                remove_with_sidecars(&file);
-                let mut s = Store::open(&file)?;
-                s.begin_fast_fill()?;
-                s.fill_synthetic_jobs(jobs, seed, now)?;
-                Ok(file)
-            },
-        )
+        std::thread::spawn(move || -> Result<PathBuf, crate::store::StoreError> {
+            // A side file left by an interrupted run must not be added to.
+            remove_with_sidecars(&file).map_err(|source| crate::store::StoreError::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let mut s = Store::open(&file)?;
+            s.begin_fast_fill()?;
+            s.fill_synthetic_jobs(jobs, seed, now)?;
+            Ok(file)
+        })
     });
     store
         .fill_synthetic(visits, seed, now)
@@ -637,7 +634,8 @@ fn generate(
             .map_err(|_| anyhow!("the openings' generator thread failed"))?
             .map_err(plain(lang))?;
         let copied = store.copy_jobs_from(&file);
-        remove_with_sidecars(&file);
+        // Left behind, it is only a file of generated openings; the copy's error matters.
+        let _ = remove_with_sidecars(&file);
         copied.map_err(plain(lang))?;
     } else if jobs > 0 {
         store
@@ -655,13 +653,17 @@ fn generate(
     Ok(())
 }
 
-/// Removes a database file and its WAL and shared-memory files, if there.
-fn remove_with_sidecars(file: &Path) {
+/// Removes a database file and its WAL, shared-memory and journal files, those that exist.
+fn remove_with_sidecars(file: &Path) -> std::io::Result<()> {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut p = file.as_os_str().to_owned();
         p.push(suffix);
-        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+        match std::fs::remove_file(PathBuf::from(p)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
     }
+    Ok(())
 }
 
 /// Which years the holiday table knows; a warning for this year or next if missing.

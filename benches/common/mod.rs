@@ -46,8 +46,8 @@ pub fn scratch(source: &std::path::Path, name: &str) -> PathBuf {
 /// Run by `cargo test` (no `--bench`, as criterion decides too): every bench runs once on
 /// tiny data, so a change that breaks the bench code fails the tests, in seconds.
 pub fn smoke() -> bool {
-    let mut args = std::env::args();
-    !args.any(|a| a == "--bench") || std::env::args().any(|a| a == "--test")
+    let has = |flag: &str| std::env::args().any(|a| a == flag);
+    !has("--bench") || has("--test")
 }
 
 /// How many rows a smoke run generates.

@@ -153,7 +153,8 @@ impl App {
         self.jobs.wish = Some(wish.clone());
         self.run_job_search();
         let words = self.wish_words(&wish);
-        let msg = match (self.lang, words.is_empty()) {
+        // Said from the wish itself: words naming work no opening has are still a wish.
+        let msg = match (self.lang, wish.is_empty()) {
             (Lang::Zh, false) => format!("按{}的意愿排序:{}", v.name, words.join(" · ")),
             (Lang::En, false) => format!("Ranked by {}'s wish: {}", v.name, words.join(" · ")),
             (Lang::Zh, true) => format!("{}的登记里没有说想找什么工作,按发布时间列出", v.name),

@@ -183,37 +183,7 @@ impl FieldKeys {
     }
 }
 
-/// A small fast hash for the field memo's short keys (the standard one is built to resist
-/// chosen keys, which a build from our own file does not face).
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(b));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FieldMemo =
-    std::collections::HashMap<Box<str>, FieldKeys, std::hash::BuildHasherDefault<FxHasher>>;
+type FieldMemo = std::collections::HashMap<Box<str>, FieldKeys>;
 
 /// What a Chinese character adds to an opening's masks, worked out once from its readings
 /// (a million openings hold some twenty million characters).
@@ -645,6 +615,27 @@ impl JobIndex {
         &self.districts
     }
 
+    /// The filter's district as the index numbers it: `Some(None)` for any district,
+    /// `None` for a district no opening names (nothing can pass).
+    fn district_filter(&self, f: &JobFilter) -> Option<Option<u16>> {
+        match &f.district {
+            None => Some(None),
+            Some(d) => self.district_number(d).map(Some),
+        }
+    }
+
+    fn district_number(&self, name: &str) -> Option<u16> {
+        self.districts
+            .iter()
+            .position(|x| x == name)
+            .map(|i| i as u16)
+    }
+
+    /// An opening's title, the first field of its search text.
+    fn title_of(&self, i: usize) -> &str {
+        self.line_text(i).split(SEP).next().unwrap_or("")
+    }
+
     #[inline]
     fn passes(&self, i: usize, f: &JobFilter, district: Option<u16>) -> bool {
         let flags = self.flags[i];
@@ -680,12 +671,8 @@ impl JobIndex {
             return Vec::new();
         }
         let q = Query::new(query);
-        let district = match &filter.district {
-            Some(d) => match self.districts.iter().position(|x| x == d) {
-                Some(i) => Some(i as u16),
-                None => return Vec::new(),
-            },
-            None => None,
+        let Some(district) = self.district_filter(filter) else {
+            return Vec::new();
         };
         let none = std::collections::HashSet::new();
         let mut hits = self.scan(&q, filter, district, limit, true, &none);

@@ -182,17 +182,12 @@ impl JobIndex {
     /// The best `limit` open openings for `wish`, most of it met first; ties go to the newer
     /// posting. `filter` still applies (the officer may narrow by hand).
     pub fn rank_by_wish(&self, wish: &Wish, filter: &JobFilter, limit: usize) -> Vec<Hit> {
-        let district = match &filter.district {
-            Some(d) => match self.districts.iter().position(|x| x == d) {
-                Some(i) => Some(i as u16),
-                None => return Vec::new(),
-            },
-            None => None,
+        let Some(district) = self.district_filter(filter) else {
+            return Vec::new();
         };
         let wanted_district = self
             .district_in(&wish.words)
-            .and_then(|d| self.districts.iter().position(|x| x == d))
-            .map(|i| i as u16);
+            .and_then(|d| self.district_number(d));
         let pair_blooms: Vec<u64> = wish
             .work
             .iter()
@@ -243,48 +238,46 @@ impl JobIndex {
         hits
     }
 
-    /// How many of the wish's work pairs the title holds (at most `WORK_PAIRS_MAX`).
+    /// How many different work pairs of the wish the title holds (at most
+    /// `WORK_PAIRS_MAX`).
     fn work_pairs_met(&self, i: usize, wish: &Wish, pair_blooms: &[u64]) -> i32 {
         let title_bloom = self.title_bloom[i];
         if !pair_blooms.iter().any(|m| m & !title_bloom == 0) {
             return 0;
         }
-        let title = self.line_text(i).split(super::SEP).next().unwrap_or("");
-        let mut met = 0;
-        let mut prev: Option<char> = None;
         let mut seen: Vec<[char; 2]> = Vec::new();
-        for c in title.chars() {
-            if let Some(p) = prev {
-                let pair = [p, c];
-                if wish.work.contains(&pair) && !seen.contains(&pair) {
-                    seen.push(pair);
-                    met += 1;
-                }
+        for (_, pair) in wish_pairs_in(self.title_of(i), wish) {
+            if !seen.contains(&pair) {
+                seen.push(pair);
             }
-            prev = Some(c);
         }
-        met.min(WORK_PAIRS_MAX)
+        (seen.len() as i32).min(WORK_PAIRS_MAX)
     }
 
     /// The title's characters that the wish's kind of work named, for highlighting (char
     /// indices in the opening's search text, as `highlights` gives them).
     pub fn wish_marks(&self, line: u32, wish: &Wish) -> Vec<usize> {
-        let title: Vec<char> = self
-            .text_of(line)
-            .split(super::SEP)
-            .next()
-            .unwrap_or("")
-            .chars()
-            .collect();
         let mut out = Vec::new();
-        for (k, w) in title.windows(2).enumerate() {
-            if wish.work.contains(&[w[0], w[1]]) {
-                out.extend([k, k + 1]);
-            }
+        for (k, _) in wish_pairs_in(self.title_of(line as usize), wish) {
+            out.extend([k, k + 1]);
         }
         out.dedup();
         out
     }
+}
+
+/// The pairs of adjacent characters of `title` that the wish names, with where each starts
+/// (in characters).
+fn wish_pairs_in<'a>(
+    title: &'a str,
+    wish: &'a Wish,
+) -> impl Iterator<Item = (usize, [char; 2])> + 'a {
+    title
+        .chars()
+        .zip(title.chars().skip(1))
+        .map(|(a, b)| [a, b])
+        .enumerate()
+        .filter(|(_, pair)| wish.work.contains(pair))
 }
 
 #[cfg(test)]
