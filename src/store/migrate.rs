@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_visit_days.sql"),
     include_str!("migrations/0007_audit.sql"),
     include_str!("migrations/0008_one_time_index.sql"),
+    include_str!("migrations/0009_application_id.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
