@@ -364,23 +364,96 @@ pub fn run(cli: Cli) -> Result<()> {
                 mark(r.foreign_key_problems == 0)
             );
             println!("  {}: {}", lang.pick("来访记录", "visits"), r.visits);
+            // Ids come from the file: shown, never obeyed by the terminal.
+            let safe = |s: &str| -> String {
+                s.chars()
+                    .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                    .collect()
+            };
+            let when = |t: Option<chrono::DateTime<chrono::Utc>>| match t {
+                Some(t) => t.with_timezone(&china_zone()).format("%Y-%m-%d %H:%M").to_string(),
+                None => lang.pick("开班时间不详", "opening time unknown").to_string(),
+            };
+            println!(
+                "  {}: {} ({})",
+                lang.pick("防篡改触发器", "guard triggers"),
+                r.guard_triggers,
+                mark(r.missing_triggers.is_empty())
+            );
+            for t in &r.missing_triggers {
+                println!(
+                    "    {} {}",
+                    lang.pick("缺少或已失效:", "missing or disarmed:"),
+                    safe(t)
+                );
+            }
             println!(
                 "  {}: {} ({})",
                 lang.pick("已签结班次(封存校验)", "signed-off shifts (seal check)"),
                 r.sealed_shifts,
-                mark(r.broken_seals.is_empty() && r.seal_check_failed.is_none())
+                mark(r.seals_hold() && r.seal_check_failed.is_none())
             );
             if let Some(why) = &r.seal_check_failed {
-                println!("    {why}");
+                println!("    {}", safe(why));
             }
-            for b in &r.broken_seals {
-                let opened = b.opened_at.with_timezone(&crate::app::china_zone());
-                println!(
-                    "    {} {} ({})",
+            let shift_lists = [
+                (
+                    &r.broken_seals,
                     lang.pick("封存后被改动:", "changed after sealing:"),
-                    opened.format("%Y-%m-%d %H:%M"),
-                    b.shift_id
-                );
+                ),
+                (
+                    &r.unsealed_shifts,
+                    lang.pick("封存后被解封:", "unsealed after sealing:"),
+                ),
+                (
+                    &r.deleted_shifts,
+                    lang.pick("已封存的班次被删除:", "sealed shift deleted:"),
+                ),
+                (
+                    &r.unchained_seals,
+                    lang.pick("封存不在封存链上:", "seal not in the seal chain:"),
+                ),
+                (
+                    &r.seal_chain_breaks,
+                    lang.pick("封存链在此班次前断开:", "seal chain broken before:"),
+                ),
+            ];
+            for (list, what) in shift_lists {
+                for b in list {
+                    println!("    {what} {} ({})", when(b.opened_at), safe(&b.shift_id));
+                }
+            }
+            println!(
+                "  {}: {} ({})",
+                lang.pick("审计日志(哈希链)", "audit log (hash chain)"),
+                r.audit.chained,
+                mark(r.audit.is_whole() && r.seal_check_failed.is_none())
+            );
+            let event_lists = [
+                (&r.audit.edited, lang.pick("事件被改动:", "event edited:")),
+                (&r.audit.deleted, lang.pick("事件被删除:", "event deleted:")),
+                (
+                    &r.audit.unchained,
+                    lang.pick("事件不在链上:", "event not in the chain:"),
+                ),
+                (
+                    &r.audit.breaks,
+                    lang.pick("审计链在此事件前断开:", "audit chain broken before:"),
+                ),
+            ];
+            for (list, what) in event_lists {
+                for e in list {
+                    let at = e
+                        .at
+                        .map(|t| t.with_timezone(&china_zone()).format(" %Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default();
+                    let action = if e.action.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", safe(&e.action))
+                    };
+                    println!("    {what} {}{at}{action}", safe(&e.event_id));
+                }
             }
             let config = load_config(cli.global.config.as_deref())?;
             println!("  {}", holiday_coverage(&config.calendar, lang));

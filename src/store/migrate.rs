@@ -13,6 +13,15 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_audit.sql"),
     include_str!("migrations/0008_one_time_index.sql"),
     include_str!("migrations/0009_application_id.sql"),
+    include_str!("migrations/0010_seal_chain.sql"),
+];
+
+/// A step in Rust run after a migration's SQL, in the same transaction: (the version the
+/// migration brings the file to, the step). For work SQL cannot do, such as hashing.
+type Step = fn(&Connection) -> rusqlite::Result<()>;
+const STEPS: &[(i64, Step)] = &[
+    // The seals and events already written go into their chains once.
+    (10, super::shifts::chain_at_migration),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -27,6 +36,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        let version = (i + 1) as i64;
+        for (_, step) in STEPS.iter().filter(|(v, _)| *v == version) {
+            step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }

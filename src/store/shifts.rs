@@ -56,11 +56,56 @@ pub struct Handover {
     pub todos: Vec<LogEntry>,
 }
 
-/// A sealed shift whose stored hash no longer matches its record.
+/// A shift named by the seal check: its id, and when it was opened where the file still
+/// knows (a shift deleted whole is known from its link or its audit event).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BrokenSeal {
     pub shift_id: String,
-    pub opened_at: DateTime<Utc>,
+    pub opened_at: Option<DateTime<Utc>>,
+}
+
+/// What the seal check found, by kind of tampering.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SealCheck {
+    /// Shifts sealed (signed off).
+    pub sealed: i64,
+    /// Sealed records that no longer match their seal (an edited visit, entry, member or
+    /// person; a seal recomputed by hand).
+    pub changed: Vec<BrokenSeal>,
+    /// Shifts the chain or the audit log says were sealed that are no longer sealed.
+    pub unsealed: Vec<BrokenSeal>,
+    /// Shifts the chain or the audit log says were sealed that are gone from the file.
+    pub deleted: Vec<BrokenSeal>,
+    /// Sealed shifts that are not in the chain.
+    pub unchained: Vec<BrokenSeal>,
+    /// Links that do not follow the seal before them (one removed or rewritten): the
+    /// shift after the break.
+    pub breaks: Vec<BrokenSeal>,
+}
+
+impl SealCheck {
+    pub fn is_whole(&self) -> bool {
+        self.changed.is_empty()
+            && self.unsealed.is_empty()
+            && self.deleted.is_empty()
+            && self.unchained.is_empty()
+            && self.breaks.is_empty()
+    }
+
+    /// Every shift named, whatever was done to it.
+    pub fn all(&self) -> Vec<BrokenSeal> {
+        [
+            &self.changed,
+            &self.unsealed,
+            &self.deleted,
+            &self.unchained,
+            &self.breaks,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+    }
 }
 
 const SEALED_ZH: &str = "该班次已签结封存,记录不能再改;如需更正请写补记";
@@ -339,14 +384,142 @@ fn sealed_record(conn: &Connection, shift_id: &str) -> rusqlite::Result<Vec<u8>>
     Ok(out)
 }
 
-/// The seal: SHA-256 of the sign-off time and the record, hex.
-fn seal_hash(conn: &Connection, shift_id: &str, closed_at: &str) -> rusqlite::Result<String> {
+/// The seal of a shift signed off before version 10 (formula 1): SHA-256 of the sign-off
+/// time and the record, hex. Kept so those seals stay verifiable.
+fn seal_hash_v1(conn: &Connection, shift_id: &str, closed_at: &str) -> rusqlite::Result<String> {
     let mut h = Sha256::new();
     h.update(closed_at.as_bytes());
     h.update([0x1d]);
     h.update(sealed_record(conn, shift_id)?);
-    let digest = h.finalize();
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(events::hex(&h.finalize()))
+}
+
+/// The persons of a shift's visits as they were at sign-off, in the record's canonical
+/// text (as `sealed_record` writes it).
+fn sealed_persons_record(conn: &Connection, shift_id: &str) -> rusqlite::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.visitor_id, v.name, v.phone, v.id_number, v.gender, v.birth_date, v.employer,
+           v.occupation, v.occupation_note, v.hometown, v.membership
+         FROM sealed_person v WHERE v.shift_id = ?1 ORDER BY v.visitor_id",
+    )?;
+    let n = stmt.column_count();
+    let mut rows = stmt.query([shift_id])?;
+    while let Some(r) = rows.next()? {
+        for i in 0..n {
+            match r.get::<_, Option<String>>(i)? {
+                Some(t) => out.extend_from_slice(t.as_bytes()),
+                None => out.extend_from_slice(b"\\N"),
+            }
+            out.push(0x1f);
+        }
+        out.push(0x1e);
+    }
+    out.push(0x1d);
+    Ok(out)
+}
+
+/// The seal from version 10 on (formula 2): SHA-256 of the previous seal in the chain, the
+/// sign-off time, the record and the persons of its visits as they were at sign-off, hex.
+/// It is also the shift's link in the seal chain.
+fn seal_hash_v2(
+    conn: &Connection,
+    shift_id: &str,
+    closed_at: &str,
+    prev_hash: &str,
+) -> rusqlite::Result<String> {
+    let mut h = Sha256::new();
+    h.update(b"dutydesk seal 2\x1d");
+    h.update(prev_hash.as_bytes());
+    h.update([0x1d]);
+    h.update(closed_at.as_bytes());
+    h.update([0x1d]);
+    h.update(sealed_record(conn, shift_id)?);
+    h.update(sealed_persons_record(conn, shift_id)?);
+    Ok(events::hex(&h.finalize()))
+}
+
+/// A formula-1 seal's link in the chain: SHA-256 of the previous link, the shift and its
+/// seal, hex.
+fn link_v1(prev_hash: &str, shift_id: &str, seal: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"dutydesk seal link 1\x1d");
+    for part in [prev_hash, shift_id, seal] {
+        h.update(part.as_bytes());
+        h.update([0x1d]);
+    }
+    events::hex(&h.finalize())
+}
+
+/// The last link of the seal chain: its seq and hash (0 and the chain's start if none).
+fn last_seal_link(conn: &Connection) -> rusqlite::Result<(i64, String)> {
+    Ok(conn
+        .prepare_cached("SELECT seq, hash FROM seal_chain ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, events::GENESIS.into())))
+}
+
+/// Puts a sealed shift into the chain and says so in the audit log (its seal hash as the
+/// event's detail), so a shift deleted whole is still named.
+fn chain_seal(
+    conn: &Connection,
+    shift_id: &str,
+    formula: i64,
+    prev: &(i64, String),
+    hash: &str,
+) -> rusqlite::Result<()> {
+    let (station_id, opened_at, signed_by, closed_at): (String, String, Option<String>, String) =
+        conn.query_row(
+            "SELECT station_id, opened_at, signed_by, closed_at FROM shift WHERE id = ?1",
+            [shift_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+    conn.execute(
+        "INSERT INTO seal_chain(seq, shift_id, opened_at, formula, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![prev.0 + 1, shift_id, opened_at, formula, prev.1, hash],
+    )?;
+    events::record(
+        conn,
+        NewEvent {
+            station_id: &station_id,
+            entity: "shift",
+            entity_id: shift_id,
+            action: "sealed",
+            officer_id: signed_by.as_deref(),
+            at: parse_ts(&closed_at).unwrap_or_default(),
+            detail: hash,
+        },
+    )
+}
+
+/// A LEFT JOINed shift's sign-off time: None if the shift is gone, Some(None) if it is
+/// there and open. Reads `s.id IS NOT NULL, s.closed_at` at `at`.
+fn present_closed(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Option<String>>> {
+    let present: bool = r.get(at)?;
+    Ok(present.then(|| r.get(at + 1)).transpose()?)
+}
+
+/// Migration 10, in its transaction: the events already written are chained, then the
+/// shifts sealed before it are put into the seal chain once, in the order they were
+/// signed off, each keeping its own (formula 1) hash. No sealed row is touched.
+pub(super) fn chain_at_migration(conn: &Connection) -> rusqlite::Result<()> {
+    events::chain_existing(conn)?;
+    let sealed: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT id, seal_hash FROM shift s WHERE closed_at IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM seal_chain c WHERE c.shift_id = s.id)
+             ORDER BY closed_at, opened_at, id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, seal) in sealed {
+        let prev = last_seal_link(conn)?;
+        let link = link_v1(&prev.1, &id, &seal);
+        chain_seal(conn, &id, 1, &prev, &link)?;
+    }
+    Ok(())
 }
 
 /// Visits of a shift still without a disposition: neither set by the officer nor
@@ -604,44 +777,153 @@ impl Store {
             "UPDATE shift SET signed_by = ?2, handover_note = ?3 WHERE id = ?1",
             params![shift_id, officer_id, handover_note.trim()],
         )?;
+        // Who the visits were about, as they are now: what the seal covers, and what the
+        // sealed record shows after a visitor's details are corrected.
+        tx.execute(
+            "INSERT INTO sealed_person(shift_id, visitor_id, name, phone, id_number, gender,
+               birth_date, employer, occupation, occupation_note, hometown, membership)
+             SELECT ?1, p.id, p.name, p.phone, p.id_number, p.gender, p.birth_date, p.employer,
+               p.occupation, p.occupation_note, p.hometown, p.membership
+             FROM visitor p WHERE p.id IN (SELECT visitor_id FROM visit WHERE shift_id = ?1)",
+            [shift_id],
+        )?;
         let closed = ts(now);
-        let hash = seal_hash(&tx, shift_id, &closed)?;
+        let prev = last_seal_link(&tx)?;
+        let hash = seal_hash_v2(&tx, shift_id, &closed, &prev.1)?;
         tx.execute(
             "UPDATE shift SET closed_at = ?2, seal_hash = ?3 WHERE id = ?1",
             params![shift_id, closed, hash],
         )?;
+        chain_seal(&tx, shift_id, 2, &prev, &hash)?;
         tx.commit()?;
         Ok(hash)
     }
 }
 
 impl Store {
-    /// Sealed shifts whose record no longer matches the hash stored at sign-off.
+    /// Every shift named by the seal check, whatever was done to it.
     pub fn broken_seals(&self) -> Result<Vec<BrokenSeal>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, opened_at, closed_at, seal_hash FROM shift
-             WHERE closed_at IS NOT NULL ORDER BY opened_at",
-        )?;
-        let sealed = stmt
+        Ok(self.seal_check()?.all())
+    }
+
+    /// Walks the seal chain from its start: every seal recomputed (each by its formula),
+    /// every link following the one before, every shift it names still there and sealed,
+    /// every sealed shift in it, and every seal the audit log recorded accounted for.
+    pub fn seal_check(&self) -> Result<SealCheck, StoreError> {
+        let conn = &self.conn;
+        let mut out = SealCheck {
+            sealed: self.sealed_shifts()?,
+            ..SealCheck::default()
+        };
+        let name = |id: &str, opened: Option<&str>| BrokenSeal {
+            shift_id: id.to_string(),
+            opened_at: opened.and_then(parse_ts),
+        };
+        type ChainRow = (
+            i64,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            Option<Option<String>>,
+            Option<String>,
+        );
+        let chain: Vec<ChainRow> = conn
+            .prepare(
+                "SELECT c.seq, c.shift_id, c.opened_at, c.formula, c.prev_hash, c.hash,
+                   s.id IS NOT NULL, s.closed_at, s.seal_hash
+                 FROM seal_chain c LEFT JOIN shift s ON s.id = c.shift_id ORDER BY c.seq",
+            )?
             .query_map([], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    // The shift's sign-off time if it is still there.
+                    present_closed(r, 6)?,
+                    r.get(8)?,
                 ))
             })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut broken = Vec::new();
-        for (id, opened, closed, stored) in sealed {
-            if seal_hash(&self.conn, &id, &closed)? != stored {
-                broken.push(BrokenSeal {
-                    shift_id: id,
-                    opened_at: parse_ts(&opened).unwrap_or_default(),
-                });
+            .collect::<Result<_, _>>()?;
+        let (mut last_seq, mut last_hash) = (0, events::GENESIS.to_string());
+        for (seq, id, opened, formula, prev_hash, hash, closed, seal) in chain {
+            let shift = name(&id, Some(&opened));
+            if seq != last_seq + 1 || prev_hash != last_hash {
+                out.breaks.push(shift.clone());
+            }
+            match closed {
+                None => out.deleted.push(shift),
+                Some(None) => out.unsealed.push(shift),
+                Some(Some(closed)) => {
+                    let seal = seal.unwrap_or_default();
+                    let holds = match formula {
+                        1 => {
+                            seal_hash_v1(conn, &id, &closed)? == seal
+                                && link_v1(&prev_hash, &id, &seal) == hash
+                        }
+                        _ => seal == hash && seal_hash_v2(conn, &id, &closed, &prev_hash)? == hash,
+                    };
+                    if !holds {
+                        out.changed.push(shift);
+                    }
+                }
+            }
+            (last_seq, last_hash) = (seq, hash);
+        }
+        let unchained: Vec<(String, String)> = conn
+            .prepare(
+                "SELECT id, opened_at FROM shift s WHERE closed_at IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM seal_chain c WHERE c.shift_id = s.id)
+                 ORDER BY opened_at",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (id, opened) in unchained {
+            out.unchained.push(name(&id, Some(&opened)));
+        }
+        // The audit log recorded each seal: a shift gone or unsealed with its link gone
+        // too is still named (unless the audit chain was rewritten as well, which its
+        // own check names).
+        let recorded: Vec<(String, Option<String>, Option<Option<String>>)> = conn
+            .prepare(
+                "SELECT e.entity_id, s.opened_at, s.id IS NOT NULL, s.closed_at
+                 FROM event e LEFT JOIN shift s ON s.id = e.entity_id
+                 WHERE e.entity = 'shift' AND e.action = 'sealed'
+                 ORDER BY e.at",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, present_closed(r, 2)?)))?
+            .collect::<Result<_, _>>()?;
+        for (id, opened, closed) in recorded {
+            let list = match closed {
+                None => &mut out.deleted,
+                Some(None) => &mut out.unsealed,
+                Some(Some(_)) => continue,
+            };
+            if !list.iter().any(|b| b.shift_id == id) {
+                list.push(name(&id, opened.as_deref()));
             }
         }
-        Ok(broken)
+        Ok(out)
+    }
+
+    /// The persons of a sealed shift's visits as they were at sign-off (a later correction
+    /// of a visitor changes the visitor, not this), by visitor id. Empty for an open shift
+    /// and for one sealed before version 10.
+    pub fn sealed_persons(
+        &self,
+        shift_id: &str,
+    ) -> Result<Vec<super::VisitorRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT v.visitor_id, v.name, v.phone, v.id_number, v.gender, v.birth_date,
+               v.employer, v.occupation, v.occupation_note, v.hometown, v.membership
+             FROM sealed_person v WHERE v.shift_id = ?1 ORDER BY v.visitor_id",
+        )?;
+        let rows = stmt.query_map([shift_id], super::visitors::visitor_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// How many shifts are sealed.
