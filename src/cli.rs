@@ -127,6 +127,9 @@ pub enum Command {
         /// Show phone numbers in full (the export is recorded in the audit log)
         #[arg(long)]
         unmasked: bool,
+        /// Replace FILE if it exists (never the database, its side files, or a non-file)
+        #[arg(long)]
+        force: bool,
     },
     /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
     #[command(hide = true)]
@@ -232,22 +235,47 @@ fn demo_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("demo.sqlite3"))
 }
 
-/// Logs go to a file beside the database, never to the terminal, and never hold ID
-/// numbers or phones (only record ids).
+/// Logs go to a file beside the database (0600), never to the terminal, and never hold
+/// ID numbers or phones (only record ids).
 fn init_logging(db: &Path) {
     let log_path = db.with_extension("log");
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)
-    else {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let Ok(file) = opts.open(&log_path) else {
         return;
     };
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(std::sync::Mutex::new(QuietLog(file)))
         .with_ansi(false)
         .with_target(false)
         .try_init();
+}
+
+/// The log file's writer. A write that fails (a full disk) is dropped and remembered,
+/// never reported: tracing's own fallback prints to stderr, over the desk's screen.
+struct QuietLog(std::fs::File);
+
+/// Set once a log line could not be written.
+pub static LOG_WRITE_FAILED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+impl std::io::Write for QuietLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.write_all(buf).is_err() {
+            LOG_WRITE_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = self.0.flush();
+        Ok(())
+    }
 }
 
 /// The config file: `--config FILE`, or `config.toml` in the config directory if present.
@@ -371,8 +399,13 @@ pub fn run(cli: Cli) -> Result<()> {
                     .collect()
             };
             let when = |t: Option<chrono::DateTime<chrono::Utc>>| match t {
-                Some(t) => t.with_timezone(&china_zone()).format("%Y-%m-%d %H:%M").to_string(),
-                None => lang.pick("开班时间不详", "opening time unknown").to_string(),
+                Some(t) => t
+                    .with_timezone(&china_zone())
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                None => lang
+                    .pick("开班时间不详", "opening time unknown")
+                    .to_string(),
             };
             println!(
                 "  {}: {} ({})",
@@ -443,9 +476,12 @@ pub fn run(cli: Cli) -> Result<()> {
             ];
             for (list, what) in event_lists {
                 for e in list {
-                    let at = e
-                        .at
-                        .map(|t| t.with_timezone(&china_zone()).format(" %Y-%m-%d %H:%M").to_string())
+                    let at =
+                        e.at.map(|t| {
+                            t.with_timezone(&china_zone())
+                                .format(" %Y-%m-%d %H:%M")
+                                .to_string()
+                        })
                         .unwrap_or_default();
                     let action = if e.action.is_empty() {
                         String::new()
@@ -516,6 +552,7 @@ pub fn run(cli: Cli) -> Result<()> {
             format,
             output,
             unmasked,
+            force,
         }) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             init_logging(&db);
@@ -532,6 +569,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 to,
                 format,
                 output: output.as_deref(),
+                force,
                 unmasked,
                 lang,
             };
@@ -611,7 +649,8 @@ fn import_visits(
         Ok(rows) => rows,
         Err(errors) => {
             for e in &errors {
-                eprintln!("{}: {}", file.display(), e.render(lang));
+                let line = format!("{}: {}", file.display(), e.render(lang));
+                eprintln!("{}", crate::report::safe::terminal(&line, false));
             }
             bail!(
                 "{}",
@@ -623,6 +662,7 @@ fn import_visits(
         }
     };
     let mut store = open_store(db, lang)?;
+    store.refuse_if_damaged().map_err(plain(lang))?;
     let now = chrono::Utc::now();
     let st = match (store.station().map_err(plain(lang))?, station) {
         (Some(s), _) => s,
@@ -673,6 +713,7 @@ fn generate(
     lang: Lang,
 ) -> Result<()> {
     let mut store = open_store(db, lang)?;
+    store.refuse_if_damaged().map_err(plain(lang))?;
     let started = std::time::Instant::now();
     let now = chrono::Utc::now();
     let fast = store.begin_fast_fill().map_err(plain(lang))?;
@@ -771,7 +812,7 @@ fn holiday_coverage(calendar: &crate::domain::calendar::WorkCalendar, lang: Lang
 /// saying nothing was imported (`what`: 岗位, 服务…).
 fn refused_file(errors: &[import::FileError], what: &str, lang: Lang) -> anyhow::Error {
     for e in errors {
-        eprintln!("{}", e.render(lang));
+        eprintln!("{}", crate::report::safe::terminal(&e.render(lang), false));
     }
     anyhow!(
         "{}",
@@ -785,6 +826,7 @@ fn refused_file(errors: &[import::FileError], what: &str, lang: Lang) -> anyhow:
 fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
     let jobs = import::jobs::load(file, lang).map_err(|e| refused_file(&e, "岗位", lang))?;
     let mut store = open_store(db, lang)?;
+    store.refuse_if_damaged().map_err(plain(lang))?;
     let done = store
         .upsert_jobs(&jobs, chrono::Utc::now())
         .map_err(|(i, e)| {
@@ -823,6 +865,7 @@ fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
 fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {
     let parsed = import::directory::load(path, lang).map_err(|e| refused_file(&e, "服务", lang))?;
     let mut store = open_store(db, lang)?;
+    store.refuse_if_damaged().map_err(plain(lang))?;
     let done = store
         .upsert_services(&parsed.services, chrono::Utc::now())
         .map_err(|(i, e)| {

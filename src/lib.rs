@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod import;
 pub mod keymap;
 pub mod keys_script;
+pub mod outfile;
 pub mod panes;
 pub mod report;
 pub mod search;

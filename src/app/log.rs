@@ -409,25 +409,29 @@ impl App {
             .parent()
             .map(|p| p.join("reports"))
             .unwrap_or_else(|| "reports".into());
-        let name = match self.lang {
-            Lang::Zh => format!("服务记录汇总-{today}.xlsx"),
-            Lang::En => format!("service-records-{today}.xlsx"),
-        };
-        let path = dir.join(name);
-        let export = crate::report::period::Export {
-            from: today,
-            to: today,
-            format: crate::cli::ReportFormat::Xlsx,
-            output: Some(&path),
-            unmasked: false,
-            lang: self.lang,
+        let stem = match self.lang {
+            Lang::Zh => format!("服务记录汇总-{today}"),
+            Lang::En => format!("service-records-{today}"),
         };
         let now = self.clock.now();
+        // An earlier export of the day is kept: the new one takes the next free name.
         let written = std::fs::create_dir_all(&dir)
             .map_err(anyhow::Error::from)
-            .and_then(|_| crate::report::period::export(&mut self.store, &export, now));
+            .and_then(|()| {
+                let path = crate::outfile::free_name(&dir, &stem, "xlsx");
+                let export = crate::report::period::Export {
+                    from: today,
+                    to: today,
+                    format: crate::cli::ReportFormat::Xlsx,
+                    output: Some(&path),
+                    force: false,
+                    unmasked: false,
+                    lang: self.lang,
+                };
+                crate::report::period::export(&mut self.store, &export, now).map(|_| path)
+            });
         match written {
-            Ok(_) => self.info(format!(
+            Ok(path) => self.info(format!(
                 "{}{}",
                 self.lang.pick("报表已导出:", "Report written: "),
                 path.display()

@@ -4,6 +4,7 @@
 pub mod jobs;
 pub mod period;
 pub mod referrals;
+pub mod safe;
 
 use std::io::Write;
 
@@ -35,7 +36,7 @@ pub fn print_rows(
                 cells
                     .iter()
                     .zip(&widths)
-                    .map(|(c, w)| text::pad(&text::one_line(c), *w))
+                    .map(|(c, w)| text::pad(&safe::terminal(&text::one_line(c), false), *w))
                     .collect::<Vec<_>>()
                     .join("  ")
                     .trim_end()
@@ -51,7 +52,7 @@ pub fn print_rows(
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(headers)?;
             for r in rows {
-                w.write_record(r)?;
+                w.write_record(r.iter().map(|c| safe::csv_text(c)))?;
             }
             w.flush()?;
         }

@@ -229,19 +229,27 @@ pub fn build(
     }
 }
 
+/// A cell in a Markdown table: one line, no pipe to split it, nothing a terminal obeys.
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    super::safe::terminal(
+        &s.replace('|', "\\|")
+            .replace("\r\n", " ")
+            .replace('\n', " "),
+        false,
+    )
+    .into_owned()
 }
 
 pub fn markdown(r: &Report) -> String {
-    let mut out = format!("# {}\n", r.title);
+    let mut out = format!("# {}\n", md_escape(&r.title));
     for s in &r.sections {
-        out.push_str(&format!("\n## {}\n\n", s.title));
+        out.push_str(&format!("\n## {}\n\n", md_escape(&s.title)));
         if s.rows.is_empty() {
             out.push_str("(无 / none)\n");
             continue;
         }
-        out.push_str(&format!("| {} |\n", s.headers.join(" | ")));
+        let headers: Vec<String> = s.headers.iter().map(|h| md_escape(h)).collect();
+        out.push_str(&format!("| {} |\n", headers.join(" | ")));
         out.push_str(&format!("|{}\n", "---|".repeat(s.headers.len())));
         for row in &s.rows {
             let cells: Vec<String> = row.iter().map(|c| md_escape(&c.shown())).collect();
@@ -259,13 +267,16 @@ pub fn csv(r: &Report) -> anyhow::Result<Vec<u8>> {
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(&mut out);
-        w.write_record([&r.title])?;
+        w.write_record([super::safe::csv_text(&r.title)])?;
         for s in &r.sections {
             w.write_record([""])?;
-            w.write_record([&s.title])?;
-            w.write_record(&s.headers)?;
+            w.write_record([super::safe::csv_text(&s.title)])?;
+            w.write_record(s.headers.iter().map(|h| super::safe::csv_text(h)))?;
             for row in &s.rows {
-                w.write_record(row.iter().map(Cell::plain))?;
+                w.write_record(row.iter().map(|c| match c {
+                    Cell::Text(t) => super::safe::csv_text(t),
+                    number => number.plain(),
+                }))?;
             }
         }
         w.flush()?;
@@ -346,12 +357,15 @@ pub struct Export<'a> {
     pub to: NaiveDate,
     pub format: crate::cli::ReportFormat,
     pub output: Option<&'a Path>,
+    /// Replace an existing regular file at `output` (never the database, never a non-file).
+    pub force: bool,
     pub unmasked: bool,
     pub lang: Lang,
 }
 
-/// Totals the period, writes the report to the file (or stdout for md/csv), and
-/// records an unmasked export in the audit log. Returns the report written.
+/// Totals the period and writes the report to the file (or stdout for md/csv). An
+/// unmasked export is recorded in the audit log first: if that record cannot be written,
+/// nothing is. Returns the report written.
 pub fn export(
     store: &mut crate::store::Store,
     e: &Export<'_>,
@@ -365,6 +379,20 @@ pub fn export(
             e.lang
                 .pick("结束日期早于开始日期", "the period ends before it begins")
         );
+    }
+    if e.format == ReportFormat::Xlsx && e.output.is_none() {
+        anyhow::bail!(
+            "{}",
+            e.lang.pick(
+                "xlsx 格式需要用 -o 指定文件",
+                "xlsx needs a file: give -o FILE"
+            )
+        );
+    }
+    let said = |x: crate::outfile::OutError| anyhow::anyhow!(x.message(e.lang));
+    if let Some(path) = e.output {
+        // Refused before any work: the database, a link or device, an existing file.
+        crate::outfile::check_target(path, store.path(), e.force).map_err(said)?;
     }
     let zone = crate::app::china_zone();
     let start = crate::app::day_start(e.from, zone);
@@ -385,33 +413,6 @@ pub fn export(
         )
         .map_err(|x| anyhow::anyhow!(x.message(e.lang)))?;
     let report = build(&station, e.from, e.to, &totals, e.lang, e.unmasked);
-    let bytes = match e.format {
-        ReportFormat::Md => Some(markdown(&report).into_bytes()),
-        ReportFormat::Csv => Some(csv(&report)?),
-        ReportFormat::Xlsx => None,
-    };
-    match (e.output, bytes) {
-        (Some(path), bytes) => {
-            // Written beside the target and renamed: a full disk leaves no half file.
-            let tmp = path.with_extension("part");
-            let written = match bytes {
-                Some(b) => std::fs::write(&tmp, b).map_err(anyhow::Error::from),
-                None => xlsx(&report, &tmp),
-            };
-            if let Err(err) = written.and_then(|_| Ok(std::fs::rename(&tmp, path)?)) {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(err.context(format!("{}", path.display())));
-            }
-        }
-        (None, Some(b)) => std::io::stdout().lock().write_all(&b)?,
-        (None, None) => anyhow::bail!(
-            "{}",
-            e.lang.pick(
-                "xlsx 格式需要用 -o 指定文件",
-                "xlsx needs a file: give -o FILE"
-            )
-        ),
-    }
     if e.unmasked {
         let what = format!(
             "report {}..{} {:?} -> {}",
@@ -419,13 +420,28 @@ pub fn export(
             e.to,
             e.format,
             e.output
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "stdout".into())
+                .map_or_else(|| "stdout".into(), |p| p.display().to_string())
         );
         store
             .audit_unmasked_export(&what, now)
             .map_err(|x| anyhow::anyhow!(x.message(e.lang)))?;
         tracing::info!(from = %e.from, to = %e.to, "unmasked report exported");
+    }
+    let bytes = match e.format {
+        ReportFormat::Md => Some(markdown(&report).into_bytes()),
+        ReportFormat::Csv => Some(csv(&report)?),
+        ReportFormat::Xlsx => None,
+    };
+    match (e.output, bytes) {
+        (Some(path), bytes) => {
+            crate::outfile::write_new(path, store.path(), e.force, |tmp| match bytes {
+                Some(b) => Ok(std::fs::write(tmp, b)?),
+                None => xlsx(&report, tmp),
+            })
+            .map_err(said)?;
+        }
+        (None, Some(b)) => std::io::stdout().lock().write_all(&b)?,
+        (None, None) => unreachable!("xlsx without a file was refused above"),
     }
     Ok(report)
 }

@@ -119,7 +119,8 @@ fn event_hash(prev: &str, fields: &[Option<&str>]) -> String {
     hex(&h.finalize())
 }
 
-const EVENT_FIELDS: &str = "e.id, e.station_id, e.entity, e.entity_id, e.action, e.officer_id, e.at, e.detail";
+const EVENT_FIELDS: &str =
+    "e.id, e.station_id, e.entity, e.entity_id, e.action, e.officer_id, e.at, e.detail";
 
 type Fields = [Option<String>; 8];
 

@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension};
 use rusqlite::backup::Backup;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::migrate::{LATEST_VERSION, user_version};
 use super::{Store, StoreError};
@@ -85,9 +85,8 @@ impl CheckReport {
 
 /// The guard triggers not in the file, or whose body no longer raises an error.
 fn missing_triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1")?;
     let mut missing = Vec::new();
     for name in GUARD_TRIGGERS {
         let sql: Option<String> = stmt.query_row([name], |r| r.get(0)).optional()?;
@@ -138,11 +137,10 @@ impl Store {
             .conn
             .query_row("SELECT count(*) FROM visit", [], |r| r.get(0))
             .unwrap_or(-1);
-        let missing_triggers =
-            missing_triggers(&self.conn).unwrap_or_else(|e| vec![e.to_string()]);
-        let checked = self.seal_check().and_then(|seals| {
-            Ok((seals, super::events::audit_check(&self.conn)?))
-        });
+        let missing_triggers = missing_triggers(&self.conn).unwrap_or_else(|e| vec![e.to_string()]);
+        let checked = self
+            .seal_check()
+            .and_then(|seals| Ok((seals, super::events::audit_check(&self.conn)?)));
         let (seals, audit, seal_check_failed) = match checked {
             Ok((seals, audit)) => (seals, audit, None),
             Err(e) => (Default::default(), Default::default(), Some(e.to_string())),

@@ -4,6 +4,7 @@
 mod bulk;
 mod drafts;
 mod events;
+mod guard;
 mod jobs;
 mod maintenance;
 mod migrate;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 
 pub use drafts::Draft;
 pub use events::EventRow;
+pub use guard::APPLICATION_ID;
 pub use jobs::{JOB_ROWID_RANGE, JobLine};
 pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;

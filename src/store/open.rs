@@ -22,6 +22,18 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error(
+        "{0} is a SQLite database of another program, not a dutydesk one; it was left untouched"
+    )]
+    NotOurs(PathBuf),
+    #[error(
+        "{0}: the -wal file beside it belongs to another database (or another copy of it); both were left untouched. Move the -wal away, or restore the copy it belongs with"
+    )]
+    ForeignWal(PathBuf),
+    #[error(
+        "{path} is damaged ({detail}); nothing was written. Restore a backup, or run `dutydesk check`"
+    )]
+    Damaged { path: PathBuf, detail: String },
     #[error("{0} is locked by another program; close it and try again")]
     Locked(PathBuf),
     #[error("{0} cannot be written (read-only file or folder)")]
@@ -94,6 +106,18 @@ impl StoreError {
                 "{} 由更新版本的程序写入(结构版本{found},本程序最高支持{supported}),未做任何改动,请升级程序",
                 path.display()
             ),
+            StoreError::NotOurs(p) => format!(
+                "{} 是其他程序的SQLite数据库,不是值班台数据库,未做任何改动",
+                p.display()
+            ),
+            StoreError::ForeignWal(p) => format!(
+                "{} 旁边的 -wal 文件属于另一个数据库(或它的另一份副本),两个文件都未做任何改动;请移走该 -wal 文件,或恢复与它配套的副本",
+                p.display()
+            ),
+            StoreError::Damaged { path, detail } => format!(
+                "{} 已损坏({detail}),未写入任何内容;请恢复备份,或运行 dutydesk check",
+                path.display()
+            ),
             StoreError::Locked(p) => format!("{} 被其他程序锁定,请关闭后重试", p.display()),
             StoreError::ReadOnly(p) => format!("{} 无法写入(文件或文件夹只读)", p.display()),
             StoreError::DiskFull(p) => format!("{}:磁盘已满,未做任何改动", p.display()),
@@ -131,15 +155,22 @@ impl Store {
         if path.is_dir() {
             return Err(StoreError::IsDirectory(path.into()));
         }
-        if !path.exists() {
+        if path.exists() {
+            // Before SQLite opens it (and could convert it or replay a stray -wal).
+            super::guard::refuse_foreign(path)?;
+        } else {
             create_private_file(path)?;
         }
+        super::guard::refuse_read_only(path)?;
         let io = |e| StoreError::classify(path, e);
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(io)?;
+        if conn.is_readonly("main").map_err(io)? {
+            return Err(StoreError::ReadOnly(path.into()));
+        }
         conn.busy_timeout(BUSY_TIMEOUT).map_err(io)?;
         // Read the version before anything that could write to the file.
         let found = user_version(&conn).map_err(io)?;

@@ -913,10 +913,7 @@ impl Store {
     /// The persons of a sealed shift's visits as they were at sign-off (a later correction
     /// of a visitor changes the visitor, not this), by visitor id. Empty for an open shift
     /// and for one sealed before version 10.
-    pub fn sealed_persons(
-        &self,
-        shift_id: &str,
-    ) -> Result<Vec<super::VisitorRow>, StoreError> {
+    pub fn sealed_persons(&self, shift_id: &str) -> Result<Vec<super::VisitorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT v.visitor_id, v.name, v.phone, v.id_number, v.gender, v.birth_date,
                v.employer, v.occupation, v.occupation_note, v.hometown, v.membership
