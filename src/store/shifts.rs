@@ -498,7 +498,7 @@ fn chain_seal(
 /// there and open. Reads `s.id IS NOT NULL, s.closed_at` at `at`.
 fn present_closed(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Option<String>>> {
     let present: bool = r.get(at)?;
-    Ok(present.then(|| r.get(at + 1)).transpose()?)
+    present.then(|| r.get(at + 1)).transpose()
 }
 
 /// Migration 10, in its transaction: the events already written are chained, then the
