@@ -393,11 +393,7 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             println!("  {}: {}", lang.pick("来访记录", "visits"), r.visits);
             // Ids come from the file: shown, never obeyed by the terminal.
-            let safe = |s: &str| -> String {
-                s.chars()
-                    .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-                    .collect()
-            };
+            let safe = |s: &str| crate::report::safe::terminal(s, false).into_owned();
             let when = |t: Option<chrono::DateTime<chrono::Utc>>| match t {
                 Some(t) => t
                     .with_timezone(&china_zone())
