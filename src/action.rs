@@ -32,6 +32,9 @@ labeled_enum!(
         Open => "open", "打开 / 选定", "Open or choose";
         Search => "search", "在列表中搜索", "Search the list";
         Back => "back", "返回 / 取消", "Back or cancel";
+        // confirm questions
+        Yes => "yes", "是(确认)", "Yes";
+        No => "no", "否", "No";
         // referrals
         Route => "route", "转介(为选中的来访)", "Route (refer the chosen visit)";
         AcceptReferral => "accept_referral", "受理", "Accept referral";

@@ -986,3 +986,21 @@ fn terminal_gone() -> bool {
         .open("/dev/tty")
         .is_err()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    #[test]
+    fn a_log_line_on_a_full_disk_is_dropped_not_printed() {
+        // /dev/full answers every write with ENOSPC, as a full disk does.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full (Linux)");
+        let mut log = super::QuietLog(full);
+        assert_eq!(log.write(b"a line").unwrap(), 6, "the writer never fails");
+        assert!(log.flush().is_ok());
+        assert!(super::LOG_WRITE_FAILED.load(std::sync::atomic::Ordering::Relaxed));
+    }
+}

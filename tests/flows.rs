@@ -1067,3 +1067,155 @@ fn a_ten_megabyte_paste_is_cut_to_the_fields_limit_and_said_so() {
     assert!(d.said().contains("已保存"));
     assert_eq!(saved_summary(&d).chars().count(), kept);
 }
+
+/// Opens a dialog, fills it, then presses Tab ten times and Enter ten times: nothing is
+/// committed and the dialog stays open; `C-s` commits.
+fn only_save_commits(
+    d: &mut Desk,
+    open: &str,
+    fill: &str,
+    what: &str,
+    done: &dyn Fn(&Desk) -> bool,
+) {
+    d.press(open);
+    assert!(
+        d.app.modal.is_some(),
+        "{what}: the dialog opens ({:?})",
+        d.app.status
+    );
+    assert!(!done(d), "{what}: not committed before");
+    d.press(fill);
+    for key in ["Tab", "Enter"] {
+        for _ in 0..10 {
+            d.press(key);
+        }
+        assert!(d.app.modal.is_some(), "{what}: {key} closed the dialog");
+        assert!(!done(d), "{what}: {key} committed the dialog");
+    }
+    d.press("C-s");
+    assert!(
+        d.app.modal.is_none(),
+        "{what}: C-s saves ({:?})",
+        d.app.status
+    );
+    assert!(done(d), "{what}: C-s committed ({:?})", d.app.status);
+}
+
+fn referral_status(d: &Desk) -> String {
+    d.app
+        .store
+        .conn()
+        .query_row("SELECT status FROM referral", [], |r| r.get(0))
+        .unwrap_or_default()
+}
+
+#[test]
+fn no_dialog_commits_on_tab_or_enter_only_on_its_save_key() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    only_save_commits(&mut d, "F8", "王建国 Tab Right Right", "setup", &|d| {
+        d.app.officer.as_ref().is_some_and(|o| o.name == "王建国")
+    });
+    d.press("F8 李梅 C-s");
+    only_save_commits(&mut d, "F2 S-Tab C-t", "Tab Right", "route", &|d| {
+        count(&d.app.store, "SELECT count(*) FROM referral") == 1
+    });
+    only_save_commits(&mut d, "F3 x", "材料不全", "decline", &|d| {
+        referral_status(d) == "declined"
+    });
+    // Declined, it has left the open queue: cycle the status filter to reach it.
+    let reach = |d: &mut Desk| {
+        for _ in 0..10 {
+            if d.app.referrals.selected().is_some() {
+                return;
+            }
+            d.press("u");
+        }
+        panic!("the referral is in no status view");
+    };
+    reach(&mut d);
+    only_save_commits(&mut d, "o", "来访人补齐了材料", "reopen", &|d| {
+        referral_status(d) != "declined"
+    });
+    reach(&mut d);
+    only_save_commits(&mut d, "t", "", "hand over", &|d| {
+        count(
+            &d.app.store,
+            "SELECT count(*) FROM referral WHERE pending_owner_id IS NOT NULL",
+        ) == 1
+    });
+    // Taken back (refused by the other officer is not needed: the owner closes it).
+    d.press("F8 王建国 C-s F3");
+    reach(&mut d);
+    d.press("t n F8 李梅 C-s F3");
+    reach(&mut d);
+    d.press("a s");
+    only_save_commits(
+        &mut d,
+        "c",
+        "Right Tab Tab 115,000 Tab Tab 包工头已付清",
+        "close",
+        &|d| referral_status(d) == "closed",
+    );
+    only_save_commits(
+        &mut d,
+        "F5 w",
+        "Right Right Right Tab 周一回访张三",
+        "log entry",
+        &|d| {
+            count(
+                &d.app.store,
+                "SELECT count(*) FROM log_entry WHERE kind = 'todo'",
+            ) == 1
+        },
+    );
+    save_visit(
+        &mut d,
+        "王秀英",
+        dutydesk::domain::lists::Category::Insurance,
+    );
+    d.press("v");
+    only_save_commits(
+        &mut d,
+        "d",
+        "Tab 讲解了补缴办法",
+        "disposition",
+        &|d| {
+            count(
+                &d.app.store,
+                "SELECT count(*) FROM visit WHERE disposition = 'on_spot'",
+            ) == 1
+        },
+    );
+    only_save_commits(&mut d, "s", "张三的案子已办结", "sign-off", &|d| {
+        count(
+            &d.app.store,
+            "SELECT count(*) FROM shift WHERE closed_at IS NOT NULL",
+        ) == 1
+    });
+}
+
+#[test]
+fn confirm_answers_are_keys_of_the_keymap_and_can_be_rebound() {
+    let (dir, db) = fresh_db();
+    let user = dir.path().join("keys.toml");
+    std::fs::write(&user, "[confirm]\nj = \"yes\"\nk = \"no\"\n").unwrap();
+    {
+        Desk::ready(&db, Lang::Zh);
+    }
+    let store = Store::open(&db).unwrap();
+    let keymap = Keymap::with_user_file(&user).unwrap();
+    let app = App::new(store, Lang::Zh, keymap, clock()).unwrap();
+    let mut d = Desk {
+        app,
+        term: Terminal::new(TestBackend::new(110, 30)).unwrap(),
+    };
+    d.press("张三 C-q");
+    assert!(matches!(d.app.modal, Some(Modal::Confirm(_))));
+    d.press("k");
+    assert!(d.app.modal.is_none() && !d.app.should_quit, "k answers no");
+    d.press("C-q j");
+    assert!(d.app.should_quit, "j answers yes");
+}

@@ -204,14 +204,13 @@ impl App {
 
     pub(super) fn update_jobs(&mut self, action: Action) {
         let n = self.jobs.hits.len();
-        let last = self.jobs.form.fields.len() - 1;
         let form = &mut self.jobs.form;
         match action {
-            Action::NextField => form.focus = if form.focus < last { form.focus + 1 } else { 0 },
-            Action::PrevField => form.focus = form.focus.checked_sub(1).unwrap_or(last),
+            Action::NextField | Action::PrevField => {
+                form.navigate(action);
+            }
             Action::NextChoice | Action::PrevChoice => {
-                let changed = form.cycle(action == Action::NextChoice);
-                if changed {
+                if form.navigate(action) == crate::ui::form::Nav::Cycled(true) {
                     self.run_job_search();
                 }
             }

@@ -17,6 +17,7 @@ use crate::panes::log::{
     ReviewData,
 };
 use crate::store::{StoreError, VisitScope};
+use crate::ui::form::Nav;
 
 /// Days in the review's sparkline.
 pub const SPARK_DAYS: i64 = 30;
@@ -447,17 +448,11 @@ impl App {
         let Some(Modal::LogDialog(d)) = &mut self.modal else {
             return;
         };
-        let last = d.form.fields.len() - 1;
-        match action {
-            Action::NextField if d.form.focus < last => d.form.focus += 1,
-            Action::NextField | Action::Save => self.save_log_dialog(),
-            Action::PrevField => d.form.focus = d.form.focus.saturating_sub(1),
-            Action::NextChoice | Action::PrevChoice => {
-                d.form.cycle(action == Action::NextChoice);
-            }
-            Action::Back => self.modal = None,
-            Action::Quit => self.request_quit(),
-            _ => {}
+        match d.form.navigate(action) {
+            Nav::Save => self.save_log_dialog(),
+            Nav::Back => self.modal = None,
+            Nav::Other(Action::Quit) => self.request_quit(),
+            Nav::Moved | Nav::Cycled(_) | Nav::Other(_) => {}
         }
     }
 

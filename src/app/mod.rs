@@ -366,7 +366,7 @@ impl App {
             | Some(Modal::Route(_))
             | Some(Modal::RefDialog(_))
             | Some(Modal::LogDialog(_)) => Context::Form,
-            Some(Modal::Confirm(_)) => Context::Global,
+            Some(Modal::Confirm(_)) => Context::Confirm,
             None => match (self.pane, self.intake.focus) {
                 (Pane::Intake, Focus::Form) => Context::Form,
                 (Pane::Intake, Focus::List) => Context::List,
@@ -381,7 +381,7 @@ impl App {
         let chord = KeyChord::from_event(key)?;
         let context = self.context();
         let fallbacks: &[Context] = match context {
-            Context::Help => &[],
+            Context::Help | Context::Confirm => &[],
             Context::Referrals | Context::Log => &[Context::List, Context::Global],
             Context::Jobs => &[Context::Form, Context::Global],
             _ => &[Context::Global],
@@ -399,7 +399,10 @@ impl App {
         self.status = None;
         self.poll_job_index();
         if let Some(Modal::Confirm(kind)) = self.modal {
-            self.handle_confirm(kind, &key);
+            // Answers come through the keymap ([confirm]), so they can be rebound.
+            if let Some(action) = self.resolve(&key) {
+                self.handle_confirm(kind, action);
+            }
             return;
         }
         if let Some(form) = self.modal_form() {
@@ -531,28 +534,22 @@ impl App {
         }
     }
 
-    fn handle_confirm(&mut self, kind: Confirm, key: &KeyEvent) {
-        let yes = matches!(
-            key.code,
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
-        );
-        let no = matches!(
-            key.code,
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc
-        );
+    fn handle_confirm(&mut self, kind: Confirm, action: Action) {
+        let yes = action == Action::Yes;
+        let no = matches!(action, Action::No | Action::Back);
         if kind == Confirm::ReferJob {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.refer_job(),
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => self.modal = None,
-                _ => {}
+            if yes {
+                self.refer_job();
+            } else if no {
+                self.modal = None;
             }
             return;
         }
         if kind == Confirm::AnswerTransfer {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => self.answer_transfer(true),
-                KeyCode::Char('n') | KeyCode::Char('N') => self.answer_transfer(false),
-                KeyCode::Esc => self.modal = None,
+            match action {
+                Action::Yes => self.answer_transfer(true),
+                Action::No => self.answer_transfer(false),
+                Action::Back => self.modal = None,
                 _ => {}
             }
             return;
@@ -974,19 +971,10 @@ impl App {
             return;
         };
         let first_run = *first_run;
-        let last = form.fields.len() - 1;
-        match action {
-            Action::NextField if form.focus < last => form.focus += 1,
-            Action::PrevField => form.focus = form.focus.saturating_sub(1),
-            Action::NextChoice => {
-                form.cycle(true);
-            }
-            Action::PrevChoice => {
-                form.cycle(false);
-            }
-            Action::NextField | Action::Save => self.finish_setup(),
-            Action::Back if !first_run => self.modal = None,
-            Action::Quit => self.request_quit(),
+        match form.navigate(action) {
+            crate::ui::form::Nav::Save => self.finish_setup(),
+            crate::ui::form::Nav::Back if !first_run => self.modal = None,
+            crate::ui::form::Nav::Other(Action::Quit) => self.request_quit(),
             _ => {}
         }
     }

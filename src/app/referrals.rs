@@ -16,6 +16,7 @@ use crate::panes::intake::Focus;
 use crate::panes::referrals::*;
 use crate::store::{NewReferral, ReferralRow, StoreError};
 use crate::ui::form::Form;
+use crate::ui::form::Nav;
 
 /// How far back wage-arrears visits count towards a possible collective case.
 pub const COLLECTIVE_DAYS: i64 = 30;
@@ -192,27 +193,20 @@ impl App {
         let Some(Modal::Route(d)) = &mut self.modal else {
             return;
         };
-        let last = d.form.fields.len() - 1;
-        match action {
-            Action::NextField if d.form.focus < last => d.form.focus += 1,
-            Action::NextField => d.form.focus = 0,
-            Action::PrevField => d.form.focus = d.form.focus.checked_sub(1).unwrap_or(last),
-            Action::NextChoice | Action::PrevChoice => {
-                let changed = d.form.cycle(action == Action::NextChoice);
+        match d.form.navigate(action) {
+            Nav::Cycled(true) => {
                 let id = d.form.focused_id();
-                if changed {
-                    d.form.set_error(id, None);
-                }
-                if changed && id == ROUTE_KIND {
+                d.form.set_error(id, None);
+                if id == ROUTE_KIND {
                     d.sel = 0;
                 }
             }
-            Action::NextMatch | Action::Down => d.move_sel(1),
-            Action::PrevMatch | Action::Up => d.move_sel(-1),
-            Action::Save => self.save_route(),
-            Action::Back => self.modal = None,
-            Action::Quit => self.request_quit(),
-            _ => {}
+            Nav::Other(Action::NextMatch | Action::Down) => d.move_sel(1),
+            Nav::Other(Action::PrevMatch | Action::Up) => d.move_sel(-1),
+            Nav::Save => self.save_route(),
+            Nav::Back => self.modal = None,
+            Nav::Other(Action::Quit) => self.request_quit(),
+            Nav::Moved | Nav::Cycled(false) | Nav::Other(_) => {}
         }
     }
 
@@ -528,21 +522,15 @@ impl App {
         let Some(Modal::RefDialog(d)) = &mut self.modal else {
             return;
         };
-        let last = d.form.fields.len() - 1;
-        match action {
-            Action::NextField if d.form.focus < last => d.form.focus += 1,
-            Action::NextField | Action::Save => self.save_ref_dialog(),
-            Action::PrevField => d.form.focus = d.form.focus.saturating_sub(1),
-            Action::NextChoice | Action::PrevChoice => {
-                let changed = d.form.cycle(action == Action::NextChoice);
+        match d.form.navigate(action) {
+            Nav::Save => self.save_ref_dialog(),
+            Nav::Cycled(true) => {
                 let id = d.form.focused_id();
-                if changed {
-                    d.form.set_error(id, None);
-                }
+                d.form.set_error(id, None);
             }
-            Action::Back => self.modal = None,
-            Action::Quit => self.request_quit(),
-            _ => {}
+            Nav::Back => self.modal = None,
+            Nav::Other(Action::Quit) => self.request_quit(),
+            Nav::Moved | Nav::Cycled(false) | Nav::Other(_) => {}
         }
     }
 

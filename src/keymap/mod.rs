@@ -36,10 +36,12 @@ pub enum Context {
     /// The daily log and its review: its own keys, then [list], then [global].
     Log,
     Help,
+    /// A yes/no question: its own keys only.
+    Confirm,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Form,
         Context::List,
@@ -47,6 +49,7 @@ impl Context {
         Context::Jobs,
         Context::Log,
         Context::Help,
+        Context::Confirm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -58,6 +61,7 @@ impl Context {
             Context::Jobs => "jobs",
             Context::Log => "log",
             Context::Help => "help",
+            Context::Confirm => "confirm",
         }
     }
 
@@ -134,7 +138,7 @@ impl Keymap {
                     line,
                     "",
                     format!(
-                        "unknown context [{context_name}]; use global, form, list, referrals, jobs or help"
+                        "unknown context [{context_name}]; use global, form, list, referrals, jobs, log, help or confirm"
                     ),
                 ));
             };

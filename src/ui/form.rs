@@ -176,7 +176,45 @@ pub enum Edit {
     Changed,
 }
 
+/// What a dialog's keys asked of its form: the one navigation every form dialog shares.
+/// A dialog commits only on `Save`: next-field on the last field goes back to the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    /// Focus moved to another field.
+    Moved,
+    /// The focused choice changed (true) or could not (false).
+    Cycled(bool),
+    /// The save action: the dialog's one way to commit.
+    Save,
+    /// Back: close the dialog without saving.
+    Back,
+    /// Not a form action: the dialog's own (or nothing).
+    Other(crate::action::Action),
+}
+
 impl Form {
+    /// Next / previous field (wrapping, never committing), change a choice, save, back.
+    pub fn navigate(&mut self, action: crate::action::Action) -> Nav {
+        use crate::action::Action;
+        let last = self.fields.len().saturating_sub(1);
+        match action {
+            Action::NextField => {
+                self.focus = if self.focus < last { self.focus + 1 } else { 0 };
+                Nav::Moved
+            }
+            Action::PrevField => {
+                self.focus = self.focus.checked_sub(1).unwrap_or(last);
+                Nav::Moved
+            }
+            Action::NextChoice | Action::PrevChoice => {
+                Nav::Cycled(self.cycle(action == Action::NextChoice))
+            }
+            Action::Save => Nav::Save,
+            Action::Back => Nav::Back,
+            other => Nav::Other(other),
+        }
+    }
+
     pub fn new(fields: Vec<FormField>) -> Form {
         Form {
             fields,

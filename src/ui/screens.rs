@@ -385,6 +385,7 @@ fn context_title(c: Context, lang: Lang) -> &'static str {
         Context::Jobs => lang.pick("岗位查询(F4)", "Job lookup (F4)"),
         Context::Log => lang.pick("值班日志与交班审核(F5)", "Daily log and review (F5)"),
         Context::Help => lang.pick("帮助与详情", "Help and details"),
+        Context::Confirm => lang.pick("确认提问(是/否)", "Yes/no questions"),
     }
 }
 
