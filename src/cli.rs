@@ -674,7 +674,7 @@ fn import_visits(
     let default_officer = match officer {
         Some(name) => Some(
             store
-                .upsert_officer(&st, name, crate::domain::lists::Role::Cadre, "", now)
+                .officer_or_add(&st, name, crate::domain::lists::Role::Cadre, "", now)
                 .map_err(plain(lang))?
                 .id,
         ),

@@ -37,7 +37,7 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
     let station = store.create_station(&cfg.station, now)?;
     for o in &cfg.officer {
         let role = Role::from_code(&o.role).unwrap_or(Role::Volunteer);
-        let officer = store.upsert_officer(&station, &o.name, role, &o.affiliation, now)?;
+        let officer = store.officer_or_add(&station, &o.name, role, &o.affiliation, now)?;
         if o.name == cfg.on_duty {
             store.set_current_officer(&officer)?;
         }

@@ -783,7 +783,7 @@ fn check_names_a_shift_changed_behind_its_seal() {
         let now = chrono::Utc::now();
         let st = store.create_station("城西街道职工服务站", now).unwrap();
         let li = store
-            .upsert_officer(&st, "李梅", Role::Cadre, "", now)
+            .officer_or_add(&st, "李梅", Role::Cadre, "", now)
             .unwrap();
         let intake = validate(
             &RawIntake {

@@ -37,7 +37,7 @@ impl Desk {
                 let now = Utc::now();
                 let st = store.create_station("城西街道职工服务站", now).unwrap();
                 let o = store
-                    .upsert_officer(&st, "李梅", Role::Cadre, "街道总工会", now)
+                    .officer_or_add(&st, "李梅", Role::Cadre, "街道总工会", now)
                     .unwrap();
                 store.set_current_officer(&o).unwrap();
             }
@@ -1218,4 +1218,53 @@ fn confirm_answers_are_keys_of_the_keymap_and_can_be_rebound() {
     assert!(d.app.modal.is_none() && !d.app.should_quit, "k answers no");
     d.press("C-q j");
     assert!(d.app.should_quit, "j answers yes");
+}
+
+fn roles(store: &Store) -> Vec<(String, String, String)> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT name, role, affiliation FROM officer ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn f8_picks_from_the_roster_and_never_rewrites_a_colleagues_role() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    {
+        let st = d.app.station.clone().unwrap();
+        d.app
+            .store
+            .officer_or_add(&st, "赵敏", Role::SocialWorker, "社区社工站", Utc::now())
+            .unwrap();
+    }
+    let before = roles(&d.app.store);
+    // Typed initials narrow the roster; ↓ picks 赵敏 with her own role and affiliation.
+    d.press("F8 zm");
+    let screen = d.screen();
+    assert!(screen.contains("赵敏  社工 · 社区社工站"), "{screen}");
+    assert!(!screen.contains("李梅  工会干部"), "narrowed: {screen}");
+    d.press("Down C-s");
+    assert_eq!(d.app.officer.as_ref().unwrap().name, "赵敏");
+    // And back to 李梅 by her name: neither entry changed.
+    d.press("F8 李梅 C-s");
+    assert_eq!(d.app.officer.as_ref().unwrap().name, "李梅");
+    assert_eq!(roles(&d.app.store), before, "no role rewritten by a switch");
+    assert_eq!(events(&d.app.store, "updated").len(), 0);
+
+    // A change of role is an explicit act: the fields show her entry, the officer changes
+    // one and saves; it is logged before → after and said.
+    d.press("F8 赵敏 Tab Left C-s");
+    assert!(d.said().contains("已更改"), "{}", d.said());
+    let changed = events(&d.app.store, "updated");
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("社工 →"), "{changed:?}");
+    // A new name joins the roster, logged as added.
+    d.press("F8 孙立 C-s");
+    assert!(d.said().contains("已加入名册"), "{}", d.said());
+    assert_eq!(roles(&d.app.store).len(), 3);
 }

@@ -28,10 +28,10 @@ fn desk() -> Desk {
     let mut store = Store::open(&dir.path().join("log.db")).unwrap();
     let st = store.create_station("城西街道职工服务站", at(0)).unwrap();
     let li = store
-        .upsert_officer(&st, "李梅", Role::Cadre, "", at(0))
+        .officer_or_add(&st, "李梅", Role::Cadre, "", at(0))
         .unwrap();
     let wang = store
-        .upsert_officer(&st, "王建国", Role::Volunteer, "司法所", at(0))
+        .officer_or_add(&st, "王建国", Role::Volunteer, "司法所", at(0))
         .unwrap();
     store.set_current_officer(&li).unwrap();
     store

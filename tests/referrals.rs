@@ -44,10 +44,10 @@ fn desk_at(path: &std::path::Path) -> Desk {
     let mut store = Store::open(path).unwrap();
     let st = store.create_station("城西街道职工服务站", now()).unwrap();
     let li = store
-        .upsert_officer(&st, "李梅", Role::Cadre, "", now())
+        .officer_or_add(&st, "李梅", Role::Cadre, "", now())
         .unwrap();
     let wang = store
-        .upsert_officer(&st, "王建国", Role::Deputy, "", now())
+        .officer_or_add(&st, "王建国", Role::Deputy, "", now())
         .unwrap();
     store
         .upsert_services(

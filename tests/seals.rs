@@ -81,7 +81,7 @@ fn desk() -> Desk {
     let mut store = Store::open(&db).unwrap();
     let st = store.create_station("城西街道职工服务站", at(0)).unwrap();
     let li = store
-        .upsert_officer(&st, "李梅", Role::Cadre, "", at(0))
+        .officer_or_add(&st, "李梅", Role::Cadre, "", at(0))
         .unwrap();
     store.set_current_officer(&li).unwrap();
     let mut shifts = Vec::new();
@@ -582,7 +582,7 @@ fn a_shift_sealed_before_the_chain_stays_verifiable_and_joins_the_chain_once() {
     // A shift signed off now chains to it.
     let st = store.station().unwrap().unwrap();
     let li = store
-        .upsert_officer(&st, "李梅", Role::Cadre, "", at(0))
+        .officer_or_add(&st, "李梅", Role::Cadre, "", at(0))
         .unwrap();
     let saved = store
         .save_intake(&intake("王秀英", "", None), &st.id, &li.id, at(0))

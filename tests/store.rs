@@ -25,7 +25,7 @@ fn setup(store: &Store) -> (String, String) {
     let now = Utc::now();
     let st = store.create_station("城西街道职工服务站", now).unwrap();
     let o = store
-        .upsert_officer(&st, "李梅", Role::Cadre, "", now)
+        .officer_or_add(&st, "李梅", Role::Cadre, "", now)
         .unwrap();
     (st.id, o.id)
 }

@@ -539,7 +539,7 @@ impl App {
                 let role = d.form.choice::<Role>(F_ROLE).unwrap_or(Role::Volunteer);
                 let affiliation = d.form.get(F_AFFILIATION);
                 self.store
-                    .upsert_officer(&station, &name, role, affiliation.trim(), now)
+                    .officer_or_add(&station, &name, role, affiliation.trim(), now)
                     .and_then(|o| self.store.open_shift(&station.id, &o.id, now))
                     .map(|_| format!("{}{name}", lang.pick("已加入本班:", "Now on the shift: ")))
             }

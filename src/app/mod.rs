@@ -111,6 +111,8 @@ pub enum Modal {
     Setup {
         form: Form,
         first_run: bool,
+        /// F8's roster to pick from (empty on a first run).
+        roster: crate::panes::roster::Roster,
     },
     Confirm(Confirm),
     Visit {
@@ -195,7 +197,7 @@ const SETUP_OFFICER: &str = "officer";
 const SETUP_ROLE: &str = "role";
 const SETUP_AFFILIATION: &str = "affiliation";
 
-fn setup_form(first_run: bool, lang: Lang, current: Option<&Officer>) -> Form {
+fn setup_form(first_run: bool, lang: Lang) -> Form {
     let mut fields = Vec::new();
     if first_run {
         fields.push(FormField::text(SETUP_STATION, "站点名称", "Station name").required());
@@ -212,11 +214,9 @@ fn setup_form(first_run: bool, lang: Lang, current: Option<&Officer>) -> Form {
         "所属单位",
         "Affiliation",
     ));
+    // Nothing is pre-filled from the officer now on duty: picking someone from the roster
+    // fills their own role and affiliation (a colleague's role is never carried over).
     let mut form = Form::new(fields);
-    if let Some(o) = current {
-        form.set(SETUP_ROLE, o.role.code());
-        form.set(SETUP_AFFILIATION, &o.affiliation);
-    }
     form.fit_labels(lang);
     form
 }
@@ -317,9 +317,15 @@ impl App {
     /// The setup overlay: station and officer on a first run, else a change of officer.
     fn setup_modal(&self) -> Modal {
         let first_run = self.station.is_none();
+        let roster = if first_run {
+            crate::panes::roster::Roster::default()
+        } else {
+            crate::panes::roster::Roster::new(self.store.officers().unwrap_or_default())
+        };
         Modal::Setup {
-            form: setup_form(first_run, self.lang, self.officer.as_ref()),
+            form: setup_form(first_run, self.lang),
             first_run,
+            roster,
         }
     }
 
@@ -967,22 +973,59 @@ impl App {
     }
 
     fn update_setup(&mut self, action: Action) {
-        let Some(Modal::Setup { form, first_run }) = &mut self.modal else {
+        use crate::ui::form::Nav;
+        let Some(Modal::Setup {
+            form,
+            first_run,
+            roster,
+        }) = &mut self.modal
+        else {
             return;
         };
         let first_run = *first_run;
         match form.navigate(action) {
-            crate::ui::form::Nav::Save => self.finish_setup(),
-            crate::ui::form::Nav::Back if !first_run => self.modal = None,
-            crate::ui::form::Nav::Other(Action::Quit) => self.request_quit(),
+            Nav::Save => self.finish_setup(),
+            Nav::Back if !first_run => self.modal = None,
+            Nav::Other(Action::Quit) => self.request_quit(),
+            Nav::Other(a @ (Action::NextMatch | Action::PrevMatch | Action::Down | Action::Up)) => {
+                let by = if matches!(a, Action::NextMatch | Action::Down) {
+                    1
+                } else {
+                    -1
+                };
+                if let Some(o) = roster.step(by).cloned() {
+                    fill_officer(form, &o);
+                }
+            }
             _ => {}
         }
     }
 
-    fn finish_setup(&mut self) {
-        let Some(Modal::Setup { form, first_run }) = &mut self.modal else {
+    /// After typing in F8's name field: the roster narrows, and a name on it brings its
+    /// own role and affiliation.
+    pub(super) fn after_setup_edit(&mut self) {
+        let Some(Modal::Setup { form, roster, .. }) = &mut self.modal else {
             return;
         };
+        if form.focused_id() != SETUP_OFFICER {
+            return;
+        }
+        let typed = form.get(SETUP_OFFICER);
+        roster.filter(&typed);
+        if let Some(o) = roster.named(&typed).cloned() {
+            form.set(SETUP_ROLE, o.role.code());
+            form.set(SETUP_AFFILIATION, &o.affiliation);
+        }
+    }
+
+    fn finish_setup(&mut self) {
+        let Some(Modal::Setup {
+            form, first_run, ..
+        }) = &mut self.modal
+        else {
+            return;
+        };
+        let was_first_run = *first_run;
         let lang = self.lang;
         let required = lang.pick("必填", "required").to_string();
         let station_name = if *first_run {
@@ -1004,28 +1047,46 @@ impl App {
         let role = form.choice::<Role>(SETUP_ROLE).unwrap_or(Role::Cadre);
         let affiliation = form.get(SETUP_AFFILIATION);
         let now = self.clock.now();
+        // Who is on the roster already, and as what: a save that differs is a change of
+        // their entry, made on purpose and logged; a new name is added (also logged).
+        let before = self.store.officer_by_name(&officer_name).ok().flatten();
         let result = (|| -> Result<(Station, Officer), StoreError> {
             let station = match &self.station {
                 Some(s) => s.clone(),
                 None => self.store.create_station(&station_name, now)?,
             };
-            let officer =
-                self.store
-                    .upsert_officer(&station, &officer_name, role, &affiliation, now)?;
+            let officer = match &before {
+                Some(o) => self.store.change_officer(o, role, &affiliation, now)?,
+                None => {
+                    self.store
+                        .officer_or_add(&station, &officer_name, role, &affiliation, now)?
+                }
+            };
             self.store.set_current_officer(&officer)?;
             Ok((station, officer))
         })();
         match result {
             Ok((station, officer)) => {
+                let changed = before.as_ref().is_some_and(|b| {
+                    b.role != officer.role || b.affiliation != officer.affiliation
+                });
+                let note = match (before.is_none(), changed, self.lang) {
+                    (true, _, _) if was_first_run => "",
+                    (true, _, Lang::Zh) => ";已加入名册",
+                    (true, _, Lang::En) => "; added to the roster",
+                    (false, true, Lang::Zh) => ";名册中的身份/单位已更改(已记录)",
+                    (false, true, Lang::En) => "; their roster entry was changed (logged)",
+                    (false, false, _) => "",
+                };
                 let msg = match self.lang {
                     Lang::Zh => format!(
-                        "{} 值班:{}({})",
+                        "{} 值班:{}({}){note}",
                         station.name,
                         officer.name,
                         officer.role.zh()
                     ),
                     Lang::En => format!(
-                        "{}: {} on duty ({})",
+                        "{}: {} on duty ({}){note}",
                         station.name,
                         officer.name,
                         officer.role.en()
@@ -1039,6 +1100,13 @@ impl App {
             Err(e) => self.error(e.message(self.lang)),
         }
     }
+}
+
+/// Fills F8's form with an officer as the roster records them.
+fn fill_officer(form: &mut Form, o: &Officer) {
+    form.set(SETUP_OFFICER, &o.name);
+    form.set(SETUP_ROLE, o.role.code());
+    form.set(SETUP_AFFILIATION, &o.affiliation);
 }
 
 /// The audit log's words for what was shown: "电话、身份证号".

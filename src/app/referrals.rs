@@ -42,6 +42,7 @@ impl App {
         if let Some(Modal::Route(d)) = &mut self.modal {
             d.sel = 0;
         }
+        self.after_setup_edit();
     }
 
     /// Reloads the queue, its counts and the selected referral's detail.

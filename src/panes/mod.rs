@@ -4,6 +4,7 @@ pub mod intake;
 pub mod jobs;
 pub mod log;
 pub mod referrals;
+pub mod roster;
 
 /// The pane on screen, switched with F2..F5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,7 @@ impl Store {
             Some(s) => s,
             None => self.create_station("合成数据站", now)?,
         };
-        let officer = self.upsert_officer(&station, "值班员", Role::Cadre, "", now)?;
+        let officer = self.officer_or_add(&station, "值班员", Role::Cadre, "", now)?;
         self.set_current_officer(&officer)?;
         self.generate(&station.id, &officer.id, visits, seed, now)
     }
@@ -61,7 +61,7 @@ impl Store {
         end: DateTime<Utc>,
         now: &str,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         // Indexes are built once from sorted rows after the fill, and the search keys
         // (random positions in their B-tree) gathered first and inserted in key order:
         // growing them row by row was most of a million visits' generation time.
@@ -212,13 +212,13 @@ impl Store {
         let mut owners = Vec::new();
         for name in ["值班员", "李梅", "王建国", "陈静"] {
             owners.push(
-                self.upsert_officer(&station, name, Role::Cadre, "", now)?
+                self.officer_or_add(&station, name, Role::Cadre, "", now)?
                     .id,
             );
         }
         let zone = crate::app::china_zone();
         let mut rng = Rng::new(seed ^ 0x5EED_4EF3);
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         {
             let mut visits = tx.prepare(
                 "SELECT id, category, urgency, visited_at, headcount FROM visit
@@ -402,7 +402,7 @@ impl Store {
         let mut rng = Rng::new(seed ^ 0x10B5);
         let t = ts(now);
         let today = now.with_timezone(&crate::app::china_zone()).date_naive();
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         {
             let mut ins = tx.prepare(
                 "INSERT INTO job(id, source_id, title, employer, district, wage_min, wage_max,

@@ -99,8 +99,11 @@ impl Store {
             .optional()?)
     }
 
-    /// Adds an officer to the roster, or updates role and affiliation of one already there.
-    pub fn upsert_officer(
+    /// The officer of this name on the roster as recorded, or — if there is none — a new
+    /// roster entry with this role and affiliation, logged (who added whom, when). An
+    /// entry already there is never changed here: naming a colleague at F8, in an import
+    /// or as a sit-in must not rewrite their role. That is `change_officer`'s explicit act.
+    pub fn officer_or_add(
         &self,
         station: &Station,
         name: &str,
@@ -110,19 +113,103 @@ impl Store {
     ) -> Result<Officer, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Rule(
-                "officer name is required / 值班人员姓名必填".into(),
+            return Err(StoreError::Refused(
+                "值班人员姓名必填".into(),
+                "the officer's name is required".into(),
             ));
         }
-        let t = ts(now);
-        self.conn.execute(
-            "INSERT INTO officer(id, station_id, name, role, affiliation, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-             ON CONFLICT(station_id, name) DO UPDATE
-               SET role = excluded.role, affiliation = excluded.affiliation, updated_at = excluded.updated_at",
-            params![new_id(), station.id, name, role.code(), affiliation.trim(), t],
+        if let Some(o) = self.officer_by_name(name)? {
+            return Ok(o);
+        }
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
         )?;
+        let id = new_id();
+        let t = ts(now);
+        let added = tx.execute(
+            "INSERT INTO officer(id, station_id, name, role, affiliation, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(station_id, name) DO NOTHING",
+            params![id, station.id, name, role.code(), affiliation.trim(), t],
+        )?;
+        if added == 1 {
+            let by = setting(&tx, "current_officer_id")?;
+            super::events::record(
+                &tx,
+                super::events::NewEvent {
+                    station_id: &station.id,
+                    entity: "officer",
+                    entity_id: &id,
+                    action: "added",
+                    officer_id: by.as_deref(),
+                    at: now,
+                    detail: &format!("{name} · {} · {}", role.zh(), affiliation.trim()),
+                },
+            )?;
+        }
+        tx.commit()?;
         Ok(self.officer_by_name(name)?.expect("officer just written"))
+    }
+
+    /// Changes an officer's role or affiliation on the roster: an explicit act, logged
+    /// before → after with who did it.
+    pub fn change_officer(
+        &self,
+        officer: &Officer,
+        role: Role,
+        affiliation: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Officer, StoreError> {
+        let affiliation = affiliation.trim();
+        if officer.role == role && officer.affiliation == affiliation {
+            return Ok(officer.clone());
+        }
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        let station_id: String = tx.query_row(
+            "SELECT station_id FROM officer WHERE id = ?1",
+            [&officer.id],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "UPDATE officer SET role = ?2, affiliation = ?3, updated_at = ?4 WHERE id = ?1",
+            params![officer.id, role.code(), affiliation, ts(now)],
+        )?;
+        let by = setting(&tx, "current_officer_id")?;
+        let or_dash = |s: &str| {
+            if s.is_empty() {
+                "—".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        super::events::record(
+            &tx,
+            super::events::NewEvent {
+                station_id: &station_id,
+                entity: "officer",
+                entity_id: &officer.id,
+                action: "updated",
+                officer_id: by.as_deref(),
+                at: now,
+                detail: &format!(
+                    "{}:身份 {} → {};所属单位 {} → {}",
+                    officer.name,
+                    officer.role.zh(),
+                    role.zh(),
+                    or_dash(&officer.affiliation),
+                    or_dash(affiliation)
+                ),
+            },
+        )?;
+        tx.commit()?;
+        Ok(Officer {
+            role,
+            affiliation: affiliation.to_string(),
+            ..officer.clone()
+        })
     }
 
     pub fn current_officer(&self) -> Result<Option<Officer>, StoreError> {

@@ -60,42 +60,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_status(app, frame, status);
     match &app.modal {
         Some(Modal::Help { scroll }) => render_help(app, frame, *scroll),
-        Some(Modal::Setup { form, first_run }) => {
-            let lang = app.lang;
-            let heading = if *first_run {
-                lang.pick(
-                    "首次使用:设置站点与值班人员",
-                    "First run: name the station and the officer on duty",
-                )
-            } else {
-                lang.pick("切换值班人员", "Change the officer on duty")
-            };
-            let area = centered(frame.area(), 64, form.height() + 5);
-            clear_for_overlay(frame, area);
-            let b = block(heading, true);
-            let inner = b.inner(area);
-            frame.render_widget(b, area);
-            let [form_area, _, hint] = Layout::vertical([
-                Constraint::Length(form.height()),
-                Constraint::Length(1),
-                Constraint::Length(1),
-            ])
-            .areas(inner);
-            form.render(frame, form_area, true, lang);
-            let hint_text = match lang {
-                Lang::Zh => format!(
-                    "{} 下一项 · {} 保存 · ←→ 选择身份",
-                    app.keymap.hint(Context::Form, Action::NextField),
-                    app.keymap.hint(Context::Form, Action::Save)
-                ),
-                Lang::En => format!(
-                    "{} next · {} save · ←→ choose role",
-                    app.keymap.hint(Context::Form, Action::NextField),
-                    app.keymap.hint(Context::Form, Action::Save)
-                ),
-            };
-            frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
-        }
+        Some(Modal::Setup {
+            form,
+            first_run,
+            roster,
+        }) => render_setup(app, frame, form, *first_run, roster),
         Some(Modal::Confirm(kind)) => render_confirm(app, frame, *kind),
         Some(Modal::Visit {
             detail,
@@ -371,6 +340,109 @@ pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
         w,
         h,
     )
+}
+
+/// The first-run setup, or F8: the form, and under it the roster to pick from.
+fn render_setup(
+    app: &App,
+    frame: &mut Frame,
+    form: &crate::ui::form::Form,
+    first_run: bool,
+    roster: &crate::panes::roster::Roster,
+) {
+    let lang = app.lang;
+    let heading = if first_run {
+        lang.pick(
+            "首次使用:设置站点与值班人员",
+            "First run: name the station and the officer on duty",
+        )
+    } else {
+        lang.pick("切换值班人员", "Change the officer on duty")
+    };
+    let shown = u16::try_from(roster.shown.len().min(6)).unwrap_or(6);
+    let list_rows = if first_run { 0 } else { shown.max(1) + 1 };
+    let area = centered(frame.area(), 64, form.height() + 5 + list_rows);
+    clear_for_overlay(frame, area);
+    let b = block(heading, true);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [form_area, list, _, hint] = Layout::vertical([
+        Constraint::Length(form.height()),
+        Constraint::Length(list_rows),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    form.render(frame, form_area, true, lang);
+    if !first_run {
+        let mut lines = vec![Line::from(Span::styled(
+            lang.pick(
+                "名册(输入姓名或拼音首字母筛选)",
+                "Roster (type a name or its initials)",
+            ),
+            dim(),
+        ))];
+        if roster.shown.is_empty() {
+            lines.push(Line::from(Span::styled(
+                lang.pick(
+                    "  名册中没有此人:保存即加入名册",
+                    "  Not on the roster: saving adds them",
+                ),
+                dim(),
+            )));
+        }
+        let skip = roster.sel.map_or(0, |s| s.saturating_sub(5));
+        for (picked, o) in roster.visible().skip(skip).take(6) {
+            let text = format!(
+                "{}{}  {}{}",
+                if picked { "> " } else { "  " },
+                o.name,
+                o.role.label(lang),
+                if o.affiliation.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", o.affiliation)
+                }
+            );
+            let style = if picked {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+    let k = |a: Action| app.keymap.hint(Context::Form, a);
+    let hint_text = match (lang, first_run) {
+        (Lang::Zh, true) => format!(
+            "{} 下一项 · {} 保存 · ←→ 选择身份",
+            k(Action::NextField),
+            k(Action::Save)
+        ),
+        (Lang::En, true) => format!(
+            "{} next · {} save · ←→ choose role",
+            k(Action::NextField),
+            k(Action::Save)
+        ),
+        (Lang::Zh, false) => format!(
+            "{} {} 从名册选 · {} 下一项 · {} 保存 · {} 取消",
+            k(Action::PrevMatch),
+            k(Action::NextMatch),
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::Back)
+        ),
+        (Lang::En, false) => format!(
+            "{} {} pick from roster · {} next · {} save · {} cancel",
+            k(Action::PrevMatch),
+            k(Action::NextMatch),
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::Back)
+        ),
+    };
+    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
 }
 
 fn context_title(c: Context, lang: Lang) -> &'static str {
