@@ -34,7 +34,12 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current = user_version(conn)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
+        // The write lock first, then the version again: two desks started together on an
+        // older file both see it old, and the second must not apply a migration twice.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if user_version(&tx)? > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         let version = (i + 1) as i64;
         for (_, step) in STEPS.iter().filter(|(v, _)| *v == version) {

@@ -68,9 +68,17 @@ impl From<rusqlite::Error> for StoreError {
                 "磁盘已满,这次没有写入任何内容;请腾出空间后再试",
                 "the disk is full; nothing was written this time. Free some space and try again",
             ),
+            // Only a wait that really ran its course is called one: a busy answer without
+            // it (a write lock refused without waiting) says what happened instead.
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) if waited_out() => {
+                said(
+                    "数据库正被另一台值班台或程序占用,等待10秒仍未轮到,这次没有写入;请稍后再试",
+                    "the database was held by another desk or program for the whole 10-second wait; nothing was written. Try again shortly",
+                )
+            }
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => said(
-                "数据库正被另一台值班台或程序占用,等待超时,这次没有写入;请稍后再试",
-                "the database is held by another desk or program and the wait timed out; nothing was written. Try again shortly",
+                "另一台值班台同时在写数据库,这次没有写入;请再保存一次",
+                "another desk was writing to the database at the same moment; nothing was written. Save again",
             ),
             Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) => said(
                 "数据库文件只读,这次没有写入",
@@ -129,6 +137,7 @@ impl StoreError {
     }
 
     fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+        waited_out(); // spoken of here as a lock, whatever the wait was
         match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
                 StoreError::NotADatabase(path.into())
@@ -147,6 +156,41 @@ impl StoreError {
 
 /// How long a desk waits for the other desk's write before giving up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+thread_local! {
+    /// When this thread's current wait for the write lock began.
+    static WAIT_STARTED: std::cell::Cell<Option<std::time::Instant>> =
+        const { std::cell::Cell::new(None) };
+    /// Set when a wait ran the whole timeout and gave up; read (and cleared) by the error
+    /// conversion, so only such an error speaks of a timed-out wait.
+    static WAITED_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn waited_out() -> bool {
+    WAITED_OUT.with(|w| w.replace(false))
+}
+
+/// The busy handler: SQLite's own back-off (1, 2, 5 … 100 ms), up to `BUSY_TIMEOUT` of
+/// real time, remembering on the waiting thread whether it gave up.
+fn busy_wait(count: i32) -> bool {
+    const DELAYS_MS: [u64; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
+    let now = std::time::Instant::now();
+    let started = WAIT_STARTED.with(|s| {
+        if count == 0 || s.get().is_none() {
+            s.set(Some(now));
+            WAITED_OUT.with(|w| w.set(false));
+        }
+        s.get().unwrap_or(now)
+    });
+    let waited = now.duration_since(started);
+    if waited >= BUSY_TIMEOUT {
+        WAITED_OUT.with(|w| w.set(true));
+        return false;
+    }
+    let delay = std::time::Duration::from_millis(DELAYS_MS[(count.max(0) as usize).min(11)]);
+    std::thread::sleep(delay.min(BUSY_TIMEOUT - waited));
+    true
+}
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, migrating it to the latest
@@ -171,7 +215,7 @@ impl Store {
         if conn.is_readonly("main").map_err(io)? {
             return Err(StoreError::ReadOnly(path.into()));
         }
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(io)?;
+        conn.busy_handler(Some(busy_wait)).map_err(io)?;
         // Read the version before anything that could write to the file.
         let found = user_version(&conn).map_err(io)?;
         if found > LATEST_VERSION {

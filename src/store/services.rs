@@ -91,7 +91,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Upserted, (usize, StoreError)> {
         let t = ts(now);
-        let tx = self.conn.transaction().map_err(|e| (0, e.into()))?;
+        let tx = self.write_tx().map_err(|e| (0, e.into()))?;
         let mut done = Upserted::default();
         for (i, s) in services.iter().enumerate() {
             let fail = |e: rusqlite::Error| (i, StoreError::from(e));
