@@ -3,8 +3,11 @@
 //! 18 characters: 6-digit region, 8-digit birth date, 3-digit sequence (odd = male), and a
 //! check character over the first 17 (ISO 7064 MOD 11-2, `X` standing for 10). Old 15-digit
 //! numbers (6 region, YYMMDD born 19YY, 3 sequence, no check) are accepted as they are.
-//! Validation is two layers, tested separately: the form (length, digits, a real date) and
-//! the check character.
+//! Validation is two layers, tested separately: the form (length, digits, a real date from
+//! 1900-01-01 on) and the check character; then the birth date must not be after today
+//! (`IdNumber::parse_on` takes today from the caller). The province (the first two digits)
+//! is checked against GB/T 2260's list as a warning the officer can accept
+//! (`IdNumber::warnings`), not a refusal: a number is what the card says.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -22,6 +25,10 @@ pub enum IdError {
     NotDigit(usize),
     #[error("the birth date {0} does not exist")]
     BadDate(String),
+    #[error("the birth date {0} is before 1900-01-01: check the year")]
+    TooEarly(String),
+    #[error("the birth date {0} is after today: check the year, month and day")]
+    Future(String),
     #[error("the check character should be {expected}, not {found}")]
     CheckChar { expected: char, found: char },
 }
@@ -33,6 +40,10 @@ impl IdError {
             (IdError::Length(n), Lang::Zh) => format!("身份证号应为18位(旧证15位),现为{n}位"),
             (IdError::NotDigit(p), Lang::Zh) => format!("第{p}位应为数字"),
             (IdError::BadDate(d), Lang::Zh) => format!("出生日期{d}不存在"),
+            (IdError::TooEarly(d), Lang::Zh) => {
+                format!("出生日期{d}早于1900年1月1日,请核对年份")
+            }
+            (IdError::Future(d), Lang::Zh) => format!("出生日期{d}晚于今天,请核对年月日"),
             (IdError::CheckChar { expected, found }, Lang::Zh) => {
                 format!("校验位应为{expected},不是{found},请核对号码")
             }
@@ -51,6 +62,40 @@ pub fn check_char(first17: &str) -> char {
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
     CHECK_CHARS[(sum % 11) as usize]
+}
+
+/// What the officer is told about a number that is accepted but looks odd.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdWarning {
+    /// The first two digits are no province, autonomous region, municipality or SAR.
+    UnknownProvince(String),
+}
+
+impl IdWarning {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (IdWarning::UnknownProvince(p), Lang::Zh) => {
+                format!("前两位{p}不是省份代码,请核对(证件如此可保存)")
+            }
+            (IdWarning::UnknownProvince(p), Lang::En) => {
+                format!("{p} is no province's code: check it (save if the card says so)")
+            }
+        }
+    }
+}
+
+/// The provinces' codes (GB/T 2260): 11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71 (Taiwan),
+/// 81 (Hong Kong), 82 (Macao), 83 (Taiwan residents' permits), 91 (abroad).
+pub fn province_known(code: &str) -> bool {
+    matches!(
+        code.parse::<u8>(),
+        Ok(11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82 | 83 | 91)
+    ) && code.len() == 2
+}
+
+/// Today's date in China (UTC+8), for `IdNumber::parse` whose callers have no clock to give.
+fn today_in_china() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 /// Layer 1: length, digits and a real birth date. Returns the normalised text
@@ -80,9 +125,17 @@ pub fn check_form(raw: &str) -> Result<(String, NaiveDate), IdError> {
     let date = NaiveDate::parse_from_str(&date_text, "%Y%m%d")
         .map_err(|_| IdError::BadDate(date_text.clone()))?;
     if date.year() < 1900 {
-        return Err(IdError::BadDate(date_text));
+        return Err(IdError::TooEarly(date_text));
     }
     Ok((s, date))
+}
+
+/// The birth date must not be after `today`.
+pub fn check_not_future(birth: NaiveDate, today: NaiveDate) -> Result<(), IdError> {
+    if birth > today {
+        return Err(IdError::Future(birth.format("%Y%m%d").to_string()));
+    }
+    Ok(())
 }
 
 /// Layer 2: the check character of an 18-character number that passed layer 1.
@@ -100,10 +153,32 @@ pub fn check_check_char(normalised: &str) -> Result<(), IdError> {
 }
 
 impl IdNumber {
+    /// Reads a number as of today in China by the system clock; `parse_on` where the
+    /// caller has a clock (the desk's, in tests a fixed one).
     pub fn parse(raw: &str) -> Result<IdNumber, IdError> {
-        let (s, _) = check_form(raw)?;
+        IdNumber::parse_on(raw, today_in_china())
+    }
+
+    /// Reads a number: form, birth date from 1900-01-01 to `today`, check character.
+    pub fn parse_on(raw: &str, today: NaiveDate) -> Result<IdNumber, IdError> {
+        let (s, birth) = check_form(raw)?;
+        check_not_future(birth, today)?;
         check_check_char(&s)?;
         Ok(IdNumber(s))
+    }
+
+    /// Whether the first two digits are a province's code (see `province_known`).
+    pub fn province_known(&self) -> bool {
+        province_known(&self.0[..2])
+    }
+
+    /// What the officer should look at again before saving, though the number is accepted.
+    pub fn warnings(&self) -> Vec<IdWarning> {
+        if self.province_known() {
+            Vec::new()
+        } else {
+            vec![IdWarning::UnknownProvince(self.0[..2].to_string())]
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -223,10 +298,11 @@ mod tests {
             77
         );
         let male = IdNumber::parse("110105198001010016").unwrap();
-        assert!(matches!(
+        // 1880 exists; it is before 1900, and said so.
+        assert_eq!(
             IdNumber::parse("440524188001010014"),
-            Err(IdError::BadDate(_))
-        ));
+            Err(IdError::TooEarly("18800101".into()))
+        );
         assert_eq!(male.gender(), Gender::Male);
     }
 
@@ -243,6 +319,55 @@ mod tests {
             IdNumber::parse("110105491331002"),
             Err(IdError::BadDate(_))
         ));
+    }
+
+    #[test]
+    fn a_birth_date_after_today_is_refused_as_such() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let first17 = "11010520261123001";
+        let tomorrow = format!("{first17}{}", check_char(first17));
+        assert_eq!(
+            IdNumber::parse_on(&tomorrow, today),
+            Err(IdError::Future("20261123".into()))
+        );
+        let first17 = "11010520261122001";
+        let born_today = format!("{first17}{}", check_char(first17));
+        assert!(IdNumber::parse_on(&born_today, today).is_ok());
+        assert_eq!(
+            IdError::Future("20261123".into()).message(Lang::Zh),
+            "出生日期20261123晚于今天,请核对年月日"
+        );
+    }
+
+    #[test]
+    fn an_unknown_province_is_a_warning_not_a_refusal() {
+        let first17 = "19010519491231002";
+        let id = IdNumber::parse(&format!("{first17}{}", check_char(first17))).unwrap();
+        assert!(!id.province_known());
+        assert_eq!(id.warnings(), vec![IdWarning::UnknownProvince("19".into())]);
+        assert!(id.warnings()[0].message(Lang::Zh).contains("前两位19"));
+        assert!(IdNumber::parse(SAMPLE).unwrap().warnings().is_empty());
+        for (code, known) in [
+            ("11", true),
+            ("15", true),
+            ("16", false),
+            ("20", false),
+            ("46", true),
+            ("47", false),
+            ("54", true),
+            ("55", false),
+            ("65", true),
+            ("66", false),
+            ("71", true),
+            ("81", true),
+            ("82", true),
+            ("83", true),
+            ("84", false),
+            ("91", true),
+            ("99", false),
+        ] {
+            assert_eq!(province_known(code), known, "{code}");
+        }
     }
 
     #[test]

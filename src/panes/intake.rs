@@ -182,17 +182,23 @@ impl IntakePane {
     /// Gender and age shown beside a valid ID number.
     pub fn refresh_id_note(&mut self, lang: Lang, today: chrono::NaiveDate) {
         let raw = self.form.get(Field::IdNumber.code());
-        let parsed = IdNumber::parse(&raw).ok();
+        let parsed = IdNumber::parse_on(&raw, today).ok();
         if let Some(id) = &parsed {
             // The ID number decides gender; show it so the officer can see it was read.
             self.form.set(Field::Gender.code(), id.gender().code());
         }
         let note = parsed.map(|id| {
             let age = id.age_on(today);
-            match lang {
+            let mut note = match lang {
                 Lang::Zh => format!("{} · {age}岁", id.gender().zh()),
                 Lang::En => format!("{} · age {age}", id.gender().en()),
+            };
+            // Accepted, but worth a second look (an unknown province code).
+            for w in id.warnings() {
+                note.push_str(" · ");
+                note.push_str(&w.message(lang));
             }
+            note
         });
         self.form.field_mut(Field::IdNumber.code()).note = note;
     }
