@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::labels::Labeled;
+use crate::i18n::Lang;
 use crate::labeled_enum;
 
 labeled_enum!(
@@ -217,27 +218,101 @@ impl Job {
 }
 
 /// A unified social credit code (GB 32100-2015): 18 characters from digits and capital
-/// letters without I, O, S, V, Z, with a check character.
-pub fn check_credit_code(code: &str) -> bool {
-    const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const WEIGHTS: [u32; 17] = [
-        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-    ];
-    let code = code.trim().to_ascii_uppercase();
-    if code.chars().count() != 18 {
-        return false;
-    }
-    let values: Option<Vec<u32>> = code
+/// letters without I, O, S, V, Z — the registering authority, the kind of body, the region
+/// (6 digits, GB/T 2260), the organisation code (GB 11714) — and a check character
+/// (ISO 7064 MOD 31-3). Spaces and dashes people write between the parts are dropped
+/// first, as the standard's reference implementations do; lower case is read as upper.
+pub fn parse_credit_code(raw: &str) -> Result<String, CreditCodeError> {
+    let code: String = raw
         .chars()
-        .map(|c| CHARS.find(c).map(|i| i as u32))
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '‐' | '‑' | '–' | '—' | '－'))
+        .map(|c| c.to_ascii_uppercase())
         .collect();
-    let Some(values) = values else {
-        return false;
-    };
-    let sum: u32 = values[..17].iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
-    let check = (31 - sum % 31) % 31;
-    values[17] == check
+    let n = code.chars().count();
+    if n != 18 {
+        return Err(CreditCodeError::Length(n));
+    }
+    let mut values = [0u32; 18];
+    for (i, c) in code.chars().enumerate() {
+        let region = (2..8).contains(&i);
+        match CREDIT_CHARS.find(c) {
+            Some(v) if !region || c.is_ascii_digit() => values[i] = v as u32,
+            _ => return Err(CreditCodeError::BadChar { pos: i + 1, ch: c }),
+        }
+    }
+    let sum: u32 = values[..17]
+        .iter()
+        .zip(CREDIT_WEIGHTS)
+        .map(|(v, w)| v * w)
+        .sum();
+    let expected = CREDIT_CHARS.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+    let found = CREDIT_CHARS.as_bytes()[values[17] as usize] as char;
+    if expected != found {
+        return Err(CreditCodeError::CheckChar { expected, found });
+    }
+    Ok(code)
 }
+
+/// Whether `code` is a unified social credit code (see `parse_credit_code`).
+pub fn check_credit_code(code: &str) -> bool {
+    parse_credit_code(code).is_ok()
+}
+
+const CREDIT_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// Why a credit code was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreditCodeError {
+    /// Not 18 characters (spaces and dashes not counted): how many.
+    Length(usize),
+    /// A character the code cannot hold there (1-based position): I, O, S, V, Z, a
+    /// punctuation mark, a letter in the region's six digits.
+    BadChar { pos: usize, ch: char },
+    /// The 18th character does not agree with the first 17.
+    CheckChar { expected: char, found: char },
+}
+
+impl CreditCodeError {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (CreditCodeError::Length(n), Lang::Zh) => {
+                format!("统一社会信用代码应为18位,这里有{n}位")
+            }
+            (CreditCodeError::Length(n), Lang::En) => {
+                format!("a unified social credit code has 18 characters, this has {n}")
+            }
+            (CreditCodeError::BadChar { pos, ch }, Lang::Zh) if (3..=8).contains(pos) => {
+                format!("统一社会信用代码第{pos}位“{ch}”应为数字(第3–8位是行政区划代码)")
+            }
+            (CreditCodeError::BadChar { pos, ch }, Lang::En) if (3..=8).contains(pos) => format!(
+                "character {pos} of the credit code (“{ch}”) must be a digit: characters 3–8 are the region code"
+            ),
+            (CreditCodeError::BadChar { pos, ch }, Lang::Zh) => format!(
+                "统一社会信用代码第{pos}位“{ch}”不能用:只有数字和除I、O、S、V、Z外的大写字母"
+            ),
+            (CreditCodeError::BadChar { pos, ch }, Lang::En) => format!(
+                "character {pos} of the credit code (“{ch}”) cannot be: digits and capital letters other than I, O, S, V, Z"
+            ),
+            (CreditCodeError::CheckChar { expected, found }, Lang::Zh) => {
+                format!("统一社会信用代码校验位应为{expected},不是{found},请核对前17位")
+            }
+            (CreditCodeError::CheckChar { expected, found }, Lang::En) => format!(
+                "the credit code's check character should be {expected}, not {found}: check the first 17"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for CreditCodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for CreditCodeError {}
 
 #[cfg(test)]
 mod tests {
@@ -299,5 +374,38 @@ mod tests {
         assert!(check_credit_code("91350100M000100Y43"));
         assert!(!check_credit_code("91350100M000100Y44"));
         assert!(!check_credit_code("9135"));
+    }
+
+    #[test]
+    fn credit_codes_are_read_as_written_and_each_fault_named() {
+        assert_eq!(
+            parse_credit_code("9111-0000-6000-3734-1l").as_deref(),
+            Ok("91110000600037341L")
+        );
+        assert_eq!(
+            parse_credit_code("91 110000 600037341L").as_deref(),
+            Ok("91110000600037341L")
+        );
+        assert_eq!(parse_credit_code("9135"), Err(CreditCodeError::Length(4)));
+        assert_eq!(
+            parse_credit_code("9111000060003IOZSV"),
+            Err(CreditCodeError::BadChar { pos: 14, ch: 'I' })
+        );
+        assert_eq!(
+            parse_credit_code("91A10000600037341L"),
+            Err(CreditCodeError::BadChar { pos: 3, ch: 'A' })
+        );
+        let e = parse_credit_code("91350100M000100Y44").unwrap_err();
+        assert_eq!(
+            e,
+            CreditCodeError::CheckChar {
+                expected: '3',
+                found: '4'
+            }
+        );
+        assert_eq!(
+            e.message(Lang::Zh),
+            "统一社会信用代码校验位应为3,不是4,请核对前17位"
+        );
     }
 }
