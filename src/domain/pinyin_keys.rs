@@ -64,9 +64,26 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-/// Whether what the officer typed looks like a pinyin query rather than a name or a number.
+/// Whether what the officer typed looks like a pinyin query rather than a name or a number
+/// (letters, with ü typed as such: `lü`).
 pub fn is_pinyin_query(q: &str) -> bool {
-    !q.is_empty() && q.chars().all(|c| c.is_ascii_alphabetic())
+    !q.is_empty()
+        && q.chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, 'ü' | 'Ü'))
+}
+
+/// A pinyin query as keys are stored: lower case, `Ü` as `ü`. (Keys spell ü as `ü`, as the
+/// pinyin crate does; the lookup tries `lv`/`lu` as `lü` too: `store::visitors::key_spellings`.)
+pub fn fold_query(q: &str) -> String {
+    q.chars()
+        .map(|c| {
+            if c == 'Ü' {
+                'ü'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -87,6 +104,16 @@ mod tests {
         for k in ["zxx", "zxh", "cxx", "zengxiaoxing", "zengxiaohang"] {
             assert!(keys.contains(&k.to_string()), "{k} missing from {keys:?}");
         }
+    }
+
+    #[test]
+    fn u_umlaut_names_are_keyed_with_u_umlaut() {
+        // What every database so far holds; the lookup finds it typed as lv, lu or lü.
+        let keys = name_keys("吕女");
+        assert!(keys.contains(&"lünü".to_string()), "{keys:?}");
+        assert!(keys.contains(&"ln".to_string()), "{keys:?}");
+        assert!(is_pinyin_query("lü") && is_pinyin_query("LÜ") && !is_pinyin_query("l1"));
+        assert_eq!(fold_query("LÜ"), "lü");
     }
 
     #[test]

@@ -916,7 +916,8 @@ impl Query {
         let terms = q
             .split_whitespace()
             .map(|w| {
-                let text: String = w.chars().map(|c| c.to_ascii_lowercase()).collect();
+                // Lower case, and ü as the table types it (`lü` → `lv`, see pinyin_table).
+                let text = pinyin_table::fold_query(w);
                 let ascii = text.bytes().all(|b| b.is_ascii_alphanumeric());
                 let mut letters = 0;
                 let mut bloom = 0;
@@ -1287,6 +1288,30 @@ mod tests {
         assert!(titles(&idx, "yx").contains(&"银行柜员".to_string()));
         assert!(titles(&idx, "zhangcheng").contains(&"仓库管理员".to_string()));
         assert!(titles(&idx, "changcheng").contains(&"仓库管理员".to_string()));
+    }
+
+    #[test]
+    fn u_umlaut_is_found_typed_as_v_u_or_umlaut() {
+        let none = Benefits::default();
+        let idx = index(&[
+            ("绿化工", "吕氏园林", "城南区", none),
+            ("女工", "鲁西纺织厂", "城东区", none),
+            ("保洁员", "略阳家政", "城北区", none),
+        ]);
+        for q in ["lv", "lu", "lü", "LÜ", "lvh", "luh", "lühua", "lvshi"] {
+            assert!(titles(&idx, q).contains(&"绿化工".to_string()), "{q}");
+        }
+        // lu is also 鲁 (lu): both the ü and the u syllable are found.
+        assert!(titles(&idx, "lux").contains(&"女工".to_string()));
+        for q in ["nv", "nu", "nü", "nvg", "nugong"] {
+            assert_eq!(titles(&idx, q)[0], "女工", "{q}");
+        }
+        for q in ["lve", "lue", "lüe", "lveyang"] {
+            assert_eq!(titles(&idx, q), vec!["保洁员"], "{q}");
+        }
+        // The ü character is highlighted, as any other match.
+        let line = idx.search("lv", &JobFilter::default(), 10)[0].line;
+        assert_eq!(idx.highlights(line, "lv"), vec![0]);
     }
 
     #[test]

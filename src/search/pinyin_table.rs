@@ -1,5 +1,9 @@
 //! Every pinyin reading (plain, no tones) of each common Chinese character, looked up in a
 //! flat table built once: the matcher asks for readings millions of times per keystroke.
+//!
+//! Readings are ASCII as people type them: ü (吕 lü, 女 nü, 略 lüe) is kept twice, as `v`
+//! (what pinyin keyboards take) and as `u` (what most people type), so `lv`, `lu` and — the
+//! query read by `fold_query` — `lü` all find 吕; ê (欸) as `e`.
 
 use std::sync::OnceLock;
 
@@ -24,9 +28,10 @@ fn table() -> &'static Table {
             let start = readings.len() as u32;
             if let Some(multi) = char::from_u32(code).and_then(|c| c.to_pinyin_multi()) {
                 for p in multi {
-                    let r = p.plain();
-                    if !readings[start as usize..].contains(&r) {
-                        readings.push(r);
+                    for r in typed(p.plain()) {
+                        if !readings[start as usize..].contains(&r) {
+                            readings.push(r);
+                        }
                     }
                 }
             }
@@ -34,6 +39,47 @@ fn table() -> &'static Table {
         }
         Table { spans, readings }
     })
+}
+
+/// A reading as it can be typed: itself if ASCII; with ü as `v` and as `u`, ê as `e`.
+fn typed(plain: &'static str) -> Vec<&'static str> {
+    if plain.is_ascii() {
+        return vec![plain];
+    }
+    // The few syllables with ü or ê; anything else non-ASCII is spelled out once and kept
+    // (the table is built once per process).
+    match plain {
+        "lü" => vec!["lv", "lu"],
+        "nü" => vec!["nv", "nu"],
+        "lüe" => vec!["lve", "lue"],
+        "nüe" => vec!["nve", "nue"],
+        "ê" => vec!["e"],
+        other => {
+            let v: &'static str =
+                Box::leak(other.replace('ü', "v").replace('ê', "e").into_boxed_str());
+            let u: &'static str =
+                Box::leak(other.replace('ü', "u").replace('ê', "e").into_boxed_str());
+            vec![v, u]
+        }
+    }
+}
+
+/// What was typed, as the table spells readings: lower case, `ü` (or `u` with a combining
+/// diaeresis, or `Ü`) as `v`, `ê` as `e`.
+pub fn fold_query(q: &str) -> String {
+    let mut out = String::with_capacity(q.len());
+    for c in q.chars() {
+        match c {
+            'ü' | 'Ü' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' => out.push('v'),
+            '\u{308}' if out.ends_with('u') => {
+                out.pop();
+                out.push('v');
+            }
+            'ê' | 'Ê' => out.push('e'),
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    out
 }
 
 /// The readings of `c` (empty for characters without one).
@@ -57,5 +103,24 @@ mod tests {
         assert!(readings('长').contains(&"chang") && readings('长').contains(&"zhang"));
         assert_eq!(readings('快'), &["kuai"]);
         assert!(readings('a').is_empty());
+    }
+
+    #[test]
+    fn u_umlaut_readings_are_typed_as_v_and_u() {
+        for (c, v, u) in [
+            ('吕', "lv", "lu"),
+            ('女', "nv", "nu"),
+            ('绿', "lv", "lu"),
+            ('旅', "lv", "lu"),
+            ('律', "lv", "lu"),
+            ('略', "lve", "lue"),
+            ('虐', "nve", "nue"),
+        ] {
+            let r = readings(c);
+            assert!(r.contains(&v) && r.contains(&u), "{c}: {r:?}");
+            assert!(r.iter().all(|r| r.is_ascii()), "{c}: {r:?}");
+        }
+        assert_eq!(fold_query("Lü"), "lv");
+        assert_eq!(fold_query("nu\u{308}e"), "nve");
     }
 }

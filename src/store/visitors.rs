@@ -74,9 +74,34 @@ pub fn lookup_key(query: &str) -> Option<String> {
         return (key.len() >= 3).then_some(key);
     }
     if pinyin_keys::is_pinyin_query(q) {
-        return (q.len() >= 2).then(|| q.to_ascii_lowercase());
+        return (q.chars().count() >= 2).then(|| pinyin_keys::fold_query(q));
     }
     Some(q.to_string())
+}
+
+/// Most spellings of one query looked up (each ü/u/v after l or n doubles them).
+const MAX_SPELLINGS: usize = 16;
+
+/// The stored keys a lookup key can stand for: keys spell ü as `ü` (吕 `lü`, as in every
+/// database written so far), while people type `lv`, `lu` or `lü`; so each `u`, `v` or
+/// `ü` after an l or n is tried as written and as `ü` (`lu` finds 鲁 lu and 吕 lü alike).
+pub fn key_spellings(key: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut prev = None;
+    for c in key.chars() {
+        let umlaut = matches!(prev, Some('l' | 'n')) && matches!(c, 'u' | 'v' | 'ü');
+        if umlaut && c != 'ü' && out.len() * 2 <= MAX_SPELLINGS {
+            let with: Vec<String> = out.iter().map(|s| format!("{s}ü")).collect();
+            out.iter_mut().for_each(|s| s.push(c));
+            out.extend(with);
+        } else {
+            // Past the cap a `v` is still read as ü (pinyin has no v), a `u` as written.
+            let c = if umlaut && c == 'v' { 'ü' } else { c };
+            out.iter_mut().for_each(|s| s.push(c));
+        }
+        prev = Some(c);
+    }
+    out
 }
 
 /// The keys a visitor can be found by.
@@ -145,15 +170,23 @@ impl Store {
         let Some(key) = lookup_key(query) else {
             return Ok(Vec::new());
         };
-        let upper = format!("{key}\u{10FFFF}");
         let mut ids_stmt = self.conn.prepare_cached(
             "SELECT DISTINCT visitor_id FROM visitor_key WHERE key >= ?1 AND key < ?2 LIMIT ?3",
         )?;
         // Take a wider net than shown, then keep the most recently seen: for a common
         // surname (张) the officer most likely means someone who came lately.
-        let candidates: Vec<String> = ids_stmt
-            .query_map(params![key, upper, (limit * 8) as i64], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let mut candidates: Vec<String> = Vec::new();
+        for spelling in key_spellings(&key) {
+            let upper = format!("{spelling}\u{10FFFF}");
+            for id in ids_stmt.query_map(params![spelling, upper, (limit * 8) as i64], |r| {
+                r.get::<_, String>(0)
+            })? {
+                let id = id?;
+                if !candidates.contains(&id) {
+                    candidates.push(id);
+                }
+            }
+        }
         let mut last_stmt = self
             .conn
             .prepare_cached("SELECT max(visited_at) FROM visit WHERE visitor_id = ?1")?;
@@ -201,5 +234,23 @@ mod tests {
             Some("3301021990010112X".into())
         );
         assert_eq!(lookup_key("  "), None);
+        assert_eq!(lookup_key("LÜ"), Some("lü".into()));
+        assert_eq!(lookup_key("lv"), Some("lv".into()));
+    }
+
+    #[test]
+    fn u_umlaut_is_looked_up_however_it_is_typed() {
+        let mut lu = key_spellings("lu");
+        lu.sort();
+        assert_eq!(lu, vec!["lu", "lü"]);
+        // v stays too: Latin names (Calvin) are keyed as written.
+        assert_eq!(key_spellings("lv"), vec!["lv", "lü"]);
+        assert_eq!(key_spellings("lü"), vec!["lü"]);
+        assert_eq!(key_spellings("nve"), vec!["nve", "nüe"]);
+        assert_eq!(key_spellings("zs"), vec!["zs"]);
+        // Not after l or n: ju, xu, yu are the pinyin crate's own spelling of jü, xü, yü.
+        assert_eq!(key_spellings("xu"), vec!["xu"]);
+        assert_eq!(key_spellings("lulu").len(), 4);
+        assert!(key_spellings(&"lu".repeat(20)).len() <= MAX_SPELLINGS);
     }
 }
