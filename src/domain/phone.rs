@@ -35,7 +35,8 @@ pub enum PhoneError {
     Empty,
     /// A character that is no part of a phone number (a letter, a comma, …).
     BadChar(char),
-    /// A `+` or an international prefix before a country whose plan the desk does not hold.
+    /// A `+` or an international prefix before a country whose plan the desk does not hold
+    /// (the first digits after it).
     Foreign(String),
     /// A number of 8 digits or fewer not starting with 0 or 1: a landline without its area
     /// code.
@@ -95,10 +96,10 @@ impl PhoneError {
                 "“{c}” is no part of a phone number: digits, with spaces, dashes, dots, brackets and a leading +86"
             ),
             (Foreign(cc), Lang::Zh) => format!(
-                "+{cc}不是能核对的号码:只收中国大陆(+86)及港澳台号码,其他号码请写在诉求摘要里"
+                "+{cc}…不是能核对的号码:只收中国大陆(+86)及港澳台(+852、+853、+886)号码,其他号码请写在诉求摘要里"
             ),
             (Foreign(cc), Lang::En) => format!(
-                "+{cc} cannot be checked: only numbers in China (+86), Hong Kong, Macao and Taiwan; put others in the summary"
+                "+{cc}… cannot be checked: only numbers in China (+86), Hong Kong (+852), Macao (+853) and Taiwan (+886); put others in the summary"
             ),
             (NoAreaCode, Lang::Zh) => "座机号要带区号,如010-12345678、0571-87654321".into(),
             (NoAreaCode, Lang::En) => {
