@@ -97,8 +97,8 @@ pub enum Confirm {
     ReferJob,
 }
 
-/// The draft key of the intake form.
-pub const INTAKE_DRAFT: &str = "intake";
+/// The draft key of the intake form (a save clears this desk's draft of it).
+pub const INTAKE_DRAFT: &str = crate::store::INTAKE_FORM;
 /// Unsaved typing is written to the draft at most this often (and on each field change).
 pub const DRAFT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -188,6 +188,8 @@ pub struct App {
     /// The form changed since the draft was last written.
     draft_dirty: bool,
     draft_written: std::time::Instant,
+    /// When this desk last said in the file that it still runs.
+    heartbeat_written: std::time::Instant,
     /// A draft found at start, waiting for the officer's answer.
     pub pending_draft: Option<crate::store::Draft>,
 }
@@ -250,6 +252,7 @@ impl App {
             summary_cols: Cell::new(60),
             draft_dirty: false,
             draft_written: std::time::Instant::now(),
+            heartbeat_written: std::time::Instant::now(),
             pending_draft: None,
         };
         if app.station.is_none() || app.officer.is_none() {
@@ -258,12 +261,12 @@ impl App {
         app.reload_today()?;
         // The tab shows the queue's counts from the start; its rows load when it opens.
         app.referrals.counts = app.store.queue_counts(app.today())?;
-        // Only a form with input is ever written as a draft, so any draft is worth offering.
-        if app.modal.is_none()
-            && let Some(draft) = app.store.load_draft(INTAKE_DRAFT)?
-        {
-            app.pending_draft = Some(draft);
-            app.modal = Some(Modal::Confirm(Confirm::RestoreDraft));
+        // This desk's drafts are its own; another desk's are offered only once that desk
+        // no longer runs (a crash, a power cut, a closed SSH link), never while it types.
+        let now = app.clock.now();
+        app.store.register_desk(now)?;
+        if app.modal.is_none() {
+            app.offer_next_draft();
         }
         Ok(app)
     }
@@ -299,9 +302,57 @@ impl App {
         }
     }
 
+    /// Offers the oldest draft a desk that no longer runs left behind, if any.
+    fn offer_next_draft(&mut self) {
+        match self.store.orphan_drafts(INTAKE_DRAFT) {
+            Ok(drafts) => {
+                if let Some(draft) = drafts.into_iter().next() {
+                    self.pending_draft = Some(draft);
+                    self.modal = Some(Modal::Confirm(Confirm::RestoreDraft));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "drafts not read"),
+        }
+    }
+
+    /// The question put about a gone desk's draft: whose typing, when, and where.
+    pub fn restore_draft_question(&self) -> String {
+        let Some(d) = &self.pending_draft else {
+            return String::new();
+        };
+        let lang = self.lang;
+        let name = d.values.get("name").cloned().unwrap_or_default();
+        let at = d.saved_at.with_timezone(&self.zone).format("%m-%d %H:%M");
+        let who = d
+            .officer_name
+            .clone()
+            .unwrap_or_else(|| lang.pick("未记录的值班员", "an unrecorded officer").into());
+        let mut host = String::new();
+        if !d.host.is_empty() && !d.on_this_host {
+            host = match lang {
+                Lang::Zh => format!("在{}上", crate::report::safe::terminal(&d.host, false)),
+                Lang::En => format!(" on {}", crate::report::safe::terminal(&d.host, false)),
+            };
+        }
+        match lang {
+            Lang::Zh => format!(
+                "发现上次未保存的登记({name},{who}于{at}{host}录入,那台值班台已不在运行),要恢复吗?"
+            ),
+            Lang::En => format!(
+                "An unsaved intake was found ({name}, typed by {who} at {at}{host}, a desk no longer running). Restore it?"
+            ),
+        }
+    }
+
     /// Called by the event loop when no key came for a while: keeps the draft fresh.
     pub fn tick(&mut self) {
         self.poll_job_index();
+        if self.heartbeat_written.elapsed() >= crate::store::HEARTBEAT_EVERY {
+            self.heartbeat_written = std::time::Instant::now();
+            if let Err(e) = self.store.desk_heartbeat(self.clock.now()) {
+                tracing::warn!(error = %e, "heartbeat not written");
+            }
+        }
         if self.draft_dirty && self.draft_written.elapsed() >= DRAFT_INTERVAL {
             self.save_draft_now();
         }
@@ -573,6 +624,25 @@ impl App {
                 }
                 Confirm::RestoreDraft => {
                     if let Some(draft) = self.pending_draft.take() {
+                        // Taken over as this desk's own: no other desk restores it too.
+                        match self.store.claim_draft(&draft) {
+                            Ok(true) => {}
+                            Ok(false) => {
+                                self.error(
+                                    self.lang
+                                        .pick(
+                                            "另一台值班台已先恢复了这份登记,这里不再恢复",
+                                            "Another desk restored this intake first; it is not restored here",
+                                        )
+                                        .into(),
+                                );
+                                return;
+                            }
+                            Err(e) => {
+                                self.error(e.message(self.lang));
+                                return;
+                            }
+                        }
                         self.intake.restore(&draft.values);
                         let today = self.today();
                         self.intake.refresh_id_note(self.lang, today);
@@ -588,8 +658,12 @@ impl App {
         } else if no {
             self.modal = None;
             if kind == Confirm::RestoreDraft {
-                self.pending_draft = None;
-                self.discard_draft();
+                if let Some(draft) = self.pending_draft.take()
+                    && let Err(e) = self.store.discard_draft(&draft)
+                {
+                    tracing::warn!(error = %e, "draft not discarded");
+                }
+                self.offer_next_draft();
             }
         }
     }

@@ -20,7 +20,7 @@ mod visits;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
-pub use drafts::Draft;
+pub use drafts::{DeskInfo, Draft, HEARTBEAT_EVERY, INTAKE_FORM, STALE_AFTER, desks_of};
 pub use events::EventRow;
 pub use guard::APPLICATION_ID;
 pub use jobs::{JOB_ROWID_RANGE, JobLine};
@@ -40,6 +40,8 @@ pub use visits::{ImportRow, SavedIntake, VisitDetail, VisitRow};
 pub struct Store {
     conn: Connection,
     path: std::path::PathBuf,
+    /// This process's desk, once registered (drafts.rs): its drafts are its own.
+    desk: Option<String>,
 }
 
 impl Store {

@@ -234,6 +234,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.into(),
+            desk: None,
         })
     }
 
@@ -245,6 +246,7 @@ impl Store {
         Ok(Store {
             conn,
             path: PathBuf::from(":memory:"),
+            desk: None,
         })
     }
 }

@@ -388,6 +388,7 @@ impl Store {
         // The write lock first: a deferred transaction that reads (the ID number's owner)
         // and then writes is refused at once, without waiting, when another desk wrote
         // in between (SQLite cannot run the busy handler on that upgrade).
+        let desk = self.desk.clone();
         let tx = self.write_tx()?;
         let saved = insert_intake(
             &tx,
@@ -400,6 +401,9 @@ impl Store {
                 imported: false,
             },
         )?;
+        // This desk's draft goes with the save it became, in the same transaction: a
+        // committed save never leaves its draft behind, and another desk's stays.
+        super::drafts::clear_in(&tx, desk.as_deref(), super::drafts::INTAKE_FORM)?;
         tx.commit()?;
         Ok(saved)
     }

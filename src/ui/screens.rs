@@ -495,24 +495,8 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
     let restore_question;
     let question = match kind {
         Confirm::RestoreDraft => {
-            let (name, at) = app
-                .pending_draft
-                .as_ref()
-                .map(|d| {
-                    let name = d.values.get("name").cloned().unwrap_or_default();
-                    (
-                        name,
-                        d.saved_at
-                            .with_timezone(&app.zone)
-                            .format("%m-%d %H:%M")
-                            .to_string(),
-                    )
-                })
-                .unwrap_or_default();
-            restore_question = match lang {
-                Lang::Zh => format!("发现上次未保存的登记({name},{at}),要恢复吗?"),
-                Lang::En => format!("An unsaved intake was found ({name}, {at}). Restore it?"),
-            };
+            // Whose typing, when and where: the app words it (app/mod.rs).
+            restore_question = app.restore_draft_question();
             restore_question.as_str()
         }
         Confirm::ReferJob => {
