@@ -375,12 +375,12 @@ fn messages_say_what_is_wrong_in_both_languages() {
     let cases = [
         (
             "1380013800",
-            "位数太少:手机号应为11位,这里只有10位",
+            "位数太少:手机号11位,这里只有10位",
             "too few digits: a mobile number has 11, this has 10",
         ),
         (
             "138001380001",
-            "位数太多:手机号应为11位,这里有12位",
+            "位数太多:手机号11位,这里有12位",
             "too many digits: a mobile number has 11, this has 12",
         ),
         (

@@ -106,7 +106,7 @@ impl PhoneError {
                 "a landline needs its area code: 010-12345678, 0571-87654321".into()
             }
             (TooFew { kind, digits }, Lang::Zh) => match kind {
-                Mobile => format!("位数太少:手机号应为11位,这里只有{digits}位"),
+                Mobile => format!("位数太少:手机号11位,这里只有{digits}位"),
                 Landline(a) => format!(
                     "位数太少:区号{a}后面应有{}位,这里只有{digits}位",
                     subscriber_len(a, lang)
@@ -126,7 +126,7 @@ impl PhoneError {
                 Abroad(cc) => format!("too few digits for a +{cc} number ({digits})"),
             },
             (TooMany { kind, digits }, Lang::Zh) => match kind {
-                Mobile => format!("位数太多:手机号应为11位,这里有{digits}位"),
+                Mobile => format!("位数太多:手机号11位,这里有{digits}位"),
                 Landline(a) => format!(
                     "位数太多:区号{a}后面应有{}位,这里有{digits}位",
                     subscriber_len(a, lang)
@@ -746,7 +746,7 @@ mod tests {
     #[test]
     fn messages_name_the_fault_in_both_languages() {
         let e = Phone::parse("138001380001").unwrap_err();
-        assert_eq!(e.message(Lang::Zh), "位数太多:手机号应为11位,这里有12位");
+        assert_eq!(e.message(Lang::Zh), "位数太多:手机号11位,这里有12位");
         assert_eq!(
             e.message(Lang::En),
             "too many digits: a mobile number has 11, this has 12"
