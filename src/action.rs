@@ -54,8 +54,8 @@ labeled_enum!(
         // daily log
         WriteEntry => "write_entry", "写一条记录(电话/事件/备注/待办)", "Write an entry (call, incident, note, to-do)";
         Review => "review", "交班审核(汇总、对账、签结)", "End-of-shift review (totals, reconcile, sign off)";
-        PrevDay => "prev_day", "前一天(只读)", "Previous day (read-only)";
-        NextDay => "next_day", "后一天 / 回到本班", "Next day, or back to this shift";
+        PrevDay => "prev_day", "前一班(只读,同一天的早班也在内)", "Previous shift (read-only, earlier the same day too)";
+        NextDay => "next_day", "后一班 / 回到本班", "Next shift, or back to this shift";
         AddMember => "add_member", "加入本班人员(志愿者、驻站人员)", "Add someone to the shift (volunteer, sit-in)";
         Acknowledge => "acknowledge", "确认已阅交班", "Acknowledge the handover";
         TodoDone => "todo_done", "选中的待办已办", "Mark the chosen to-do done";

@@ -508,7 +508,10 @@ fn the_interface_speaks_english_with_lang_en() {
     d.press("张三 Tab 12345 C-s");
     let screen = d.screen();
     assert!(screen.contains("Visitor intake"));
-    assert!(screen.contains("not a mobile number range in use"), "{screen}");
+    assert!(
+        screen.contains("not a mobile number range in use"),
+        "{screen}"
+    );
     insta::assert_snapshot!("english_errors", screen);
 }
 
@@ -1267,4 +1270,119 @@ fn f8_picks_from_the_roster_and_never_rewrites_a_colleagues_role() {
     d.press("F8 孙立 C-s");
     assert!(d.said().contains("已加入名册"), "{}", d.said());
     assert_eq!(roles(&d.app.store).len(), 3);
+}
+
+#[test]
+fn the_morning_shift_stays_readable_and_correctable_after_the_afternoon_shift_opens() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    // Morning: 李梅 writes a note and signs off with a handover note.
+    d.press("F5 w Right Right Tab 上午接到区总工会通知 C-s");
+    d.press("v s 下午请跟进区总工会的通知 C-s");
+    assert!(d.said().contains("已签结"), "{}", d.said());
+    // Afternoon, the same day: 王建国 opens his shift.
+    d.press("F8 王建国 C-s F5 w Right Right Tab 下午开始值班 C-s");
+    let afternoon = d.app.log.shift.clone().unwrap();
+    assert_eq!(afternoon.opened_by, "王建国");
+    // `[` is the morning shift, not yesterday: its entries and its handover note.
+    d.press("[");
+    let screen = d.screen();
+    assert!(
+        screen.contains("往班(只读)") && screen.contains("李梅 开班"),
+        "{screen}"
+    );
+    assert!(screen.contains("上午接到区总工会通知"), "{screen}");
+    assert!(screen.contains("下午请跟进区总工会的通知"), "{screen}");
+    assert!(!screen.contains("下午开始值班"), "{screen}");
+    // An addendum to it is written in the afternoon shift, about the morning one.
+    d.press("a 上午漏记一通来电 C-s");
+    let morning = d.app.log.past.clone().unwrap();
+    assert_eq!(
+        count(
+            &d.app.store,
+            &format!(
+                "SELECT count(*) FROM log_entry WHERE kind = 'addendum' AND about = '{}' AND shift_id = '{}'",
+                morning.id, afternoon.id
+            )
+        ),
+        1,
+        "{:?}",
+        d.app.status
+    );
+    // `]` comes back to the open shift.
+    d.press("]");
+    assert_eq!(d.app.log.view, dutydesk::panes::log::LogView::Shift);
+    assert!(d.screen().contains("下午开始值班"));
+}
+
+#[test]
+fn a_disposition_can_be_corrected_until_sign_off_and_the_change_is_recorded() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    save_visit(
+        &mut d,
+        "王秀英",
+        dutydesk::domain::lists::Category::Insurance,
+    );
+    d.press("F5 v d Tab 讲解了补缴办法 C-s");
+    let review = d.app.log.review.clone().unwrap();
+    assert!(review.unreconciled.is_empty());
+    // Still listed, with what was recorded; `d` on it corrects it.
+    let screen = d.screen();
+    assert!(screen.contains("当场答复:讲解了补缴办法"), "{screen}");
+    d.press("d");
+    let Some(Modal::LogDialog(dialog)) = &d.app.modal else {
+        panic!("the disposition dialog opens: {:?}", d.app.status);
+    };
+    assert_eq!(
+        dialog.form.get("text"),
+        "讲解了补缴办法",
+        "it starts from what was recorded"
+    );
+    // Changed to 无需处理, the old words cleared: a word why is asked for.
+    d.press("Right Tab Backspace Backspace Backspace Backspace Backspace Backspace Backspace");
+    d.press("C-s");
+    assert!(d.app.modal.is_some(), "无需处理 needs a word why");
+    d.press("打错电话 C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    let (disp, note): (String, String) = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT disposition, disposition_note FROM visit", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(disp, "no_action");
+    assert_eq!(note, "打错电话");
+    let history = events(&d.app.store, "disposition");
+    assert_eq!(history.len(), 2);
+    assert!(
+        history[1]
+            .1
+            .starts_with("当场答复 讲解了补缴办法 → 无需处理"),
+        "{history:?}"
+    );
+    // Once signed off, the record is sealed: no more corrections.
+    d.press("s 交班 C-s");
+    assert!(d.said().contains("已签结"), "{}", d.said());
+    let (visit, officer) = (
+        d.app
+            .store
+            .conn()
+            .query_row("SELECT id FROM visit", [], |r| r.get::<_, String>(0))
+            .unwrap(),
+        d.app.officer.clone().unwrap().id,
+    );
+    let refused = d.app.store.set_disposition(
+        &visit,
+        dutydesk::domain::shift::Disposition::OnSpot,
+        "",
+        &officer,
+        Utc::now(),
+    );
+    assert!(
+        refused.is_err(),
+        "a sealed visit's disposition is not changed"
+    );
 }

@@ -1,7 +1,7 @@
 //! The daily log's behaviour: the timeline, browsing earlier days, the end-of-shift
 //! review with its reconciliation and sign-off, handover, addenda and the report key.
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use crossterm::event::KeyEvent;
 use tui_input::Input;
 
@@ -47,24 +47,35 @@ impl App {
         pane.shift = self.store.current_shift(&station.id)?;
         pane.handover = self.store.pending_handover(&station.id)?;
         let open_shift = pane.shift.as_ref().map(|s| s.id.clone());
+        // The shift browsed, as it is now (it may have been signed off meanwhile).
+        if pane.view == LogView::Past {
+            pane.past = match pane.past.take() {
+                Some(p) => self.store.shift(&p.id)?,
+                None => None,
+            };
+            if pane.past.is_none() {
+                pane.view = LogView::Shift;
+            }
+        }
         pane.carried = match (&pane.view, &pane.handover) {
-            (LogView::Day(_), _) => Vec::new(),
+            (LogView::Past, _) => Vec::new(),
             // A pending handover has already read the open to-dos.
             (_, Some(h)) => h.todos.clone(),
             (_, None) => self.store.open_todos()?,
         };
         pane.carried.retain(|t| t.shift_id != open_shift);
-        let day = match pane.view {
-            LogView::Day(d) => d,
-            _ => today,
-        };
-        let from = day_start(day, self.zone);
+        let from = day_start(today, self.zone);
         let to = from + Duration::days(1);
-        pane.entries = match (&pane.view, &open_shift) {
-            (LogView::Day(_), _) | (_, None) => self.store.entries_between(from, to)?,
-            (_, Some(id)) => self.store.shift_entries(id)?,
+        let now = self.clock.now();
+        pane.entries = match (&pane.view, &pane.past, &open_shift) {
+            (LogView::Past, Some(p), _) => self.store.past_shift_entries(p, now)?,
+            (_, _, None) => self.store.entries_between(from, to)?,
+            (_, _, Some(id)) => self.store.shift_entries(id)?,
         };
-        pane.day_shifts = self.store.shifts_between(from, to)?;
+        pane.day_shifts = match (&pane.view, &pane.past) {
+            (LogView::Past, Some(p)) => vec![p.clone()],
+            _ => self.store.shifts_between(from, to)?,
+        };
         let n = pane.visible().len();
         pane.sel = pane.sel.min(n.saturating_sub(1));
         if pane.view == LogView::Review {
@@ -94,11 +105,12 @@ impl App {
                 .store
                 .visits_per_day(today - Duration::days(SPARK_DAYS - 1), today)?,
             unreconciled: self.store.unreconciled(&shift.id)?,
+            reconciled: self.store.reconciled(&shift.id)?,
         };
         self.log.review_sel = self
             .log
             .review_sel
-            .min(review.unreconciled.len().saturating_sub(1));
+            .min(review.visit_count().saturating_sub(1));
         self.log.review = Some(review);
         Ok(())
     }
@@ -140,20 +152,10 @@ impl App {
                 self.log.search = None;
                 self.log.kind_filter = None;
             }
-            Action::Back if self.log.read_only() => self.show_day(self.today()),
+            Action::Back if self.log.read_only() => self.show_current(),
             Action::FilterKind => self.log.cycle_kind(),
-            Action::PrevDay => {
-                let shown = match self.log.view {
-                    LogView::Day(d) => d,
-                    _ => self.today(),
-                };
-                self.show_day(shown - Duration::days(1));
-            }
-            Action::NextDay => {
-                if let LogView::Day(d) = self.log.view {
-                    self.show_day(d + Duration::days(1));
-                }
-            }
+            Action::PrevDay => self.step_shift(false),
+            Action::NextDay => self.step_shift(true),
             Action::Open => self.open_log_entry(),
             Action::WriteEntry if self.log.read_only() => self.say_read_only(),
             Action::WriteEntry => self.open_log_dialog(LogAction::Entry, String::new()),
@@ -183,22 +185,55 @@ impl App {
         self.error(
             self.lang
                 .pick(
-                    "这是往日记录,只读;更正已签结的班次请写补记",
-                    "Earlier days are read-only; correct a signed-off shift with an addendum",
+                    "这是往班记录,只读;更正已签结的班次请写补记",
+                    "Earlier shifts are read-only; correct a signed-off shift with an addendum",
                 )
                 .into(),
         );
     }
 
-    /// Shows a day: today means the open shift's timeline; earlier days are read-only.
-    fn show_day(&mut self, day: NaiveDate) {
-        self.log.view = if day >= self.today() {
-            LogView::Shift
-        } else {
-            LogView::Day(day)
-        };
+    /// Back to the open shift's timeline.
+    fn show_current(&mut self) {
+        self.log.view = LogView::Shift;
+        self.log.past = None;
         self.log.sel = 0;
         self.reload_log_or_say();
+    }
+
+    /// `[` and `]`: the shift before or after the one shown, read-only; past the last
+    /// one, the open shift again. An earlier shift of the same day is one step away.
+    fn step_shift(&mut self, later: bool) {
+        let Some(station) = self.station.clone() else {
+            return;
+        };
+        let now = self.clock.now();
+        let (at, id) = match (&self.log.view, &self.log.past, &self.log.shift) {
+            (LogView::Past, Some(p), _) => (p.opened_at, p.id.clone()),
+            (_, _, Some(s)) if !later => (s.opened_at, s.id.clone()),
+            _ if later => return self.show_current(),
+            _ => (now, String::new()),
+        };
+        let found = if later {
+            self.store.shift_after(&station.id, at, &id)
+        } else {
+            self.store.shift_before(&station.id, at, &id)
+        };
+        let open = self.log.shift.as_ref().map(|s| s.id.clone());
+        match found {
+            Ok(Some(s)) if Some(&s.id) != open.as_ref() => {
+                self.log.view = LogView::Past;
+                self.log.past = Some(s);
+                self.log.sel = 0;
+                self.reload_log_or_say();
+            }
+            Ok(_) if later => self.show_current(),
+            Ok(_) => self.info(
+                self.lang
+                    .pick("没有更早的班次了", "No earlier shift")
+                    .into(),
+            ),
+            Err(e) => self.error(e.message(self.lang)),
+        }
     }
 
     fn open_log_dialog(&mut self, action: LogAction, subject: String) {
@@ -312,8 +347,8 @@ impl App {
         let Some(shift) = sealed else {
             self.error(
                 lang.pick(
-                    "这一天没有已签结的班次;未签结的班次直接写记录即可",
-                    "No signed-off shift on this day; an open shift takes plain entries",
+                    "这个班次还没有签结;未签结的班次直接写记录即可",
+                    "This shift is not signed off; an open shift takes plain entries",
                 )
                 .into(),
             );
@@ -338,10 +373,11 @@ impl App {
     fn update_review(&mut self, action: Action) {
         let lang = self.lang;
         let n = self.log.review.as_ref().map_or(0, |r| r.unreconciled.len());
+        let all = self.log.review.as_ref().map_or(0, ReviewData::visit_count);
         match action {
             Action::Up => self.log.review_sel = self.log.review_sel.saturating_sub(1),
             Action::Down => {
-                self.log.review_sel = (self.log.review_sel + 1).min(n.saturating_sub(1))
+                self.log.review_sel = (self.log.review_sel + 1).min(all.saturating_sub(1))
             }
             Action::Back | Action::Review => {
                 self.log.view = LogView::Shift;
@@ -350,7 +386,7 @@ impl App {
             Action::SetDisposition => {
                 let Some(v) = self.review_visit() else {
                     self.info(
-                        lang.pick("所有来访都已有处置结果", "Every visit has a disposition")
+                        lang.pick("本班还没有来访", "No visits in this shift")
                             .into(),
                     );
                     return;
@@ -362,7 +398,12 @@ impl App {
                     v.category.label(lang),
                     crate::ui::text::truncate(&v.summary, 30)
                 );
-                self.open_log_dialog(LogAction::Disposition(v.id), subject);
+                self.open_log_dialog(LogAction::Disposition(v.id.clone()), subject);
+                // Correcting one: the dialog starts from what was recorded.
+                if let (Some(done), Some(Modal::LogDialog(d))) = (v.disposition, &mut self.modal) {
+                    d.form.set(crate::panes::log::F_DISPOSITION, done.code());
+                    d.form.set(crate::panes::log::F_TEXT, &v.disposition_note);
+                }
             }
             Action::SignOff => {
                 if n > 0 {
@@ -392,12 +433,12 @@ impl App {
         }
     }
 
-    /// The unreconciled visit chosen in the review.
+    /// The visit chosen in the review (still to reconcile, or to correct).
     pub(super) fn review_visit(&self) -> Option<crate::store::VisitRow> {
         self.log
             .review
             .as_ref()
-            .and_then(|r| r.unreconciled.get(self.log.review_sel))
+            .and_then(|r| r.visits().nth(self.log.review_sel))
             .cloned()
     }
 

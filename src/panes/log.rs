@@ -1,7 +1,6 @@
 //! The daily log (F5): the open shift's timeline or an earlier day's, the end-of-shift
 //! review, and the dialogs that write to the log.
 
-use chrono::NaiveDate;
 use tui_input::Input;
 
 use crate::domain::labels::Labeled;
@@ -16,8 +15,8 @@ use crate::ui::form::{Choice, Form, FormField, choices_of};
 pub enum LogView {
     /// The open shift's timeline (or, with none open, today's entries).
     Shift,
-    /// An earlier day's entries, read-only.
-    Day(NaiveDate),
+    /// An earlier shift (`past`), read-only: its entries and its handover note.
+    Past,
     /// The end-of-shift review: totals, reconciliation, sign-off.
     Review,
 }
@@ -30,6 +29,19 @@ pub struct ReviewData {
     pub visits_30d: Vec<u64>,
     /// This shift's visits still without a disposition.
     pub unreconciled: Vec<VisitRow>,
+    /// Those with one (or routed): listed after, correctable until sign-off.
+    pub reconciled: Vec<VisitRow>,
+}
+
+impl ReviewData {
+    /// The review's visit list: those still to reconcile first, then the others.
+    pub fn visits(&self) -> impl Iterator<Item = &VisitRow> {
+        self.unreconciled.iter().chain(&self.reconciled)
+    }
+
+    pub fn visit_count(&self) -> usize {
+        self.unreconciled.len() + self.reconciled.len()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +60,8 @@ pub struct LogPane {
     pub handover: Option<Handover>,
     /// Sealed shifts of the day being browsed (for addenda).
     pub day_shifts: Vec<Shift>,
+    /// The earlier shift shown in the `Past` view.
+    pub past: Option<Shift>,
     pub review: Option<ReviewData>,
     pub review_sel: usize,
 }
@@ -65,6 +79,7 @@ impl Default for LogPane {
             search_typing: false,
             handover: None,
             day_shifts: Vec::new(),
+            past: None,
             review: None,
             review_sel: 0,
         }
@@ -116,7 +131,7 @@ impl LogPane {
     }
 
     pub fn read_only(&self) -> bool {
-        matches!(self.view, LogView::Day(_))
+        self.view == LogView::Past
     }
 }
 

@@ -522,6 +522,23 @@ pub(super) fn chain_at_migration(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The history line of a disposition: "当场答复 讲解了流程", or, when it corrects an
+/// earlier one, "当场答复 讲解了流程 → 无需处理 打错电话".
+fn disposition_change(
+    before: Option<(Option<String>, String)>,
+    after: Disposition,
+    note: &str,
+) -> String {
+    let said = |d: Disposition, note: &str| format!("{} {note}", d.zh()).trim().to_string();
+    match before {
+        Some((Some(code), old_note)) => match Disposition::from_code(&code) {
+            Some(old) => format!("{} → {}", said(old, &old_note), said(after, note)),
+            None => said(after, note),
+        },
+        _ => said(after, note),
+    }
+}
+
 /// Visits of a shift still without a disposition: neither set by the officer nor
 /// referred anywhere.
 const UNRECONCILED: &str = "t.shift_id = ?1 AND t.disposition IS NULL \
@@ -584,6 +601,78 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([shift_id], entry_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The station's shift opened last before the one opened at `t` with id `id` (F5
+    /// `[`), if any. Shifts opened in the same millisecond are told apart by their ids,
+    /// which are time-ordered.
+    pub fn shift_before(
+        &self,
+        station_id: &str,
+        t: DateTime<Utc>,
+        id: &str,
+    ) -> Result<Option<Shift>, StoreError> {
+        self.shift_next_to(
+            "SELECT id FROM shift WHERE station_id = ?1
+               AND (opened_at < ?2 OR (opened_at = ?2 AND id < ?3))
+             ORDER BY opened_at DESC, id DESC LIMIT 1",
+            station_id,
+            t,
+            id,
+        )
+    }
+
+    /// The station's shift opened first after the one opened at `t` with id `id` (F5 `]`).
+    pub fn shift_after(
+        &self,
+        station_id: &str,
+        t: DateTime<Utc>,
+        id: &str,
+    ) -> Result<Option<Shift>, StoreError> {
+        self.shift_next_to(
+            "SELECT id FROM shift WHERE station_id = ?1
+               AND (opened_at > ?2 OR (opened_at = ?2 AND id > ?3))
+             ORDER BY opened_at, id LIMIT 1",
+            station_id,
+            t,
+            id,
+        )
+    }
+
+    fn shift_next_to(
+        &self,
+        sql: &str,
+        station_id: &str,
+        t: DateTime<Utc>,
+        id: &str,
+    ) -> Result<Option<Shift>, StoreError> {
+        let id: Option<String> = self
+            .conn
+            .prepare_cached(sql)?
+            .query_row(params![station_id, ts(t), id], |r| r.get(0))
+            .optional()?;
+        match id {
+            Some(id) => load_shift(&self.conn, &id),
+            None => Ok(None),
+        }
+    }
+
+    /// A past shift's timeline, oldest first: its own entries and those written outside
+    /// any shift (a script's import) while it was open.
+    pub fn past_shift_entries(
+        &self,
+        shift: &Shift,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<LogEntry>, StoreError> {
+        let mut entries = self.shift_entries(&shift.id)?;
+        let until = shift.closed_at.unwrap_or(now);
+        entries.extend(
+            self.entries_between(shift.opened_at, until)?
+                .into_iter()
+                .filter(|e| e.shift_id.is_none()),
+        );
+        entries.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        Ok(entries)
     }
 
     /// Every entry written in `[from, to)`, whatever shift, oldest first: a day's log.
@@ -667,6 +756,14 @@ impl Store {
             ));
         }
         let tx = self.write_tx()?;
+        // What it said before: a changed disposition is recorded before → after.
+        let before: Option<(Option<String>, String)> = tx
+            .query_row(
+                "SELECT disposition, disposition_note FROM visit WHERE id = ?1",
+                [visit_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
         // A sealed visit is refused by its trigger (a plain sentence, via StoreError).
         let changed = tx.execute(
             "UPDATE visit SET disposition = ?2, disposition_note = ?3, updated_at = ?4
@@ -690,7 +787,7 @@ impl Store {
                 action: "disposition",
                 officer_id: Some(officer_id),
                 at: now,
-                detail: format!("{} {note}", disposition.zh()).trim(),
+                detail: &disposition_change(before, disposition, note),
             },
         )?;
         tx.commit()?;
@@ -698,6 +795,19 @@ impl Store {
     }
 
     /// Visits of the shift that still need a disposition before sign-off, oldest first.
+    /// A shift's visits that have a disposition (or were routed), oldest first: the
+    /// review lists them after those still to reconcile, so a disposition can be
+    /// corrected until sign-off.
+    pub fn reconciled(&self, shift_id: &str) -> Result<Vec<super::VisitRow>, StoreError> {
+        let sql = format!(
+            "{} WHERE t.shift_id = ?1 AND NOT ({UNRECONCILED}) ORDER BY t.visited_at",
+            super::visits::VISIT_SELECT
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([shift_id], super::visits::visit_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn unreconciled(&self, shift_id: &str) -> Result<Vec<super::VisitRow>, StoreError> {
         let sql = format!(
             "{} WHERE {UNRECONCILED} ORDER BY t.visited_at",

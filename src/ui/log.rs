@@ -12,7 +12,7 @@ use crate::action::Action;
 use crate::app::App;
 use crate::domain::labels::Labeled;
 use crate::domain::money::format_fen;
-use crate::domain::shift::EntryKind;
+use crate::domain::shift::{Disposition, EntryKind};
 use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::log::{LogDialog, LogView, ReviewData};
@@ -64,6 +64,8 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
     let pane = &app.log;
     let banner_h = if pane.handover.is_some() && pane.view == LogView::Shift {
         5
+    } else if pane.view == LogView::Past && pane.past.as_ref().is_some_and(|p| p.is_sealed()) {
+        4
     } else {
         0
     };
@@ -76,10 +78,7 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
     .areas(area);
     let zone = app.zone;
     let head_line = match (&pane.view, &pane.shift) {
-        (LogView::Day(d), _) => match lang {
-            Lang::Zh => format!(" {d} 的值班日志(只读)"),
-            Lang::En => format!(" Log of {d} (read-only)"),
-        },
+        (LogView::Past, _) => past_heading(app, lang),
         (_, Some(s)) => {
             let opened = s.opened_at.with_timezone(&zone).format("%m-%d %H:%M");
             match lang {
@@ -109,7 +108,25 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
         )),
         head,
     );
-    if let (Some(h), true) = (&pane.handover, banner_h > 0) {
+    if let (LogView::Past, Some(p)) = (&pane.view, &pane.past)
+        && banner_h > 0
+    {
+        let b = block(
+            lang.pick("该班交班留言", "That shift's handover note"),
+            true,
+        );
+        let inner = b.inner(banner);
+        frame.render_widget(b, banner);
+        let note = if p.handover_note.is_empty() {
+            lang.pick("(无留言)", "(no note)").to_string()
+        } else {
+            p.handover_note.clone()
+        };
+        frame.render_widget(
+            Paragraph::new(note).wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+    } else if let (Some(h), true) = (&pane.handover, banner_h > 0) {
         let b = block(
             lang.pick(
                 "交班留言(请先阅读并确认)",
@@ -162,8 +179,8 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
     render_timeline(app, frame, list);
     let items: &[(Context, Action, &str, &str)] = if pane.read_only() {
         &[
-            (Context::Log, Action::PrevDay, "前一天", "previous day"),
-            (Context::Log, Action::NextDay, "后一天", "next day"),
+            (Context::Log, Action::PrevDay, "前一班", "previous shift"),
+            (Context::Log, Action::NextDay, "后一班", "next shift"),
             (Context::Log, Action::Addendum, "补记", "addendum"),
             (Context::Log, Action::FilterKind, "类型", "kind"),
             (Context::List, Action::Search, "搜索", "search"),
@@ -177,13 +194,41 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
             (Context::Log, Action::AddMember, "加人", "add person"),
             (Context::Log, Action::FilterKind, "类型", "kind"),
             (Context::List, Action::Search, "搜索", "search"),
-            (Context::Log, Action::PrevDay, "往日", "earlier days"),
+            (Context::Log, Action::PrevDay, "往班", "earlier shifts"),
         ]
     };
     frame.render_widget(
         Paragraph::new(Span::styled(format!(" {}", hint(app, items)), dim())),
         keys,
     );
+}
+
+/// The heading of an earlier shift: when it opened, by whom, and whether it is sealed.
+fn past_heading(app: &App, lang: Lang) -> String {
+    let Some(p) = &app.log.past else {
+        return String::new();
+    };
+    let opened = p.opened_at.with_timezone(&app.zone).format("%m-%d %H:%M");
+    let signed = p
+        .closed_at
+        .map(|t| t.with_timezone(&app.zone).format("%H:%M").to_string());
+    match (lang, signed) {
+        (Lang::Zh, Some(at)) => format!(
+            " 往班(只读):{opened} {} 开班 · {at} {} 签结",
+            p.opened_by,
+            p.signed_by.clone().unwrap_or_default()
+        ),
+        (Lang::Zh, None) => format!(" 往班(只读):{opened} {} 开班 · 未签结", p.opened_by),
+        (Lang::En, Some(at)) => format!(
+            " Earlier shift (read-only): opened {opened} by {} · signed off {at} by {}",
+            p.opened_by,
+            p.signed_by.clone().unwrap_or_default()
+        ),
+        (Lang::En, None) => format!(
+            " Earlier shift (read-only): opened {opened} by {} · not signed off",
+            p.opened_by
+        ),
+    }
 }
 
 fn render_timeline(app: &App, frame: &mut Frame, area: Rect) {
@@ -244,7 +289,7 @@ fn entry_line(
     width: u16,
 ) -> Line<'static> {
     let local = e.at.with_timezone(&app.zone);
-    let when = if local.date_naive() == today || matches!(app.log.view, LogView::Day(_)) {
+    let when = if local.date_naive() == today {
         local.format("%H:%M").to_string()
     } else {
         local.format("%m-%d %H:%M").to_string()
@@ -486,27 +531,39 @@ fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData)
     let rows = inner.height as usize;
     let first = app.log.review_sel.saturating_sub(rows.saturating_sub(1));
     let lines: Vec<Line> = r
-        .unreconciled
-        .iter()
+        .visits()
         .enumerate()
         .skip(first)
         .take(rows)
         .map(|(i, v)| {
+            // Still to reconcile: 待填. Done: what was recorded (correctable until sign-off).
+            let state = match v.disposition {
+                None if i < n => lang.pick("待填", "to do").to_string(),
+                None => Disposition::Referred.label(lang).to_string(),
+                Some(d) if v.disposition_note.is_empty() => d.label(lang).to_string(),
+                Some(d) => format!("{}:{}", d.label(lang), text::one_line(&v.disposition_note)),
+            };
+            let summary = text::one_line(&v.summary);
             let s = format!(
-                "{} {} {} {}",
+                "{} {} {} {}{}",
                 v.visited_at.with_timezone(&app.zone).format("%H:%M"),
                 text::pad(&v.visitor_name, 8),
                 text::pad(v.category.label(lang), 8),
-                text::one_line(&v.summary)
+                state,
+                if summary.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {summary}")
+                }
             );
             let s = text::pad(
                 &text::truncate(&s, inner.width as usize),
                 inner.width as usize,
             );
-            let style = if i == app.log.review_sel {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
+            let style = match (i == app.log.review_sel, i < n) {
+                (true, _) => Style::default().add_modifier(Modifier::REVERSED),
+                (false, true) => Style::default().fg(Color::Yellow),
+                (false, false) => dim(),
             };
             Line::from(Span::styled(s, style))
         })
