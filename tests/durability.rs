@@ -379,7 +379,10 @@ fn two_processes_saving_at_once_wait_their_turn_and_lose_nothing() {
                             .arg(file)
                             .args(["--officer", "李梅"]);
                         let out = c.output().unwrap();
-                        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+                        (
+                            out.status.success(),
+                            String::from_utf8_lossy(&out.stderr).to_string(),
+                        )
                     })
                     .collect::<Vec<_>>()
             })
@@ -393,7 +396,11 @@ fn two_processes_saving_at_once_wait_their_turn_and_lose_nothing() {
             }
         }
     }
-    assert!(refused.is_empty(), "{} of 60 refused: {refused:?}", refused.len());
+    assert!(
+        refused.is_empty(),
+        "{} of 60 refused: {refused:?}",
+        refused.len()
+    );
     let conn = rusqlite::Connection::open(&db).unwrap();
     for desk in ["甲", "乙"] {
         assert_eq!(tagged(&conn, desk), 30, "{desk}'s saves");
@@ -415,7 +422,9 @@ fn two_store_handles_saving_at_once_wait_their_turn_and_lose_nothing() {
         let store = Store::open(&db).unwrap();
         let now = chrono::Utc::now();
         let st = store.create_station("城西街道职工服务站", now).unwrap();
-        let o = store.officer_or_add(&st, "李梅", Role::Cadre, "", now).unwrap();
+        let o = store
+            .officer_or_add(&st, "李梅", Role::Cadre, "", now)
+            .unwrap();
         (st.id, o.id)
     };
     let start = std::sync::Arc::new(std::sync::Barrier::new(2));
@@ -449,11 +458,12 @@ fn two_store_handles_saving_at_once_wait_their_turn_and_lose_nothing() {
             })
         })
         .collect();
-    let refused: Vec<String> = desks
-        .into_iter()
-        .flat_map(|d| d.join().unwrap())
-        .collect();
-    assert!(refused.is_empty(), "{} of 60 refused: {refused:?}", refused.len());
+    let refused: Vec<String> = desks.into_iter().flat_map(|d| d.join().unwrap()).collect();
+    assert!(
+        refused.is_empty(),
+        "{} of 60 refused: {refused:?}",
+        refused.len()
+    );
     let conn = rusqlite::Connection::open(&db).unwrap();
     for desk in ["甲", "乙"] {
         assert_eq!(tagged(&conn, desk), 30, "{desk}'s saves");
@@ -473,7 +483,9 @@ fn a_save_held_off_for_the_whole_wait_says_it_waited() {
     let mut store = Store::open(&db).unwrap();
     let now = chrono::Utc::now();
     let st = store.create_station("城西街道职工服务站", now).unwrap();
-    let o = store.officer_or_add(&st, "李梅", Role::Cadre, "", now).unwrap();
+    let o = store
+        .officer_or_add(&st, "李梅", Role::Cadre, "", now)
+        .unwrap();
     let other = rusqlite::Connection::open(&db).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
     let intake = validate(
@@ -488,8 +500,87 @@ fn a_save_held_off_for_the_whole_wait_says_it_waited() {
     .unwrap();
     let err = store.save_intake(&intake, &st.id, &o.id, now).unwrap_err();
     other.execute_batch("ROLLBACK").unwrap();
-    assert!(err.message(Lang::Zh).contains("等待10秒"), "{}", err.message(Lang::Zh));
+    assert!(
+        err.message(Lang::Zh).contains("等待10秒"),
+        "{}",
+        err.message(Lang::Zh)
+    );
     assert!(err.message(Lang::En).contains("10-second wait"));
     // The lock released, the same save goes through.
     store.save_intake(&intake, &st.id, &o.id, now).unwrap();
+}
+
+fn sha256(path: &Path) -> String {
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(bytes_of(path)))
+}
+
+/// Issue 15, item 9: `--demo` rebuilds its file only when nobody has it open. A desk that
+/// has it open (registered in it), or any other program holding it, makes `--demo` refuse
+/// with a sentence and leave the file as it was; once they are gone it rebuilds and says
+/// what it threw away.
+#[test]
+fn demo_never_deletes_a_file_a_desk_has_open_and_says_what_it_discards() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let demo = home.join("data/dutydesk/demo.sqlite3");
+    let run_demo = || {
+        let out = dutydesk(home).arg("--demo").output().unwrap();
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    // Built once (the desk itself then stops: no terminal here).
+    run_demo();
+    assert!(demo.exists());
+    let visits = |p: &Path| -> i64 {
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row("SELECT count(*) FROM visit", [], |r| r.get(0))
+            .unwrap()
+    };
+    let n = visits(&demo);
+    assert!(n > 0);
+
+    // A desk has it open.
+    let mut desk = dutydesk::store::Store::open(&demo).unwrap();
+    desk.register_desk(chrono::Utc::now()).unwrap();
+    let before = sha256(&demo);
+    let said = run_demo();
+    assert!(
+        said.contains("正由另一台值班台") && said.contains("没有删除"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("进程 {}", std::process::id())),
+        "{said}"
+    );
+    assert_eq!(sha256(&demo), before, "the demo file was touched");
+    drop(desk);
+
+    // Another program has it open, without registering as a desk.
+    let other = rusqlite::Connection::open(&demo).unwrap();
+    other
+        .query_row("SELECT count(*) FROM visit", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    let before = sha256(&demo);
+    let out = dutydesk(home)
+        .args(["--demo", "--lang", "en"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        said.contains("is open in another program") && said.contains("not deleted"),
+        "{said}"
+    );
+    assert_eq!(sha256(&demo), before, "the demo file was touched");
+    drop(other);
+
+    // Nobody has it open: rebuilt, and it says what it discarded.
+    let said = run_demo();
+    assert!(
+        said.contains(&format!("已删除旧的演示数据库"))
+            && said.contains(&format!("含{n}条来访记录")),
+        "{said}"
+    );
+    assert_eq!(visits(&demo), n, "a fresh demo, not the old one grown");
 }

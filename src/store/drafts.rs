@@ -379,3 +379,34 @@ impl Drop for Store {
         }
     }
 }
+
+/// Another process holding the database file open, as SQLite's own locks show it: each
+/// connection to a WAL file keeps a shared lock on the "dead man switch" byte of its
+/// `-shm` (byte 128), and a reader or writer locks bytes of the file's lock page. Only
+/// asked (F_GETLK), never taken; files are opened read-only. The pid of one holder.
+#[cfg(unix)]
+pub fn held_open_by(path: &std::path::Path) -> Option<i64> {
+    use std::os::unix::io::AsRawFd;
+    let probe = |file: &std::path::Path, start: i64, len: i64| -> Option<i64> {
+        let f = std::fs::File::open(file).ok()?;
+        // SAFETY: a zeroed flock is a valid value to fill in; F_GETLK only reads the fd's
+        // lock table and writes the struct.
+        let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+        lock.l_type = libc::F_WRLCK as _;
+        lock.l_whence = libc::SEEK_SET as _;
+        lock.l_start = start as _;
+        lock.l_len = len as _;
+        let rc = unsafe { libc::fcntl(f.as_raw_fd(), libc::F_GETLK, &mut lock) };
+        (rc == 0 && i32::from(lock.l_type) != libc::F_UNLCK).then_some(i64::from(lock.l_pid))
+    };
+    let mut shm = path.as_os_str().to_owned();
+    shm.push("-shm");
+    // The -shm's dead man switch, then the file's lock bytes (PENDING, RESERVED, SHARED:
+    // 0x40000000 and the 512 bytes after).
+    probe(std::path::Path::new(&shm), 128, 1).or_else(|| probe(path, 0x4000_0000, 0x202))
+}
+
+#[cfg(not(unix))]
+pub fn held_open_by(_path: &std::path::Path) -> Option<i64> {
+    None
+}

@@ -20,7 +20,9 @@ mod visits;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
-pub use drafts::{DeskInfo, Draft, HEARTBEAT_EVERY, INTAKE_FORM, STALE_AFTER, desks_of};
+pub use drafts::{
+    DeskInfo, Draft, HEARTBEAT_EVERY, INTAKE_FORM, STALE_AFTER, desks_of, held_open_by,
+};
 pub use events::EventRow;
 pub use guard::APPLICATION_ID;
 pub use jobs::{JOB_ROWID_RANGE, JobLine};
