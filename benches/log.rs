@@ -40,7 +40,7 @@ fn report(store: &Store, from: NaiveDate, to: NaiveDate) -> usize {
     let t = store
         .totals(VisitScope::Between(start, end), start, end, end_day, true)
         .unwrap();
-    let r = period::build("站", from, to, &t, Lang::Zh, false);
+    let r = period::build("站", (from, to, end_day), &t, Lang::Zh, false);
     period::csv(&r).unwrap().len()
 }
 

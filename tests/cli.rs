@@ -822,3 +822,57 @@ fn check_names_a_shift_changed_behind_its_seal() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(text.contains("封存后被改动"), "{text}");
 }
+
+#[test]
+fn days_overdue_are_the_same_in_the_queue_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    fails(dutydesk(dir.path()).arg("--demo").arg("--db").arg(&db));
+    let queue = stdout_of(dutydesk(dir.path()).arg("--db").arg(&db).args([
+        "referrals",
+        "list",
+        "--overdue",
+        "--format",
+        "csv",
+    ]));
+    let report = stdout_of(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["report", "--format", "csv"]),
+    );
+    let rows = |text: &str| -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+    // The queue: "逾期N天" per visitor; the report's list: visitor … days late.
+    let late_in_queue: Vec<(String, i64)> = rows(&queue)[1..]
+        .iter()
+        .map(|r| {
+            let n = r[1].trim_start_matches("逾期").trim_end_matches('天');
+            (r[3].clone(), n.parse().unwrap())
+        })
+        .collect();
+    assert!(!late_in_queue.is_empty(), "the demo has overdue referrals");
+    let report_rows = rows(&report);
+    let start = report_rows
+        .iter()
+        .position(|r| r[0] == "期末逾期转介明细")
+        .expect("the overdue list")
+        + 2;
+    let late_in_report: Vec<(String, i64)> = report_rows[start..]
+        .iter()
+        .take_while(|r| r.len() > 6)
+        .map(|r| (r[0].clone(), r[6].parse().unwrap()))
+        .collect();
+    let mut a = late_in_queue.clone();
+    let mut b = late_in_report.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "queue {late_in_queue:?} vs report {late_in_report:?}");
+}

@@ -1386,3 +1386,70 @@ fn a_disposition_can_be_corrected_until_sign_off_and_the_change_is_recorded() {
         "a sealed visit's disposition is not changed"
     );
 }
+
+#[test]
+fn one_workers_follow_up_visits_count_once_toward_a_collective_wage_case() {
+    let (_dir, db) = fresh_db();
+    // 李四 comes twice about 城西建筑公司 (his ID number makes him the same person);
+    // 王五 once: two people, not three.
+    {
+        let mut d = Desk::ready(&db, Lang::Zh);
+        for (name, id) in [
+            ("李四", "110101198001010029"),
+            ("李四", "110101198001010029"),
+            ("王五", "110101198505050032"),
+        ] {
+            d.press(name)
+                .press("Tab Tab")
+                .press(id)
+                .press("Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right C-s");
+            assert!(d.said().contains("已保存"), "{}", d.said());
+        }
+        assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 3);
+        assert_eq!(
+            count(&d.app.store, "SELECT count(DISTINCT visitor_id) FROM visit"),
+            2
+        );
+    }
+    let mut d = Desk::ready(&db, Lang::Zh);
+    // 王五 again: still two people, no flag.
+    d.press("王五 Tab Tab 110101198505050032 Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right");
+    let note = d.app.intake.form.field("employer").note.clone();
+    assert!(note.is_none(), "a follow-up is not a new worker: {note:?}");
+    // A third person makes it a possible collective case.
+    d.press("C-n y 赵六 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right");
+    assert_eq!(d.field("name"), "赵六");
+    let note = d.app.intake.form.field("employer").note.clone();
+    assert!(
+        note.as_deref().unwrap_or("").contains("已有2人"),
+        "{note:?}"
+    );
+}
+
+#[test]
+fn the_list_selection_stays_on_its_visit_when_a_new_one_is_saved() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    for name in ["甲一", "乙二"] {
+        d.press(name)
+            .press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    }
+    // Today's list, newest first: 乙二, 甲一. Choose 甲一, then take the next visitor.
+    d.press("S-Tab Down");
+    let chosen = d.app.intake.visible_today(Lang::Zh)[d.app.intake.list_sel]
+        .id
+        .clone();
+    assert_eq!(
+        d.app.intake.visible_today(Lang::Zh)[d.app.intake.list_sel].visitor_name,
+        "甲一"
+    );
+    d.press("Tab 丙三 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    assert!(d.said().contains("已保存"), "{}", d.said());
+    let now_on = d.app.intake.visible_today(Lang::Zh)[d.app.intake.list_sel]
+        .id
+        .clone();
+    assert_eq!(
+        now_on, chosen,
+        "still on 甲一, not on whoever moved into its row"
+    );
+}

@@ -392,9 +392,22 @@ impl App {
 
     pub fn reload_today(&mut self) -> Result<(), StoreError> {
         let (from, to) = self.today_bounds();
+        // The selection follows the visit it was on, not its row: a new visit at the top
+        // must not move it onto somebody else. On the top row it stays on the top row,
+        // where the visit just saved appears.
+        let was_on = self
+            .intake
+            .visible_today(self.lang)
+            .get(self.intake.list_sel)
+            .filter(|_| self.intake.list_sel > 0)
+            .map(|v| v.id.clone());
         self.intake.today = self.store.visits_between(from, to, 500)?;
-        let n = self.intake.visible_today(self.lang).len();
-        self.intake.list_sel = self.intake.list_sel.min(n.saturating_sub(1));
+        let visible = self.intake.visible_today(self.lang);
+        let n = visible.len();
+        self.intake.list_sel = was_on
+            .and_then(|id| visible.iter().position(|v| v.id == id))
+            .unwrap_or(self.intake.list_sel)
+            .min(n.saturating_sub(1));
         Ok(())
     }
 

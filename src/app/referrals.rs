@@ -89,7 +89,7 @@ impl App {
         let since = self.clock.now() - Duration::days(COLLECTIVE_DAYS);
         if self
             .store
-            .wage_visits_of_employer(employer, since)
+            .wage_workers_of_employer(employer, since, None)
             .is_ok_and(|n| n >= COLLECTIVE_MIN)
         {
             self.referrals.collective.insert(employer.to_string());
@@ -104,15 +104,32 @@ impl App {
         let mut note = None;
         if category == Some(Category::WageArrears) && !employer.is_empty() {
             let since = self.clock.now() - Duration::days(COLLECTIVE_DAYS);
-            if let Ok(n) = self.store.wage_visits_of_employer(&employer, since)
+            // Other people who came about this employer, and the visitor in hand once
+            // (picked from the record, or known by the ID number typed).
+            let this_one = self
+                .intake
+                .picked
+                .as_ref()
+                .map(|p| p.visitor_id.clone())
+                .or_else(|| {
+                    let typed = form.get(Field::IdNumber.code());
+                    let id = crate::domain::id_number::IdNumber::parse(typed.trim()).ok()?;
+                    self.store
+                        .visitor_by_id_number(id.as_str())
+                        .ok()?
+                        .map(|v| v.id)
+                });
+            if let Ok(n) =
+                self.store
+                    .wage_workers_of_employer(&employer, since, this_one.as_deref())
                 && n + 1 >= COLLECTIVE_MIN
             {
                 note = Some(match self.lang {
                     Lang::Zh => {
-                        format!("可能为群体性欠薪:该单位{COLLECTIVE_DAYS}天内已有{n}起欠薪来访")
+                        format!("可能为群体性欠薪:该单位{COLLECTIVE_DAYS}天内已有{n}人来访反映欠薪")
                     }
                     Lang::En => format!(
-                        "possible collective case: {n} wage-arrears visits name this employer in {COLLECTIVE_DAYS} days"
+                        "possible collective case: {n} other worker(s) reported wage arrears at this employer in {COLLECTIVE_DAYS} days"
                     ),
                 });
             }
@@ -176,7 +193,7 @@ impl App {
                     && !employer.is_empty()
                     && self
                         .store
-                        .wage_visits_of_employer(&employer, since)
+                        .wage_workers_of_employer(&employer, since, None)
                         .is_ok_and(|n| n >= COLLECTIVE_MIN);
                 self.modal = Some(Modal::Route(Box::new(RouteDialog::new(
                     detail.visit,

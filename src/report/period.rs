@@ -69,11 +69,18 @@ fn counted<T: Labeled>(lang: Lang, counts: &[(T, i64)]) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// The period's report. Phones in the overdue list are masked unless `unmasked`.
+/// The day a period's referrals are counted overdue on: the morning after it ends, or
+/// today while it has not ended. Overdue on a day means due before it, and days late are
+/// counted to it — the same definition as the queue (F3) and `referrals list`.
+pub fn overdue_as_of(to: NaiveDate, today: NaiveDate) -> NaiveDate {
+    to.succ_opt().unwrap_or(to).min(today)
+}
+
+/// The period's report. Phones in the overdue list are masked unless `unmasked`; days
+/// late are counted to `as_of` (see `overdue_as_of`).
 pub fn build(
     station: &str,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to, as_of): (NaiveDate, NaiveDate, NaiveDate),
     t: &Totals,
     lang: Lang,
     unmasked: bool,
@@ -185,7 +192,10 @@ pub fn build(
                     Some(p) => phone::mask(p),
                     None => String::new(),
                 };
-                let late = (to.succ_opt().unwrap_or(to) - o.due_on).num_days();
+                let late = match crate::domain::referral::due_state(o.due_on, as_of) {
+                    crate::domain::referral::DueState::Overdue(n) => n,
+                    _ => 0,
+                };
                 vec![
                     Cell::Text(o.visitor_name.clone()),
                     Cell::Text(phone),
@@ -396,8 +406,8 @@ pub fn export(
     }
     let zone = crate::app::china_zone();
     let start = crate::app::day_start(e.from, zone);
-    let end_day = e.to.succ_opt().unwrap_or(e.to);
-    let end = crate::app::day_start(end_day, zone);
+    let end = crate::app::day_start(e.to.succ_opt().unwrap_or(e.to), zone);
+    let as_of = overdue_as_of(e.to, now.with_timezone(&zone).date_naive());
     let station = store
         .station()
         .map_err(|x| anyhow::anyhow!(x.message(e.lang)))?
@@ -408,11 +418,11 @@ pub fn export(
             crate::store::VisitScope::Between(start, end),
             start,
             end,
-            end_day,
+            as_of,
             true,
         )
         .map_err(|x| anyhow::anyhow!(x.message(e.lang)))?;
-    let report = build(&station, e.from, e.to, &totals, e.lang, e.unmasked);
+    let report = build(&station, (e.from, e.to, as_of), &totals, e.lang, e.unmasked);
     if e.unmasked {
         let what = format!(
             "report {}..{} {:?} -> {}",

@@ -73,7 +73,7 @@ pub fn list(
         "诉求类别",
         "服务类别",
         "服务",
-        "首问责任人",
+        "承办人",
         "待接收人",
         "涉及人数",
         "欠薪金额",
@@ -83,6 +83,7 @@ pub fn list(
         "发放救助",
         "就业岗位",
         "转介时间",
+        "首问责任人",
     ];
     let headers_en = [
         "due",
@@ -102,6 +103,7 @@ pub fn list(
         "aid paid",
         "placed job",
         "referred at",
+        "first contact",
     ];
     let keys = [
         "due_on",
@@ -121,6 +123,7 @@ pub fn list(
         "aid_paid",
         "placed_job",
         "created_at",
+        "first_contact",
     ];
     let table: Vec<Vec<String>> = rows
         .iter()
@@ -153,6 +156,7 @@ pub fn list(
                     .with_timezone(&china_zone())
                     .format("%Y-%m-%d %H:%M")
                     .to_string(),
+                r.first_contact_name.clone(),
             ]
         })
         .collect();

@@ -52,6 +52,9 @@ pub struct ReferralRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub job_id: Option<String>,
+    /// 首问责任人: the officer who received the visitor; stays on the record whoever
+    /// holds the referral now (`owner_name`, the 承办人).
+    pub first_contact_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +69,7 @@ const REFERRAL_SELECT: &str = "SELECT r.id, r.visit_id, v.name, v.employer, t.ca
      r.pending_owner_id, p.name, r.status, r.consent, r.consent_override, r.note, r.urgency, \
      r.due_on, r.decline_reason, r.outcome, r.outcome_reason, r.wages_recovered_fen, \
      r.workers_covered, r.aid_paid_fen, r.placed_job, r.version, r.created_at, r.updated_at, \
-     r.job_id \
+     r.job_id, (SELECT fo.name FROM officer fo WHERE fo.id = t.officer_id) \
      FROM referral r JOIN visit t ON t.id = r.visit_id JOIN visitor v ON v.id = t.visitor_id \
      JOIN service s ON s.id = r.service_id JOIN officer o ON o.id = r.owner_id \
      LEFT JOIN officer p ON p.id = r.pending_owner_id";
@@ -106,6 +109,7 @@ fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralRow> {
         created_at: parse_ts(&text(28)?).unwrap_or_default(),
         updated_at: parse_ts(&text(29)?).unwrap_or_default(),
         job_id: opt(30)?,
+        first_contact_name: opt(31)?.unwrap_or_default(),
     })
 }
 
@@ -639,8 +643,9 @@ impl Store {
         })?)
     }
 
-    /// Employers named in at least `min` wage-arrears visits since `since`: possible
-    /// collective cases (群体性欠薪).
+    /// Employers named by at least `min` different people in wage-arrears visits since
+    /// `since`: possible collective cases (群体性欠薪). One worker's follow-up visits
+    /// count once.
     pub fn collective_employers(
         &self,
         since: DateTime<Utc>,
@@ -649,23 +654,26 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT v.employer FROM visit t JOIN visitor v ON v.id = t.visitor_id
              WHERE t.visited_at >= ?1 AND t.category = 'wage_arrears' AND v.employer <> ''
-             GROUP BY v.employer HAVING count(*) >= ?2",
+             GROUP BY v.employer HAVING count(DISTINCT t.visitor_id) >= ?2",
         )?;
         let rows = stmt.query_map(params![ts(since), min], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Wage-arrears visits naming `employer` since `since`.
-    pub fn wage_visits_of_employer(
+    /// How many different people came about wage arrears naming `employer` since
+    /// `since`, leaving out `except` (the visitor in hand, counted by the caller once).
+    pub fn wage_workers_of_employer(
         &self,
         employer: &str,
         since: DateTime<Utc>,
+        except: Option<&str>,
     ) -> Result<i64, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*) FROM visitor v JOIN visit t ON t.visitor_id = v.id
-             WHERE v.employer = ?1 AND t.category = 'wage_arrears' AND t.visited_at >= ?2",
+            "SELECT count(DISTINCT t.visitor_id) FROM visitor v JOIN visit t ON t.visitor_id = v.id
+             WHERE v.employer = ?1 AND t.category = 'wage_arrears' AND t.visited_at >= ?2
+               AND (?3 IS NULL OR t.visitor_id <> ?3)",
         )?;
-        Ok(stmt.query_row(params![employer.trim(), ts(since)], |r| r.get(0))?)
+        Ok(stmt.query_row(params![employer.trim(), ts(since), except], |r| r.get(0))?)
     }
 }
 

@@ -264,7 +264,19 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
             ),
             Span::styled(due, due_style(r, today)),
         ]),
-        kv(lang.pick("首问责任人", "Owner"), owner),
+        // 首问责任制: the first-contact officer stays; the 承办人 is who holds it now.
+        kv(
+            lang.pick("首问责任人", "First contact"),
+            if owner == r.first_contact_name {
+                format!("{owner}{}", lang.pick("(承办人)", " (holds it)"))
+            } else {
+                format!(
+                    "{} · {} {owner}",
+                    r.first_contact_name,
+                    lang.pick("承办人", "held by")
+                )
+            },
+        ),
         kv(lang.pick("信息共享", "Consent"), consent),
     ];
     if !r.note.is_empty() {
