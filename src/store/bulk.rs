@@ -336,6 +336,8 @@ impl Store {
                 ])?;
             }
         }
+        // The referrals' history joins the audit chain, as the desk's own events do.
+        super::events::chain_existing(&tx)?;
         tx.commit()?;
         Ok(())
     }
