@@ -714,8 +714,8 @@ fn import_visits(
 ) -> Result<()> {
     let text = import::read_file(file, import::visits::MAX_FILE_BYTES, lang)
         .map_err(|e| anyhow!("{}", e.render(lang)))?;
-    let rows = match import::visits::parse(&text, china_zone(), lang) {
-        Ok(rows) => rows,
+    let (rows, cleaned) = match import::visits::read(&text, china_zone(), lang) {
+        Ok(ledger) => (ledger.rows, ledger.cleaned),
         Err(errors) => {
             for e in &errors {
                 let line = format!("{}: {}", file.display(), e.render(lang));
@@ -768,7 +768,7 @@ fn import_visits(
         match lang {
             Lang::Zh => format!("已导入{n}条来访记录到 {}", db.display()),
             Lang::En => format!("imported {n} visits into {}", db.display()),
-        }
+        } + &import::cleaned_note(cleaned, lang)
     );
     Ok(())
 }
@@ -893,7 +893,8 @@ fn refused_file(errors: &[import::FileError], what: &str, lang: Lang) -> anyhow:
 }
 
 fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
-    let jobs = import::jobs::load(file, lang).map_err(|e| refused_file(&e, "岗位", lang))?;
+    let (jobs, cleaned) =
+        import::jobs::load_counted(file, lang).map_err(|e| refused_file(&e, "岗位", lang))?;
     let mut store = open_store(db, lang)?;
     store.refuse_if_damaged().map_err(plain(lang))?;
     let done = store
@@ -926,7 +927,7 @@ fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
                 done.added,
                 done.updated
             ),
-        }
+        } + &import::cleaned_note(cleaned, lang)
     );
     Ok(())
 }
@@ -969,7 +970,7 @@ fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {
                 done.added,
                 done.updated
             ),
-        }
+        } + &import::cleaned_note(parsed.cleaned, lang)
     );
     Ok(())
 }

@@ -17,13 +17,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::domain::labels::Labeled;
 use crate::domain::referral::{DeadlineRule, ServiceKind, ServiceStatus};
 use crate::i18n::Lang;
-use crate::import::{FileError, Table, read_file};
+use crate::import::{Cleaner, DateProblem, FileError, Table, date_of, read_date, read_file};
 use crate::store::Service;
 
 /// Larger files are refused before reading: a directory is a few thousand services.
@@ -34,6 +33,8 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Parsed {
     pub services: Vec<Service>,
     pub organizations: usize,
+    /// Values that had control characters cleaned out.
+    pub cleaned: usize,
 }
 
 impl Parsed {
@@ -104,10 +105,24 @@ fn status_loose(text: &str) -> Option<ServiceStatus> {
     }
 }
 
-fn date_loose(text: &str) -> Option<NaiveDate> {
-    let t = text.trim().replace(['/', '.'], "-");
-    let t = t.get(..10).unwrap_or(&t);
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
+/// Headers (ours and HSDS's) of the columns that hold multi-line text.
+const TEXTS: &[&str] = &[
+    "服务内容",
+    "description",
+    "对象与条件",
+    "条件",
+    "eligibility",
+    "eligibility_description",
+    "application_process",
+];
+
+/// An HSDS date: an unreadable one is passed over as before (HSDS writes dates several
+/// ways), one outside the years a date may have is refused.
+fn hsds_date(text: &str, lang: Lang) -> Result<Option<chrono::NaiveDate>, String> {
+    match date_of(text) {
+        Err(DateProblem::Unreadable) => Ok(None),
+        other => other.map_err(|p| p.message(text, lang)),
+    }
 }
 
 /// Our CSV's columns: (field, accepted headers). The first header is the documented one.
@@ -132,7 +147,7 @@ fn required_msg(lang: Lang) -> String {
 }
 
 pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<FileError>> {
-    let table = Table::read_file(text, file)?;
+    let table = Table::read_file(text, file, TEXTS)?;
     let col = table.columns(CSV_COLUMNS, &["kind", "name"], file, lang)?;
     let header_of = |f: &str| table.headers[col[f]].clone();
     let mut services = Vec::new();
@@ -185,20 +200,10 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<FileE
                 ServiceStatus::Inactive
             }
         };
-        let checked_on = match get("checked_on") {
-            c if c.is_empty() => None,
-            c => match date_loose(&c) {
-                Some(d) => Some(d),
-                None => {
-                    bad(
-                        "checked_on",
-                        lang.pick("日期格式不对,例:2026-11-01", "bad date, e.g. 2026-11-01")
-                            .into(),
-                    );
-                    None
-                }
-            },
-        };
+        let checked_on = read_date(&get("checked_on"), lang).unwrap_or_else(|m| {
+            bad("checked_on", m);
+            None
+        });
         let deadline_rule = match get("deadline_rule") {
             r if r.is_empty() => DeadlineRule::for_kind(kind),
             r => DeadlineRule::parse_loose(&r).unwrap_or_else(|| {
@@ -242,6 +247,7 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<FileE
         Ok(Parsed {
             services,
             organizations: orgs.len(),
+            cleaned: table.cleaned,
         })
     } else {
         Err(errors)
@@ -279,6 +285,7 @@ fn duplicates(
 struct HsdsTable {
     file: String,
     rows: Vec<(u64, BTreeMap<String, String>)>,
+    cleaned: usize,
 }
 
 fn read_hsds_table(
@@ -291,7 +298,8 @@ fn read_hsds_table(
     };
     let file = path.display().to_string();
     let text = read_file(&path, MAX_FILE_BYTES, lang).map_err(|e| vec![e])?;
-    let table = Table::read_file(&text, &file)?;
+    let table = Table::read_file(&text, &file, TEXTS)?;
+    let cleaned = table.cleaned;
     let rows = table
         .rows
         .into_iter()
@@ -305,7 +313,11 @@ fn read_hsds_table(
             (line, map)
         })
         .collect();
-    Ok(Some(HsdsTable { file, rows }))
+    Ok(Some(HsdsTable {
+        file,
+        rows,
+        cleaned,
+    }))
 }
 
 fn field<'a>(row: &'a BTreeMap<String, String>, name: &str) -> &'a str {
@@ -489,6 +501,13 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<FileErro
         eligibility.extend(elig.get(id).cloned().unwrap_or_default());
         eligibility.push(field(row, "application_process").to_string());
         eligibility.retain(|e| !e.is_empty());
+        let mut date = |f: &str| {
+            hsds_date(field(row, f), lang).unwrap_or_else(|m| {
+                bad(f, m);
+                None
+            })
+        };
+        let checked_on = (date("assured_date"), date("last_modified"));
         out.push(Service {
             source_id: Some(id.to_string()),
             provider,
@@ -499,8 +518,7 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<FileErro
             address,
             hours: hours.get(id).map(|h| h.join(";")).unwrap_or_default(),
             status,
-            checked_on: date_loose(field(row, "assured_date"))
-                .or_else(|| date_loose(field(row, "last_modified"))),
+            checked_on: checked_on.0.or(checked_on.1),
             ..Service::new(kind, name)
         });
     }
@@ -509,6 +527,21 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<FileErro
     if !errors.is_empty() {
         return Err(errors);
     }
+    let cleaned = services.cleaned
+        + [
+            &organizations,
+            &phones,
+            &locations,
+            &at_location,
+            &addresses,
+            &schedules,
+            &documents,
+            &eligibility,
+        ]
+        .iter()
+        .flat_map(|t| t.iter())
+        .map(|t| t.cleaned)
+        .sum::<usize>();
     let organizations = match &organizations {
         Some(t) => t.rows.len(),
         None => {
@@ -526,6 +559,7 @@ pub fn parse_hsds_package(dir: &Path, lang: Lang) -> Result<Parsed, Vec<FileErro
     Ok(Parsed {
         services: out,
         organizations,
+        cleaned,
     })
 }
 
@@ -545,7 +579,9 @@ fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 
 /// HSDS 3.0 JSON: services with their organisation, phones, locations nested.
 pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec<FileError>> {
-    let doc: Value = crate::import::parse_json(text, file, lang)?;
+    let mut doc: Value = crate::import::parse_json(text, file, lang)?;
+    let mut cleaner = Cleaner::default();
+    cleaner.clean_json(&mut doc, TEXTS);
     let items: Vec<&Value> = match &doc {
         Value::Array(a) => a.iter().collect(),
         Value::Object(o) if o.contains_key("services") => list(&doc, "services").iter().collect(),
@@ -653,6 +689,10 @@ pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec
             .map(|d| s(d, "description"))
             .filter(|d| !d.is_empty())
             .collect();
+        let checked_on = hsds_date(s(item, "assured_date"), lang).unwrap_or_else(|m| {
+            bad("assured_date", m);
+            None
+        });
         out.push(Service {
             source_id: Some(id.to_string()),
             provider,
@@ -663,7 +703,7 @@ pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec
             address: addresses.join(";"),
             hours: hours.join(";"),
             status,
-            checked_on: date_loose(s(item, "assured_date")),
+            checked_on,
             ..Service::new(kind, name)
         });
     }
@@ -673,6 +713,7 @@ pub fn parse_hsds_json(text: &str, file: &str, lang: Lang) -> Result<Parsed, Vec
         Ok(Parsed {
             services: out,
             organizations: orgs.len(),
+            cleaned: cleaner.cleaned,
         })
     } else {
         Err(errors)

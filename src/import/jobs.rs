@@ -7,18 +7,22 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::domain::job::{Benefits, EmploymentType, Job, JobStatus, WageUnit, check_credit_code};
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
-use crate::import::{FileError, Table, read_file};
+use crate::import::{Cleaner, FileError, Table, read_date, read_file};
 
 /// A jobs file can be large (a city's openings); past this it is refused unread.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 pub fn load(path: &Path, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
+    load_counted(path, lang).map(|(jobs, _)| jobs)
+}
+
+/// [`load`], and how many values had control characters cleaned out.
+pub fn load_counted(path: &Path, lang: Lang) -> Result<(Vec<Job>, usize), Vec<FileError>> {
     let text = read_file(path, MAX_FILE_BYTES, lang).map_err(|e| vec![e])?;
     let file = path.display().to_string();
     let is_json = path
@@ -26,24 +30,14 @@ pub fn load(path: &Path, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
         .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonld"))
         || text.trim_start().starts_with(['[', '{']);
     if is_json {
-        parse_json_ld(&text, &file, lang)
+        json_ld(&text, &file, lang)
     } else {
-        parse_csv(&text, &file, lang)
+        csv_jobs(&text, &file, lang)
     }
 }
 
 fn required(lang: Lang) -> String {
     lang.pick("必填", "required").to_string()
-}
-
-fn date_loose(text: &str) -> Option<NaiveDate> {
-    let t = text
-        .trim()
-        .replace(['/', '.'], "-")
-        .replace(['年', '月'], "-")
-        .replace('日', "");
-    let t = t.get(..10).unwrap_or(&t);
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
 }
 
 /// A wage as written: from–to in yuan (none for 面议), and the unit if it was given.
@@ -178,8 +172,18 @@ const CSV_COLUMNS: &[(&str, &[&str])] = &[
     ("status", &["状态", "status"]),
 ];
 
+/// Headers of the columns that hold multi-line text.
+const CSV_TEXTS: &[&str] = &["岗位描述", "描述", "description"];
+
+/// JSON-LD keys whose values are multi-line text.
+const JSON_TEXTS: &[&str] = &["description", "experienceRequirements", "qualifications"];
+
 pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
-    let table = Table::read_file(text, file)?;
+    csv_jobs(text, file, lang).map(|(jobs, _)| jobs)
+}
+
+fn csv_jobs(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec<FileError>> {
+    let table = Table::read_file(text, file, CSV_TEXTS)?;
     let col = table.columns(CSV_COLUMNS, &["title", "employer"], file, lang)?;
     let mut jobs = Vec::new();
     let mut errors = Vec::new();
@@ -298,17 +302,9 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
             ("posted_on", &mut job.posted_on),
             ("valid_through", &mut job.valid_through),
         ] {
-            let cell = get(f);
-            if cell.is_empty() {
-                continue;
-            }
-            match date_loose(&cell) {
-                Some(d) => *slot = Some(d),
-                None => bad(
-                    f,
-                    lang.pick("日期格式不对,例:2026-11-20", "bad date, e.g. 2026-11-20")
-                        .into(),
-                ),
+            match read_date(&get(f), lang) {
+                Ok(d) => *slot = d,
+                Err(m) => bad(f, m),
             }
         }
         match status_loose(&get("status")) {
@@ -351,7 +347,7 @@ pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<Fil
         jobs.push(job);
     }
     if errors.is_empty() {
-        Ok(jobs)
+        Ok((jobs, table.cleaned))
     } else {
         Err(errors)
     }
@@ -412,7 +408,13 @@ fn postings(doc: &Value) -> Vec<(String, &Value)> {
 }
 
 pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
-    let doc: Value = crate::import::parse_json(text, file, lang)?;
+    json_ld(text, file, lang).map(|(jobs, _)| jobs)
+}
+
+fn json_ld(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec<FileError>> {
+    let mut doc: Value = crate::import::parse_json(text, file, lang)?;
+    let mut cleaner = Cleaner::default();
+    cleaner.clean_json(&mut doc, JSON_TEXTS);
     let items = postings(&doc);
     if items.is_empty() {
         return Err(vec![FileError::new(
@@ -557,13 +559,9 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
             ("datePosted", &mut job.posted_on),
             ("validThrough", &mut job.valid_through),
         ] {
-            let t = s(v, f);
-            if t.is_empty() {
-                continue;
-            }
-            match date_loose(t) {
-                Some(d) => *slot = Some(d),
-                None => bad(f, lang.pick("日期格式不对", "bad date").into()),
+            match read_date(s(v, f), lang) {
+                Ok(d) => *slot = d,
+                Err(m) => bad(f, m),
             }
         }
         job.source = s(v, "url").to_string();
@@ -590,7 +588,7 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
         jobs.push(job);
     }
     if errors.is_empty() {
-        Ok(jobs)
+        Ok((jobs, cleaner.cleaned))
     } else {
         Err(errors)
     }
@@ -599,6 +597,7 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn wages_as_people_write_them() {

@@ -11,7 +11,7 @@ use crate::domain::intake::{self, Field, RawIntake};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::*;
 use crate::i18n::Lang;
-use crate::import::{RowError, line_at};
+use crate::import::{Cleaner, DateProblem, Lines, RowError, Shape, signed_year, year_in_range};
 use crate::store::ImportRow;
 
 /// Columns beyond the intake fields.
@@ -98,8 +98,29 @@ fn column_name(c: Column) -> &'static str {
 /// MB, and a 1 GB file read whole would stall the machine.
 pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
 
-/// Dates as ledgers write them; a date alone is taken as 09:00 station time.
+/// Dates as ledgers write them; a date alone is taken as 09:00 station time. `None` for
+/// what [`read_when`] refuses.
 pub fn parse_when(text: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
+    read_when(text, zone).ok()
+}
+
+/// [`parse_when`], saying why not: unreadable, or a year outside 1900–2100.
+pub fn read_when(text: &str, zone: FixedOffset) -> Result<DateTime<Utc>, DateProblem> {
+    let local = local_when(text).ok_or(if signed_year(text) {
+        DateProblem::OutOfYears
+    } else {
+        DateProblem::Unreadable
+    })?;
+    if !year_in_range(local.date()) {
+        return Err(DateProblem::OutOfYears);
+    }
+    zone.from_local_datetime(&local)
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+        .ok_or(DateProblem::Unreadable)
+}
+
+fn local_when(text: &str) -> Option<NaiveDateTime> {
     let t = text.trim().replace(['年', '月'], "-").replace('日', "");
     let t = t.replace(['/', '.'], "-");
     let t = t.trim();
@@ -116,9 +137,7 @@ pub fn parse_when(text: &str, zone: FixedOffset) -> Option<DateTime<Utc>> {
             .ok()
             .map(|d| d.and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("valid time")))
     })?;
-    zone.from_local_datetime(&local)
-        .single()
-        .map(|d| d.with_timezone(&Utc))
+    Some(local)
 }
 
 fn loose<T: Labeled>(text: &str, extra: &[(&str, T)]) -> Result<Option<T>, ()> {
@@ -142,6 +161,19 @@ fn allowed<T: Labeled>(lang: Lang) -> String {
 
 /// Parses and checks the whole ledger. Returns every row, or every problem found.
 pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>, Vec<RowError>> {
+    read(text, zone, lang).map(|l| l.rows)
+}
+
+/// A ledger read and checked.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    pub rows: Vec<ImportRow>,
+    /// Values that had control characters cleaned out.
+    pub cleaned: usize,
+}
+
+/// [`parse`], also counting the values cleaned of control characters.
+pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -168,13 +200,22 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
             Lang::En => format!("missing required column(s): {}", missing.join(", ")),
         }));
     }
+    // The date column as the file heads it, for its problems.
+    let date_header = headers
+        .iter()
+        .zip(&columns)
+        .find(|(_, c)| **c == Some(Column::Date))
+        .map(|(h, _)| crate::import::clean(h.trim_start_matches('\u{feff}'), Shape::Line).0)
+        .unwrap_or_else(|| column_name(Column::Date).to_string());
+    let mut lines = Lines::new(text);
+    let mut cleaner = Cleaner::default();
     let mut rows = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors: Vec<RowError> = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+                let line = e.position().map(|p| lines.at(p.byte())).unwrap_or(0);
                 errors.push(RowError {
                     line,
                     field: "CSV".into(),
@@ -184,13 +225,24 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
             }
         };
         // Counted from the byte offset: csv's own line counter is off by one on CRLF files.
-        let line = record
-            .position()
-            .map(|p| line_at(text, p.byte()))
-            .unwrap_or(0);
+        let line = record.position().map(|p| lines.at(p.byte())).unwrap_or(0);
+        let cells: Vec<(usize, Column, String)> = record
+            .iter()
+            .enumerate()
+            .filter_map(|(i, cell)| {
+                let col = (*columns.get(i)?)?;
+                let shape = match col {
+                    Column::Field(Field::Summary) => Shape::Text,
+                    _ => Shape::Line,
+                };
+                Some((i, col, cleaner.clean(cell, shape)))
+            })
+            .collect();
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // This row's problems are errors[first_error..].
+        let first_error = errors.len();
         let mut raw = RawIntake::default();
         let mut when = None;
         let mut officer = None;
@@ -201,13 +253,11 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
                 message,
             });
         };
-        for (i, cell) in record.iter().enumerate() {
-            let Some(Some(col)) = columns.get(i) else {
-                continue;
-            };
-            let cell = cell.trim();
+        for (_, col, cell) in &cells {
+            let cell = cell.as_str();
             let label = match col {
                 Column::Field(f) => f.label(lang),
+                Column::Date => date_header.as_str(),
                 other => column_name(*other),
             };
             let not_in_list = |list: String| match lang {
@@ -215,9 +265,12 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
                 Lang::En => format!("{cell:?} is not one of: {list}"),
             };
             match col {
-                Column::Date => match parse_when(cell, zone) {
-                    Some(t) => when = Some(t),
-                    None => bad(
+                Column::Date => match read_when(cell, zone) {
+                    Ok(t) => when = Some(t),
+                    Err(DateProblem::OutOfYears) => {
+                        bad(label, crate::import::year_out_of_range(cell, lang))
+                    }
+                    Err(DateProblem::Unreadable) => bad(
                         label,
                         lang.pick(
                             "日期格式不对,例:2026-11-20 或 2026-11-20 09:30",
@@ -276,11 +329,11 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
                 },
             }
         }
-        let date_cell_empty = when.is_none() && !errors.iter().any(|e| e.line == line);
+        let date_cell_empty = when.is_none() && errors.len() == first_error;
         if date_cell_empty {
             errors.push(RowError {
                 line,
-                field: column_name(Column::Date).into(),
+                field: date_header.clone(),
                 message: lang.pick("必填", "required").into(),
             });
         }
@@ -299,9 +352,9 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
                 for e in field_errors {
                     // A category that was present but not in the list is already reported.
                     if e.field == Field::Category
-                        && errors
+                        && errors[first_error..]
                             .iter()
-                            .any(|x| x.line == line && x.field == e.field.label(lang))
+                            .any(|x| x.field == e.field.label(lang))
                     {
                         continue;
                     }
@@ -315,7 +368,10 @@ pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>
         }
     }
     if errors.is_empty() {
-        Ok(rows)
+        Ok(Ledger {
+            rows,
+            cleaned: cleaner.cleaned,
+        })
     } else {
         Err(errors)
     }
