@@ -593,7 +593,10 @@ struct Tmux {
 
 impl Tmux {
     fn new() -> Tmux {
-        let ok = Command::new("tmux").arg("-V").output().map(|o| o.status.success());
+        let ok = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .map(|o| o.status.success());
         assert!(
             matches!(ok, Ok(true)),
             "tmux is needed to run the desk in a terminal for this test; install tmux"
@@ -622,14 +625,27 @@ impl Tmux {
             bin = env!("CARGO_BIN_EXE_dutydesk"),
             db = db.display()
         );
-        self.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "desk", &cmd]);
+        self.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            "desk",
+            &cmd,
+        ]);
         let started = Instant::now();
         loop {
             let screen = self.run(&["capture-pane", "-p", "-t", "desk"]);
             if screen.contains("来访登记") {
                 break;
             }
-            assert!(started.elapsed() < Duration::from_secs(20), "the desk did not start: {screen}");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the desk did not start: {screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         self.run(&["display-message", "-p", "-t", "desk", "#{pane_pid}"])
@@ -677,16 +693,26 @@ fn a_desk_killed_around_its_save_never_leaves_a_draft_of_a_saved_visit() {
     let mut rng = Rng(0x0d5a_f7ed);
     let (mut saved, mut unsaved) = (0, 0);
     for i in 0..kills {
-        let name = format!("{}{}{}", SURNAMES[i % 8], GIVEN[(i / 8) % 10], GIVEN[i % 10]);
+        let name = format!(
+            "{}{}{}",
+            SURNAMES[i % 8],
+            GIVEN[(i / 8) % 10],
+            GIVEN[i % 10]
+        );
         let pid = tmux.desk(dir.path(), &db);
         tmux.keys(&["-l", &name]);
         tmux.keys(&["Tab"]);
         tmux.keys(&["-l", &format!("139{:08}", 10_000_000 + i)]);
-        tmux.keys(&["Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Right"]);
+        tmux.keys(&[
+            "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Right",
+        ]);
         tmux.keys(&["C-s"]);
         // Kill before, during or after the save lands.
         std::thread::sleep(Duration::from_micros(rng.below(60_000)));
-        Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
         tmux.run(&["kill-session", "-t", "desk"]);
         let conn = rusqlite::Connection::open(&db).unwrap();
         assert_eq!(integrity(&conn), "ok");
@@ -708,7 +734,10 @@ fn a_desk_killed_around_its_save_never_leaves_a_draft_of_a_saved_visit() {
         assert!(visits <= 1, "{name} saved twice");
         if visits == 1 {
             saved += 1;
-            assert_eq!(mine, 0, "kill {i}: {name} was saved and its draft is still there");
+            assert_eq!(
+                mine, 0,
+                "kill {i}: {name} was saved and its draft is still there"
+            );
         } else {
             unsaved += 1;
         }
@@ -716,5 +745,8 @@ fn a_desk_killed_around_its_save_never_leaves_a_draft_of_a_saved_visit() {
         conn.execute("DELETE FROM desk_draft", []).unwrap();
     }
     println!("{kills} kills: {saved} after the save committed, {unsaved} before");
-    assert!(saved > 0, "no kill landed after a save: the test proves nothing");
+    assert!(
+        saved > 0,
+        "no kill landed after a save: the test proves nothing"
+    );
 }

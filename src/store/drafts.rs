@@ -104,31 +104,32 @@ fn pid_alive(pid: i64) -> bool {
     rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
-/// Whether the desk registered with these facts still runs, as far as this host can tell.
-fn running(
-    host: &str,
-    boot: &str,
+/// What a desk row says about where and how it runs.
+struct Registered<'a> {
+    host: &'a str,
+    boot: &'a str,
     pid: i64,
     proc_start: i64,
     heartbeat: Option<DateTime<Utc>>,
     ended: bool,
-    me: &Here,
-    now: DateTime<Utc>,
-) -> bool {
-    if ended {
+}
+
+/// Whether the desk registered with these facts still runs, as far as this host can tell.
+fn running(d: &Registered<'_>, me: &Here, now: DateTime<Utc>) -> bool {
+    if d.ended {
         return false;
     }
-    if host == me.host && !host.is_empty() {
-        if !boot.is_empty() && !me.boot_id.is_empty() && boot != me.boot_id {
+    if d.host == me.host && !d.host.is_empty() {
+        if !d.boot.is_empty() && !me.boot_id.is_empty() && d.boot != me.boot_id {
             return false; // the machine restarted since
         }
-        if !pid_alive(pid) {
+        if !pid_alive(d.pid) {
             return false;
         }
         // A pid reused by another process is not that desk.
-        return proc_start == 0 || process_start(pid).is_none_or(|s| s == proc_start);
+        return d.proc_start == 0 || process_start(d.pid).is_none_or(|s| s == d.proc_start);
     }
-    heartbeat.is_some_and(|h| now - h < STALE_AFTER)
+    d.heartbeat.is_some_and(|h| now - h < STALE_AFTER)
 }
 
 const DESK_COLUMNS: &str = "d.id, d.host, d.boot_id, d.pid, d.proc_start, d.started_at, \
@@ -149,7 +150,18 @@ fn desk_from_row(
     let heartbeat_at = parse_ts(&beat);
     Ok(DeskInfo {
         id: r.get(0)?,
-        running: running(&host, &boot, pid, proc_start, heartbeat_at, ended, me, now),
+        running: running(
+            &Registered {
+                host: &host,
+                boot: &boot,
+                pid,
+                proc_start,
+                heartbeat: heartbeat_at,
+                ended,
+            },
+            me,
+            now,
+        ),
         host,
         pid,
         started_at: parse_ts(&started).unwrap_or_default(),
