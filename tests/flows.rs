@@ -939,7 +939,9 @@ fn a_full_disk_refuses_the_save_plainly_and_keeps_what_was_typed() {
     let summary = "包工头失联,工地拖欠两个月工资。".repeat(200);
     d.press("王秀英 Tab 13912345678 Tab Tab Tab Tab Tab Tab Tab Tab Tab Right")
         .press(&format!("Tab Tab Tab Tab {summary}"));
-    // The disk fills: the file may not grow by a page.
+    // The disk fills: the file may not grow by a page (and has no free page left inside:
+    // the draft written while typing may have freed some).
+    d.app.store.conn().execute_batch("VACUUM").unwrap();
     let pages = count(&d.app.store, "PRAGMA page_count");
     d.app
         .store
@@ -1451,5 +1453,51 @@ fn the_list_selection_stays_on_its_visit_when_a_new_one_is_saved() {
     assert_eq!(
         now_on, chosen,
         "still on 甲一, not on whoever moved into its row"
+    );
+}
+
+#[test]
+fn at_80_columns_a_status_message_is_shown_whole() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    d.press("王秀英 Tab Tab Tab Tab 宏达制衣厂 Tab Tab Tab Tab Tab Tab Right C-s");
+    let said = d.said().to_string();
+    assert!(said.starts_with("已保存"), "{said}");
+    let screen = d.screen();
+    // The status rows, joined: every character of the message is there, in order.
+    let bottom: String = screen
+        .lines()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("")
+        .split_whitespace()
+        .collect();
+    let whole: String = said.split_whitespace().collect();
+    assert!(bottom.contains(&whole), "{said:?} not whole in:\n{screen}");
+    // A message longer than a row wraps onto the next instead of being cut.
+    d.app.status = Some(dutydesk::app::Status {
+        text: "另一台值班台已把这条转介改为“已办结”(李梅 10:31),你的更改没有保存;队列已显示最新状态,请看过再操作".into(),
+        kind: dutydesk::app::StatusKind::Error,
+    });
+    let screen = d.screen();
+    let rows: String = screen
+        .lines()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("")
+        .split_whitespace()
+        .collect();
+    assert!(
+        rows.contains("你的更改没有保存;队列已显示最新状态,请看过再操作"),
+        "{screen}"
     );
 }

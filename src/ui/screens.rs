@@ -44,10 +44,12 @@ pub(super) fn block(s: &str, focused: bool) -> Block<'static> {
 }
 
 pub fn render(app: &App, frame: &mut Frame) {
+    let status_lines = status_lines(app, frame.area().width);
+    let status_h = u16::try_from(status_lines.len()).unwrap_or(1);
     let [tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(1),
+        Constraint::Length(status_h),
     ])
     .areas(frame.area());
     render_tabs(app, frame, tabs);
@@ -57,7 +59,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Pane::Jobs => jobs::render_jobs(app, frame, body),
         Pane::Log => log::render_log(app, frame, body),
     }
-    render_status(app, frame, status);
+    crate::ui::put_lines(frame, status, status_lines);
     match &app.modal {
         Some(Modal::Help { scroll }) => render_help(app, frame, *scroll),
         Some(Modal::Setup {
@@ -122,8 +124,15 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     crate::ui::put_lines(frame, area, [Line::from(spans)]);
 }
 
-fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+/// Most rows a status message may take: it wraps rather than being cut.
+const STATUS_MAX_ROWS: usize = 3;
+
+/// The status line: the station and officer, the message, the static hints. A message
+/// always wins: the hints go first, then the station; a message still too long wraps onto
+/// more rows (up to three) instead of being cut.
+fn status_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let lang = app.lang;
+    let width = width as usize;
     let who = match (&app.station, &app.officer) {
         (Some(s), Some(o)) => match lang {
             Lang::Zh => format!(" {} · 值班:{}({}) ", s.name, o.name, o.role.zh()),
@@ -146,25 +155,57 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             app.keymap.hint(Context::Global, Action::Quit)
         ),
     };
-    let mut spans = vec![Span::styled(
-        who.clone(),
-        Style::default().fg(Color::Black).bg(Color::Gray),
-    )];
-    let room = (area.width as usize).saturating_sub(text::width(&who) + text::width(&hints) + 2);
-    if let Some(s) = &app.status {
-        let style = match s.kind {
-            StatusKind::Info => Style::default().fg(Color::Green),
-            StatusKind::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
-        };
-        spans.push(Span::styled(
-            format!(" {}", text::pad(&s.text, room)),
-            style,
-        ));
-    } else {
-        spans.push(Span::raw(format!(" {}", " ".repeat(room))));
+    let who_span = || {
+        Span::styled(
+            who.clone(),
+            Style::default().fg(Color::Black).bg(Color::Gray),
+        )
+    };
+    let Some(s) = &app.status else {
+        let room = width.saturating_sub(text::width(&who) + text::width(&hints) + 1);
+        return vec![Line::from(vec![
+            who_span(),
+            Span::raw(" ".repeat(room + 1)),
+            Span::styled(hints, dim()),
+        ])];
+    };
+    let style = match s.kind {
+        StatusKind::Info => Style::default().fg(Color::Green),
+        StatusKind::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+    };
+    let msg = text::one_line(&s.text);
+    let need = text::width(&msg) + 1;
+    let (w_who, w_hints) = (text::width(&who), text::width(&hints) + 1);
+    if need + w_who + w_hints <= width {
+        let room = width - w_who - w_hints;
+        return vec![Line::from(vec![
+            who_span(),
+            Span::styled(format!(" {}", text::pad(&msg, room - 1)), style),
+            Span::styled(format!(" {hints}"), dim()),
+        ])];
     }
-    spans.push(Span::styled(format!(" {hints}"), dim()));
-    crate::ui::put_lines(frame, area, [Line::from(spans)]);
+    if need + w_who <= width {
+        return vec![Line::from(vec![
+            who_span(),
+            Span::styled(format!(" {}", text::pad(&msg, width - w_who - 1)), style),
+        ])];
+    }
+    // The message alone, wrapped.
+    let mut rows = text::wrap(&msg, width.saturating_sub(1).max(1));
+    if rows.len() > STATUS_MAX_ROWS {
+        rows.truncate(STATUS_MAX_ROWS);
+        if let Some(last) = rows.last_mut() {
+            *last = text::truncate(&format!("{last}…"), width.saturating_sub(1));
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            Line::from(Span::styled(
+                format!(" {}", text::pad(&r, width.saturating_sub(1))),
+                style,
+            ))
+        })
+        .collect()
 }
 
 fn render_intake(app: &App, frame: &mut Frame, area: Rect) {
