@@ -46,8 +46,8 @@ pub struct GlobalOpts {
     #[arg(long, global = true, env = "DUTYDESK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Interface language: zh (中文, default) or en
-    #[arg(long, global = true, default_value = "zh", value_parser = parse_lang)]
+    /// Interface language: zh (中文, default) or en [default: en if LANG says English]
+    #[arg(long, global = true, default_value = crate::cli_zh::default_lang(), value_parser = parse_lang)]
     pub lang: Lang,
 
     /// A keymap file laid over the default keys [default: keymap.toml in your config directory, if present]
@@ -110,14 +110,14 @@ pub enum Command {
     Jobs(JobsCmd),
     /// The totals a station reports upward (汇总报送) for a day or a period
     Report {
-        /// One day, YYYY-MM-DD [default: today]
-        #[arg(long, conflicts_with_all = ["from", "to"])]
+        /// One day: today, yesterday or YYYY-MM-DD [default: today]
+        #[arg(long, conflicts_with_all = ["from", "to"], value_parser = crate::cli_zh::day)]
         date: Option<NaiveDate>,
-        /// First day of the period
-        #[arg(long, requires = "to")]
+        /// First day of the period (today, yesterday or YYYY-MM-DD)
+        #[arg(long, requires = "to", value_parser = crate::cli_zh::day)]
         from: Option<NaiveDate>,
         /// Last day of the period (included)
-        #[arg(long, requires = "from")]
+        #[arg(long, requires = "from", value_parser = crate::cli_zh::day)]
         to: Option<NaiveDate>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
@@ -173,7 +173,7 @@ pub enum JobsCmd {
         /// What to look for, e.g. 快递, kdy, "包吃 普工"
         query: String,
         /// How many openings, best first
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, allow_negative_numbers = true, value_parser = crate::cli_zh::positive_count)]
         limit: usize,
         /// Filled and expired openings too
         #[arg(long)]

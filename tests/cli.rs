@@ -4,6 +4,10 @@ use assert_cmd::Command;
 
 fn dutydesk(home: &std::path::Path) -> Command {
     let mut c = Command::cargo_bin("dutydesk").unwrap();
+    // The command line follows the locale; the tests read its Chinese (the default).
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
+        c.env_remove(var);
+    }
     // Keep the user's data and config directories out of the tests.
     c.env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
@@ -520,10 +524,17 @@ fn referrals_list_prints_the_queue_as_a_table_excel_csv_or_json() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let overdue = v.as_array().unwrap();
     assert!(!overdue.is_empty() && (overdue.len() as i64) < open);
+    // Data, not display text (issue 18): a code, the days as a number, the id to act on.
+    assert!(overdue.iter().all(|r| r["due_state"] == "overdue"
+        && r["days_overdue"].as_i64().is_some_and(|n| n > 0)
+        && r["id"].as_str().is_some_and(|id| !id.is_empty())));
+    let group = overdue
+        .iter()
+        .find(|r| r["headcount"].as_i64().is_some_and(|n| n > 1))
+        .expect("the demo's group wage case");
     assert!(
-        overdue
-            .iter()
-            .all(|r| r["due_state"].as_str().unwrap().contains("逾期"))
+        group["amount_owed_fen"].is_i64() && group["amount_owed_yuan"].is_f64(),
+        "{group}"
     );
 
     // 周建华's referral is being handed to 王建国: it is in his list, not yet his own.
@@ -875,4 +886,108 @@ fn days_overdue_are_the_same_in_the_queue_and_the_report() {
     a.sort();
     b.sort();
     assert_eq!(a, b, "queue {late_in_queue:?} vs report {late_in_report:?}");
+}
+
+#[test]
+fn the_command_line_speaks_chinese_by_default_and_english_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = stdout_of(
+        dutydesk(dir.path())
+            .env_remove("LANG")
+            .args(["report", "--help"]),
+    );
+    for words in ["用法", "选项", "某一天", "汇总报送", "--force"] {
+        assert!(help.contains(words), "zh help lacks {words}:\n{help}");
+    }
+    let help = stdout_of(dutydesk(dir.path()).args(["--lang", "en", "report", "--help"]));
+    assert!(help.contains("Usage") && help.contains("One day"), "{help}");
+    let help = stdout_of(
+        dutydesk(dir.path())
+            .env("LANG", "en_GB.UTF-8")
+            .arg("--help"),
+    );
+    assert!(
+        help.contains("Usage") && !help.contains("用法"),
+        "LANG=en_*: {help}"
+    );
+
+    // Argument errors: a plain sentence in the language in force, exit 2.
+    let err = fails(
+        dutydesk(dir.path())
+            .env_remove("LANG")
+            .args(["jobs", "search", "快递", "--limit", "-1"]),
+    );
+    assert!(
+        err.contains("须为1或更大的整数") && !err.contains("-- -1"),
+        "{err}"
+    );
+    let err =
+        fails(dutydesk(dir.path()).args(["--lang", "en", "jobs", "search", "x", "--limit", "-1"]));
+    assert!(err.contains("must be a whole number of 1 or more"), "{err}");
+    let err = fails(dutydesk(dir.path()).env_remove("LANG").arg("chek"));
+    assert!(
+        err.contains("没有 chek 这个命令") && err.contains("check"),
+        "{err}"
+    );
+    let err =
+        fails(
+            dutydesk(dir.path())
+                .env_remove("LANG")
+                .args(["report", "--date", "2026/11/3"]),
+        );
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+}
+
+#[test]
+fn report_takes_today_and_yesterday_as_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    import_demo(dir.path(), &db);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    for (word, day) in [("today", today), ("yesterday", today.pred_opt().unwrap())] {
+        let md = stdout_of(
+            dutydesk(dir.path())
+                .arg("--db")
+                .arg(&db)
+                .args(["report", "--date", word]),
+        );
+        assert!(md.contains(&day.to_string()), "{word}: {md}");
+    }
+}
+
+#[test]
+fn jobs_search_as_json_is_data_with_ids_numbers_and_the_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    import_demo(dir.path(), &db);
+    dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "jobs"])
+        .arg(fixture("demo_jobs.csv"))
+        .assert()
+        .success();
+    let json = stdout_of(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["jobs", "search", "快递", "--limit", "3", "--format", "json"]),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let first = &v.as_array().unwrap()[0];
+    assert!(first["score"].is_i64(), "{first}");
+    assert!(
+        first["id"].as_str().is_some_and(|s| !s.is_empty()),
+        "{first}"
+    );
+    assert!(
+        first["contact"].as_str().is_some_and(|s| !s.is_empty()),
+        "{first}"
+    );
+    assert!(
+        first["wage_min"].is_i64() && first["employment_type"].is_string(),
+        "{first}"
+    );
 }

@@ -8,6 +8,10 @@ use sha2::{Digest, Sha256};
 
 fn dutydesk(home: &Path) -> Command {
     let mut c = Command::cargo_bin("dutydesk").unwrap();
+    // The command line follows the locale; the tests read its Chinese (the default).
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
+        c.env_remove(var);
+    }
     c.env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"));

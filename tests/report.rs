@@ -21,6 +21,10 @@ fn fixture(name: &str) -> PathBuf {
 
 fn dutydesk(home: &Path, db: &Path) -> Command {
     let mut c = Command::cargo_bin("dutydesk").unwrap();
+    // The command line follows the locale; the tests read its Chinese (the default).
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
+        c.env_remove(var);
+    }
     c.env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))

@@ -25,6 +25,44 @@ pub fn search(
         ..JobFilter::default()
     };
     let hits = idx.search(query, &filter, limit);
+    if format == Format::Json {
+        // Data for scripts: the opening as stored, its score a number.
+        let mut records = Vec::with_capacity(hits.len());
+        for h in &hits {
+            let Some(j) = store
+                .job_by_rowid(idx.rowid_of(h.line))
+                .map_err(|e| anyhow!(e.message(lang)))?
+            else {
+                continue;
+            };
+            records.push(serde_json::json!({
+                "id": j.id,
+                "source_id": j.source_id,
+                "title": j.title,
+                "employer": j.employer,
+                "credit_code": j.credit_code,
+                "district": j.district,
+                "address": j.address,
+                "wage_min": j.wage_min,
+                "wage_max": j.wage_max,
+                "wage_unit": j.wage_unit.code(),
+                "wage": idx.wage_words_of(h.line),
+                "wage_month": idx.wage_month_of(h.line),
+                "benefits": idx.fields_of(h.line)[3],
+                "employment_type": j.employment_type.code(),
+                "employment_type_label": j.employment_type.label(lang),
+                "hours": j.hours,
+                "openings": j.openings,
+                "contact": j.contact,
+                "posted_on": j.posted_on.map(|d| d.to_string()),
+                "valid_through": j.valid_through.map(|d| d.to_string()),
+                "status": j.status.code(),
+                "current": idx.is_current(h.line),
+                "score": h.score,
+            }));
+        }
+        return super::print_json(&records);
+    }
     let headers: &[&str] = match lang {
         Lang::Zh => &["岗位", "单位", "区域", "工资", "福利", "用工类型", "得分"],
         Lang::En => &[

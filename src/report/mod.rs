@@ -10,6 +10,22 @@ use std::io::Write;
 
 use crate::ui::text;
 
+/// Prints a JSON array of records (data for scripts: ids, numbers as numbers, ISO dates).
+pub fn print_json(records: &[serde_json::Value]) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(records)?)?;
+    Ok(())
+}
+
+/// Yuan from fen, as a number: 11500000 → 115000.0.
+pub fn yuan(fen: Option<i64>) -> serde_json::Value {
+    #[allow(clippy::cast_precision_loss)] // fen far below 2^53
+    fen.map_or(serde_json::Value::Null, |f| {
+        serde_json::json!(f as f64 / 100.0)
+    })
+}
+
 /// Writes rows as aligned columns (by display width), CSV with a BOM, or a JSON array of
 /// objects keyed by `keys`.
 pub fn print_rows(

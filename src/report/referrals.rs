@@ -125,6 +125,11 @@ pub fn list(
         "created_at",
         "first_contact",
     ];
+    if format == Format::Json {
+        let records: Vec<serde_json::Value> =
+            rows.iter().map(|r| referral_json(r, today, lang)).collect();
+        return super::print_json(&records);
+    }
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -231,4 +236,59 @@ pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
         })
         .collect();
     super::print_rows(format, headers, &keys, &rows)
+}
+
+/// One referral as data: ids, codes beside labels, numbers as numbers, ISO dates, days
+/// overdue as a number (the queue's definition).
+fn referral_json(
+    r: &crate::store::ReferralRow,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> serde_json::Value {
+    use crate::domain::referral::{DueState, due_state};
+    let (due_state_code, days_overdue) = if r.status.is_open() {
+        match due_state(r.due_on, today) {
+            DueState::Overdue(n) => ("overdue", Some(n)),
+            DueState::DueToday => ("due_today", None),
+            DueState::DueSoon => ("due_soon", None),
+            DueState::Later => ("later", None),
+        }
+    } else {
+        ("closed", None)
+    };
+    serde_json::json!({
+        "id": r.id,
+        "visit_id": r.visit_id,
+        "visitor": r.visitor_name,
+        "category": r.category.code(),
+        "category_label": r.category.label(lang),
+        "kind": r.kind.code(),
+        "kind_label": r.kind.label(lang),
+        "service_id": r.service_id,
+        "service": r.service_name,
+        "status": r.status.code(),
+        "status_label": r.status.label(lang),
+        "urgency": r.urgency.code(),
+        "owner_id": r.owner_id,
+        "owner": r.owner_name,
+        "pending_owner_id": r.pending_owner_id,
+        "pending_owner": r.pending_owner_name,
+        "first_contact": r.first_contact_name,
+        "headcount": r.headcount,
+        "amount_owed_fen": r.amount_owed_fen,
+        "amount_owed_yuan": super::yuan(r.amount_owed_fen),
+        "due_on": r.due_on.format("%Y-%m-%d").to_string(),
+        "due_state": due_state_code,
+        "days_overdue": days_overdue,
+        "outcome": r.outcome.map(|o| o.code()),
+        "outcome_label": r.outcome.map(|o| o.label(lang)),
+        "wages_recovered_fen": r.wages_recovered_fen,
+        "wages_recovered_yuan": super::yuan(r.wages_recovered_fen),
+        "workers_covered": r.workers_covered,
+        "aid_paid_fen": r.aid_paid_fen,
+        "aid_paid_yuan": super::yuan(r.aid_paid_fen),
+        "placed_job": r.placed_job,
+        "created_at": crate::store::ts(r.created_at),
+        "version": r.version,
+    })
 }
