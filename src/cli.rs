@@ -131,6 +131,11 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The county hub (PostgreSQL): create its schema, enrol stations, the county report
+    #[command(subcommand)]
+    Hub(crate::hub::cli::HubCmd),
+    /// Send this desk's records to the county hub and receive the county's directory
+    Sync(crate::hub::cli::SyncArgs),
     /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
     #[command(hide = true)]
     Gen {
@@ -580,6 +585,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             Ok(())
+        }
+        Some(Command::Hub(cmd)) => crate::hub::cli::run_hub(cmd, lang),
+        Some(Command::Sync(args)) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            init_logging(&db);
+            crate::hub::cli::run_sync(&db, args, lang)
         }
         Some(Command::Directory(DirectoryCmd::List { format })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);

@@ -13,6 +13,7 @@ mod referrals;
 mod services;
 mod shifts;
 mod station;
+mod sync;
 mod totals;
 mod visitors;
 mod visits;
@@ -35,6 +36,7 @@ pub use referrals::{
 pub use services::{Service, Upserted};
 pub use shifts::{BrokenSeal, Handover, LogEntry, Member, Shift};
 pub use station::{Officer, Station};
+pub use sync::{OutboxEntry, SyncState};
 pub use totals::{Counts, KindFigures, OverdueRow, Totals, VisitScope};
 pub use visitors::{VisitorMatch, VisitorRow};
 pub use visits::{ImportRow, SavedIntake, VisitDetail, VisitRow};

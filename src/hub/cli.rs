@@ -1,0 +1,204 @@
+//! The hub's commands: `dutydesk hub init|enroll|report` (the county's side) and
+//! `dutydesk sync` (the desk's). `src/cli.rs` only routes to these.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use super::client::{Credentials, connect, enroll, migrate};
+use super::report::HubFormat;
+use crate::i18n::Lang;
+use crate::store::Store;
+
+#[derive(Subcommand, Debug)]
+pub enum HubCmd {
+    /// Create or upgrade the hub's schema in a PostgreSQL database (15+), as its owner
+    Init {
+        /// The hub: a libpq connection string (postgresql://… or "host=… dbname=…")
+        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
+        hub: String,
+    },
+    /// Enrol a station: its own login at the hub, written with the county key to FILE (0600)
+    Enroll {
+        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
+        hub: String,
+        /// The station's name, as the county's reports show it
+        #[arg(long)]
+        station: String,
+        /// The enrolment file to write (never over an existing one); give it to the desk's
+        /// `dutydesk sync --join FILE`
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// The county's report for a period from every station's synced records (or one station's)
+    Report {
+        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
+        hub: String,
+        /// First day of the period (YYYY-MM-DD)
+        #[arg(long)]
+        from: NaiveDate,
+        /// Last day of the period (included)
+        #[arg(long)]
+        to: NaiveDate,
+        /// Only this station
+        #[arg(long, value_name = "NAME")]
+        station: Option<String>,
+        #[arg(long, value_enum, default_value_t = HubFormat::Md)]
+        format: HubFormat,
+        /// List the stations that have not synced for this many days
+        #[arg(long, default_value_t = 7, value_name = "N")]
+        stale_days: i64,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// Join the county hub with the station's enrolment file (once per desk file)
+    #[arg(long, value_name = "FILE")]
+    pub join: Option<PathBuf>,
+    /// This file was restored from a backup: start a new epoch and send all its records again
+    #[arg(long)]
+    pub reenroll: bool,
+    /// Changes per hub transaction
+    #[arg(long, hide = true, env = "DUTYDESK_SYNC_BATCH", default_value_t = super::sync::DEFAULT_BATCH)]
+    pub batch: usize,
+}
+
+pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
+    match cmd {
+        HubCmd::Init { hub } => {
+            let mut client = connect(&hub, None, None)?;
+            let (before, after) = migrate(&mut client)?;
+            println!(
+                "{}",
+                match (lang, before == after) {
+                    (Lang::Zh, true) => format!("县级汇总库已是第 {after} 版,无需改动"),
+                    (Lang::Zh, false) => format!("县级汇总库已建好(第 {before} 版 → 第 {after} 版)"),
+                    (Lang::En, true) => format!("the hub's schema is at version {after}; nothing to do"),
+                    (Lang::En, false) => format!("the hub's schema is ready (version {before} → {after})"),
+                }
+            );
+            Ok(())
+        }
+        HubCmd::Enroll {
+            hub,
+            station,
+            output,
+        } => {
+            if output.exists() {
+                bail!(
+                    "{} exists: an enrolment file is never written over another; nothing done",
+                    output.display()
+                );
+            }
+            let mut client = connect(&hub, None, None)?;
+            let creds = enroll(&mut client, &hub, &station)?;
+            if let Err(e) = creds.write_new(&output) {
+                // The login exists but its file could not be written: say so plainly.
+                bail!(
+                    "the station {station:?} was enrolled as {}, but its file was not written: {e:#}",
+                    creds.role
+                );
+            }
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "已为「{station}」开通登录 {},凭据写入 {}(仅本人可读)",
+                        creds.role,
+                        output.display()
+                    ),
+                    Lang::En => format!(
+                        "enrolled {station:?} as {}; credentials written to {} (owner only)",
+                        creds.role,
+                        output.display()
+                    ),
+                }
+            );
+            Ok(())
+        }
+        HubCmd::Report {
+            hub,
+            from,
+            to,
+            station,
+            format,
+            stale_days,
+        } => {
+            let mut client = connect(&hub, None, None)?;
+            let args = super::report::Args {
+                from,
+                to,
+                station,
+                format,
+                stale_days,
+                lang,
+            };
+            let bytes = super::report::render(&mut client, &args, chrono::Utc::now())?;
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&bytes).and_then(|_| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => Ok(r?),
+            }
+        }
+    }
+}
+
+pub fn run_sync(db: &Path, args: SyncArgs, lang: Lang) -> Result<()> {
+    if !db.exists() {
+        bail!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("{} 不存在", db.display()),
+                Lang::En => format!("{} does not exist", db.display()),
+            }
+        );
+    }
+    let mut store = Store::open(db).map_err(|e| anyhow!(e.message(lang)))?;
+    if let Some(file) = &args.join {
+        let creds = Credentials::read(file)?;
+        super::sync::join(&mut store, &creds)?;
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("本台已加入县级汇总库,站名「{}」", creds.station),
+                Lang::En => format!("this desk joined the hub as the station {:?}", creds.station),
+            }
+        );
+    }
+    let mut last_said = std::time::Instant::now();
+    let mut said_progress = false;
+    let mut progress = |sent: usize, left: i64| {
+        // A long first sync says how far it is, on stderr, every 2 seconds or so.
+        if left > 0 && last_said.elapsed().as_secs() >= 2 {
+            last_said = std::time::Instant::now();
+            said_progress = true;
+            eprint!("\r{sent} … {left}   ");
+        }
+    };
+    let opts = super::sync::Options {
+        batch: args.batch,
+        reenroll: args.reenroll,
+    };
+    let out = super::sync::sync(&mut store, opts, &mut progress)?;
+    if said_progress {
+        eprintln!();
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "已发送 {} 项改动({} 行,{} 批),收到服务目录 {} 条;汇总库已收至第 {} 项(第 {} 轮)",
+                out.changes, out.rows, out.batches, out.received, out.cursor, out.epoch
+            ),
+            Lang::En => format!(
+                "sent {} changes ({} rows) in {} batches; received {} directory entries; the hub holds changes up to {} (epoch {})",
+                out.changes, out.rows, out.batches, out.received, out.cursor, out.epoch
+            ),
+        }
+    );
+    Ok(())
+}

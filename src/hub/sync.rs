@@ -1,0 +1,517 @@
+//! `dutydesk sync`: push the desk's changes above the hub's cursor, then pull reference
+//! data above the desk's. Each batch is one hub transaction: the station's row locked
+//! (`FOR UPDATE`: two desks on one file take turns), the rows COPYed into temp tables,
+//! older versions replaced (guarded by (epoch, seq)), the rollups adjusted, the cursor
+//! moved, committed. Killed anywhere, a batch is in or it is not; the next run resumes
+//! from the hub's cursor and a replay changes nothing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{Result, anyhow, bail};
+use rusqlite::types::Value;
+
+use super::client::{connect, said};
+use super::keyed::{CountyKey, scrub};
+use super::tables::{Kind, Rollup, SERVICE_COLUMNS, TABLES, Table, table};
+use crate::store::{Store, SyncState};
+
+pub const DEFAULT_BATCH: usize = 1000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Changes per hub transaction.
+    pub batch: usize,
+    /// Start a new epoch and send everything again (a desk restored from a backup).
+    pub reenroll: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// Changes (outbox entries) acknowledged by the hub in this run.
+    pub changes: usize,
+    /// Rows sent (a row changed twice in one batch goes once).
+    pub rows: usize,
+    pub batches: usize,
+    /// Reference rows received.
+    pub received: usize,
+    /// The hub's cursor at the end.
+    pub cursor: i64,
+    pub epoch: i64,
+}
+
+/// Binds the desk to the hub with an enrolment file (`sync --join FILE`).
+pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
+    if CountyKey::from_hex(&c.key_id, &c.county_key).is_none() {
+        bail!("the enrolment file's county key is not 32 bytes of hex");
+    }
+    let state = SyncState {
+        hub: c.hub.clone(),
+        station: c.station.clone(),
+        station_id: c.station_id.clone(),
+        role: c.role.clone(),
+        password: c.password.clone(),
+        key_id: c.key_id.clone(),
+        county_key: c.county_key.clone(),
+        ca_pem: c.ca.clone(),
+        epoch: 1,
+        pushed_seq: 0,
+        ref_cursor: 0,
+        last_success: None,
+        last_error: None,
+    };
+    let bound = store
+        .join_hub(&state)
+        .map_err(|e| anyhow!(e.message(crate::i18n::Lang::En)))?;
+    if !bound {
+        let held = store
+            .sync_state()
+            .map_err(|e| anyhow!(e.message(crate::i18n::Lang::En)))?
+            .map(|s| s.station)
+            .unwrap_or_default();
+        bail!(
+            "this desk is already joined to the hub as the station {held:?}; a desk joins once (nothing changed)"
+        );
+    }
+    Ok(())
+}
+
+fn store_err(e: crate::store::StoreError) -> anyhow::Error {
+    anyhow!(e.message(crate::i18n::Lang::En))
+}
+
+/// Runs one sync. `progress` hears (changes sent so far, changes still to send).
+pub fn sync(
+    store: &mut Store,
+    opts: Options,
+    progress: &mut dyn FnMut(usize, i64),
+) -> Result<Outcome> {
+    let state = store.sync_state().map_err(store_err)?.ok_or_else(|| {
+        anyhow!("this desk has not joined a hub: run `dutydesk sync --join FILE` with the station's enrolment file")
+    })?;
+    let result = run(store, &state, opts, progress);
+    let now = chrono::Utc::now();
+    let said = result.as_ref().err().map(|e| format!("{e:#}"));
+    // Best effort: a failure to note the outcome must not hide the sync's own.
+    let _ = store.sync_record_outcome(now, said.as_deref());
+    result
+}
+
+fn run(
+    store: &mut Store,
+    state: &SyncState,
+    opts: Options,
+    progress: &mut dyn FnMut(usize, i64),
+) -> Result<Outcome> {
+    let key = CountyKey::from_hex(&state.key_id, &state.county_key)
+        .ok_or_else(|| anyhow!("the county key this desk holds is damaged: join again"))?;
+    let mut client = connect(
+        &state.hub,
+        Some((&state.role, &state.password)),
+        state.ca_pem.as_deref(),
+    )?;
+    let me: Option<String> = client
+        .query_one("SELECT hub.current_station()", &[])
+        .map_err(|e| anyhow!("the hub refused this station's login: {}", said(&e)))?
+        .get(0);
+    if me.as_deref() != Some(state.station_id.as_str()) {
+        bail!(
+            "the hub does not know this login as the station {:?}: enrol again",
+            state.station
+        );
+    }
+    let send_names: bool = client
+        .query_one("SELECT send_names FROM hub.county_config WHERE id = 1", &[])?
+        .get(0);
+    let mut epoch = state.epoch;
+    if opts.reenroll {
+        let mut tx = client.transaction()?;
+        let row = tx.query_one(
+            "UPDATE hub.station SET epoch = epoch + 1, cursor_seq = 0, cursor_tbl = NULL,
+                 cursor_row = NULL WHERE station_id = $1 RETURNING epoch",
+            &[&state.station_id],
+        )?;
+        tx.commit()?;
+        epoch = i64::from(row.get::<_, i32>(0));
+        store.sync_set_epoch(epoch).map_err(store_err)?;
+    }
+    prepare_session(&mut client)?;
+    let batch = opts.batch.max(1);
+    let mut out = Outcome {
+        epoch,
+        ..Outcome::default()
+    };
+    loop {
+        let mut tx = client.transaction()?;
+        let row = tx.query_one(
+            "SELECT epoch, cursor_seq, cursor_tbl, cursor_row FROM hub.station
+              WHERE station_id = $1 FOR UPDATE",
+            &[&state.station_id],
+        )?;
+        let hub_epoch = i64::from(row.get::<_, i32>(0));
+        let cursor: i64 = row.get(1);
+        let at_cursor: (Option<String>, Option<String>) = (row.get(2), row.get(3));
+        if hub_epoch != epoch {
+            bail!(
+                "the hub holds this station at epoch {hub_epoch}, this desk at {epoch}: another copy of the desk re-enrolled. \
+                 If this file is the one in use, run `dutydesk sync --reenroll`; nothing was sent"
+            );
+        }
+        refuse_restored(store, cursor, &at_cursor)?;
+        let page = store.outbox_page(cursor, batch).map_err(store_err)?;
+        let Some(last) = page.last().cloned() else {
+            tx.execute(
+                "UPDATE hub.station SET last_sync_at = now() WHERE station_id = $1",
+                &[&state.station_id],
+            )?;
+            tx.commit()?;
+            store.sync_record_pushed(cursor).map_err(store_err)?;
+            out.cursor = cursor;
+            break;
+        };
+        // The newest entry of each row in the page; rows grouped by table.
+        let mut newest: HashMap<(&str, &str), i64> = HashMap::new();
+        for e in &page {
+            newest.insert((e.tbl.as_str(), e.row_id.as_str()), e.seq);
+        }
+        let mut by_table: BTreeMap<&str, Vec<(&str, i64)>> = BTreeMap::new();
+        for ((t, id), seq) in &newest {
+            by_table.entry(t).or_default().push((id, *seq));
+        }
+        for (name, rows) in &by_table {
+            let Some(t) = table(name) else {
+                continue; // a table this dutydesk does not send
+            };
+            out.rows += rows.len();
+            send_table(&mut tx, store, t, rows, &key, send_names, epoch)?;
+        }
+        tx.execute(
+            "INSERT INTO hub.rollup AS r (station_id, day, dim, value, n)
+             SELECT $1, day, dim, value, sum(n) FROM pg_temp.delta
+              GROUP BY day, dim, value HAVING sum(n) <> 0
+             ON CONFLICT (station_id, day, dim, value) DO UPDATE SET n = r.n + EXCLUDED.n",
+            &[&state.station_id],
+        )?;
+        tx.execute(
+            "UPDATE hub.station SET cursor_seq = $2, cursor_tbl = $3, cursor_row = $4,
+                 last_sync_at = now() WHERE station_id = $1",
+            &[&state.station_id, &last.seq, &last.tbl, &last.row_id],
+        )?;
+        tx.commit()
+            .map_err(|e| anyhow!("the hub did not take the batch: {}", said(&e)))?;
+        store.sync_record_pushed(last.seq).map_err(store_err)?;
+        out.changes += page.len();
+        out.batches += 1;
+        out.cursor = last.seq;
+        let max = store.outbox_max_seq().map_err(store_err)?;
+        progress(out.changes, max - last.seq);
+    }
+    out.received = pull_reference(&mut client, store, state, batch)?;
+    Ok(out)
+}
+
+/// A desk whose file is older than what the hub acknowledged (restored from a backup) is
+/// refused: its highest change is below the hub's cursor, or the change at the cursor is
+/// not the one the hub was sent.
+fn refuse_restored(
+    store: &Store,
+    cursor: i64,
+    at_cursor: &(Option<String>, Option<String>),
+) -> Result<()> {
+    if cursor == 0 {
+        return Ok(());
+    }
+    let max = store.outbox_max_seq().map_err(store_err)?;
+    let differs = match (store.outbox_entry(cursor).map_err(store_err)?, at_cursor) {
+        (Some((t, r)), (Some(ht), Some(hr))) => &t != ht || &r != hr,
+        _ => false,
+    };
+    if max < cursor || differs {
+        bail!(
+            "this desk's file is not the one the hub knows (the hub holds this station's changes up to {cursor}, \
+             this file {}): was it restored from a backup? Nothing was sent. Run `dutydesk sync --reenroll` \
+             to send this file's records again under a new epoch",
+            if differs {
+                format!("a different change at {cursor}")
+            } else {
+                format!("only up to {max}")
+            }
+        );
+    }
+    Ok(())
+}
+
+/// The temp tables of this session: a stage per table, the rollup delta.
+fn prepare_session(client: &mut postgres::Client) -> Result<()> {
+    let mut sql = String::from(
+        "CREATE TEMP TABLE IF NOT EXISTS delta (day date, dim text, value text, n bigint)
+             ON COMMIT DELETE ROWS;\n",
+    );
+    for t in TABLES {
+        let cols: Vec<String> = t
+            .cols
+            .iter()
+            .map(|c| format!("{} {}", c.hub, c.kind.pg_type()))
+            .collect();
+        sql.push_str(&format!(
+            "CREATE TEMP TABLE IF NOT EXISTS s_{} ({}, src_epoch integer, src_seq bigint, gone boolean)
+                 ON COMMIT DELETE ROWS;\n",
+            t.name,
+            cols.join(", ")
+        ));
+    }
+    client
+        .batch_execute(&sql)
+        .map_err(|e| anyhow!("the hub refused the sync's work tables: {}", said(&e)))
+}
+
+/// One value as COPY text wants it (None: NULL), after what its kind asks.
+fn encode(v: &Value, kind: Kind, key: &CountyKey, send_names: bool) -> Option<String> {
+    let text = match v {
+        Value::Null => return None,
+        Value::Integer(i) => std::borrow::Cow::Owned(i.to_string()),
+        Value::Real(f) => std::borrow::Cow::Owned(f.to_string()),
+        Value::Text(t) => std::borrow::Cow::Borrowed(t.as_str()),
+        Value::Blob(b) => std::borrow::Cow::Owned(super::keyed::encode_hex(b)),
+    };
+    match kind {
+        Kind::Text => Some(text.into_owned()),
+        Kind::Free => Some(scrub(&text).into_owned()),
+        Kind::Name => send_names.then(|| text.into_owned()),
+        Kind::Int => text.trim().parse::<i64>().ok().map(|i| i.to_string()),
+        Kind::Ts => crate::store::parse_ts(&text).map(crate::store::ts),
+        Kind::Date => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .ok()
+            .map(|d| d.to_string()),
+        Kind::IdHash => key.id_number(&text),
+        Kind::PhoneHash => key.phone(&text),
+        Kind::BirthYear => text
+            .get(..4)
+            .and_then(|y| y.parse::<i32>().ok())
+            .map(|y| y.to_string()),
+        Kind::Digest => {
+            let bytes = super::keyed::decode_hex(&text).filter(|b| !b.is_empty())?;
+            Some(format!("\\x{}", super::keyed::encode_hex(&bytes)))
+        }
+    }
+}
+
+/// COPY text format: backslash, tab, newline and CR escaped; NUL dropped.
+fn push_field(line: &mut String, v: Option<&str>) {
+    match v {
+        None => line.push_str("\\N"),
+        Some(s) => {
+            for ch in s.chars() {
+                match ch {
+                    '\\' => line.push_str("\\\\"),
+                    '\t' => line.push_str("\\t"),
+                    '\n' => line.push_str("\\n"),
+                    '\r' => line.push_str("\\r"),
+                    '\0' => {}
+                    c => line.push(c),
+                }
+            }
+        }
+    }
+}
+
+fn send_table(
+    tx: &mut postgres::Transaction<'_>,
+    store: &Store,
+    t: &Table,
+    rows: &[(&str, i64)],
+    key: &CountyKey,
+    send_names: bool,
+    epoch: i64,
+) -> Result<()> {
+    let desk_cols: Vec<&str> = t.cols.iter().map(|c| c.desk).collect();
+    let mut data = String::new();
+    let mut months: Option<(String, String)> = None;
+    let visited_at = t.cols.iter().position(|c| c.hub == "visited_at");
+    for (row_id, seq) in rows {
+        let found = store
+            .sync_row(t.name, t.key, row_id, &desk_cols)
+            .map_err(store_err)?;
+        let mut line = String::new();
+        match &found {
+            Some(values) => {
+                for (i, (c, v)) in t.cols.iter().zip(values).enumerate() {
+                    if i > 0 {
+                        line.push('\t');
+                    }
+                    let enc = encode(v, c.kind, key, send_names);
+                    if Some(i) == visited_at {
+                        let Some(at) = enc.clone() else {
+                            bail!(
+                                "the visit {row_id} has no readable time ({v:?}): fix it at the desk; nothing of this batch was sent"
+                            );
+                        };
+                        months = Some(match months.take() {
+                            None => (at.clone(), at),
+                            Some((lo, hi)) => (lo.min(at.clone()), hi.max(at)),
+                        });
+                    }
+                    push_field(&mut line, enc.as_deref());
+                }
+            }
+            None => {
+                // A tombstone: the key, nothing else.
+                let parts: Vec<&str> = row_id.split(' ').collect();
+                for (i, c) in t.cols.iter().enumerate() {
+                    if i > 0 {
+                        line.push('\t');
+                    }
+                    let part = t
+                        .key
+                        .iter()
+                        .position(|k| *k == c.desk)
+                        .and_then(|k| parts.get(k).copied());
+                    push_field(&mut line, part);
+                }
+            }
+        }
+        line.push_str(&format!("\t{epoch}\t{seq}\t{}\n", found.is_none()));
+        data.push_str(&line);
+    }
+    let hub_cols: Vec<&str> = t.cols.iter().map(|c| c.hub).collect();
+    {
+        use std::io::Write;
+        let mut w = tx.copy_in(&format!(
+            "COPY pg_temp.s_{} ({}, src_epoch, src_seq, gone) FROM STDIN",
+            t.name,
+            hub_cols.join(", ")
+        ))?;
+        w.write_all(data.as_bytes())?;
+        w.finish()
+            .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))?;
+    }
+    if let Some((lo, hi)) = months {
+        tx.execute(
+            "SELECT hub.ensure_visit_months($1::text::timestamptz, $2::text::timestamptz)",
+            &[&lo, &hi],
+        )?;
+    }
+    let station = "(SELECT hub.current_station())";
+    let keys_match: Vec<String> = t.key.iter().map(|k| format!("h.{k} = s.{k}")).collect();
+    let keys_match = keys_match.join(" AND ");
+    let older = format!(
+        "DELETE FROM hub.{name} h USING pg_temp.s_{name} s
+          WHERE h.station_id = {station} AND {keys_match}
+            AND (h.src_epoch, h.src_seq) < (s.src_epoch, s.src_seq)",
+        name = t.name
+    );
+    let cols = hub_cols.join(", ");
+    let s_cols: Vec<String> = hub_cols.iter().map(|c| format!("s.{c}")).collect();
+    let newer = format!(
+        "INSERT INTO hub.{name} (station_id, {cols}, src_epoch, src_seq)
+         SELECT {station}, {s_cols}, s.src_epoch, s.src_seq FROM pg_temp.s_{name} s
+          WHERE NOT s.gone AND NOT EXISTS (
+                SELECT 1 FROM hub.{name} h WHERE h.station_id = {station} AND {keys_match})",
+        name = t.name,
+        s_cols = s_cols.join(", ")
+    );
+    let run = |tx: &mut postgres::Transaction<'_>, sql: &str| -> Result<()> {
+        tx.batch_execute(sql)
+            .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
+    };
+    match t.rollup {
+        None => {
+            run(tx, &older)?;
+            run(tx, &newer)?;
+        }
+        Some(kind) => {
+            run(
+                tx,
+                &format!(
+                    "WITH x AS ({older} RETURNING h.*) {}",
+                    rollup_delta(kind, -1)
+                ),
+            )?;
+            run(
+                tx,
+                &format!("WITH x AS ({newer} RETURNING *) {}", rollup_delta(kind, 1)),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// What the rows in `x` add to (sign 1) or take from (sign -1) the rollups: the same
+/// figures, on the same station-local (UTC+8) days, as the desk's report counts.
+fn rollup_delta(kind: Rollup, sign: i32) -> String {
+    let day = |col: &str| format!("(({col} AT TIME ZONE 'UTC') + interval '8 hours')::date");
+    match kind {
+        Rollup::Visits => format!(
+            "INSERT INTO pg_temp.delta (day, dim, value, n)
+             SELECT {day}, d.dim, d.value, {sign} * d.n FROM x CROSS JOIN LATERAL (VALUES
+                 ('visits', '', 1::bigint),
+                 ('workers', '', coalesce(x.headcount, 1)),
+                 ('channel', coalesce(x.channel, ''), 1),
+                 ('category', coalesce(x.category, ''), 1),
+                 ('occupation', coalesce(x.occupation, ''), 1),
+                 ('membership', coalesce(x.membership, ''), 1)) d(dim, value, n)",
+            day = day("x.visited_at")
+        ),
+        Rollup::Referrals => format!(
+            "INSERT INTO pg_temp.delta (day, dim, value, n)
+             SELECT {day}, d.dim, d.value, {sign} * d.n FROM x CROSS JOIN LATERAL (VALUES
+                 ('opened', x.kind, 1::bigint, x.created_at),
+                 ('closed', x.kind, 1, CASE WHEN x.status = 'closed' THEN x.closed_at END),
+                 ('outcome:' || x.kind, coalesce(x.outcome, ''), 1,
+                     CASE WHEN x.status = 'closed' THEN x.closed_at END),
+                 ('wages', '', coalesce(x.wages_recovered_fen, 0),
+                     CASE WHEN x.status = 'closed' THEN x.closed_at END),
+                 ('workers_covered', '', coalesce(x.workers_covered, 0),
+                     CASE WHEN x.status = 'closed' THEN x.closed_at END),
+                 ('aid', '', coalesce(x.aid_paid_fen, 0),
+                     CASE WHEN x.status = 'closed' THEN x.closed_at END),
+                 ('placed', '', 1, CASE WHEN x.status = 'closed' AND x.kind = 'jobs'
+                     AND x.outcome = 'resolved' THEN x.closed_at END),
+                 ('declined', x.kind, 1, CASE WHEN x.status = 'declined' THEN x.updated_at END)
+             ) d(dim, value, n, at)
+             WHERE d.at IS NOT NULL AND d.n <> 0 AND d.value IS NOT NULL",
+            day = day("d.at")
+        ),
+    }
+}
+
+/// Reference rows above the desk's cursor, a page per SQLite transaction.
+fn pull_reference(
+    client: &mut postgres::Client,
+    store: &mut Store,
+    state: &SyncState,
+    batch: usize,
+) -> Result<usize> {
+    let mut cursor = store
+        .sync_state()
+        .map_err(store_err)?
+        .map_or(state.ref_cursor, |s| s.ref_cursor);
+    let mut received = 0;
+    let sql = format!(
+        "SELECT rev, {} FROM hub.service WHERE rev > $1 ORDER BY rev LIMIT $2",
+        SERVICE_COLUMNS.join(", ")
+    );
+    loop {
+        let rows = client.query(&sql, &[&cursor, &(batch as i64)])?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        let next: i64 = last.get(0);
+        let values: Vec<Vec<Value>> = rows
+            .iter()
+            .map(|r| {
+                (1..=SERVICE_COLUMNS.len())
+                    .map(|i| match r.get::<_, Option<String>>(i) {
+                        Some(s) => Value::Text(s),
+                        None => Value::Null,
+                    })
+                    .collect()
+            })
+            .collect();
+        store
+            .apply_reference("service", SERVICE_COLUMNS, &values, next)
+            .map_err(store_err)?;
+        received += values.len();
+        cursor = next;
+    }
+    Ok(received)
+}
