@@ -991,3 +991,32 @@ fn jobs_search_as_json_is_data_with_ids_numbers_and_the_contact() {
         "{first}"
     );
 }
+
+#[test]
+fn a_ledger_row_whose_id_number_belongs_to_another_name_is_a_conflict_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let ledger = dir.path().join("台账.csv");
+    std::fs::write(
+        &ledger,
+        "日期,姓名,诉求类别,身份证号\n\
+         2026-11-20,刘建军,欠薪,330102199001011234\n\
+         2026-11-21,刘建军,欠薪,330102199001011234\n\
+         2026-11-22,李小龙,劳动合同,330102199001011234\n",
+    )
+    .unwrap();
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["import", "visits"])
+            .arg(&ledger)
+            .args(["--station", "城西街道职工服务站", "--officer", "李梅"]),
+    );
+    assert!(err.contains("line 4") || err.contains("第4行"), "{err}");
+    assert!(
+        err.contains("刘*军") && !err.contains("刘建军"),
+        "masked: {err}"
+    );
+    assert_eq!(visits(&db), 0, "all or nothing");
+}

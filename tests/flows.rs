@@ -1039,6 +1039,18 @@ fn typing_over_a_hidden_number_replaces_it_and_the_change_is_audited_masked() {
     assert_eq!(d.field("phone"), "13912345678");
     assert_eq!(d.field("id_number"), ZHANG_ID, "the other stays as it was");
     d.press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    // Saving changes a returning visitor's record: the change is shown first, masked.
+    assert!(
+        matches!(d.app.modal, Some(Modal::Confirm(_))),
+        "{:?}",
+        d.app.status
+    );
+    assert!(
+        d.screen().contains("电话:138****8000 → 139****5678"),
+        "{}",
+        d.screen()
+    );
+    d.press("y");
     assert!(d.said().contains("已保存"), "{:?}", d.app.status);
     let updated = events(&d.app.store, "updated");
     assert_eq!(
@@ -1499,5 +1511,102 @@ fn at_80_columns_a_status_message_is_shown_whole() {
     assert!(
         rows.contains("你的更改没有保存;队列已显示最新状态,请看过再操作"),
         "{screen}"
+    );
+}
+
+#[test]
+fn an_id_number_that_belongs_to_someone_else_never_renames_them() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    let name_of_owner = |d: &Desk| -> String {
+        d.app
+            .store
+            .conn()
+            .query_row(
+                "SELECT name FROM visitor WHERE id_number = ?1",
+                [ZHANG_ID],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // A new visitor typed with 张三's ID number: the desk stops and says whose it is.
+    d.press("李小龙 Tab Tab")
+        .press(ZHANG_ID)
+        .press("Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    assert!(
+        matches!(d.app.modal, Some(Modal::Confirm(_))),
+        "{:?}",
+        d.app.status
+    );
+    let question = d.app.pending_save.as_ref().unwrap().question.clone();
+    assert!(
+        question.contains("张*") && question.contains("李小龙"),
+        "{question}"
+    );
+    assert!(
+        !question.contains("张三"),
+        "the owner's name is masked: {question}"
+    );
+    assert!(d.screen().contains("3301**********1234"), "{}", d.screen());
+    // n: re-check the number; nothing written, the field says why.
+    d.press("n");
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 1);
+    assert_eq!(d.app.intake.form.focused_id(), "id_number");
+    assert_eq!(name_of_owner(&d), "张三");
+    // y: it is that person — the visit goes to 张三, whose name stays.
+    d.press("C-s y");
+    if matches!(d.app.modal, Some(Modal::Confirm(_))) {
+        assert!(d.screen().contains("姓名仍为“张三”"), "{}", d.screen());
+        d.press("y");
+    }
+    assert!(d.said().contains("已保存"), "{:?}", d.app.status);
+    assert_eq!(name_of_owner(&d), "张三", "never renamed by a save");
+    assert_eq!(
+        count(
+            &d.app.store,
+            &format!(
+                "SELECT count(*) FROM visit t JOIN visitor v ON v.id = t.visitor_id WHERE v.id_number = '{ZHANG_ID}'"
+            )
+        ),
+        2
+    );
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM visitor"), 1);
+}
+
+#[test]
+fn a_stale_form_never_overwrites_another_desks_change_to_a_person() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut a = Desk::ready(&db, Lang::Zh);
+    let mut b = Desk::ready(&db, Lang::Zh);
+    // Desk A fills its form from 张三's record.
+    a.press("Tab 138001 C-r");
+    assert!(a.app.intake.picked.is_some());
+    // Desk B changes his phone and saves.
+    b.press("Tab 138001 C-r S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab S-Tab")
+        .press("13912345678 Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s y");
+    assert!(b.said().contains("已保存"), "{:?}", b.app.status);
+    // Desk A saves its visit: refused, told what the other desk changed; the phone stays.
+    a.press("Tab Right C-s");
+    if matches!(a.app.modal, Some(Modal::Confirm(_))) {
+        a.press("y");
+    }
+    let said = a.said().to_string();
+    assert!(
+        said.contains("另一台值班台") && said.contains("139****5678"),
+        "{said}"
+    );
+    let phone: String = a
+        .app
+        .store
+        .conn()
+        .query_row("SELECT phone FROM visitor", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(phone, "+8613912345678");
+    assert_eq!(
+        count(&a.app.store, "SELECT count(*) FROM visit"),
+        2,
+        "A wrote nothing"
     );
 }

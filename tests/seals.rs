@@ -454,7 +454,8 @@ fn a_visitor_corrected_after_sign_off_keeps_the_seal_and_the_sealed_record_shows
     let mut store = Store::open(&d.db).unwrap();
     let before = store.visit_detail(&visits[0]).unwrap().unwrap().visitor;
     assert_eq!(before.name, "张三");
-    // The next day the officer corrects the name and phone on a returning visit.
+    // The next day a returning visit brings a new phone (a visit never renames anyone:
+    // the name typed differently stays as recorded — issue 15).
     store
         .save_intake(
             &intake("张叁", "13900139000", Some(before.id.clone())),
@@ -464,7 +465,8 @@ fn a_visitor_corrected_after_sign_off_keeps_the_seal_and_the_sealed_record_shows
         )
         .unwrap();
     let now = store.visitor(&before.id).unwrap().unwrap();
-    assert_eq!(now.name, "张叁");
+    assert_eq!(now.name, "张三");
+    assert_ne!(now.phone, before.phone, "the phone was corrected");
     let sealed = store.sealed_persons(&first).unwrap();
     let person = sealed.iter().find(|p| p.id == before.id).unwrap();
     assert_eq!(person.name, "张三");

@@ -95,6 +95,19 @@ pub enum Confirm {
     AnswerTransfer,
     /// Refer the current visitor to the selected opening? (they agree to share details)
     ReferJob,
+    /// The ID number typed belongs to someone recorded under another name: is it them?
+    IdOwner,
+    /// Saving changes a returning visitor's record: these changes, written?
+    VisitorChanges,
+}
+
+/// A save waiting for the officer's answer: the checked intake and the question asked.
+#[derive(Debug, Clone)]
+pub struct PendingSave {
+    pub intake: intake::Intake,
+    pub question: String,
+    /// For `IdOwner`: the person the number belongs to (id, name).
+    pub owner: Option<(String, String)>,
 }
 
 /// The draft key of the intake form (a save clears this desk's draft of it).
@@ -192,6 +205,8 @@ pub struct App {
     heartbeat_written: std::time::Instant,
     /// A draft found at start, waiting for the officer's answer.
     pub pending_draft: Option<crate::store::Draft>,
+    /// A save asked about (whose ID number, which changes), until answered.
+    pub pending_save: Option<PendingSave>,
 }
 
 const SETUP_STATION: &str = "station";
@@ -254,6 +269,7 @@ impl App {
             draft_written: std::time::Instant::now(),
             heartbeat_written: std::time::Instant::now(),
             pending_draft: None,
+            pending_save: None,
         };
         if app.station.is_none() || app.officer.is_none() {
             app.modal = Some(app.setup_modal());
@@ -615,6 +631,10 @@ impl App {
             }
             return;
         }
+        if matches!(kind, Confirm::IdOwner | Confirm::VisitorChanges) {
+            self.answer_save(kind, yes, no);
+            return;
+        }
         if kind == Confirm::AnswerTransfer {
             match action {
                 Action::Yes => self.answer_transfer(true),
@@ -666,7 +686,10 @@ impl App {
                         );
                     }
                 }
-                Confirm::AnswerTransfer | Confirm::ReferJob => {}
+                Confirm::AnswerTransfer
+                | Confirm::ReferJob
+                | Confirm::IdOwner
+                | Confirm::VisitorChanges => {}
             }
         } else if no {
             self.modal = None;
@@ -677,6 +700,54 @@ impl App {
                     tracing::warn!(error = %e, "draft not discarded");
                 }
                 self.offer_next_draft();
+            }
+        }
+    }
+
+    /// The officer's answer to a save's question.
+    fn answer_save(&mut self, kind: Confirm, yes: bool, no: bool) {
+        if !yes && !no {
+            return;
+        }
+        self.modal = None;
+        let Some(pending) = self.pending_save.take() else {
+            return;
+        };
+        match (kind, yes) {
+            (Confirm::IdOwner, true) => {
+                // It is that person: the visit goes to them (their name as recorded).
+                let (id, _) = pending.owner.clone().unwrap_or_default();
+                let mut checked = pending.intake;
+                checked.visitor_seen = self.store.visitor_version(&id).ok().flatten();
+                checked.visitor_id = Some(id);
+                match self.store.intake_plan(&checked) {
+                    Ok(plan) => self.ask_visitor_changes(checked, &plan),
+                    Err(e) => self.error(e.message(self.lang)),
+                }
+            }
+            (Confirm::IdOwner, false) => {
+                // Re-check the number: back at the field, nothing written.
+                let msg = self
+                    .lang
+                    .pick(
+                        "请核对身份证号:该号码已登记在另一位来访人名下",
+                        "Check the ID number: it is recorded for another person",
+                    )
+                    .to_string();
+                self.intake.focus = Focus::Form;
+                self.intake
+                    .form
+                    .set_error(Field::IdNumber.code(), Some(msg.clone()));
+                self.intake.form.focus_id(Field::IdNumber.code());
+                self.error(msg);
+            }
+            (_, true) => self.commit_save(pending.intake),
+            (_, false) => {
+                self.info(
+                    self.lang
+                        .pick("未保存,请继续修改", "Not saved; the form is as you left it")
+                        .into(),
+                );
             }
         }
     }
@@ -869,6 +940,11 @@ impl App {
             return;
         };
         self.intake.fill_from(&m.visitor, m.visit_count);
+        // The version the form now shows: a save over a newer one is refused.
+        let seen = self.store.visitor_version(&m.visitor.id).ok().flatten();
+        if let Some(p) = &mut self.intake.picked {
+            p.seen = seen;
+        }
         self.refresh_collective_note();
         self.draft_dirty = true;
         let today = self.today();
@@ -965,10 +1041,10 @@ impl App {
     }
 
     fn save(&mut self) {
-        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
+        if self.station.is_none() || self.officer.is_none() {
             self.modal = Some(self.setup_modal());
             return;
-        };
+        }
         let raw = self.intake.raw();
         let checked = match intake::validate(&raw, self.lang) {
             Ok(i) => i,
@@ -997,6 +1073,95 @@ impl App {
                 self.error(msg);
                 return;
             }
+        };
+        // A person already on record: who the number belongs to, and what the save would
+        // change in their record, are asked before anything is written.
+        match self.store.intake_plan(&checked) {
+            Ok(plan) if plan.id_owner.is_some() => {
+                let (id, name) = plan.id_owner.clone().unwrap_or_default();
+                let masked = crate::domain::intake::mask_name(&name);
+                let number = checked
+                    .id_number
+                    .as_ref()
+                    .map(|n| crate::domain::id_number::mask(n.as_str()))
+                    .unwrap_or_default();
+                let question = match self.lang {
+                    Lang::Zh => format!(
+                        "身份证号 {number} 已登记在 {masked} 名下,与所填姓名“{}”不同。是此人吗?(y 是此人:来访记入其名下,姓名不改 / n 重新核对号码)",
+                        checked.name
+                    ),
+                    Lang::En => format!(
+                        "ID number {number} is recorded for {masked}, not “{}”. Is it them? (y yes: the visit goes to them, the name is not changed / n re-check the number)",
+                        checked.name
+                    ),
+                };
+                self.pending_save = Some(PendingSave {
+                    intake: checked,
+                    question,
+                    owner: Some((id, name)),
+                });
+                self.modal = Some(Modal::Confirm(Confirm::IdOwner));
+                return;
+            }
+            Ok(plan)
+                if !plan.changes.is_empty()
+                    || plan
+                        .returning_name
+                        .as_deref()
+                        .is_some_and(|n| n != checked.name) =>
+            {
+                self.ask_visitor_changes(checked, &plan);
+                return;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.error(e.message(self.lang));
+                return;
+            }
+        }
+        self.commit_save(checked);
+    }
+
+    /// Shows what a save would change in a returning visitor's record, before it is
+    /// written; `y` writes it.
+    fn ask_visitor_changes(&mut self, checked: intake::Intake, plan: &crate::store::IntakePlan) {
+        let recorded = plan.returning_name.clone().unwrap_or_default();
+        let name_kept = (recorded != checked.name).then(|| match self.lang {
+            Lang::Zh => format!("姓名仍为“{recorded}”(改名请在来访记录中更正);"),
+            Lang::En => format!("the name stays “{recorded}” (correct it in the visit record); "),
+        });
+        let changes = if plan.changes.is_empty() {
+            String::new()
+        } else {
+            match self.lang {
+                Lang::Zh => format!("将更改此人的记录:{};", plan.changes),
+                Lang::En => format!("this changes their record: {}; ", plan.changes),
+            }
+        };
+        let question = match self.lang {
+            Lang::Zh => format!(
+                "{}{}保存吗?(y 保存 / n 返回修改)",
+                name_kept.unwrap_or_default(),
+                changes
+            ),
+            Lang::En => format!(
+                "{}{}Save? (y save / n back to the form)",
+                name_kept.unwrap_or_default(),
+                changes
+            ),
+        };
+        self.pending_save = Some(PendingSave {
+            intake: checked,
+            question,
+            owner: None,
+        });
+        self.modal = Some(Modal::Confirm(Confirm::VisitorChanges));
+    }
+
+    /// Writes the checked intake (after any question was answered).
+    fn commit_save(&mut self, checked: intake::Intake) {
+        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
+            return;
         };
         let now = self.clock.now();
         match self

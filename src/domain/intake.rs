@@ -31,6 +31,17 @@ labeled_enum!(
     }
 );
 
+/// A name as shown to someone it may not belong to: 刘建军 → 刘*军, 张三 → 张*.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
 pub const MAX_NAME_CHARS: usize = 50;
 pub const MAX_TEXT_CHARS: usize = 200;
 pub const MAX_SUMMARY_CHARS: usize = 10_000;
@@ -39,6 +50,8 @@ pub const MAX_SUMMARY_CHARS: usize = 10_000;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawIntake {
     pub visitor_id: Option<String>,
+    /// The version (last change) of that visitor's record the form was filled from.
+    pub visitor_seen: Option<String>,
     pub name: String,
     pub phone: String,
     pub id_number: String,
@@ -61,6 +74,8 @@ pub struct RawIntake {
 pub struct Intake {
     /// Set when the officer picked a returning visitor.
     pub visitor_id: Option<String>,
+    /// The version of their record the form showed: a save over a newer one is refused.
+    pub visitor_seen: Option<String>,
     pub name: String,
     pub phone: Option<Phone>,
     pub id_number: Option<IdNumber>,
@@ -219,6 +234,7 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
     }
     Ok(Intake {
         visitor_id: raw.visitor_id.clone(),
+        visitor_seen: raw.visitor_seen.clone(),
         name,
         phone,
         id_number,

@@ -21,6 +21,8 @@ pub enum Focus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picked {
     pub visitor_id: String,
+    /// The version of their record the form was filled from (its last change).
+    pub seen: Option<String>,
     pub name: String,
     pub visit_count: i64,
 }
@@ -40,6 +42,7 @@ pub struct IntakePane {
 }
 
 const DRAFT_VISITOR_ID: &str = "_visitor_id";
+const DRAFT_VISITOR_SEEN: &str = "_visitor_seen";
 const DRAFT_VISITOR_NAME: &str = "_visitor_name";
 const DRAFT_VISIT_COUNT: &str = "_visit_count";
 /// Fields still hidden (from the record, never revealed): they come back hidden.
@@ -120,6 +123,7 @@ impl IntakePane {
         let g = |f: Field| self.form.get(f.code());
         RawIntake {
             visitor_id: self.picked.as_ref().map(|p| p.visitor_id.clone()),
+            visitor_seen: self.picked.as_ref().and_then(|p| p.seen.clone()),
             name: g(Field::Name),
             phone: g(Field::Phone),
             id_number: g(Field::IdNumber),
@@ -172,6 +176,7 @@ impl IntakePane {
         form.clear_errors();
         self.picked = Some(Picked {
             visitor_id: v.id.clone(),
+            seen: None,
             name: v.name.clone(),
             visit_count,
         });
@@ -217,6 +222,9 @@ impl IntakePane {
         }
         if let Some(p) = &self.picked {
             values.insert(DRAFT_VISITOR_ID.into(), p.visitor_id.clone());
+            if let Some(seen) = &p.seen {
+                values.insert(DRAFT_VISITOR_SEEN.into(), seen.clone());
+            }
             values.insert(DRAFT_VISITOR_NAME.into(), p.name.clone());
             values.insert(DRAFT_VISIT_COUNT.into(), p.visit_count.to_string());
         }
@@ -238,6 +246,7 @@ impl IntakePane {
         }
         self.picked = values.get(DRAFT_VISITOR_ID).map(|id| Picked {
             visitor_id: id.clone(),
+            seen: values.get(DRAFT_VISITOR_SEEN).cloned(),
             name: values.get(DRAFT_VISITOR_NAME).cloned().unwrap_or_default(),
             visit_count: values
                 .get(DRAFT_VISIT_COUNT)

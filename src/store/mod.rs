@@ -39,7 +39,7 @@ pub use station::{Officer, Station};
 pub use sync::{OutboxEntry, SyncState};
 pub use totals::{Counts, KindFigures, OverdueRow, Totals, VisitScope};
 pub use visitors::{VisitorMatch, VisitorRow};
-pub use visits::{ImportRow, SavedIntake, VisitDetail, VisitRow};
+pub use visits::{ImportRow, IntakePlan, SavedIntake, VisitDetail, VisitRow};
 
 pub struct Store {
     conn: Connection,

@@ -34,6 +34,12 @@ pub enum StoreError {
         "{path} is damaged ({detail}); nothing was written. Restore a backup, or run `dutydesk check`"
     )]
     Damaged { path: PathBuf, detail: String },
+    /// The ID number typed belongs to a person recorded under another name.
+    #[error("this ID number belongs to another person ({name}); nothing was saved")]
+    IdOwnedBy { visitor_id: String, name: String },
+    /// The person's record changed at another desk after this form was filled from it.
+    #[error("another desk changed this person's record after the form was filled: {what}")]
+    VisitorChanged { what: String },
     #[error("{0} is locked by another program; close it and try again")]
     Locked(PathBuf),
     #[error("{0} cannot be written (read-only file or folder)")]
@@ -96,7 +102,16 @@ impl StoreError {
             return lang.pick(zh, en).to_string();
         }
         if lang == Lang::En {
-            return self.to_string();
+            return match self {
+                StoreError::IdOwnedBy { name, .. } => format!(
+                    "this ID number belongs to another person ({}) recorded under another name; nothing was saved",
+                    crate::domain::intake::mask_name(name)
+                ),
+                StoreError::VisitorChanged { what } => format!(
+                    "another desk changed this person's record after you filled the form ({what}); nothing was saved. Press C-r to fill it again, check, then save"
+                ),
+                other => other.to_string(),
+            };
         }
         match self {
             StoreError::IsDirectory(p) => format!("{} 是一个文件夹,不是数据库文件", p.display()),
@@ -125,6 +140,13 @@ impl StoreError {
             StoreError::Damaged { path, detail } => format!(
                 "{} 已损坏({detail}),未写入任何内容;请恢复备份,或运行 dutydesk check",
                 path.display()
+            ),
+            StoreError::IdOwnedBy { name, .. } => format!(
+                "该身份证号属于另一位来访人({}),与所填姓名不同;未保存",
+                crate::domain::intake::mask_name(name)
+            ),
+            StoreError::VisitorChanged { what } => format!(
+                "另一台值班台在您调出此人后更改了其记录({what});未保存。请按 C-r 重新调出核对后再保存"
             ),
             StoreError::Locked(p) => format!("{} 被其他程序锁定,请关闭后重试", p.display()),
             StoreError::ReadOnly(p) => format!("{} 无法写入(文件或文件夹只读)", p.display()),

@@ -158,6 +158,123 @@ pub(crate) struct KeyFacts {
     id_number: Option<String>,
 }
 
+/// The version of a person's record a form was filled from: when it last changed, and a
+/// fingerprint of what it held (two changes in one millisecond still differ).
+fn version_of(v: &VisitorRow, updated_at: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let fields = [
+        v.name.as_str(),
+        v.phone.as_deref().unwrap_or(""),
+        v.id_number.as_deref().unwrap_or(""),
+        v.gender.code(),
+        v.birth_date.as_deref().unwrap_or(""),
+        v.employer.as_str(),
+        v.occupation.code(),
+        v.occupation_note.as_str(),
+        v.hometown.as_str(),
+        v.membership.code(),
+    ];
+    let digest = Sha256::digest(fields.join("\u{1f}").as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{updated_at}|{hex}")
+}
+
+/// Two writings of one name: the same once spaces are gone (张 三 is 张三).
+fn same_name(a: &str, b: &str) -> bool {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    squeeze(a) == squeeze(b)
+}
+
+/// A returning visitor's record with this visit's details laid over it: what the visitor
+/// told us before is kept unless this visit says otherwise. The name is never changed by
+/// a visit: correcting it is its own act (the visit record's `e`).
+fn merged(old: &VisitorRow, intake: &Intake) -> VisitorRow {
+    let keep = |new: &str, old: &str| {
+        if new.is_empty() {
+            old.to_string()
+        } else {
+            new.to_string()
+        }
+    };
+    let unless_unknown = |new, unknown, old| if new == unknown { old } else { new };
+    VisitorRow {
+        id: old.id.clone(),
+        name: old.name.clone(),
+        phone: intake
+            .phone
+            .as_ref()
+            .map(|p| p.e164().to_string())
+            .or_else(|| old.phone.clone()),
+        id_number: intake
+            .id_number
+            .as_ref()
+            .map(|i| i.as_str().to_string())
+            .or_else(|| old.id_number.clone()),
+        gender: unless_unknown(intake.gender, Gender::Unknown, old.gender),
+        birth_date: intake
+            .id_number
+            .as_ref()
+            .map(|i| i.birth_date().to_string())
+            .or_else(|| old.birth_date.clone()),
+        employer: keep(&intake.employer, &old.employer),
+        occupation: if intake.occupation == Occupation::Unknown {
+            old.occupation
+        } else {
+            intake.occupation
+        },
+        occupation_note: keep(&intake.occupation_note, &old.occupation_note),
+        hometown: keep(&intake.hometown, &old.hometown),
+        membership: if intake.membership == Membership::Unknown {
+            old.membership
+        } else {
+            intake.membership
+        },
+    }
+}
+
+/// What other desks changed in a person's record since the version `seen`, from its
+/// history: "李梅 10:31 电话:138****8000 → 139****5678".
+fn changed_since(conn: &Connection, visitor_id: &str, seen: &str) -> rusqlite::Result<String> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.at, o.name, e.detail FROM event e LEFT JOIN officer o ON o.id = e.officer_id
+         WHERE e.entity = 'visitor' AND e.entity_id = ?1 AND e.at >= ?2 ORDER BY e.at",
+    )?;
+    let lines: Vec<String> = stmt
+        .query_map(params![visitor_id, seen], |r| {
+            let at: String = r.get(0)?;
+            let who: Option<String> = r.get(1)?;
+            let detail: String = r.get(2)?;
+            let local = super::parse_ts(&at)
+                .map(|t| {
+                    t.with_timezone(&crate::app::china_zone())
+                        .format("%H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            Ok(format!("{} {local} {detail}", who.unwrap_or_default())
+                .trim()
+                .to_string())
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(if lines.is_empty() {
+        "记录已被更改".into()
+    } else {
+        lines.join(";")
+    })
+}
+
+/// What saving this intake would do to a returning visitor's record, for the officer to
+/// see before it is written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IntakePlan {
+    /// The ID number belongs to this person under another name: who (id, name).
+    pub id_owner: Option<(String, String)>,
+    /// The returning visitor's name as recorded (kept whatever the form says).
+    pub returning_name: Option<String>,
+    /// Their record's changes, before → after, numbers masked; empty: none.
+    pub changes: String,
+}
+
 /// Finds or creates the visitor, merges what was typed into their record, and adds the
 /// visit with its history and the visitor's search keys. The caller owns the transaction.
 pub(crate) fn insert_intake(
@@ -203,6 +320,29 @@ fn insert_intake_keys_apart(
         }
         (None, owner) => owner,
     };
+    // Identity is never changed as a side effect: an ID number recorded under another
+    // name stops the save. The officer decides (it is that person: the form then names
+    // them as picked; or the number is re-checked); an import reports the row.
+    if let (None, Some(owner)) = (&intake.visitor_id, &existing)
+        && !same_name(&owner.name, &intake.name)
+    {
+        return Err(StoreError::IdOwnedBy {
+            visitor_id: owner.id.clone(),
+            name: owner.name.clone(),
+        });
+    }
+    // A form filled from an older version of the person never overwrites a newer one.
+    if let (Some(old), Some(seen)) = (&existing, &intake.visitor_seen) {
+        let updated_at: String = conn
+            .prepare_cached("SELECT updated_at FROM visitor WHERE id = ?1")?
+            .query_row([&old.id], |r| r.get(0))?;
+        if version_of(old, &updated_at) != *seen {
+            let since = seen.split('|').next().unwrap_or("");
+            return Err(StoreError::VisitorChanged {
+                what: changed_since(conn, &old.id, since)?,
+            });
+        }
+    }
     let now = ts(stamp.now);
     let phone = intake.phone.as_ref().map(|p| p.e164().to_string());
     let birth = intake
@@ -212,45 +352,23 @@ fn insert_intake_keys_apart(
     let returning = existing.is_some();
     let (visitor_id, keys) = match existing {
         Some(old) => {
-            // Keep what the visitor told us before unless this visit says otherwise.
-            let keep = |new: &str, old: &str| {
-                if new.is_empty() {
-                    old.to_string()
-                } else {
-                    new.to_string()
-                }
-            };
-            let name = intake.name.clone();
-            let phone = phone.or_else(|| old.phone.clone());
-            let id_number = id_number.or_else(|| old.id_number.clone());
-            let gender = if intake.gender == Gender::Unknown {
-                old.gender
-            } else {
-                intake.gender
-            };
-            let occupation = if intake.occupation == Occupation::Unknown {
-                old.occupation
-            } else {
-                intake.occupation
-            };
-            let membership = if intake.membership == Membership::Unknown {
-                old.membership
-            } else {
-                intake.membership
-            };
-            let new = VisitorRow {
-                id: old.id.clone(),
-                name,
-                phone,
-                id_number,
-                gender,
-                birth_date: birth.or_else(|| old.birth_date.clone()),
-                employer: keep(&intake.employer, &old.employer),
-                occupation,
-                occupation_note: keep(&intake.occupation_note, &old.occupation_note),
-                hometown: keep(&intake.hometown, &old.hometown),
-                membership,
-            };
+            let new = merged(&old, intake);
+            let changes = changes_of(&old, &new);
+            // Nothing new about the person: their record (and its version) stays as it is.
+            if changes.is_empty() {
+                let VisitorRow {
+                    name,
+                    phone,
+                    id_number,
+                    ..
+                } = new;
+                let keys = KeyFacts {
+                    name,
+                    phone,
+                    id_number,
+                };
+                return finish_intake(conn, intake, stamp, old.id, keys, returning);
+            }
             // Statements cached: a ledger's import runs them once a row.
             conn.prepare_cached(
                 "UPDATE visitor SET name = ?2, phone = ?3, id_number = ?4, gender = ?5,
@@ -271,21 +389,18 @@ fn insert_intake_keys_apart(
                 new.membership.code(),
                 now
             ])?;
-            let changes = changes_of(&old, &new);
-            if !changes.is_empty() {
-                events::record(
-                    conn,
-                    NewEvent {
-                        station_id: stamp.station_id,
-                        entity: "visitor",
-                        entity_id: &old.id,
-                        action: "updated",
-                        officer_id: Some(stamp.officer_id),
-                        at: stamp.now,
-                        detail: &changes,
-                    },
-                )?;
-            }
+            events::record(
+                conn,
+                NewEvent {
+                    station_id: stamp.station_id,
+                    entity: "visitor",
+                    entity_id: &old.id,
+                    action: "updated",
+                    officer_id: Some(stamp.officer_id),
+                    at: stamp.now,
+                    detail: &changes,
+                },
+            )?;
             let VisitorRow {
                 name,
                 phone,
@@ -331,6 +446,19 @@ fn insert_intake_keys_apart(
             (id, keys)
         }
     };
+    finish_intake(conn, intake, stamp, visitor_id, keys, returning)
+}
+
+/// The visit itself, its log line and its history, for the visitor resolved above.
+fn finish_intake(
+    conn: &Connection,
+    intake: &Intake,
+    stamp: &Stamp<'_>,
+    visitor_id: String,
+    keys: KeyFacts,
+    returning: bool,
+) -> Result<(SavedIntake, KeyFacts), StoreError> {
+    let now = ts(stamp.now);
     let visit_id = new_id();
     // A visit typed at the desk belongs to the open shift; a ledger's old visits to none.
     let shift_id = if stamp.imported {
@@ -413,6 +541,47 @@ fn insert_intake_keys_apart(
 }
 
 impl Store {
+    /// What saving `intake` would do to a person already on record — read only, for the
+    /// desk to show before it writes.
+    pub fn intake_plan(&self, intake: &Intake) -> Result<IntakePlan, StoreError> {
+        let owner = match &intake.id_number {
+            Some(n) => self.visitor_by_id_number(n.as_str())?,
+            None => None,
+        };
+        let person = match (&intake.visitor_id, owner) {
+            (Some(id), _) => self.visitor(id)?,
+            (None, Some(owner)) if !same_name(&owner.name, &intake.name) => {
+                return Ok(IntakePlan {
+                    id_owner: Some((owner.id, owner.name)),
+                    ..IntakePlan::default()
+                });
+            }
+            (None, owner) => owner,
+        };
+        Ok(match person {
+            Some(old) => IntakePlan {
+                id_owner: None,
+                changes: changes_of(&old, &merged(&old, intake)),
+                returning_name: Some(old.name),
+            },
+            None => IntakePlan::default(),
+        })
+    }
+
+    /// The version of a person's record (see `version_of`), to keep with a form filled
+    /// from it.
+    pub fn visitor_version(&self, visitor_id: &str) -> Result<Option<String>, StoreError> {
+        let Some(v) = self.visitor(visitor_id)? else {
+            return Ok(None);
+        };
+        let updated_at: String = self.conn.query_row(
+            "SELECT updated_at FROM visitor WHERE id = ?1",
+            [visitor_id],
+            |r| r.get(0),
+        )?;
+        Ok(Some(version_of(&v, &updated_at)))
+    }
+
     /// Saves one intake in one durable transaction.
     pub fn save_intake(
         &mut self,

@@ -578,6 +578,10 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
             };
             restore_question.as_str()
         }
+        Confirm::IdOwner | Confirm::VisitorChanges => app
+            .pending_save
+            .as_ref()
+            .map_or("", |p| p.question.as_str()),
         Confirm::Quit => lang.pick(
             "登记表中有未保存的内容,确定退出吗?",
             "The intake form has unsaved input. Quit anyway?",
