@@ -75,9 +75,12 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
                 "{}",
                 match (lang, before == after) {
                     (Lang::Zh, true) => format!("县级汇总库已是第 {after} 版,无需改动"),
-                    (Lang::Zh, false) => format!("县级汇总库已建好(第 {before} 版 → 第 {after} 版)"),
-                    (Lang::En, true) => format!("the hub's schema is at version {after}; nothing to do"),
-                    (Lang::En, false) => format!("the hub's schema is ready (version {before} → {after})"),
+                    (Lang::Zh, false) =>
+                        format!("县级汇总库已建好(第 {before} 版 → 第 {after} 版)"),
+                    (Lang::En, true) =>
+                        format!("the hub's schema is at version {after}; nothing to do"),
+                    (Lang::En, false) =>
+                        format!("the hub's schema is ready (version {before} → {after})"),
                 }
             );
             Ok(())
@@ -165,7 +168,10 @@ pub fn run_sync(db: &Path, args: SyncArgs, lang: Lang) -> Result<()> {
             "{}",
             match lang {
                 Lang::Zh => format!("本台已加入县级汇总库,站名「{}」", creds.station),
-                Lang::En => format!("this desk joined the hub as the station {:?}", creds.station),
+                Lang::En => format!(
+                    "this desk joined the hub as the station {:?}",
+                    creds.station
+                ),
             }
         );
     }

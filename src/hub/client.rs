@@ -170,8 +170,16 @@ pub fn enroll(client: &mut postgres::Client, url: &str, station: &str) -> Result
     let station_id = crate::store::new_id();
     let mut tx = client.transaction()?;
     let taken: i64 = tx
-        .query_one("SELECT count(*) FROM hub.station WHERE name = $1", &[&station])
-        .map_err(|e| anyhow!("the hub is not set up (run `dutydesk hub init`): {}", said(&e)))?
+        .query_one(
+            "SELECT count(*) FROM hub.station WHERE name = $1",
+            &[&station],
+        )
+        .map_err(|e| {
+            anyhow!(
+                "the hub is not set up (run `dutydesk hub init`): {}",
+                said(&e)
+            )
+        })?
         .get(0);
     if taken > 0 {
         bail!("the station {station:?} is already enrolled at this hub");

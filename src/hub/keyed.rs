@@ -96,9 +96,7 @@ pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
                 digits += 1;
                 j += 1;
                 end = j;
-            } else if matches!(chars[j], ' ' | '-')
-                && j + 1 < chars.len()
-                && is_digit(chars[j + 1])
+            } else if matches!(chars[j], ' ' | '-') && j + 1 < chars.len() && is_digit(chars[j + 1])
             {
                 j += 1;
             } else {
@@ -130,7 +128,11 @@ pub fn base64url(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for k in 0..=chunk.len() {
             out.push(A[((n >> (18 - 6 * k)) & 63) as usize] as char);
@@ -185,7 +187,10 @@ mod tests {
         assert_eq!(scrub("电话13800138000请回电"), "电话[…]请回电");
         assert_eq!(scrub("138 0013 8000"), "[…]");
         assert_eq!(scrub("身份证11010519491231002X。"), "身份证[…]。");
-        assert_eq!(scrub("欠薪 12000 元,2026-11-30"), "欠薪 12000 元,2026-11-30");
+        assert_eq!(
+            scrub("欠薪 12000 元,2026-11-30"),
+            "欠薪 12000 元,2026-11-30"
+        );
         assert_eq!(scrub("１３８００１３８０００"), "[…]");
     }
 

@@ -272,8 +272,7 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
         out.push(b'\n');
         return Ok(out);
     }
-    let mut report =
-        crate::report::period::build(&scope, (a.from, a.to, as_of), &t, a.lang, false);
+    let mut report = crate::report::period::build(&scope, (a.from, a.to, as_of), &t, a.lang, false);
     // The last section lists overdue referrals by person: the hub holds no names.
     report.sections.pop();
     let l = |zh: &'static str, en: &'static str| a.lang.pick(zh, en).to_string();

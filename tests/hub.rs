@@ -1,0 +1,1061 @@
+//! The county hub against a real PostgreSQL (issue 20). `.ci/run` starts one and gives
+//! its address in DUTYDESK_TEST_HUB ("host=… user=postgres dbname=postgres"); without it
+//! these tests start their own throwaway server from Debian's binaries
+//! (/usr/lib/postgresql/*/bin) and stop it when the test binary ends. No server and no
+//! binaries: every test here fails, saying so — they never skip.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use dutydesk::domain::labels::Labeled;
+use dutydesk::store::{Store, Totals, VisitScope};
+
+// ---------------------------------------------------------------------------------------
+// The server
+
+static SERVER: OnceLock<Result<String, String>> = OnceLock::new();
+
+/// The server's address (a key=value connection string naming its `postgres` database).
+fn server() -> String {
+    SERVER
+        .get_or_init(|| match std::env::var("DUTYDESK_TEST_HUB") {
+            Ok(s) if !s.trim().is_empty() => Ok(s),
+            _ => start_server(),
+        })
+        .clone()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn start_server() -> Result<String, String> {
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+    let bin = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|p| p.join("initdb").exists())
+        .max_by_key(|p| {
+            p.parent()
+                .and_then(|v| v.file_name())
+                .and_then(|v| v.to_str())
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(0)
+        })
+        .ok_or_else(|| {
+            format!(
+                "the hub tests need PostgreSQL: set DUTYDESK_TEST_HUB to a server's connection \
+                 string, or install Debian's postgresql (apt-get install postgresql){}",
+                if ci {
+                    " — CI is set, so this is a failure"
+                } else {
+                    ""
+                }
+            )
+        })?;
+    let dir = tempfile::Builder::new()
+        .prefix("dutydesk-pg-")
+        .tempdir()
+        .map_err(|e| e.to_string())?
+        .keep();
+    let root = unsafe { libc::geteuid() } == 0;
+    let as_pg = |program: &Path| {
+        if root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program);
+            c
+        } else {
+            Command::new(program)
+        }
+    };
+    if root {
+        Command::new("chown")
+            .args(["postgres:postgres"])
+            .arg(&dir)
+            .status()
+            .map_err(|e| e.to_string())?;
+    }
+    let run = |c: &mut Command, what: &str| -> Result<(), String> {
+        let out = c.output().map_err(|e| format!("{what}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    let data = dir.join("data");
+    run(
+        as_pg(&bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8"])
+            .args(["--locale=C.UTF-8", "--no-sync"]),
+        "initdb",
+    )?;
+    run(
+        as_pg(&bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.join("log"))
+            .args(["-w", "-t", "30", "-o"])
+            .arg(format!(
+                "-c listen_addresses='' -k {} -c fsync=off -c max_connections=200",
+                dir.display()
+            ))
+            .arg("start"),
+        "pg_ctl start",
+    )?;
+    // Stopped when this test process ends, however it ends.
+    let stop = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
+         {runuser} '{pg_ctl}' -D '{data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{dir}'",
+        pid = std::process::id(),
+        runuser = if root { "runuser -u postgres --" } else { "" },
+        pg_ctl = bin.join("pg_ctl").display(),
+        data = data.display(),
+        dir = dir.display(),
+    );
+    Command::new("sh")
+        .args(["-c", &stop])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "host={} user=postgres dbname=postgres",
+        dir.display()
+    ))
+}
+
+/// A fresh hub database for one test; its address (as the county's superuser).
+fn hub_db(name: &str) -> String {
+    let base = server();
+    let mut c = postgres::Client::connect(&base, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL at {base:?}: {e}"));
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS hub_{name} WITH (FORCE)"))
+        .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE hub_{name}"))
+        .unwrap();
+    format!("{base} dbname=hub_{name}")
+}
+
+fn pg(url: &str) -> postgres::Client {
+    postgres::Client::connect(url, postgres::NoTls).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+// The binary and desks
+
+fn dutydesk(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dutydesk"));
+    c.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("DUTYDESK_DB")
+        .env_remove("DUTYDESK_HUB")
+        .env_remove("DUTYDESK_SYNC_BATCH")
+        .args(["--lang", "en"])
+        .stdin(Stdio::null());
+    c
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+struct Hub {
+    url: String,
+    home: tempfile::TempDir,
+}
+
+impl Hub {
+    fn new(name: &str) -> Hub {
+        let url = hub_db(name);
+        let home = tempfile::tempdir().unwrap();
+        let said = ok(dutydesk(home.path())
+            .args(["hub", "init", "--hub", &url])
+            .output()
+            .unwrap());
+        assert!(said.contains("version 0 → 1"), "{said}");
+        Hub { url, home }
+    }
+
+    fn dir(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Enrols `station` and returns its enrolment file.
+    fn enroll(&self, station: &str) -> PathBuf {
+        let file = self.dir().join(format!("{station}.toml"));
+        ok(dutydesk(self.dir())
+            .args([
+                "hub",
+                "enroll",
+                "--hub",
+                &self.url,
+                "--station",
+                station,
+                "-o",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap());
+        file
+    }
+
+    /// A generated desk named `station`, enrolled and joined (not yet synced).
+    fn desk(&self, station: &str, visits: usize, referrals: usize, seed: u64) -> PathBuf {
+        let db = self.dir().join(format!("{station}.db"));
+        Store::open(&db)
+            .unwrap()
+            .create_station(station, chrono::Utc::now())
+            .unwrap();
+        ok(dutydesk(self.dir())
+            .args(["--db"])
+            .arg(&db)
+            .args(["gen", "--visits", &visits.to_string()])
+            .args(["--referrals", &referrals.to_string()])
+            .args(["--seed", &seed.to_string()])
+            .output()
+            .unwrap());
+        let creds = self.enroll(station);
+        let mut join = dutydesk(self.dir());
+        join.arg("--db")
+            .arg(&db)
+            .args(["sync", "--join"])
+            .arg(&creds);
+        // Joining syncs at once.
+        let said = ok(join.output().unwrap());
+        assert!(sent(&said).0 > 0, "{said}");
+        db
+    }
+
+    fn sync(&self, db: &Path, batch: Option<usize>) -> Command {
+        let mut c = dutydesk(self.dir());
+        c.arg("--db").arg(db).arg("sync");
+        if let Some(b) = batch {
+            c.env("DUTYDESK_SYNC_BATCH", b.to_string());
+        }
+        c
+    }
+
+    fn report_json(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        station: Option<&str>,
+    ) -> serde_json::Value {
+        let mut c = dutydesk(self.dir());
+        c.args(["hub", "report", "--hub", &self.url, "--format", "json"])
+            .args(["--from", &from.to_string(), "--to", &to.to_string()]);
+        if let Some(s) = station {
+            c.args(["--station", s]);
+        }
+        serde_json::from_str(&ok(c.output().unwrap())).unwrap()
+    }
+}
+
+/// "sent N changes (R rows) in B batches" → (N, B).
+fn sent(said: &str) -> (usize, usize) {
+    let words: Vec<&str> = said.split_whitespace().collect();
+    let n = words[1].parse().unwrap_or_else(|_| panic!("{said}"));
+    let b = words
+        .iter()
+        .position(|w| *w == "batches;")
+        .map(|i| words[i - 1].parse().unwrap())
+        .unwrap_or_else(|| panic!("{said}"));
+    (n, b)
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&dutydesk::app::china_zone())
+        .date_naive()
+}
+
+/// A desk's own totals for `[from, to]`, as its report counts them.
+fn desk_totals(db: &Path, from: NaiveDate, to: NaiveDate) -> Totals {
+    let zone = dutydesk::app::china_zone();
+    let start = dutydesk::app::day_start(from, zone);
+    let end = dutydesk::app::day_start(to.succ_opt().unwrap(), zone);
+    let as_of = dutydesk::report::period::overdue_as_of(to, today());
+    Store::open(db)
+        .unwrap()
+        .totals(VisitScope::Between(start, end), start, end, as_of, false)
+        .unwrap()
+}
+
+/// Every figure of a report, by name.
+fn figures(t: &Totals) -> BTreeMap<String, i64> {
+    let mut m = BTreeMap::new();
+    let mut put = |k: String, v: i64| {
+        if v != 0 {
+            *m.entry(k).or_insert(0) += v;
+        }
+    };
+    put("visits".into(), t.visits);
+    put("workers_in_visits".into(), t.workers_in_visits);
+    put("wages_recovered_fen".into(), t.wages_recovered_fen);
+    put("workers_covered".into(), t.workers_covered);
+    put("aid_paid_fen".into(), t.aid_paid_fen);
+    put("placed".into(), t.placed);
+    for (k, n) in &t.by_channel {
+        put(format!("by_channel.{}", k.code()), *n);
+    }
+    for (k, n) in &t.by_category {
+        put(format!("by_category.{}", k.code()), *n);
+    }
+    for (k, n) in &t.by_occupation {
+        put(format!("by_occupation.{}", k.code()), *n);
+    }
+    for (k, n) in &t.by_membership {
+        put(format!("by_membership.{}", k.code()), *n);
+    }
+    for (k, f) in &t.referrals {
+        let k = k.code();
+        for (name, n) in [
+            ("opened", f.opened),
+            ("closed", f.closed),
+            ("resolved", f.resolved),
+            ("partly", f.partly),
+            ("not_resolved", f.not_resolved),
+            ("declined", f.declined),
+            ("overdue", f.overdue),
+        ] {
+            put(format!("referrals.{k}.{name}"), n);
+        }
+    }
+    m
+}
+
+fn sum(a: &BTreeMap<String, i64>, b: &BTreeMap<String, i64>) -> BTreeMap<String, i64> {
+    let mut m = a.clone();
+    for (k, v) in b {
+        *m.entry(k.clone()).or_insert(0) += v;
+    }
+    m
+}
+
+/// The same figures read from the hub's JSON report.
+fn hub_figures(j: &serde_json::Value) -> BTreeMap<String, i64> {
+    let mut m = BTreeMap::new();
+    for k in [
+        "visits",
+        "workers_in_visits",
+        "wages_recovered_fen",
+        "workers_covered",
+        "aid_paid_fen",
+        "placed",
+    ] {
+        let v = j[k]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{k} not at top level: {j}"));
+        if v != 0 {
+            m.insert(k.to_string(), v);
+        }
+    }
+    for dim in [
+        "by_channel",
+        "by_category",
+        "by_occupation",
+        "by_membership",
+    ] {
+        for (code, n) in j[dim].as_object().unwrap() {
+            m.insert(format!("{dim}.{code}"), n.as_i64().unwrap());
+        }
+    }
+    for (kind, f) in j["referrals"].as_object().unwrap() {
+        for (name, n) in f.as_object().unwrap() {
+            if n.as_i64().unwrap() != 0 {
+                m.insert(format!("referrals.{kind}.{name}"), n.as_i64().unwrap());
+            }
+        }
+    }
+    m
+}
+
+/// Per table: (rows, ids in order joined) at the desk and at the hub for a station.
+fn table_digest_desk(db: &Path) -> BTreeMap<String, (i64, String)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut m = BTreeMap::new();
+    for (t, key) in TABLE_KEYS {
+        let (n, ids): (i64, Option<String>) = c
+            .query_row(
+                &format!(
+                    "SELECT count(*), group_concat(k, ',') FROM
+                       (SELECT {key} AS k FROM {t} ORDER BY k)"
+                ),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        m.insert(t.to_string(), (n, ids.unwrap_or_default()));
+    }
+    m
+}
+
+fn table_digest_hub(hub: &mut postgres::Client, station: &str) -> BTreeMap<String, (i64, String)> {
+    let mut m = BTreeMap::new();
+    for (t, key) in TABLE_KEYS {
+        let key = key.replace("CAST(seq AS TEXT)", "seq::text");
+        let row = hub
+            .query_one(
+                &format!(
+                    "SELECT count(*), coalesce(string_agg(k, ',' ORDER BY k COLLATE \"C\"), '')
+                       FROM (SELECT {key} AS k FROM hub.{t} x JOIN hub.station s USING (station_id)
+                              WHERE s.name = $1) q"
+                ),
+                &[&station],
+            )
+            .unwrap();
+        m.insert(t.to_string(), (row.get(0), row.get(1)));
+    }
+    m
+}
+
+const TABLE_KEYS: &[(&str, &str)] = &[
+    ("officer", "id"),
+    ("visitor", "id"),
+    ("visit", "id"),
+    ("referral", "id"),
+    ("event", "id"),
+    ("log_entry", "id"),
+    ("shift", "id"),
+    ("shift_member", "shift_id || ' ' || officer_id"),
+    ("seal_chain", "CAST(seq AS TEXT)"),
+    ("audit_chain", "CAST(seq AS TEXT)"),
+];
+
+fn years_back(n: i64) -> NaiveDate {
+    today() - chrono::Duration::days(366 * n)
+}
+
+// ---------------------------------------------------------------------------------------
+// The tests
+
+#[test]
+fn two_desks_sum_to_the_county_report() {
+    let hub = Hub::new("two_desks");
+    let a = hub.desk("城西站", 1500, 250, 1);
+    let b = hub.desk("城东站", 900, 150, 2);
+    for (from, to) in [
+        (years_back(6), today()),
+        (today() - chrono::Duration::days(30), today()),
+        (years_back(2), years_back(1)),
+    ] {
+        let desks = sum(
+            &figures(&desk_totals(&a, from, to)),
+            &figures(&desk_totals(&b, from, to)),
+        );
+        assert!(desks["visits"] > 0);
+        let county = hub_figures(&hub.report_json(from, to, None));
+        assert_eq!(
+            county, desks,
+            "county report {from}..{to} vs the desks' own"
+        );
+        let one = hub_figures(&hub.report_json(from, to, Some("城西站")));
+        assert_eq!(
+            one,
+            figures(&desk_totals(&a, from, to)),
+            "one station {from}..{to}"
+        );
+    }
+    // A second sync sends nothing.
+    for db in [&a, &b] {
+        let said = ok(hub.sync(db, None).output().unwrap());
+        assert_eq!(sent(&said), (0, 0), "{said}");
+    }
+    // Every row is there once.
+    let mut c = pg(&hub.url);
+    assert_eq!(table_digest_hub(&mut c, "城西站"), table_digest_desk(&a));
+    assert_eq!(table_digest_hub(&mut c, "城东站"), table_digest_desk(&b));
+    // The Markdown report names both stations and the figures' sections.
+    let md = ok(dutydesk(hub.dir())
+        .args(["hub", "report", "--hub", &hub.url])
+        .args([
+            "--from",
+            &years_back(6).to_string(),
+            "--to",
+            &today().to_string(),
+        ])
+        .output()
+        .unwrap());
+    assert!(
+        md.contains("城西站") && md.contains("城东站") && md.contains("Visits by channel"),
+        "{md}"
+    );
+}
+
+/// Makes `k` changes at the desk: the first k visitors' employer rewritten.
+fn change(db: &Path, k: usize, tag: &str) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let n = c
+        .execute(
+            "UPDATE visitor SET employer = ?1 || rowid
+              WHERE rowid IN (SELECT rowid FROM visitor ORDER BY rowid LIMIT ?2)",
+            rusqlite::params![tag, k as i64],
+        )
+        .unwrap();
+    assert_eq!(n, k);
+}
+
+#[test]
+fn paging_edges() {
+    let hub = Hub::new("paging");
+    let db = hub.desk("分页站", 40, 0, 3);
+    const N: usize = 5;
+    ok(hub.sync(&db, Some(N)).output().unwrap());
+    let mut c = pg(&hub.url);
+    for (round, k) in [0, 1, N - 1, N, N + 1, 2 * N, 0].into_iter().enumerate() {
+        let tag = format!("厂{round}-");
+        change(&db, k, &tag);
+        let said = ok(hub.sync(&db, Some(N)).output().unwrap());
+        assert_eq!(sent(&said), (k, k.div_ceil(N)), "{k} changes: {said}");
+        let max: i64 = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let cursor: i64 = c
+            .query_one(
+                "SELECT cursor_seq FROM hub.station WHERE name = '分页站'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(cursor, max, "the hub's cursor is the desk's last change");
+        let at_hub: i64 = c
+            .query_one(
+                "SELECT count(*) FROM hub.visitor WHERE employer LIKE $1 || '%'",
+                &[&tag],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(at_hub as usize, k, "round {round}");
+    }
+    assert_eq!(table_digest_hub(&mut c, "分页站"), table_digest_desk(&db));
+}
+
+/// A small deterministic generator (xorshift), so a failing run can be repeated by seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[test]
+fn sync_killed_at_random_moments() {
+    let kills: usize = std::env::var("DUTYDESK_SYNC_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("sync_killed_at_random_moments: seed {seed}");
+    let mut rng = Rng(seed);
+    let hub = Hub::new("kills");
+    let db = hub.desk("断电站", 1200, 200, 4);
+    let mut killed_mid_way = 0;
+    let mut part_way = 0;
+    for i in 0..kills {
+        // New work each round: employers and visits' channels and requests changed, so the
+        // rollups must take old versions out and put new ones in.
+        {
+            let c = rusqlite::Connection::open(&db).unwrap();
+            c.execute(
+                "UPDATE visitor SET employer = 'round ' || ?1 WHERE rowid % 13 = ?1 % 13",
+                [i as i64],
+            )
+            .unwrap();
+            c.execute(
+                "UPDATE visit SET channel = CASE channel WHEN 'phone' THEN 'online' ELSE 'phone' END,
+                        headcount = coalesce(headcount, 1) + 1
+                  WHERE rowid % 17 = ?1 % 17 AND shift_id IS NULL",
+                [i as i64],
+            )
+            .unwrap();
+        }
+        let cursor = |c: &mut postgres::Client| -> i64 {
+            c.query_one(
+                "SELECT cursor_seq FROM hub.station WHERE name = '断电站'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+        };
+        let mut admin = pg(&hub.url);
+        let before = cursor(&mut admin);
+        let mut child = hub
+            .sync(&db, Some(1 + rng.below(40) as usize))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.below(400)));
+        let finished = child.try_wait().unwrap().is_some();
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGKILL);
+        }
+        let _ = child.wait();
+        if !finished {
+            killed_mid_way += 1;
+        }
+        let after = cursor(&mut admin);
+        let max: i64 = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if after > before && after < max {
+            part_way += 1;
+        }
+        // The run after a kill completes.
+        let said = ok(hub
+            .sync(&db, Some(1 + rng.below(40) as usize))
+            .output()
+            .unwrap());
+        assert!(said.starts_with("sent "), "{said}");
+    }
+    eprintln!(
+        "{killed_mid_way} of {kills} syncs killed before they finished, \
+         {part_way} of them after some batches were in"
+    );
+    assert!(
+        killed_mid_way > 0,
+        "no sync was killed while running: the test proved nothing"
+    );
+    let mut c = pg(&hub.url);
+    assert_eq!(table_digest_hub(&mut c, "断电站"), table_digest_desk(&db));
+    let dupes: i64 = c
+        .query_one(
+            "SELECT count(*) - count(DISTINCT (station_id, id)) FROM hub.visit",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(dupes, 0, "a visit held twice");
+    // Checksums: every visit's channel and headcount at the hub as at the desk.
+    let r = c
+        .query_one(
+            "SELECT count(*), sum(coalesce(headcount, 1))::bigint,
+                    string_agg(id || ':' || channel || ':' || coalesce(headcount, 0)::text, ','
+                               ORDER BY id COLLATE \"C\")
+               FROM hub.visit",
+            &[],
+        )
+        .unwrap();
+    let hub_sum: (i64, i64, String) = (r.get(0), r.get(1), r.get(2));
+    let desk_sum: (i64, i64, String) = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*), sum(coalesce(headcount, 1)),
+                    string_agg(id || ':' || channel || ':' || coalesce(headcount, 0), ',' ORDER BY id)
+               FROM visit",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(hub_sum, desk_sum);
+    let from = years_back(6);
+    assert_eq!(
+        hub_figures(&hub.report_json(from, today(), None)),
+        figures(&desk_totals(&db, from, today()))
+    );
+}
+
+/// A station's login as its desk uses it (from its enrolment file).
+fn station_login(hub: &Hub, creds: &Path) -> (postgres::Client, String, String) {
+    let text = std::fs::read_to_string(creds).unwrap();
+    let v: toml::Value = toml::from_str(&text).unwrap();
+    let role = v["role"].as_str().unwrap().to_string();
+    let password = v["password"].as_str().unwrap().to_string();
+    let station_id = v["station_id"].as_str().unwrap().to_string();
+    let mut config: postgres::Config = hub.url.parse().unwrap();
+    config.user(&role).password(&password);
+    (config.connect(postgres::NoTls).unwrap(), role, station_id)
+}
+
+fn refused(r: Result<u64, postgres::Error>, what: &str) -> String {
+    match r {
+        Ok(n) => panic!("{what}: allowed ({n} rows)"),
+        Err(e) => e
+            .as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_else(|| e.to_string()),
+    }
+}
+
+#[test]
+fn rls_keeps_stations_apart() {
+    let hub = Hub::new("rls");
+    let a = hub.desk("甲站", 60, 10, 5);
+    let b = hub.desk("乙站", 60, 10, 6);
+    ok(hub.sync(&a, None).output().unwrap());
+    ok(hub.sync(&b, None).output().unwrap());
+    let (mut sa, _role_a, a_id) = station_login(&hub, &hub.dir().join("甲站.toml"));
+    let (_, role_b, b_id) = station_login(&hub, &hub.dir().join("乙站.toml"));
+    let mut admin = pg(&hub.url);
+    let b_visitor: String = admin
+        .query_one(
+            "SELECT id FROM hub.visitor WHERE station_id = $1 LIMIT 1",
+            &[&b_id],
+        )
+        .unwrap()
+        .get(0);
+    let b_before: String = admin
+        .query_one(
+            "SELECT employer FROM hub.visitor WHERE station_id = $1 AND id = $2",
+            &[&b_id, &b_visitor],
+        )
+        .unwrap()
+        .get(0);
+
+    // Reading: only its own rows, in every table.
+    for t in [
+        "visitor", "visit", "referral", "event", "officer", "rollup", "station",
+    ] {
+        let theirs: i64 = sa
+            .query_one(
+                &format!("SELECT count(*) FROM hub.{t} WHERE station_id <> $1"),
+                &[&a_id],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(theirs, 0, "{t}: another station's rows were read");
+    }
+    let own: i64 = sa
+        .query_one("SELECT count(*) FROM hub.visit", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(own, 60);
+
+    // Writing as another station: refused.
+    let said = refused(
+        sa.execute(
+            "INSERT INTO hub.officer (station_id, id, name, src_epoch, src_seq)
+             VALUES ($1, 'x', '冒名', 1, 1)",
+            &[&b_id],
+        ),
+        "insert as another station",
+    );
+    assert!(said.contains("row-level security"), "{said}");
+    // The other station's row by its reused id: an upsert naming that station is refused…
+    let said = refused(
+        sa.execute(
+            "INSERT INTO hub.visitor (station_id, id, employer, src_epoch, src_seq)
+             VALUES ($1, $2, '改写', 99, 999999)
+             ON CONFLICT (station_id, id) DO UPDATE SET employer = EXCLUDED.employer",
+            &[&b_id, &b_visitor],
+        ),
+        "upsert over another station's row",
+    );
+    assert!(said.contains("row-level security"), "{said}");
+    // …under its own station the same id is its own row (inserted or its own updated), and
+    // theirs is untouched.
+    sa.execute(
+        "INSERT INTO hub.visitor (station_id, id, employer, src_epoch, src_seq)
+         VALUES ($1, $2, '改写', 99, 999999)
+         ON CONFLICT (station_id, id) DO UPDATE SET employer = EXCLUDED.employer",
+        &[&a_id, &b_visitor],
+    )
+    .unwrap();
+    let n = sa
+        .execute(
+            "UPDATE hub.visitor SET employer = '改写' WHERE station_id = $1",
+            &[&b_id],
+        )
+        .unwrap();
+    assert_eq!(n, 0, "updated another station's rows");
+    let n = sa
+        .execute("DELETE FROM hub.visit WHERE station_id = $1", &[&b_id])
+        .unwrap();
+    assert_eq!(n, 0, "deleted another station's rows");
+    let n = sa
+        .execute(
+            "UPDATE hub.station SET cursor_seq = 0 WHERE station_id = $1",
+            &[&b_id],
+        )
+        .unwrap();
+    assert_eq!(n, 0, "moved another station's cursor");
+    let b_after: String = admin
+        .query_one(
+            "SELECT employer FROM hub.visitor WHERE station_id = $1 AND id = $2",
+            &[&b_id, &b_visitor],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(b_after, b_before);
+
+    // Becoming another station: refused; and a setting changes nothing.
+    let said = refused(
+        sa.execute(&format!("SET ROLE {role_b}"), &[]),
+        "SET ROLE to another station",
+    );
+    assert!(said.contains("permission denied"), "{said}");
+    sa.batch_execute(&format!("SET app.station = '{b_id}'"))
+        .unwrap();
+    let theirs: i64 = sa
+        .query_one(
+            "SELECT count(*) FROM hub.visit WHERE station_id = $1",
+            &[&b_id],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(theirs, 0);
+
+    // Reference tables, the county key, the logins: not a station's to write or read.
+    let said = refused(
+        sa.execute(
+            "INSERT INTO hub.service (id, rev, kind, deadline_rule, name, status, created_at, updated_at)
+             VALUES ('s', 0, 'legal', 'd', '假', 'active', '', '')",
+            &[],
+        ),
+        "write the directory",
+    );
+    assert!(said.contains("permission denied"), "{said}");
+    for t in ["county_key", "station_login", "county_config"] {
+        let what = if t == "county_config" {
+            "UPDATE hub.county_config SET send_names = true"
+        } else {
+            &*format!("SELECT count(*) FROM hub.{t}")
+        };
+        let r = sa.execute(what, &[]);
+        assert!(r.is_err(), "{t}: a station could use it");
+    }
+    // A partition read directly, around the policies: no privilege.
+    let part: String = admin
+        .query_one(
+            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+              WHERE i.inhparent = 'hub.visit'::regclass LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let said = refused(
+        sa.execute(&format!("SELECT * FROM hub.{part}"), &[]),
+        "read a partition directly",
+    );
+    assert!(said.contains("permission denied"), "{said}");
+}
+
+#[test]
+fn no_clear_id_numbers_or_phones_at_the_hub() {
+    let hub = Hub::new("keyed");
+    let db = hub.desk("隐私站", 800, 120, 7);
+    // Numbers typed into free text too.
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute(
+            "UPDATE visit SET summary = summary || ' 联系电话13912345678,身份证 11010519491231002X'
+              WHERE rowid IN (SELECT rowid FROM visit LIMIT 20) AND shift_id IS NULL",
+            [],
+        )
+        .unwrap();
+    }
+    ok(hub.sync(&db, None).output().unwrap());
+    let mut admin = pg(&hub.url);
+    let columns = admin
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+              WHERE table_schema = 'hub' AND data_type IN ('text', 'character varying')
+                AND table_name NOT IN ('county_key')
+                AND table_name NOT IN (SELECT c.relname FROM pg_inherits i
+                                        JOIN pg_class c ON c.oid = i.inhrelid)",
+            &[],
+        )
+        .unwrap();
+    assert!(columns.len() > 50, "{} text columns", columns.len());
+    let mut scanned = 0i64;
+    for r in &columns {
+        let (t, col): (String, String) = (r.get(0), r.get(1));
+        let row = admin
+            .query_one(
+                &format!(
+                    "SELECT count(*) FILTER (WHERE {col} ~ '[0-9]{{17}}[0-9Xx]'),
+                            count(*) FILTER (WHERE {col} ~ '(^|[^0-9])1[3-9][0-9]{{9}}($|[^0-9])'),
+                            count({col})
+                       FROM hub.{t}"
+                ),
+                &[],
+            )
+            .unwrap();
+        let (ids, phones, n): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        assert_eq!((ids, phones), (0, 0), "hub.{t}.{col} holds clear numbers");
+        scanned += n;
+    }
+    assert!(scanned > 10_000, "{scanned} values scanned");
+    // The keyed hashes are there, and are HMAC-SHA256 under the county key.
+    let desk = rusqlite::Connection::open(&db).unwrap();
+    let (id, id_number, phone): (String, String, String) = desk
+        .query_row(
+            "SELECT id, id_number, phone FROM visitor
+              WHERE id_number IS NOT NULL AND phone IS NOT NULL LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let (key_id, key_hex): (String, String) = {
+        let r = admin
+            .query_one("SELECT key_id, key_hex FROM hub.county_key", &[])
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    let key = dutydesk::hub::keyed::CountyKey::from_hex(&key_id, &key_hex).unwrap();
+    let r = admin
+        .query_one(
+            "SELECT id_number_hmac, phone_hmac, name FROM hub.visitor WHERE id = $1",
+            &[&id],
+        )
+        .unwrap();
+    let (idh, ph, name): (Option<String>, Option<String>, Option<String>) =
+        (r.get(0), r.get(1), r.get(2));
+    assert_eq!(idh, key.id_number(&id_number));
+    assert_eq!(ph, key.phone(&phone));
+    assert!(idh.unwrap().starts_with("k1:"));
+    assert_eq!(name, None, "names are not sent unless the county says so");
+    let typed: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM hub.visit WHERE summary LIKE '%联系电话[…]%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(typed > 0, "the typed numbers were not seen taken out");
+}
+
+#[test]
+fn restored_backup_is_refused_until_reenroll() {
+    let hub = Hub::new("restore");
+    let db = hub.desk("恢复站", 100, 10, 8);
+    ok(hub.sync(&db, None).output().unwrap());
+    let backup = hub.dir().join("backup.db");
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .arg("backup")
+        .arg(&backup)
+        .output()
+        .unwrap());
+    // Work after the backup reaches the hub…
+    change(&db, 30, "备份后");
+    ok(hub.sync(&db, None).output().unwrap());
+    // …then the disk dies and the backup is restored, and a little work is done on it.
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    std::fs::copy(&backup, &db).unwrap();
+    change(&db, 3, "恢复后");
+    let out = hub.sync(&db, None).output().unwrap();
+    assert!(!out.status.success(), "a restored file was synced");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("--reenroll") && said.contains("backup"),
+        "{said}"
+    );
+    let mut c = pg(&hub.url);
+    let seen: i64 = c
+        .query_one(
+            "SELECT count(*) FROM hub.visitor WHERE employer LIKE '恢复后%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 0, "the refused sync sent something");
+
+    // More work than the gap: still refused (the change at the hub's cursor differs).
+    change(&db, 60, "恢复后");
+    let out = hub.sync(&db, None).output().unwrap();
+    assert!(
+        !out.status.success(),
+        "a restored file with more changes was synced"
+    );
+
+    let said = ok(hub.sync(&db, None).arg("--reenroll").output().unwrap());
+    assert!(said.contains("epoch 2"), "{said}");
+    let seen: i64 = c
+        .query_one(
+            "SELECT count(*) FROM hub.visitor WHERE employer LIKE '恢复后%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 60, "the restored desk's edits reached the hub");
+    assert_eq!(table_digest_hub(&mut c, "恢复站"), table_digest_desk(&db));
+    let said = ok(hub.sync(&db, None).output().unwrap());
+    assert_eq!(sent(&said), (0, 0), "{said}");
+}
+
+#[test]
+fn county_directory_reaches_the_desk() {
+    let hub = Hub::new("directory");
+    let db = hub.desk("目录站", 10, 0, 9);
+    let mut c = pg(&hub.url);
+    let publish = |c: &mut postgres::Client, id: &str, name: &str| {
+        let mut tx = c.transaction().unwrap();
+        tx.batch_execute("SET LOCAL ROLE dutydesk_county").unwrap();
+        tx.execute(
+            "INSERT INTO hub.service (id, rev, kind, deadline_rule, name, status, created_at, updated_at)
+             VALUES ($1, 0, 'legal', 'legal', $2, 'active', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')
+             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
+            &[&id, &name],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    };
+    for i in 0..7 {
+        publish(
+            &mut c,
+            &format!("county-{i}"),
+            &format!("县法律援助中心{i}"),
+        );
+    }
+    let said = ok(hub.sync(&db, Some(3)).output().unwrap());
+    assert!(said.contains("received 7 directory entries"), "{said}");
+    publish(&mut c, "county-2", "县法律援助中心(新址)");
+    let said = ok(hub.sync(&db, Some(3)).output().unwrap());
+    assert!(said.contains("received 1 directory entries"), "{said}");
+    let desk = rusqlite::Connection::open(&db).unwrap();
+    let name: String = desk
+        .query_row("SELECT name FROM service WHERE id = 'county-2'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(name, "县法律援助中心(新址)");
+    let n: i64 = desk
+        .query_row(
+            "SELECT count(*) FROM service WHERE id LIKE 'county-%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 7);
+}
