@@ -215,12 +215,23 @@ pub enum ImportCmd {
     Jobs {
         /// CSV, .json or .jsonld file
         file: PathBuf,
+        /// Import the good postings and list each bad one (its line or JSON path, and why);
+        /// exits non-zero if any was skipped
+        #[arg(long)]
+        skip_bad: bool,
     },
     /// Import the service directory: our CSV, an HSDS tabular data package (a folder with
     /// services.csv...) or HSDS 3.0 JSON. All or nothing; re-import updates by id.
     Directory {
-        /// CSV file, HSDS folder, or .json file
+        /// CSV file, HSDS folder, or .json file (HSDS 3.0 JSON: one service, a list, a
+        /// paged list, service_at_location, an organisation with its services)
         path: PathBuf,
+        /// More HSDS 3.0 JSON pages of the same list, read with the first
+        more: Vec<PathBuf>,
+        /// Import the good services and list each bad one (its line or JSON path, and
+        /// why); exits non-zero if any was skipped
+        #[arg(long)]
+        skip_bad: bool,
     },
 }
 
@@ -516,10 +527,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 .ok_or_else(|| anyhow!("gen needs --db FILE"))?;
             generate(&db, visits, referrals, jobs, seed, lang)
         }
-        Some(Command::Import(ImportCmd::Jobs { file })) => {
+        Some(Command::Import(ImportCmd::Jobs { file, skip_bad })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             init_logging(&db);
-            import_jobs(&db, &file, lang)
+            import_jobs(&db, &file, skip_bad, lang)
         }
         Some(Command::Jobs(JobsCmd::Search {
             query,
@@ -531,10 +542,14 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_existing(&db, lang)?;
             crate::report::jobs::search(&store, &query, limit, all, format, lang)
         }
-        Some(Command::Import(ImportCmd::Directory { path })) => {
+        Some(Command::Import(ImportCmd::Directory {
+            path,
+            more,
+            skip_bad,
+        })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             init_logging(&db);
-            import_directory(&db, &path, lang)
+            import_directory(&db, &path, &more, skip_bad, lang)
         }
         Some(Command::Referrals(ReferralsCmd::List {
             overdue,
@@ -903,13 +918,35 @@ fn refused_file(errors: &[import::FileError], what: &str, lang: Lang) -> anyhow:
     )
 }
 
-fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
-    let (jobs, cleaned) =
-        import::jobs::load_counted(file, lang).map_err(|e| refused_file(&e, "岗位", lang))?;
+/// With `--skip-bad`: each record left out on stderr, then (after the good ones were
+/// imported and said) an error saying how many, so the exit is non-zero.
+fn skipped_records(skipped: &[import::feed::Skipped], what: &str, lang: Lang) -> Result<()> {
+    if skipped.is_empty() {
+        return Ok(());
+    }
+    for s in skipped {
+        eprintln!("{}", crate::report::safe::terminal(&s.render(lang), false));
+    }
+    bail!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("跳过{}条有错误的{what},其余已导入", skipped.len()),
+            Lang::En => format!(
+                "{} record(s) with problems skipped; the rest were imported",
+                skipped.len()
+            ),
+        }
+    )
+}
+
+fn import_jobs(db: &Path, file: &Path, skip_bad: bool, lang: Lang) -> Result<()> {
+    let feed = import::jobs::load_feed(file, lang, skip_bad)
+        .map_err(|e| refused_file(&e, "岗位", lang))?;
+    let (jobs, cleaned) = (&feed.records, feed.cleaned);
     let mut store = open_store(db, lang)?;
     store.refuse_if_damaged().map_err(plain(lang))?;
     let done = store
-        .upsert_jobs(&jobs, chrono::Utc::now())
+        .upsert_jobs(jobs, chrono::Utc::now())
         .map_err(|(i, e)| {
             anyhow!(
                 "{}: {}: {}; nothing was imported",
@@ -921,6 +958,12 @@ fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
     tracing::info!(added = done.added, updated = done.updated, "jobs imported");
     let today = chrono::Utc::now().with_timezone(&china_zone()).date_naive();
     let current = jobs.iter().filter(|j| j.is_current(today)).count();
+    let incomplete = jobs.iter().filter(|j| j.is_incomplete()).count();
+    let incomplete_note = match (incomplete, lang) {
+        (0, _) => String::new(),
+        (n, Lang::Zh) => format!(";{n}个信息不全"),
+        (n, Lang::En) => format!("; {n} incomplete"),
+    };
     println!(
         "{}",
         match lang {
@@ -938,13 +981,24 @@ fn import_jobs(db: &Path, file: &Path, lang: Lang) -> Result<()> {
                 done.added,
                 done.updated
             ),
-        } + &import::cleaned_note(cleaned, lang)
+        } + &incomplete_note
+            + &import::cleaned_note(cleaned, lang)
     );
-    Ok(())
+    skipped_records(&feed.skipped, "岗位", lang)
 }
 
-fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {
-    let parsed = import::directory::load(path, lang).map_err(|e| refused_file(&e, "服务", lang))?;
+fn import_directory(
+    db: &Path,
+    path: &Path,
+    more: &[PathBuf],
+    skip_bad: bool,
+    lang: Lang,
+) -> Result<()> {
+    let mut paths = vec![path.to_path_buf()];
+    paths.extend(more.iter().cloned());
+    let feed = import::directory::load_feed(&paths, lang, skip_bad)
+        .map_err(|e| refused_file(&e, "服务", lang))?;
+    let parsed = &feed.parsed;
     let mut store = open_store(db, lang)?;
     store.refuse_if_damaged().map_err(plain(lang))?;
     let done = store
@@ -983,7 +1037,7 @@ fn import_directory(db: &Path, path: &Path, lang: Lang) -> Result<()> {
             ),
         } + &import::cleaned_note(parsed.cleaned, lang)
     );
-    Ok(())
+    skipped_records(&feed.skipped, "服务", lang)
 }
 
 fn run_desk(mut app: App) -> Result<()> {

@@ -14,21 +14,27 @@ labeled_enum!(
         Month => "month", "月", "month";
         Day => "day", "日", "day";
         Hour => "hour", "时", "hour";
+        Week => "week", "周", "week";
+        Year => "year", "年", "year";
     }
 );
 
 impl WageUnit {
-    /// Yuan per month for one unit: 21.75 working days a month (the statutory average
-    /// used for wage conversion), 8 hours a day.
+    /// Money per month for one unit: 21.75 working days a month (the statutory average
+    /// used for wage conversion), 8 hours a day (174 hours a month), 4.33 weeks a month,
+    /// a year's pay over 12.
     pub fn per_month(self, amount: i64) -> i64 {
         match self {
             WageUnit::Month => amount,
             WageUnit::Day => amount * 2175 / 100,
             WageUnit::Hour => amount * 8 * 2175 / 100,
+            WageUnit::Week => amount * 433 / 100,
+            WageUnit::Year => amount / 12,
         }
     }
 
-    /// As people write it: 月 / 日 / 天 / 时 / 小时, or schema.org's MONTH / DAY / HOUR.
+    /// As people write it: 月 / 日 / 天 / 时 / 小时 / 周 / 年, or schema.org's unitText
+    /// MONTH / DAY / HOUR / WEEK / YEAR.
     pub fn parse(text: &str) -> Option<WageUnit> {
         match text.trim().to_ascii_lowercase().as_str() {
             "" | "月" | "每月" | "元/月" | "month" | "monthly" => Some(WageUnit::Month),
@@ -36,7 +42,77 @@ impl WageUnit {
                 Some(WageUnit::Day)
             }
             "时" | "小时" | "元/小时" | "元/时" | "hour" | "hourly" => Some(WageUnit::Hour),
+            "周" | "每周" | "星期" | "元/周" | "week" | "weekly" => Some(WageUnit::Week),
+            "年" | "每年" | "元/年" | "year" | "yearly" | "annual" | "annually" => {
+                Some(WageUnit::Year)
+            }
             _ => None,
+        }
+    }
+}
+
+/// How a currency is written before an amount: `¥` for yuan, `US$`, `HK$`, `€`…, else
+/// the ISO 4217 code and a space.
+pub fn currency_sign(code: &str) -> String {
+    match code {
+        "" | "CNY" | "RMB" => "¥".into(),
+        "USD" => "US$".into(),
+        "HKD" => "HK$".into(),
+        "MOP" => "MOP$".into(),
+        "TWD" => "NT$".into(),
+        "EUR" => "€".into(),
+        "GBP" => "£".into(),
+        "JPY" => "JP¥".into(),
+        other => format!("{other} "),
+    }
+}
+
+/// `100000` as `100,000`.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// What an outside posting left out: the opening is kept, and shown as 信息不全.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Unknown {
+    pub employer: bool,
+    pub salary: bool,
+    pub place: bool,
+}
+
+impl Unknown {
+    pub fn any(self) -> bool {
+        self.employer || self.salary || self.place
+    }
+
+    /// As stored: `employer,salary,place` (those unknown), empty when all are known.
+    pub fn code(self) -> String {
+        [
+            (self.employer, "employer"),
+            (self.salary, "salary"),
+            (self.place, "place"),
+        ]
+        .iter()
+        .filter(|(b, _)| *b)
+        .map(|(_, w)| *w)
+        .collect::<Vec<_>>()
+        .join(",")
+    }
+
+    pub fn from_code(code: &str) -> Unknown {
+        let has = |w: &str| code.split(',').any(|c| c.trim() == w);
+        Unknown {
+            employer: has("employer"),
+            salary: has("salary"),
+            place: has("place"),
         }
     }
 }
@@ -146,7 +222,17 @@ pub struct Job {
     pub wage_min: Option<i64>,
     pub wage_max: Option<i64>,
     pub wage_unit: WageUnit,
+    /// Whether the posting said what the amount is per (a schema.org `baseSalary` may
+    /// not); when it did not, no period is shown and the wage is not compared by month.
+    pub wage_unit_stated: bool,
+    /// ISO 4217, as the posting gives it: `CNY` unless it says otherwise. Only yuan
+    /// wages are compared with the wage filter.
+    pub currency: String,
     pub benefits: Benefits,
+    /// The benefits as the posting words them (`jobBenefits`, 福利), kept whole.
+    pub benefits_text: String,
+    /// What the posting did not say (employer, salary, place).
+    pub unknown: Unknown,
     pub employment_type: EmploymentType,
     pub hours: String,
     pub openings: Option<i64>,
@@ -176,7 +262,11 @@ impl Job {
             wage_min: None,
             wage_max: None,
             wage_unit: WageUnit::Month,
+            wage_unit_stated: true,
+            currency: "CNY".into(),
             benefits: Benefits::default(),
+            benefits_text: String::new(),
+            unknown: Unknown::default(),
             employment_type: EmploymentType::FullTime,
             hours: String::new(),
             openings: None,
@@ -194,11 +284,25 @@ impl Job {
         }
     }
 
-    /// The best monthly wage on offer, in yuan, for comparing day and month wages.
+    /// The best monthly wage on offer, in yuan, for comparing day and month wages; none
+    /// for a wage in another currency or per an unstated period.
     pub fn monthly_max(&self) -> Option<i64> {
+        if !self.is_yuan() || !self.wage_unit_stated {
+            return None;
+        }
         self.wage_max
             .or(self.wage_min)
             .map(|w| self.wage_unit.per_month(w))
+    }
+
+    /// Whether the wage is in yuan (CNY; RMB and an empty code read as yuan).
+    pub fn is_yuan(&self) -> bool {
+        matches!(self.currency.as_str(), "" | "CNY" | "RMB")
+    }
+
+    /// Whether something a worker asks first is unknown: shown as 信息不全.
+    pub fn is_incomplete(&self) -> bool {
+        self.unknown.any()
     }
 
     /// Still one to offer: open, and not past its valid-through date.
@@ -206,12 +310,25 @@ impl Job {
         self.status == JobStatus::Open && self.valid_through.is_none_or(|d| d >= today)
     }
 
-    /// `¥5000–7000/月`, `¥200/日`, `面议`.
+    /// `¥5000–7000/月`, `¥200/日`, `面议`; another currency as given, its amounts grouped
+    /// (`US$100,000/年`, `€3,000–3,500/月`); `未注明` when the posting gave no salary.
     pub fn wage_words(&self) -> String {
-        let unit = self.wage_unit.zh();
+        if self.unknown.salary && self.wage_min.is_none() && self.wage_max.is_none() {
+            return "未注明".into();
+        }
+        let unit = if self.wage_unit_stated {
+            format!("/{}", self.wage_unit.zh())
+        } else {
+            String::new()
+        };
+        let (sign, n): (String, fn(i64) -> String) = if self.is_yuan() {
+            ("¥".into(), |v| v.to_string())
+        } else {
+            (currency_sign(&self.currency), grouped)
+        };
         match (self.wage_min, self.wage_max) {
-            (Some(a), Some(b)) if a != b => format!("¥{a}–{b}/{unit}"),
-            (Some(a), _) | (None, Some(a)) => format!("¥{a}/{unit}"),
+            (Some(a), Some(b)) if a != b => format!("{sign}{}–{}{unit}", n(a), n(b)),
+            (Some(a), _) | (None, Some(a)) => format!("{sign}{}{unit}", n(a)),
             (None, None) => "面议".into(),
         }
     }
@@ -334,6 +451,34 @@ mod tests {
     }
 
     #[test]
+    fn years_and_weeks_convert_and_other_currencies_are_shown_as_given() {
+        // Issue 17: year ÷ 12, week × 4.33, day × 21.75, hour × 174.
+        assert_eq!(WageUnit::Year.per_month(120_000), 10_000);
+        assert_eq!(WageUnit::Week.per_month(1_000), 4_330);
+        assert_eq!(WageUnit::Hour.per_month(100), 17_400);
+        let mut j = Job::new("Software Engineer", "");
+        j.wage_min = Some(100_000);
+        j.wage_max = Some(100_000);
+        j.wage_unit = WageUnit::Year;
+        j.currency = "USD".into();
+        assert_eq!(j.wage_words(), "US$100,000/年");
+        assert_eq!(j.monthly_max(), None, "not compared with a yuan filter");
+        j.wage_unit_stated = false;
+        assert_eq!(j.wage_words(), "US$100,000");
+        j.currency = "CNY".into();
+        j.wage_unit_stated = true;
+        assert_eq!(j.wage_words(), "¥100000/年");
+        assert_eq!(j.monthly_max(), Some(8_333));
+        j.wage_min = None;
+        j.wage_max = None;
+        j.unknown.salary = true;
+        assert_eq!(j.wage_words(), "未注明");
+        assert!(j.is_incomplete());
+        assert_eq!(Unknown::from_code(&j.unknown.code()), j.unknown);
+        assert_eq!(Unknown::from_code(""), Unknown::default());
+    }
+
+    #[test]
     fn benefits_are_read_from_how_postings_say_them() {
         let b = Benefits::from_text("包吃住,缴纳社保");
         assert!(b.meals && b.housing && b.insurance);
@@ -347,7 +492,10 @@ mod tests {
     fn units_and_types_accept_chinese_and_schema_org_words() {
         assert_eq!(WageUnit::parse("天"), Some(WageUnit::Day));
         assert_eq!(WageUnit::parse("HOUR"), Some(WageUnit::Hour));
-        assert_eq!(WageUnit::parse("周"), None);
+        // Weeks and years were refused once (issue 17): schema.org's unitText has both.
+        assert_eq!(WageUnit::parse("周"), Some(WageUnit::Week));
+        assert_eq!(WageUnit::parse("YEAR"), Some(WageUnit::Year));
+        assert_eq!(WageUnit::parse("旬"), None);
         assert_eq!(EmploymentType::parse("零工"), Some(EmploymentType::Gig));
         assert_eq!(
             EmploymentType::parse("PART_TIME"),

@@ -1,17 +1,24 @@
 //! `dutydesk import jobs FILE`: job openings from a CSV of our own shape (README "Job
 //! columns"; UTF-8 or GBK) or schema.org JobPosting JSON-LD (one object, an array, or an
 //! `@graph`; `baseSalary` a MonetaryAmount whose value is a QuantitativeValue or a number;
-//! `jobLocation` a Place). Every problem is reported with its position and field, and then
-//! nothing is imported.
+//! `jobLocation` a Place). Every problem is reported with its position (a CSV line, a
+//! JSON path such as `$[3].baseSalary`) and field, and then nothing is imported — or, with
+//! `--skip-bad`, the good postings are, and each one left out is listed.
+//!
+//! An outside posting is kept whenever it has a title: a missing employer, salary or
+//! place is recorded as unknown (shown as 信息不全); a salary keeps its currency and period
+//! as given (`salaryCurrency` USD, `unitText` YEAR), and only yuan wages are compared by
+//! the month.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value;
 
-use crate::domain::job::{Benefits, EmploymentType, Job, JobStatus, WageUnit, check_credit_code};
+use crate::domain::job::{Benefits, EmploymentType, Job, JobStatus, WageUnit, parse_credit_code};
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
+use crate::import::feed::{Feed, Settle, json_key, line_position};
 use crate::import::{Cleaner, FileError, Table, read_date, read_file};
 
 /// A jobs file can be large (a city's openings); past this it is refused unread.
@@ -23,6 +30,12 @@ pub fn load(path: &Path, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
 
 /// [`load`], and how many values had control characters cleaned out.
 pub fn load_counted(path: &Path, lang: Lang) -> Result<(Vec<Job>, usize), Vec<FileError>> {
+    load_feed(path, lang, false).map(|f| (f.records, f.cleaned))
+}
+
+/// The postings of the file at `path`: all or none, or with `skip_bad` the good ones and
+/// those left out.
+pub fn load_feed(path: &Path, lang: Lang, skip_bad: bool) -> Result<Feed<Job>, Vec<FileError>> {
     let text = read_file(path, MAX_FILE_BYTES, lang).map_err(|e| vec![e])?;
     let file = path.display().to_string();
     let is_json = path
@@ -30,10 +43,15 @@ pub fn load_counted(path: &Path, lang: Lang) -> Result<(Vec<Job>, usize), Vec<Fi
         .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonld"))
         || text.trim_start().starts_with(['[', '{']);
     if is_json {
-        json_ld(&text, &file, lang)
+        json_ld(&text, &file, lang, skip_bad)
     } else {
-        csv_jobs(&text, &file, lang)
+        csv_jobs(&text, &file, lang, skip_bad)
     }
+}
+
+/// A credit code as written (spaces and dashes dropped), or what is wrong with it.
+fn credit_code(code: &str, lang: Lang) -> Result<String, String> {
+    parse_credit_code(code).map_err(|e| e.message(lang))
 }
 
 fn required(lang: Lang) -> String {
@@ -179,16 +197,21 @@ const CSV_TEXTS: &[&str] = &["岗位描述", "描述", "description"];
 const JSON_TEXTS: &[&str] = &["description", "experienceRequirements", "qualifications"];
 
 pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
-    csv_jobs(text, file, lang).map(|(jobs, _)| jobs)
+    csv_jobs(text, file, lang, false).map(|f| f.records)
 }
 
-fn csv_jobs(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec<FileError>> {
+fn csv_jobs(
+    text: &str,
+    file: &str,
+    lang: Lang,
+    skip_bad: bool,
+) -> Result<Feed<Job>, Vec<FileError>> {
     let table = Table::read_file(text, file, CSV_TEXTS)?;
     let col = table.columns(CSV_COLUMNS, &["title", "employer"], file, lang)?;
-    let mut jobs = Vec::new();
-    let mut errors = Vec::new();
+    let mut settle = Settle::new(skip_bad);
     let mut seen: HashMap<String, u64> = HashMap::new();
     for (line, cells) in &table.rows {
+        let mut errors = Vec::new();
         let get = |f: &str| {
             col.get(f)
                 .and_then(|i| cells.get(*i))
@@ -209,17 +232,12 @@ fn csv_jobs(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec
             bad("employer", required(lang));
         }
         let code = get("credit_code");
-        if !code.is_empty() && !check_credit_code(&code) {
-            bad(
-                "credit_code",
-                lang.pick(
-                    "统一社会信用代码不对(18位,校验位不符)",
-                    "not a valid unified social credit code (18 characters with a check character)",
-                )
-                .into(),
-            );
+        if !code.is_empty() {
+            match credit_code(&code, lang) {
+                Ok(c) => job.credit_code = c,
+                Err(m) => bad("credit_code", m),
+            }
         }
-        job.credit_code = code.to_ascii_uppercase();
         match parse_wage(&get("wage")) {
             Some(Wage { min, max, unit }) => {
                 job.wage_min = min;
@@ -252,6 +270,7 @@ fn csv_jobs(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec
             ),
         }
         job.benefits = Benefits::from_text(&get("benefits"));
+        job.benefits_text = get("benefits");
         let etype = get("employment_type");
         job.employment_type = if etype.is_empty() {
             EmploymentType::FullTime
@@ -334,7 +353,7 @@ fn csv_jobs(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec
         } else {
             src
         };
-        if let Some(first) = seen.insert(src.clone(), *line) {
+        if let Some(first) = seen.get(&src) {
             bad(
                 "source_id",
                 match lang {
@@ -342,15 +361,14 @@ fn csv_jobs(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec
                     Lang::En => format!("id {src:?} repeats line {first}"),
                 },
             );
+        } else if errors.is_empty() || !skip_bad {
+            // A row left out does not hold its id: a later good row with it is kept.
+            seen.insert(src.clone(), *line);
         }
         job.source_id = Some(src);
-        jobs.push(job);
+        settle.record(file, line_position(*line, lang), job, errors);
     }
-    if errors.is_empty() {
-        Ok((jobs, table.cleaned))
-    } else {
-        Err(errors)
-    }
+    settle.finish(table.cleaned)
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -377,41 +395,293 @@ fn as_i64(v: Option<&Value>) -> Option<i64> {
     }
 }
 
-/// The postings in a JSON-LD document: one object, an array, or an `@graph`.
-fn postings(doc: &Value) -> Vec<(String, &Value)> {
-    let is_posting = |v: &Value| match v.get("@type") {
-        Some(Value::String(t)) => t == "JobPosting",
-        Some(Value::Array(a)) => a.iter().any(|t| t == "JobPosting"),
-        None => v.get("title").is_some(),
-        _ => false,
+/// Whether a JSON-LD node is a JobPosting (`JobPosting`, `schema:JobPosting`, the full
+/// IRI; an untyped object with a title is taken as one).
+fn is_posting(v: &Value) -> bool {
+    let named = |t: &Value| {
+        t.as_str().is_some_and(|t| {
+            t == "JobPosting" || t.ends_with(":JobPosting") || t.ends_with("/JobPosting")
+        })
     };
-    match doc {
-        Value::Array(a) => a
-            .iter()
+    match v.get("@type") {
+        Some(Value::Array(a)) => a.iter().any(named),
+        Some(t) => named(t),
+        None => v.get("title").is_some(),
+    }
+}
+
+/// The postings in a JSON-LD document, each with its JSON path: one object (`$`), an
+/// array (`$[3]`), or an `@graph` (`$["@graph"][3]`).
+fn postings(doc: &Value) -> Vec<(String, &Value)> {
+    fn each(a: &[Value], base: String) -> Vec<(String, &Value)> {
+        a.iter()
             .enumerate()
             .filter(|(_, v)| is_posting(v))
-            .map(|(i, v)| (format!("[{i}]"), v))
-            .collect(),
-        Value::Object(_) if doc.get("@graph").is_some() => doc["@graph"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .enumerate()
-                    .filter(|(_, v)| is_posting(v))
-                    .map(|(i, v)| (format!("@graph[{i}]"), v))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Value::Object(_) => vec![("$".to_string(), doc)],
+            .map(|(i, v)| (format!("{base}[{i}]"), v))
+            .collect()
+    }
+    match doc {
+        Value::Array(a) => each(a, "$".into()),
+        Value::Object(o) => match o.get("@graph").and_then(Value::as_array) {
+            Some(a) => each(a, json_key("$", "@graph")),
+            None => vec![("$".to_string(), doc)],
+        },
         _ => Vec::new(),
     }
 }
 
 pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
-    json_ld(text, file, lang).map(|(jobs, _)| jobs)
+    json_ld(text, file, lang, false).map(|f| f.records)
 }
 
-fn json_ld(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec<FileError>> {
+/// An amount as JSON gives it: a number, or a string of one (`"100000"`, `"4,500.00"`).
+fn amount(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_f64().map(|f| f.round() as i64),
+        Value::String(s) => s
+            .trim()
+            .replace([',', ' '], "")
+            .parse::<f64>()
+            .ok()
+            .map(|f| f.round() as i64),
+        _ => None,
+    }
+}
+
+/// The salary of a posting (`baseSalary`: a number, a text, or a MonetaryAmount whose
+/// value is a number or a QuantitativeValue; the currency from it or `salaryCurrency`),
+/// set on `job`, or what is wrong with it as (field, message).
+fn salary(v: &Value, job: &mut Job, lang: Lang) -> Result<(), (String, String)> {
+    let Some(salary) = v.get("baseSalary").filter(|s| !s.is_null()) else {
+        job.unknown.salary = true;
+        return Ok(());
+    };
+    let value = salary.get("value").unwrap_or(salary);
+    let (min, max, unit) = match value {
+        Value::Object(_) => {
+            let single = amount(value.get("value"));
+            (
+                amount(value.get("minValue")).or(single),
+                amount(value.get("maxValue")).or(single),
+                match s(value, "unitText") {
+                    "" => s(salary, "unitText"),
+                    u => u,
+                },
+            )
+        }
+        x => {
+            let a = amount(Some(x));
+            (a, a, s(salary, "unitText"))
+        }
+    };
+    if min.is_none() && max.is_none() {
+        return Err((
+            "baseSalary".into(),
+            lang.pick(
+                "没有金额(value / minValue / maxValue)",
+                "no amount (value, minValue or maxValue)",
+            )
+            .into(),
+        ));
+    }
+    if min.is_some_and(|a| a < 0) || max.is_some_and(|a| a < 0) || min > max && max.is_some() {
+        return Err((
+            "baseSalary".into(),
+            lang.pick(
+                "金额不合理(负数或下限高于上限)",
+                "a negative amount, or min above max",
+            )
+            .into(),
+        ));
+    }
+    let currency = match s(salary, "currency") {
+        "" => s(v, "salaryCurrency"),
+        c => c,
+    }
+    .to_ascii_uppercase();
+    if !currency.is_empty() {
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err((
+                "baseSalary.currency".into(),
+                match lang {
+                    Lang::Zh => format!("“{currency}”不是ISO 4217币种代码(如 CNY、USD)"),
+                    Lang::En => format!("{currency:?} is not an ISO 4217 code (CNY, USD…)"),
+                },
+            ));
+        }
+        job.currency = currency;
+    }
+    job.wage_min = min;
+    job.wage_max = max;
+    if unit.is_empty() {
+        job.wage_unit_stated = false;
+    } else {
+        job.wage_unit = WageUnit::parse(unit).ok_or_else(|| {
+            (
+                "baseSalary.value.unitText".to_string(),
+                match lang {
+                    Lang::Zh => format!("“{unit}”不是计薪单位(HOUR / DAY / WEEK / MONTH / YEAR)"),
+                    Lang::En => format!("{unit:?} is not HOUR, DAY, WEEK, MONTH or YEAR"),
+                },
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// One posting read, or the problems with it.
+fn posting(v: &Value, path: &str, file: &str, lang: Lang) -> (Job, Vec<FileError>) {
+    let mut errors = Vec::new();
+    let mut bad = |f: &str, m: String| {
+        errors.push(FileError::new(file, 0, &format!("{path}.{f}"), m));
+    };
+    let org = v.get("hiringOrganization").cloned().unwrap_or(Value::Null);
+    let employer = match &org {
+        Value::String(name) => name.trim().to_string(),
+        o => match s(o, "name") {
+            "" => s(o, "legalName").to_string(),
+            n => n.to_string(),
+        },
+    };
+    let mut job = Job::new(s(v, "title"), &employer);
+    if job.title.is_empty() {
+        bad("title", required(lang));
+    }
+    job.unknown.employer = job.employer.is_empty();
+    let (code, code_field) = match org.get("identifier") {
+        Some(Value::String(c)) => (c.trim().to_string(), "hiringOrganization.identifier"),
+        Some(o) => (
+            s(o, "value").to_string(),
+            "hiringOrganization.identifier.value",
+        ),
+        None => (s(&org, "taxID").to_string(), "hiringOrganization.taxID"),
+    };
+    if !code.is_empty() {
+        match credit_code(&code, lang) {
+            Ok(c) => job.credit_code = c,
+            Err(m) => bad(code_field, m),
+        }
+    }
+    // jobLocation: a Place (or an array of them) with a PostalAddress or a text address.
+    let place = match v.get("jobLocation") {
+        Some(Value::Array(a)) => a.first().cloned().unwrap_or(Value::Null),
+        Some(p) => p.clone(),
+        None => Value::Null,
+    };
+    match place.get("address").unwrap_or(&Value::Null) {
+        Value::String(a) => job.address = a.trim().to_string(),
+        a => {
+            job.district = match s(a, "addressLocality") {
+                "" => s(a, "addressRegion").to_string(),
+                l => l.to_string(),
+            };
+            job.address = s(a, "streetAddress").to_string();
+        }
+    }
+    if job.district.is_empty() && job.address.is_empty() {
+        job.address = s(&place, "name").to_string();
+    }
+    job.unknown.place = job.district.is_empty() && job.address.is_empty();
+    if let Err((f, m)) = salary(v, &mut job, lang) {
+        bad(&f, m);
+    }
+    let etype = match v.get("employmentType") {
+        Some(Value::Array(a)) => a.first().and_then(Value::as_str).unwrap_or("").to_string(),
+        other => text_or_number(other),
+    };
+    if !etype.is_empty() {
+        let schema_org = match etype.to_ascii_uppercase().as_str() {
+            "INTERN" | "VOLUNTEER" => Some(EmploymentType::Temporary),
+            "OTHER" => Some(EmploymentType::FullTime),
+            _ => None,
+        };
+        match EmploymentType::parse(&etype).or(schema_org) {
+            Some(t) => job.employment_type = t,
+            None => bad(
+                "employmentType",
+                match lang {
+                    Lang::Zh => format!(
+                        "“{etype}”不是用工类型(FULL_TIME / PART_TIME / TEMPORARY / PER_DIEM…)"
+                    ),
+                    Lang::En => format!(
+                        "{etype:?} is not an employment type (FULL_TIME, PART_TIME, TEMPORARY, PER_DIEM…)"
+                    ),
+                },
+            ),
+        }
+    }
+    job.benefits_text = text_or_number(v.get("jobBenefits"));
+    job.benefits = Benefits::from_text(&format!("{} {}", job.benefits_text, s(v, "description")));
+    job.hours = text_or_number(v.get("workHours"));
+    job.openings = as_i64(v.get("totalJobOpenings"));
+    job.description = s(v, "description").to_string();
+    job.education = match v.get("educationRequirements") {
+        Some(Value::String(e)) => e.clone(),
+        Some(o) => s(o, "credentialCategory").to_string(),
+        None => String::new(),
+    };
+    job.experience = match v.get("experienceRequirements") {
+        Some(Value::String(e)) => e.clone(),
+        Some(o) => s(o, "description").to_string(),
+        None => String::new(),
+    };
+    job.physical = text_or_number(v.get("physicalRequirement"));
+    job.contact = v
+        .get("applicationContact")
+        .map(|c| match s(c, "telephone") {
+            "" => s(c, "email").to_string(),
+            t => t.to_string(),
+        })
+        .unwrap_or_default();
+    for (f, slot) in [
+        ("datePosted", &mut job.posted_on),
+        ("validThrough", &mut job.valid_through),
+    ] {
+        match read_date(s(v, f), lang) {
+            Ok(d) => *slot = d,
+            Err(m) => bad(f, m),
+        }
+    }
+    job.source = s(v, "url").to_string();
+    (job, errors)
+}
+
+/// A posting's own id: `identifier` (a text, a number, or a PropertyValue's value), else
+/// `@id`, else its `url`, else title@employer with the place when it is known.
+fn posting_id(v: &Value, job: &Job) -> String {
+    let id = match v.get("identifier") {
+        Some(Value::String(i)) => i.trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(o) => text_or_number(o.get("value")),
+        None => String::new(),
+    };
+    if !id.is_empty() {
+        return id;
+    }
+    for key in ["@id", "url"] {
+        if !s(v, key).is_empty() {
+            return s(v, key).to_string();
+        }
+    }
+    let place = [job.district.as_str(), job.address.as_str()]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if place.is_empty() {
+        format!("{}@{}", job.title, job.employer)
+    } else {
+        format!("{}@{}@{place}", job.title, job.employer)
+    }
+}
+
+fn json_ld(
+    text: &str,
+    file: &str,
+    lang: Lang,
+    skip_bad: bool,
+) -> Result<Feed<Job>, Vec<FileError>> {
     let mut doc: Value = crate::import::parse_json(text, file, lang)?;
     let mut cleaner = Cleaner::default();
     cleaner.clean_json(&mut doc, JSON_TEXTS);
@@ -420,178 +690,59 @@ fn json_ld(text: &str, file: &str, lang: Lang) -> Result<(Vec<Job>, usize), Vec<
         return Err(vec![FileError::new(
             file,
             0,
-            "JSON",
+            "$",
             lang.pick("没有找到 JobPosting", "no JobPosting found"),
         )]);
     }
-    let mut jobs = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for (n, (path, v)) in items.iter().enumerate() {
-        let pos = n as u64 + 1;
-        let mut bad =
-            |f: &str, m: String| errors.push(FileError::new(file, pos, &format!("{path}.{f}"), m));
-        let org = v.get("hiringOrganization").cloned().unwrap_or(Value::Null);
-        let employer = match &org {
-            Value::String(name) => name.trim().to_string(),
-            o => match s(o, "name") {
-                "" => s(o, "legalName").to_string(),
-                n => n.to_string(),
-            },
-        };
-        let mut job = Job::new(s(v, "title"), &employer);
-        if job.title.is_empty() {
-            bad("title", required(lang));
-        }
-        if job.employer.is_empty() {
-            bad("hiringOrganization", required(lang));
-        }
-        let code = match org.get("identifier") {
-            Some(Value::String(c)) => c.trim().to_string(),
-            Some(o) => s(o, "value").to_string(),
-            None => s(&org, "taxID").to_string(),
-        };
-        if !code.is_empty() {
-            if check_credit_code(&code) {
-                job.credit_code = code.to_ascii_uppercase();
-            } else {
-                bad(
-                    "hiringOrganization.identifier",
-                    lang.pick(
-                        "统一社会信用代码不对",
-                        "not a valid unified social credit code",
-                    )
-                    .into(),
-                );
-            }
-        }
-        // jobLocation: a Place (or an array of them) with a PostalAddress.
-        let place = match v.get("jobLocation") {
-            Some(Value::Array(a)) => a.first().cloned().unwrap_or(Value::Null),
-            Some(p) => p.clone(),
-            None => Value::Null,
-        };
-        let addr = place.get("address").cloned().unwrap_or(Value::Null);
-        match &addr {
-            Value::String(a) => job.address = a.trim().to_string(),
-            a => {
-                job.district = match s(a, "addressLocality") {
-                    "" => s(a, "addressRegion").to_string(),
-                    l => l.to_string(),
-                };
-                job.address = s(a, "streetAddress").to_string();
-            }
-        }
-        // baseSalary: a MonetaryAmount whose value is a QuantitativeValue or a number.
-        if let Some(salary) = v.get("baseSalary") {
-            let value = salary.get("value").unwrap_or(salary);
-            let (min, max, unit) = match value {
-                Value::Number(_) | Value::String(_) => {
-                    let x = as_i64(Some(value));
-                    (x, x, s(salary, "unitText"))
-                }
-                q => {
-                    let single = as_i64(q.get("value"));
-                    (
-                        as_i64(q.get("minValue")).or(single),
-                        as_i64(q.get("maxValue")).or(single),
-                        match s(q, "unitText") {
-                            "" => s(salary, "unitText"),
-                            u => u,
-                        },
-                    )
-                }
-            };
-            if min.is_none() && max.is_none() {
-                bad(
-                    "baseSalary",
-                    lang.pick(
-                        "没有金额(value / minValue / maxValue)",
-                        "no amount (value, minValue or maxValue)",
-                    )
-                    .into(),
-                );
-            }
-            job.wage_min = min;
-            job.wage_max = max;
-            job.wage_unit = WageUnit::parse(unit).unwrap_or_else(|| {
-                bad(
-                    "baseSalary.unitText",
-                    match lang {
-                        Lang::Zh => format!("“{unit}”不是计薪单位(MONTH / DAY / HOUR)"),
-                        Lang::En => format!("{unit:?} is not MONTH, DAY or HOUR"),
-                    },
-                );
-                WageUnit::Month
-            });
-        }
-        let etype = match v.get("employmentType") {
-            Some(Value::Array(a)) => a.first().and_then(Value::as_str).unwrap_or("").to_string(),
-            other => text_or_number(other),
-        };
-        if !etype.is_empty() {
-            job.employment_type = EmploymentType::parse(&etype).unwrap_or_else(|| {
-                bad("employmentType", format!("{etype:?}"));
-                EmploymentType::FullTime
-            });
-        }
-        let benefits = text_or_number(v.get("jobBenefits"));
-        job.benefits = Benefits::from_text(&format!("{benefits} {}", s(v, "description")));
-        job.hours = text_or_number(v.get("workHours"));
-        job.openings = as_i64(v.get("totalJobOpenings"));
-        job.description = s(v, "description").to_string();
-        job.education = match v.get("educationRequirements") {
-            Some(Value::String(e)) => e.clone(),
-            Some(o) => s(o, "credentialCategory").to_string(),
-            None => String::new(),
-        };
-        job.experience = match v.get("experienceRequirements") {
-            Some(Value::String(e)) => e.clone(),
-            Some(o) => s(o, "description").to_string(),
-            None => String::new(),
-        };
-        job.physical = text_or_number(v.get("physicalRequirement"));
-        job.contact = v
-            .get("applicationContact")
-            .map(|c| s(c, "telephone").to_string())
-            .unwrap_or_default();
-        for (f, slot) in [
-            ("datePosted", &mut job.posted_on),
-            ("validThrough", &mut job.valid_through),
-        ] {
-            match read_date(s(v, f), lang) {
-                Ok(d) => *slot = d,
-                Err(m) => bad(f, m),
-            }
-        }
-        job.source = s(v, "url").to_string();
-        let id = match v.get("identifier") {
-            Some(Value::String(i)) => i.trim().to_string(),
-            Some(o) => text_or_number(o.get("value")),
-            None => s(v, "@id").to_string(),
-        };
-        let id = if id.is_empty() {
-            format!("{}@{}", job.title, job.employer)
+    let read: Vec<(String, &Value, Job, Vec<FileError>)> = items
+        .into_iter()
+        .map(|(path, v)| {
+            let (job, errors) = posting(v, &path, file, lang);
+            (path, v, job, errors)
+        })
+        .collect();
+    // A combined file (several employers' feeds in one) may use the same identifier for
+    // different employers' postings: each is then known by its employer too. The same
+    // posting twice is one posting; only different postings under one id are refused.
+    let mut employers: HashMap<String, std::collections::BTreeSet<&str>> = HashMap::new();
+    let ids: Vec<String> = read
+        .iter()
+        .map(|(_, v, job, _)| posting_id(v, job))
+        .collect();
+    for (id, (_, _, job, _)) in ids.iter().zip(&read) {
+        employers
+            .entry(id.clone())
+            .or_default()
+            .insert(job.employer.as_str());
+    }
+    let mut settle = Settle::new(skip_bad);
+    let mut seen: HashMap<String, (String, &Value)> = HashMap::new();
+    for ((path, v, mut job, mut errors), raw) in read.iter().cloned().zip(&ids) {
+        let id = if employers[raw].len() > 1 {
+            format!("{raw}@{}", job.employer)
         } else {
-            id
+            raw.clone()
         };
-        if let Some(first) = seen.insert(id.clone(), path.clone()) {
-            bad(
-                "identifier",
+        match seen.get(&id) {
+            Some((_, first)) if *first == v => continue,
+            Some((first, _)) => errors.push(FileError::new(
+                file,
+                0,
+                &format!("{path}.identifier"),
                 match lang {
-                    Lang::Zh => format!("编号“{id}”与{first}重复"),
-                    Lang::En => format!("id {id:?} repeats {first}"),
+                    Lang::Zh => format!("编号“{id}”与{first}重复,内容不同"),
+                    Lang::En => format!("id {id:?} repeats {first} with different content"),
                 },
-            );
+            )),
+            None if errors.is_empty() || !skip_bad => {
+                seen.insert(id.clone(), (path.clone(), v));
+            }
+            None => {}
         }
         job.source_id = Some(id);
-        jobs.push(job);
+        settle.record(file, path, job, errors);
     }
-    if errors.is_empty() {
-        Ok((jobs, cleaner.cleaned))
-    } else {
-        Err(errors)
-    }
+    settle.finish(cleaner.cleaned)
 }
 
 #[cfg(test)]
@@ -615,7 +766,12 @@ mod tests {
         );
         assert!(parse_wage("6000-4000").is_none());
         assert!(parse_wage("很多").is_none());
-        assert!(parse_wage("20/周").is_none());
+        // A week's pay was refused once (issue 17); a unit nobody pays by still is.
+        assert_eq!(
+            parse_wage("2000/周"),
+            w(Some(2000), Some(2000), Some(WageUnit::Week))
+        );
+        assert!(parse_wage("20/旬").is_none());
     }
 
     const POSTING: &str = r#"{"@type":"JobPosting","title":"普工","identifier":{"value":"A1"},
@@ -675,7 +831,8 @@ mod tests {
         );
         let errs = parse_json_ld(&untitled, "p.json", Lang::En).unwrap_err();
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].error.line, 2);
-        assert_eq!(errs[0].error.field, "[1].title");
+        // A JSON path, not a line number that is not a line (issue 17).
+        assert_eq!(errs[0].error.line, 0);
+        assert_eq!(errs[0].error.field, "$[1].title");
     }
 }

@@ -1,6 +1,7 @@
 //! Reading files people bring: station ledgers (台账) exported from Excel or WPS.
 
 pub mod directory;
+pub mod feed;
 pub mod jobs;
 pub mod visits;
 
@@ -15,7 +16,15 @@ pub struct RowError {
 }
 
 impl RowError {
+    /// `第3行,名称:必填`; without a line (0: a JSON path or the file as a whole), the field
+    /// alone: `$[3].baseSalary:…`.
     pub fn render(&self, lang: Lang) -> String {
+        match (lang, self.line, self.field.is_empty()) {
+            (_, 0, true) => return self.message.clone(),
+            (Lang::Zh, 0, false) => return format!("{}:{}", self.field, self.message),
+            (Lang::En, 0, false) => return format!("{}: {}", self.field, self.message),
+            _ => {}
+        }
         match lang {
             Lang::Zh => format!("第{}行,{}:{}", self.line, self.field, self.message),
             Lang::En => format!("line {}, {}: {}", self.line, self.field, self.message),

@@ -45,10 +45,14 @@ pub fn search(
                 "address": j.address,
                 "wage_min": j.wage_min,
                 "wage_max": j.wage_max,
-                "wage_unit": j.wage_unit.code(),
+                "wage_unit": j.wage_unit_stated.then(|| j.wage_unit.code()),
+                "currency": j.currency,
                 "wage": idx.wage_words_of(h.line),
                 "wage_month": idx.wage_month_of(h.line),
                 "benefits": idx.fields_of(h.line)[3],
+                "benefits_text": j.benefits_text,
+                "incomplete": j.is_incomplete(),
+                "unknown": j.unknown.code(),
                 "employment_type": j.employment_type.code(),
                 "employment_type_label": j.employment_type.label(lang),
                 "hours": j.hours,
@@ -76,12 +80,19 @@ pub fn search(
         .iter()
         .map(|h| {
             let [title, employer, district, benefits] = idx.fields_of(h.line);
+            // An outside posting that left out its employer, salary or place (issue 17).
+            let benefits = if idx.is_incomplete(h.line) {
+                let mark = lang.pick("信息不全", "incomplete");
+                format!("{mark} {benefits}").trim_end().to_string()
+            } else {
+                benefits.to_string()
+            };
             vec![
                 title.to_string(),
                 employer.to_string(),
                 district.to_string(),
                 idx.wage_words_of(h.line),
-                benefits.to_string(),
+                benefits,
                 idx.employment_type_of(h.line).label(lang).to_string(),
                 h.score.to_string(),
             ]

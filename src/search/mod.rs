@@ -78,6 +78,20 @@ pub struct JobIndex {
     spans: Vec<(u32, u32)>,
     /// While building: the masks of field texts already seen.
     memo: FieldMemo,
+    /// By rowid, the few openings the list shows from their own row: the text above is
+    /// folded to lower case for matching, and the compact wage columns say yuan per
+    /// month, day or hour only (see [`ShownApart`]).
+    apart: std::collections::HashMap<i64, ShownApart>,
+}
+
+/// How the list shows an opening its compact columns cannot say (issue 17): its fields
+/// with their Latin capitals (the same bytes as the folded line, so highlights fall in
+/// place), a wage as the posting gave it (`US$100,000/年`), and whether it is 信息不全.
+#[derive(Debug, Clone, PartialEq)]
+struct ShownApart {
+    fields: Option<Box<str>>,
+    wage: Box<str>,
+    incomplete: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -267,6 +281,7 @@ impl JobIndex {
         let mut idx = JobIndex::default();
         if let Some(range) = store.job_rowid_range()? {
             store.for_each_job_line(today, range, |line| idx.push(&line))?;
+            idx.read_apart(store, range)?;
         }
         idx.finish();
         Ok(idx)
@@ -288,6 +303,7 @@ impl JobIndex {
             let s = Store::open(path)?;
             let mut idx = JobIndex::default();
             s.for_each_job_line(today, range, |line| idx.push(&line))?;
+            idx.read_apart(&s, range)?;
             Ok(idx)
         };
         let (first, second) = std::thread::scope(|sc| {
@@ -301,12 +317,52 @@ impl JobIndex {
         Ok(idx)
     }
 
+    /// Reads the openings shown apart (see [`ShownApart`]) with a rowid in `range`.
+    fn read_apart(
+        &mut self,
+        store: &crate::store::Store,
+        range: (i64, i64),
+    ) -> Result<(), crate::store::StoreError> {
+        for (rowid, j) in store.job_shown_apart(range)? {
+            let fields = [
+                j.title.as_str(),
+                j.employer.as_str(),
+                j.district.as_str(),
+                j.benefits.words(),
+            ]
+            .join(&SEP.to_string());
+            let folds = fields.bytes().any(|b| b.is_ascii_uppercase());
+            self.apart.insert(
+                rowid,
+                ShownApart {
+                    fields: folds.then(|| fields.into_boxed_str()),
+                    wage: j.wage_words().into_boxed_str(),
+                    incomplete: j.is_incomplete(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn apart_of(&self, line: u32) -> Option<&ShownApart> {
+        if self.apart.is_empty() {
+            return None;
+        }
+        self.apart.get(&self.rowids[line as usize])
+    }
+
+    /// Whether the posting left out its employer, salary or place: shown as 信息不全.
+    pub fn is_incomplete(&self, line: u32) -> bool {
+        self.apart_of(line).is_some_and(|a| a.incomplete)
+    }
+
     /// Adds another index's lines after these (its districts renumbered into ours).
     fn append(&mut self, other: JobIndex) {
         // Line offsets are global: this chunk is kept, the other's text becomes current.
         let base = self.starts.last().copied().unwrap_or(0);
         let more = other.len();
         let mut other = other;
+        self.apart.extend(std::mem::take(&mut other.apart));
         let mine = std::mem::replace(&mut self.text, std::mem::take(&mut other.text));
         let my_base = self
             .chunks
@@ -575,9 +631,15 @@ impl JobIndex {
         self.rowids[line as usize]
     }
 
-    /// Title, employer, district and benefits of an opening.
+    /// Title, employer, district and benefits of an opening, as written (the search text
+    /// is folded to lower case; an opening with capitals keeps its own, at the same byte
+    /// positions).
     pub fn fields_of(&self, line: u32) -> [&str; 4] {
-        let mut it = self.text_of(line).split(SEP);
+        let text = match self.apart_of(line).and_then(|a| a.fields.as_deref()) {
+            Some(t) => t,
+            None => self.text_of(line),
+        };
+        let mut it = text.split(SEP);
         let mut next = || it.next().unwrap_or("");
         [next(), next(), next(), next()]
     }
@@ -594,8 +656,11 @@ impl JobIndex {
         EmploymentType::ALL[((self.flags[line as usize] >> 3) & 3) as usize]
     }
 
-    /// `¥5000–7000/月` as the posting states it.
+    /// `¥5000–7000/月` as the posting states it (`US$100,000/年`, `未注明`).
     pub fn wage_words_of(&self, line: u32) -> String {
+        if let Some(a) = self.apart_of(line) {
+            return a.wage.to_string();
+        }
         let i = line as usize;
         let opt = |v: u32| (v != NONE).then_some(i64::from(v));
         let mut j = crate::domain::job::Job::new("", "");

@@ -5,48 +5,86 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, new_id, ts};
-use crate::domain::job::{Benefits, EmploymentType, Job, JobStatus, WageUnit};
+use crate::domain::job::{Benefits, EmploymentType, Job, JobStatus, Unknown, WageUnit};
 use crate::domain::labels::Labeled;
 
 const JOB_COLUMNS: &str = "id, source_id, title, employer, credit_code, district, address, \
      wage_min, wage_max, wage_unit, benefits, employment_type, hours, openings, age_min, \
      age_max, education, experience, physical, description, contact, posted_on, \
-     valid_through, source, status";
+     valid_through, source, status, wage_currency, wage_period, benefits_text, unknown";
+
+/// The wage_unit and wage_period columns of a unit (see migration 0013): the column's
+/// check keeps month, day and hour; a week or year is said by wage_period.
+fn unit_columns(j: &Job) -> (&'static str, &'static str) {
+    match (j.wage_unit_stated, j.wage_unit) {
+        (false, _) => ("month", "none"),
+        (true, WageUnit::Week) => ("month", "week"),
+        (true, WageUnit::Year) => ("month", "year"),
+        (true, u) => (u.code(), ""),
+    }
+}
+
+/// Whether the list must show this opening from its own row (migration 0013): Latin
+/// capitals the index folds, a wage its compact columns cannot say, something unknown.
+fn shown_apart(j: &Job) -> bool {
+    let capitals = |t: &str| t.bytes().any(|b| b.is_ascii_uppercase());
+    capitals(&j.title)
+        || capitals(&j.employer)
+        || capitals(&j.district)
+        || !j.is_yuan()
+        || unit_columns(j).1 != ""
+        || j.is_incomplete()
+}
 
 fn day(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
 }
 
 fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
-    let unit: String = r.get(9)?;
-    let benefits: i64 = r.get(10)?;
-    let etype: String = r.get(11)?;
-    let status: String = r.get(24)?;
+    job_from_row_at(r, 0)
+}
+
+/// An opening from JOB_COLUMNS starting at column `at`.
+fn job_from_row_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Job> {
+    let unit: String = r.get(at + 9)?;
+    let benefits: i64 = r.get(at + 10)?;
+    let etype: String = r.get(at + 11)?;
+    let status: String = r.get(at + 24)?;
+    let period: String = r.get(at + 26)?;
+    let unknown: String = r.get(at + 28)?;
     Ok(Job {
-        id: r.get(0)?,
-        source_id: r.get(1)?,
-        title: r.get(2)?,
-        employer: r.get(3)?,
-        credit_code: r.get(4)?,
-        district: r.get(5)?,
-        address: r.get(6)?,
-        wage_min: r.get(7)?,
-        wage_max: r.get(8)?,
-        wage_unit: WageUnit::from_code(&unit).unwrap_or(WageUnit::Month),
+        id: r.get(at)?,
+        source_id: r.get(at + 1)?,
+        title: r.get(at + 2)?,
+        employer: r.get(at + 3)?,
+        credit_code: r.get(at + 4)?,
+        district: r.get(at + 5)?,
+        address: r.get(at + 6)?,
+        wage_min: r.get(at + 7)?,
+        wage_max: r.get(at + 8)?,
+        wage_unit: match period.as_str() {
+            "week" => WageUnit::Week,
+            "year" => WageUnit::Year,
+            _ => WageUnit::from_code(&unit).unwrap_or(WageUnit::Month),
+        },
+        wage_unit_stated: period != "none",
+        currency: r.get(at + 25)?,
         benefits: Benefits::from_bits(benefits as u8),
+        benefits_text: r.get(at + 27)?,
+        unknown: Unknown::from_code(&unknown),
         employment_type: EmploymentType::from_code(&etype).unwrap_or(EmploymentType::FullTime),
-        hours: r.get(12)?,
-        openings: r.get(13)?,
-        age_min: r.get(14)?,
-        age_max: r.get(15)?,
-        education: r.get(16)?,
-        experience: r.get(17)?,
-        physical: r.get(18)?,
-        description: r.get(19)?,
-        contact: r.get(20)?,
-        posted_on: day(r.get(21)?),
-        valid_through: day(r.get(22)?),
-        source: r.get(23)?,
+        hours: r.get(at + 12)?,
+        openings: r.get(at + 13)?,
+        age_min: r.get(at + 14)?,
+        age_max: r.get(at + 15)?,
+        education: r.get(at + 16)?,
+        experience: r.get(at + 17)?,
+        physical: r.get(at + 18)?,
+        description: r.get(at + 19)?,
+        contact: r.get(at + 20)?,
+        posted_on: day(r.get(at + 21)?),
+        valid_through: day(r.get(at + 22)?),
+        source: r.get(at + 23)?,
         status: JobStatus::from_code(&status).unwrap_or(JobStatus::Closed),
     })
 }
@@ -100,9 +138,10 @@ impl Store {
                 .map_err(|e| (0, e.into()))?;
             let mut upsert = tx
                 .prepare(&format!(
-                    "INSERT INTO job({JOB_COLUMNS}, wage_month, created_at, updated_at)
+                    "INSERT INTO job({JOB_COLUMNS}, wage_month, created_at, updated_at, shown_apart)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                       ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27)
+                       ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?28, ?29, ?30, ?31,
+                       ?26, ?27, ?27, ?32)
                      ON CONFLICT(id) DO UPDATE SET source_id = excluded.source_id,
                        title = excluded.title, employer = excluded.employer,
                        credit_code = excluded.credit_code, district = excluded.district,
@@ -116,6 +155,10 @@ impl Store {
                        contact = excluded.contact, posted_on = excluded.posted_on,
                        valid_through = excluded.valid_through, source = excluded.source,
                        status = excluded.status, wage_month = excluded.wage_month,
+                       wage_currency = excluded.wage_currency,
+                       wage_period = excluded.wage_period,
+                       benefits_text = excluded.benefits_text, unknown = excluded.unknown,
+                       shown_apart = excluded.shown_apart,
                        updated_at = excluded.updated_at"
                 ))
                 .map_err(|e| (0, e.into()))?;
@@ -133,6 +176,7 @@ impl Store {
                     Some(_) => done.updated += 1,
                     None => done.added += 1,
                 }
+                let (unit, period) = unit_columns(j);
                 upsert
                     .execute(params![
                         existing.unwrap_or_else(new_id),
@@ -144,7 +188,7 @@ impl Store {
                         j.address,
                         j.wage_min,
                         j.wage_max,
-                        j.wage_unit.code(),
+                        unit,
                         i64::from(j.benefits.bits()),
                         j.employment_type.code(),
                         j.hours,
@@ -161,7 +205,12 @@ impl Store {
                         j.source,
                         j.status.code(),
                         j.monthly_max(),
-                        t
+                        t,
+                        j.currency,
+                        period,
+                        j.benefits_text,
+                        j.unknown.code(),
+                        shown_apart(j)
                     ])
                     .map_err(fail)?;
             }
@@ -241,6 +290,24 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// The openings with a rowid in `from..=to` that the list shows from their own row
+    /// (migration 0013: Latin capitals, a wage in another currency or per week or year,
+    /// something unknown), read through the partial index: the rest are said by the
+    /// index's compact columns.
+    pub fn job_shown_apart(&self, (from, to): (i64, i64)) -> Result<Vec<(i64, Job)>, StoreError> {
+        let sql = format!(
+            "SELECT rowid, {JOB_COLUMNS} FROM job
+             WHERE shown_apart = 1 AND rowid BETWEEN ?1 AND ?2"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([from, to], |r| {
+            let rowid: i64 = r.get(0)?;
+            // job_from_row reads from column 0: a view of the row past the rowid.
+            Ok((rowid, job_from_row_at(r, 1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// One opening by the rowid the search index keeps.

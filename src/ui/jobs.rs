@@ -161,7 +161,13 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
                     base,
                 ));
                 spans.push(Span::styled(" ", base));
-                let used: usize = widths.iter().sum::<usize>() + 5;
+                let mut used: usize = widths.iter().sum::<usize>() + 5;
+                // An outside posting that left out its employer, salary or place (issue 17).
+                if idx.is_incomplete(h.line) {
+                    let mark = format!("{} ", lang.pick("信息不全", "incomplete"));
+                    used += text::width(&mark);
+                    spans.push(Span::styled(mark, base.fg(Color::Yellow)));
+                }
                 spans.extend(field_spans(
                     benefits,
                     t_len + e_len + d_len + 3,
@@ -239,10 +245,34 @@ fn posting_lines(j: &Job, lang: Lang, cols: usize) -> Vec<Line<'static>> {
         lang.pick("工资", "Wage"),
         format!("{}{monthly}", j.wage_words()),
     );
+    // The posting's own words when it gave them (jobBenefits), else what was read.
     kv(
         lang.pick("福利", "Benefits"),
-        j.benefits.words().to_string(),
+        if j.benefits_text.is_empty() {
+            j.benefits.words().to_string()
+        } else {
+            j.benefits_text.clone()
+        },
     );
+    if j.is_incomplete() {
+        let u = j.unknown;
+        let what: Vec<&str> = [
+            (u.employer, lang.pick("招聘单位", "employer")),
+            (u.salary, lang.pick("工资", "salary")),
+            (u.place, lang.pick("工作地点", "place")),
+        ]
+        .iter()
+        .filter(|(b, _)| *b)
+        .map(|(_, w)| *w)
+        .collect();
+        kv(
+            lang.pick("信息不全", "Incomplete"),
+            match lang {
+                Lang::Zh => format!("未注明{}", what.join("、")),
+                Lang::En => format!("no {} given", what.join(", ")),
+            },
+        );
+    }
     kv(
         lang.pick("用工类型", "Type"),
         j.employment_type.label(lang).to_string(),
