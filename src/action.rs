@@ -32,6 +32,7 @@ labeled_enum!(
         Open => "open", "打开 / 选定", "Open or choose";
         Search => "search", "在列表中搜索", "Search the list";
         Back => "back", "返回 / 取消", "Back or cancel";
+        Edit => "edit", "更正此记录(写明原因;已签结的写补记)", "Correct this record (with a reason; a signed-off one gets an addendum)";
         // confirm questions
         Yes => "yes", "是(确认)", "Yes";
         No => "no", "否", "No";

@@ -1610,3 +1610,83 @@ fn a_stale_form_never_overwrites_another_desks_change_to_a_person() {
         "A wrote nothing"
     );
 }
+
+#[test]
+fn a_saved_visit_is_corrected_on_the_record_with_a_reason_and_a_sealed_one_by_addendum() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("王秀英 Tab Tab Tab Tab 宏达制衣厂 Tab Tab Tab Tab Tab Tab Right C-s");
+    assert!(d.said().contains("已保存"), "{}", d.said());
+    // Her record (Enter in today's list), `e`: the visit and the person in the form.
+    d.press("S-Tab Enter e");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    assert_eq!(d.field("name"), "王秀英");
+    assert!(d.screen().contains("更正记录"), "{}", d.screen());
+    // The name was misheard and the request is about a contract: corrected, with a reason.
+    d.press("Backspace Backspace Backspace 王秀瑛");
+    d.press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    assert!(
+        matches!(d.app.modal, Some(Modal::LogDialog(_))),
+        "the reason is asked"
+    );
+    d.press("C-s");
+    assert!(
+        matches!(d.app.modal, Some(Modal::LogDialog(_))),
+        "a reason is required"
+    );
+    d.press("登记时听错了名字,类别选错 C-s");
+    assert!(d.said().starts_with("已更正"), "{}", d.said());
+    let (name, category): (String, String) = d
+        .app
+        .store
+        .conn()
+        .query_row(
+            "SELECT v.name, t.category FROM visit t JOIN visitor v ON v.id = t.visitor_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(name, "王秀瑛");
+    assert_ne!(category, "wage_arrears");
+    let corrected = events(&d.app.store, "corrected");
+    assert_eq!(
+        corrected.len(),
+        2,
+        "the visit and the person: {corrected:?}"
+    );
+    assert!(corrected.iter().any(|(_, t)| t.contains("姓名:王秀英 → 王秀瑛")
+        && t.contains("原因:登记时听错了名字")));
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM visit"),
+        1,
+        "no new visit"
+    );
+    // The record's history shows it.
+    d.press("S-Tab Enter");
+    assert!(d.screen().contains("王秀瑛"), "{}", d.screen());
+    d.press("Esc");
+
+    // Signed off, the visit is sealed: a correction becomes an addendum in the next shift.
+    d.press("F5 v d Tab 已答复 C-s s 交班 C-s F2 S-Tab Enter e");
+    d.press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab 补充:已带合同原件 C-s");
+    d.press("补记合同情况 C-s");
+    assert!(d.said().contains("补记"), "{}", d.said());
+    assert_eq!(
+        count(
+            &d.app.store,
+            "SELECT count(*) FROM log_entry WHERE kind = 'addendum'"
+        ),
+        1
+    );
+    let summary: String = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT summary FROM visit", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        !summary.contains("已带合同原件"),
+        "the sealed visit itself is unchanged"
+    );
+    assert!(d.app.store.check().unwrap().ok(), "the seal holds");
+}

@@ -570,6 +570,14 @@ impl App {
                     .add_addendum(&station.id, &shift_id, &officer.id, &text, now)
                     .map(|_| lang.pick("补记已写入", "Addendum written").to_string())
             }
+            LogAction::Correct => {
+                if text.trim().is_empty() {
+                    d.form.set_error(F_TEXT, Some(required));
+                    d.form.focus_id(F_TEXT);
+                    return;
+                }
+                self.save_correction(&text)
+            }
             LogAction::AddMember => {
                 let name = d.form.get(F_NAME).trim().to_string();
                 if name.is_empty() {

@@ -295,7 +295,8 @@ impl App {
 
     /// Writes the intake form's unsaved input to the database now, if it changed.
     pub fn save_draft_now(&mut self) {
-        if !self.draft_dirty {
+        // A correction is not a new intake: restored after a crash it would be one.
+        if !self.draft_dirty || self.intake.correcting.is_some() {
             return;
         }
         let officer = self.officer.as_ref().map(|o| o.id.clone());
@@ -704,6 +705,80 @@ impl App {
         }
     }
 
+    /// `e` in a visit's record: the visit and its person in the form, to be corrected;
+    /// `C-s` then asks for the reason.
+    fn start_correction(&mut self) {
+        let Some(Modal::Visit { detail, .. }) = &self.modal else {
+            return;
+        };
+        let detail = detail.clone();
+        let v = &detail.visit;
+        self.intake.clear(self.lang);
+        self.intake.fill_from(&detail.visitor, 0);
+        let form = &mut self.intake.form;
+        form.set(Field::Channel.code(), v.channel.code());
+        form.set(Field::Category.code(), v.category.code());
+        form.set(Field::Urgency.code(), v.urgency.code());
+        form.set(
+            Field::Headcount.code(),
+            &v.headcount.map(|n| n.to_string()).unwrap_or_default(),
+        );
+        form.set(
+            Field::AmountOwed.code(),
+            &v.amount_owed_fen
+                .map(crate::domain::money::format_fen)
+                .unwrap_or_default(),
+        );
+        form.set(Field::Summary.code(), &v.summary);
+        let when = v.visited_at.with_timezone(&self.zone).format("%m-%d %H:%M");
+        self.intake.correcting = Some((v.id.clone(), format!("{} {when}", v.visitor_name)));
+        self.intake.focus = Focus::Form;
+        self.intake.form.focus_id(Field::Name.code());
+        self.modal = None;
+        self.pane = Pane::Intake;
+        self.info(
+            self.lang
+                .pick(
+                    "更正模式:改好后按 C-s 并写明原因;Esc 放弃",
+                    "Correcting: change what is wrong, then C-s and give a reason; Esc abandons",
+                )
+                .into(),
+        );
+    }
+
+    /// The reason given: the correction is written (or, for a signed-off visit, an addendum).
+    pub(crate) fn save_correction(&mut self, reason: &str) -> Result<String, StoreError> {
+        let (Some(officer), Some(pending), Some((visit_id, _))) = (
+            self.officer.clone(),
+            self.pending_save.clone(),
+            self.intake.correcting.clone(),
+        ) else {
+            return Ok(String::new());
+        };
+        let now = self.clock.now();
+        let done =
+            self.store
+                .correct_visit(&visit_id, &pending.intake, reason, &officer.id, now)?;
+        self.pending_save = None;
+        self.intake.clear(self.lang);
+        self.draft_dirty = false;
+        self.reload_today()?;
+        let what = [done.visit_changes.as_str(), done.person_changes.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(";");
+        Ok(match (self.lang, done.as_addendum) {
+            (Lang::Zh, false) => format!("已更正:{what}"),
+            (Lang::En, false) => format!("Corrected: {what}"),
+            (Lang::Zh, true) => format!("该来访所在班次已签结,更正已写为补记:{what}"),
+            (Lang::En, true) => {
+                format!("That visit's shift is signed off: the correction is an addendum: {what}")
+            }
+        })
+    }
+
     /// The officer's answer to a save's question.
     fn answer_save(&mut self, kind: Confirm, yes: bool, no: bool) {
         if !yes && !no {
@@ -753,6 +828,12 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        if action == Action::Edit
+            && let Some(Modal::Visit { .. }) = &self.modal
+        {
+            self.start_correction();
+            return;
+        }
         if action == Action::Reveal
             && let Some(Modal::Visit { .. }) = &self.modal
         {
@@ -803,7 +884,14 @@ impl App {
         }
         match action {
             Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
-            Action::Intake => self.pane = Pane::Intake,
+            Action::Intake => {
+                self.pane = Pane::Intake;
+                // A new intake always starts at 姓名: a name must never land in 电话.
+                if !self.intake.is_dirty() && self.intake.correcting.is_none() {
+                    self.intake.focus = Focus::Form;
+                    self.intake.form.focus_id(Field::Name.code());
+                }
+            }
             Action::Referrals => {
                 self.pane = Pane::Referrals;
                 self.refresh_queue();
@@ -880,6 +968,18 @@ impl App {
             (Focus::Form, Action::PrevMatch) => self.update_intake(Action::PrevField),
             (Focus::Form, Action::PickMatch) => self.pick_match(),
             (Focus::Form, Action::Reveal) => self.reveal_in_form(),
+            (Focus::Form, Action::Back) if pane.correcting.is_some() => {
+                // Abandon the correction: nothing was written.
+                pane.clear(self.lang);
+                self.info(
+                    self.lang
+                        .pick(
+                            "已放弃更正,记录未改动",
+                            "Correction abandoned; the record is unchanged",
+                        )
+                        .into(),
+                );
+            }
             (Focus::Form, Action::Back) => pane.matches.clear(),
             (_, Action::Save) => self.save(),
             (Focus::List, Action::NextField) => {
@@ -1074,6 +1174,20 @@ impl App {
                 return;
             }
         };
+        // Correcting a saved visit: the reason is asked, then the correction written.
+        if let Some((_, label)) = self.intake.correcting.clone() {
+            self.pending_save = Some(PendingSave {
+                intake: checked,
+                question: String::new(),
+                owner: None,
+            });
+            self.modal = Some(Modal::LogDialog(Box::new(LogDialog::new(
+                crate::panes::log::LogAction::Correct,
+                label,
+                self.lang,
+            ))));
+            return;
+        }
         // A person already on record: who the number belongs to, and what the save would
         // change in their record, are asked before anything is written.
         match self.store.intake_plan(&checked) {

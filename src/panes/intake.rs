@@ -30,6 +30,9 @@ pub struct Picked {
 #[derive(Debug, Clone)]
 pub struct IntakePane {
     pub form: Form,
+    /// A saved visit being corrected (its id, and how it is named on screen): `C-s` asks
+    /// for a reason and writes a correction instead of a new visit.
+    pub correcting: Option<(String, String)>,
     pub focus: Focus,
     pub picked: Option<Picked>,
     pub matches: Vec<VisitorMatch>,
@@ -100,6 +103,7 @@ impl IntakePane {
     pub fn new(lang: Lang) -> IntakePane {
         IntakePane {
             form: new_form(lang),
+            correcting: None,
             focus: Focus::Form,
             picked: None,
             matches: Vec::new(),
@@ -149,6 +153,7 @@ impl IntakePane {
     /// Empties the form for the next visitor (the day's list stays).
     pub fn clear(&mut self, lang: Lang) {
         self.form = new_form(lang);
+        self.correcting = None;
         self.picked = None;
         self.matches.clear();
         self.match_sel = 0;

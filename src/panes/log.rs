@@ -152,6 +152,8 @@ pub enum LogAction {
     /// An addendum to this sealed shift.
     Addendum(String),
     AddMember,
+    /// The reason for a correction of the visit being corrected at the intake form.
+    Correct,
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +192,9 @@ impl LogDialog {
             LogAction::Addendum(_) => {
                 vec![FormField::area(F_TEXT, "补记内容", "Addendum", 4).required()]
             }
+            LogAction::Correct => {
+                vec![FormField::area(F_TEXT, "更正原因", "Reason for the correction", 3).required()]
+            }
             LogAction::AddMember => vec![
                 FormField::text(F_NAME, "姓名", "Name").required(),
                 FormField::choice(F_ROLE, "身份", "Role", choices_of::<Role>()),
@@ -217,6 +222,7 @@ impl LogDialog {
                 lang.pick("补记(已签结班次)", "Addendum to a signed-off shift")
             }
             LogAction::AddMember => lang.pick("加入本班", "Add to the shift"),
+            LogAction::Correct => lang.pick("更正来访记录", "Correct the visit's record"),
         }
     }
 }

@@ -97,7 +97,7 @@ fn id_taken() -> StoreError {
 /// What changed in a visitor's record, before → after, for the audit log: "工作单位:
 /// 城西建筑 → 宏达制衣厂;电话:138****8000 → 139****5678". Numbers are masked here too:
 /// the audit log is read by people the numbers are hidden from.
-fn changes_of(old: &VisitorRow, new: &VisitorRow) -> String {
+pub(super) fn changes_of(old: &VisitorRow, new: &VisitorRow) -> String {
     let or_dash = |s: &str| {
         if s.is_empty() {
             "—".to_string()

@@ -214,6 +214,19 @@ fn render_intake(app: &App, frame: &mut Frame, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
     let heading = match (&pane.picked, lang) {
+        _ if pane.correcting.is_some() => {
+            let label = pane
+                .correcting
+                .as_ref()
+                .map(|(_, l)| l.as_str())
+                .unwrap_or("");
+            match lang {
+                Lang::Zh => format!("更正记录 · {label}(C-s 保存并写原因 · Esc 放弃)"),
+                Lang::En => {
+                    format!("Correcting · {label} (C-s saves with a reason · Esc abandons)")
+                }
+            }
+        }
         (Some(p), Lang::Zh) => format!("来访登记 · 老来访人 {}(以往{}次)", p.name, p.visit_count),
         (Some(p), Lang::En) => format!(
             "Intake · returning visitor {} ({} earlier)",

@@ -1,0 +1,287 @@
+//! Correction on the record: a saved visit and its person corrected as an explicit act —
+//! who, when, before → after and why, in the visit's history. A visit in a signed-off
+//! shift is never edited: its correction is an addendum (补记) written in the current
+//! shift about the sealed one, and the person's own record is corrected as usual (the
+//! sealed record keeps the person as they were at sign-off).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::events::{self, NewEvent};
+use super::visitors::{VISITOR_COLUMNS, visitor_from_row, write_keys};
+use super::{Store, StoreError, shifts, ts};
+use crate::domain::intake::Intake;
+use crate::domain::labels::Labeled;
+use crate::domain::money::format_fen;
+use crate::domain::shift::EntryKind;
+
+/// What a correction did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Corrected {
+    /// The visit's changes, before → after ("" when none).
+    pub visit_changes: String,
+    /// The person's changes, before → after, numbers masked ("" when none).
+    pub person_changes: String,
+    /// The visit is in a signed-off shift: its correction became an addendum.
+    pub as_addendum: bool,
+}
+
+fn refused(zh: &str, en: &str) -> StoreError {
+    StoreError::Refused(zh.into(), en.into())
+}
+
+impl Store {
+    /// Corrects visit `visit_id` (and its person) to what `fixed` says, for `reason`.
+    pub fn correct_visit(
+        &mut self,
+        visit_id: &str,
+        fixed: &Intake,
+        reason: &str,
+        officer_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Corrected, StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(refused("更正须写明原因", "a correction needs a reason"));
+        }
+        let tx = self.write_tx()?;
+        let row: Option<(
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            String,
+            Option<String>,
+        )> = tx
+            .query_row(
+                "SELECT t.station_id, t.visitor_id, t.category, t.channel, t.summary, t.headcount,
+                   t.amount_owed_fen, t.urgency, s.closed_at
+                 FROM visit t LEFT JOIN shift s ON s.id = t.shift_id WHERE t.id = ?1",
+                [visit_id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((
+            station_id,
+            visitor_id,
+            category,
+            channel,
+            summary,
+            headcount,
+            amount,
+            urgency,
+            sealed_at,
+        )) = row
+        else {
+            return Err(refused("没有这条来访记录", "no such visit"));
+        };
+        let sealed = sealed_at.is_some();
+        // The visit's own fields, before → after.
+        let label =
+            |code: &str, f: fn(&str) -> Option<String>| f(code).unwrap_or_else(|| code.to_string());
+        let cat_zh =
+            |c: &str| crate::domain::lists::Category::from_code(c).map(|x| x.zh().to_string());
+        let ch_zh =
+            |c: &str| crate::domain::lists::Channel::from_code(c).map(|x| x.zh().to_string());
+        let urg_zh =
+            |c: &str| crate::domain::lists::Urgency::from_code(c).map(|x| x.zh().to_string());
+        let money = |f: Option<i64>| f.map(format_fen).unwrap_or_else(|| "—".into());
+        let count = |n: Option<i64>| n.map_or_else(|| "—".into(), |n| n.to_string());
+        let new_headcount = fixed.headcount.map(i64::from);
+        let mut changes: Vec<String> = Vec::new();
+        for (k, a, b) in [
+            (
+                "诉求类别",
+                label(&category, cat_zh),
+                fixed.category.zh().to_string(),
+            ),
+            (
+                "渠道",
+                label(&channel, ch_zh),
+                fixed.channel.zh().to_string(),
+            ),
+            (
+                "紧急程度",
+                label(&urgency, urg_zh),
+                fixed.urgency.zh().to_string(),
+            ),
+            ("涉及人数", count(headcount), count(new_headcount)),
+            ("欠薪金额", money(amount), money(fixed.amount_owed_fen)),
+        ] {
+            if a != b {
+                changes.push(format!("{k}:{a} → {b}"));
+            }
+        }
+        if summary.trim() != fixed.summary.trim() {
+            changes.push(format!(
+                "诉求摘要:{} → {}",
+                short(&summary),
+                short(&fixed.summary)
+            ));
+        }
+        let visit_changes = changes.join(";");
+        // The person, before → after (the name too: this is the place to correct it).
+        let old = tx.query_row(
+            &format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1"),
+            [&visitor_id],
+            visitor_from_row,
+        )?;
+        let mut new = old.clone();
+        new.name = fixed.name.trim().to_string();
+        new.phone = fixed.phone.as_ref().map(|p| p.e164().to_string());
+        new.id_number = fixed.id_number.as_ref().map(|i| i.as_str().to_string());
+        new.birth_date = fixed
+            .id_number
+            .as_ref()
+            .map(|i| i.birth_date().to_string())
+            .or(old.birth_date.clone());
+        new.gender = fixed.gender;
+        new.employer = fixed.employer.clone();
+        new.occupation = fixed.occupation;
+        new.occupation_note = fixed.occupation_note.clone();
+        new.hometown = fixed.hometown.clone();
+        new.membership = fixed.membership;
+        let person_changes = super::visits::changes_of(&old, &new);
+        if visit_changes.is_empty() && person_changes.is_empty() {
+            return Err(refused("没有改动,无需更正", "nothing was changed"));
+        }
+        if let Some(n) = &new.id_number {
+            let owner: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM visitor WHERE id_number = ?1 AND id <> ?2",
+                    params![n, visitor_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if owner.is_some() {
+                return Err(refused(
+                    "该身份证号已属于另一位来访人,未更正",
+                    "that ID number belongs to another person; nothing was corrected",
+                ));
+            }
+        }
+        let why = format!("原因:{reason}");
+        if !visit_changes.is_empty() {
+            if sealed {
+                // Sealed: the record stays as signed; the correction is written beside it.
+                let shift_id: String = tx.query_row(
+                    "SELECT shift_id FROM visit WHERE id = ?1",
+                    [visit_id],
+                    |r| r.get(0),
+                )?;
+                let text = format!("更正来访记录:{visit_changes};{why}");
+                shifts::log_desk(
+                    &tx,
+                    &station_id,
+                    officer_id,
+                    now,
+                    EntryKind::Addendum,
+                    &text,
+                    Some(&shift_id),
+                )?;
+            } else {
+                tx.execute(
+                    "UPDATE visit SET category = ?2, channel = ?3, urgency = ?4, headcount = ?5,
+                       amount_owed_fen = ?6, summary = ?7, updated_at = ?8 WHERE id = ?1",
+                    params![
+                        visit_id,
+                        fixed.category.code(),
+                        fixed.channel.code(),
+                        fixed.urgency.code(),
+                        new_headcount,
+                        fixed.amount_owed_fen,
+                        fixed.summary,
+                        ts(now)
+                    ],
+                )?;
+            }
+            events::record(
+                &tx,
+                NewEvent {
+                    station_id: &station_id,
+                    entity: "visit",
+                    entity_id: visit_id,
+                    action: if sealed {
+                        "correction_addendum"
+                    } else {
+                        "corrected"
+                    },
+                    officer_id: Some(officer_id),
+                    at: now,
+                    detail: &format!("{visit_changes};{why}"),
+                },
+            )?;
+        }
+        if !person_changes.is_empty() {
+            tx.execute(
+                "UPDATE visitor SET name = ?2, phone = ?3, id_number = ?4, gender = ?5,
+                   birth_date = ?6, employer = ?7, occupation = ?8, occupation_note = ?9,
+                   hometown = ?10, membership = ?11, updated_at = ?12 WHERE id = ?1",
+                params![
+                    visitor_id,
+                    new.name,
+                    new.phone,
+                    new.id_number,
+                    new.gender.code(),
+                    new.birth_date,
+                    new.employer,
+                    new.occupation.code(),
+                    new.occupation_note,
+                    new.hometown,
+                    new.membership.code(),
+                    ts(now)
+                ],
+            )?;
+            write_keys(
+                &tx,
+                &visitor_id,
+                &new.name,
+                new.phone.as_deref(),
+                new.id_number.as_deref(),
+            )?;
+            events::record(
+                &tx,
+                NewEvent {
+                    station_id: &station_id,
+                    entity: "visitor",
+                    entity_id: &visitor_id,
+                    action: "corrected",
+                    officer_id: Some(officer_id),
+                    at: now,
+                    detail: &format!("{person_changes};{why}"),
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(Corrected {
+            visit_changes,
+            person_changes,
+            as_addendum: sealed && !changes.is_empty(),
+        })
+    }
+}
+
+/// A long text in a history line: its first 40 characters.
+fn short(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 40 {
+        format!("{}…", one.chars().take(40).collect::<String>())
+    } else {
+        one
+    }
+}
