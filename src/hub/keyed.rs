@@ -143,7 +143,7 @@ pub fn base64url(bytes: &[u8]) -> String {
 
 pub fn decode_hex(hex: &str) -> Option<Vec<u8>> {
     let hex = hex.trim();
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())
