@@ -441,6 +441,15 @@ const TABLE_KEYS: &[(&str, &str)] = &[
     ("audit_chain", "CAST(seq AS TEXT)"),
 ];
 
+/// `sync --verify` passes: every table's rows and checksum equal at the desk and the hub.
+fn verified(hub: &Hub, db: &Path) {
+    let said = ok(hub.sync(db, None).arg("--verify").output().unwrap());
+    assert!(
+        !said.contains("DIFFERS") && said.contains("visit"),
+        "{said}"
+    );
+}
+
 fn years_back(n: i64) -> NaiveDate {
     today() - chrono::Duration::days(366 * n)
 }
@@ -484,6 +493,18 @@ fn two_desks_sum_to_the_county_report() {
     let mut c = pg(&hub.url);
     assert_eq!(table_digest_hub(&mut c, "城西站"), table_digest_desk(&a));
     assert_eq!(table_digest_hub(&mut c, "城东站"), table_digest_desk(&b));
+    verified(&hub, &a);
+    verified(&hub, &b);
+    // A change behind the hub's back is caught by --verify.
+    c.execute(
+        "UPDATE hub.visit SET channel = 'outreach' WHERE id IN (SELECT id FROM hub.visit v
+           JOIN hub.station s USING (station_id) WHERE s.name = '城西站' AND channel <> 'outreach' LIMIT 1)",
+        &[],
+    )
+    .unwrap();
+    let out = hub.sync(&a, None).arg("--verify").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("DIFFERS"));
     // The Markdown report names both stations and the figures' sections.
     let md = ok(dutydesk(hub.dir())
         .args(["hub", "report", "--hub", &hub.url])
@@ -655,6 +676,7 @@ fn sync_killed_at_random_moments() {
     );
     let mut c = pg(&hub.url);
     assert_eq!(table_digest_hub(&mut c, "断电站"), table_digest_desk(&db));
+    verified(&hub, &db);
     let dupes: i64 = c
         .query_one(
             "SELECT count(*) - count(DISTINCT (station_id, id)) FROM hub.visit",
@@ -1010,6 +1032,7 @@ fn restored_backup_is_refused_until_reenroll() {
         .get(0);
     assert_eq!(seen, 60, "the restored desk's edits reached the hub");
     assert_eq!(table_digest_hub(&mut c, "恢复站"), table_digest_desk(&db));
+    verified(&hub, &db);
     let said = ok(hub.sync(&db, None).output().unwrap());
     assert_eq!(sent(&said), (0, 0), "{said}");
 }

@@ -61,6 +61,10 @@ pub struct SyncArgs {
     /// This file was restored from a backup: start a new epoch and send all its records again
     #[arg(long)]
     pub reenroll: bool,
+    /// Send nothing: compare each table's rows and checksum with the hub's copy (exit 1 if
+    /// any differs)
+    #[arg(long, conflicts_with_all = ["join", "reenroll"])]
+    pub verify: bool,
     /// Changes per hub transaction
     #[arg(long, hide = true, env = "DUTYDESK_SYNC_BATCH", default_value_t = super::sync::DEFAULT_BATCH)]
     pub batch: usize,
@@ -175,6 +179,9 @@ pub fn run_sync(db: &Path, args: SyncArgs, lang: Lang) -> Result<()> {
             }
         );
     }
+    if args.verify {
+        return verify(&store, lang);
+    }
     let mut last_said = std::time::Instant::now();
     let mut said_progress = false;
     let mut progress = |sent: usize, left: i64| {
@@ -207,4 +214,51 @@ pub fn run_sync(db: &Path, args: SyncArgs, lang: Lang) -> Result<()> {
         }
     );
     Ok(())
+}
+
+fn verify(store: &Store, lang: Lang) -> Result<()> {
+    let v = super::sync::verify(store)?;
+    let (same, differs) = (lang.pick("一致", "same"), lang.pick("不一致", "DIFFERS"));
+    println!(
+        "{:<14} {:>10} {:>10}  {:>16} {:>16}",
+        lang.pick("表", "table"),
+        lang.pick("本台行数", "desk rows"),
+        lang.pick("汇总库行数", "hub rows"),
+        lang.pick("本台校验和", "desk checksum"),
+        lang.pick("汇总库校验和", "hub checksum"),
+    );
+    for t in &v.tables {
+        println!(
+            "{:<14} {:>10} {:>10}  {:016x} {:016x}  {}",
+            t.table,
+            t.desk_rows,
+            t.hub_rows,
+            t.desk_sum,
+            t.hub_sum,
+            if t.same() { same } else { differs }
+        );
+    }
+    if v.unsent > 0 {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("尚有 {} 项改动未发送(先运行 dutydesk sync)", v.unsent),
+                Lang::En => format!(
+                    "{} changes not sent yet (run dutydesk sync first)",
+                    v.unsent
+                ),
+            }
+        );
+    }
+    if v.tables.iter().all(|t| t.same()) {
+        Ok(())
+    } else {
+        bail!(
+            "{}",
+            lang.pick(
+                "本台与县级汇总库的记录不一致",
+                "the desk and the hub do not hold the same records"
+            )
+        )
+    }
 }

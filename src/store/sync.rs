@@ -262,3 +262,27 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Every row of `table` (`columns` of it), handed to `each` in no particular order:
+    /// for comparing the desk with the hub (`sync --verify`).
+    pub fn sync_scan(
+        &self,
+        table: &str,
+        columns: &[&str],
+        mut each: impl FnMut(&[Value]),
+    ) -> Result<(), StoreError> {
+        let sql = format!("SELECT {} FROM {table}", columns.join(", "));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut values = Vec::with_capacity(columns.len());
+        while let Some(r) = rows.next()? {
+            values.clear();
+            for i in 0..columns.len() {
+                values.push(r.get::<_, Value>(i)?);
+            }
+            each(&values);
+        }
+        Ok(())
+    }
+}
