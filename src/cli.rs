@@ -224,10 +224,10 @@ pub enum ImportCmd {
     /// services.csv...) or HSDS 3.0 JSON. All or nothing; re-import updates by id.
     Directory {
         /// CSV file, HSDS folder, or .json file (HSDS 3.0 JSON: one service, a list, a
-        /// paged list, service_at_location, an organisation with its services)
-        path: PathBuf,
-        /// More HSDS 3.0 JSON pages of the same list, read with the first
-        more: Vec<PathBuf>,
+        /// paged list, service_at_location, an organisation with its services); several
+        /// .json files, or a folder of them, are the pages of one list
+        #[arg(required = true, num_args = 1..)]
+        path: Vec<PathBuf>,
         /// Import the good services and list each bad one (its line or JSON path, and
         /// why); exits non-zero if any was skipped
         #[arg(long)]
@@ -542,14 +542,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_existing(&db, lang)?;
             crate::report::jobs::search(&store, &query, limit, all, format, lang)
         }
-        Some(Command::Import(ImportCmd::Directory {
-            path,
-            more,
-            skip_bad,
-        })) => {
+        Some(Command::Import(ImportCmd::Directory { path, skip_bad })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             init_logging(&db);
-            import_directory(&db, &path, &more, skip_bad, lang)
+            import_directory(&db, &path, skip_bad, lang)
         }
         Some(Command::Referrals(ReferralsCmd::List {
             overdue,
@@ -987,16 +983,9 @@ fn import_jobs(db: &Path, file: &Path, skip_bad: bool, lang: Lang) -> Result<()>
     skipped_records(&feed.skipped, "岗位", lang)
 }
 
-fn import_directory(
-    db: &Path,
-    path: &Path,
-    more: &[PathBuf],
-    skip_bad: bool,
-    lang: Lang,
-) -> Result<()> {
-    let mut paths = vec![path.to_path_buf()];
-    paths.extend(more.iter().cloned());
-    let feed = import::directory::load_feed(&paths, lang, skip_bad)
+fn import_directory(db: &Path, paths: &[PathBuf], skip_bad: bool, lang: Lang) -> Result<()> {
+    let path = &paths[0];
+    let feed = import::directory::load_feed(paths, lang, skip_bad)
         .map_err(|e| refused_file(&e, "服务", lang))?;
     let parsed = &feed.parsed;
     let mut store = open_store(db, lang)?;

@@ -675,7 +675,8 @@ fn a_bad_jobs_file_reports_each_row_and_field_and_imports_nothing() {
     for expected in [
         format!("{name}: 第3行,岗位:必填"),
         format!("{name}: 第4行,工资:工资格式不对"),
-        format!("{name}: 第5行,统一社会信用代码:统一社会信用代码不对"),
+        // Each fault its own message (issue 17), no longer one for all.
+        format!("{name}: 第5行,统一社会信用代码:统一社会信用代码校验位应为3,不是4"),
         format!("{name}: 第6行,发布日期:日期格式不对"),
         "4处错误,未导入任何岗位".to_string(),
     ] {

@@ -357,7 +357,8 @@ fn job_feeds_are_cleaned_and_refuse_impossible_years() {
     let err = desk.fails("en", "jobs", &json);
     assert!(
         err.contains(
-            "line 2, [1].validThrough: the date \"2101-01-01\" is not in the years 1900–2100"
+            // A JSON path (issue 17), not "line 2" beside a 0-based index.
+            "$[1].validThrough: the date \"2101-01-01\" is not in the years 1900–2100"
         ),
         "{err}"
     );
@@ -427,7 +428,8 @@ fn the_directory_is_cleaned_and_refuses_impossible_years() {
             {"id":"s2","name":"金秋助学","status":"active","assured_date":"0000-01-01"}]"#,
     );
     let err = desk.fails("en", "directory", &hsds);
-    assert!(err.contains("line 2, services[1].assured_date:"), "{err}");
+    // A JSON path (issue 17), not a line number that was not a line beside an index.
+    assert!(err.contains("$[1].assured_date:"), "{err}");
     let hsds = desk.file(
         "hsds.json",
         r#"[{"id":"s1","name":"职工\u001b[2J法律援助","status":"active",

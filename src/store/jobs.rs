@@ -32,7 +32,7 @@ fn shown_apart(j: &Job) -> bool {
         || capitals(&j.employer)
         || capitals(&j.district)
         || !j.is_yuan()
-        || unit_columns(j).1 != ""
+        || !unit_columns(j).1.is_empty()
         || j.is_incomplete()
 }
 
