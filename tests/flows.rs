@@ -1468,6 +1468,16 @@ fn the_list_selection_stays_on_its_visit_when_a_new_one_is_saved() {
     );
 }
 
+/// The screen's last three rows (where a wrapped status message may be), joined, without
+/// spaces: what the status line says, whichever row each part landed on.
+fn status_rows(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(3)..]
+        .join("")
+        .split_whitespace()
+        .collect()
+}
+
 #[test]
 fn at_80_columns_a_status_message_is_shown_whole() {
     let (_dir, db) = fresh_db();
@@ -1478,17 +1488,7 @@ fn at_80_columns_a_status_message_is_shown_whole() {
     assert!(said.starts_with("已保存"), "{said}");
     let screen = d.screen();
     // The status rows, joined: every character of the message is there, in order.
-    let bottom: String = screen
-        .lines()
-        .rev()
-        .take(3)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<Vec<_>>()
-        .join("")
-        .split_whitespace()
-        .collect();
+    let bottom = status_rows(&screen);
     let whole: String = said.split_whitespace().collect();
     assert!(bottom.contains(&whole), "{said:?} not whole in:\n{screen}");
     // A message longer than a row wraps onto the next instead of being cut.
@@ -1497,17 +1497,7 @@ fn at_80_columns_a_status_message_is_shown_whole() {
         kind: dutydesk::app::StatusKind::Error,
     });
     let screen = d.screen();
-    let rows: String = screen
-        .lines()
-        .rev()
-        .take(3)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<Vec<_>>()
-        .join("")
-        .split_whitespace()
-        .collect();
+    let rows = status_rows(&screen);
     assert!(
         rows.contains("你的更改没有保存;队列已显示最新状态,请看过再操作"),
         "{screen}"
@@ -1689,4 +1679,25 @@ fn a_saved_visit_is_corrected_on_the_record_with_a_reason_and_a_sealed_one_by_ad
         "the sealed visit itself is unchanged"
     );
     assert!(d.app.store.check().unwrap().ok(), "the seal holds");
+}
+
+#[test]
+fn ctrl_c_asks_like_the_quit_key_and_page_down_in_help_moves_a_page() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.press("张三 C-c");
+    assert!(
+        matches!(d.app.modal, Some(Modal::Confirm(_))),
+        "Ctrl-C asks first"
+    );
+    d.press("n");
+    assert!(!d.app.should_quit);
+    d.press("F1");
+    d.screen();
+    d.press("PageDown");
+    let Some(Modal::Help { scroll }) = d.app.modal else {
+        panic!("help is open");
+    };
+    // The help overlay at 30 rows shows 26 lines: a page is 25 of them, not 10.
+    assert_eq!(scroll, 25);
 }

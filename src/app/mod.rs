@@ -198,6 +198,8 @@ pub struct App {
     pub should_quit: bool,
     /// Width of the summary box at the last draw, so Up/Down move by wrapped lines.
     pub summary_cols: Cell<usize>,
+    /// Rows an overlay showed at its last drawing: what PageUp / PageDown move by.
+    pub overlay_rows: Cell<u16>,
     /// The form changed since the draft was last written.
     draft_dirty: bool,
     draft_written: std::time::Instant,
@@ -265,6 +267,7 @@ impl App {
             status: None,
             should_quit: false,
             summary_cols: Cell::new(60),
+            overlay_rows: Cell::new(10),
             draft_dirty: false,
             draft_written: std::time::Instant::now(),
             heartbeat_written: std::time::Instant::now(),
@@ -476,6 +479,12 @@ impl App {
         std::iter::once(context)
             .chain(fallbacks.iter().copied())
             .find_map(|c| self.keymap.lookup(c, &chord))
+            // Ctrl-C, unless a keymap gives it a job, asks to quit as the quit key does
+            // (an officer's reflex; in raw mode it is a key like any other).
+            .or_else(|| {
+                (key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL)
+                    .then_some(Action::Quit)
+            })
     }
 
     /// Handles one key press: the focused text field first, then the keymap.
@@ -856,8 +865,15 @@ impl App {
                     Action::Back | Action::Help => self.modal = None,
                     Action::Up => *scroll = scroll.saturating_sub(1),
                     Action::Down => *scroll = scroll.saturating_add(1),
-                    Action::PageUp => *scroll = scroll.saturating_sub(10),
-                    Action::PageDown => *scroll = scroll.saturating_add(10),
+                    // A page is what the overlay shows, less a line kept for context.
+                    Action::PageUp => {
+                        *scroll =
+                            scroll.saturating_sub(self.overlay_rows.get().saturating_sub(1).max(1));
+                    }
+                    Action::PageDown => {
+                        *scroll =
+                            scroll.saturating_add(self.overlay_rows.get().saturating_sub(1).max(1));
+                    }
                     Action::Quit => self.request_quit(),
                     _ => {}
                 }

@@ -515,6 +515,22 @@ fn context_title(c: Context, lang: Lang) -> &'static str {
     }
 }
 
+/// What an action does, as the help lists it under its pane: one action can mean
+/// something particular there (`f` cycles service kinds in F3, entry kinds in F5).
+fn help_label(context: Context, action: Action, lang: Lang) -> &'static str {
+    match (context, action) {
+        (Context::Log, Action::FilterKind) => lang.pick(
+            "按记录类型筛选(全部 → 各类型 → 全部)",
+            "Cycle the entry kind shown (all → each kind → all)",
+        ),
+        (Context::Jobs, Action::NextField) => lang.pick(
+            "到筛选项(最低月薪、包吃、包住、区域、用工类型、只看在招)",
+            "To the filters (least monthly wage, meals, housing, district, type, open only)",
+        ),
+        _ => action.label(lang),
+    }
+}
+
 fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
     let lang = app.lang;
     let area = centered(frame.area(), 72, frame.area().height.saturating_sub(2));
@@ -536,11 +552,12 @@ fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
             lines.push(Line::from(vec![
                 Span::raw(format!("  {}", text::pad(&keys.join(", "), 22))),
-                Span::raw(action.label(lang).to_string()),
+                Span::raw(help_label(context, action, lang).to_string()),
             ]));
         }
         lines.push(Line::from(""));
     }
+    app.overlay_rows.set(area.height.saturating_sub(2));
     frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
 }
 
@@ -629,7 +646,20 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
     let lang = app.lang;
     let area = centered(frame.area(), 80, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
-    let b = block(lang.pick("来访记录(只读)", "Visit (read-only)"), true);
+    let k = |a: Action| app.keymap.hint(Context::Help, a);
+    let title = match lang {
+        Lang::Zh => format!(
+            "来访记录 · {} 更正 · {} 显示号码 · Esc 返回",
+            k(Action::Edit),
+            k(Action::Reveal)
+        ),
+        Lang::En => format!(
+            "Visit · {} correct · {} show numbers · Esc back",
+            k(Action::Edit),
+            k(Action::Reveal)
+        ),
+    };
+    let b = block(&title, true);
     let inner_cols = area.width.saturating_sub(2) as usize;
     let v = &d.visitor;
     let t = &d.visit;
