@@ -220,12 +220,12 @@ fn past_heading(app: &App, lang: Lang) -> String {
         ),
         (Lang::Zh, None) => format!(" 往班(只读):{opened} {} 开班 · 未签结", p.opened_by),
         (Lang::En, Some(at)) => format!(
-            " Earlier shift (read-only): opened {opened} by {} · signed off {at} by {}",
+            " Earlier shift (read-only): opened {opened} {} · signed {at} {}",
             p.opened_by,
             p.signed_by.clone().unwrap_or_default()
         ),
         (Lang::En, None) => format!(
-            " Earlier shift (read-only): opened {opened} by {} · not signed off",
+            " Earlier shift (read-only): opened {opened} {} · not signed off",
             p.opened_by
         ),
     }
