@@ -1081,4 +1081,48 @@ fn county_directory_reaches_the_desk() {
         )
         .unwrap();
     assert_eq!(n, 7);
+
+    // `hub import directory` publishes a file in the desk's formats; the desk's own entries
+    // stay beside the county's; a re-import publishes nothing new.
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo_directory.csv");
+    let rows = std::fs::read_to_string(&file).unwrap().lines().count() as i64 - 1;
+    let publish_file = || {
+        ok(dutydesk(hub.dir())
+            .args(["hub", "import", "directory"])
+            .arg(&file)
+            .args(["--hub", &hub.url])
+            .output()
+            .unwrap())
+    };
+    let said = publish_file();
+    assert!(said.contains(&format!("{rows} added, 0 updated")), "{said}");
+    let own = |desk: &rusqlite::Connection| -> (i64, i64) {
+        desk.query_row(
+            "SELECT count(*) FILTER (WHERE source_id LIKE 'hub:%'),
+                    count(*) FILTER (WHERE source_id IS NULL OR source_id NOT LIKE 'hub:%')
+               FROM service",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let (_, own_before) = own(&desk);
+    let said = ok(hub.sync(&db, None).output().unwrap());
+    assert!(
+        said.contains(&format!("received {rows} directory entries")),
+        "{said}"
+    );
+    let said = publish_file();
+    assert!(
+        said.contains(&format!("0 added, 0 updated, {rows} unchanged")),
+        "{said}"
+    );
+    let said = ok(hub.sync(&db, None).output().unwrap());
+    assert!(said.contains("received 0 directory entries"), "{said}");
+    let (county, own_after) = own(&desk);
+    assert_eq!(county, 7 + rows);
+    assert_eq!(
+        own_after, own_before,
+        "the desk's own entries are kept as they were"
+    );
 }

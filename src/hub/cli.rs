@@ -32,6 +32,9 @@ pub enum HubCmd {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
     },
+    /// Publish reference data to every desk (received on their next sync)
+    #[command(subcommand)]
+    Import(HubImportCmd),
     /// The county's report for a period from every station's synced records (or one station's)
     Report {
         #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
@@ -50,6 +53,18 @@ pub enum HubCmd {
         /// List the stations that have not synced for this many days
         #[arg(long, default_value_t = 7, value_name = "N")]
         stale_days: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HubImportCmd {
+    /// The county's service directory: the desk's formats (our CSV, an HSDS data package,
+    /// HSDS 3.0 JSON); a re-import updates by id and leaves unchanged services as they are
+    Directory {
+        /// CSV file, HSDS folder, or .json file
+        path: PathBuf,
+        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
+        hub: String,
     },
 }
 
@@ -121,6 +136,24 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
                         "enrolled {station:?} as {}; credentials written to {} (owner only)",
                         creds.role,
                         output.display()
+                    ),
+                }
+            );
+            Ok(())
+        }
+        HubCmd::Import(HubImportCmd::Directory { path, hub }) => {
+            let mut client = connect(&hub, None, None)?;
+            let done = super::publish::directory(&mut client, &path, lang)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "服务目录已发布:新增 {} 条,更新 {} 条,未变 {} 条;各站下次同步时收到",
+                        done.added, done.updated, done.unchanged
+                    ),
+                    Lang::En => format!(
+                        "directory published: {} added, {} updated, {} unchanged; desks receive it on their next sync",
+                        done.added, done.updated, done.unchanged
                     ),
                 }
             );

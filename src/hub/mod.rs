@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod client;
 pub mod keyed;
+pub mod publish;
 pub mod report;
 pub mod sync;
 pub mod tables;

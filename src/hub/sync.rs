@@ -496,11 +496,19 @@ fn pull_reference(
             break;
         };
         let next: i64 = last.get(0);
+        // The county's rows sit beside the desk's own: their source id names the hub's row,
+        // so a file the desk imported itself never collides with one the county published.
+        let source = SERVICE_COLUMNS
+            .iter()
+            .position(|c| *c == "source_id")
+            .expect("service has a source_id");
         let values: Vec<Vec<Value>> = rows
             .iter()
             .map(|r| {
+                let id: String = r.get(1);
                 (1..=SERVICE_COLUMNS.len())
                     .map(|i| match r.get::<_, Option<String>>(i) {
+                        _ if i - 1 == source => Value::Text(format!("hub:{id}")),
                         Some(s) => Value::Text(s),
                         None => Value::Null,
                     })

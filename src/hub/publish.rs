@@ -1,0 +1,100 @@
+//! `dutydesk hub import directory PATH`: the county publishes its service directory (the
+//! same file formats as the desk's import). Written as the county role, each row taking
+//! the next revision (hub.next_rev), so desks receive it on their next sync.
+
+use std::path::Path;
+
+use anyhow::{Result, anyhow};
+
+use super::client::said;
+use crate::domain::labels::Labeled;
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Published {
+    pub added: usize,
+    pub updated: usize,
+    /// Already published as they are: no new revision, no desk receives them again.
+    pub unchanged: usize,
+}
+
+pub fn directory(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Published> {
+    let parsed = crate::import::directory::load(path, lang).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.render(lang)).collect();
+        anyhow!("{}", lines.join("\n"))
+    })?;
+    let mut tx = client.transaction()?;
+    tx.batch_execute("SET LOCAL ROLE dutydesk_county").map_err(|e| {
+        anyhow!(
+            "this login may not publish the county's directory (it is not in dutydesk_county): {}",
+            said(&e)
+        )
+    })?;
+    let now = crate::store::ts(chrono::Utc::now());
+    let mut done = Published::default();
+    for s in &parsed.services {
+        // A row from the same source is updated in place; otherwise a new one.
+        let existing: Option<String> = match &s.source_id {
+            Some(src) => tx
+                .query_opt("SELECT id FROM hub.service WHERE source_id = $1", &[src])?
+                .map(|r| r.get(0)),
+            None => tx
+                .query_opt(
+                    "SELECT id FROM hub.service WHERE source_id IS NULL AND name = $1 AND kind = $2",
+                    &[&s.name, &s.kind.code()],
+                )?
+                .map(|r| r.get(0)),
+        };
+        let id = existing.clone().unwrap_or_else(crate::store::new_id);
+        let checked = s.checked_on.map(|d| d.format("%Y-%m-%d").to_string());
+        let n = tx
+            .execute(
+                "INSERT INTO hub.service (id, rev, source_id, kind, deadline_rule, name, provider,
+                 description, eligibility, documents, contact, address, hours, status, checked_on,
+                 created_at, updated_at)
+             VALUES ($1, 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+             ON CONFLICT (id) DO UPDATE SET source_id = EXCLUDED.source_id, kind = EXCLUDED.kind,
+                 deadline_rule = EXCLUDED.deadline_rule, name = EXCLUDED.name,
+                 provider = EXCLUDED.provider, description = EXCLUDED.description,
+                 eligibility = EXCLUDED.eligibility, documents = EXCLUDED.documents,
+                 contact = EXCLUDED.contact, address = EXCLUDED.address, hours = EXCLUDED.hours,
+                 status = EXCLUDED.status, checked_on = EXCLUDED.checked_on,
+                 updated_at = EXCLUDED.updated_at
+             WHERE (hub.service.source_id, hub.service.kind, hub.service.deadline_rule,
+                    hub.service.name, hub.service.provider, hub.service.description,
+                    hub.service.eligibility, hub.service.documents, hub.service.contact,
+                    hub.service.address, hub.service.hours, hub.service.status,
+                    hub.service.checked_on)
+                   IS DISTINCT FROM
+                   (EXCLUDED.source_id, EXCLUDED.kind, EXCLUDED.deadline_rule, EXCLUDED.name,
+                    EXCLUDED.provider, EXCLUDED.description, EXCLUDED.eligibility,
+                    EXCLUDED.documents, EXCLUDED.contact, EXCLUDED.address, EXCLUDED.hours,
+                    EXCLUDED.status, EXCLUDED.checked_on)",
+                &[
+                    &id,
+                    &s.source_id,
+                    &s.kind.code(),
+                    &s.deadline_rule.code(),
+                    &s.name,
+                    &s.provider,
+                    &s.description,
+                    &s.eligibility,
+                    &s.documents,
+                    &s.contact,
+                    &s.address,
+                    &s.hours,
+                    &s.status.code(),
+                    &checked,
+                    &now,
+                ],
+            )
+            .map_err(|e| anyhow!("the hub refused {:?}: {}", s.name, said(&e)))?;
+        match (existing.is_some(), n) {
+            (false, _) => done.added += 1,
+            (true, 0) => done.unchanged += 1,
+            (true, _) => done.updated += 1,
+        }
+    }
+    tx.commit()?;
+    Ok(done)
+}
