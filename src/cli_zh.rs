@@ -139,6 +139,16 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
         "force",
         "文件已存在时替换它(数据库及其附属文件、非普通文件永远不会被替换)",
     ),
+    (
+        "import jobs",
+        "skip_bad",
+        "跳过有问题的记录,导入其余的;逐条列出跳过的位置和原因,有跳过时以非零状态退出",
+    ),
+    (
+        "import directory",
+        "skip_bad",
+        "跳过有问题的记录,导入其余的;逐条列出跳过的位置和原因,有跳过时以非零状态退出",
+    ),
 ];
 
 /// Chinese about-lines of the subcommands, by path.

@@ -578,8 +578,7 @@ fn demo_never_deletes_a_file_a_desk_has_open_and_says_what_it_discards() {
     // Nobody has it open: rebuilt, and it says what it discarded.
     let said = run_demo();
     assert!(
-        said.contains(&format!("已删除旧的演示数据库"))
-            && said.contains(&format!("含{n}条来访记录")),
+        said.contains("已删除旧的演示数据库") && said.contains(&format!("含{n}条来访记录")),
         "{said}"
     );
     assert_eq!(visits(&demo), n, "a fresh demo, not the old one grown");

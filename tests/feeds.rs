@@ -148,7 +148,7 @@ fn hsds3_pages_as_several_files_or_a_folder_are_one_list() {
     assert!(out.contains("服务2项"), "{out}");
     // A folder of page files; page 1 given twice is still one service.
     std::fs::write(pages.join("page1-again.json"), &page1).unwrap();
-    let out = desk.ok(&["import", "directory"], &[pages.clone()]);
+    let out = desk.ok(&["import", "directory"], std::slice::from_ref(&pages));
     assert!(out.contains("服务2项(正常2项);新增0项,更新2项"), "{out}");
     assert_eq!(
         desk.texts("SELECT kind FROM service WHERE source_id = 'page-2-service'"),
@@ -218,12 +218,15 @@ fn hsds_skip_bad_imports_the_good_services_and_names_each_bad_one_by_json_path()
             {"id":"c","name":"Job Club","status":"open"}]"#,
     )
     .unwrap();
-    let (_, err) = desk.fails(&["--lang", "en", "import", "directory"], &[f.clone()]);
+    let (_, err) = desk.fails(
+        &["--lang", "en", "import", "directory"],
+        std::slice::from_ref(&f),
+    );
     assert!(err.contains("nothing was imported"), "{err}");
     assert!(!desk.db.exists());
     let (out, err) = desk.fails(
         &["--lang", "en", "import", "directory", "--skip-bad"],
-        &[f.clone()],
+        std::slice::from_ref(&f),
     );
     assert!(out.contains("1 services (1 active)"), "{out}");
     let name = f.display().to_string();
@@ -283,7 +286,7 @@ fn schema_org_job_postings_import_without_an_employer_and_show_as_incomplete() {
 fn year_and_week_salaries_convert_and_skip_bad_names_json_paths() {
     let desk = Desk::new();
     let f = feed("jobs_pay_units.jsonld");
-    let (_, err) = desk.fails(&["import", "jobs"], &[f.clone()]);
+    let (_, err) = desk.fails(&["import", "jobs"], std::slice::from_ref(&f));
     let name = f.display().to_string();
     assert!(
         err.contains(&format!("{name}: $[3].baseSalary:没有金额")),
@@ -299,7 +302,7 @@ fn year_and_week_salaries_convert_and_skip_bad_names_json_paths() {
     assert!(!err.contains("第"), "no line numbers in JSON: {err}");
     assert!(!desk.db.exists(), "refused before the database was opened");
 
-    let (out, err) = desk.fails(&["import", "jobs", "--skip-bad"], &[f.clone()]);
+    let (out, err) = desk.fails(&["import", "jobs", "--skip-bad"], std::slice::from_ref(&f));
     assert!(out.contains("已导入岗位3个"), "{out}");
     assert!(err.contains(&format!("{name}: $[3]:已跳过:")), "{err}");
     assert!(err.contains(&format!("{name}: $[4]:已跳过:")), "{err}");
@@ -329,7 +332,10 @@ fn year_and_week_salaries_convert_and_skip_bad_names_json_paths() {
 fn a_csv_with_skip_bad_keeps_the_good_rows_and_lists_the_bad_by_line() {
     let desk = Desk::new();
     let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/jobs_bad.csv");
-    let (out, err) = desk.fails(&["import", "jobs", "--skip-bad"], &[bad.clone()]);
+    let (out, err) = desk.fails(
+        &["import", "jobs", "--skip-bad"],
+        std::slice::from_ref(&bad),
+    );
     assert!(out.contains("已导入岗位1个"), "{out}");
     let name = bad.display().to_string();
     for line in 3..=6 {

@@ -209,10 +209,10 @@ impl App {
             Action::NextField | Action::PrevField => {
                 form.navigate(action);
             }
-            Action::NextChoice | Action::PrevChoice => {
-                if form.navigate(action) == crate::ui::form::Nav::Cycled(true) {
-                    self.run_job_search();
-                }
+            Action::NextChoice | Action::PrevChoice
+                if form.navigate(action) == crate::ui::form::Nav::Cycled(true) =>
+            {
+                self.run_job_search();
             }
             Action::Up
             | Action::Down

@@ -26,6 +26,20 @@ pub struct Corrected {
     pub as_addendum: bool,
 }
 
+/// A visit as it was saved: station, visitor, category, channel, summary, headcount,
+/// amount owed, urgency, and its shift's sign-off time (sealed when set).
+type VisitAsSaved = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    String,
+    Option<String>,
+);
+
 fn refused(zh: &str, en: &str) -> StoreError {
     StoreError::Refused(zh.into(), en.into())
 }
@@ -45,17 +59,7 @@ impl Store {
             return Err(refused("更正须写明原因", "a correction needs a reason"));
         }
         let tx = self.write_tx()?;
-        let row: Option<(
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<i64>,
-            Option<i64>,
-            String,
-            Option<String>,
-        )> = tx
+        let row: Option<VisitAsSaved> = tx
             .query_row(
                 "SELECT t.station_id, t.visitor_id, t.category, t.channel, t.summary, t.headcount,
                    t.amount_owed_fen, t.urgency, s.closed_at
