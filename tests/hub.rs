@@ -191,7 +191,8 @@ impl Hub {
             .args(["hub", "init", "--hub", &url])
             .output()
             .unwrap());
-        assert!(said.contains("version 0 → 1"), "{said}");
+        let latest = dutydesk::hub::client::HUB_SCHEMA_VERSION;
+        assert!(said.contains(&format!("version 0 → {latest}")), "{said}");
         Hub { url, home }
     }
 
@@ -450,6 +451,11 @@ fn verified(hub: &Hub, db: &Path) {
     );
 }
 
+fn first_of_month(d: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    d.with_day(1).unwrap()
+}
+
 fn years_back(n: i64) -> NaiveDate {
     today() - chrono::Duration::days(366 * n)
 }
@@ -466,6 +472,15 @@ fn two_desks_sum_to_the_county_report() {
         (years_back(6), today()),
         (today() - chrono::Duration::days(30), today()),
         (years_back(2), years_back(1)),
+        // Whole months only (month rollups), and a few days inside one month (day rollups).
+        (
+            first_of_month(years_back(1)),
+            first_of_month(today()).pred_opt().unwrap(),
+        ),
+        (
+            first_of_month(years_back(1)) + chrono::Duration::days(3),
+            first_of_month(years_back(1)) + chrono::Duration::days(9),
+        ),
     ] {
         let desks = sum(
             &figures(&desk_totals(&a, from, to)),

@@ -8,7 +8,10 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 /// Each entry brings the hub schema from version i to i+1. Append; never edit a shipped one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_rollup_month.sql"),
+];
 
 pub const HUB_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 

@@ -17,6 +17,40 @@ use crate::i18n::Lang;
 use crate::report::period::{Cell, Section};
 use crate::store::{KindFigures, Totals};
 
+#[cfg(test)]
+mod tests {
+    use super::whole_months;
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn whole_months_inside_a_period() {
+        assert_eq!(
+            whole_months(d("2026-01-01"), d("2026-12-31")),
+            (d("2026-01-01"), d("2027-01-01"))
+        );
+        assert_eq!(
+            whole_months(d("2026-01-15"), d("2026-03-31")),
+            (d("2026-02-01"), d("2026-04-01"))
+        );
+        assert_eq!(
+            whole_months(d("2026-01-15"), d("2026-03-30")),
+            (d("2026-02-01"), d("2026-03-01"))
+        );
+        let (a, b) = whole_months(d("2026-01-15"), d("2026-02-10"));
+        assert_eq!(a, b);
+        let (a, b) = whole_months(d("2026-02-01"), d("2026-02-27"));
+        assert_eq!(a, b);
+        assert_eq!(
+            whole_months(d("2026-02-01"), d("2026-02-28")),
+            (d("2026-02-01"), d("2026-03-01"))
+        );
+    }
+}
+
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HubFormat {
     /// Markdown tables
@@ -54,6 +88,40 @@ fn listed<T: Labeled>(counts: &[i64]) -> Vec<(T, i64)> {
         .collect()
 }
 
+/// The whole months inside `[from, to]` as `[m1, m2)` (first days); empty (m1 = m2) when
+/// there is none.
+fn whole_months(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+    use chrono::Datelike;
+    let first_of = |d: NaiveDate| d.with_day(1).expect("day 1 exists");
+    let next_month = |d: NaiveDate| {
+        let f = first_of(d);
+        if f.month() == 12 {
+            NaiveDate::from_ymd_opt(f.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(f.year(), f.month() + 1, 1)
+        }
+        .expect("a month's first day exists")
+    };
+    let m1 = if from.day() == 1 {
+        from
+    } else {
+        next_month(from)
+    };
+    let after = to.succ_opt().unwrap_or(to);
+    let m2 = first_of(after);
+    if m1 < m2 { (m1, m2) } else { (m1, m1) }
+}
+
+/// The rollup rows of a period: whole months `[$4, $5)` from the month rollups, the days
+/// of `[$1, $2]` outside them from the day rollups; `$3` one station or NULL for all.
+const ROLLUP_ROWS: &str = "
+    SELECT station_id, dim, value, n FROM hub.rollup_month
+     WHERE month >= $4 AND month < $5 AND ($3::text IS NULL OR station_id = $3)
+    UNION ALL
+    SELECT station_id, dim, value, n FROM hub.rollup
+     WHERE day >= $1 AND day <= $2 AND (day < $4 OR day >= $5)
+       AND ($3::text IS NULL OR station_id = $3)";
+
 /// The totals of `[from, to]` (station-local days) for one station or all, overdue as
 /// of `as_of` (see `report::period::overdue_as_of`). No overdue list: the hub holds no
 /// visitors' names.
@@ -65,11 +133,13 @@ pub fn totals(
     station_id: Option<&str>,
 ) -> Result<Totals> {
     let mut t = Totals::default();
+    let (m1, m2) = whole_months(from, to);
     let rows = client.query(
-        "SELECT dim, value, sum(n)::bigint FROM hub.rollup
-          WHERE day >= $1 AND day <= $2 AND ($3::text IS NULL OR station_id = $3)
-          GROUP BY dim, value",
-        &[&from, &to, &station_id],
+        &format!(
+            "SELECT dim, value, sum(n)::bigint FROM ({}) r GROUP BY dim, value",
+            ROLLUP_ROWS
+        ),
+        &[&from, &to, &station_id, &m1, &m2],
     )?;
     let mut ch = vec![0; Channel::ALL.len()];
     let mut cat = vec![0; Category::ALL.len()];
@@ -149,13 +219,16 @@ pub fn stations(
     to: NaiveDate,
     station_id: Option<&str>,
 ) -> Result<Vec<StationLine>> {
+    let (m1, m2) = whole_months(from, to);
     let rows = client.query(
-        "SELECT s.name, coalesce((SELECT sum(n) FROM hub.rollup r
-                                   WHERE r.station_id = s.station_id AND r.dim = 'visits'
-                                     AND r.day >= $1 AND r.day <= $2), 0)::bigint,
-                s.last_sync_at
-           FROM hub.station s WHERE ($3::text IS NULL OR s.station_id = $3) ORDER BY s.name",
-        &[&from, &to, &station_id],
+        &format!(
+            "SELECT s.name, coalesce(v.n, 0)::bigint, s.last_sync_at
+               FROM hub.station s
+               LEFT JOIN (SELECT station_id, sum(n) AS n FROM ({ROLLUP_ROWS}) r
+                           WHERE dim = 'visits' GROUP BY station_id) v USING (station_id)
+              WHERE ($3::text IS NULL OR s.station_id = $3) ORDER BY s.name"
+        ),
+        &[&from, &to, &station_id, &m1, &m2],
     )?;
     Ok(rows
         .iter()

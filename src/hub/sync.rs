@@ -192,6 +192,13 @@ fn run(
             &[&state.station_id],
         )?;
         tx.execute(
+            "INSERT INTO hub.rollup_month AS r (station_id, month, dim, value, n)
+             SELECT $1, date_trunc('month', day)::date, dim, value, sum(n) FROM pg_temp.delta
+              GROUP BY 2, dim, value HAVING sum(n) <> 0
+             ON CONFLICT (station_id, month, dim, value) DO UPDATE SET n = r.n + EXCLUDED.n",
+            &[&state.station_id],
+        )?;
+        tx.execute(
             "UPDATE hub.station SET cursor_seq = $2, cursor_tbl = $3, cursor_row = $4,
                  last_sync_at = now() WHERE station_id = $1",
             &[&state.station_id, &last.seq, &last.tbl, &last.row_id],
