@@ -994,6 +994,12 @@ fn restored_backup_is_refused_until_reenroll() {
     let hub = Hub::new("restore");
     let db = hub.desk("恢复站", 100, 10, 8);
     ok(hub.sync(&db, None).output().unwrap());
+    // The hub has it all: the outbox keeps only the change at the cursor.
+    let kept: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1);
     let backup = hub.dir().join("backup.db");
     ok(dutydesk(hub.dir())
         .arg("--db")
@@ -1046,6 +1052,17 @@ fn restored_backup_is_refused_until_reenroll() {
         .unwrap()
         .get(0);
     assert_eq!(seen, 60, "the restored desk's edits reached the hub");
+    // Everything the restored file holds was sent again under the new epoch, though its
+    // outbox had been compacted when the backup was taken.
+    let older: i64 = c
+        .query_one(
+            "SELECT count(*) FROM hub.visit v JOIN hub.station s USING (station_id)
+              WHERE s.name = '恢复站' AND v.src_epoch < 2",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(older, 0);
     assert_eq!(table_digest_hub(&mut c, "恢复站"), table_digest_desk(&db));
     verified(&hub, &db);
     let said = ok(hub.sync(&db, None).output().unwrap());

@@ -124,11 +124,26 @@ fn run(
         .get(0);
     let mut epoch = state.epoch;
     if opts.reenroll {
+        // Every row named again (the outbox is compacted after each sync), then a new epoch
+        // at the hub whose cursor stands just before them.
+        let keys: Vec<(&str, String)> = TABLES
+            .iter()
+            .map(|t| {
+                let parts: Vec<String> =
+                    t.key.iter().map(|k| format!("CAST({k} AS TEXT)")).collect();
+                (t.name, parts.join(" || ' ' || "))
+            })
+            .collect();
+        let before = store.outbox_refill(&keys).map_err(store_err)?;
+        let (tbl, row_id) = store
+            .outbox_entry(before)
+            .map_err(store_err)?
+            .map_or((None, None), |(t, r)| (Some(t), Some(r)));
         let mut tx = client.transaction()?;
         let row = tx.query_one(
-            "UPDATE hub.station SET epoch = epoch + 1, cursor_seq = 0, cursor_tbl = NULL,
-                 cursor_row = NULL WHERE station_id = $1 RETURNING epoch",
-            &[&state.station_id],
+            "UPDATE hub.station SET epoch = epoch + 1, cursor_seq = $2, cursor_tbl = $3,
+                 cursor_row = $4 WHERE station_id = $1 RETURNING epoch",
+            &[&state.station_id, &before, &tbl, &row_id],
         )?;
         tx.commit()?;
         epoch = i64::from(row.get::<_, i32>(0));
@@ -165,6 +180,7 @@ fn run(
             )?;
             tx.commit()?;
             store.sync_record_pushed(cursor).map_err(store_err)?;
+            store.outbox_compact(cursor).map_err(store_err)?;
             out.cursor = cursor;
             break;
         };

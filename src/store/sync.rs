@@ -286,3 +286,38 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Every row of `tables` ((table, SQL for its row key)) recorded as a change again, in
+    /// one transaction; returns the counter as it was before (`sync --reenroll`: the outbox
+    /// may have been compacted, so what is to be sent again is named anew).
+    pub fn outbox_refill(&mut self, tables: &[(&str, String)]) -> Result<i64, StoreError> {
+        let tx = self.write_tx()?;
+        let before: i64 = tx
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        for (table, key) in tables {
+            tx.execute(
+                &format!(
+                    "INSERT INTO sync_outbox (tbl, row_id) SELECT '{table}', {key} FROM {table}"
+                ),
+                [],
+            )?;
+        }
+        tx.commit()?;
+        Ok(before)
+    }
+
+    /// Forgets the changes the hub has acknowledged below `seq` (the one at `seq` is kept:
+    /// it tells this file from a restored copy).
+    pub fn outbox_compact(&mut self, seq: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM sync_outbox WHERE seq < ?1", [seq])?)
+    }
+}
