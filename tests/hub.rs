@@ -1158,3 +1158,159 @@ fn county_directory_reaches_the_desk() {
         "the desk's own entries are kept as they were"
     );
 }
+
+/// A desk with one signed-off shift of two visits and an open one with a visit.
+fn sealed_desk(hub: &Hub) -> (PathBuf, String, String) {
+    use dutydesk::domain::intake::{RawIntake, validate};
+    use dutydesk::domain::lists::{Category, Channel, Role};
+    use dutydesk::domain::shift::Disposition;
+    let db = hub.dir().join("封存站.db");
+    let t = |m: i64| chrono::Utc::now() - chrono::Duration::minutes(600 - m);
+    let mut store = Store::open(&db).unwrap();
+    let st = store.create_station("封存站", t(0)).unwrap();
+    let li = store
+        .officer_or_add(&st, "李梅", Role::Cadre, "", t(0))
+        .unwrap();
+    store.set_current_officer(&li).unwrap();
+    let intake = |name: &str, phone: &str| {
+        validate(
+            &RawIntake {
+                name: name.into(),
+                phone: phone.into(),
+                category: Some(Category::Legal),
+                channel: Some(Channel::WalkIn),
+                ..Default::default()
+            },
+            dutydesk::i18n::Lang::Zh,
+        )
+        .unwrap()
+    };
+    let mut first = Vec::new();
+    for (i, (name, phone)) in [("张三", "13800138001"), ("王秀英", "13800138002")]
+        .iter()
+        .enumerate()
+    {
+        let saved = store
+            .save_intake(&intake(name, phone), &st.id, &li.id, t(5 + i as i64))
+            .unwrap();
+        store
+            .set_disposition(
+                &saved.visit_id,
+                Disposition::OnSpot,
+                "当场答复",
+                &li.id,
+                t(20),
+            )
+            .unwrap();
+        first.push(saved.visit_id);
+    }
+    let shift = store.current_shift(&st.id).unwrap().unwrap();
+    store.sign_off(&shift.id, &li.id, "无遗留", t(100)).unwrap();
+    let open = store
+        .save_intake(&intake("赵六", "13800138003"), &st.id, &li.id, t(200))
+        .unwrap();
+    (db, first[0].clone(), open.visit_id)
+}
+
+#[test]
+fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
+    use dutydesk::domain::shift::Disposition;
+    let hub = Hub::new("seals");
+    let (db, sealed_visit, open_visit) = sealed_desk(&hub);
+    let creds = hub.enroll("封存站");
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--join"])
+        .arg(&creds)
+        .output()
+        .unwrap());
+    // The open shift's visit is reconciled and the shift signed off: both reach the hub in
+    // one batch, and that is no rewrite.
+    {
+        let mut store = Store::open(&db).unwrap();
+        let st = store.station().unwrap().unwrap();
+        let li = store.current_officer().unwrap().unwrap();
+        store
+            .set_disposition(
+                &open_visit,
+                Disposition::OnSpot,
+                "当场答复",
+                &li.id,
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        let shift = store.current_shift(&st.id).unwrap().unwrap();
+        store
+            .sign_off(&shift.id, &li.id, "交班", chrono::Utc::now())
+            .unwrap();
+    }
+    let out = hub.sync(&db, None).output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("sealed"));
+    let said = ok(dutydesk(hub.dir())
+        .args(["hub", "check", "--hub", &hub.url])
+        .output()
+        .unwrap());
+    assert!(
+        said.contains("2 signed-off shifts held at the hub; 0 problems"),
+        "{said}"
+    );
+
+    // Someone with the file rewrites a sealed visit and the chain behind it, guards dropped.
+    let summary_at_hub = |c: &mut postgres::Client| -> String {
+        c.query_one(
+            "SELECT summary FROM hub.visit WHERE id = $1",
+            &[&sealed_visit],
+        )
+        .unwrap()
+        .get(0)
+    };
+    let mut c = pg(&hub.url);
+    let before = summary_at_hub(&mut c);
+    {
+        let desk = rusqlite::Connection::open(&db).unwrap();
+        desk.execute_batch("DROP TRIGGER sealed_visit_update; DROP TRIGGER seal_chain_no_update;")
+            .unwrap();
+        desk.execute(
+            "UPDATE visit SET summary = '改写过的记录' WHERE id = ?1",
+            [&sealed_visit],
+        )
+        .unwrap();
+        desk.execute(
+            "UPDATE seal_chain SET hash = 'ab' || substr(hash, 3) WHERE seq = 1",
+            [],
+        )
+        .unwrap();
+    }
+    let out = hub.sync(&db, None).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(note.contains("2 sealed records were changed"), "{note}");
+    assert_eq!(summary_at_hub(&mut c), before, "the hub took the rewrite");
+    let out = dutydesk(hub.dir())
+        .args(["hub", "check", "--hub", &hub.url])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "hub check passed a rewritten seal");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!(
+            "封存站: changed after sealing: visit {sealed_visit}"
+        )) && said.contains("changed after sealing: seal_chain 1"),
+        "{said}"
+    );
+    // The station's login cannot erase what the hub recorded.
+    let (mut station, _, _) = station_login(&hub, &creds);
+    let n = station.execute("DELETE FROM hub.seal_conflict", &[]);
+    assert!(n.is_err() || n.unwrap() == 0);
+    let left: i64 = c
+        .query_one("SELECT count(*) FROM hub.seal_conflict", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 2);
+}

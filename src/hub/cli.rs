@@ -32,6 +32,12 @@ pub enum HubCmd {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
     },
+    /// The stations' seals as the hub keeps them: sealed records a desk changed after
+    /// sending them (kept out), breaks in a seal chain; exits non-zero on any
+    Check {
+        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
+        hub: String,
+    },
     /// Publish reference data to every desk (received on their next sync)
     #[command(subcommand)]
     Import(HubImportCmd),
@@ -141,6 +147,83 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
             );
             Ok(())
         }
+        HubCmd::Check { hub } => {
+            use super::check::Finding;
+            let mut client = connect(&hub, None, None)?;
+            let (sealed, found) = super::check::check(&mut client)?;
+            let safe = |s: &str| crate::report::safe::terminal(s, false).into_owned();
+            for f in &found {
+                let line = match (f, lang) {
+                    (
+                        Finding::Rewritten {
+                            station,
+                            table,
+                            row,
+                            shift,
+                            deleted,
+                            seen_at,
+                        },
+                        _,
+                    ) => format!(
+                        "{}: {} {table} {row}{} ({} {})",
+                        safe(station),
+                        if *deleted {
+                            lang.pick("封存后被删除:", "deleted after sealing:")
+                        } else {
+                            lang.pick("封存后被改动:", "changed after sealing:")
+                        },
+                        shift
+                            .as_deref()
+                            .map(|s| format!(" [shift {s}]"))
+                            .unwrap_or_default(),
+                        lang.pick("发现于", "seen"),
+                        seen_at
+                            .with_timezone(&crate::app::china_zone())
+                            .format("%Y-%m-%d %H:%M"),
+                    ),
+                    (Finding::ChainBreak { station, seq }, Lang::Zh) => {
+                        format!("{}: 封存链在第 {seq} 环前断开", safe(station))
+                    }
+                    (Finding::ChainBreak { station, seq }, Lang::En) => {
+                        format!("{}: seal chain broken before link {seq}", safe(station))
+                    }
+                    (Finding::Unchained { station, shift }, Lang::Zh) => {
+                        format!("{}: 已签结班次不在封存链上 {shift}", safe(station))
+                    }
+                    (Finding::Unchained { station, shift }, Lang::En) => {
+                        format!(
+                            "{}: signed-off shift not in the seal chain {shift}",
+                            safe(station)
+                        )
+                    }
+                };
+                println!("{}", safe(&line));
+            }
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "汇总库保存已签结班次 {sealed} 个,发现问题 {} 处",
+                        found.len()
+                    ),
+                    Lang::En => format!(
+                        "{sealed} signed-off shifts held at the hub; {} problems",
+                        found.len()
+                    ),
+                }
+            );
+            if found.is_empty() {
+                Ok(())
+            } else {
+                bail!(
+                    "{}",
+                    lang.pick(
+                        "有服务站在同步后改动了已封存的记录",
+                        "a station changed sealed records after sending them"
+                    )
+                )
+            }
+        }
         HubCmd::Import(HubImportCmd::Directory { path, hub }) => {
             let mut client = connect(&hub, None, None)?;
             let done = super::publish::directory(&mut client, &path, lang)?;
@@ -232,6 +315,21 @@ pub fn run_sync(db: &Path, args: SyncArgs, lang: Lang) -> Result<()> {
     let out = super::sync::sync(&mut store, opts, &mut progress)?;
     if said_progress {
         eprintln!();
+    }
+    if out.sealed_kept > 0 {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "注意:{} 条已封存的记录在本台被改动过,汇总库保留了原样(dutydesk hub check 可列出)",
+                    out.sealed_kept
+                ),
+                Lang::En => format!(
+                    "note: {} sealed records were changed at this desk after sealing; the hub kept them as first received (dutydesk hub check lists them)",
+                    out.sealed_kept
+                ),
+            }
+        );
     }
     println!(
         "{}",

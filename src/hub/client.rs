@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_rollup_month.sql"),
+    include_str!("migrations/0003_seal_conflict.sql"),
 ];
 
 pub const HUB_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;

@@ -4,6 +4,7 @@
 //! (`report`), the keyed hashes that stand in for ID numbers and phones (`keyed`), and
 //! the commands (`cli`). See ../shared/HUB.md for the design and README "County hub".
 
+pub mod check;
 pub mod cli;
 pub mod client;
 pub mod keyed;

@@ -12,7 +12,7 @@ use rusqlite::types::Value;
 
 use super::client::{connect, said};
 use super::keyed::{CountyKey, scrub};
-use super::tables::{Kind, Rollup, SERVICE_COLUMNS, TABLES, Table, table};
+use super::tables::{Kind, Rollup, SERVICE_COLUMNS, Sealed, TABLES, Table, table};
 use crate::store::{Store, SyncState};
 
 pub const DEFAULT_BATCH: usize = 1000;
@@ -36,6 +36,8 @@ pub struct Outcome {
     pub received: usize,
     /// The hub's cursor at the end.
     pub cursor: i64,
+    /// Later versions of sealed rows the hub did not apply (recorded in hub.seal_conflict).
+    pub sealed_kept: u64,
     pub epoch: i64,
 }
 
@@ -189,16 +191,22 @@ fn run(
         for e in &page {
             newest.insert((e.tbl.as_str(), e.row_id.as_str()), e.seq);
         }
-        let mut by_table: BTreeMap<&str, Vec<(&str, i64)>> = BTreeMap::new();
+        // Shifts last: whether a visit or member belongs to a sealed shift is judged by
+        // what the hub held before this batch (a visit changed before its shift was signed
+        // off may travel in the same batch as the sign-off).
+        let mut by_table: BTreeMap<(bool, &str), Vec<(&str, i64)>> = BTreeMap::new();
         for ((t, id), seq) in &newest {
-            by_table.entry(t).or_default().push((id, *seq));
+            by_table
+                .entry((*t == "shift", t))
+                .or_default()
+                .push((id, *seq));
         }
-        for (name, rows) in &by_table {
+        for ((_, name), rows) in &by_table {
             let Some(t) = table(name) else {
                 continue; // a table this dutydesk does not send
             };
             out.rows += rows.len();
-            send_table(&mut tx, store, t, rows, &key, send_names, epoch)?;
+            out.sealed_kept += send_table(&mut tx, store, t, rows, &key, send_names, epoch)?;
         }
         tx.execute(
             "INSERT INTO hub.rollup AS r (station_id, day, dim, value, n)
@@ -337,6 +345,8 @@ fn push_field(line: &mut String, v: Option<&str>) {
     }
 }
 
+/// Sends one table's rows of a batch; returns how many later versions of sealed rows the
+/// hub kept out.
 fn send_table(
     tx: &mut postgres::Transaction<'_>,
     store: &Store,
@@ -345,7 +355,7 @@ fn send_table(
     key: &CountyKey,
     send_names: bool,
     epoch: i64,
-) -> Result<()> {
+) -> Result<u64> {
     let desk_cols: Vec<&str> = t.cols.iter().map(|c| c.desk).collect();
     let mut data = String::new();
     let mut months: Option<(String, String)> = None;
@@ -432,6 +442,54 @@ fn send_table(
         name = t.name,
         s_cols = s_cols.join(", ")
     );
+    let mut kept = 0;
+    if t.sealed != Sealed::No {
+        let guard = match t.sealed {
+            Sealed::ClosedShift => "h.closed_at IS NOT NULL".to_string(),
+            Sealed::InClosedShift => format!(
+                "EXISTS (SELECT 1 FROM hub.shift x WHERE x.station_id = {station}
+                           AND x.id = h.shift_id AND x.closed_at IS NOT NULL)"
+            ),
+            Sealed::Always | Sealed::No => "true".to_string(),
+        };
+        // Names are left out: whether they are sent is the county's choice, not the desk's.
+        let compared: Vec<&str> = t
+            .cols
+            .iter()
+            .filter(|c| c.kind != Kind::Name)
+            .map(|c| c.hub)
+            .collect();
+        let h_cols: Vec<String> = compared.iter().map(|c| format!("h.{c}")).collect();
+        let s_cols: Vec<String> = compared.iter().map(|c| format!("s.{c}")).collect();
+        let row_key: Vec<String> = t.key.iter().map(|k| format!("s.{k}::text")).collect();
+        let shift = if t.name == "shift" {
+            "s.id"
+        } else if t.cols.iter().any(|c| c.hub == "shift_id") {
+            "s.shift_id"
+        } else {
+            "NULL"
+        };
+        let sql = format!(
+            "WITH kept AS (
+                 DELETE FROM pg_temp.s_{name} s USING hub.{name} h
+                  WHERE h.station_id = {station} AND {keys_match}
+                    AND (h.src_epoch, h.src_seq) < (s.src_epoch, s.src_seq)
+                    AND {guard}
+                    AND (s.gone OR ROW({h_cols}) IS DISTINCT FROM ROW({s_cols}))
+                 RETURNING s.*)
+             INSERT INTO hub.seal_conflict (station_id, tbl, row_key, shift_id, src_epoch,
+                                            src_seq, gone)
+             SELECT {station}, '{name}', {row_key}, {shift}, s.src_epoch, s.src_seq, s.gone
+               FROM kept s",
+            name = t.name,
+            h_cols = h_cols.join(", "),
+            s_cols = s_cols.join(", "),
+            row_key = row_key.join(" || ' ' || "),
+        );
+        kept = tx
+            .execute(&sql, &[])
+            .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))?;
+    }
     let run = |tx: &mut postgres::Transaction<'_>, sql: &str| -> Result<()> {
         tx.batch_execute(sql)
             .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
@@ -455,7 +513,7 @@ fn send_table(
             )?;
         }
     }
-    Ok(())
+    Ok(kept)
 }
 
 /// What the rows in `x` add to (sign 1) or take from (sign -1) the rollups: the same

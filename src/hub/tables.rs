@@ -72,6 +72,22 @@ pub struct Table {
     /// Every column sent, keys first.
     pub cols: &'static [Col],
     pub rollup: Option<Rollup>,
+    /// Which of its rows the hub keeps as first received (see `Sealed`).
+    pub sealed: Sealed,
+}
+
+/// Rows the hub never lets a later version replace: a desk that rewrites them after
+/// syncing is recorded in hub.seal_conflict instead (`dutydesk hub check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealed {
+    /// Any row may change.
+    No,
+    /// Append-only at the desk: every row, once received.
+    Always,
+    /// A shift once the hub holds it signed off.
+    ClosedShift,
+    /// A row whose `shift_id` names a shift the hub holds signed off.
+    InClosedShift,
 }
 
 use Kind::*;
@@ -89,6 +105,7 @@ pub const TABLES: &[Table] = &[
             c("updated_at", Text),
         ],
         rollup: None,
+        sealed: Sealed::No,
     },
     Table {
         name: "visitor",
@@ -109,6 +126,7 @@ pub const TABLES: &[Table] = &[
             c("updated_at", Text),
         ],
         rollup: None,
+        sealed: Sealed::No,
     },
     Table {
         name: "shift",
@@ -123,6 +141,7 @@ pub const TABLES: &[Table] = &[
             c("seal_hash", Digest),
         ],
         rollup: None,
+        sealed: Sealed::ClosedShift,
     },
     Table {
         name: "shift_member",
@@ -133,6 +152,7 @@ pub const TABLES: &[Table] = &[
             c("joined_at", Text),
         ],
         rollup: None,
+        sealed: Sealed::InClosedShift,
     },
     Table {
         name: "visit",
@@ -157,6 +177,7 @@ pub const TABLES: &[Table] = &[
             c("membership", Text),
         ],
         rollup: Some(Rollup::Visits),
+        sealed: Sealed::InClosedShift,
     },
     Table {
         name: "referral",
@@ -188,6 +209,7 @@ pub const TABLES: &[Table] = &[
             c("job_id", Text),
         ],
         rollup: Some(Rollup::Referrals),
+        sealed: Sealed::No,
     },
     Table {
         name: "event",
@@ -202,6 +224,7 @@ pub const TABLES: &[Table] = &[
             c("detail", Free),
         ],
         rollup: None,
+        sealed: Sealed::Always,
     },
     Table {
         name: "log_entry",
@@ -216,6 +239,7 @@ pub const TABLES: &[Table] = &[
             c("about", Text),
         ],
         rollup: None,
+        sealed: Sealed::Always,
     },
     Table {
         name: "sealed_person",
@@ -235,6 +259,7 @@ pub const TABLES: &[Table] = &[
             c("membership", Text),
         ],
         rollup: None,
+        sealed: Sealed::Always,
     },
     Table {
         name: "seal_chain",
@@ -248,6 +273,7 @@ pub const TABLES: &[Table] = &[
             c("hash", Digest),
         ],
         rollup: None,
+        sealed: Sealed::Always,
     },
     Table {
         name: "audit_chain",
@@ -259,6 +285,7 @@ pub const TABLES: &[Table] = &[
             c("hash", Digest),
         ],
         rollup: None,
+        sealed: Sealed::Always,
     },
 ];
 

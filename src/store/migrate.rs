@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_desk_drafts.sql"),
     include_str!("migrations/0012_sync_outbox.sql"),
     include_str!("migrations/0013_job_pay.sql"),
+    include_str!("migrations/0014_sync_append_only.sql"),
 ];
 
 /// A step in Rust run after a migration's SQL, in the same transaction: (the version the
