@@ -161,6 +161,82 @@ pub(super) fn chain_existing(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A batch of events written and chained at once (a ledger's import): [`stage`] keeps each
+/// in a temporary table as [`record`] would have written it, in order; [`write_staged`]
+/// then hashes the whole chain in one pass from the last link, as [`chain_existing`] does,
+/// and writes the events and their links with one statement each, rather than two inserts
+/// and a read of the last link per event. The caller owns the transaction (and holds the
+/// write lock from the batch's first write): nothing is in the file until it commits.
+pub(super) fn begin_staged(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS staged_event(id TEXT, station_id TEXT, entity TEXT,
+           entity_id TEXT, action TEXT, officer_id TEXT, at TEXT, detail TEXT);
+         DELETE FROM temp.staged_event;",
+    )
+}
+
+/// [`record`] for a batch begun with [`begin_staged`]: the event waits for [`write_staged`].
+pub(super) fn stage(conn: &Connection, e: NewEvent<'_>) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO temp.staged_event(id, station_id, entity, entity_id, action, officer_id,
+           at, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        new_id(),
+        e.station_id,
+        e.entity,
+        e.entity_id,
+        e.action,
+        e.officer_id,
+        ts(e.at),
+        e.detail
+    ])?;
+    Ok(())
+}
+
+/// Writes the staged events in the order they were staged, each chained to the one before
+/// (the first to the file's last link) exactly as [`record`] chains one. Returns how many.
+pub(super) fn write_staged(conn: &Connection) -> rusqlite::Result<usize> {
+    let mut last = last_link(conn)?;
+    let first_seq = last.seq + 1;
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS staged_link(seq INTEGER PRIMARY KEY, event_id TEXT,
+           prev_event_id TEXT, hash TEXT);
+         DELETE FROM temp.staged_link;",
+    )?;
+    {
+        let mut read = conn.prepare(&format!(
+            "SELECT {EVENT_FIELDS} FROM temp.staged_event e ORDER BY e.rowid"
+        ))?;
+        let mut link = conn.prepare(
+            "INSERT INTO temp.staged_link(seq, event_id, prev_event_id, hash)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut rows = read.query([])?;
+        while let Some(r) = rows.next()? {
+            let f = fields_from_row(r, 0)?;
+            let id = f[0].clone().unwrap_or_default();
+            let hash = hash_fields(&last.hash, &f);
+            link.execute(params![last.seq + 1, id, last.event_id, hash])?;
+            last = Link {
+                seq: last.seq + 1,
+                event_id: Some(id),
+                hash,
+            };
+        }
+    }
+    conn.execute_batch(
+        "INSERT INTO main.event(id, station_id, entity, entity_id, action, officer_id, at, detail)
+           SELECT id, station_id, entity, entity_id, action, officer_id, at, detail
+           FROM temp.staged_event ORDER BY rowid;
+         INSERT INTO main.audit_chain(seq, event_id, prev_event_id, hash)
+           SELECT seq, event_id, prev_event_id, hash FROM temp.staged_link ORDER BY seq;
+         DROP TABLE temp.staged_event;
+         DROP TABLE temp.staged_link;",
+    )?;
+    Ok((last.seq - first_seq + 1) as usize)
+}
+
 /// An event named by `dutydesk check`: its id, and when and what it was where the file
 /// still knows.
 #[derive(Debug, Clone, PartialEq)]

@@ -449,6 +449,21 @@ fn insert_intake_keys_apart(
     finish_intake(conn, intake, stamp, visitor_id, keys, returning)
 }
 
+/// The visit's insert into `$table`: `visit`, or the rows a ledger's import stages.
+macro_rules! insert_visit_into {
+    ($table:literal) => {
+        concat!(
+            "INSERT INTO ",
+            $table,
+            "(id, station_id, visitor_id, officer_id, channel, category, summary,
+               headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id,
+               occupation, membership)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, v.occupation,
+               v.membership FROM visitor v WHERE v.id = ?3"
+        )
+    };
+}
+
 /// The visit itself, its log line and its history, for the visitor resolved above.
 fn finish_intake(
     conn: &Connection,
@@ -471,13 +486,13 @@ fn finish_intake(
             stamp.now,
         )?)
     };
-    conn.prepare_cached(
-        "INSERT INTO visit(id, station_id, visitor_id, officer_id, channel, category, summary,
-           headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id,
-           occupation, membership)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, v.occupation,
-           v.membership FROM visitor v WHERE v.id = ?3",
-    )?
+    // A ledger's import stages its visits, written all at once after its last row
+    // (`write_staged_import`); the visitor's group is read as it is at this row either way.
+    conn.prepare_cached(if stamp.imported {
+        insert_visit_into!("temp.staged_visit")
+    } else {
+        insert_visit_into!("visit")
+    })?
     .execute(params![
         visit_id,
         stamp.station_id,
@@ -514,7 +529,13 @@ fn finish_intake(
             },
         )?;
     }
-    events::record(
+    // An import's events are chained all at once after its last row (`events::stage`).
+    let record = if stamp.imported {
+        events::stage
+    } else {
+        events::record
+    };
+    record(
         conn,
         NewEvent {
             station_id: stamp.station_id,
@@ -681,11 +702,38 @@ impl Store {
 fn write_import_keys(
     conn: &Connection,
     keys: &std::collections::HashMap<String, (KeyFacts, bool)>,
+    sorted: String,
+    visitors_before: i64,
 ) -> rusqlite::Result<()> {
     let mut delete = conn.prepare_cached("DELETE FROM visitor_key WHERE visitor_id = ?1")?;
     for (id, _) in keys.iter().filter(|(_, (_, existed))| *existed) {
         delete.execute([id])?;
     }
+    // In key order the table's b-tree grows at its end, but its index by visitor is
+    // written all over: when the import brings at least as many people as the file held,
+    // building that index again from the sorted keys is the cheaper.
+    let new_visitors = keys.values().filter(|(_, existed)| !existed).count();
+    with_index_rebuilt(
+        conn,
+        "visitor_key_by_visitor",
+        new_visitors as i64 >= visitors_before,
+        || {
+            conn.execute(
+                "INSERT OR IGNORE INTO main.visitor_key(key, visitor_id)
+                   SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+                [sorted],
+            )
+            .map(drop)
+        },
+    )
+}
+
+/// The search keys of the visitors `keys` names, as (key, visitor id) pairs in key order,
+/// as one JSON array: inserted with one statement (a statement a key was most of the keys'
+/// time). Made on a second thread while the visits and events are written.
+fn import_keys_json(
+    keys: &std::collections::HashMap<String, (KeyFacts, bool)>,
+) -> serde_json::Result<String> {
     let mut all: Vec<(String, &str)> = keys
         .iter()
         .flat_map(|(id, (f, _))| {
@@ -695,11 +743,68 @@ fn write_import_keys(
         })
         .collect();
     all.sort_unstable();
-    let mut insert =
-        conn.prepare_cached("INSERT OR IGNORE INTO visitor_key(key, visitor_id) VALUES (?1, ?2)")?;
-    for (key, id) in &all {
-        insert.execute(params![key, id])?;
+    serde_json::to_string(&all)
+}
+
+/// Runs `write` with the index `name` dropped and made again after (from its own SQL, as
+/// the file has it), when `rebuild`: for an import about as large as the table it writes,
+/// sorting the whole index once costs less than inserting each entry at a random place.
+/// All inside the caller's transaction: a failure leaves the index as it was.
+fn with_index_rebuilt<T>(
+    conn: &Connection,
+    name: &str,
+    rebuild: bool,
+    write: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let sql: Option<String> = if rebuild {
+        conn.query_row(
+            "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?
+    } else {
+        None
+    };
+    if sql.is_some() {
+        conn.execute_batch(&format!("DROP INDEX main.\"{name}\""))?;
     }
+    let out = write()?;
+    if let Some(sql) = sql {
+        conn.execute_batch(&sql)?;
+    }
+    Ok(out)
+}
+
+/// Begins a ledger's staged rows: its visits (see `insert_visit_into!`) and its events
+/// (`events::stage`) wait in temporary tables and are written with one statement each
+/// after the last row: a statement a row saved every page it touched for its own rollback
+/// (SQLite's statement journal: the tables have triggers) and wrote about ten b-trees a
+/// row in turn; one statement saves each page once and writes each table in a run.
+fn begin_staged_import(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS staged_visit AS
+           SELECT id, station_id, visitor_id, officer_id, channel, category, summary, headcount,
+             amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id, occupation,
+             membership FROM main.visit WHERE 0;
+         DELETE FROM temp.staged_visit;",
+    )?;
+    events::begin_staged(conn)
+}
+
+/// Writes what [`begin_staged_import`] staged: the visits in the ledger's order (the
+/// per-day counts follow by their trigger), then the events, chained.
+fn write_staged_import(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "INSERT INTO main.visit(id, station_id, visitor_id, officer_id, channel, category,
+           summary, headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at,
+           shift_id, occupation, membership)
+         SELECT id, station_id, visitor_id, officer_id, channel, category, summary, headcount,
+           amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id, occupation,
+           membership FROM temp.staged_visit ORDER BY rowid;
+         DROP TABLE temp.staged_visit;",
+    )?;
+    events::write_staged(conn)?;
     Ok(())
 }
 
@@ -737,8 +842,21 @@ impl Store {
         self.conn
             .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)
             .map_err(|e| (0, e.into()))?;
-        let imported = self.import_rows(rows, station_id, default_officer_id, now);
-        let restored = self.conn.pragma_update(None, "cache_size", cache);
+        // The staged rows and every statement's rollback pages in memory rather than in
+        // temporary files (about 2.5 GB written to them at 200,000 rows). Set back after.
+        let temp_store: i64 = self
+            .conn
+            .pragma_query_value(None, "temp_store", |r| r.get(0))
+            .map_err(|e| (0, e.into()))?;
+        let imported = self
+            .conn
+            .pragma_update(None, "temp_store", "MEMORY")
+            .map_err(|e| (0, e.into()))
+            .and_then(|()| self.import_rows(rows, station_id, default_officer_id, now));
+        let restored = self
+            .conn
+            .pragma_update(None, "cache_size", cache)
+            .and_then(|()| self.conn.pragma_update(None, "temp_store", temp_store));
         let n = imported?;
         restored.map_err(|e| (0, e.into()))?;
         Ok(n)
@@ -760,6 +878,16 @@ impl Store {
         // rather than deleted and rewritten at random places in the index each row (that
         // was a third of the import's time at 200,000 rows).
         let mut keys: std::collections::HashMap<String, (KeyFacts, bool)> = Default::default();
+        // How many people the file already holds, for `with_index_rebuilt` (the largest
+        // rowid: counting a big table's rows would read all of one of its indexes).
+        let visitors_before: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(rowid), 0) FROM main.visitor",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| (0, e.into()))?;
+        begin_staged_import(&tx).map_err(|e| (0, e.into()))?;
         for row in rows {
             let fail = |e: StoreError| (row.line, e);
             let officer_id: String = match &row.officer {
@@ -807,7 +935,17 @@ impl Store {
                 }
             }
         }
-        write_import_keys(&tx, &keys).map_err(|e| (0, e.into()))?;
+        // The keys are worked out (pinyin, sorted) on the second core meanwhile.
+        let (staged, sorted) = std::thread::scope(|s| {
+            let sorted = s.spawn(|| import_keys_json(&keys));
+            let staged = write_staged_import(&tx);
+            (staged, sorted.join())
+        });
+        staged.map_err(|e| (0, e.into()))?;
+        let sorted = sorted
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map_err(|e| (0, StoreError::Rule(e.to_string())))?;
+        write_import_keys(&tx, &keys, sorted, visitors_before).map_err(|e| (0, e.into()))?;
         shifts::log_import(&tx, now, &format!("导入来访台账 {} 条", rows.len()))
             .map_err(|e| (0, e.into()))?;
         tx.commit().map_err(|e| (0, e.into()))?;
