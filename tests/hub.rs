@@ -700,6 +700,17 @@ fn sync_killed_at_random_moments() {
         .unwrap()
         .get(0);
     assert_eq!(dupes, 0, "a visit held twice");
+    let keys: i64 = c
+        .query_one(
+            "SELECT (SELECT count(*) FROM hub.visit_key) - (SELECT count(*) FROM hub.visit)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        keys, 0,
+        "a visit without its key row, or a key row without its visit"
+    );
     // Checksums: every visit's channel and headcount at the hub as at the desk.
     let r = c
         .query_one(
@@ -778,7 +789,16 @@ fn rls_keeps_stations_apart() {
 
     // Reading: only its own rows, in every table.
     for t in [
-        "visitor", "visit", "referral", "event", "officer", "rollup", "station",
+        "visitor",
+        "visit",
+        "visit_key",
+        "referral",
+        "event",
+        "officer",
+        "rollup",
+        "rollup_month",
+        "seal_conflict",
+        "station",
     ] {
         let theirs: i64 = sa
             .query_one(

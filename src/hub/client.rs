@@ -12,6 +12,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_rollup_month.sql"),
     include_str!("migrations/0003_seal_conflict.sql"),
+    include_str!("migrations/0004_visit_key.sql"),
+    include_str!("migrations/0005_refresh_stats.sql"),
 ];
 
 pub const HUB_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;

@@ -15,7 +15,7 @@ use super::keyed::{CountyKey, scrub};
 use super::tables::{Kind, Rollup, SERVICE_COLUMNS, Sealed, TABLES, Table, table};
 use crate::store::{Store, SyncState};
 
-pub const DEFAULT_BATCH: usize = 1000;
+pub const DEFAULT_BATCH: usize = 5000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -152,6 +152,28 @@ fn run(
         store.sync_set_epoch(epoch).map_err(store_err)?;
     }
     prepare_session(&mut client)?;
+    let mut known_rows: HashMap<&str, f64> = HashMap::new();
+    for r in client.query(
+        "SELECT c.relname::text, greatest(c.reltuples, 0)::float8 FROM pg_class c
+          WHERE c.relnamespace = 'hub'::regnamespace AND c.relkind IN ('r', 'p')",
+        &[],
+    )? {
+        let name: String = r.get(0);
+        if let Some(t) = TABLES.iter().find(|t| t.name == name) {
+            known_rows.insert(t.name, r.get(1));
+        }
+    }
+    if let Some(k) = known_rows.get("visit").copied() {
+        // The partitioned parent has no count of its own: its key table has one.
+        let keys: f64 = client
+            .query_one(
+                "SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'hub.visit_key'::regclass",
+                &[],
+            )?
+            .get(0);
+        known_rows.insert("visit", k.max(keys));
+    }
+    let mut sent_rows: HashMap<&str, usize> = HashMap::new();
     let batch = opts.batch.max(1);
     let mut out = Outcome {
         epoch,
@@ -159,6 +181,11 @@ fn run(
     };
     loop {
         let mut tx = client.transaction()?;
+        // A batch is a thousand rows against millions: index probes, never a sort or a hash
+        // of the station's whole table (the planner's choice for the partitioned visits).
+        tx.batch_execute(
+            "SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off; SET LOCAL jit = off",
+        )?;
         let row = tx.query_one(
             "SELECT epoch, cursor_seq, cursor_tbl, cursor_row FROM hub.station
               WHERE station_id = $1 FOR UPDATE",
@@ -201,10 +228,12 @@ fn run(
                 .or_default()
                 .push((id, *seq));
         }
+        let mut touched: Vec<(&'static str, usize)> = Vec::new();
         for ((_, name), rows) in &by_table {
             let Some(t) = table(name) else {
                 continue; // a table this dutydesk does not send
             };
+            touched.push((t.name, rows.len()));
             out.rows += rows.len();
             out.sealed_kept += send_table(&mut tx, store, t, rows, &key, send_names, epoch)?;
         }
@@ -232,6 +261,31 @@ fn run(
         store.sync_record_pushed(last.seq).map_err(store_err)?;
         out.changes += page.len();
         out.batches += 1;
+        // A table sent more rows in this run than its statistics know of is analysed
+        // again, so the planner keeps probing the index for a batch's rows rather than
+        // reading the station's whole table (doubling: a small share of a first sync).
+        for (t, n) in &touched {
+            let sent = sent_rows.entry(t).or_insert(0);
+            *sent += n;
+            let known = known_rows.get(t).copied().unwrap_or(0.0).max(500.0);
+            if *sent as f64 > known {
+                let also: &[&str] = if *t == "visit" {
+                    &["visit", "visit_key", "rollup", "rollup_month"]
+                } else if *t == "referral" {
+                    &["referral", "rollup", "rollup_month"]
+                } else {
+                    &[t]
+                };
+                for a in also {
+                    client
+                        .execute("SELECT hub.refresh_stats($1)", &[a])
+                        .map_err(|e| {
+                            anyhow!("the hub could not refresh its statistics: {}", said(&e))
+                        })?;
+                }
+                known_rows.insert(t, *sent as f64 * 2.0);
+            }
+        }
         out.cursor = last.seq;
         let max = store.outbox_max_seq().map_err(store_err)?;
         progress(out.changes, max - last.seq);
@@ -426,24 +480,71 @@ fn send_table(
     let station = "(SELECT hub.current_station())";
     let keys_match: Vec<String> = t.key.iter().map(|k| format!("h.{k} = s.{k}")).collect();
     let keys_match = keys_match.join(" AND ");
+    // A visit is found through hub.visit_key, which names its month: one index probe, not
+    // one per month.
+    let is_visit = t.name == "visit";
+    // The months the held versions of these visits are in: only those partitions are
+    // read (a first sync's visits are all new: none at all).
+    let held = if is_visit {
+        let r = tx.query_one(
+            &format!(
+                "SELECT count(*), to_char(min(k.visited_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US+00'),
+                        to_char(max(k.visited_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US+00')
+                   FROM pg_temp.s_visit s CROSS JOIN LATERAL (
+                        SELECT k.visited_at FROM hub.visit_key k
+                         WHERE k.station_id = {station} AND k.id = s.id OFFSET 0) k"
+            ),
+            &[],
+        )?;
+        let n: i64 = r.get(0);
+        (n > 0).then(|| (r.get::<_, String>(1), r.get::<_, String>(2)))
+    } else {
+        None
+    };
+    let (from_hub, match_hub) = if is_visit {
+        // Times PostgreSQL formatted itself: digits, dashes, colons, a dot, a plus.
+        let (lo, hi) = held.clone().unwrap_or_default();
+        (
+            "hub.visit_key k, hub.visit h".to_string(),
+            format!(
+                "k.station_id = {station} AND k.id = s.id AND h.station_id = {station}
+                 AND h.id = k.id AND h.visited_at = k.visited_at
+                 AND h.visited_at BETWEEN '{lo}'::timestamptz AND '{hi}'::timestamptz"
+            ),
+        )
+    } else {
+        (
+            format!("hub.{} h", t.name),
+            format!("h.station_id = {station} AND {keys_match}"),
+        )
+    };
     let older = format!(
-        "DELETE FROM hub.{name} h USING pg_temp.s_{name} s
-          WHERE h.station_id = {station} AND {keys_match}
+        "DELETE FROM hub.{name} h USING pg_temp.s_{name} s{also}
+          WHERE {match_hub}
             AND (h.src_epoch, h.src_seq) < (s.src_epoch, s.src_seq)",
-        name = t.name
+        name = t.name,
+        also = if is_visit { ", hub.visit_key k" } else { "" },
     );
     let cols = hub_cols.join(", ");
     let s_cols: Vec<String> = hub_cols.iter().map(|c| format!("s.{c}")).collect();
+    let exists = if is_visit {
+        format!("SELECT 1 FROM hub.visit_key k WHERE k.station_id = {station} AND k.id = s.id")
+    } else {
+        format!(
+            "SELECT 1 FROM hub.{} h WHERE h.station_id = {station} AND {keys_match}",
+            t.name
+        )
+    };
     let newer = format!(
         "INSERT INTO hub.{name} (station_id, {cols}, src_epoch, src_seq)
          SELECT {station}, {s_cols}, s.src_epoch, s.src_seq FROM pg_temp.s_{name} s
-          WHERE NOT s.gone AND NOT EXISTS (
-                SELECT 1 FROM hub.{name} h WHERE h.station_id = {station} AND {keys_match})",
+          WHERE NOT s.gone AND NOT EXISTS ({exists})",
         name = t.name,
         s_cols = s_cols.join(", ")
     );
     let mut kept = 0;
-    if t.sealed != Sealed::No {
+    let none_held = is_visit && held.is_none();
+    if t.sealed != Sealed::No && !none_held {
         let guard = match t.sealed {
             Sealed::ClosedShift => "h.closed_at IS NOT NULL".to_string(),
             Sealed::InClosedShift => format!(
@@ -471,8 +572,8 @@ fn send_table(
         };
         let sql = format!(
             "WITH kept AS (
-                 DELETE FROM pg_temp.s_{name} s USING hub.{name} h
-                  WHERE h.station_id = {station} AND {keys_match}
+                 DELETE FROM pg_temp.s_{name} s USING {from_hub}
+                  WHERE {match_hub}
                     AND (h.src_epoch, h.src_seq) < (s.src_epoch, s.src_seq)
                     AND {guard}
                     AND (s.gone OR ROW({h_cols}) IS DISTINCT FROM ROW({s_cols}))
@@ -500,16 +601,32 @@ fn send_table(
             run(tx, &newer)?;
         }
         Some(kind) => {
+            // Visits keep their key rows in step, in the same statements.
+            let (gone_key, new_key) = if is_visit {
+                (
+                    ", gone_key AS (DELETE FROM hub.visit_key k USING x
+                                     WHERE k.station_id = x.station_id AND k.id = x.id)",
+                    ", new_key AS (INSERT INTO hub.visit_key (station_id, id, visited_at)
+                                   SELECT station_id, id, visited_at FROM x)",
+                )
+            } else {
+                ("", "")
+            };
+            if !none_held {
+                run(
+                    tx,
+                    &format!(
+                        "WITH x AS ({older} RETURNING h.*){gone_key} {}",
+                        rollup_delta(kind, -1)
+                    ),
+                )?;
+            }
             run(
                 tx,
                 &format!(
-                    "WITH x AS ({older} RETURNING h.*) {}",
-                    rollup_delta(kind, -1)
+                    "WITH x AS ({newer} RETURNING *){new_key} {}",
+                    rollup_delta(kind, 1)
                 ),
-            )?;
-            run(
-                tx,
-                &format!("WITH x AS ({newer} RETURNING *) {}", rollup_delta(kind, 1)),
             )?;
         }
     }
