@@ -149,6 +149,87 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
         "skip_bad",
         "跳过有问题的记录,导入其余的;逐条列出跳过的位置和原因,有跳过时以非零状态退出",
     ),
+    (
+        "hub init",
+        "url",
+        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+    ),
+    (
+        "hub init",
+        "ca",
+        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+    ),
+    (
+        "hub enroll",
+        "url",
+        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+    ),
+    (
+        "hub enroll",
+        "ca",
+        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+    ),
+    (
+        "hub check",
+        "url",
+        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+    ),
+    (
+        "hub check",
+        "ca",
+        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+    ),
+    (
+        "hub import directory",
+        "url",
+        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+    ),
+    (
+        "hub import directory",
+        "ca",
+        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+    ),
+    (
+        "hub report",
+        "url",
+        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+    ),
+    (
+        "hub report",
+        "ca",
+        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+    ),
+    ("hub enroll", "station", "站点名称(县级报表中显示的名称)"),
+    (
+        "hub enroll",
+        "output",
+        "写入的加入文件(0600,不覆盖已有文件);交给值班台 dutydesk sync --join FILE",
+    ),
+    (
+        "hub import directory",
+        "path",
+        "CSV文件、HSDS文件夹或 .json 文件",
+    ),
+    ("hub report", "from", "期间第一天(YYYY-MM-DD)"),
+    ("hub report", "to", "期间最后一天(含)"),
+    ("hub report", "station", "只看此站点"),
+    ("hub report", "format", "格式:md、csv 或 json"),
+    ("hub report", "stale_days", "列出超过这么多天没有同步的站点"),
+    (
+        "sync",
+        "join",
+        "用站点的加入文件接入县级汇聚库(每个数据库文件一次)",
+    ),
+    (
+        "sync",
+        "reenroll",
+        "此文件是从备份恢复的:开始新的纪元,重新发送全部记录",
+    ),
+    (
+        "sync",
+        "verify",
+        "不发送:逐表比对与汇聚库副本的行数和校验和(有差异则退出码为1)",
+    ),
 ];
 
 /// Chinese about-lines of the subcommands, by path.
@@ -187,6 +268,32 @@ const COMMAND_HELP: &[(&str, &str)] = &[
         "与岗位查询(F4)相同的匹配,无界面运行:中文、全拼或首字母",
     ),
     ("report", "站点上报的汇总(汇总报送):某一天或一段时间"),
+    (
+        "hub",
+        "县级汇聚库(PostgreSQL):建库、站点加入、发布参考数据、县级报表",
+    ),
+    (
+        "hub init",
+        "在PostgreSQL(15以上)中建立或升级汇聚库结构(以库的所有者运行)",
+    ),
+    (
+        "hub enroll",
+        "为站点建立汇聚库登录,连同县级密钥写入加入文件(0600)",
+    ),
+    (
+        "hub check",
+        "核对各站在汇聚库的封存:发送后被改动的封存记录、封存链的断点;有问题时退出码非零",
+    ),
+    ("hub import", "向所有值班台发布参考数据(下次同步时收到)"),
+    (
+        "hub import directory",
+        "县级服务目录:本程序的CSV、HSDS数据包或 HSDS 3.0 JSON",
+    ),
+    (
+        "hub report",
+        "由各站已同步的记录生成某期间的县级报表(或某一站点的)",
+    ),
+    ("sync", "与县级汇聚库同步:发送本站的新改动,接收县级参考数据"),
 ];
 
 const TEMPLATE_ZH: &str = "\
