@@ -1334,3 +1334,222 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
         .get(0);
     assert_eq!(left, 2);
 }
+
+/// The PostgreSQL binaries' folder (the newest version installed), or a failure that says
+/// how to get them.
+fn pg_bin() -> PathBuf {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|p| p.join("initdb").exists())
+        .max()
+        .expect("the TLS test starts its own PostgreSQL: install Debian's postgresql")
+}
+
+/// A second throwaway PostgreSQL, on 127.0.0.1 over TLS with a certificate from a CA made
+/// here. Returns (its address, the CA's PEM file, the folder); stopped when dropped.
+struct TlsServer {
+    url: String,
+    ca: PathBuf,
+    other_ca: PathBuf,
+    dir: PathBuf,
+    bin: PathBuf,
+    root: bool,
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let mut c = if self.root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"])
+                .arg(self.bin.join("pg_ctl"));
+            c
+        } else {
+            Command::new(self.bin.join("pg_ctl"))
+        };
+        let _ = c
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn tls_server() -> TlsServer {
+    let bin = pg_bin();
+    let dir = tempfile::Builder::new()
+        .prefix("dutydesk-pgtls-")
+        .tempdir()
+        .unwrap()
+        .keep();
+    let root = unsafe { libc::geteuid() } == 0;
+    let sh = |script: &str| {
+        let out = Command::new("sh")
+            .args(["-c", script])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // A CA, a server certificate for 127.0.0.1 signed by it, and an unrelated CA.
+    sh(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+          -subj /CN=dutydesk-test-ca -keyout ca.key -out ca.pem 2>/dev/null \
+        && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+          -subj /CN=someone-else -keyout other.key -out other.pem 2>/dev/null \
+        && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+          -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null \
+        && printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf \
+        && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+          -extfile ext.cnf -out server.crt 2>/dev/null \
+        && chmod 600 server.key",
+    );
+    if root {
+        sh("chown -R postgres:postgres .");
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let as_pg = |program: &str| {
+        if root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(bin.join(program));
+            c
+        } else {
+            Command::new(bin.join(program))
+        }
+    };
+    let out = as_pg("initdb")
+        .arg("-D")
+        .arg(dir.join("data"))
+        .args([
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = as_pg("pg_ctl")
+        .arg("-D")
+        .arg(dir.join("data"))
+        .arg("-l")
+        .arg(dir.join("log"))
+        .args(["-w", "-t", "30", "-o"])
+        .arg(format!(
+            "-c listen_addresses=127.0.0.1 -p {port} -k {d} -c fsync=off -c ssl=on \
+             -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key",
+            d = dir.display()
+        ))
+        .arg("start")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    TlsServer {
+        url: format!("host=127.0.0.1 port={port} user=postgres dbname=postgres sslmode=require"),
+        ca: dir.join("ca.pem"),
+        other_ca: dir.join("other.pem"),
+        dir,
+        bin,
+        root,
+    }
+}
+
+#[test]
+fn a_desk_syncs_over_tls_checked_against_the_hubs_ca() {
+    let server = tls_server();
+    let home = tempfile::tempdir().unwrap();
+    let hub = |args: &[&str], ca: &Path| {
+        let mut c = dutydesk(home.path());
+        c.arg("hub")
+            .args(args)
+            .args(["--hub", &server.url])
+            .arg("--ca")
+            .arg(ca);
+        c.output().unwrap()
+    };
+    // A server whose certificate the given CA did not sign is refused.
+    let out = hub(&["init"], &server.other_ca);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("cannot reach the hub"), "{said}");
+    ok(hub(&["init"], &server.ca));
+    let creds = home.path().join("tls.toml");
+    ok(hub(
+        &[
+            "enroll",
+            "--station",
+            "加密站",
+            "-o",
+            creds.to_str().unwrap(),
+        ],
+        &server.ca,
+    ));
+    let text = std::fs::read_to_string(&creds).unwrap();
+    assert!(
+        text.contains("BEGIN CERTIFICATE"),
+        "the CA travels in the enrolment file"
+    );
+    let db = home.path().join("tls.db");
+    ok(dutydesk(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["gen", "--visits", "30"])
+        .output()
+        .unwrap());
+    let said = ok(dutydesk(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--join"])
+        .arg(&creds)
+        .output()
+        .unwrap());
+    assert!(sent(&said).0 > 0, "{said}");
+    // Everything arrived (read over the socket, as the county's superuser).
+    let port = server
+        .url
+        .split("port=")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    let mut admin = pg(&format!(
+        "host={} port={port} user=postgres dbname=postgres",
+        server.dir.display()
+    ));
+    let visits: i64 = admin
+        .query_one("SELECT count(*) FROM hub.visit", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(visits, 30);
+    let verify = ok(dutydesk(home.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--verify"])
+        .output()
+        .unwrap());
+    assert!(!verify.contains("DIFFERS"), "{verify}");
+}

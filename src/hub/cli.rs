@@ -12,18 +12,45 @@ use super::report::HubFormat;
 use crate::i18n::Lang;
 use crate::store::Store;
 
+/// How the county's commands reach the hub.
+#[derive(Args, Debug, Clone)]
+pub struct HubConn {
+    /// The hub: a libpq connection string (postgresql://… or "host=… dbname=…")
+    #[arg(long = "hub", env = "DUTYDESK_HUB", value_name = "URL")]
+    pub url: String,
+    /// The hub's CA certificate (PEM): the connection is made over TLS and the server's
+    /// certificate checked against it; `hub enroll` puts it in the enrolment file
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+}
+
+impl HubConn {
+    fn ca_pem(&self) -> Result<Option<String>> {
+        self.ca
+            .as_ref()
+            .map(|p| {
+                std::fs::read_to_string(p)
+                    .map_err(|e| anyhow!("cannot read the CA file {}: {e}", p.display()))
+            })
+            .transpose()
+    }
+
+    fn connect(&self) -> Result<postgres::Client> {
+        connect(&self.url, None, self.ca_pem()?.as_deref())
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum HubCmd {
     /// Create or upgrade the hub's schema in a PostgreSQL database (15+), as its owner
     Init {
-        /// The hub: a libpq connection string (postgresql://… or "host=… dbname=…")
-        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
-        hub: String,
+        #[command(flatten)]
+        hub: HubConn,
     },
     /// Enrol a station: its own login at the hub, written with the county key to FILE (0600)
     Enroll {
-        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
-        hub: String,
+        #[command(flatten)]
+        hub: HubConn,
         /// The station's name, as the county's reports show it
         #[arg(long)]
         station: String,
@@ -35,16 +62,16 @@ pub enum HubCmd {
     /// The stations' seals as the hub keeps them: sealed records a desk changed after
     /// sending them (kept out), breaks in a seal chain; exits non-zero on any
     Check {
-        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
-        hub: String,
+        #[command(flatten)]
+        hub: HubConn,
     },
     /// Publish reference data to every desk (received on their next sync)
     #[command(subcommand)]
     Import(HubImportCmd),
     /// The county's report for a period from every station's synced records (or one station's)
     Report {
-        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
-        hub: String,
+        #[command(flatten)]
+        hub: HubConn,
         /// First day of the period (YYYY-MM-DD)
         #[arg(long)]
         from: NaiveDate,
@@ -69,8 +96,8 @@ pub enum HubImportCmd {
     Directory {
         /// CSV file, HSDS folder, or .json file
         path: PathBuf,
-        #[arg(long, env = "DUTYDESK_HUB", value_name = "URL")]
-        hub: String,
+        #[command(flatten)]
+        hub: HubConn,
     },
 }
 
@@ -94,7 +121,7 @@ pub struct SyncArgs {
 pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
     match cmd {
         HubCmd::Init { hub } => {
-            let mut client = connect(&hub, None, None)?;
+            let mut client = hub.connect()?;
             let (before, after) = migrate(&mut client)?;
             println!(
                 "{}",
@@ -121,8 +148,9 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
                     output.display()
                 );
             }
-            let mut client = connect(&hub, None, None)?;
-            let creds = enroll(&mut client, &hub, &station)?;
+            let mut client = hub.connect()?;
+            let mut creds = enroll(&mut client, &hub.url, &station)?;
+            creds.ca = hub.ca_pem()?;
             if let Err(e) = creds.write_new(&output) {
                 // The login exists but its file could not be written: say so plainly.
                 bail!(
@@ -149,7 +177,7 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
         }
         HubCmd::Check { hub } => {
             use super::check::Finding;
-            let mut client = connect(&hub, None, None)?;
+            let mut client = hub.connect()?;
             let (sealed, found) = super::check::check(&mut client)?;
             let safe = |s: &str| crate::report::safe::terminal(s, false).into_owned();
             for f in &found {
@@ -225,7 +253,7 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
             }
         }
         HubCmd::Import(HubImportCmd::Directory { path, hub }) => {
-            let mut client = connect(&hub, None, None)?;
+            let mut client = hub.connect()?;
             let done = super::publish::directory(&mut client, &path, lang)?;
             println!(
                 "{}",
@@ -250,7 +278,7 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
             format,
             stale_days,
         } => {
-            let mut client = connect(&hub, None, None)?;
+            let mut client = hub.connect()?;
             let args = super::report::Args {
                 from,
                 to,
