@@ -535,6 +535,32 @@ fn two_desks_sum_to_the_county_report() {
         md.contains("城西站") && md.contains("城东站") && md.contains("Visits by channel"),
         "{md}"
     );
+    // The workbook: the totals on the first sheet, the visits figure the JSON's.
+    let file = hub.dir().join("county.xlsx");
+    let (from, to) = (years_back(6), today());
+    ok(dutydesk(hub.dir())
+        .args(["hub", "report", "--hub", &hub.url, "--format", "xlsx", "-o"])
+        .arg(&file)
+        .args(["--from", &from.to_string(), "--to", &to.to_string()])
+        .output()
+        .unwrap());
+    let visits = hub.report_json(from, to, None)["visits"].as_f64().unwrap();
+    use calamine::{DataType, Reader};
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let sheet = wb.worksheet_range("Totals").unwrap();
+    let found = sheet.rows().any(|r| {
+        r.first().is_some_and(|c| c.to_string() == "Visits")
+            && r.get(1).and_then(|c| c.get_float()) == Some(visits)
+    });
+    assert!(found, "no Visits row with {visits} on the Totals sheet");
+    // xlsx needs a file, and a file is never replaced without --force.
+    let out = dutydesk(hub.dir())
+        .args(["hub", "report", "--hub", &hub.url, "--format", "xlsx", "-o"])
+        .arg(&file)
+        .args(["--from", &from.to_string(), "--to", &to.to_string()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "an existing report was replaced");
 }
 
 /// Makes `k` changes at the desk: the first k visitors' employer rewritten.

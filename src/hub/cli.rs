@@ -86,6 +86,12 @@ pub enum HubCmd {
         /// List the stations that have not synced for this many days
         #[arg(long, default_value_t = 7, value_name = "N")]
         stale_days: i64,
+        /// Write to this file [default: print; xlsx needs a file]
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace FILE if it exists (never a link, a device or a folder)
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -277,6 +283,8 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
             station,
             format,
             stale_days,
+            output,
+            force,
         } => {
             let mut client = hub.connect()?;
             let args = super::report::Args {
@@ -286,14 +294,20 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
                 format,
                 stale_days,
                 lang,
+                output: output.clone(),
+                force,
             };
-            let bytes = super::report::render(&mut client, &args, chrono::Utc::now())?;
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            match out.write_all(&bytes).and_then(|_| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                r => Ok(r?),
+            super::report::export(&mut client, &args, chrono::Utc::now())?;
+            if let Some(path) = &output {
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("已写入 {}", path.display()),
+                        Lang::En => format!("written to {}", path.display()),
+                    }
+                );
             }
+            Ok(())
         }
     }
 }

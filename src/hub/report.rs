@@ -60,6 +60,8 @@ pub enum HubFormat {
     Csv,
     /// JSON: the totals at top level, then the stations
     Json,
+    /// An Excel workbook (needs -o FILE): the totals, the stations not synced on their own sheet
+    Xlsx,
 }
 
 /// A station as the report lists it.
@@ -248,10 +250,61 @@ pub struct Args {
     /// A station not synced for this many days is listed.
     pub stale_days: i64,
     pub lang: Lang,
+    /// Write to this file (whole or not at all, never over a file unless `force`).
+    pub output: Option<std::path::PathBuf>,
+    pub force: bool,
 }
 
-/// The report as bytes of the format asked.
-pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Result<Vec<u8>> {
+/// Writes the report where `a` says: a file (xlsx needs one) or stdout.
+pub fn export(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Result<()> {
+    if a.format == HubFormat::Xlsx && a.output.is_none() {
+        bail!(
+            "{}",
+            a.lang.pick(
+                "xlsx 格式需要用 -o 指定文件",
+                "xlsx needs a file: give -o FILE"
+            )
+        );
+    }
+    let said = |x: crate::outfile::OutError| anyhow!(x.message(a.lang));
+    // No database to protect here: an empty path names none.
+    let no_db = std::path::Path::new("");
+    if let Some(path) = &a.output {
+        crate::outfile::check_target(path, no_db, a.force).map_err(said)?;
+    }
+    let rendered = render(client, a, now)?;
+    match (&a.output, rendered) {
+        (Some(path), Rendered::Bytes(b)) => {
+            crate::outfile::write_new(path, no_db, a.force, |tmp| Ok(std::fs::write(tmp, b)?))
+                .map_err(said)?
+        }
+        (Some(path), Rendered::Workbook(r)) => {
+            crate::outfile::write_new(path, no_db, a.force, |tmp| {
+                crate::report::period::xlsx(&r, tmp)
+            })
+            .map_err(said)?
+        }
+        (None, Rendered::Bytes(b)) => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&b).and_then(|_| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                r => r?,
+            }
+        }
+        (None, Rendered::Workbook(_)) => unreachable!("xlsx without a file was refused above"),
+    }
+    Ok(())
+}
+
+/// A report ready to write: bytes (md, csv, json) or a workbook to lay out (xlsx).
+pub enum Rendered {
+    Bytes(Vec<u8>),
+    Workbook(crate::report::period::Report),
+}
+
+/// The report in the format asked.
+pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Result<Rendered> {
     if a.to < a.from {
         bail!(
             "{}",
@@ -343,7 +396,7 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
         });
         let mut out = serde_json::to_vec_pretty(&v)?;
         out.push(b'\n');
-        return Ok(out);
+        return Ok(Rendered::Bytes(out));
     }
     let mut report = crate::report::period::build(&scope, (a.from, a.to, as_of), &t, a.lang, false);
     // The last section lists overdue referrals by person: the hub holds no names.
@@ -379,7 +432,8 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
             .collect(),
     });
     Ok(match a.format {
-        HubFormat::Csv => crate::report::period::csv(&report)?,
-        _ => crate::report::period::markdown(&report).into_bytes(),
+        HubFormat::Csv => Rendered::Bytes(crate::report::period::csv(&report)?),
+        HubFormat::Xlsx => Rendered::Workbook(report),
+        _ => Rendered::Bytes(crate::report::period::markdown(&report).into_bytes()),
     })
 }
