@@ -549,7 +549,7 @@ fn two_desks_sum_to_the_county_report() {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
     let sheet = wb.worksheet_range("Totals").unwrap();
     let found = sheet.rows().any(|r| {
-        r.first().is_some_and(|c| c.to_string() == "Visits")
+        r.first().is_some_and(|c| *c == "Visits")
             && r.get(1).and_then(|c| c.get_float()) == Some(visits)
     });
     assert!(found, "no Visits row with {visits} on the Totals sheet");
