@@ -136,6 +136,8 @@ pub enum Command {
     Hub(crate::hub::cli::HubCmd),
     /// Send this desk's records to the county hub and receive the county's directory
     Sync(crate::hub::cli::SyncArgs),
+    /// Has this person been seen at other stations? Asks the county hub (counts and kinds only)
+    Elsewhere(crate::hub::cli::ElsewhereArgs),
     /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
     #[command(hide = true)]
     Gen {
@@ -602,6 +604,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             init_logging(&db);
             crate::hub::cli::run_sync(&db, args, lang)
+        }
+        Some(Command::Elsewhere(args)) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            crate::hub::cli::run_elsewhere(&db, args, lang)
         }
         Some(Command::Directory(DirectoryCmd::List { format })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);

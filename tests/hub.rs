@@ -1579,3 +1579,66 @@ fn a_desk_syncs_over_tls_checked_against_the_hubs_ca() {
         .unwrap());
     assert!(!verify.contains("DIFFERS"), "{verify}");
 }
+
+#[test]
+fn a_desk_asks_whether_a_person_was_seen_at_other_stations() {
+    let hub = Hub::new("elsewhere");
+    let a = hub.desk("问询甲站", 200, 60, 11);
+    let b = hub.desk("问询乙站", 200, 60, 12);
+    ok(hub.sync(&a, None).output().unwrap());
+    ok(hub.sync(&b, None).output().unwrap());
+    // Someone with an open referral at B.
+    let (id_number, phone, kind): (String, String, String) = rusqlite::Connection::open(&b)
+        .unwrap()
+        .query_row(
+            "SELECT v.id_number, v.phone, r.kind FROM visitor v
+               JOIN visit t ON t.visitor_id = v.id JOIN referral r ON r.visit_id = t.id
+              WHERE r.status IN ('sent', 'accepted', 'in_progress')
+                AND v.id_number IS NOT NULL AND v.phone IS NOT NULL LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let ask = |db: &Path, args: &[&str]| {
+        ok(dutydesk(hub.dir())
+            .arg("--db")
+            .arg(db)
+            .arg("elsewhere")
+            .args(args)
+            .output()
+            .unwrap())
+    };
+    let kind_label = dutydesk::domain::referral::ServiceKind::ALL
+        .iter()
+        .find(|k| k.code() == kind)
+        .map(|k| k.label(dutydesk::i18n::Lang::En))
+        .unwrap();
+    for args in [
+        vec!["--id-number", id_number.as_str()],
+        vec!["--phone", phone.as_str()],
+    ] {
+        let said = ask(&a, &args);
+        assert!(
+            said.starts_with("other stations: 1,") && said.contains(kind_label),
+            "{said}"
+        );
+        // Counts and kinds only: nothing of B's record (its name, its summary, its ids).
+        assert!(
+            !said.contains(&id_number) && !said.contains("问询乙站"),
+            "{said}"
+        );
+    }
+    // A number no station has seen.
+    let first17 = "11010519491231002";
+    let unknown = format!(
+        "{first17}{}",
+        dutydesk::domain::id_number::check_char(first17)
+    );
+    let said = ask(&a, &["--id-number", &unknown]);
+    assert!(said.starts_with("other stations: 0, visits: 0"), "{said}");
+    // Only a station's login may ask.
+    let err = pg(&hub.url)
+        .query("SELECT * FROM hub.seen_elsewhere('x', NULL)", &[])
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("only a station"), "{err:?}");
+}

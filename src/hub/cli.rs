@@ -435,3 +435,66 @@ fn verify(store: &Store, lang: Lang) -> Result<()> {
         )
     }
 }
+
+#[derive(Args, Debug)]
+pub struct ElsewhereArgs {
+    /// The person's ID number (sent only as a keyed hash)
+    #[arg(long, value_name = "NUMBER", default_value = "")]
+    pub id_number: String,
+    /// The person's phone (sent only as a keyed hash)
+    #[arg(long, value_name = "PHONE", default_value = "")]
+    pub phone: String,
+}
+
+/// `dutydesk elsewhere`: has this person been seen at other stations (from the hub)?
+pub fn run_elsewhere(db: &Path, args: ElsewhereArgs, lang: Lang) -> Result<()> {
+    if !db.exists() {
+        bail!("{} does not exist", db.display());
+    }
+    let store = Store::open(db).map_err(|e| anyhow!(e.message(lang)))?;
+    let seen = super::sync::seen_elsewhere(&store, &args.id_number, &args.phone)?;
+    let kinds: Vec<String> = seen
+        .open_kinds
+        .iter()
+        .map(|k| {
+            use crate::domain::labels::Labeled;
+            crate::domain::referral::ServiceKind::from_code(k)
+                .map(|k| k.label(lang).to_string())
+                .unwrap_or_else(|| crate::report::safe::terminal(k, false).into_owned())
+        })
+        .collect();
+    let last = seen
+        .last_visit
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "-".into());
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "其他服务站:{} 个,来访 {} 次,最近 {};未办结转介 {} 件{}",
+                seen.stations,
+                seen.visits,
+                last,
+                seen.open_referrals,
+                if kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!("({})", kinds.join("、"))
+                }
+            ),
+            Lang::En => format!(
+                "other stations: {}, visits: {}, last: {}; open referrals: {}{}",
+                seen.stations,
+                seen.visits,
+                last,
+                seen.open_referrals,
+                if kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", kinds.join(", "))
+                }
+            ),
+        }
+    );
+    Ok(())
+}

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_seal_conflict.sql"),
     include_str!("migrations/0004_visit_key.sql"),
     include_str!("migrations/0005_refresh_stats.sql"),
+    include_str!("migrations/0006_seen_elsewhere.sql"),
 ];
 
 pub const HUB_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
