@@ -254,3 +254,28 @@ pub fn without_login(url: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::without_login;
+
+    #[test]
+    fn the_countys_login_never_goes_into_an_enrolment_file() {
+        assert_eq!(
+            without_login("postgresql://county:secret@hub.example:5432/county?sslmode=require"),
+            "postgresql://hub.example:5432/county?sslmode=require"
+        );
+        assert_eq!(
+            without_login("postgres://county@hub.example/county?user=x&password=y&sslmode=require"),
+            "postgres://hub.example/county?sslmode=require"
+        );
+        assert_eq!(
+            without_login("host=hub.example user=county password=secret dbname=county"),
+            "host=hub.example dbname=county"
+        );
+        assert_eq!(
+            without_login("postgresql://hub.example/county"),
+            "postgresql://hub.example/county"
+        );
+    }
+}
