@@ -213,7 +213,16 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
     ("hub report", "from", "期间第一天(YYYY-MM-DD)"),
     ("hub report", "to", "期间最后一天(含)"),
     ("hub report", "station", "只看此站点"),
-    ("hub report", "format", "格式:md、csv 或 json"),
+    (
+        "hub report",
+        "format",
+        "格式:md、csv、xlsx(须用 -o 指定文件)或 json",
+    ),
+    (
+        "hub report",
+        "output",
+        "写入此文件 [默认:打印到屏幕;xlsx 必须指定文件]",
+    ),
     ("hub report", "stale_days", "列出超过这么多天没有同步的站点"),
     (
         "sync",
