@@ -13,6 +13,7 @@ labeled_enum!(
         Log => "log", "值班日志", "Daily log";
         NewIntake => "new_intake", "新建登记", "New intake";
         SwitchOfficer => "switch_officer", "切换值班人员", "Change officer on duty";
+        Sync => "sync", "同步到县级汇总库", "Sync with the county hub";
         Quit => "quit", "退出", "Quit";
         // form
         NextField => "next_field", "下一项", "Next field";

@@ -1642,3 +1642,47 @@ fn a_desk_asks_whether_a_person_was_seen_at_other_stations() {
         .unwrap_err();
     assert!(format!("{err:?}").contains("only a station"), "{err:?}");
 }
+
+#[test]
+fn f9_at_the_desk_syncs_and_the_status_line_says_when() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use dutydesk::app::{App, Clock};
+    let hub = Hub::new("f9");
+    let db = hub.desk("按键站", 50, 5, 13);
+    change(&db, 7, "F9改动");
+    let store = Store::open(&db).unwrap();
+    let mut app = App::new(
+        store,
+        dutydesk::i18n::Lang::En,
+        dutydesk::keymap::Keymap::default_map(),
+        Clock::System,
+    )
+    .unwrap();
+    app.handle_key(KeyEvent::new(KeyCode::F(9), KeyModifiers::NONE));
+    // The sync runs on its own thread; the event loop's tick picks up how it ended.
+    let started = std::time::Instant::now();
+    let said = loop {
+        app.tick();
+        let text = app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        if !text.starts_with("Syncing") || started.elapsed() > Duration::from_secs(120) {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        said.starts_with("Synced with the county hub at") && said.contains("7 changes sent"),
+        "{said}"
+    );
+    let at_hub: i64 = pg(&hub.url)
+        .query_one(
+            "SELECT count(*) FROM hub.visitor WHERE employer LIKE 'F9改动%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(at_hub, 7);
+}

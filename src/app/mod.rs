@@ -4,6 +4,7 @@
 mod jobs;
 mod log;
 mod referrals;
+mod sync;
 
 use std::cell::Cell;
 
@@ -191,6 +192,8 @@ pub struct App {
     pub log: LogPane,
     /// The job index while its thread builds it.
     job_index_rx: Option<jobs::IndexBuild>,
+    /// A county hub sync running on its own thread (F9).
+    sync_rx: Option<sync::SyncRun>,
     /// The visit saved last at this desk: what "route" refers from an empty form.
     pub last_saved_visit: Option<String>,
     pub modal: Option<Modal>,
@@ -262,6 +265,7 @@ impl App {
             jobs: JobsPane::new(lang),
             log: LogPane::default(),
             job_index_rx: None,
+            sync_rx: None,
             last_saved_visit: None,
             modal: None,
             status: None,
@@ -367,6 +371,7 @@ impl App {
     /// Called by the event loop when no key came for a while: keeps the draft fresh.
     pub fn tick(&mut self) {
         self.poll_job_index();
+        self.poll_sync();
         if self.heartbeat_written.elapsed() >= crate::store::HEARTBEAT_EVERY {
             self.heartbeat_written = std::time::Instant::now();
             if let Err(e) = self.store.desk_heartbeat(self.clock.now()) {
@@ -925,6 +930,7 @@ impl App {
                 }
             }
             Action::SwitchOfficer => self.modal = Some(self.setup_modal()),
+            Action::Sync => self.start_sync(),
             _ if self.pane == Pane::Referrals => self.update_referrals(action),
             _ if self.pane == Pane::Jobs => self.update_jobs(action),
             _ if self.pane == Pane::Log => self.update_log(action),
