@@ -1,6 +1,7 @@
 //! The desk's rules, free of the terminal and of SQL: lists, validators, intake checks.
 
 pub mod calendar;
+pub mod control;
 pub mod id_number;
 pub mod intake;
 pub mod job;

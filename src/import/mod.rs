@@ -224,15 +224,12 @@ pub fn signed_year(t: &str) -> bool {
     digits > 0 && (signed || digits > 4) && rest[digits..].starts_with('-')
 }
 
-/// Characters no imported value keeps: C0 controls (ESC starts the terminal's escape
-/// sequences, BEL, BS, CR…), DEL, C1 (U+0080–U+009F, which some terminals read as ESC
-/// sequences too), and the bidi embeddings, overrides and isolates (U+202A–U+202E,
-/// U+2066–U+2069) that make a name display as other text. Tab and line feed are layout,
-/// not controls, and are judged by the kind of value ([`clean`]).
+/// Characters no imported value keeps: what drives a terminal
+/// ([`crate::domain::control::drives_terminal`]: ESC, BEL, BS, CR, DEL, C1, bidi marks).
+/// Tab and line feed are layout, not controls, and are judged by the kind of value
+/// ([`clean`]).
 pub fn is_hostile(c: char) -> bool {
-    (c.is_control() && c != '\t' && c != '\n')
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
+    c != '\t' && c != '\n' && crate::domain::control::drives_terminal(c)
 }
 
 /// The kind of an imported value, for [`clean`].

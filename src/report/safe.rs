@@ -3,12 +3,7 @@
 
 use std::borrow::Cow;
 
-/// Characters a terminal would act on rather than show: C0 controls, DEL, C1 controls,
-/// and the bidirectional overrides and isolates that reorder what is shown.
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-}
+use crate::domain::control::drives_terminal as is_unsafe;
 
 /// Text for a terminal: each C0 control shown as its control picture (ESC as ␛, tab as
 /// ␉), DEL as ␡, C1 controls and bidi overrides as �. With `keep_newlines`, a newline
