@@ -232,25 +232,7 @@ impl Store {
             )?;
         }
         if !person_changes.is_empty() {
-            tx.execute(
-                "UPDATE visitor SET name = ?2, phone = ?3, id_number = ?4, gender = ?5,
-                   birth_date = ?6, employer = ?7, occupation = ?8, occupation_note = ?9,
-                   hometown = ?10, membership = ?11, updated_at = ?12 WHERE id = ?1",
-                params![
-                    visitor_id,
-                    new.name,
-                    new.phone,
-                    new.id_number,
-                    new.gender.code(),
-                    new.birth_date,
-                    new.employer,
-                    new.occupation.code(),
-                    new.occupation_note,
-                    new.hometown,
-                    new.membership.code(),
-                    ts(now)
-                ],
-            )?;
+            super::visitors::update_visitor(&tx, &new, &ts(now))?;
             write_keys(
                 &tx,
                 &visitor_id,

@@ -123,6 +123,32 @@ pub(super) fn keys_for(
     keys
 }
 
+/// Writes a visitor's record as `v` holds it (every field but the id), marking when.
+/// The intake save and the correction both change a person through here.
+pub(super) fn update_visitor(conn: &Connection, v: &VisitorRow, now: &str) -> rusqlite::Result<()> {
+    // Cached: a ledger's import runs it once a returning row.
+    conn.prepare_cached(
+        "UPDATE visitor SET name = ?2, phone = ?3, id_number = ?4, gender = ?5,
+           birth_date = ?6, employer = ?7, occupation = ?8, occupation_note = ?9,
+           hometown = ?10, membership = ?11, updated_at = ?12 WHERE id = ?1",
+    )?
+    .execute(params![
+        v.id,
+        v.name,
+        v.phone,
+        v.id_number,
+        v.gender.code(),
+        v.birth_date,
+        v.employer,
+        v.occupation.code(),
+        v.occupation_note,
+        v.hometown,
+        v.membership.code(),
+        now
+    ])?;
+    Ok(())
+}
+
 pub(super) fn write_keys(
     conn: &Connection,
     visitor_id: &str,

@@ -369,26 +369,7 @@ fn insert_intake_keys_apart(
                 };
                 return finish_intake(conn, intake, stamp, old.id, keys, returning);
             }
-            // Statements cached: a ledger's import runs them once a row.
-            conn.prepare_cached(
-                "UPDATE visitor SET name = ?2, phone = ?3, id_number = ?4, gender = ?5,
-                   birth_date = ?6, employer = ?7, occupation = ?8, occupation_note = ?9,
-                   hometown = ?10, membership = ?11, updated_at = ?12 WHERE id = ?1",
-            )?
-            .execute(params![
-                old.id,
-                new.name,
-                new.phone,
-                new.id_number,
-                new.gender.code(),
-                new.birth_date,
-                new.employer,
-                new.occupation.code(),
-                new.occupation_note,
-                new.hometown,
-                new.membership.code(),
-                now
-            ])?;
+            super::visitors::update_visitor(conn, &new, &now)?;
             events::record(
                 conn,
                 NewEvent {
