@@ -288,19 +288,20 @@ impl JobIndex {
     }
 
     /// Reads the openings of the database at `path` on two threads, each with its own
-    /// connection and half of the rows, and joins the halves.
+    /// read-only connection and half of the rows, and joins the halves. The file must
+    /// have been opened (checked, migrated) by this process already.
     pub fn build_from_file(
         path: &std::path::Path,
         today: chrono::NaiveDate,
     ) -> Result<JobIndex, crate::store::StoreError> {
         use crate::store::Store;
-        let store = Store::open(path)?;
+        let store = Store::open_reader(path)?;
         let Some((lo, hi)) = store.job_rowid_range()? else {
             return Ok(JobIndex::default());
         };
         let mid = lo + (hi - lo) / 2;
         let half = |range: (i64, i64)| -> Result<JobIndex, crate::store::StoreError> {
-            let s = Store::open(path)?;
+            let s = Store::open_reader(path)?;
             let mut idx = JobIndex::default();
             s.for_each_job_line(today, range, |line| idx.push(&line))?;
             idx.read_apart(&s, range)?;

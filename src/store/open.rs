@@ -260,6 +260,25 @@ impl Store {
         })
     }
 
+    /// A second, read-only connection to a database this process has already opened with
+    /// [`Store::open`] (which checked and migrated it): for threads that only read, such
+    /// as the job index's builders. The file's checks are not repeated (with another desk
+    /// running, each would copy its WAL again).
+    pub fn open_reader(path: &Path) -> Result<Store, StoreError> {
+        let io = |e| StoreError::classify(path, e);
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(io)?;
+        conn.busy_handler(Some(busy_wait)).map_err(io)?;
+        Ok(Store {
+            conn,
+            path: path.into(),
+            desk: None,
+        })
+    }
+
     /// An in-memory database, for tests and benchmarks that do not need a file.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let mut conn = Connection::open_in_memory()?;
