@@ -1,20 +1,8 @@
 //! The binary as station scripts call it.
 
+mod common;
 use assert_cmd::Command;
-
-fn dutydesk(home: &std::path::Path) -> Command {
-    let mut c = Command::cargo_bin("dutydesk").unwrap();
-    // The command line follows the locale; the tests read its Chinese (the default).
-    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
-        c.env_remove(var);
-    }
-    // Keep the user's data and config directories out of the tests.
-    c.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"));
-    c.env_remove("DUTYDESK_DB");
-    c
-}
+use common::dutydesk;
 
 /// Runs a command that must fail and returns what it said on stderr.
 fn fails(cmd: &mut Command) -> String {

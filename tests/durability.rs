@@ -1,19 +1,11 @@
 //! The real binary under the conditions of an office PC: killed at random moments, two
 //! desks writing one file at once, a file it may not write, a file another program holds.
 
+mod common;
+use common::process as dutydesk;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn dutydesk(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dutydesk"));
-    c.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("DUTYDESK_DB")
-        .stdin(Stdio::null());
-    c
-}
 
 /// A small deterministic generator (xorshift), so a failing run can be repeated by seed.
 struct Rng(u64);

@@ -1,23 +1,12 @@
 //! The desk's edges, tried as an attacker and a clumsy user would: what it writes, what
 //! it opens, what it prints. Each test drives the binary.
 
+mod common;
+use common::dutydesk;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use sha2::{Digest, Sha256};
-
-fn dutydesk(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("dutydesk").unwrap();
-    // The command line follows the locale; the tests read its Chinese (the default).
-    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
-        c.env_remove(var);
-    }
-    c.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"));
-    c.env_remove("DUTYDESK_DB");
-    c
-}
 
 fn at(home: &Path, db: &Path) -> Command {
     let mut c = dutydesk(home);

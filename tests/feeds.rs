@@ -8,21 +8,10 @@
 //!   #eg-0028 and #eg-0213, `data/issue-2296-examples.txt` #eg-0281 (CC BY-SA 3.0), and
 //!   postings derived from #eg-0028 per YEAR and WEEK (fixtures/feeds/).
 
+mod common;
 use assert_cmd::Command;
+use common::dutydesk;
 use std::path::{Path, PathBuf};
-
-fn dutydesk(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("dutydesk").unwrap();
-    // The command line follows the locale; the tests read its Chinese (the default).
-    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
-        c.env_remove(var);
-    }
-    c.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"));
-    c.env_remove("DUTYDESK_DB");
-    c
-}
 
 fn feed(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

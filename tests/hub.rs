@@ -4,6 +4,7 @@
 //! (/usr/lib/postgresql/*/bin) and stop it when the test binary ends. No server and no
 //! binaries: every test here fails, saying so — they never skip.
 
+mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -156,15 +157,10 @@ fn pg(url: &str) -> postgres::Client {
 // The binary and desks
 
 fn dutydesk(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dutydesk"));
-    c.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("DUTYDESK_DB")
-        .env_remove("DUTYDESK_HUB")
+    let mut c = common::process(home);
+    c.env_remove("DUTYDESK_HUB")
         .env_remove("DUTYDESK_SYNC_BATCH")
-        .args(["--lang", "en"])
-        .stdin(Stdio::null());
+        .args(["--lang", "en"]);
     c
 }
 

@@ -3,18 +3,10 @@
 //! formula, and a ledger of tens of thousands of rows. Drives the binary, as station scripts
 //! do.
 
+mod common;
 use assert_cmd::Command;
+use common::dutydesk;
 use std::path::{Path, PathBuf};
-
-fn dutydesk(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("dutydesk").unwrap();
-    // Keep the user's data and config directories out of the tests.
-    c.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"));
-    c.env_remove("DUTYDESK_DB");
-    c
-}
 
 struct Desk {
     dir: tempfile::TempDir,

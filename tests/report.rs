@@ -1,6 +1,7 @@
 //! `dutydesk report` on a fixture day: its totals checked against the ledger read here
 //! independently, CSV with a BOM, XLSX read back with calamine, masking and its audit.
 
+mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -20,17 +21,8 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn dutydesk(home: &Path, db: &Path) -> Command {
-    let mut c = Command::cargo_bin("dutydesk").unwrap();
-    // The command line follows the locale; the tests read its Chinese (the default).
-    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
-        c.env_remove(var);
-    }
-    c.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("DUTYDESK_DB")
-        .arg("--db")
-        .arg(db);
+    let mut c = common::dutydesk(home);
+    c.arg("--db").arg(db);
     c
 }
 

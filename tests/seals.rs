@@ -3,9 +3,10 @@
 //! every shift, event or trigger tampered with by someone holding the file and a SQLite
 //! shell (triggers dropped, rows changed, the trigger put back so only the chains tell).
 
+mod common;
+use common::dutydesk;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use dutydesk::domain::intake::{RawIntake, validate};
 use dutydesk::domain::lists::{Category, Channel, Role};
@@ -18,19 +19,6 @@ use sha2::{Digest, Sha256};
 /// 2026-11-23 09:00 in the station's zone.
 fn at(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap() + Duration::minutes(minutes)
-}
-
-fn dutydesk(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("dutydesk").unwrap();
-    // The command line follows the locale; the tests read its Chinese (the default).
-    for var in ["LANG", "LC_ALL", "LC_MESSAGES"] {
-        c.env_remove(var);
-    }
-    c.env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"));
-    c.env_remove("DUTYDESK_DB");
-    c
 }
 
 /// `dutydesk check` on `db`: whether it passed, and what it printed.
