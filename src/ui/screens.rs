@@ -220,11 +220,11 @@ fn render_intake(app: &App, frame: &mut Frame, area: Rect) {
                 .as_ref()
                 .map(|(_, l)| l.as_str())
                 .unwrap_or("");
+            // The keys are in the status line when correcting starts: a heading with them
+            // is cut at 80 columns.
             match lang {
-                Lang::Zh => format!("更正记录 · {label}(C-s 保存并写原因 · Esc 放弃)"),
-                Lang::En => {
-                    format!("Correcting · {label} (C-s saves with a reason · Esc abandons)")
-                }
+                Lang::Zh => format!("更正记录 · {label}"),
+                Lang::En => format!("Correcting · {label}"),
             }
         }
         (Some(p), Lang::Zh) => format!("来访登记 · 老来访人 {}(以往{}次)", p.name, p.visit_count),
