@@ -33,7 +33,7 @@ labeled_enum!(
         Open => "open", "打开 / 选定", "Open or choose";
         Search => "search", "在列表中搜索", "Search the list";
         Back => "back", "返回 / 取消", "Back or cancel";
-        Edit => "edit", "更正此记录(写明原因;已签结的写补记)", "Correct this record (with a reason; a signed-off one gets an addendum)";
+        Edit => "edit", "更正此记录(须写原因)", "Correct this record (with a reason)";
         // confirm questions
         Yes => "yes", "是(确认)", "Yes";
         No => "no", "否", "No";
@@ -56,7 +56,7 @@ labeled_enum!(
         // daily log
         WriteEntry => "write_entry", "写一条记录(电话/事件/备注/待办)", "Write an entry (call, incident, note, to-do)";
         Review => "review", "交班审核(汇总、对账、签结)", "End-of-shift review (totals, reconcile, sign off)";
-        PrevDay => "prev_day", "前一班(只读,同一天的早班也在内)", "Previous shift (read-only, earlier the same day too)";
+        PrevDay => "prev_day", "前一班(只读)", "Previous shift (read-only)";
         NextDay => "next_day", "后一班 / 回到本班", "Next shift, or back to this shift";
         AddMember => "add_member", "加入本班人员(志愿者、驻站人员)", "Add someone to the shift (volunteer, sit-in)";
         Acknowledge => "acknowledge", "确认已阅交班", "Acknowledge the handover";

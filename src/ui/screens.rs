@@ -519,13 +519,12 @@ fn context_title(c: Context, lang: Lang) -> &'static str {
 /// something particular there (`f` cycles service kinds in F3, entry kinds in F5).
 fn help_label(context: Context, action: Action, lang: Lang) -> &'static str {
     match (context, action) {
-        (Context::Log, Action::FilterKind) => lang.pick(
-            "按记录类型筛选(全部 → 各类型 → 全部)",
-            "Cycle the entry kind shown (all → each kind → all)",
-        ),
+        (Context::Log, Action::FilterKind) => {
+            lang.pick("按记录类型筛选(逐类切换)", "Cycle the entry kind shown")
+        }
         (Context::Jobs, Action::NextField) => lang.pick(
-            "到筛选项(最低月薪、包吃、包住、区域、用工类型、只看在招)",
-            "To the filters (least monthly wage, meals, housing, district, type, open only)",
+            "到筛选项(月薪、吃住、区域、类型、在招)",
+            "To the filters (wage, meals, housing, district, type)",
         ),
         _ => action.label(lang),
     }
