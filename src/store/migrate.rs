@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_sync_outbox.sql"),
     include_str!("migrations/0013_job_pay.sql"),
     include_str!("migrations/0014_sync_append_only.sql"),
+    include_str!("migrations/0015_decline_reason.sql"),
     include_str!("migrations/0016_local_services_follow_ups.sql"),
 ];
 
