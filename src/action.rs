@@ -25,6 +25,7 @@ labeled_enum!(
         NextMatch => "next_match", "下一位匹配", "Next match";
         PrevMatch => "prev_match", "上一位匹配", "Previous match";
         Reveal => "reveal", "显示完整电话和身份证号(记入审计日志)", "Show phone and ID number in full (audited)";
+        AddService => "add_service", "转介时新增目录中没有的服务(本站添加)", "Route: add a service the directory lacks";
         // lists and overlays
         Up => "up", "上移", "Up";
         Down => "down", "下移", "Down";

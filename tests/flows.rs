@@ -11,6 +11,8 @@ use dutydesk::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+mod common;
+
 /// 2026-11-22 10:30 in the station's zone.
 fn clock() -> Clock {
     Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 22, 2, 30, 0).unwrap())
@@ -1700,4 +1702,125 @@ fn ctrl_c_asks_like_the_quit_key_and_page_down_in_help_moves_a_page() {
     };
     // The help overlay at 30 rows shows 26 lines: a page is 25 of them, not 10.
     assert_eq!(scroll, 25);
+}
+
+/// The route dialog's state, when it is open.
+fn route(d: &Desk) -> &dutydesk::panes::referrals::RouteDialog {
+    match &d.app.modal {
+        Some(Modal::Route(r)) => r,
+        other => panic!(
+            "the route dialog is not open: {other:?} / {:?}",
+            d.app.status
+        ),
+    }
+}
+
+/// `dutydesk ARGS` on the desk's database, its output as text.
+fn cli(db: &std::path::Path, args: &[&str]) -> String {
+    let home = db.parent().unwrap();
+    let out = common::dutydesk(home)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_service_the_directory_lacks_is_added_in_the_route_dialog_and_outlives_an_import() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    // No directory yet: the route dialog opens all the same and says what can be done.
+    d.press("S-Tab Enter C-t");
+    assert!(route(&d).services.is_empty());
+    assert!(d.screen().contains("服务目录是空的"));
+    d.press("Esc");
+    load_directory(&mut d.app.store);
+    let before = d.app.store.services(None).unwrap().len();
+
+    // The agency the officer knows is not in the directory: nothing matches, C-a adds it.
+    d.press("C-t 城西劳动保障监察大队");
+    assert!(route(&d).visible().is_empty());
+    assert!(d.screen().contains("没有相符的服务"));
+    d.press("C-a");
+    assert!(route(&d).adding);
+    assert_eq!(route(&d).form.get("new_name"), "城西劳动保障监察大队");
+    // A phone is checked as the intake checks one: a landline needs its area code.
+    d.press("区人力社保局 Tab 8765432 Tab 城西区文一路1号");
+    insta::assert_snapshot!("route_add_service", d.screen());
+    d.press("C-s");
+    assert!(route(&d).adding, "a bad phone keeps the new service open");
+    assert!(
+        route(&d).form.field("new_phone").error.is_some(),
+        "{:?}",
+        d.app.status
+    );
+    assert_eq!(d.app.store.services(None).unwrap().len(), before);
+    assert!(d.said().contains("未保存"), "{}", d.said());
+    // The cursor is back in the phone: it is typed again with its area code.
+    d.press("Backspace Backspace Backspace Backspace Backspace Backspace Backspace")
+        .press("0571-87654321 C-s");
+    let r = route(&d);
+    assert!(!r.adding, "{:?}", d.app.status);
+    let added = r.selected().cloned().expect("the new service is chosen");
+    assert_eq!(added.name, "城西劳动保障监察大队");
+    assert!(added.added_here);
+    assert_eq!(added.contact, "057187654321");
+    assert!(d.said().contains("已新增本站服务"), "{}", d.said());
+    // Who added it and when is in the history; the phone is not.
+    let created = events(&d.app.store, "created_here");
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].0, "李梅");
+    assert!(!created[0].1.contains("87654321"), "{:?}", created[0]);
+    // Consent, then the visit is referred to it.
+    d.press("Right C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    let routed_to: String = d
+        .app
+        .store
+        .conn()
+        .query_row(
+            "SELECT s.name FROM referral r JOIN service s ON s.id = r.service_id",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(routed_to, "城西劳动保障监察大队");
+
+    // The next route finds it, marked as the station's own.
+    save_visit(&mut d, "李四", dutydesk::domain::lists::Category::Contract);
+    d.press("F2 S-Tab Home Enter C-t 劳动保障监察");
+    let found: Vec<String> = route(&d).visible().iter().map(|s| s.name.clone()).collect();
+    assert_eq!(found, ["城西劳动保障监察大队"]);
+    assert!(d.screen().contains("[本站添加]"));
+    // A service that matches is there to be chosen: C-a does not add a second one.
+    d.press("C-a");
+    assert!(!route(&d).adding);
+    d.press("Esc");
+
+    // A directory import afterwards updates its own services and leaves this one be.
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo_directory.csv");
+    let said = cli(&db, &["import", "directory", fixture]);
+    assert!(said.contains("新增0项"), "{said}");
+    let kept = d
+        .app
+        .store
+        .service(&added.id)
+        .unwrap()
+        .expect("still there");
+    assert_eq!(kept, added);
+    let listed: serde_json::Value =
+        serde_json::from_str(&cli(&db, &["directory", "list", "--format", "json"])).unwrap();
+    let ours: Vec<&serde_json::Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["added_here"] == "本站添加")
+        .collect();
+    assert_eq!(ours.len(), 1, "{listed:#}");
+    assert_eq!(ours[0]["name"], "城西劳动保障监察大队");
+    assert_eq!(ours[0]["source_id"], "");
+    assert!(cli(&db, &["directory", "list"]).contains("本站添加"));
 }

@@ -174,18 +174,8 @@ impl App {
             let services = self.store.services(None)?;
             Ok::<_, StoreError>((detail, services))
         })();
+        // An empty directory still opens the dialog: the officer can type the service in.
         match loaded {
-            Ok((detail, services)) if services.is_empty() => {
-                let _ = detail;
-                self.error(
-                    self.lang
-                        .pick(
-                            "服务目录是空的:先用 dutydesk import directory 导入服务目录",
-                            "The service directory is empty: import one with dutydesk import directory",
-                        )
-                        .into(),
-                );
-            }
             Ok((detail, services)) => {
                 let employer = detail.visitor.employer.clone();
                 let since = self.clock.now() - Duration::days(COLLECTIVE_DAYS);
@@ -221,10 +211,66 @@ impl App {
             }
             Nav::Other(Action::NextMatch | Action::Down) => d.move_sel(1),
             Nav::Other(Action::PrevMatch | Action::Up) => d.move_sel(-1),
+            Nav::Other(Action::AddService) if d.visible().is_empty() => d.start_adding(self.lang),
+            Nav::Other(Action::AddService) => {
+                let msg = self.lang.pick(
+                    "目录中有相符的服务,请从列表中选用;要新增,先换个查找词使列表为空",
+                    "The directory has matching services: choose one; to add another, search until the list is empty",
+                );
+                self.error(msg.into());
+            }
+            Nav::Save if d.adding => self.save_new_service(),
             Nav::Save => self.save_route(),
+            // Giving up the new service goes back to the search, not out of the dialog.
+            Nav::Back if d.adding => d.stop_adding(),
             Nav::Back => self.modal = None,
             Nav::Other(Action::Quit) => self.request_quit(),
             Nav::Moved | Nav::Cycled(false) | Nav::Other(_) => {}
+        }
+    }
+
+    /// `save` while typing a new service: it joins the directory as this station's own
+    /// (本站添加), audited, and is chosen in the list; the next `save` refers to it.
+    fn save_new_service(&mut self) {
+        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
+            return;
+        };
+        let lang = self.lang;
+        let now = self.clock.now();
+        let Some(Modal::Route(d)) = &mut self.modal else {
+            return;
+        };
+        let Some(service) = d.new_service(lang) else {
+            let msg = lang.pick(
+                "未保存:请修改标出的项,已填内容都保留着",
+                "Not saved: fix the marked field; everything typed is kept",
+            );
+            self.error(msg.into());
+            return;
+        };
+        match self
+            .store
+            .add_local_service(&service, &station.id, &officer.id, now)
+        {
+            Ok(added) => {
+                // The phone stays out of the log.
+                tracing::info!(service = %added.id, "station-local service added");
+                let key = self.keymap.hint(crate::keymap::Context::Form, Action::Save);
+                let msg = match lang {
+                    Lang::Zh => format!(
+                        "已新增本站服务:{}(本站添加)。记录是否同意后按 {key} 转介",
+                        added.name
+                    ),
+                    Lang::En => format!(
+                        "Added to the directory as this station's own: {}. Record consent, then {key} to refer",
+                        added.name
+                    ),
+                };
+                d.added(added);
+                d.form.focus_id(ROUTE_CONSENT);
+                self.info(msg);
+            }
+            Err(e) => self.error(e.message(lang)),
         }
     }
 

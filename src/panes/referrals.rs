@@ -106,6 +106,17 @@ pub const ROUTE_CONSENT: &str = "consent";
 pub const ROUTE_OVERRIDE: &str = "override";
 pub const ROUTE_URGENCY: &str = "urgency";
 pub const ROUTE_NOTE: &str = "note";
+/// A service the directory lacks, typed in the dialog (本站添加): its fields.
+pub const ROUTE_NEW_NAME: &str = "new_name";
+pub const ROUTE_NEW_PROVIDER: &str = "new_provider";
+pub const ROUTE_NEW_PHONE: &str = "new_phone";
+pub const ROUTE_NEW_ADDRESS: &str = "new_address";
+const NEW_SERVICE_FIELDS: [&str; 4] = [
+    ROUTE_NEW_NAME,
+    ROUTE_NEW_PROVIDER,
+    ROUTE_NEW_PHONE,
+    ROUTE_NEW_ADDRESS,
+];
 
 /// The route dialog: pick a kind and a service, record consent, add a note.
 #[derive(Debug, Clone)]
@@ -117,6 +128,8 @@ pub struct RouteDialog {
     pub services: Vec<Service>,
     pub sel: usize,
     pub collective: bool,
+    /// Typing a service the directory lacks: its fields are in the form, after the search.
+    pub adding: bool,
 }
 
 fn placeholder(zh: &'static str, en: &'static str, rest: Vec<Choice>) -> Vec<Choice> {
@@ -181,7 +194,93 @@ impl RouteDialog {
             services,
             sel: 0,
             collective,
+            adding: false,
         }
+    }
+
+    /// Starts typing a service the directory lacks: its fields join the form after the
+    /// search, the name taken from what was searched for.
+    pub fn start_adding(&mut self, lang: Lang) {
+        if self.adding {
+            return;
+        }
+        let at = self
+            .form
+            .fields
+            .iter()
+            .position(|f| f.id == ROUTE_SEARCH)
+            .map_or(self.form.fields.len(), |i| i + 1);
+        let fields = [
+            FormField::text(ROUTE_NEW_NAME, "新服务名称", "New service").required(),
+            FormField::text(ROUTE_NEW_PROVIDER, "提供方", "Provider"),
+            FormField::text(ROUTE_NEW_PHONE, "联系电话", "Phone"),
+            FormField::text(ROUTE_NEW_ADDRESS, "地址", "Address"),
+        ];
+        self.form.fields.splice(at..at, fields);
+        let name = self.form.get(ROUTE_SEARCH).trim().to_string();
+        self.form.set(ROUTE_NEW_NAME, &name);
+        self.form.fit_labels(lang);
+        self.form.focus_id(if name.is_empty() {
+            ROUTE_NEW_NAME
+        } else {
+            ROUTE_NEW_PROVIDER
+        });
+        self.adding = true;
+    }
+
+    /// Leaves the new service's fields: it was saved, or not wanted after all.
+    pub fn stop_adding(&mut self) {
+        self.form
+            .fields
+            .retain(|f| !NEW_SERVICE_FIELDS.contains(&f.id));
+        self.form.focus_id(ROUTE_SEARCH);
+        self.adding = false;
+    }
+
+    /// The service typed, checked as the intake checks a phone; the wrong fields marked.
+    pub fn new_service(&mut self, lang: Lang) -> Option<Service> {
+        let form = &mut self.form;
+        form.clear_errors();
+        let kind = form.choice::<ServiceKind>(ROUTE_KIND);
+        let name = form.get(ROUTE_NEW_NAME).trim().to_string();
+        let phone = form.get(ROUTE_NEW_PHONE);
+        let contact = if phone.trim().is_empty() {
+            Ok(String::new())
+        } else {
+            crate::domain::phone::Phone::parse(&phone).map(|p| p.national_digits())
+        };
+        if kind.is_none() {
+            let msg = lang.pick("请选择新服务的类别", "choose the new service's kind");
+            form.set_error(ROUTE_KIND, Some(msg.into()));
+        }
+        if name.is_empty() {
+            form.set_error(ROUTE_NEW_NAME, Some(lang.pick("必填", "required").into()));
+        }
+        if let Err(e) = &contact {
+            form.set_error(ROUTE_NEW_PHONE, Some(e.message(lang)));
+        }
+        let first_wrong = [ROUTE_KIND, ROUTE_NEW_NAME, ROUTE_NEW_PHONE]
+            .into_iter()
+            .find(|id| form.field(id).error.is_some());
+        if let Some(id) = first_wrong {
+            form.focus_id(id);
+            return None;
+        }
+        let mut service = Service::new(kind?, &name);
+        service.provider = form.get(ROUTE_NEW_PROVIDER).trim().to_string();
+        service.address = form.get(ROUTE_NEW_ADDRESS).trim().to_string();
+        service.contact = contact.ok()?;
+        Some(service)
+    }
+
+    /// The service just added: in the list, found by its name, and chosen.
+    pub fn added(&mut self, service: Service) {
+        self.stop_adding();
+        self.form.set(ROUTE_KIND, service.kind.code());
+        self.form.set(ROUTE_SEARCH, &service.name);
+        let id = service.id.clone();
+        self.services.push(service);
+        self.sel = self.visible().iter().position(|s| s.id == id).unwrap_or(0);
     }
 
     /// The services shown for the chosen kind and search text, active ones first.

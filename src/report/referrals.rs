@@ -187,6 +187,7 @@ pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
             "办公时间",
             "所需材料",
             "核对日期",
+            "本站添加",
         ],
         Lang::En => &[
             "id",
@@ -200,6 +201,7 @@ pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
             "hours",
             "documents",
             "checked on",
+            "added here",
         ],
     };
     let keys = [
@@ -214,6 +216,7 @@ pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
         "hours",
         "documents",
         "checked_on",
+        "added_here",
     ];
     let rows: Vec<Vec<String>> = services
         .iter()
@@ -232,6 +235,12 @@ pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
                 s.checked_on
                     .map(|d| d.format("%Y-%m-%d").to_string())
                     .unwrap_or_default(),
+                // 本站添加: typed at this desk; no directory import replaces it.
+                if s.added_here {
+                    lang.pick("本站添加", "added here").to_string()
+                } else {
+                    String::new()
+                },
             ]
         })
         .collect();

@@ -247,10 +247,8 @@ impl Store {
         }
         let tx = self.write_tx()?;
         let service: Service = {
-            let sql = "SELECT id, source_id, kind, deadline_rule, name, provider, description, \
-                 eligibility, documents, contact, address, hours, status, checked_on \
-                 FROM service WHERE id = ?1";
-            tx.query_row(sql, [&new.service_id], super::services::service_from_row)
+            let sql = format!("{} WHERE id = ?1", super::services::SERVICE_SELECT);
+            tx.query_row(&sql, [&new.service_id], super::services::service_from_row)
                 .optional()?
                 .ok_or_else(|| refused("服务不存在", "no such service"))?
         };

@@ -25,6 +25,9 @@ pub struct Service {
     pub hours: String,
     pub status: ServiceStatus,
     pub checked_on: Option<NaiveDate>,
+    /// Typed at this desk because the directory lacked it (本站添加): it has no source id,
+    /// so no directory import updates or removes it.
+    pub added_here: bool,
 }
 
 impl Service {
@@ -45,12 +48,18 @@ impl Service {
             hours: String::new(),
             status: ServiceStatus::Active,
             checked_on: None,
+            added_here: false,
         }
     }
 }
 
 const SERVICE_COLUMNS: &str = "id, source_id, kind, deadline_rule, name, provider, description, \
      eligibility, documents, contact, address, hours, status, checked_on";
+
+/// What [`service_from_row`] reads: the columns, then whether the service was added here.
+pub(super) const SERVICE_SELECT: &str = "SELECT id, source_id, kind, deadline_rule, name, \
+     provider, description, eligibility, documents, contact, address, hours, status, checked_on, \
+     added_by IS NOT NULL FROM service";
 
 pub(super) fn service_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Service> {
     let kind: String = r.get(2)?;
@@ -72,6 +81,7 @@ pub(super) fn service_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Servic
         hours: r.get(11)?,
         status: ServiceStatus::from_code(&status).unwrap_or(ServiceStatus::Inactive),
         checked_on: checked.and_then(|c| NaiveDate::parse_from_str(&c, "%Y-%m-%d").ok()),
+        added_here: r.get(14)?,
     })
 }
 
@@ -160,7 +170,7 @@ impl Store {
     /// The directory, optionally of one kind: active services first, then by name.
     pub fn services(&self, kind: Option<ServiceKind>) -> Result<Vec<Service>, StoreError> {
         let sql = format!(
-            "SELECT {SERVICE_COLUMNS} FROM service WHERE ?1 IS NULL OR kind = ?1
+            "{SERVICE_SELECT} WHERE ?1 IS NULL OR kind = ?1
              ORDER BY status <> 'active', kind, name"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -168,8 +178,81 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// A service the directory lacks, typed at the desk (本站添加): stored with the officer
+    /// who added it, and the act recorded in the history (the phone is not put there). A
+    /// service of that name already in the directory is refused: pick it instead. No
+    /// import updates or removes it: imports match services by source id, and it has none.
+    pub fn add_local_service(
+        &mut self,
+        s: &Service,
+        station_id: &str,
+        officer_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Service, StoreError> {
+        let name = s.name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Refused(
+                "服务名称必填".into(),
+                "the service needs a name".into(),
+            ));
+        }
+        let tx = self.write_tx()?;
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT name FROM service WHERE trim(name) = ?1 LIMIT 1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(existing) = existing {
+            return Err(StoreError::Refused(
+                format!("目录中已有“{existing}”:请在列表中选用"),
+                format!("the directory already has “{existing}”: choose it from the list"),
+            ));
+        }
+        let id = new_id();
+        let t = ts(now);
+        tx.execute(
+            &format!(
+                "INSERT INTO service({SERVICE_COLUMNS}, created_at, updated_at, added_by)
+                 VALUES (?1, NULL, ?2, ?3, ?4, ?5, '', '', '', ?6, ?7, '', 'active', NULL,
+                         ?8, ?8, ?9)"
+            ),
+            params![
+                id,
+                s.kind.code(),
+                DeadlineRule::for_kind(s.kind).code(),
+                name,
+                s.provider.trim(),
+                s.contact.trim(),
+                s.address.trim(),
+                t,
+                officer_id
+            ],
+        )?;
+        super::events::record(
+            &tx,
+            super::events::NewEvent {
+                station_id,
+                entity: "service",
+                entity_id: &id,
+                action: "created_here",
+                officer_id: Some(officer_id),
+                at: now,
+                detail: &format!("{} · {name} · {}", s.kind.zh(), s.provider.trim()),
+            },
+        )?;
+        let added = tx.query_row(
+            &format!("{SERVICE_SELECT} WHERE id = ?1"),
+            [&id],
+            service_from_row,
+        )?;
+        tx.commit()?;
+        Ok(added)
+    }
+
     pub fn service(&self, id: &str) -> Result<Option<Service>, StoreError> {
-        let sql = format!("SELECT {SERVICE_COLUMNS} FROM service WHERE id = ?1");
+        let sql = format!("{SERVICE_SELECT} WHERE id = ?1");
         Ok(self
             .conn
             .query_row(&sql, [id], service_from_row)

@@ -422,6 +422,9 @@ fn service_lines(s: &Service, lang: Lang, cols: usize) -> Vec<Line<'static>> {
     wrapped(lang.pick("地址", "Address"), &s.address);
     wrapped(lang.pick("办公时间", "Hours"), &s.hours);
     let mut status = s.status.label(lang).to_string();
+    if s.added_here {
+        status.push_str(lang.pick(" · 本站添加", " · added here"));
+    }
     if let Some(d) = s.checked_on {
         status.push_str(&match lang {
             Lang::Zh => format!(" · {}核对", d.format("%Y-%m-%d")),
@@ -511,6 +514,9 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
                 s.name,
                 s.provider
             );
+            if s.added_here {
+                row.push_str(lang.pick(" [本站添加]", " [added here]"));
+            }
             if s.status != ServiceStatus::Active {
                 row = format!(
                     "{marker}[{}] {}",
@@ -529,6 +535,11 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
             Line::from(Span::styled(text::pad(&row, cols), style))
         })
         .collect();
+    let lines = if visible.is_empty() {
+        add_service_words(app, d, cols)
+    } else {
+        lines
+    };
     crate::ui::put_lines(frame, list_inner, lines);
 
     let b = block(lang.pick("服务详情", "Service"), false);
@@ -578,12 +589,70 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
         }
         crate::ui::put_lines(frame, detail_inner, lines);
     }
-    let hint_text = format!(
-        "{}{}",
-        lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
-        dialog_hint(app, lang.pick("转介", "refer"))
-    );
+    let hint_text = if d.adding {
+        let k = |a: Action| app.keymap.hint(Context::Form, a);
+        match lang {
+            Lang::Zh => format!(
+                "{} 下一项 · {} 保存为本站服务 · {} 不新增",
+                k(Action::NextField),
+                k(Action::Save),
+                k(Action::Back)
+            ),
+            Lang::En => format!(
+                "{} next field · {} save the new service · {} give it up",
+                k(Action::NextField),
+                k(Action::Save),
+                k(Action::Back)
+            ),
+        }
+    } else if visible.is_empty() {
+        let add = app.keymap.hint(Context::Form, Action::AddService);
+        format!(
+            "{add} {} · {}",
+            lang.pick("新增本站服务", "add a service"),
+            dialog_hint(app, lang.pick("转介", "refer"))
+        )
+    } else {
+        format!(
+            "{}{}",
+            lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
+            dialog_hint(app, lang.pick("转介", "refer"))
+        )
+    };
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+}
+
+/// What the route dialog's list says when it shows no service: how to add one the
+/// directory lacks, or, while it is typed, what `save` does with it.
+fn add_service_words(app: &App, d: &RouteDialog, cols: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let add = app.keymap.hint(Context::Form, Action::AddService);
+    let save = app.keymap.hint(Context::Form, Action::Save);
+    let back = app.keymap.hint(Context::Form, Action::Back);
+    let words = match (lang, d.adding, d.services.is_empty()) {
+        (Lang::Zh, true, _) => format!(
+            "新增本站服务(本站添加):选好上面的服务类别,填写名称、提供方、电话、地址,按 {save} 保存;{back} 不新增。保存后它就在目录中,选好是否同意后再按 {save} 转介。"
+        ),
+        (Lang::En, true, _) => format!(
+            "A service of this station's own (added here): choose its kind above, type its name, provider, phone and address, and {save} saves it; {back} gives it up. Then it is in the directory: record consent and {save} refers."
+        ),
+        (Lang::Zh, false, true) => format!(
+            "服务目录是空的(可用 dutydesk import directory 导入)。知道要转去的单位,按 {add} 新增为本站服务。"
+        ),
+        (Lang::En, false, true) => format!(
+            "The directory is empty (dutydesk import directory brings one in). If you know where to send the visitor, {add} adds it as this station's own."
+        ),
+        (Lang::Zh, false, false) => {
+            format!("目录中没有相符的服务。换个词查找,或按 {add} 新增为本站服务。")
+        }
+        (Lang::En, false, false) => format!(
+            "No service matches. Search for other words, or {add} adds it as this station's own."
+        ),
+    };
+    text::wrap(&words, cols)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, dim())))
+        .collect()
 }
 
 pub fn render_ref_dialog(app: &App, frame: &mut Frame, d: &RefDialog) {
