@@ -81,6 +81,8 @@ pub enum ReportFormat {
     Csv,
     /// An Excel workbook (opens in Excel and WPS)
     Xlsx,
+    /// JSON: the figures as data (codes and numbers), for scripts
+    Json,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

@@ -122,7 +122,7 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
     (
         "report",
         "format",
-        "格式:md(Markdown)、csv(带BOM)、xlsx(Excel工作簿)",
+        "格式:md(Markdown)、csv(带BOM)、xlsx(Excel工作簿)、json(数据,供脚本读取)",
     ),
     (
         "report",

@@ -1824,3 +1824,191 @@ fn a_service_the_directory_lacks_is_added_in_the_route_dialog_and_outlives_an_im
     assert_eq!(ours[0]["source_id"], "");
     assert!(cli(&db, &["directory", "list"]).contains("本站添加"));
 }
+
+/// The report of the desk's day (2026-11-22) as JSON.
+fn day_report(db: &std::path::Path) -> serde_json::Value {
+    let out = cli(db, &["report", "--date", "2026-11-22", "--format", "json"]);
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn a_follow_up_visit_is_linked_to_its_case_and_counted_as_a_follow_up_not_a_new_request() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    // 张三's wage case goes to legal aid.
+    d.press("S-Tab Enter C-t 代理 Tab Right C-s");
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM referral"),
+        1,
+        "{}",
+        d.said()
+    );
+    let case: String = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT id FROM referral", [], |r| r.get(0))
+        .unwrap();
+
+    // He comes back about it: found by phone, and saving asks whether this is that case.
+    d.press("F2 Tab 138001 C-r Tab Right C-s");
+    assert!(
+        matches!(
+            d.app.modal,
+            Some(Modal::Confirm(dutydesk::app::Confirm::FollowUp))
+        ),
+        "{:?} / {}",
+        d.app.modal,
+        d.said()
+    );
+    insta::assert_snapshot!("follow_up_question", d.screen());
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM visit"),
+        1,
+        "nothing written yet"
+    );
+    d.press("y");
+    assert!(d.said().contains("回访"), "{}", d.said());
+    let linked: Vec<Option<String>> = {
+        let mut stmt = d
+            .app
+            .store
+            .conn()
+            .prepare("SELECT follows_referral FROM visit ORDER BY visited_at, rowid")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(linked, [None, Some(case.clone())]);
+    // The referral itself is unchanged; its history has the visit.
+    assert_eq!(referral_status(&d), "sent");
+    let version: i64 = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT version FROM referral", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    d.press("F3");
+    let screen = d.screen();
+    assert!(screen.contains("李梅 回访"), "{screen}");
+    // The visit record says which case it followed.
+    d.press("F2 S-Tab Home Enter");
+    let screen = d.screen();
+    assert!(
+        screen.contains("回访") && screen.contains("欠薪 → 职工法律援助"),
+        "{screen}"
+    );
+    d.press("Esc");
+
+    // One person, one case: the collective count sees one worker, not two.
+    let since = chrono::Utc::now() - chrono::Duration::days(3650);
+    assert_eq!(
+        d.app
+            .store
+            .wage_workers_of_employer("城西建筑公司", since, None)
+            .unwrap(),
+        1
+    );
+
+    // The review counts one new request and one follow-up.
+    d.press("F5 v");
+    let review = &d.app.log.review.as_ref().unwrap().totals;
+    assert_eq!((review.visits, review.follow_ups), (2, 1));
+    let arrears: i64 = review
+        .by_category
+        .iter()
+        .filter(|(c, _)| *c == dutydesk::domain::lists::Category::WageArrears)
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(arrears, 1, "the follow-up is no new arrears request");
+    assert!(d.screen().contains("新诉求 1 · 回访 1"), "{}", d.screen());
+    d.press("Esc");
+    let report = day_report(&db);
+    assert_eq!(report["visits"], 2);
+    assert_eq!(report["follow_ups"], 1);
+    assert_eq!(report["new_requests"], 1);
+    assert_eq!(report["by_category"]["wage_arrears"], 1);
+    assert_eq!(report["workers_in_visits"], 1);
+
+    // Another visit, answered "a new request": saved as today, no link, counted as new.
+    d.press("F2 Tab 138001 C-r Tab Right C-s");
+    assert!(matches!(d.app.modal, Some(Modal::Confirm(_))));
+    d.press("n");
+    assert!(d.app.modal.is_none(), "{}", d.said());
+    assert!(d.said().contains("老来访人"), "{}", d.said());
+    assert_eq!(
+        count(
+            &d.app.store,
+            "SELECT count(*) FROM visit WHERE follows_referral IS NULL"
+        ),
+        2
+    );
+    let report = day_report(&db);
+    assert_eq!(
+        (
+            &report["visits"],
+            &report["follow_ups"],
+            &report["new_requests"]
+        ),
+        (&3.into(), &1.into(), &2.into())
+    );
+    assert_eq!(report["by_category"]["wage_arrears"], 2);
+
+    // Esc goes back to the form with nothing written.
+    d.press("F2 Tab 138001 C-r Tab Right C-s Esc");
+    assert!(d.app.modal.is_none());
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 3);
+    assert_eq!(d.field("name"), "张三");
+}
+
+#[test]
+fn with_several_open_cases_the_officer_picks_which_one_a_follow_up_is_about() {
+    let (_dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    // Two referrals of his: legal aid, then (routed second) a hardship service.
+    d.press("S-Tab Enter C-t 代理 Tab Right C-s");
+    d.press("F2 S-Tab Enter C-t S-Tab Right Right Tab Tab Right C-s");
+    assert_eq!(
+        count(&d.app.store, "SELECT count(*) FROM referral"),
+        2,
+        "{}",
+        d.said()
+    );
+    let first: String = d
+        .app
+        .store
+        .conn()
+        .query_row(
+            "SELECT id FROM referral ORDER BY created_at, rowid LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    d.press("F2 Tab 138001 C-r Tab Right C-s");
+    let Some(pending) = &d.app.pending_save else {
+        panic!("a question is pending: {}", d.said());
+    };
+    assert_eq!(pending.cases.len(), 2);
+    // Newest first; Down chooses the older one, the legal case.
+    d.press("Down");
+    assert!(d.screen().contains("选择哪一件"));
+    d.press("y");
+    let linked: String = d
+        .app
+        .store
+        .conn()
+        .query_row(
+            "SELECT follows_referral FROM visit WHERE follows_referral IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(linked, first);
+}

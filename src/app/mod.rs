@@ -100,6 +100,9 @@ pub enum Confirm {
     IdOwner,
     /// Saving changes a returning visitor's record: these changes, written?
     VisitorChanges,
+    /// The visitor has an open referral: is this visit a follow-up of it (回访), or a new
+    /// request? With several, the officer picks which.
+    FollowUp,
 }
 
 /// A save waiting for the officer's answer: the checked intake and the question asked.
@@ -109,6 +112,9 @@ pub struct PendingSave {
     pub question: String,
     /// For `IdOwner`: the person the number belongs to (id, name).
     pub owner: Option<(String, String)>,
+    /// For `FollowUp`: the visitor's open referrals, and the one chosen.
+    pub cases: Vec<crate::store::ReferralRow>,
+    pub case_sel: usize,
 }
 
 /// The draft key of the intake form (a save clears this desk's draft of it).
@@ -650,6 +656,10 @@ impl App {
             self.answer_save(kind, yes, no);
             return;
         }
+        if kind == Confirm::FollowUp {
+            self.answer_follow_up(action);
+            return;
+        }
         if kind == Confirm::AnswerTransfer {
             match action {
                 Action::Yes => self.answer_transfer(true),
@@ -704,7 +714,8 @@ impl App {
                 Confirm::AnswerTransfer
                 | Confirm::ReferJob
                 | Confirm::IdOwner
-                | Confirm::VisitorChanges => {}
+                | Confirm::VisitorChanges
+                | Confirm::FollowUp => {}
             }
         } else if no {
             self.modal = None;
@@ -830,7 +841,7 @@ impl App {
                 self.intake.form.focus_id(Field::IdNumber.code());
                 self.error(msg);
             }
-            (_, true) => self.commit_save(pending.intake),
+            (_, true) => self.ask_follow_up_or_commit(pending.intake),
             (_, false) => {
                 self.info(
                     self.lang
@@ -1202,6 +1213,8 @@ impl App {
                 intake: checked,
                 question: String::new(),
                 owner: None,
+                cases: Vec::new(),
+                case_sel: 0,
             });
             self.modal = Some(Modal::LogDialog(Box::new(LogDialog::new(
                 crate::panes::log::LogAction::Correct,
@@ -1235,6 +1248,8 @@ impl App {
                     intake: checked,
                     question,
                     owner: Some((id, name)),
+                    cases: Vec::new(),
+                    case_sel: 0,
                 });
                 self.modal = Some(Modal::Confirm(Confirm::IdOwner));
                 return;
@@ -1255,7 +1270,68 @@ impl App {
                 return;
             }
         }
-        self.commit_save(checked);
+        self.ask_follow_up_or_commit(checked);
+    }
+
+    /// The last question before a save: a person with an open referral may be back about
+    /// it (回访). Without one, the visit is written at once.
+    fn ask_follow_up_or_commit(&mut self, checked: intake::Intake) {
+        let cases = match self.store.open_cases(&checked) {
+            Ok(cases) => cases,
+            Err(e) => {
+                self.error(e.message(self.lang));
+                return;
+            }
+        };
+        if cases.is_empty() {
+            self.commit_save(checked);
+            return;
+        }
+        self.pending_save = Some(PendingSave {
+            intake: checked,
+            question: String::new(),
+            owner: None,
+            cases,
+            case_sel: 0,
+        });
+        self.modal = Some(Modal::Confirm(Confirm::FollowUp));
+    }
+
+    /// The answer to `FollowUp`: yes, a follow-up of the case chosen (up/down choose among
+    /// several); no, a new request; back, to the form with nothing written.
+    fn answer_follow_up(&mut self, action: Action) {
+        let Some(pending) = self.pending_save.as_mut() else {
+            self.modal = None;
+            return;
+        };
+        let n = pending.cases.len();
+        match action {
+            Action::Up | Action::Down if n > 1 => {
+                let step = if action == Action::Up { n - 1 } else { 1 };
+                pending.case_sel = (pending.case_sel + step) % n;
+            }
+            Action::Yes | Action::No => {
+                self.modal = None;
+                let Some(mut pending) = self.pending_save.take() else {
+                    return;
+                };
+                if action == Action::Yes {
+                    let case = pending.cases.swap_remove(pending.case_sel.min(n - 1));
+                    pending.intake.follows_referral = Some(case.id);
+                }
+                self.commit_save(pending.intake);
+            }
+            Action::Back => {
+                self.modal = None;
+                self.pending_save = None;
+                self.info(
+                    self.lang
+                        .pick("未保存,请继续修改", "Not saved; the form is as you left it")
+                        .into(),
+                );
+            }
+            _ => {}
+        }
     }
 
     /// Shows what a save would change in a returning visitor's record, before it is
@@ -1290,6 +1366,8 @@ impl App {
             intake: checked,
             question,
             owner: None,
+            cases: Vec::new(),
+            case_sel: 0,
         });
         self.modal = Some(Modal::Confirm(Confirm::VisitorChanges));
     }
@@ -1306,7 +1384,9 @@ impl App {
         {
             Ok(saved) => {
                 let lang = self.lang;
-                let returning = if saved.returning {
+                let returning = if checked.follows_referral.is_some() {
+                    lang.pick("(回访)", " (follow-up)")
+                } else if saved.returning {
                     lang.pick("(老来访人)", " (returning visitor)")
                 } else {
                     ""
@@ -1319,7 +1399,12 @@ impl App {
                     checked.category.label(lang),
                     lang.pick("转介", "route it")
                 );
-                tracing::info!(visit = %saved.visit_id, returning = saved.returning, "intake saved");
+                tracing::info!(
+                    visit = %saved.visit_id,
+                    returning = saved.returning,
+                    follow_up = checked.follows_referral.is_some(),
+                    "intake saved"
+                );
                 self.last_saved_visit = Some(saved.visit_id.clone());
                 self.note_collective(&checked);
                 self.intake.clear(self.lang);

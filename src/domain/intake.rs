@@ -91,6 +91,9 @@ pub struct Intake {
     pub amount_owed_fen: Option<i64>,
     pub urgency: Urgency,
     pub summary: String,
+    /// A follow-up visit (回访): the visitor's open referral it came back about, as the
+    /// officer answered when saving; `None` is a new request.
+    pub follows_referral: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -250,6 +253,7 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
         amount_owed_fen,
         urgency: raw.urgency.unwrap_or(Urgency::Normal),
         summary,
+        follows_referral: None,
     })
 }
 

@@ -112,6 +112,20 @@ pub fn build(
                 Cell::Count(t.visits),
             ],
             vec![
+                Cell::Text(l("其中:新诉求", "of which new requests").into()),
+                Cell::Count(t.visits - t.follow_ups),
+            ],
+            vec![
+                Cell::Text(
+                    l(
+                        "其中:回访(已有转介的后续来访)",
+                        "of which follow-ups (回访)",
+                    )
+                    .into(),
+                ),
+                Cell::Count(t.follow_ups),
+            ],
+            vec![
                 Cell::Text(l("涉及职工人数", "Workers concerned").into()),
                 Cell::Count(t.workers_in_visits),
             ],
@@ -173,6 +187,14 @@ pub fn build(
             })
             .collect(),
     );
+    // A follow-up (回访) is no new request: it has its own line after the categories.
+    let mut by_request = counted(lang, &t.by_category);
+    if t.follow_ups > 0 {
+        by_request.push(vec![
+            Cell::Text(l("回访", "Follow-up (回访)").into()),
+            Cell::Count(t.follow_ups),
+        ]);
+    }
     let overdue_list = section(
         l("期末逾期转介明细", "Referrals overdue at period end"),
         &[
@@ -221,7 +243,7 @@ pub fn build(
             section(
                 l("诉求类别", "Visits by request"),
                 &[l("类别", "Request"), visits_word],
-                counted(lang, &t.by_category),
+                by_request,
             ),
             section(
                 l("来访人群体(职业)", "Visitors by group (occupation)"),
@@ -237,6 +259,89 @@ pub fn build(
             overdue_list,
         ],
     }
+}
+
+/// The period's figures as data, for scripts: codes beside counts, money in fen, follow-ups
+/// (回访) apart from new requests, the overdue referrals with phones masked unless
+/// `unmasked`. The keys are the county report's (`dutydesk hub report --format json`).
+pub fn json(
+    station: &str,
+    (from, to, as_of): (NaiveDate, NaiveDate, NaiveDate),
+    t: &Totals,
+    unmasked: bool,
+) -> anyhow::Result<Vec<u8>> {
+    use serde_json::{Value, json};
+    fn by<T: Labeled>(counts: &[(T, i64)]) -> Value {
+        Value::Object(
+            counts
+                .iter()
+                .map(|(k, n)| (k.code().to_string(), (*n).into()))
+                .collect(),
+        )
+    }
+    let sum = |f: fn(&crate::store::KindFigures) -> i64| -> i64 {
+        t.referrals.iter().map(|(_, k)| f(k)).sum()
+    };
+    let referrals: serde_json::Map<String, Value> = t
+        .referrals
+        .iter()
+        .map(|(k, f)| {
+            let figures = json!({
+                "opened": f.opened, "closed": f.closed, "resolved": f.resolved,
+                "partly": f.partly, "not_resolved": f.not_resolved,
+                "declined": f.declined, "overdue": f.overdue,
+            });
+            (k.code().to_string(), figures)
+        })
+        .collect();
+    let overdue: Vec<Value> = t
+        .overdue
+        .iter()
+        .map(|o| {
+            let phone = o.phone.as_deref().map(|p| {
+                if unmasked {
+                    phone::national_digits(p)
+                } else {
+                    phone::mask(p)
+                }
+            });
+            let late = match crate::domain::referral::due_state(o.due_on, as_of) {
+                crate::domain::referral::DueState::Overdue(n) => n,
+                _ => 0,
+            };
+            json!({
+                "visitor": o.visitor_name, "phone": phone, "kind": o.kind.code(),
+                "service": o.service_name, "owner": o.owner_name,
+                "due_on": o.due_on.to_string(), "days_late": late,
+            })
+        })
+        .collect();
+    let v = json!({
+        "station": station,
+        "from": from.to_string(),
+        "to": to.to_string(),
+        "overdue_as_of": as_of.to_string(),
+        "visits": t.visits,
+        "new_requests": t.visits - t.follow_ups,
+        "follow_ups": t.follow_ups,
+        "workers_in_visits": t.workers_in_visits,
+        "referrals_opened": sum(|f| f.opened),
+        "referrals_closed": sum(|f| f.closed),
+        "referrals_overdue": sum(|f| f.overdue),
+        "wages_recovered_fen": t.wages_recovered_fen,
+        "workers_covered": t.workers_covered,
+        "aid_paid_fen": t.aid_paid_fen,
+        "placed": t.placed,
+        "by_channel": by(&t.by_channel),
+        "by_category": by(&t.by_category),
+        "by_occupation": by(&t.by_occupation),
+        "by_membership": by(&t.by_membership),
+        "referrals": referrals,
+        "overdue": overdue,
+    });
+    let mut out = serde_json::to_vec_pretty(&v)?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 /// A cell in a Markdown table: one line, no pipe to split it, nothing a terminal obeys.
@@ -440,6 +545,7 @@ pub fn export(
     let bytes = match e.format {
         ReportFormat::Md => Some(markdown(&report).into_bytes()),
         ReportFormat::Csv => Some(csv(&report)?),
+        ReportFormat::Json => Some(json(&station, (e.from, e.to, as_of), &totals, e.unmasked)?),
         ReportFormat::Xlsx => None,
     };
     match (e.output, bytes) {

@@ -202,6 +202,60 @@ fn detail(from: &str, to: &str, note: &str) -> String {
     serde_json::json!({ "from": from, "to": to, "note": note }).to_string()
 }
 
+/// A follow-up visit (回访) in the history of the referral it came back about, written in
+/// the visit's own transaction. The referral must be this visitor's and still open (another
+/// desk may have closed it since the officer was asked); the referral itself is unchanged.
+pub(super) fn record_follow_up(
+    conn: &Connection,
+    referral_id: &str,
+    visitor_id: &str,
+    visit_id: &str,
+    by: (&str, &str),
+    note: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (station_id, officer_id) = by;
+    let found: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT t.visitor_id, r.status FROM referral r JOIN visit t ON t.id = r.visit_id
+             WHERE r.id = ?1",
+        )?
+        .query_row([referral_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((_, status)) = found.filter(|(of, _)| of == visitor_id) else {
+        return Err(refused(
+            "回访所指的转介不是此来访人的",
+            "the referral this follow-up names is not this visitor's",
+        ));
+    };
+    let status = ReferralStatus::from_code(&status).unwrap_or(ReferralStatus::Closed);
+    if !status.is_open() {
+        return Err(refused(
+            format!(
+                "这条转介已{}(可能刚在另一台值班台办理),不能记为回访:请再保存一次,重新选择",
+                status.zh()
+            ),
+            format!(
+                "that referral is now {} (perhaps at another desk just now): save again to choose afresh",
+                status.en().to_lowercase()
+            ),
+        ));
+    }
+    events::record(
+        conn,
+        NewEvent {
+            station_id,
+            entity: "referral",
+            entity_id: referral_id,
+            action: "follow_up",
+            officer_id: Some(officer_id),
+            at,
+            detail: &serde_json::json!({ "visit": visit_id, "note": note }).to_string(),
+        },
+    )?;
+    Ok(())
+}
+
 fn load(conn: &Connection, id: &str) -> Result<ReferralRow, StoreError> {
     let sql = format!("{REFERRAL_SELECT} WHERE r.id = ?1");
     conn.query_row(&sql, [id], referral_from_row)
@@ -576,6 +630,20 @@ impl Store {
             service,
             history,
         })
+    }
+
+    /// A person's open referrals, newest first: what a new visit of theirs may follow up.
+    pub fn open_referrals_of_visitor(
+        &self,
+        visitor_id: &str,
+    ) -> Result<Vec<ReferralRow>, StoreError> {
+        let sql = format!(
+            "{REFERRAL_SELECT} WHERE t.visitor_id = ?1
+               AND r.status IN ('sent', 'accepted', 'in_progress') ORDER BY r.created_at DESC"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([visitor_id], referral_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn referrals_of_visit(&self, visit_id: &str) -> Result<Vec<ReferralRow>, StoreError> {

@@ -42,10 +42,14 @@ pub struct OverdueRow {
 pub struct Totals {
     pub visits: i64,
     pub by_channel: Counts<Channel>,
+    /// New requests by category: follow-up visits are counted apart, as `follow_ups`.
     pub by_category: Counts<Category>,
+    /// Follow-up visits (回访) about a referral already open: not new requests.
+    pub follow_ups: i64,
     pub by_occupation: Counts<Occupation>,
     pub by_membership: Counts<Membership>,
-    /// Group wage cases: workers concerned across the visits counted.
+    /// Group wage cases: workers concerned across the new requests counted (a follow-up
+    /// brings no new workers).
     pub workers_in_visits: i64,
     pub referrals: Vec<(ServiceKind, KindFigures)>,
     pub wages_recovered_fen: i64,
@@ -110,7 +114,7 @@ fn count_visits(conn: &Connection, scope: VisitScope<'_>, t: &mut Totals) -> rus
         ),
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(&args))?;
     let mut ch = vec![0; Channel::ALL.len()];
     let mut cat = vec![0; Category::ALL.len()];
     let mut occ = vec![0; Occupation::ALL.len()];
@@ -123,6 +127,25 @@ fn count_visits(conn: &Connection, scope: VisitScope<'_>, t: &mut Totals) -> rus
         tally(&mut mem, text(3)?, Membership::Unknown, 1);
         t.visits += 1;
         t.workers_in_visits += r.get::<_, Option<i64>>(4)?.unwrap_or(1);
+    }
+    // Follow-ups (回访), read apart through their own small index: taken out of the
+    // requests and the workers concerned, counted as what they are.
+    let sql = match scope {
+        VisitScope::Between(..) => {
+            "SELECT category, headcount FROM visit INDEXED BY visit_follow_up
+             WHERE follows_referral IS NOT NULL AND visited_at >= ?1 AND visited_at < ?2"
+        }
+        VisitScope::Shift(_) => {
+            "SELECT category, headcount FROM visit
+             WHERE shift_id = ?1 AND follows_referral IS NOT NULL"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    while let Some(r) = rows.next()? {
+        tally(&mut cat, text_at(r, 0)?, Category::Other, -1);
+        t.follow_ups += 1;
+        t.workers_in_visits -= r.get::<_, Option<i64>>(1)?.unwrap_or(1);
     }
     t.by_channel = listed(&ch);
     t.by_category = listed(&cat);

@@ -30,6 +30,8 @@ pub struct VisitRow {
     /// What became of it (对账), once recorded.
     pub disposition: Option<Disposition>,
     pub disposition_note: String,
+    /// A follow-up visit (回访): the referral it came back about.
+    pub follows_referral: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +42,8 @@ pub struct VisitDetail {
     pub earlier_visits: Vec<VisitRow>,
     /// Where this visit was routed.
     pub referrals: Vec<super::ReferralRow>,
+    /// For a follow-up visit (回访): the referral it came back about.
+    pub follows: Option<super::ReferralRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +54,8 @@ pub struct SavedIntake {
 }
 
 pub(super) const VISIT_SELECT: &str = "SELECT t.id, t.visited_at, t.visitor_id, v.name, t.channel, t.category, \
-     t.urgency, o.name, t.summary, t.headcount, t.amount_owed_fen, t.disposition, t.disposition_note \
-     FROM visit t JOIN visitor v ON v.id = t.visitor_id JOIN officer o ON o.id = t.officer_id";
+     t.urgency, o.name, t.summary, t.headcount, t.amount_owed_fen, t.disposition, t.disposition_note, \
+     t.follows_referral FROM visit t JOIN visitor v ON v.id = t.visitor_id JOIN officer o ON o.id = t.officer_id";
 
 pub(super) fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
     let at: String = r.get(1)?;
@@ -74,6 +78,7 @@ pub(super) fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow
             .get::<_, Option<String>>(11)?
             .and_then(|d| Disposition::from_code(&d)),
         disposition_note: r.get(12)?,
+        follows_referral: r.get(13)?,
     })
 }
 
@@ -438,9 +443,9 @@ macro_rules! insert_visit_into {
             $table,
             "(id, station_id, visitor_id, officer_id, channel, category, summary,
                headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id,
-               occupation, membership)
+               occupation, membership, follows_referral)
              SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, v.occupation,
-               v.membership FROM visitor v WHERE v.id = ?3"
+               v.membership, ?14 FROM visitor v WHERE v.id = ?3"
         )
     };
 }
@@ -487,12 +492,29 @@ fn finish_intake(
         intake.urgency.code(),
         ts(stamp.visited_at),
         now,
-        shift_id
+        shift_id,
+        intake.follows_referral
     ])?;
+    if let Some(referral_id) = &intake.follows_referral {
+        super::referrals::record_follow_up(
+            conn,
+            referral_id,
+            &visitor_id,
+            &visit_id,
+            (stamp.station_id, stamp.officer_id),
+            &intake.summary,
+            stamp.now,
+        )?;
+    }
     if let Some(shift_id) = &shift_id {
         let returning_word = if returning { " · 老来访人" } else { "" };
+        let follow_up_word = if intake.follows_referral.is_some() {
+            " · 回访"
+        } else {
+            ""
+        };
         let text = format!(
-            "{} · {} · {}{returning_word}",
+            "{} · {} · {}{returning_word}{follow_up_word}",
             intake.name,
             intake.category.zh(),
             intake.channel.zh()
@@ -568,6 +590,23 @@ impl Store {
             },
             None => IntakePlan::default(),
         })
+    }
+
+    /// The open referrals of the person `intake` is about, if they are on record (picked,
+    /// or known by their ID number under the same name): what this visit may follow up.
+    pub fn open_cases(&self, intake: &Intake) -> Result<Vec<super::ReferralRow>, StoreError> {
+        let person = match (&intake.visitor_id, &intake.id_number) {
+            (Some(id), _) => Some(id.clone()),
+            (None, Some(n)) => self
+                .visitor_by_id_number(n.as_str())?
+                .filter(|owner| same_name(&owner.name, &intake.name))
+                .map(|owner| owner.id),
+            (None, None) => None,
+        };
+        match person {
+            Some(id) => self.open_referrals_of_visitor(&id),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The version of a person's record (see `version_of`), to keep with a form filled
@@ -661,12 +700,17 @@ impl Store {
             .filter(|v| v.id != visit.id)
             .collect();
         let referrals = self.referrals_of_visit(visit_id)?;
+        let follows = match &visit.follows_referral {
+            Some(id) => Some(self.referral(id)?),
+            None => None,
+        };
         Ok(Some(VisitDetail {
             visit,
             visitor,
             history,
             earlier_visits,
             referrals,
+            follows,
         }))
     }
 
@@ -767,7 +811,7 @@ fn begin_staged_import(conn: &Connection) -> rusqlite::Result<()> {
         "CREATE TEMP TABLE IF NOT EXISTS staged_visit AS
            SELECT id, station_id, visitor_id, officer_id, channel, category, summary, headcount,
              amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id, occupation,
-             membership FROM main.visit WHERE 0;
+             membership, follows_referral FROM main.visit WHERE 0;
          DELETE FROM temp.staged_visit;",
     )?;
     events::begin_staged(conn)
@@ -779,10 +823,10 @@ fn write_staged_import(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "INSERT INTO main.visit(id, station_id, visitor_id, officer_id, channel, category,
            summary, headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at,
-           shift_id, occupation, membership)
+           shift_id, occupation, membership, follows_referral)
          SELECT id, station_id, visitor_id, officer_id, channel, category, summary, headcount,
            amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id, occupation,
-           membership FROM temp.staged_visit ORDER BY rowid;
+           membership, follows_referral FROM temp.staged_visit ORDER BY rowid;
          DROP TABLE temp.staged_visit;",
     )?;
     events::write_staged(conn)?;

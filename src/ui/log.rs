@@ -354,7 +354,8 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
     let b = block(&title, app.modal.is_none());
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let charts_h = (t.by_category.len().max(t.by_channel.len()) as u16 + 2).clamp(8, 14);
+    let requests = t.by_category.len() + usize::from(t.follow_ups > 0);
+    let charts_h = (requests.max(t.by_channel.len()) as u16 + 2).clamp(8, 14);
     let [charts, spark, lists, keys] = Layout::vertical([
         Constraint::Length(charts_h),
         Constraint::Length(4),
@@ -369,16 +370,32 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
     ])
     .areas(charts);
     let channel_bars = counted_bars(lang, &t.by_channel);
-    let category_bars = counted_bars(lang, &t.by_category);
+    let mut category_bars = counted_bars(lang, &t.by_category);
+    // Follow-ups (回访) are not new requests: their own bar, and the title says both.
+    let category_title = if t.follow_ups > 0 {
+        category_bars.push(
+            Bar::default()
+                .value(t.follow_ups as u64)
+                .label(Line::from(lang.pick("回访", "Follow-up")))
+                .text_value(t.follow_ups.to_string()),
+        );
+        match lang {
+            Lang::Zh => format!("新诉求 {} · 回访 {}", t.visits - t.follow_ups, t.follow_ups),
+            Lang::En => format!(
+                "{} new · {} follow-up",
+                t.visits - t.follow_ups,
+                t.follow_ups
+            ),
+        }
+    } else {
+        lang.pick("按诉求类别", "By request").to_string()
+    };
     let visits_title = match lang {
         Lang::Zh => format!("来访 {} 人次 · 按渠道", t.visits),
         Lang::En => format!("{} visits · by channel", t.visits),
     };
     frame.render_widget(bar_chart(&visits_title, &channel_bars), channel_area);
-    frame.render_widget(
-        bar_chart(lang.pick("按诉求类别", "By request"), &category_bars),
-        category_area,
-    );
+    frame.render_widget(bar_chart(&category_title, &category_bars), category_area);
     render_referral_figures(app, frame, referral_area, r);
     let spark_title = match lang {
         Lang::Zh => format!(

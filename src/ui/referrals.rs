@@ -357,6 +357,8 @@ pub fn event_words(e: &EventRow, lang: Lang) -> String {
         ("transfer_accepted", Lang::En) => "handover accepted",
         ("transfer_refused", Lang::Zh) => "拒绝转交",
         ("transfer_refused", Lang::En) => "handover refused",
+        ("follow_up", Lang::Zh) => "回访",
+        ("follow_up", Lang::En) => "follow-up visit",
         (other, _) => other,
     };
     let v: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();

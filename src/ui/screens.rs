@@ -564,6 +564,7 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
     let lang = app.lang;
     let restore_question;
     let question = match kind {
+        Confirm::FollowUp => return render_follow_up(app, frame),
         Confirm::RestoreDraft => {
             // Whose typing, when and where: the app words it (app/mod.rs).
             restore_question = app.restore_draft_question();
@@ -637,6 +638,116 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
     }
     frame.render_widget(
         Paragraph::new(lines).block(block(lang.pick("请确认", "Please confirm"), true)),
+        area,
+    );
+}
+
+/// A person with open referrals is saved: is this visit a follow-up (回访) of one, or a new
+/// request? Their open referrals are listed, the chosen one marked when there are several.
+fn render_follow_up(app: &App, frame: &mut Frame) {
+    let lang = app.lang;
+    let Some(p) = &app.pending_save else {
+        return;
+    };
+    let cols = 70;
+    let n = p.cases.len();
+    let who = p.cases.first().map_or("", |c| c.visitor_name.as_str());
+    let question = match (lang, n) {
+        (Lang::Zh, 1) => format!("{who}有一件未办结的转介。这次来访是该案的回访,还是新的诉求?"),
+        (Lang::Zh, _) => {
+            format!("{who}有{n}件未办结的转介。这次来访是其中一件的回访,还是新的诉求?")
+        }
+        (Lang::En, 1) => format!(
+            "{who} has an open referral. Is this visit a follow-up of it (回访), or a new request?"
+        ),
+        (Lang::En, _) => format!(
+            "{who} has {n} open referrals. Is this visit a follow-up of one (回访), or a new request?"
+        ),
+    };
+    let mut lines: Vec<Line> = text::wrap(&question, cols)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    lines.push(Line::from(""));
+    let today = app.today();
+    for (i, c) in p.cases.iter().enumerate() {
+        let chosen = n > 1 && i == p.case_sel;
+        let mut due = format!("{}{}", lang.pick("限", "due "), c.due_on.format("%m-%d"));
+        if crate::domain::referral::due_state(c.due_on, today)
+            != crate::domain::referral::DueState::Later
+        {
+            due = format!(
+                "{due}({})",
+                crate::panes::referrals::due_words(c.due_on, today, lang)
+            );
+        }
+        let head = format!(
+            "{}{} → {}",
+            if chosen { "> " } else { "  " },
+            c.category.label(lang),
+            c.service_name
+        );
+        let facts = format!(
+            "    {} · {}{} · {due} · {} {}",
+            c.status.label(lang),
+            c.created_at.with_timezone(&app.zone).format("%m-%d"),
+            lang.pick("转介", " referred"),
+            lang.pick("承办人", "held by"),
+            c.owner_name
+        );
+        let style = if chosen {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        for row in [head, facts] {
+            lines.push(Line::from(Span::styled(
+                text::pad(&text::truncate(&row, cols), cols),
+                style,
+            )));
+        }
+    }
+    lines.push(Line::from(""));
+    // Of the keys bound to an answer, a plain lower-case letter reads best (y, not Y).
+    let k = |a: Action| {
+        let keys = app.keymap.keys_for(Context::Confirm, a);
+        keys.iter()
+            .map(|k| k.to_string())
+            .find(|k| k.chars().count() == 1 && !k.chars().any(char::is_uppercase))
+            .unwrap_or_else(|| app.keymap.hint(Context::Confirm, a))
+    };
+    let mut keys = match lang {
+        Lang::Zh => format!(
+            "{} 是回访 · {} 新的诉求 · {} 返回修改",
+            k(Action::Yes),
+            k(Action::No),
+            k(Action::Back)
+        ),
+        Lang::En => format!(
+            "{} follow-up · {} new request · {} back to the form",
+            k(Action::Yes),
+            k(Action::No),
+            k(Action::Back)
+        ),
+    };
+    if n > 1 {
+        keys.push_str(&match lang {
+            Lang::Zh => format!(" · {} {} 选择哪一件", k(Action::Up), k(Action::Down)),
+            Lang::En => format!(" · {} {} choose which", k(Action::Up), k(Action::Down)),
+        });
+    }
+    lines.extend(
+        text::wrap(&keys, cols)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, dim()))),
+    );
+    let area = centered(frame.area(), cols as u16 + 4, lines.len() as u16 + 2);
+    clear_for_overlay(frame, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(
+            lang.pick("回访还是新诉求", "Follow-up or new request"),
+            true,
+        )),
         area,
     );
 }
@@ -743,6 +854,20 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
         lines.push(kv(
             lang.pick("欠薪金额", "Amount owed"),
             money::format_fen(f),
+        ));
+    }
+    if let Some(r) = &d.follows {
+        let case = format!(
+            "{} → {} · {} · {}{}",
+            r.category.label(lang),
+            r.service_name,
+            r.status.label(lang),
+            r.created_at.with_timezone(&app.zone).format("%Y-%m-%d"),
+            lang.pick("转介", " referred")
+        );
+        lines.push(kv(
+            lang.pick("回访", "Follow-up of"),
+            text::truncate(&case, inner_cols.saturating_sub(12)),
         ));
     }
     lines.push(Line::from(Span::styled(
