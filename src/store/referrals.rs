@@ -637,9 +637,17 @@ impl Store {
         &self,
         visitor_id: &str,
     ) -> Result<Vec<ReferralRow>, StoreError> {
+        // From the person's visits to their referrals, each by its index: left to itself
+        // the planner walks every open referral (29 ms a save at 2,000 open; this: 0.06).
+        let select = REFERRAL_SELECT.replacen(
+            "FROM referral r",
+            "FROM referral r INDEXED BY referral_by_visit",
+            1,
+        );
         let sql = format!(
-            "{REFERRAL_SELECT} WHERE t.visitor_id = ?1
-               AND r.status IN ('sent', 'accepted', 'in_progress') ORDER BY r.created_at DESC"
+            "{select} WHERE r.visit_id IN (SELECT id FROM visit WHERE visitor_id = ?1)
+               AND r.status IN ('sent', 'accepted', 'in_progress')
+             ORDER BY r.created_at DESC, r.rowid DESC"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([visitor_id], referral_from_row)?;

@@ -517,7 +517,11 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
                 s.provider
             );
             if s.added_here {
-                row.push_str(lang.pick(" [本站添加]", " [added here]"));
+                row = format!(
+                    "{marker}{}{}",
+                    lang.pick("[本站添加] ", "[added here] "),
+                    &row[marker.len()..]
+                );
             }
             if s.status != ServiceStatus::Active {
                 row = format!(
@@ -632,11 +636,11 @@ fn add_service_words(app: &App, d: &RouteDialog, cols: usize) -> Vec<Line<'stati
     let save = app.keymap.hint(Context::Form, Action::Save);
     let back = app.keymap.hint(Context::Form, Action::Back);
     let words = match (lang, d.adding, d.services.is_empty()) {
-        (Lang::Zh, true, _) => format!(
-            "新增本站服务(本站添加):选好上面的服务类别,填写名称、提供方、电话、地址,按 {save} 保存;{back} 不新增。保存后它就在目录中,选好是否同意后再按 {save} 转介。"
-        ),
+        (Lang::Zh, true, _) => {
+            format!("新增本站服务(本站添加),类别即上面的服务类别。{save} 保存,{back} 不新增。")
+        }
         (Lang::En, true, _) => format!(
-            "A service of this station's own (added here): choose its kind above, type its name, provider, phone and address, and {save} saves it; {back} gives it up. Then it is in the directory: record consent and {save} refers."
+            "A service of this station's own, of the kind above: {save} saves it, {back} gives it up."
         ),
         (Lang::Zh, false, true) => format!(
             "服务目录是空的(可用 dutydesk import directory 导入)。知道要转去的单位,按 {add} 新增为本站服务。"

@@ -657,12 +657,12 @@ fn render_follow_up(app: &App, frame: &mut Frame) {
         (Lang::Zh, _) => {
             format!("{who}有{n}件未办结的转介。这次来访是其中一件的回访,还是新的诉求?")
         }
-        (Lang::En, 1) => format!(
-            "{who} has an open referral. Is this visit a follow-up of it (回访), or a new request?"
-        ),
-        (Lang::En, _) => format!(
-            "{who} has {n} open referrals. Is this visit a follow-up of one (回访), or a new request?"
-        ),
+        (Lang::En, 1) => {
+            format!("{who} has an open referral: a follow-up of it, or a new request?")
+        }
+        (Lang::En, _) => {
+            format!("{who} has {n} open referrals: a follow-up of one, or a new request?")
+        }
     };
     let mut lines: Vec<Line> = text::wrap(&question, cols)
         .into_iter()
@@ -677,8 +677,10 @@ fn render_follow_up(app: &App, frame: &mut Frame) {
             != crate::domain::referral::DueState::Later
         {
             due = format!(
-                "{due}({})",
-                crate::panes::referrals::due_words(c.due_on, today, lang)
+                "{due}{}{}{}",
+                lang.pick("(", " ("),
+                crate::panes::referrals::due_words(c.due_on, today, lang),
+                lang.pick(")", ")")
             );
         }
         let head = format!(
@@ -866,7 +868,7 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
             lang.pick("转介", " referred")
         );
         lines.push(kv(
-            lang.pick("回访", "Follow-up of"),
+            lang.pick("回访", "Follow-up"),
             text::truncate(&case, inner_cols.saturating_sub(12)),
         ));
     }
