@@ -275,3 +275,89 @@ fn among_many_namesakes_the_most_recent_visitors_come_first() {
     assert_eq!(found[0], "张二十");
     assert_eq!(found[1], "张二九");
 }
+
+/// The b-trees whose pages a write added to the WAL (each page once, named by SQLite's
+/// `dbstat`), with repeats for a b-tree written on several pages.
+fn wal_pages_written(db: &std::path::Path, write: impl FnOnce()) -> Vec<String> {
+    let wal = std::path::PathBuf::from(format!("{}-wal", db.display()));
+    let side = rusqlite::Connection::open(db).unwrap();
+    side.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    write();
+    let bytes = std::fs::read(&wal).unwrap();
+    let mut pages: Vec<u32> = bytes[32..]
+        .chunks_exact(4096 + 24)
+        .map(|f| u32::from_be_bytes(f[..4].try_into().unwrap()))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    let mut name = side
+        .prepare("SELECT name FROM dbstat WHERE pageno = ?1")
+        .unwrap();
+    pages
+        .iter()
+        .map(|p| name.query_row([p], |r| r.get(0)).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_returning_visitors_save_writes_what_changed_and_no_outbox_before_a_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    let (st, o) = setup(&store);
+    store.fill_synthetic(2_000, 3, Utc::now()).unwrap();
+    let first = store
+        .save_intake(&intake("王秀英", "13912345678", ""), &st, &o, Utc::now())
+        .unwrap();
+    let keys = |store: &Store| -> i64 {
+        store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM visitor_key WHERE visitor_id = ?1",
+                [&first.visitor_id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = keys(&store);
+    assert!(before >= 3, "name, pinyin, initials and phone keys");
+    // The same person again, nothing new about them: the visit, its log line and its
+    // history, and nothing else — no search keys rewritten, no hub outbox (not joined).
+    let mut again = intake("王秀英", "13912345678", "");
+    again.visitor_id = Some(first.visitor_id.clone());
+    let pages = wal_pages_written(&db, || {
+        store.save_intake(&again, &st, &o, Utc::now()).unwrap();
+    });
+    assert!(
+        pages.len() <= 16,
+        "a returning visitor's save wrote {pages:?}"
+    );
+    for untouched in ["visitor", "visitor_key", "sync_outbox", "sqlite_sequence"] {
+        assert!(
+            !pages.iter().any(|p| p == untouched),
+            "{untouched} written: {pages:?}"
+        );
+    }
+    assert_eq!(keys(&store), before);
+    let outbox: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(outbox, 0, "a desk that never joined a hub keeps no outbox");
+    // A new phone is a new key: found by it, and no longer by the old one.
+    let mut moved = intake("王秀英", "13987654321", "");
+    moved.visitor_id = Some(first.visitor_id.clone());
+    store.save_intake(&moved, &st, &o, Utc::now()).unwrap();
+    let has = |k: &str| -> bool {
+        store
+            .conn()
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM visitor_key WHERE key = ?1 AND visitor_id = ?2)",
+                [k, &first.visitor_id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert!(has("13987654321") && !has("13912345678"));
+}

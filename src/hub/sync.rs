@@ -62,7 +62,7 @@ pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
         last_error: None,
     };
     let bound = store
-        .join_hub(&state)
+        .join_hub(&state, &outbox_keys())
         .map_err(|e| anyhow!(e.message(crate::i18n::Lang::En)))?;
     if !bound {
         let held = store
@@ -75,6 +75,17 @@ pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Each synced table with the SQL for its row key, as the outbox names rows.
+fn outbox_keys() -> Vec<(&'static str, String)> {
+    TABLES
+        .iter()
+        .map(|t| {
+            let parts: Vec<String> = t.key.iter().map(|k| format!("CAST({k} AS TEXT)")).collect();
+            (t.name, parts.join(" || ' ' || "))
+        })
+        .collect()
 }
 
 fn store_err(e: crate::store::StoreError) -> anyhow::Error {
@@ -128,15 +139,7 @@ fn run(
     if opts.reenroll {
         // Every row named again (the outbox is compacted after each sync), then a new epoch
         // at the hub whose cursor stands just before them.
-        let keys: Vec<(&str, String)> = TABLES
-            .iter()
-            .map(|t| {
-                let parts: Vec<String> =
-                    t.key.iter().map(|k| format!("CAST({k} AS TEXT)")).collect();
-                (t.name, parts.join(" || ' ' || "))
-            })
-            .collect();
-        let before = store.outbox_refill(&keys).map_err(store_err)?;
+        let before = store.outbox_refill(&outbox_keys()).map_err(store_err)?;
         let (tbl, row_id) = store
             .outbox_entry(before)
             .map_err(store_err)?

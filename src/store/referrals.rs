@@ -736,6 +736,7 @@ impl Store {
 
     /// How many different people came about wage arrears naming `employer` since
     /// `since`, leaving out `except` (the visitor in hand, counted by the caller once).
+    /// No employer named is no group (and the partial index on employers holds none).
     pub fn wage_workers_of_employer(
         &self,
         employer: &str,
@@ -744,7 +745,8 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT count(DISTINCT t.visitor_id) FROM visitor v JOIN visit t ON t.visitor_id = v.id
-             WHERE v.employer = ?1 AND t.category = 'wage_arrears' AND t.visited_at >= ?2
+             WHERE v.employer = ?1 AND v.employer <> '' AND t.category = 'wage_arrears'
+               AND t.visited_at >= ?2
                AND (?3 IS NULL OR t.visitor_id <> ?3)",
         )?;
         Ok(stmt.query_row(params![employer.trim(), ts(since), except], |r| r.get(0))?)

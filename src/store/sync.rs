@@ -3,7 +3,7 @@
 //! The hub's side (PostgreSQL) lives in `crate::hub`.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params, types::Value};
+use rusqlite::{Connection, OptionalExtension, params, types::Value};
 
 use super::{Store, StoreError, ts};
 
@@ -72,7 +72,14 @@ impl Store {
 
     /// Records the binding. A desk joins once: a binding to another station is kept and
     /// `false` returned; the same station again refreshes the address and credentials.
-    pub fn join_hub(&mut self, s: &SyncState) -> Result<bool, StoreError> {
+    /// A first join names every row of `tables` ((table, SQL for its row key)) in the
+    /// outbox, in the same transaction: an unjoined desk records no changes (migration
+    /// 0017), so this is what its first sync sends.
+    pub fn join_hub(
+        &mut self,
+        s: &SyncState,
+        tables: &[(&str, String)],
+    ) -> Result<bool, StoreError> {
         let tx = self.write_tx()?;
         let held: Option<String> = tx
             .query_row("SELECT station_id FROM sync_state WHERE id = 1", [], |r| {
@@ -113,6 +120,8 @@ impl Store {
                         s.epoch
                     ],
                 )?;
+                tx.execute("DELETE FROM sync_outbox", [])?;
+                name_every_row(&tx, tables)?;
             }
         }
         tx.commit()?;
@@ -301,14 +310,7 @@ impl Store {
             )
             .optional()?
             .unwrap_or(0);
-        for (table, key) in tables {
-            tx.execute(
-                &format!(
-                    "INSERT INTO sync_outbox (tbl, row_id) SELECT '{table}', {key} FROM {table}"
-                ),
-                [],
-            )?;
-        }
+        name_every_row(&tx, tables)?;
         tx.commit()?;
         Ok(before)
     }
@@ -320,4 +322,16 @@ impl Store {
             .conn
             .execute("DELETE FROM sync_outbox WHERE seq < ?1", [seq])?)
     }
+}
+
+/// Every row of `tables` recorded as a change, in the tables' order. Table names and key
+/// expressions come from the hub's fixed table list, never from data.
+fn name_every_row(conn: &Connection, tables: &[(&str, String)]) -> rusqlite::Result<()> {
+    for (table, key) in tables {
+        conn.execute(
+            &format!("INSERT INTO sync_outbox (tbl, row_id) SELECT '{table}', {key} FROM {table}"),
+            [],
+        )?;
+    }
+    Ok(())
 }

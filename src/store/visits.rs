@@ -161,6 +161,9 @@ pub(crate) struct KeyFacts {
     name: String,
     phone: Option<String>,
     id_number: Option<String>,
+    /// The keys the file holds for the person are not these (a new person, or a new
+    /// name, phone or ID number): a returning visitor's are not written again for nothing.
+    stale: bool,
 }
 
 /// The version of a person's record a form was filled from: when it last changed, and a
@@ -288,13 +291,15 @@ pub(crate) fn insert_intake(
     stamp: &Stamp<'_>,
 ) -> Result<SavedIntake, StoreError> {
     let (saved, keys) = insert_intake_keys_apart(conn, intake, stamp)?;
-    write_keys(
-        conn,
-        &saved.visitor_id,
-        &keys.name,
-        keys.phone.as_deref(),
-        keys.id_number.as_deref(),
-    )?;
+    if keys.stale {
+        write_keys(
+            conn,
+            &saved.visitor_id,
+            &keys.name,
+            keys.phone.as_deref(),
+            keys.id_number.as_deref(),
+        )?;
+    }
     Ok(saved)
 }
 
@@ -371,6 +376,7 @@ fn insert_intake_keys_apart(
                     name,
                     phone,
                     id_number,
+                    stale: false,
                 };
                 return finish_intake(conn, intake, stamp, old.id, keys, returning);
             }
@@ -387,6 +393,8 @@ fn insert_intake_keys_apart(
                     detail: &changes,
                 },
             )?;
+            let stale =
+                old.name != new.name || old.phone != new.phone || old.id_number != new.id_number;
             let VisitorRow {
                 name,
                 phone,
@@ -399,6 +407,7 @@ fn insert_intake_keys_apart(
                     name,
                     phone,
                     id_number,
+                    stale,
                 },
             )
         }
@@ -428,6 +437,7 @@ fn insert_intake_keys_apart(
                 name: intake.name.clone(),
                 phone,
                 id_number,
+                stale: true,
             };
             (id, keys)
         }
@@ -724,6 +734,7 @@ impl Store {
 /// Writes the search keys of the visitors a ledger's import saved (`keys`: visitor id →
 /// what their keys are made of, and whether they had keys before), as `write_keys` would
 /// have left them row by row: the old ones deleted, the new ones inserted in key order.
+/// A returning visitor whose name, phone and ID number no row changed keeps theirs.
 fn write_import_keys(
     conn: &Connection,
     keys: &std::collections::HashMap<String, (KeyFacts, bool)>,
@@ -731,16 +742,19 @@ fn write_import_keys(
     visitors_before: i64,
 ) -> rusqlite::Result<()> {
     let mut delete = conn.prepare_cached("DELETE FROM visitor_key WHERE visitor_id = ?1")?;
-    for (id, _) in keys.iter().filter(|(_, (_, existed))| *existed) {
+    for (id, _) in keys
+        .iter()
+        .filter(|(_, (facts, existed))| *existed && facts.stale)
+    {
         delete.execute([id])?;
     }
     // In key order the table's b-tree grows at its end, but its index by visitor is
     // written all over: when the import brings at least as many people as the file held,
     // building that index again from the sorted keys is the cheaper.
     let new_visitors = keys.values().filter(|(_, existed)| !existed).count();
-    with_index_rebuilt(
+    with_indexes_rebuilt(
         conn,
-        "visitor_key_by_visitor",
+        &["visitor_key_by_visitor"],
         new_visitors as i64 >= visitors_before,
         || {
             conn.execute(
@@ -761,6 +775,7 @@ fn import_keys_json(
 ) -> serde_json::Result<String> {
     let mut all: Vec<(String, &str)> = keys
         .iter()
+        .filter(|(_, (f, _))| f.stale)
         .flat_map(|(id, (f, _))| {
             keys_for(&f.name, f.phone.as_deref(), f.id_number.as_deref())
                 .into_iter()
@@ -771,31 +786,34 @@ fn import_keys_json(
     serde_json::to_string(&all)
 }
 
-/// Runs `write` with the index `name` dropped and made again after (from its own SQL, as
-/// the file has it), when `rebuild`: for an import about as large as the table it writes,
-/// sorting the whole index once costs less than inserting each entry at a random place.
-/// All inside the caller's transaction: a failure leaves the index as it was.
-fn with_index_rebuilt<T>(
+/// Runs `write` with the indexes `names` dropped and made again after (each from its own
+/// SQL, as the file has it), when `rebuild`: for an import about as large as the table it
+/// writes, sorting a whole index once costs less than inserting each entry at a random
+/// place. All inside the caller's transaction: a failure leaves the indexes as they were.
+fn with_indexes_rebuilt<T>(
     conn: &Connection,
-    name: &str,
+    names: &[&str],
     rebuild: bool,
     write: impl FnOnce() -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
-    let sql: Option<String> = if rebuild {
-        conn.query_row(
-            "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?1",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?
-    } else {
-        None
-    };
-    if sql.is_some() {
-        conn.execute_batch(&format!("DROP INDEX main.\"{name}\""))?;
+    let mut made_again = Vec::new();
+    if rebuild {
+        for name in names {
+            let sql: Option<String> = conn
+                .query_row(
+                    "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?1",
+                    [name],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(sql) = sql {
+                conn.execute_batch(&format!("DROP INDEX main.\"{name}\""))?;
+                made_again.push(sql);
+            }
+        }
     }
     let out = write()?;
-    if let Some(sql) = sql {
+    for sql in made_again {
         conn.execute_batch(&sql)?;
     }
     Ok(out)
@@ -820,6 +838,26 @@ fn begin_staged_import(conn: &Connection) -> rusqlite::Result<()> {
 /// Writes what [`begin_staged_import`] staged: the visits in the ledger's order (the
 /// per-day counts follow by their trigger), then the events, chained.
 fn write_staged_import(conn: &Connection) -> rusqlite::Result<()> {
+    // The visits' indexes by visitor, shift and date are not read while the rows are
+    // checked (the visits wait here): with a ledger at least as large as the file's
+    // visits, they are built again once, sorted, instead of written at random places.
+    let (staged, before): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM temp.staged_visit),
+                (SELECT coalesce(max(rowid), 0) FROM main.visit)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    with_indexes_rebuilt(
+        conn,
+        &["visit_by_visitor", "visit_by_shift", "visit_report"],
+        staged >= before,
+        || write_staged_visits(conn),
+    )?;
+    events::write_staged(conn)?;
+    Ok(())
+}
+
+fn write_staged_visits(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "INSERT INTO main.visit(id, station_id, visitor_id, officer_id, channel, category,
            summary, headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at,
@@ -828,9 +866,7 @@ fn write_staged_import(conn: &Connection) -> rusqlite::Result<()> {
            amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id, occupation,
            membership, follows_referral FROM temp.staged_visit ORDER BY rowid;
          DROP TABLE temp.staged_visit;",
-    )?;
-    events::write_staged(conn)?;
-    Ok(())
+    )
 }
 
 /// The page cache (in KiB, as `PRAGMA cache_size` takes a negative number) while a ledger
@@ -903,7 +939,7 @@ impl Store {
         // rather than deleted and rewritten at random places in the index each row (that
         // was a third of the import's time at 200,000 rows).
         let mut keys: std::collections::HashMap<String, (KeyFacts, bool)> = Default::default();
-        // How many people the file already holds, for `with_index_rebuilt` (the largest
+        // How many people the file already holds, for `with_indexes_rebuilt` (the largest
         // rowid: counting a big table's rows would read all of one of its indexes).
         let visitors_before: i64 = tx
             .query_row(
@@ -954,7 +990,10 @@ impl Store {
             let (saved, facts) =
                 insert_intake_keys_apart(&tx, &row.intake, &stamp).map_err(fail)?;
             match keys.entry(saved.visitor_id) {
-                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().0 = facts,
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let stale = e.get().0.stale || facts.stale;
+                    e.get_mut().0 = KeyFacts { stale, ..facts };
+                }
                 std::collections::hash_map::Entry::Vacant(e) => {
                     e.insert((facts, saved.returning));
                 }
