@@ -375,6 +375,24 @@ fn abroad(plan: &Plan, national: &str) -> Result<Phone, PhoneError> {
     })
 }
 
+/// A service's short or non-geographic number, as agencies publish them: a hotline of
+/// three to five digits beginning with 1 (12333 人社, 12348 法律援助, 12351 工会), a
+/// five-digit 95xxx line, or a 400/800 number. Not a person's phone: only a service's
+/// contact takes one. The digits, or None.
+pub fn service_number(raw: &str) -> Option<String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+        .collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let short = (3..=5).contains(&digits.len()) && digits.starts_with('1');
+    let nine_five = digits.len() == 5 && digits.starts_with("95");
+    let four_eight = digits.len() == 10 && (digits.starts_with("400") || digits.starts_with("800"));
+    (short || nine_five || four_eight).then_some(digits)
+}
+
 pub fn national_digits(e164: &str) -> String {
     match e164.strip_prefix("+86") {
         Some(rest) if rest.starts_with('1') && rest.len() == 11 => rest.to_string(),
@@ -792,5 +810,21 @@ mod tests {
         assert_eq!(mask("+8613800138000"), "138****8000");
         assert_eq!(mask("+861012345678"), "010****5678");
         assert_eq!(national_digits("+864001234567"), "4001234567");
+    }
+
+    #[test]
+    fn service_hotlines_are_numbers_a_service_can_have() {
+        for (raw, want) in [
+            ("12333", "12333"),
+            ("12348", "12348"),
+            ("110", "110"),
+            ("95588", "95588"),
+            ("400-810-8888", "4008108888"),
+        ] {
+            assert_eq!(service_number(raw).as_deref(), Some(want), "{raw}");
+        }
+        for raw in ["1234567", "22333", "12a33", "13812345678", "4001234", ""] {
+            assert_eq!(service_number(raw), None, "{raw}");
+        }
     }
 }

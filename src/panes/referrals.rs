@@ -244,8 +244,11 @@ impl RouteDialog {
         let kind = form.choice::<ServiceKind>(ROUTE_KIND);
         let name = form.get(ROUTE_NEW_NAME).trim().to_string();
         let phone = form.get(ROUTE_NEW_PHONE);
+        // An agency's hotline (12333, 95xxx, 400…) is a service's number, not a person's.
         let contact = if phone.trim().is_empty() {
             Ok(String::new())
+        } else if let Some(hotline) = crate::domain::phone::service_number(&phone) {
+            Ok(hotline)
         } else {
             crate::domain::phone::Phone::parse(&phone).map(|p| p.national_digits())
         };
