@@ -66,5 +66,6 @@ labeled_enum!(
         SetDisposition => "set_disposition", "填写处置结果", "Record what became of the visit";
         SignOff => "sign_off", "签结交班(封存本班记录)", "Sign off and hand over (seals the shift)";
         ExportReport => "export_report", "导出今日报表(xlsx)", "Export today's report (xlsx)";
+        ExportLedger => "export_ledger", "导出本月台账(xlsx,号码打码)", "Export this month's ledger (xlsx, masked)";
     }
 );

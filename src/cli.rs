@@ -133,6 +133,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write records to a file: the visit ledger (台账) as CSV or XLSX
+    #[command(subcommand)]
+    Export(crate::export::ExportCmd),
     /// The county hub (PostgreSQL): create its schema, enrol stations, the county report
     #[command(subcommand)]
     Hub(crate::hub::cli::HubCmd),
@@ -600,6 +603,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             Ok(())
+        }
+        Some(Command::Export(cmd)) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            init_logging(&db);
+            crate::export::run(&mut open_existing(&db, lang)?, cmd, lang)
         }
         Some(Command::Hub(cmd)) => crate::hub::cli::run_hub(cmd, lang),
         Some(Command::Sync(args)) => {

@@ -140,6 +140,28 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
         "文件已存在时替换它(数据库及其附属文件、非普通文件永远不会被替换)",
     ),
     (
+        "export visits",
+        "from",
+        "第一天(today、yesterday 或 YYYY-MM-DD)[默认:--to 所在月的1日]",
+    ),
+    ("export visits", "to", "最后一天(含)[默认:今天]"),
+    (
+        "export visits",
+        "format",
+        "csv(带BOM,可再导入)或 xlsx(Excel工作簿)[默认:FILE 以 .xlsx 结尾则 xlsx,否则 csv]",
+    ),
+    ("export visits", "output", "写入此文件"),
+    (
+        "export visits",
+        "unmasked",
+        "显示完整电话和身份证号(先记入审计日志,记不进则不写文件)",
+    ),
+    (
+        "export visits",
+        "force",
+        "文件已存在时替换它(数据库及其附属文件、非普通文件永远不会被替换)",
+    ),
+    (
         "import jobs",
         "skip_bad",
         "跳过有问题的记录,导入其余的;逐条列出跳过的位置和原因,有跳过时以非零状态退出",
@@ -277,6 +299,11 @@ const COMMAND_HELP: &[(&str, &str)] = &[
         "与岗位查询(F4)相同的匹配,无界面运行:中文、全拼或首字母",
     ),
     ("report", "站点上报的汇总(汇总报送):某一天或一段时间"),
+    ("export", "把记录写成文件:来访台账(CSV或XLSX)"),
+    (
+        "export visits",
+        "来访台账:每次来访一行,列与 import visits 相同(可再导入),另附处置和转介情况;电话和身份证号默认打码",
+    ),
     (
         "hub",
         "县级汇聚库(PostgreSQL):建库、站点加入、发布参考数据、县级报表",
@@ -323,6 +350,7 @@ pub fn localize(cmd: clap::Command) -> clap::Command {
             "示例:\n  dutydesk --demo                      在演示数据库上试用\n  \
              dutydesk --db /srv/desk/station.db    打开站点的数据库\n  \
              dutydesk import visits 台账.csv       导入已有台账(UTF-8或GBK)\n  \
+             dutydesk export visits -o 台账.xlsx   导出本月台账(号码打码)\n  \
              dutydesk --lang en --help             English help",
         );
     localize_in(cmd, "")

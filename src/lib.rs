@@ -10,6 +10,7 @@ pub mod cli_zh;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod hub;
 pub mod i18n;
 pub mod import;

@@ -177,6 +177,7 @@ impl App {
             Action::Acknowledge => self.acknowledge(),
             Action::TodoDone => self.todo_done(),
             Action::Addendum => self.start_addendum(),
+            Action::ExportLedger => self.export_month_ledger(),
             _ => {}
         }
     }
@@ -429,6 +430,7 @@ impl App {
                 self.open_log_dialog(LogAction::SignOff, String::new());
             }
             Action::ExportReport => self.export_today(),
+            Action::ExportLedger => self.export_month_ledger(),
             _ => {}
         }
     }
@@ -442,15 +444,39 @@ impl App {
             .cloned()
     }
 
-    /// Today's report as XLSX beside the database (masked), one key from the review.
-    fn export_today(&mut self) {
-        let today = self.today();
-        let dir = self
-            .store
+    /// Where the desk's exports go: `reports/` beside the database.
+    fn reports_dir(&self) -> std::path::PathBuf {
+        self.store
             .path()
             .parent()
             .map(|p| p.join("reports"))
-            .unwrap_or_else(|| "reports".into());
+            .unwrap_or_else(|| "reports".into())
+    }
+
+    /// This month's ledger (台账) as XLSX in the exports folder, masked; the status line
+    /// says where.
+    fn export_month_ledger(&mut self) {
+        let (dir, today, now) = (self.reports_dir(), self.today(), self.clock.now());
+        let lang = self.lang;
+        match crate::export::ledger::month_to_folder(&mut self.store, &dir, today, lang, now) {
+            Ok((path, n)) => self.info(match lang {
+                Lang::Zh => format!("本月台账已导出({n}条,号码已打码):{}", path.display()),
+                Lang::En => format!(
+                    "This month's ledger written ({n} visits, numbers masked): {}",
+                    path.display()
+                ),
+            }),
+            Err(e) => self.error(format!(
+                "{}{e:#}",
+                lang.pick("台账未导出:", "Ledger not written: ")
+            )),
+        }
+    }
+
+    /// Today's report as XLSX beside the database (masked), one key from the review.
+    fn export_today(&mut self) {
+        let today = self.today();
+        let dir = self.reports_dir();
         let stem = match self.lang {
             Lang::Zh => format!("服务记录汇总-{today}"),
             Lang::En => format!("service-records-{today}"),

@@ -41,6 +41,10 @@ pub const HEADERS: &[(Column, &[&str])] = &[
     ),
     (Column::Field(Field::Occupation), &["职业", "occupation"]),
     (
+        Column::Field(Field::OccupationNote),
+        &["职业说明", "occupation_note"],
+    ),
+    (
         Column::Field(Field::Hometown),
         &["户籍地", "籍贯", "家乡", "hometown"],
     ),
@@ -78,7 +82,8 @@ const REQUIRED: [Column; 3] = [
     Column::Field(Field::Category),
 ];
 
-fn column_for(header: &str) -> Option<Column> {
+/// The column a header names, if the importer reads it.
+pub fn column_for(header: &str) -> Option<Column> {
     let h = header.trim().trim_start_matches('\u{feff}');
     HEADERS
         .iter()
@@ -211,6 +216,8 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
     let mut cleaner = Cleaner::default();
     let mut rows = Vec::new();
     let mut errors: Vec<RowError> = Vec::new();
+    // Masked phones and ID numbers: (field, line, value), said once per column at the end.
+    let mut masked: Vec<(Field, u64, String)> = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -283,6 +290,10 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                 Column::Officer => {}
                 Column::Field(f) => match f {
                     Field::Name => raw.name = cell.into(),
+                    // A masked number (an export without --unmasked) is no number.
+                    Field::Phone | Field::IdNumber if is_masked(cell) => {
+                        masked.push((*f, line, cell.to_string()))
+                    }
                     Field::Phone => raw.phone = cell.into(),
                     Field::IdNumber => raw.id_number = cell.into(),
                     Field::Employer => raw.employer = cell.into(),
@@ -290,12 +301,16 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                     Field::Headcount => raw.headcount = cell.into(),
                     Field::AmountOwed => raw.amount_owed = cell.into(),
                     Field::Summary => raw.summary = cell.into(),
-                    Field::OccupationNote => raw.occupation_note = cell.into(),
+                    // The note column says it when both do (an export has both).
+                    Field::OccupationNote if !cell.is_empty() => raw.occupation_note = cell.into(),
+                    Field::OccupationNote => {}
                     Field::Occupation => match loose::<Occupation>(cell, &[]) {
                         Ok(o) => raw.occupation = o,
                         Err(()) => {
                             raw.occupation = Some(Occupation::Other);
-                            raw.occupation_note = cell.into();
+                            if raw.occupation_note.is_empty() {
+                                raw.occupation_note = cell.into();
+                            }
                         }
                     },
                     Field::Gender => match loose(cell, &[]) {
@@ -367,6 +382,7 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
             }
         }
     }
+    errors.extend(masked_errors(&masked, lang));
     if errors.is_empty() {
         Ok(Ledger {
             rows,
@@ -377,10 +393,61 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
     }
 }
 
+/// A phone or ID number with its middle hidden (`138****8000`, `3301**********1234`), as
+/// the desk's masked exports write them: no digit of it can be checked or dialled.
+fn is_masked(cell: &str) -> bool {
+    cell.contains(['*', '\u{ff0a}'])
+}
+
+/// One problem per column holding masked numbers: its first row, the value, how many rows,
+/// and what to import instead. A masked number is refused, never stored as a number nor
+/// dropped in silence (the person would come in without it, and not be recognised).
+fn masked_errors(masked: &[(Field, u64, String)], lang: Lang) -> Vec<RowError> {
+    [Field::Phone, Field::IdNumber]
+        .into_iter()
+        .filter_map(|field| {
+            let mut of = masked.iter().filter(|(f, _, _)| *f == field);
+            let (_, line, value) = of.next()?;
+            let rows = 1 + of.count();
+            Some(RowError {
+                line: *line,
+                field: field.label(lang).into(),
+                message: match lang {
+                    Lang::Zh => format!(
+                        "“{value}”是打码的号码,不能当作真实号码导入(共{rows}行);这是未加 --unmasked 导出的台账。请导入 dutydesk export visits --unmasked 导出的文件,或删去此列后再导入"
+                    ),
+                    Lang::En => format!(
+                        "{value:?} is a masked number and cannot be imported as one ({rows} row(s)); this ledger was exported without --unmasked. Import a file from dutydesk export visits --unmasked, or remove this column"
+                    ),
+                },
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::china_zone;
+
+    #[test]
+    fn masked_numbers_are_refused_once_per_column_with_what_to_do() {
+        let csv = "日期,姓名,电话,身份证号,诉求类别\n2026-11-20,张三,138****8000,3301**********1234,欠薪\n2026-11-21,李四,139****5678,,求职\n";
+        let errs = parse(csv, china_zone(), Lang::Zh).unwrap_err();
+        let got: Vec<(u64, &str)> = errs.iter().map(|e| (e.line, e.field.as_str())).collect();
+        assert_eq!(got, vec![(2, "电话"), (2, "身份证号")]);
+        assert!(errs[0].message.contains("共2行") && errs[0].message.contains("--unmasked"));
+    }
+
+    #[test]
+    fn the_occupation_note_column_is_read_and_wins_over_free_text() {
+        let csv = "日期,姓名,诉求类别,职业,职业说明\n2026-11-20,张三,欠薪,快递员,顺丰城西\n2026-11-20,李四,欠薪,焊工,\n";
+        let rows = parse(csv, china_zone(), Lang::Zh).unwrap();
+        assert_eq!(rows[0].intake.occupation, Occupation::Courier);
+        assert_eq!(rows[0].intake.occupation_note, "顺丰城西");
+        assert_eq!(rows[1].intake.occupation, Occupation::Other);
+        assert_eq!(rows[1].intake.occupation_note, "焊工");
+    }
 
     #[test]
     fn dates_in_ledger_spellings() {

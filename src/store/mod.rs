@@ -7,6 +7,7 @@ mod drafts;
 mod events;
 mod guard;
 mod jobs;
+mod ledger;
 mod maintenance;
 mod migrate;
 mod open;
@@ -29,6 +30,7 @@ pub use drafts::{
 pub use events::EventRow;
 pub use guard::APPLICATION_ID;
 pub use jobs::{JOB_ROWID_RANGE, JobLine};
+pub use ledger::{LedgerReferral, LedgerVisit};
 pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;
 pub use open::StoreError;
