@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_decline_reason.sql"),
     include_str!("migrations/0016_local_services_follow_ups.sql"),
     include_str!("migrations/0017_lean_save.sql"),
+    include_str!("migrations/0018_log_facts.sql"),
 ];
 
 /// A step in Rust run after a migration's SQL, in the same transaction: (the version the
