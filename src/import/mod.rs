@@ -60,7 +60,7 @@ impl FileError {
 pub fn read_file(path: &std::path::Path, max: u64, lang: Lang) -> Result<String, FileError> {
     let file = path.display().to_string();
     let size = std::fs::metadata(path)
-        .map_err(|e| FileError::new(&file, 0, "", e.to_string()))?
+        .map_err(|e| FileError::new(&file, 0, "", io_words(&e, lang)))?
         .len();
     if size > max {
         return Err(FileError::new(
@@ -77,8 +77,21 @@ pub fn read_file(path: &std::path::Path, max: u64, lang: Lang) -> Result<String,
             },
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| FileError::new(&file, 0, "", e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| FileError::new(&file, 0, "", io_words(&e, lang)))?;
     decode(&bytes, lang).map_err(|e| FileError::new(&file, 0, "", e))
+}
+
+/// Why a file could not be read, in the officer's words (the system's own sentence, in
+/// English and with an error number, only for the rare cases not named here).
+pub fn io_words(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => lang.pick("找不到这个文件(请检查路径)", "no such file (check the path)"),
+        ErrorKind::PermissionDenied => lang.pick("没有读取这个文件的权限", "no permission to read this file"),
+        ErrorKind::IsADirectory => lang.pick("这是一个文件夹,不是文件", "this is a folder, not a file"),
+        _ => return e.to_string(),
+    }
+    .to_string()
 }
 
 /// Parses a JSON file's text, or says where it is not JSON.
