@@ -1009,3 +1009,36 @@ fn a_ledger_row_whose_id_number_belongs_to_another_name_is_a_conflict_and_nothin
     );
     assert_eq!(visits(&db), 0, "all or nothing");
 }
+
+#[test]
+fn an_import_of_a_missing_file_says_so_plainly_in_either_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    let missing = dir.path().join("台账.csv");
+    for (cmd, lang, words) in [
+        ("visits", "zh", "找不到这个文件"),
+        ("jobs", "en", "no such file"),
+        ("directory", "zh", "找不到这个文件"),
+    ] {
+        let said = fails(
+            dutydesk(dir.path())
+                .args(["--lang", lang, "--db"])
+                .arg(&db)
+                .args(["import", cmd])
+                .arg(&missing),
+        );
+        assert!(said.contains(words), "{cmd}: {said}");
+        assert!(said.contains("台账.csv"), "the file is named: {said}");
+        assert!(!said.contains("os error"), "{cmd}: {said}");
+        assert!(!said.contains("第0行"), "no row for a file never read: {said}");
+    }
+    // A folder given for a ledger file says what it is.
+    let said = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(["import", "visits"])
+            .arg(dir.path()),
+    );
+    assert!(said.contains("文件夹"), "{said}");
+}

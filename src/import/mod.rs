@@ -77,7 +77,8 @@ pub fn read_file(path: &std::path::Path, max: u64, lang: Lang) -> Result<String,
             },
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| FileError::new(&file, 0, "", io_words(&e, lang)))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| FileError::new(&file, 0, "", io_words(&e, lang)))?;
     decode(&bytes, lang).map_err(|e| FileError::new(&file, 0, "", e))
 }
 
@@ -86,9 +87,16 @@ pub fn read_file(path: &std::path::Path, max: u64, lang: Lang) -> Result<String,
 pub fn io_words(e: &std::io::Error, lang: Lang) -> String {
     use std::io::ErrorKind;
     match e.kind() {
-        ErrorKind::NotFound => lang.pick("找不到这个文件(请检查路径)", "no such file (check the path)"),
-        ErrorKind::PermissionDenied => lang.pick("没有读取这个文件的权限", "no permission to read this file"),
-        ErrorKind::IsADirectory => lang.pick("这是一个文件夹,不是文件", "this is a folder, not a file"),
+        ErrorKind::NotFound => lang.pick(
+            "找不到这个文件(请检查路径)",
+            "no such file (check the path)",
+        ),
+        ErrorKind::PermissionDenied => {
+            lang.pick("没有读取这个文件的权限", "no permission to read this file")
+        }
+        ErrorKind::IsADirectory => {
+            lang.pick("这是一个文件夹,不是文件", "this is a folder, not a file")
+        }
         _ => return e.to_string(),
     }
     .to_string()
