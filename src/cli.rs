@@ -640,11 +640,25 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_store(&db, lang)?;
             let mut app = App::new(store, lang, keymap, Clock::System)
                 .map_err(plain(lang))?
-                .with_config(config);
+                .with_config(config)
+                .with_documents(documents_dir());
             app.start_job_index();
             run_desk(app)
         }
     }
+}
+
+/// The user's documents folder: the one their desktop names (XDG), else `~/Documents` or
+/// `~/文档` where one exists. None on a machine with neither (exports go beside the file).
+fn documents_dir() -> Option<PathBuf> {
+    let user = directories::UserDirs::new()?;
+    if let Some(docs) = user.document_dir() {
+        return Some(docs.to_path_buf());
+    }
+    ["Documents", "文档"]
+        .iter()
+        .map(|d| user.home_dir().join(d))
+        .find(|p| p.is_dir())
 }
 
 /// Builds the demo database; rebuilding, says what it discarded. A demo file that a desk

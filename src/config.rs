@@ -29,6 +29,9 @@ struct RawConfig {
     deadlines: DeadlineRules,
     #[serde(default)]
     holidays: BTreeMap<String, YearTable>,
+    /// The folder the desk's exports go to (the review's report, the month's ledger, slips).
+    #[serde(default)]
+    exports: Option<std::path::PathBuf>,
 }
 
 /// What the desk runs with: the rules and the calendar they count on.
@@ -36,6 +39,8 @@ struct RawConfig {
 pub struct Config {
     pub deadlines: DeadlineRules,
     pub calendar: WorkCalendar,
+    /// `exports = "…"` in the file: where the desk's exports go (see `exports_dir`).
+    pub exports: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -43,6 +48,7 @@ impl Default for Config {
         Config {
             deadlines: DeadlineRules::default(),
             calendar: WorkCalendar::china(),
+            exports: None,
         }
     }
 }
@@ -64,7 +70,22 @@ impl Config {
         Ok(Config {
             deadlines: raw.deadlines,
             calendar,
+            exports: raw.exports,
         })
+    }
+
+    /// Where the desk's exports go, as a full path an officer can find: the folder the
+    /// config names; else `dutydesk` in the user's documents folder (`documents`); else
+    /// `reports/` beside the database.
+    pub fn exports_dir(&self, db: &Path, documents: Option<&Path>) -> std::path::PathBuf {
+        let dir = match (&self.exports, documents) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(docs)) => docs.join("dutydesk"),
+            (None, None) => db
+                .parent()
+                .map_or_else(|| "reports".into(), |p| p.join("reports")),
+        };
+        std::path::absolute(&dir).unwrap_or(dir)
     }
 
     pub fn load(path: &Path) -> Result<Config, String> {
@@ -106,5 +127,19 @@ mod tests {
         let e =
             Config::parse("c.toml", "[holidays.\"2027\"]\noff = [\"2027-02-30\"]\n").unwrap_err();
         assert!(e.contains("2027-02-30"), "{e}");
+    }
+
+    #[test]
+    fn exports_go_to_the_configured_folder_else_documents_else_beside_the_database() {
+        let db = Path::new("/srv/desk/station.db");
+        let docs = Path::new("/home/li/文档");
+        let none = Config::default();
+        assert_eq!(none.exports_dir(db, Some(docs)), docs.join("dutydesk"));
+        assert_eq!(none.exports_dir(db, None), Path::new("/srv/desk/reports"));
+        let set = Config::parse("c.toml", "exports = \"/mnt/u盘/报表\"\n").unwrap();
+        assert_eq!(set.exports_dir(db, Some(docs)), Path::new("/mnt/u盘/报表"));
+        // A relative folder is made whole, so the message gives a path to follow.
+        let rel = Config::parse("c.toml", "exports = \"out\"\n").unwrap();
+        assert!(rel.exports_dir(db, None).is_absolute());
     }
 }

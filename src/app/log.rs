@@ -444,13 +444,10 @@ impl App {
             .cloned()
     }
 
-    /// Where the desk's exports go: `reports/` beside the database.
+    /// Where the desk's exports go (`Config::exports_dir`).
     fn reports_dir(&self) -> std::path::PathBuf {
-        self.store
-            .path()
-            .parent()
-            .map(|p| p.join("reports"))
-            .unwrap_or_else(|| "reports".into())
+        self.config
+            .exports_dir(self.store.path(), self.documents.as_deref())
     }
 
     /// This month's ledger (台账) as XLSX in the exports folder, masked; the status line

@@ -187,6 +187,9 @@ pub struct App {
     pub lang: Lang,
     pub keymap: Keymap,
     pub config: Config,
+    /// The user's documents folder, where exports go unless the config names one (None:
+    /// beside the database).
+    pub documents: Option<std::path::PathBuf>,
     pub clock: Clock,
     pub zone: FixedOffset,
     pub station: Option<Station>,
@@ -261,6 +264,7 @@ impl App {
             lang,
             keymap,
             config: Config::default(),
+            documents: None,
             clock,
             zone: china_zone(),
             station,
@@ -298,6 +302,13 @@ impl App {
             app.offer_next_draft();
         }
         Ok(app)
+    }
+
+    /// Exports into `documents` (see `Config::exports_dir`).
+    #[must_use]
+    pub fn with_documents(mut self, documents: Option<std::path::PathBuf>) -> App {
+        self.documents = documents;
+        self
     }
 
     /// Deadline rules and holidays from the config file.
