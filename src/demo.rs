@@ -57,6 +57,11 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
         let shift = Duration::days((now.with_timezone(&zone).date_naive() - last).num_days());
         for r in &mut rows {
             r.visited_at += shift;
+            // No visit later than the clock: this morning's demo does not show the
+            // afternoon's visitors. They came the day before instead.
+            if r.visited_at > now {
+                r.visited_at -= Duration::days(1);
+            }
         }
     }
     let current = store.current_officer()?.map(|o| o.id);
@@ -111,7 +116,7 @@ fn seed_handover(
     store.sign_off(
         &shift.id,
         &wang.id,
-        "张三欠薪案法援中心已受理,跟进中;周建华工伤案已转交,等李梅接收。",
+        "张三欠薪案法援中心已受理,跟进中;周建华工伤案李梅已转交给我,我尚未接收,明天确认。",
         evening + Duration::minutes(30),
     )?;
     Ok(())

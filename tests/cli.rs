@@ -153,16 +153,36 @@ fn demo_seeds_a_fresh_database_from_the_fixtures() {
         .query_row("SELECT name FROM station", [], |r| r.get(0))
         .unwrap();
     assert_eq!(station, "城西街道职工服务站");
-    // The ledger's last day is moved to today (station time), so today's list is not empty.
+    // The ledger's last day is moved to today (station time), so today's list is not empty
+    // — but no visit is later than the clock (issue 18): those moved a day further back.
     let latest: String = c
         .query_row("SELECT max(visited_at) FROM visit", [], |r| r.get(0))
         .unwrap();
     let latest = chrono::DateTime::parse_from_rfc3339(&latest).unwrap();
-    let zone = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
-    assert_eq!(
-        latest.with_timezone(&zone).date_naive(),
-        chrono::Utc::now().with_timezone(&zone).date_naive()
-    );
+    let now = chrono::Utc::now();
+    assert!(latest <= now, "a demo visit at {latest}, after the clock");
+    assert!(now - latest.with_timezone(&chrono::Utc) < chrono::Duration::days(1));
+    // The handover note speaks of the transfer the queue shows: 周建华's case waits for
+    // the officer who wrote the note (王建国) to accept it.
+    let (note, signer): (String, String) = c
+        .query_row(
+            "SELECT s.handover_note, o.name FROM shift s JOIN officer o ON o.id = s.signed_by
+             WHERE s.handover_note LIKE '%周建华%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let pending: String = c
+        .query_row(
+            "SELECT o.name FROM referral r JOIN visit t ON t.id = r.visit_id
+             JOIN visitor v ON v.id = t.visitor_id JOIN officer o ON o.id = r.pending_owner_id
+             WHERE v.name = '周建华'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pending, signer, "{note}");
+    assert!(note.contains("转交给我"), "{note}");
     // An existing file named with --db is never overwritten by --demo.
     let err = dutydesk(dir.path())
         .arg("--demo")
@@ -1030,7 +1050,10 @@ fn an_import_of_a_missing_file_says_so_plainly_in_either_language() {
         assert!(said.contains(words), "{cmd}: {said}");
         assert!(said.contains("台账.csv"), "the file is named: {said}");
         assert!(!said.contains("os error"), "{cmd}: {said}");
-        assert!(!said.contains("第0行"), "no row for a file never read: {said}");
+        assert!(
+            !said.contains("第0行"),
+            "no row for a file never read: {said}"
+        );
     }
     // A folder given for a ledger file says what it is.
     let said = fails(
