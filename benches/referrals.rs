@@ -15,7 +15,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use dutydesk::action::Action;
 use dutydesk::app::{App, Clock};
 use dutydesk::config::Config;
-use dutydesk::domain::referral::Move;
+use dutydesk::domain::referral::{DeclineReason, Move};
 use dutydesk::i18n::Lang;
 use dutydesk::keymap::Keymap;
 use dutydesk::store::{QueueFilter, StatusFilter, Store};
@@ -82,15 +82,28 @@ fn bench(c: &mut Criterion) {
         )
         .unwrap();
     let mut flip = |store: &mut Store| {
-        let (m, note) = if version % 2 == 1 {
-            (Move::Decline, "不属于受理范围")
+        let r = if version % 2 == 1 {
+            store.decline_referral(
+                &id,
+                version,
+                &officer.id,
+                DeclineReason::NotInScope,
+                "",
+                Utc::now(),
+            )
         } else {
-            (Move::Reopen, "补充材料后重新转介")
+            let note = "补充材料后重新转介";
+            store.move_referral(
+                &id,
+                version,
+                Move::Reopen,
+                &officer.id,
+                note,
+                None,
+                Utc::now(),
+            )
         };
-        let r = store
-            .move_referral(&id, version, m, &officer.id, note, None, Utc::now())
-            .unwrap();
-        version = r.version;
+        version = r.unwrap().version;
     };
     common::percentiles("status_change_durable", 1000, |_| flip(&mut store));
     c.bench_function("status_change_durable", |b| b.iter(|| flip(&mut store)));

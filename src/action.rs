@@ -41,7 +41,7 @@ labeled_enum!(
         // referrals
         Route => "route", "转介(为选中的来访)", "Route (refer the chosen visit)";
         AcceptReferral => "accept_referral", "受理", "Accept referral";
-        DeclineReferral => "decline_referral", "退回(须写理由)", "Decline referral (with reason)";
+        DeclineReferral => "decline_referral", "退回(从列表选理由,可加说明)", "Decline (a reason from the list, a note)";
         StartReferral => "start_referral", "开始办理", "Start work";
         CloseReferral => "close_referral", "办结(填写结果)", "Close with outcome";
         ReopenReferral => "reopen_referral", "重新打开", "Reopen";

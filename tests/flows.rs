@@ -711,6 +711,90 @@ fn a_handover_waits_for_the_other_officer_to_take_it_at_the_desk() {
 }
 
 #[test]
+fn a_referral_is_declined_for_a_reason_from_the_list_and_its_history_and_the_list_say_which() {
+    let (dir, db) = fresh_db();
+    seed_zhang(&db);
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    d.press("F2 S-Tab C-t Tab Right C-s F3 x");
+    assert!(matches!(d.app.modal, Some(Modal::RefDialog(_))));
+    // A note alone declines nothing: the reason comes from the list.
+    d.press("Tab 缺少劳动合同和考勤记录 C-s");
+    assert!(matches!(d.app.modal, Some(Modal::RefDialog(_))));
+    assert_eq!(referral_status(&d), "sent");
+    assert!(d.screen().contains("退回须选择理由"), "{}", d.screen());
+    // With the note kept, 材料不全 is chosen from the list.
+    d.press("Right Right C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    let (status, code, note): (String, String, String) = d
+        .app
+        .store
+        .conn()
+        .query_row(
+            "SELECT status, decline_code, decline_reason FROM referral",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), code.as_str(), note.as_str()),
+        ("declined", "incomplete", "缺少劳动合同和考勤记录")
+    );
+    // The declined view: the record and its history give the reason and the note.
+    d.press("u u u");
+    assert_eq!(d.app.referrals.rows.len(), 1);
+    let screen = d.screen();
+    assert!(
+        screen.contains("退回理由    材料不全 · 缺少劳动合同和考勤记录"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("李梅 退回 待受理 → 已退回 · 材料不全 · 缺少劳动合同和考勤记录"),
+        "{screen}"
+    );
+    drop(d);
+    // In English, the same reason in English words.
+    let mut d = Desk::ready(&db, Lang::En);
+    d.press("F3 u u u");
+    let screen = d.screen();
+    assert!(
+        screen.contains("declined Sent → Declined · Documents incomplete · 缺少劳动合同和考勤记录"),
+        "{screen}"
+    );
+    drop(d);
+    // The list for scripts: the code, its words and the note.
+    let out = common::dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["referrals", "list", "--all", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let r = &list[0];
+    assert_eq!(r["decline_reason"], "incomplete", "{r}");
+    assert_eq!(r["decline_reason_label"], "材料不全");
+    assert_eq!(r["decline_note"], "缺少劳动合同和考勤记录");
+    let table = common::dutydesk(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["referrals", "list", "--all", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    assert!(table.contains("退回理由"), "{table}");
+    assert!(
+        table.contains("材料不全 · 缺少劳动合同和考勤记录"),
+        "{table}"
+    );
+}
+
+#[test]
 fn an_overdue_referral_is_red_and_first_and_counted_on_the_tab() {
     let (_dir, db) = fresh_db();
     seed_zhang(&db);
@@ -1141,9 +1225,13 @@ fn no_dialog_commits_on_tab_or_enter_only_on_its_save_key() {
     only_save_commits(&mut d, "F2 S-Tab C-t", "Tab Right", "route", &|d| {
         count(&d.app.store, "SELECT count(*) FROM referral") == 1
     });
-    only_save_commits(&mut d, "F3 x", "材料不全", "decline", &|d| {
-        referral_status(d) == "declined"
-    });
+    only_save_commits(
+        &mut d,
+        "F3 x",
+        "Right Right Tab 缺劳动合同",
+        "decline",
+        &|d| referral_status(d) == "declined",
+    );
     // Declined, it has left the open queue: cycle the status filter to reach it.
     let reach = |d: &mut Desk| {
         for _ in 0..10 {

@@ -9,7 +9,7 @@ use crate::domain::intake::Field;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
 use crate::domain::money;
-use crate::domain::referral::{Closing, Move, Outcome, OutcomeReason};
+use crate::domain::referral::{Closing, DeclineReason, Move, Outcome, OutcomeReason};
 use crate::i18n::Lang;
 use crate::panes::Pane;
 use crate::panes::intake::Focus;
@@ -605,19 +605,36 @@ impl App {
         };
         let r = d.referral.clone();
         match d.action {
-            RefAction::Decline | RefAction::Reopen => {
+            RefAction::Decline => {
+                let reason = d.form.choice::<DeclineReason>(F_DECLINE_REASON);
+                let note = d.form.get(F_NOTE);
+                if let Err(msg) = crate::domain::referral::check_decline(reason, &note, lang) {
+                    let id = if reason.is_none() {
+                        F_DECLINE_REASON
+                    } else {
+                        F_NOTE
+                    };
+                    d.form.set_error(id, Some(msg));
+                    d.form.focus_id(id);
+                    return;
+                }
+                let (Some(reason), Some(officer)) = (reason, self.officer.clone()) else {
+                    return;
+                };
+                let now = self.clock.now();
+                let result =
+                    self.store
+                        .decline_referral(&r.id, r.version, &officer.id, reason, &note, now);
+                self.after_change(result, Move::Decline.label(lang));
+            }
+            RefAction::Reopen => {
                 let reason = d.form.get(F_REASON);
                 if reason.trim().is_empty() {
                     d.form
                         .set_error(F_REASON, Some(lang.pick("必填", "required").into()));
                     return;
                 }
-                let m = if d.action == RefAction::Decline {
-                    Move::Decline
-                } else {
-                    Move::Reopen
-                };
-                self.apply_move(&r, m, &reason, None);
+                self.apply_move(&r, Move::Reopen, &reason, None);
             }
             RefAction::Close => {
                 let Some(closing) = read_closing(&mut d.form, lang) else {

@@ -96,6 +96,33 @@ labeled_enum!(
     }
 );
 
+labeled_enum!(
+    /// Why a referral was declined (退回), chosen from a list as closing chooses an outcome.
+    DeclineReason {
+        NotInScope => "not_in_scope", "不属受理范围", "Not within its remit";
+        Incomplete => "incomplete", "材料不全", "Documents incomplete";
+        ReferredElsewhere => "referred_elsewhere", "已转其他渠道", "Referred elsewhere";
+        Withdrew => "withdrew", "来访人撤回", "Visitor withdrew";
+        Other => "other", "其他", "Other";
+    }
+);
+
+/// A decline needs a reason from the list; "other" also needs the note that says it.
+pub fn check_decline(reason: Option<DeclineReason>, note: &str, lang: Lang) -> Result<(), String> {
+    match reason {
+        None => Err(lang
+            .pick("退回须选择理由", "declining needs a reason from the list")
+            .into()),
+        Some(DeclineReason::Other) if note.trim().is_empty() => Err(lang
+            .pick(
+                "理由为“其他”时须在说明中写明",
+                "with the reason “other”, say what it is in the note",
+            )
+            .into()),
+        Some(_) => Ok(()),
+    }
+}
+
 /// A move a referral can make. Each is recorded as an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Move {
@@ -343,6 +370,26 @@ mod tests {
             ..Closing::default()
         };
         assert!(resolved.check(Lang::En).is_ok());
+    }
+
+    #[test]
+    fn a_decline_needs_a_listed_reason_and_other_needs_its_note() {
+        assert!(check_decline(None, "材料不全", Lang::Zh).is_err());
+        assert!(check_decline(Some(DeclineReason::Incomplete), "", Lang::Zh).is_ok());
+        let e = check_decline(Some(DeclineReason::Other), " ", Lang::En).unwrap_err();
+        assert!(e.contains("note"), "{e}");
+        assert!(check_decline(Some(DeclineReason::Other), "已由街道处理", Lang::Zh).is_ok());
+        let zh: Vec<&str> = DeclineReason::ALL.iter().map(|r| r.zh()).collect();
+        assert_eq!(
+            zh,
+            [
+                "不属受理范围",
+                "材料不全",
+                "已转其他渠道",
+                "来访人撤回",
+                "其他"
+            ]
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
-use crate::domain::referral::{Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus};
+use crate::domain::referral::{
+    DeclineReason, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus,
+};
 use crate::i18n::Lang;
 use crate::store::{
     Officer, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, Service, StatusFilter, VisitRow,
@@ -339,6 +341,7 @@ pub enum RefAction {
 }
 
 pub const F_REASON: &str = "reason";
+pub const F_DECLINE_REASON: &str = "decline_reason";
 pub const F_OUTCOME: &str = "outcome";
 pub const F_OUTCOME_REASON: &str = "outcome_reason";
 pub const F_WAGES: &str = "wages";
@@ -365,9 +368,17 @@ impl RefDialog {
         lang: Lang,
     ) -> RefDialog {
         let fields = match action {
-            RefAction::Decline => {
-                vec![FormField::text(F_REASON, "退回理由", "Reason").required()]
-            }
+            // A reason from the list, as closing offers outcomes; the note says more.
+            RefAction::Decline => vec![
+                FormField::choice(
+                    F_DECLINE_REASON,
+                    "退回理由",
+                    "Reason",
+                    placeholder("请选择", "Choose", choices_of::<DeclineReason>()),
+                )
+                .required(),
+                FormField::text(F_NOTE, "说明", "Note"),
+            ],
             RefAction::Reopen => {
                 vec![FormField::text(F_REASON, "重新打开的理由", "Reason").required()]
             }

@@ -14,7 +14,8 @@ use super::{EventRow, Service, Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
 use crate::domain::referral::{
-    Closing, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus, refused_move,
+    Closing, DeclineReason, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind,
+    ServiceStatus, check_decline, refused_move,
 };
 use crate::domain::shift::EntryKind;
 use crate::i18n::Lang;
@@ -41,7 +42,10 @@ pub struct ReferralRow {
     pub note: String,
     pub urgency: Urgency,
     pub due_on: NaiveDate,
+    /// The officer's note on a decline (the reason's words before migration 0015).
     pub decline_reason: String,
+    /// Why it was declined, from the list (`None` for declines recorded before it).
+    pub decline_code: Option<DeclineReason>,
     pub outcome: Option<Outcome>,
     pub outcome_reason: Option<OutcomeReason>,
     pub wages_recovered_fen: Option<i64>,
@@ -57,6 +61,18 @@ pub struct ReferralRow {
     pub first_contact_name: String,
 }
 
+impl ReferralRow {
+    /// Why it was declined, in words: the listed reason, then the note ("" if never).
+    pub fn declined_because(&self, lang: Lang) -> String {
+        let parts = [
+            self.decline_code.map_or("", |c| c.label(lang)),
+            self.decline_reason.as_str(),
+        ];
+        let parts: Vec<&str> = parts.into_iter().filter(|s| !s.is_empty()).collect();
+        parts.join(" · ")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferralDetail {
     pub referral: ReferralRow,
@@ -69,7 +85,7 @@ const REFERRAL_SELECT: &str = "SELECT r.id, r.visit_id, v.name, v.employer, t.ca
      r.pending_owner_id, p.name, r.status, r.consent, r.consent_override, r.note, r.urgency, \
      r.due_on, r.decline_reason, r.outcome, r.outcome_reason, r.wages_recovered_fen, \
      r.workers_covered, r.aid_paid_fen, r.placed_job, r.version, r.created_at, r.updated_at, \
-     r.job_id, (SELECT fo.name FROM officer fo WHERE fo.id = t.officer_id) \
+     r.job_id, (SELECT fo.name FROM officer fo WHERE fo.id = t.officer_id), r.decline_code \
      FROM referral r JOIN visit t ON t.id = r.visit_id JOIN visitor v ON v.id = t.visitor_id \
      JOIN service s ON s.id = r.service_id JOIN officer o ON o.id = r.owner_id \
      LEFT JOIN officer p ON p.id = r.pending_owner_id";
@@ -99,6 +115,7 @@ fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralRow> {
         urgency: Urgency::from_code(&text(18)?).unwrap_or(Urgency::Normal),
         due_on: NaiveDate::parse_from_str(&text(19)?, "%Y-%m-%d").unwrap_or_default(),
         decline_reason: text(20)?,
+        decline_code: opt(32)?.and_then(|c| DeclineReason::from_code(&c)),
         outcome: opt(21)?.and_then(|c| Outcome::from_code(&c)),
         outcome_reason: opt(22)?.and_then(|c| OutcomeReason::from_code(&c)),
         wages_recovered_fen: r.get(23)?,
@@ -200,6 +217,12 @@ fn log_referral(
 /// The event detail: from → to and the officer's words, as JSON.
 fn detail(from: &str, to: &str, note: &str) -> String {
     serde_json::json!({ "from": from, "to": to, "note": note }).to_string()
+}
+
+/// A decline's event detail: the reason as its code (shown in the reader's language),
+/// beside from → to and the note.
+fn decline_detail(from: &str, to: &str, reason: DeclineReason, note: &str) -> String {
+    serde_json::json!({ "from": from, "to": to, "reason": reason.code(), "note": note }).to_string()
 }
 
 /// A follow-up visit (回访) in the history of the referral it came back about, written in
@@ -372,9 +395,9 @@ impl Store {
         Ok(row)
     }
 
-    /// Moves a referral (accept, decline, start, close, reopen) if its rules allow it and
-    /// nobody changed it since `version` was read. Declining and reopening need a note;
-    /// closing needs a checked `closing`.
+    /// Moves a referral (accept, start, close, reopen) if its rules allow it and nobody
+    /// changed it since `version` was read. Reopening needs a note; closing needs a
+    /// checked `closing`; declining goes through `decline_referral`, with its reason.
     #[allow(clippy::too_many_arguments)] // each is a distinct fact of the change
     pub fn move_referral(
         &mut self,
@@ -384,6 +407,44 @@ impl Store {
         officer_id: &str,
         note: &str,
         closing: Option<&Closing>,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralRow, StoreError> {
+        self.change(id, version, m, officer_id, note, closing, None, now)
+    }
+
+    /// Declines a referral waiting to be accepted (退回), for a reason from the list and
+    /// a note ("other" needs the note), if nobody changed it since `version` was read.
+    pub fn decline_referral(
+        &mut self,
+        id: &str,
+        version: i64,
+        officer_id: &str,
+        reason: DeclineReason,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralRow, StoreError> {
+        self.change(
+            id,
+            version,
+            Move::Decline,
+            officer_id,
+            note,
+            None,
+            Some(reason),
+            now,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn change(
+        &mut self,
+        id: &str,
+        version: i64,
+        m: Move,
+        officer_id: &str,
+        note: &str,
+        closing: Option<&Closing>,
+        decline: Option<DeclineReason>,
         now: DateTime<Utc>,
     ) -> Result<ReferralRow, StoreError> {
         let tx = self.write_tx()?;
@@ -396,7 +457,11 @@ impl Store {
             ));
         };
         let note = note.trim();
-        if matches!(m, Move::Decline | Move::Reopen) && note.is_empty() {
+        if m == Move::Decline {
+            check_decline(decline, note, Lang::Zh)
+                .map_err(|zh| refused(zh, check_decline(decline, note, Lang::En).unwrap_err()))?;
+        }
+        if m == Move::Reopen && note.is_empty() {
             return Err(refused(
                 format!("{}须写明理由", m.label(Lang::Zh)),
                 format!("to {} you must give a reason", m.label(Lang::En)),
@@ -428,9 +493,9 @@ impl Store {
                 )?
             }
             Move::Decline => tx.execute(
-                "UPDATE referral SET status = ?3, decline_reason = ?4, updated_at = ?5,
-                   version = version + 1 WHERE id = ?1 AND version = ?2",
-                params![id, version, to.code(), note, t],
+                "UPDATE referral SET status = ?3, decline_reason = ?4, decline_code = ?6,
+                   updated_at = ?5, version = version + 1 WHERE id = ?1 AND version = ?2",
+                params![id, version, to.code(), note, t, decline.map(|r| r.code())],
             )?,
             _ => tx.execute(
                 "UPDATE referral SET status = ?3, closed_at = NULL, updated_at = ?4,
@@ -449,6 +514,18 @@ impl Store {
         if let (Move::Close, Some(c)) = (m, closing) {
             what = closing_summary(c, note);
         }
+        let event_detail = match decline {
+            Some(reason) => {
+                what = [reason.zh(), note]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                decline_detail(current.status.code(), to.code(), reason, note)
+            }
+            None => detail(current.status.code(), to.code(), &what),
+        };
         let station = station_of(&tx, id)?;
         events::record(
             &tx,
@@ -459,7 +536,7 @@ impl Store {
                 action: m.code(),
                 officer_id: Some(officer_id),
                 at: now,
-                detail: &detail(current.status.code(), to.code(), &what),
+                detail: &event_detail,
             },
         )?;
         let row = load(&tx, id)?;

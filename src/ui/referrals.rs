@@ -282,11 +282,9 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
     if !r.note.is_empty() {
         lines.push(kv(lang.pick("备注", "Note"), r.note.clone()));
     }
-    if !r.decline_reason.is_empty() {
-        lines.push(kv(
-            lang.pick("退回理由", "Declined"),
-            r.decline_reason.clone(),
-        ));
+    let declined = r.declined_because(lang);
+    if !declined.is_empty() {
+        lines.push(kv(lang.pick("退回理由", "Declined"), declined));
     }
     if let Some(o) = r.outcome {
         let mut s = o.label(lang).to_string();
@@ -376,6 +374,14 @@ pub fn event_words(e: &EventRow, lang: Lang) -> String {
         } else {
             s.push_str(&format!(" {from} → {to}"));
         }
+    }
+    // A decline's reason is stored as its code: said in the reader's language.
+    if let Some(reason) = v
+        .get("reason")
+        .and_then(|x| x.as_str())
+        .and_then(crate::domain::referral::DeclineReason::from_code)
+    {
+        s.push_str(&format!(" · {}", reason.label(lang)));
     }
     if let Some(note) = v
         .get("note")
