@@ -46,6 +46,7 @@ labeled_enum!(
         CloseReferral => "close_referral", "办结(填写结果)", "Close with outcome";
         ReopenReferral => "reopen_referral", "重新打开", "Reopen";
         TransferReferral => "transfer_referral", "转交 / 接受转交", "Hand over, or answer a handover";
+        PrintSlip => "print_slip", "打印转介单(DOCX,也在转介后按)", "Referral slip (DOCX; also after routing)";
         FilterMine => "filter_mine", "只看我的", "Only mine";
         FilterOverdue => "filter_overdue", "只看逾期", "Only overdue";
         FilterKind => "filter_kind", "按服务类别筛选", "Filter by kind";

@@ -143,6 +143,17 @@ pub enum Command {
     Sync(crate::hub::cli::SyncArgs),
     /// Has this person been seen at other stations? Asks the county hub (counts and kinds only)
     Elsewhere(crate::hub::cli::ElsewhereArgs),
+    /// A referral slip (转介单) for the visitor to carry: one A4 page of DOCX (Word, WPS)
+    Slip {
+        /// The referral's id (`referrals list --format json` shows it), or its first characters
+        referral: String,
+        /// The DOCX file to write
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Replace FILE if it exists (never the database, its side files, or a non-file)
+        #[arg(long)]
+        force: bool,
+    },
     /// Fill a database with synthetic visits for benchmarks (deterministic for a seed)
     #[command(hide = true)]
     Gen {
@@ -618,6 +629,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Elsewhere(args)) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);
             crate::hub::cli::run_elsewhere(&db, args, lang)
+        }
+        Some(Command::Slip {
+            referral,
+            output,
+            force,
+        }) => {
+            let db = cli.global.db.clone().unwrap_or_else(default_db_path);
+            crate::slip::run(&open_existing(&db, lang)?, &referral, &output, force, lang)
         }
         Some(Command::Directory(DirectoryCmd::List { format })) => {
             let db = cli.global.db.clone().unwrap_or_else(default_db_path);

@@ -247,6 +247,17 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
     ),
     ("hub report", "stale_days", "列出超过这么多天没有同步的站点"),
     (
+        "slip",
+        "referral",
+        "转介编号(referrals list --format json 中的 id),或其开头几位",
+    ),
+    ("slip", "output", "写入的 DOCX 文件"),
+    (
+        "slip",
+        "force",
+        "文件已存在时替换它(数据库及其附属文件、非普通文件永远不会被替换)",
+    ),
+    (
         "sync",
         "join",
         "用站点的加入文件接入县级汇聚库(每个数据库文件一次)",
@@ -330,6 +341,10 @@ const COMMAND_HELP: &[(&str, &str)] = &[
         "由各站已同步的记录生成某期间的县级报表(或某一站点的)",
     ),
     ("sync", "与县级汇聚库同步:发送本站的新改动,接收县级参考数据"),
+    (
+        "slip",
+        "打印转介单:来访人带往接收单位的一页A4 DOCX(Word、WPS可打开),含回执",
+    ),
 ];
 
 const TEMPLATE_ZH: &str = "\

@@ -20,6 +20,7 @@ pub mod outfile;
 pub mod panes;
 pub mod report;
 pub mod search;
+pub mod slip;
 pub mod store;
 pub mod synth;
 pub mod terminal;

@@ -445,7 +445,7 @@ impl App {
     }
 
     /// Where the desk's exports go (`Config::exports_dir`).
-    fn reports_dir(&self) -> std::path::PathBuf {
+    pub(super) fn reports_dir(&self) -> std::path::PathBuf {
         self.config
             .exports_dir(self.store.path(), self.documents.as_deref())
     }

@@ -515,6 +515,9 @@ impl App {
             return;
         }
         self.status = None;
+        if self.take_slip_offer(&key) {
+            return;
+        }
         self.poll_job_index();
         if let Some(Modal::Confirm(kind)) = self.modal {
             // Answers come through the keymap ([confirm]), so they can be rebound.

@@ -2,6 +2,7 @@
 //! referral makes. Every change goes through the store's rules and lands in the history.
 
 use chrono::Duration;
+use crossterm::event::KeyEvent;
 
 use super::{App, Confirm, Modal};
 use crate::action::Action;
@@ -11,6 +12,7 @@ use crate::domain::lists::{Category, Urgency};
 use crate::domain::money;
 use crate::domain::referral::{Closing, DeclineReason, Move, Outcome, OutcomeReason};
 use crate::i18n::Lang;
+use crate::keymap::{Context, KeyChord};
 use crate::panes::Pane;
 use crate::panes::intake::Focus;
 use crate::panes::referrals::*;
@@ -361,8 +363,54 @@ impl App {
                     ),
                 };
                 self.info(msg);
+                self.offer_slip(&r.id);
             }
             Err(e) => self.error(e.message(lang)),
+        }
+    }
+
+    /// At the end of the route dialog: the slip key, pressed next, prints the slip of the
+    /// referral just made (the status line says so); any other key goes on as usual.
+    fn offer_slip(&mut self, referral_id: &str) {
+        self.referrals.slip_offer = Some(referral_id.to_string());
+        let key = self.keymap.hint(Context::Referrals, Action::PrintSlip);
+        if let Some(status) = &mut self.status {
+            status.text.push_str(&match self.lang {
+                Lang::Zh => format!(" · 按 {key} 打印转介单"),
+                Lang::En => format!(" · {key} prints the referral slip"),
+            });
+        }
+    }
+
+    /// Takes the offer made by `offer_slip`: true when `key` is the slip key and the slip
+    /// was printed (or said why not).
+    pub(super) fn take_slip_offer(&mut self, key: &KeyEvent) -> bool {
+        let Some(id) = self.referrals.slip_offer.take() else {
+            return false;
+        };
+        let slip_key = KeyChord::from_event(key)
+            .and_then(|c| self.keymap.lookup(Context::Referrals, &c))
+            == Some(Action::PrintSlip);
+        if slip_key {
+            self.print_slip(&id);
+        }
+        slip_key
+    }
+
+    /// Writes a referral's slip (DOCX) into the exports folder and says where.
+    fn print_slip(&mut self, referral_id: &str) {
+        let dir = self.reports_dir();
+        match crate::slip::to_folder(&self.store, referral_id, &dir, self.zone, self.lang) {
+            Ok(path) => self.info(format!(
+                "{}{}",
+                self.lang.pick("转介单已写入:", "Referral slip written: "),
+                path.display()
+            )),
+            Err(e) => self.error(format!(
+                "{}{e:#}",
+                self.lang
+                    .pick("转介单未写入:", "Referral slip not written: ")
+            )),
         }
     }
 
@@ -419,6 +467,11 @@ impl App {
             Action::CloseReferral => self.open_ref_dialog(RefAction::Close),
             Action::ReopenReferral => self.open_ref_dialog(RefAction::Reopen),
             Action::TransferReferral => self.transfer_selected(),
+            Action::PrintSlip => {
+                if let Some(id) = self.referrals.selected().map(|r| r.id.clone()) {
+                    self.print_slip(&id);
+                }
+            }
             _ => {}
         }
     }

@@ -33,6 +33,8 @@ pub struct ReferralsPane {
     pub collective: HashSet<String>,
     /// The selected referral with its service and history.
     pub detail: Option<ReferralDetail>,
+    /// The referral just routed: the slip key prints its slip if pressed next.
+    pub slip_offer: Option<String>,
 }
 
 impl Default for ReferralsPane {
@@ -46,6 +48,7 @@ impl Default for ReferralsPane {
             counts: QueueCounts::default(),
             collective: HashSet::new(),
             detail: None,
+            slip_offer: None,
         }
     }
 }

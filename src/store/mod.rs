@@ -14,6 +14,7 @@ mod open;
 mod referrals;
 mod services;
 mod shifts;
+mod slips;
 mod station;
 mod sync;
 mod totals;
@@ -39,6 +40,7 @@ pub use referrals::{
 };
 pub use services::{Service, Upserted};
 pub use shifts::{BrokenSeal, Handover, LogEntry, Member, Shift};
+pub use slips::IdMatches;
 pub use station::{Officer, Station};
 pub use sync::{OutboxEntry, SyncState};
 pub use totals::{Counts, KindFigures, OverdueRow, Totals, VisitScope};

@@ -165,6 +165,7 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
         (Action::CloseReferral, "办结", "close"),
         (Action::ReopenReferral, "重开", "reopen"),
         (Action::TransferReferral, "转交", "hand over"),
+        (Action::PrintSlip, "转介单", "slip"),
         (Action::Route, "再转介", "route again"),
         (Action::FilterMine, "我的", "mine"),
         (Action::FilterOverdue, "逾期", "overdue"),
@@ -178,8 +179,8 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
             format!("{key} {}", lang.pick(zh, en))
         })
         .collect();
-    // Moves, then filters, then details: three groups.
-    let filters = hint.split_off(7).join(" ");
+    // Moves and the slip, then filters, then details: three groups.
+    let filters = hint.split_off(8).join(" ");
     let hint = format!(
         "{} · {filters} · {}",
         hint.join(" "),
