@@ -163,6 +163,9 @@ pub struct Form {
     pub focus: usize,
     /// Columns the label column takes.
     pub label_cols: u16,
+    /// What has been typed into the focused choice field (see `type_into_choice`), and
+    /// which field that was: typing elsewhere starts afresh.
+    typed: (usize, String),
 }
 
 /// What an editing key did to the focused field.
@@ -220,6 +223,7 @@ impl Form {
             fields,
             focus: 0,
             label_cols: 12,
+            typed: (0, String::new()),
         }
     }
 
@@ -316,6 +320,7 @@ impl Form {
 
     /// Cycles a choice field; returns false if the focused field is not a choice.
     pub fn cycle(&mut self, forward: bool) -> bool {
+        self.typed.1.clear();
         if let Value::Choice { options, index } = &mut self.fields[self.focus].value {
             let n = options.len();
             *index = if forward {
@@ -329,12 +334,67 @@ impl Form {
         }
     }
 
+    /// Typing in a choice field picks the option it starts: the English label's first
+    /// letters, the Chinese label's pinyin initials or full pinyin (`jz` → 建筑工人), or
+    /// the Chinese itself. Letters typed in a row narrow the pick; a letter that fits no
+    /// option with those before it starts again from the next option, so pressing the same
+    /// letter again goes on to the next option it starts.
+    fn type_into_choice(&mut self, c: char) -> Edit {
+        let focus = self.focus;
+        if self.typed.0 != focus {
+            self.typed = (focus, String::new());
+        }
+        let Value::Choice { options, index } = &mut self.fields[focus].value else {
+            return Edit::NotMine;
+        };
+        let c: String = c.to_lowercase().collect();
+        let starts = |o: &Choice, typed: &str| {
+            o.en.to_lowercase().starts_with(typed)
+                || o.zh.starts_with(typed)
+                || crate::domain::pinyin_keys::name_keys(&o.zh)
+                    .iter()
+                    .any(|k| k.starts_with(typed))
+        };
+        let n = options.len();
+        let longer = format!("{}{c}", self.typed.1);
+        // The narrower pick keeps the option in hand if it still fits; a new start moves on.
+        let pick = (0..n)
+            .map(|k| (*index + k) % n)
+            .find(|&i| starts(&options[i], &longer))
+            .map(|i| (i, longer))
+            .or_else(|| {
+                (1..=n)
+                    .map(|k| (*index + k) % n)
+                    .find(|&i| starts(&options[i], &c))
+                    .map(|i| (i, c))
+            });
+        match pick {
+            Some((i, typed)) => {
+                let changed = i != *index;
+                *index = i;
+                self.typed.1 = typed;
+                if changed { Edit::Changed } else { Edit::Moved }
+            }
+            None => {
+                self.typed.1.clear();
+                Edit::Moved
+            }
+        }
+    }
+
     /// Gives the focused field first claim on a key: text fields take plain characters
     /// and cursor keys, so a one-letter command never fires while someone types 张三.
     pub fn edit_key(&mut self, key: &KeyEvent, area_cols: usize) -> Edit {
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if matches!(self.fields[self.focus].value, Value::Choice { .. }) {
+            // Space is the keymap's (it cycles); any other character picks by its start.
+            return match key.code {
+                KeyCode::Char(c) if plain && c != ' ' => self.type_into_choice(c),
+                _ => Edit::NotMine,
+            };
+        }
         let field = &mut self.fields[self.focus];
         if field.hidden {
             // Nobody edits a number they cannot see: typing replaces it, erasing clears
@@ -627,4 +687,51 @@ fn skip_cols(s: &str, cols: usize) -> String {
             true
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lists::Occupation;
+
+    fn typed(form: &mut Form, keys: &str) -> String {
+        for c in keys.chars() {
+            form.edit_key(&KeyEvent::from(KeyCode::Char(c)), 40);
+        }
+        form.get("occupation")
+    }
+
+    fn occupation_form() -> Form {
+        Form::new(vec![FormField::choice(
+            "occupation",
+            "职业",
+            "Occupation",
+            choices_of::<Occupation>(),
+        )])
+    }
+
+    #[test]
+    fn a_choice_field_takes_typing_by_pinyin_initials_english_or_chinese() {
+        let mut f = occupation_form();
+        assert_eq!(typed(&mut f, "jz"), "construction", "jz: 建筑工人");
+        let mut f = occupation_form();
+        assert_eq!(typed(&mut f, "bao"), "security", "bao: 保安 in pinyin");
+        let mut f = occupation_form();
+        assert_eq!(typed(&mut f, "tr"), "driver", "tr: Truck driver");
+        let mut f = occupation_form();
+        assert_eq!(typed(&mut f, "家"), "domestic");
+        // The same letter again goes on to the next option it starts: 环卫工人, 货车司机.
+        let mut f = occupation_form();
+        assert_eq!(typed(&mut f, "h"), "sanitation");
+        assert_eq!(typed(&mut f, "h"), "driver");
+        assert_eq!(typed(&mut f, "h"), "sanitation");
+        // A letter nothing starts with leaves the choice as it was; Space stays the keymap's.
+        let mut f = occupation_form();
+        assert_eq!(typed(&mut f, "jz"), "construction");
+        assert_eq!(typed(&mut f, "v"), "construction");
+        assert_eq!(
+            f.edit_key(&KeyEvent::from(KeyCode::Char(' ')), 40),
+            Edit::NotMine
+        );
+    }
 }
