@@ -2,7 +2,7 @@
 //! target/bench-data; set DUTYDESK_BENCH_VISITS for another size):
 //! - start to first frame (open, migrate check, today's list, draw at 240×67)
 //! - durable save of one intake (WAL, synchronous=FULL)
-//! - returning-visitor lookup per keystroke
+//! - returning-visitor lookup per keystroke (and by a phone's last four digits, 手机尾号)
 //! - a full-screen redraw at 240×67 with Chinese text (issue 6's figure)
 //!
 //! Besides criterion's estimates, each figure prints p50/p99 from its own timed loop.
@@ -108,11 +108,19 @@ fn bench(c: &mut Criterion) {
         "王秀",
         "3301",
         "330102199",
+        // The last digits of a phone (手机尾号): four and more also search the tails.
+        "8000",
+        "38000",
     ];
     common::percentiles("returning_lookup_per_keystroke", 200 * typed.len(), |i| {
         store.find_returning(typed[i % typed.len()], 6).unwrap();
     });
-    for q in ["138", "zs", "wangf", "张", "330102"] {
+    common::percentiles("phone_tail_lookup_per_keystroke", 200 * 4, |i| {
+        store
+            .find_returning(["8000", "5678", "0013", "12345"][i % 4], 6)
+            .unwrap();
+    });
+    for q in ["138", "zs", "wangf", "张", "330102", "8000"] {
         c.bench_function(&format!("returning_lookup/{q}"), |b| {
             b.iter(|| store.find_returning(q, 6).unwrap())
         });

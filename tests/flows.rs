@@ -2105,3 +2105,135 @@ fn with_several_open_cases_the_officer_picks_which_one_a_follow_up_is_about() {
         .unwrap();
     assert_eq!(linked, first);
 }
+
+#[test]
+fn the_demo_visitor_is_found_by_the_last_four_digits_of_their_phone() {
+    let (_dir, db) = fresh_db();
+    {
+        let mut store = Store::open(&db).unwrap();
+        dutydesk::demo::seed(&mut store, dutydesk::app::china_zone(), Utc::now()).unwrap();
+    }
+    let mut d = Desk::ready(&db, Lang::Zh);
+    // 张三 of the demo ledger: 13800138000. The officer asks for the last four digits.
+    d.press("Tab 8000");
+    let found: Vec<(&str, dutydesk::store::MatchedBy)> = d
+        .app
+        .intake
+        .matches
+        .iter()
+        .map(|m| (m.visitor.name.as_str(), m.matched_by))
+        .collect();
+    assert_eq!(found, [("张三", dutydesk::store::MatchedBy::PhoneTail)]);
+    let screen = d.screen();
+    assert!(screen.contains("张三  138****8000 尾号"), "{screen}");
+    // Three digits are no tail: nobody's number starts with 800.
+    d.press("BS");
+    assert!(d.app.intake.matches.is_empty());
+    // Typed from the start, the same person is found without the tail mark.
+    d.press("BS BS BS 1380013");
+    assert_eq!(d.app.intake.matches.len(), 1);
+    assert_eq!(
+        d.app.intake.matches[0].matched_by,
+        dutydesk::store::MatchedBy::Start
+    );
+    assert!(!d.screen().contains("尾号"));
+}
+
+/// A wage visit typed with its arbitration facts (the job ended on `ended`, or goes on
+/// when `None`), saved and routed to legal aid.
+fn wage_visit_routed(d: &mut Desk, name: &str, ended: Option<&str>) {
+    d.press(name)
+        .press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right")
+        .press("Tab Tab Tab Tab 拖欠工资 Tab");
+    assert_eq!(d.app.intake.form.focused_id(), "employment");
+    match ended {
+        Some(day) => d.press("Right Right Tab").press(day),
+        None => d.press("Right"),
+    };
+    d.press("C-s");
+    assert!(d.said().starts_with("已保存"), "{}", d.said());
+    d.press("C-t 代理 Tab Right C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+}
+
+#[test]
+fn a_wage_claim_shows_its_arbitration_date_and_one_near_it_tops_the_referral_queue() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    // Today is 2026-11-22. Still employed: no limit. The job ended 300 days ago
+    // (2026-01-26): the last day is 2027-01-26, 65 days on. 310 days ago (2026-01-16):
+    // 2027-01-16, 55 days on — within the 60-day warning.
+    wage_visit_routed(&mut d, "李四", None);
+    wage_visit_routed(&mut d, "张三", Some("2026-01-26"));
+    // The visit record says the date and where it is counted from.
+    d.press("S-Tab Enter");
+    let screen = d.screen();
+    assert!(screen.contains("离职日期    2026-01-26"), "{screen}");
+    assert!(
+        screen.contains("仲裁时效    2027-01-26前申请仲裁(余65天;自离职之日2026-01-26起一年)"),
+        "{screen}"
+    );
+    d.press("Esc Tab");
+    wage_visit_routed(&mut d, "王五", Some("2026-01-16"));
+    let last_days: Vec<Option<String>> = {
+        let mut stmt = d
+            .app
+            .store
+            .conn()
+            .prepare("SELECT arbitration_last_day FROM visit ORDER BY rowid")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(
+        last_days,
+        [None, Some("2027-01-26".into()), Some("2027-01-16".into())]
+    );
+
+    // F3: 王五's case, 55 days from its last day, comes first, in its own colour, though
+    // routed last; 张三's (65 days) and 李四's keep the due-date order.
+    d.press("F3");
+    let names: Vec<&str> = d
+        .app
+        .referrals
+        .rows
+        .iter()
+        .map(|r| r.visitor_name.as_str())
+        .collect();
+    assert_eq!(names, ["王五", "李四", "张三"]);
+    let screen = d.screen();
+    let buf = d.term.backend().buffer().clone();
+    let row_of = |name: &str| {
+        (0..buf.area.height)
+            .find(|&y| row_text(&buf, y).contains(&format!("{name} ")))
+            .unwrap()
+    };
+    let colour_at = |y: u16| buf[(3, y)].fg;
+    assert_eq!(
+        colour_at(row_of("王五")),
+        dutydesk::ui::arbitration::CLOSING,
+        "{screen}"
+    );
+    assert_ne!(
+        colour_at(row_of("张三")),
+        dutydesk::ui::arbitration::CLOSING
+    );
+    assert!(screen.contains("时效余55天"), "{screen}");
+    // The detail of the selected (first) referral says the date.
+    assert!(
+        screen.contains("仲裁时效    2027-01-16前申请仲裁(余55天;自离职之日2026-01-16起一年)"),
+        "{screen}"
+    );
+    // In English too.
+    d.app.lang = Lang::En;
+    let screen = d.screen();
+    assert!(
+        screen.contains(
+            "apply by 2027-01-16 (55 days left; a year from the job's end on 2026-01-16)"
+        ),
+        "{screen}"
+    );
+}

@@ -202,6 +202,58 @@ fn returning_visitors_are_found_by_name_pinyin_phone_and_id_prefix() {
     assert!(names("lisi").is_empty());
 }
 
+#[test]
+fn four_or_more_digits_find_a_phone_by_its_end_and_say_so() {
+    use dutydesk::store::MatchedBy;
+    let mut store = Store::open_in_memory().unwrap();
+    let (st, o) = setup(&store);
+    for (name, phone) in [("张三", "13800138000"), ("曾小行", "010-12345678")] {
+        store
+            .save_intake(&intake(name, phone, ""), &st, &o, Utc::now())
+            .unwrap();
+    }
+    let found = |q: &str| -> Vec<(String, MatchedBy)> {
+        store
+            .find_returning(q, 8)
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.visitor.name, m.matched_by))
+            .collect()
+    };
+    assert_eq!(
+        found("8000"),
+        vec![("张三".to_string(), MatchedBy::PhoneTail)]
+    );
+    assert_eq!(
+        found("38000"),
+        vec![("张三".to_string(), MatchedBy::PhoneTail)]
+    );
+    assert_eq!(
+        found("5678"),
+        vec![("曾小行".to_string(), MatchedBy::PhoneTail)]
+    );
+    // Three digits are a prefix only: nobody's number starts with 800.
+    assert!(found("800").is_empty());
+    // From the start, or the whole number: found from the start.
+    assert_eq!(found("1380"), vec![("张三".to_string(), MatchedBy::Start)]);
+    assert_eq!(
+        found("138 0013 8000"),
+        vec![("张三".to_string(), MatchedBy::Start)]
+    );
+    // The tail is looked up on visitor_key's primary key, never by a scan.
+    let mark = dutydesk::store::tail_lookup_key("8000").unwrap();
+    let plan = plan_of(
+        &store,
+        &format!(
+            "SELECT DISTINCT visitor_id FROM visitor_key WHERE key >= '{mark}' AND key < '{mark}\u{10FFFF}' LIMIT 8"
+        ),
+    );
+    assert!(
+        !plan.iter().any(|p| p.starts_with("SCAN visitor_key")),
+        "{plan:?}"
+    );
+}
+
 /// The steps of SQLite's plan for `sql`, as `EXPLAIN QUERY PLAN` words them.
 fn plan_of(store: &Store, sql: &str) -> Vec<String> {
     store

@@ -643,6 +643,10 @@ impl App {
         if field == Field::Employer {
             self.refresh_collective_note();
         }
+        if matches!(field, Field::EndedOn | Field::LearnedOn) {
+            let today = self.today();
+            self.intake.refresh_arbitration(self.lang, today);
+        }
         if self.intake.picked.is_none() && LOOKUP_FIELDS.contains(&field) {
             let query = self.intake.form.get(field.code());
             match self.store.find_returning(&query, 6) {
@@ -718,6 +722,7 @@ impl App {
                         self.intake.restore(&draft.values);
                         let today = self.today();
                         self.intake.refresh_id_note(self.lang, today);
+                        self.intake.refresh_arbitration(self.lang, today);
                         self.info(
                             self.lang
                                 .pick("已恢复上次未保存的登记", "Unsaved intake restored")
@@ -980,10 +985,9 @@ impl App {
                 self.save_draft_now();
                 self.validate_focused();
                 let pane = &mut self.intake;
-                if pane.form.focus + 1 >= n_fields {
-                    pane.focus = Focus::List;
-                } else {
-                    pane.form.focus += 1;
+                match pane.form.step(pane.form.focus, true) {
+                    Some(next) => pane.form.focus = next,
+                    None => pane.focus = Focus::List,
                 }
                 pane.matches.clear();
             }
@@ -991,10 +995,9 @@ impl App {
                 self.save_draft_now();
                 self.validate_focused();
                 let pane = &mut self.intake;
-                if pane.form.focus == 0 {
-                    pane.focus = Focus::List;
-                } else {
-                    pane.form.focus -= 1;
+                match pane.form.step(pane.form.focus, false) {
+                    Some(prev) => pane.form.focus = prev,
+                    None => pane.focus = Focus::List,
                 }
                 pane.matches.clear();
             }
@@ -1003,6 +1006,8 @@ impl App {
                 if pane.form.focused_id() == Field::Category.code() {
                     self.refresh_collective_note();
                 }
+                let today = self.today();
+                self.intake.refresh_arbitration(self.lang, today);
             }
             (Focus::Form, Action::NextMatch) if !pane.matches.is_empty() => {
                 pane.match_sel = (pane.match_sel + 1) % pane.matches.len();
@@ -1035,7 +1040,7 @@ impl App {
             }
             (Focus::List, Action::PrevField) => {
                 pane.focus = Focus::Form;
-                pane.form.focus = n_fields - 1;
+                pane.form.focus = pane.form.step(n_fields, false).unwrap_or(0);
             }
             (Focus::List, Action::Back) => {
                 if pane.filter.is_some() {
@@ -1193,7 +1198,7 @@ impl App {
             return;
         }
         let raw = self.intake.raw();
-        let checked = match intake::validate(&raw, self.lang) {
+        let checked = match intake::validate_on(&raw, self.lang, self.today()) {
             Ok(i) => i,
             Err(errors) => {
                 self.intake.form.clear_errors();

@@ -94,7 +94,7 @@ pub fn province_known(code: &str) -> bool {
 }
 
 /// Today's date in China (UTC+8), for `IdNumber::parse` whose callers have no clock to give.
-fn today_in_china() -> NaiveDate {
+pub(crate) fn today_in_china() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 

@@ -2,6 +2,9 @@
 //! ledger import both fill a `RawIntake` with what was typed and call `validate`, so a
 //! rule holds the same wherever a visit comes from.
 
+use chrono::NaiveDate;
+
+use crate::domain::arbitration::{self, DateError, Employment};
 use crate::domain::id_number::IdNumber;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::*;
@@ -28,6 +31,10 @@ labeled_enum!(
         AmountOwed => "amount_owed", "欠薪金额", "Amount owed";
         Urgency => "urgency", "紧急程度", "Urgency";
         Summary => "summary", "诉求摘要", "Summary";
+        // Asked for wage, contract and injury requests only (domain::arbitration).
+        Employment => "employment", "在职状态", "Employment";
+        EndedOn => "employment_ended_on", "离职日期", "Job ended on";
+        LearnedOn => "learned_on", "知悉日期", "Learned of it";
     }
 );
 
@@ -67,6 +74,10 @@ pub struct RawIntake {
     pub amount_owed: String,
     pub urgency: Option<Urgency>,
     pub summary: String,
+    /// The arbitration facts (asked for wage, contract and injury requests).
+    pub employment: Option<Employment>,
+    pub employment_ended_on: String,
+    pub learned_on: String,
 }
 
 /// A checked intake, ready to be saved.
@@ -94,6 +105,22 @@ pub struct Intake {
     /// A follow-up visit (回访): the visitor's open referral it came back about, as the
     /// officer answered when saving; `None` is a new request.
     pub follows_referral: Option<String>,
+    /// Kept only for the requests art. 27 is about; the end date only when it ended.
+    pub employment: Option<Employment>,
+    pub employment_ended_on: Option<NaiveDate>,
+    pub learned_on: Option<NaiveDate>,
+}
+
+impl Intake {
+    /// What decides the arbitration time limit of this request.
+    pub fn arbitration_facts(&self) -> arbitration::Facts {
+        arbitration::Facts {
+            category: Some(self.category),
+            employment: self.employment,
+            ended_on: self.employment_ended_on,
+            learned_on: self.learned_on,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +155,48 @@ fn check_text(
 
 /// Checks every field and returns all problems at once, each naming its field.
 pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> {
+    validate_on(raw, lang, crate::domain::id_number::today_in_china())
+}
+
+/// A date of the arbitration facts: empty is none; else a past date within 1900–2100.
+fn check_past_date(
+    errors: &mut Vec<FieldError>,
+    lang: Lang,
+    field: Field,
+    text: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    match arbitration::parse_past_date(text, today) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let message = match e {
+                DateError::Unreadable => {
+                    lang.pick("日期格式不对,例:2025-03-10", "bad date, e.g. 2025-03-10")
+                }
+                DateError::OutOfRange => lang.pick(
+                    "年份应在1900到2100之间",
+                    "the year must be from 1900 to 2100",
+                ),
+                DateError::InTheFuture => lang.pick("不能晚于今天", "cannot be after today"),
+            };
+            errors.push(FieldError {
+                field,
+                message: message.into(),
+            });
+            None
+        }
+    }
+}
+
+/// [`validate`] on a given day (dates of the arbitration facts may not be after it).
+pub fn validate_on(
+    raw: &RawIntake,
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<Intake, Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = check_text(&mut errors, lang, Field::Name, &raw.name, MAX_NAME_CHARS);
     if name.is_empty() {
@@ -232,6 +301,36 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
             Category::Other
         }
     };
+    // The arbitration facts count only where the form asks for them: a category changed
+    // away from wages leaves nothing behind, nor does an end date of a job that lasts.
+    let asked = raw.category.is_some_and(arbitration::covers);
+    let employment = raw.employment.filter(|_| asked);
+    let ended = employment == Some(Employment::Ended);
+    let employment_ended_on = if ended {
+        let d = check_past_date(
+            &mut errors,
+            lang,
+            Field::EndedOn,
+            &raw.employment_ended_on,
+            today,
+        );
+        if d.is_none() && raw.employment_ended_on.trim().is_empty() {
+            errors.push(FieldError {
+                field: Field::EndedOn,
+                message: lang
+                    .pick("已离职请填离职日期", "say when the job ended")
+                    .into(),
+            });
+        }
+        d
+    } else {
+        None
+    };
+    let learned_on = if asked {
+        check_past_date(&mut errors, lang, Field::LearnedOn, &raw.learned_on, today)
+    } else {
+        None
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -254,6 +353,9 @@ pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> 
         urgency: raw.urgency.unwrap_or(Urgency::Normal),
         summary,
         follows_referral: None,
+        employment,
+        employment_ended_on,
+        learned_on,
     })
 }
 
@@ -318,6 +420,48 @@ mod tests {
             vec![Field::Name, Field::Phone, Field::IdNumber, Field::Headcount]
         );
         assert!(errs[2].message.contains("校验位应为X"));
+    }
+
+    #[test]
+    fn the_arbitration_facts_are_checked_and_kept_only_where_asked() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut r = raw();
+        r.employment = Some(Employment::Ended);
+        r.employment_ended_on = "2026/1/15".into();
+        r.learned_on = "2025-12-01".into();
+        let i = validate_on(&r, Lang::Zh, today).unwrap();
+        assert_eq!(i.employment_ended_on, NaiveDate::from_ymd_opt(2026, 1, 15));
+        assert_eq!(i.learned_on, NaiveDate::from_ymd_opt(2025, 12, 1));
+        assert_eq!(
+            arbitration::deadline(&i.arbitration_facts()).last_day(),
+            NaiveDate::from_ymd_opt(2027, 1, 15)
+        );
+        // Ended needs its date; dates are past and within the years.
+        r.employment_ended_on = " ".into();
+        r.learned_on = "2026-11-23".into();
+        let errs = validate_on(&r, Lang::Zh, today).unwrap_err();
+        let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::EndedOn, Field::LearnedOn]);
+        assert!(errs[1].message.contains("不能晚于今天"));
+        r.employment_ended_on = "1899-12-31".into();
+        r.learned_on = "2025-13-01".into();
+        let errs = validate_on(&r, Lang::En, today).unwrap_err();
+        assert!(errs[0].message.contains("1900 to 2100"), "{errs:?}");
+        assert!(errs[1].message.contains("bad date"), "{errs:?}");
+        // Still employed: an end date typed before is not kept (nor checked).
+        r.employment = Some(Employment::Continues);
+        r.learned_on = String::new();
+        let i = validate_on(&r, Lang::Zh, today).unwrap();
+        assert_eq!((i.employment_ended_on, i.learned_on), (None, None));
+        // A category the law is not about keeps none of it.
+        r.category = Some(Category::JobSeeking);
+        r.employment = Some(Employment::Ended);
+        r.learned_on = "bad".into();
+        let i = validate_on(&r, Lang::Zh, today).unwrap();
+        assert_eq!(
+            (i.employment, i.employment_ended_on, i.learned_on),
+            (None, None, None)
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The desk's rules, free of the terminal and of SQL: lists, validators, intake checks.
 
+pub mod arbitration;
 pub mod calendar;
 pub mod control;
 pub mod id_number;

@@ -256,6 +256,8 @@ fn cells(v: &LedgerVisit, lang: Lang, full: bool, zone: FixedOffset) -> Vec<Cell
                 Field::AmountOwed => v.amount_owed_fen.map_or(Cell::text(""), Cell::Money),
                 Field::Urgency => Cell::text(v.urgency.label(lang)),
                 Field::Summary => Cell::Text(free(&v.summary)),
+                // The form's arbitration facts are no ledger column.
+                Field::Employment | Field::EndedOn | Field::LearnedOn => Cell::text(""),
             },
             Col::Extra(x) => match x {
                 Extra::FollowUp => Cell::text(if v.follow_up {

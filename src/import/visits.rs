@@ -334,6 +334,8 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                         Ok(c) => raw.category = c,
                         Err(()) => bad(label, not_in_list(allowed::<Category>(lang))),
                     },
+                    // Not a ledger column: the form's arbitration facts.
+                    Field::Employment | Field::EndedOn | Field::LearnedOn => {}
                     Field::Urgency => {
                         match loose(cell, &[("急", Urgency::Urgent), ("一般", Urgency::Normal)])
                         {

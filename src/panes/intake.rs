@@ -2,6 +2,7 @@
 
 use tui_input::Input;
 
+use crate::domain::arbitration::{self, Employment};
 use crate::domain::id_number::{self, IdNumber};
 use crate::domain::intake::{Field, RawIntake};
 use crate::domain::labels::Labeled;
@@ -94,10 +95,25 @@ pub fn new_form(lang: Lang) -> Form {
         text(Field::AmountOwed),
         choice(Field::Urgency, choices_of::<Urgency>()),
         FormField::area(sid, szh, sen, 4),
+        // The arbitration facts: shown for wage, contract and injury requests only
+        // (`refresh_arbitration`).
+        choice(Field::Employment, {
+            let mut v = vec![Choice::new("", "未填", "Not given")];
+            v.extend(choices_of::<Employment>());
+            v
+        }),
+        text(Field::EndedOn),
+        text(Field::LearnedOn),
     ]);
+    for f in ARBITRATION_FIELDS {
+        form.field_mut(f.code()).shown = false;
+    }
     form.fit_labels(lang);
     form
 }
+
+/// The fields of the arbitration facts, asked for the requests art. 27 is about.
+const ARBITRATION_FIELDS: [Field; 3] = [Field::Employment, Field::EndedOn, Field::LearnedOn];
 
 impl IntakePane {
     pub fn new(lang: Lang) -> IntakePane {
@@ -143,7 +159,50 @@ impl IntakePane {
             amount_owed: g(Field::AmountOwed),
             urgency: self.form.choice(Field::Urgency.code()),
             summary: g(Field::Summary),
+            employment: self.form.choice(Field::Employment.code()),
+            employment_ended_on: g(Field::EndedOn),
+            learned_on: g(Field::LearnedOn),
         }
+    }
+
+    /// Shows the arbitration facts' fields the category asks for (the end date only for
+    /// a job that ended), and beside the last of them the limit they give on `today`.
+    pub fn refresh_arbitration(&mut self, lang: Lang, today: chrono::NaiveDate) {
+        let category: Option<Category> = self.form.choice(Field::Category.code());
+        let asked = category.is_some_and(arbitration::covers);
+        let employment: Option<Employment> = self.form.choice(Field::Employment.code());
+        let ended = employment == Some(Employment::Ended);
+        for (f, shown) in [
+            (Field::Employment, asked),
+            (Field::EndedOn, asked && ended),
+            (Field::LearnedOn, asked),
+        ] {
+            let field = self.form.field_mut(f.code());
+            field.shown = shown;
+            field.note = None;
+        }
+        if !self.form.focused().shown {
+            self.form.focus = self.form.step(self.form.focus, false).unwrap_or(0);
+        }
+        if !asked {
+            return;
+        }
+        let date = |f: Field| arbitration::parse_past_date(&self.form.get(f.code()), today).ok();
+        let facts = arbitration::Facts {
+            category,
+            employment,
+            ended_on: date(Field::EndedOn),
+            learned_on: date(Field::LearnedOn),
+        };
+        let note = crate::ui::arbitration::note(facts.clock(today), lang);
+        // Beside the fact that decides it: the end of the job for wages, else the day
+        // the worker learned.
+        let beside = match (category, employment) {
+            (Some(Category::WageArrears), Some(Employment::Ended)) => Field::EndedOn,
+            (Some(Category::WageArrears), _) => Field::Employment,
+            _ => Field::LearnedOn,
+        };
+        self.form.field_mut(beside.code()).note = note;
     }
 
     pub fn is_dirty(&self) -> bool {

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_local_services_follow_ups.sql"),
     include_str!("migrations/0017_lean_save.sql"),
     include_str!("migrations/0018_log_facts.sql"),
+    include_str!("migrations/0019_arbitration_phone_tails.sql"),
 ];
 
 /// A step in Rust run after a migration's SQL, in the same transaction: (the version the
@@ -30,6 +31,8 @@ type Step = fn(&Connection) -> rusqlite::Result<()>;
 const STEPS: &[(i64, Step)] = &[
     // The seals and events already written go into their chains once.
     (10, super::shifts::chain_at_migration),
+    // Phones already on file get their tail keys (issue 19).
+    (19, super::visitors::tail_keys_at_migration),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -44,7 +44,7 @@ pub use slips::IdMatches;
 pub use station::{Officer, Station};
 pub use sync::{OutboxEntry, SyncState};
 pub use totals::{Counts, KindFigures, OverdueRow, Totals, VisitScope};
-pub use visitors::{VisitorMatch, VisitorRow};
+pub use visitors::{MatchedBy, VisitorMatch, VisitorRow, tail_lookup_key};
 pub use visits::{ImportRow, IntakePlan, SavedIntake, VisitDetail, VisitRow};
 
 pub struct Store {

@@ -59,6 +59,9 @@ pub struct ReferralRow {
     /// 首问责任人: the officer who received the visitor; stays on the record whoever
     /// holds the referral now (`owner_name`, the 承办人).
     pub first_contact_name: String,
+    /// The visit's arbitration facts: `arbitration.clock(today)` is the time limit the
+    /// queue, the detail and the slip show (issue 19).
+    pub arbitration: crate::domain::arbitration::Facts,
 }
 
 impl ReferralRow {
@@ -85,7 +88,8 @@ const REFERRAL_SELECT: &str = "SELECT r.id, r.visit_id, v.name, v.employer, t.ca
      r.pending_owner_id, p.name, r.status, r.consent, r.consent_override, r.note, r.urgency, \
      r.due_on, r.decline_reason, r.outcome, r.outcome_reason, r.wages_recovered_fen, \
      r.workers_covered, r.aid_paid_fen, r.placed_job, r.version, r.created_at, r.updated_at, \
-     r.job_id, (SELECT fo.name FROM officer fo WHERE fo.id = t.officer_id), r.decline_code \
+     r.job_id, (SELECT fo.name FROM officer fo WHERE fo.id = t.officer_id), r.decline_code, \
+     t.employment, t.employment_ended_on, t.learned_on \
      FROM referral r JOIN visit t ON t.id = r.visit_id JOIN visitor v ON v.id = t.visitor_id \
      JOIN service s ON s.id = r.service_id JOIN officer o ON o.id = r.owner_id \
      LEFT JOIN officer p ON p.id = r.pending_owner_id";
@@ -127,6 +131,12 @@ fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralRow> {
         updated_at: parse_ts(&text(29)?).unwrap_or_default(),
         job_id: opt(30)?,
         first_contact_name: opt(31)?.unwrap_or_default(),
+        arbitration: super::visits::arbitration_facts(
+            Category::from_code(&text(4)?).unwrap_or(Category::Other),
+            opt(33)?,
+            opt(34)?,
+            opt(35)?,
+        ),
     })
 }
 
@@ -738,9 +748,78 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The queue: open referrals by due date (overdue first, most late first), at most
+    /// The queue: open referrals whose arbitration limit is 60 days away or nearer first
+    /// (nearest first), then by due date (overdue first, most late first), at most
     /// `limit`. Other statuses are listed most recently changed first.
     pub fn queue(
+        &self,
+        f: &QueueFilter,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<ReferralRow>, StoreError> {
+        let open_only = match f.status {
+            StatusFilter::Open => true,
+            StatusFilter::One(s) => s.is_open(),
+            StatusFilter::All => f.overdue_only,
+        };
+        if !open_only {
+            return self.queue_by_due(f, today, limit);
+        }
+        let mut first = self.arbitration_closing(f, today, limit)?;
+        let rest = self.queue_by_due(f, today, limit + first.len())?;
+        let ids: HashSet<String> = first.iter().map(|r| r.id.clone()).collect();
+        first.extend(rest.into_iter().filter(|r| !ids.contains(&r.id)));
+        first.truncate(limit);
+        Ok(first)
+    }
+
+    /// The open referrals of [`Store::queue`]'s filter whose visit's arbitration limit
+    /// ends within 60 days of `today` (and has not passed), nearest first: found through
+    /// the index of visits' last days, so the queue stays an index walk.
+    fn arbitration_closing(
+        &self,
+        f: &QueueFilter,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<ReferralRow>, StoreError> {
+        use crate::domain::arbitration::WARNING_DAYS;
+        let status_code = match f.status {
+            StatusFilter::One(s) => s.code(),
+            _ => "",
+        };
+        let sql = format!(
+            "{REFERRAL_SELECT} WHERE t.arbitration_last_day >= ?6 AND t.arbitration_last_day <= ?7
+               AND r.status IN ('sent', 'accepted', 'in_progress')
+               AND (?4 = '' OR r.status = ?4)
+               AND (?1 IS NULL OR r.owner_id = ?1 OR r.pending_owner_id = ?1)
+               AND (?2 IS NULL OR r.kind = ?2)
+               AND (?3 IS NULL OR r.due_on < ?3)
+             ORDER BY t.arbitration_last_day, r.due_on, r.created_at LIMIT ?5"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![
+                f.mine,
+                f.kind.map(|k| k.code()),
+                f.overdue_only.then(|| date(today)),
+                status_code,
+                limit.min(i64::MAX as usize) as i64,
+                date(today),
+                date(today + chrono::Duration::days(WARNING_DAYS)),
+            ],
+            referral_from_row,
+        )?;
+        let rows: Vec<ReferralRow> = rows.collect::<Result<_, _>>()?;
+        // The stored day is the rule's at the save; the clock is asked again, so a visit
+        // whose facts no longer give a near day (its category corrected) is not put first.
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.arbitration.clock(today).is_closing())
+            .collect())
+    }
+
+    /// The queue by due date alone (see [`Store::queue`]).
+    fn queue_by_due(
         &self,
         f: &QueueFilter,
         today: NaiveDate,

@@ -23,12 +23,67 @@ pub struct VisitorRow {
     pub membership: Membership,
 }
 
+/// How a returning visitor was found by what was typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedBy {
+    /// Their name, its pinyin, or the start (or whole) of their phone or ID number.
+    Start,
+    /// Only the last digits of their phone (手机尾号): four or more typed.
+    PhoneTail,
+}
+
 /// A returning-visitor candidate with their visit count and most recent visits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitorMatch {
     pub visitor: VisitorRow,
     pub visit_count: i64,
     pub recent: Vec<VisitRow>,
+    pub matched_by: MatchedBy,
+}
+
+/// What a phone's tail key starts with: a private-use character that no name, pinyin,
+/// phone or ID number key starts with and nobody types, so tail keys are found only by
+/// [`tail_lookup_key`] and never by an ordinary prefix search.
+pub const TAIL_MARK: char = '\u{E000}';
+
+/// Fewest digits typed before the end of stored phones is searched too: three would match
+/// a thousandth of all numbers and say nothing.
+pub const MIN_TAIL_DIGITS: usize = 4;
+
+/// The key a phone's national digits are found by from their end: the mark, then the
+/// digits last first (`13800138000` → mark + `00083100831`).
+pub fn tail_key(national_digits: &str) -> String {
+    std::iter::once(TAIL_MARK)
+        .chain(national_digits.chars().rev())
+        .collect()
+}
+
+/// What the officer typed as the prefix of a tail key, when it is four or more digits
+/// and nothing else (spaces and dashes aside): `8000` → mark + `0008`.
+pub fn tail_lookup_key(query: &str) -> Option<String> {
+    let q = query.trim();
+    if q.is_empty()
+        || !q
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-'))
+    {
+        return None;
+    }
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= MIN_TAIL_DIGITS).then(|| tail_key(&digits))
+}
+
+/// Migration 19's step: the tail keys of the phones already on file.
+pub(super) fn tail_keys_at_migration(conn: &Connection) -> rusqlite::Result<()> {
+    let mut read = conn.prepare("SELECT id, phone FROM visitor WHERE phone IS NOT NULL")?;
+    let mut write =
+        conn.prepare("INSERT OR IGNORE INTO visitor_key(key, visitor_id) VALUES (?1, ?2)")?;
+    let rows = read.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (id, phone) = row?;
+        write.execute(params![tail_key(&phone::national_digits(&phone)), id])?;
+    }
+    Ok(())
 }
 
 pub(super) const VISITOR_COLUMNS: &str = "v.id, v.name, v.phone, v.id_number, v.gender, v.birth_date, \
@@ -113,7 +168,9 @@ pub(super) fn keys_for(
     let mut keys = pinyin_keys::name_keys(name);
     keys.push(name.trim().to_string());
     if let Some(p) = phone_e164 {
-        keys.push(phone::national_digits(p));
+        let national = phone::national_digits(p);
+        keys.push(tail_key(&national));
+        keys.push(national);
     }
     if let Some(id) = id_number {
         keys.push(id.to_string());
@@ -186,8 +243,9 @@ impl Store {
             .optional()?)
     }
 
-    /// Earlier visitors whose name, pinyin, phone or ID number starts with `query`,
-    /// most recently seen first (ranked once, below), with their last few visits.
+    /// Earlier visitors whose name, pinyin, phone or ID number starts with `query` —
+    /// or, for four or more digits, whose phone ends with them (手机尾号) — most recently
+    /// seen first (ranked once, below), with their last few visits and how each was found.
     pub fn find_returning(
         &self,
         query: &str,
@@ -201,30 +259,35 @@ impl Store {
         )?;
         // Take a wider net than shown, then keep the most recently seen: for a common
         // surname (张) the officer most likely means someone who came lately.
-        let mut candidates: Vec<String> = Vec::new();
-        for spelling in key_spellings(&key) {
+        let mut candidates: Vec<(String, MatchedBy)> = Vec::new();
+        let tail = tail_lookup_key(query).map(|t| (t, MatchedBy::PhoneTail));
+        let spellings = key_spellings(&key)
+            .into_iter()
+            .map(|k| (k, MatchedBy::Start));
+        // The start first: a number found both ways was typed from its start.
+        for (spelling, how) in spellings.chain(tail) {
             let upper = format!("{spelling}\u{10FFFF}");
             for id in ids_stmt.query_map(params![spelling, upper, (limit * 8) as i64], |r| {
                 r.get::<_, String>(0)
             })? {
                 let id = id?;
-                if !candidates.contains(&id) {
-                    candidates.push(id);
+                if !candidates.iter().any(|(c, _)| *c == id) {
+                    candidates.push((id, how));
                 }
             }
         }
         let mut last_stmt = self
             .conn
             .prepare_cached("SELECT max(visited_at) FROM visit WHERE visitor_id = ?1")?;
-        let mut ranked: Vec<(Option<String>, String)> = Vec::with_capacity(candidates.len());
-        for id in candidates {
+        let mut ranked: Vec<(Option<String>, String, MatchedBy)> =
+            Vec::with_capacity(candidates.len());
+        for (id, how) in candidates {
             let last: Option<String> = last_stmt.query_row([&id], |r| r.get(0))?;
-            ranked.push((last, id));
+            ranked.push((last, id, how));
         }
         ranked.sort_by(|a, b| b.0.cmp(&a.0));
-        let ids: Vec<String> = ranked.into_iter().take(limit).map(|(_, id)| id).collect();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
+        let mut out = Vec::with_capacity(limit.min(ranked.len()));
+        for (_, id, matched_by) in ranked.into_iter().take(limit) {
             let Some(visitor) = self.visitor(&id)? else {
                 continue;
             };
@@ -237,6 +300,7 @@ impl Store {
                 visitor,
                 visit_count,
                 recent,
+                matched_by,
             });
         }
         Ok(out)
@@ -262,6 +326,52 @@ mod tests {
         assert_eq!(lookup_key("  "), None);
         assert_eq!(lookup_key("LÜ"), Some("lü".into()));
         assert_eq!(lookup_key("lv"), Some("lv".into()));
+    }
+
+    #[test]
+    fn the_migration_keys_the_phones_already_on_file_by_their_end() {
+        let store = Store::open_in_memory().unwrap();
+        let c = store.conn();
+        c.execute_batch(
+            "INSERT INTO station VALUES ('s', '站', 't', 't');
+             INSERT INTO visitor(id, station_id, name, phone, gender, occupation, membership,
+               created_at, updated_at)
+             VALUES ('a', 's', '张三', '+8613800138000', 'male', 'unknown', 'unknown', 't', 't'),
+                    ('b', 's', '李四', NULL, 'male', 'unknown', 'unknown', 't', 't');",
+        )
+        .unwrap();
+        tail_keys_at_migration(c).unwrap();
+        tail_keys_at_migration(c).unwrap();
+        let keys: Vec<(String, String)> = c
+            .prepare("SELECT key, visitor_id FROM visitor_key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(keys, vec![(tail_key("13800138000"), "a".to_string())]);
+    }
+
+    #[test]
+    fn four_or_more_digits_also_look_at_the_end_of_phones() {
+        assert_eq!(tail_lookup_key("8000"), Some(format!("{TAIL_MARK}0008")));
+        assert_eq!(
+            tail_lookup_key(" 138-0013 8000 "),
+            Some(tail_key("13800138000"))
+        );
+        assert_eq!(tail_lookup_key("800"), None, "three digits are not a tail");
+        assert_eq!(tail_lookup_key("+86 8000"), None);
+        assert_eq!(tail_lookup_key("zs8000"), None);
+        assert_eq!(tail_lookup_key("3301x"), None);
+        // Every phone is keyed by its tail; no other key starts with the mark.
+        let keys = keys_for("张三", Some("+8613800138000"), Some("330102199001011234"));
+        assert!(keys.contains(&tail_key("13800138000")), "{keys:?}");
+        assert_eq!(keys.iter().filter(|k| k.starts_with(TAIL_MARK)).count(), 1);
+        assert!(
+            keys_for("张三", None, None)
+                .iter()
+                .all(|k| !k.starts_with(TAIL_MARK))
+        );
     }
 
     #[test]

@@ -44,6 +44,27 @@ pub struct VisitDetail {
     pub referrals: Vec<super::ReferralRow>,
     /// For a follow-up visit (回访): the referral it came back about.
     pub follows: Option<super::ReferralRow>,
+    /// What decides its arbitration time limit (issue 19).
+    pub arbitration: crate::domain::arbitration::Facts,
+}
+
+/// The arbitration facts as the visit's columns hold them (category, employment, end
+/// date, learned date); what cannot be read is taken as not given.
+pub(super) fn arbitration_facts(
+    category: Category,
+    employment: Option<String>,
+    ended_on: Option<String>,
+    learned_on: Option<String>,
+) -> crate::domain::arbitration::Facts {
+    use crate::domain::arbitration::{Employment, Facts};
+    let date =
+        |s: Option<String>| s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    Facts {
+        category: Some(category),
+        employment: employment.and_then(|e| Employment::from_code(&e)),
+        ended_on: date(ended_on),
+        learned_on: date(learned_on),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -516,6 +537,22 @@ fn finish_intake(
             stamp.now,
         )?;
     }
+    // The arbitration facts and the last day they give (the queue reads it by index).
+    if !stamp.imported && (intake.employment.is_some() || intake.learned_on.is_some()) {
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+        let facts = intake.arbitration_facts();
+        conn.prepare_cached(
+            "UPDATE visit SET employment = ?2, employment_ended_on = ?3, learned_on = ?4,
+               arbitration_last_day = ?5 WHERE id = ?1",
+        )?
+        .execute(params![
+            visit_id,
+            intake.employment.map(|e| e.code()),
+            day(intake.employment_ended_on),
+            day(intake.learned_on),
+            day(crate::domain::arbitration::deadline(&facts).last_day()),
+        ])?;
+    }
     if let Some(shift_id) = &shift_id {
         let returning_word = if returning { " · 老来访人" } else { "" };
         let follow_up_word = if intake.follows_referral.is_some() {
@@ -714,6 +751,18 @@ impl Store {
             Some(id) => Some(self.referral(id)?),
             None => None,
         };
+        let arbitration = self.conn.query_row(
+            "SELECT employment, employment_ended_on, learned_on FROM visit WHERE id = ?1",
+            [visit_id],
+            |r| {
+                Ok(arbitration_facts(
+                    visit.category,
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                ))
+            },
+        )?;
         Ok(Some(VisitDetail {
             visit,
             visitor,
@@ -721,6 +770,7 @@ impl Store {
             earlier_visits,
             referrals,
             follows,
+            arbitration,
         }))
     }
 

@@ -82,6 +82,9 @@ pub struct FormField {
     pub error: Option<String>,
     /// A short read-only note shown after the value (e.g. age from the ID number).
     pub note: Option<String>,
+    /// On the form: a field asked only in some cases (the intake's arbitration facts) is
+    /// neither drawn nor reached by Tab while not; its value stays.
+    pub shown: bool,
 }
 
 impl FormField {
@@ -97,6 +100,7 @@ impl FormField {
             revealed: false,
             error: None,
             note: None,
+            shown: true,
         }
     }
 
@@ -202,11 +206,14 @@ impl Form {
         let last = self.fields.len().saturating_sub(1);
         match action {
             Action::NextField => {
-                self.focus = if self.focus < last { self.focus + 1 } else { 0 };
+                self.focus = self.step(self.focus, true).unwrap_or(0);
                 Nav::Moved
             }
             Action::PrevField => {
-                self.focus = self.focus.checked_sub(1).unwrap_or(last);
+                self.focus = self
+                    .step(self.focus, false)
+                    .or_else(|| self.step(last + 1, false))
+                    .unwrap_or(last);
                 Nav::Moved
             }
             Action::NextChoice | Action::PrevChoice => {
@@ -215,6 +222,17 @@ impl Form {
             Action::Save => Nav::Save,
             Action::Back => Nav::Back,
             other => Nav::Other(other),
+        }
+    }
+
+    /// The next shown field after (`forward`) or before `from`, if any.
+    pub fn step(&self, from: usize, forward: bool) -> Option<usize> {
+        if forward {
+            (from + 1..self.fields.len()).find(|&i| self.fields[i].shown)
+        } else {
+            (0..from.min(self.fields.len()))
+                .rev()
+                .find(|&i| self.fields[i].shown)
         }
     }
 
@@ -491,7 +509,11 @@ impl Form {
 
     /// The height the form needs.
     pub fn height(&self) -> u16 {
-        self.fields.iter().map(|f| f.rows()).sum()
+        self.fields
+            .iter()
+            .filter(|f| f.shown)
+            .map(|f| f.rows())
+            .sum()
     }
 
     /// Draws the fields into `area`; `focused` says whether the form has the keyboard.
@@ -504,12 +526,16 @@ impl Form {
         let mut y = area.y;
         // Keep the focused field on screen when the form is taller than the area.
         let mut skip_rows = 0u16;
-        let focus_bottom: u16 = self.fields[..=self.focus].iter().map(|f| f.rows()).sum();
+        let focus_bottom: u16 = self.fields[..=self.focus]
+            .iter()
+            .filter(|f| f.shown)
+            .map(|f| f.rows())
+            .sum();
         if focus_bottom > area.height {
             skip_rows = focus_bottom - area.height;
         }
         let mut row_index = 0u16;
-        for (i, f) in self.fields.iter().enumerate() {
+        for (i, f) in self.fields.iter().enumerate().filter(|(_, f)| f.shown) {
             let rows = f.rows();
             if row_index + rows <= skip_rows {
                 row_index += rows;

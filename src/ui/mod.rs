@@ -1,5 +1,6 @@
 //! Drawing. `render` reads the `App` and draws; it never changes state.
 
+pub mod arbitration;
 pub mod form;
 mod jobs;
 mod log;

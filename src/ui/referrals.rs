@@ -20,10 +20,14 @@ use crate::panes::referrals::{RefDialog, RouteDialog, due_words};
 use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
 use crate::ui::text;
 
-/// The colour of a referral by its deadline: overdue red, due today yellow.
+/// The colour of a referral by its deadline: its arbitration limit 60 days away or nearer
+/// in its own colour, else overdue red, due today yellow.
 fn due_style(r: &ReferralRow, today: chrono::NaiveDate) -> Style {
     if !r.status.is_open() {
         return dim();
+    }
+    if r.arbitration.clock(today).is_closing() {
+        return crate::ui::arbitration::style(r.arbitration.clock(today)).unwrap_or_default();
     }
     match due_state(r.due_on, today) {
         DueState::Overdue(_) => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
@@ -48,6 +52,10 @@ fn group_words(app: &App, r: &ReferralRow) -> String {
     if app.referrals.is_collective(r) {
         parts.push(lang.pick("疑似群体欠薪", "possible collective").to_string());
     }
+    parts.extend(crate::ui::arbitration::short(
+        r.arbitration.clock(app.today()),
+        lang,
+    ));
     parts.join(" ")
 }
 
@@ -280,6 +288,11 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
         ),
         kv(lang.pick("信息共享", "Consent"), consent),
     ];
+    lines.extend(crate::ui::arbitration::clock_line(
+        &r.arbitration,
+        today,
+        lang,
+    ));
     if !r.note.is_empty() {
         lines.push(kv(lang.pick("备注", "Note"), r.note.clone()));
     }

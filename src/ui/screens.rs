@@ -275,6 +275,10 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
         let mut head = format!("{marker}{}", v.name);
         if let Some(p) = &v.phone {
             head.push_str(&format!("  {}", phone::mask(p)));
+            // Found by the end of the number, not its start (手机尾号).
+            if m.matched_by == crate::store::MatchedBy::PhoneTail {
+                head.push_str(lang.pick(" 尾号", " (tail)"));
+            }
         }
         if let Some(id) = &v.id_number {
             head.push_str(&format!("  {}", id_number::mask(id)));
@@ -555,6 +559,13 @@ fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
             ]));
         }
         lines.push(Line::from(""));
+    }
+    for (i, l) in crate::ui::arbitration::help_lines(lang).iter().enumerate() {
+        let style = match i {
+            0 => Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+            _ => Style::default(),
+        };
+        lines.push(Line::from(Span::styled(*l, style)));
     }
     app.overlay_rows.set(area.height.saturating_sub(2));
     frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
@@ -872,6 +883,11 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
             text::truncate(&case, inner_cols.saturating_sub(12)),
         ));
     }
+    lines.extend(crate::ui::arbitration::visit_lines(
+        &d.arbitration,
+        app.today(),
+        lang,
+    ));
     lines.push(Line::from(Span::styled(
         lang.pick("诉求摘要", "Summary"),
         Style::default().fg(Color::Gray),
