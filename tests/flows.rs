@@ -2107,6 +2107,34 @@ fn with_several_open_cases_the_officer_picks_which_one_a_follow_up_is_about() {
 }
 
 #[test]
+fn at_80_columns_the_tab_bar_names_every_pane_and_the_queue_counts() {
+    for (lang, last, late, title) in [
+        (Lang::Zh, "日志", "逾期", "职工服务站值班台"),
+        (Lang::En, "log", "late", "Duty desk"),
+    ] {
+        let (_dir, db) = fresh_db();
+        {
+            let mut store = Store::open(&db).unwrap();
+            dutydesk::demo::seed(&mut store, dutydesk::app::china_zone(), Utc::now()).unwrap();
+        }
+        let mut d = Desk::open(&db, lang);
+        for width in [80, 200] {
+            d.term = Terminal::new(TestBackend::new(width, 24)).unwrap();
+            let screen = d.screen();
+            let top = screen.lines().next().unwrap().trim_end();
+            // The last tab is whole: nothing was cut at the edge.
+            assert!(top.ends_with(last), "{width} cols: {top:?}");
+            for key in ["F2", "F3", "F4", "F5"] {
+                assert!(top.contains(key), "{width} cols: {top:?}");
+            }
+            assert!(top.contains(late), "the queue's counts: {top:?}");
+            // The title is what goes first when the bar is short of room.
+            assert_eq!(top.contains(title), width == 200, "{width} cols: {top:?}");
+        }
+    }
+}
+
+#[test]
 fn the_demo_visitor_is_found_by_the_last_four_digits_of_their_phone() {
     let (_dir, db) = fresh_db();
     {

@@ -84,43 +84,71 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
+/// The tab bar. At 80 columns it still names every pane and the queue's counts: when the
+/// full bar does not fit, the title goes first, then the panes' names are shortened
+/// (接待登记 → 接待), then the gaps between tabs.
 fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let tabs = [
-        (Pane::Intake, Action::Intake),
-        (Pane::Referrals, Action::Referrals),
-        (Pane::Jobs, Action::Jobs),
-        (Pane::Log, Action::Log),
+        (Pane::Intake, Action::Intake, "接待", "Intake"),
+        (Pane::Referrals, Action::Referrals, "转介", "Referrals"),
+        (Pane::Jobs, Action::Jobs, "岗位", "Jobs"),
+        (Pane::Log, Action::Log, "日志", "Log"),
     ];
-    let mut spans = vec![Span::styled(
-        format!(" {} ", lang.pick("职工服务站值班台", "Duty desk")),
-        Style::default()
-            .fg(Color::Black)
-            .bg(ACCENT)
-            .add_modifier(Modifier::BOLD),
-    )];
-    for (pane, action) in tabs {
-        let key = app.keymap.hint(Context::Global, action);
-        // The queue's counts ride on its tab, so overdue work shows from every pane.
-        let c = app.referrals.counts;
-        let counts = match (pane == Pane::Referrals && c.open > 0, c.overdue > 0, lang) {
-            (false, _, _) => String::new(),
-            (true, true, Lang::Zh) => format!("({}·逾期{})", c.open, c.overdue),
-            (true, false, Lang::Zh) => format!("({})", c.open),
-            (true, true, Lang::En) => format!(" ({}, {} late)", c.open, c.overdue),
-            (true, false, Lang::En) => format!(" ({})", c.open),
-        };
-        let label = format!(" {key} {}{counts} ", action.label(lang));
-        let style = if app.pane == pane {
-            Style::default()
-                .fg(ACCENT)
-                .add_modifier(Modifier::BOLD | Modifier::REVERSED)
-        } else {
-            Style::default().fg(Color::Gray)
-        };
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(label, style));
-    }
+    // The queue's counts ride on its tab, so overdue work shows from every pane.
+    let c = app.referrals.counts;
+    let counts = |pane: Pane| match (pane == Pane::Referrals && c.open > 0, c.overdue > 0, lang) {
+        (false, _, _) => String::new(),
+        (true, true, Lang::Zh) => format!("({}·逾期{})", c.open, c.overdue),
+        (true, false, Lang::Zh) => format!("({})", c.open),
+        (true, true, Lang::En) => format!(" ({}, {} late)", c.open, c.overdue),
+        (true, false, Lang::En) => format!(" ({})", c.open),
+    };
+    let title = format!(" {} ", lang.pick("职工服务站值班台", "Duty desk"));
+    let bar = |with_title: bool, short: bool, gap: &'static str| -> Vec<Span<'static>> {
+        let mut spans = Vec::new();
+        if with_title {
+            spans.push(Span::styled(
+                title.clone(),
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(ACCENT)
+                    .add_modifier(Modifier::BOLD),
+            ));
+        }
+        for (pane, action, zh, en) in tabs {
+            let key = app.keymap.hint(Context::Global, action);
+            let name = if short {
+                lang.pick(zh, en).to_string()
+            } else {
+                action.label(lang).to_string()
+            };
+            let label = format!(" {key} {name}{} ", counts(pane));
+            let style = if app.pane == pane {
+                Style::default()
+                    .fg(ACCENT)
+                    .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            } else {
+                Style::default().fg(Color::Gray)
+            };
+            if with_title || pane != Pane::Intake {
+                spans.push(Span::raw(gap));
+            }
+            spans.push(Span::styled(label, style));
+        }
+        spans
+    };
+    let fits = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>() <= area.width as usize;
+    let spans = [
+        (true, false, " "),
+        (false, false, " "),
+        (false, true, " "),
+        (false, true, ""),
+    ]
+    .into_iter()
+    .map(|(title, short, gap)| bar(title, short, gap))
+    .find(|spans| fits(spans))
+    .unwrap_or_else(|| bar(false, true, ""));
     crate::ui::put_lines(frame, area, [Line::from(spans)]);
 }
 
