@@ -8,7 +8,7 @@ mod sync;
 
 use std::cell::Cell;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::{Input, InputRequest};
 
@@ -27,35 +27,7 @@ use crate::panes::referrals::{RefDialog, ReferralsPane, RouteDialog};
 use crate::store::{Officer, ReferralDetail, Station, Store, StoreError, VisitDetail};
 use crate::ui::form::{Edit, Form, FormField, choices_of};
 
-/// Where "now" comes from: the system clock, or a fixed instant in tests.
-#[derive(Debug, Clone, Copy)]
-pub enum Clock {
-    System,
-    Fixed(DateTime<Utc>),
-}
-
-impl Clock {
-    pub fn now(&self) -> DateTime<Utc> {
-        match self {
-            Clock::System => Utc::now(),
-            Clock::Fixed(t) => *t,
-        }
-    }
-}
-
-/// China Standard Time, which has no daylight saving: the station's zone by default.
-pub fn china_zone() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
-
-/// The instant (UTC) a station-local day begins.
-pub fn day_start(date: NaiveDate, zone: FixedOffset) -> DateTime<Utc> {
-    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
-    zone.from_local_datetime(&midnight)
-        .single()
-        .expect("fixed offsets have no gaps")
-        .with_timezone(&Utc)
-}
+pub use crate::domain::clock::{Clock, china_zone, day_start};
 
 /// A list's search line while it is typed in: edits the text; `Enter` keeps it and
 /// stops typing, `Esc` drops it. `None`: not a key for the line; `Some(changed)`.

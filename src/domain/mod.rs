@@ -2,6 +2,7 @@
 
 pub mod arbitration;
 pub mod calendar;
+pub mod clock;
 pub mod control;
 pub mod id_number;
 pub mod intake;

@@ -440,9 +440,9 @@ pub fn export(
     let said = |x: crate::outfile::OutError| anyhow::anyhow!(x.message(lang));
     let plain = |x: crate::store::StoreError| anyhow::anyhow!(x.message(lang));
     crate::outfile::check_target(e.output, store.path(), e.force).map_err(said)?;
-    let zone = crate::app::china_zone();
-    let start = crate::app::day_start(e.from, zone);
-    let end = crate::app::day_start(e.to.succ_opt().unwrap_or(e.to), zone);
+    let zone = crate::domain::clock::china_zone();
+    let start = crate::domain::clock::day_start(e.from, zone);
+    let end = crate::domain::clock::day_start(e.to.succ_opt().unwrap_or(e.to), zone);
     let visits = store.ledger(start, end).map_err(plain)?;
     if e.unmasked {
         let what = format!(

@@ -55,7 +55,9 @@ pub fn run(store: &mut Store, cmd: ExportCmd, lang: Lang) -> anyhow::Result<()> 
     match cmd {
         ExportCmd::Visits(a) => {
             let now = chrono::Utc::now();
-            let today = now.with_timezone(&crate::app::china_zone()).date_naive();
+            let today = now
+                .with_timezone(&crate::domain::clock::china_zone())
+                .date_naive();
             let to = a.to.unwrap_or(today);
             let from = a.from.unwrap_or_else(|| ledger::month_start(to));
             let format = a.format.unwrap_or_else(|| {

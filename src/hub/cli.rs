@@ -212,7 +212,7 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
                             .unwrap_or_default(),
                         lang.pick("发现于", "seen"),
                         seen_at
-                            .with_timezone(&crate::app::china_zone())
+                            .with_timezone(&crate::domain::clock::china_zone())
                             .format("%Y-%m-%d %H:%M"),
                     ),
                     (Finding::ChainBreak { station, seq }, Lang::Zh) => {

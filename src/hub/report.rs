@@ -182,8 +182,8 @@ pub fn totals(
     }
     // Open at the period's end and due before the day it is counted on: still open, or
     // closed or declined since — the desk's three parts, counted alike.
-    let zone = crate::app::china_zone();
-    let end = crate::app::day_start(to.succ_opt().unwrap_or(to), zone);
+    let zone = crate::domain::clock::china_zone();
+    let end = crate::domain::clock::day_start(to.succ_opt().unwrap_or(to), zone);
     let rows = client.query(
         "SELECT kind, sum((status IN ('sent', 'accepted', 'in_progress'))::int
                         + coalesce((closed_at >= $1)::int, 0)
@@ -324,7 +324,7 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
                 .get(0),
         ),
     };
-    let zone = crate::app::china_zone();
+    let zone = crate::domain::clock::china_zone();
     let today = now.with_timezone(&zone).date_naive();
     let as_of = crate::report::period::overdue_as_of(a.to, today);
     let t = totals(client, a.from, a.to, as_of, station_id.as_deref())?;

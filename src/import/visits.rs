@@ -430,7 +430,7 @@ fn masked_errors(masked: &[(Field, u64, String)], lang: Lang) -> Vec<RowError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::china_zone;
+    use crate::domain::clock::china_zone;
 
     #[test]
     fn masked_numbers_are_refused_once_per_column_with_what_to_do() {

@@ -2,8 +2,8 @@
 
 use anyhow::{Result, anyhow};
 
-use crate::app::china_zone;
 use crate::cli::Format;
+use crate::domain::clock::china_zone;
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 use crate::search::{JobFilter, JobIndex};

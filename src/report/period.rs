@@ -509,9 +509,9 @@ pub fn export(
         // Refused before any work: the database, a link or device, an existing file.
         crate::outfile::check_target(path, store.path(), e.force).map_err(said)?;
     }
-    let zone = crate::app::china_zone();
-    let start = crate::app::day_start(e.from, zone);
-    let end = crate::app::day_start(e.to.succ_opt().unwrap_or(e.to), zone);
+    let zone = crate::domain::clock::china_zone();
+    let start = crate::domain::clock::day_start(e.from, zone);
+    let end = crate::domain::clock::day_start(e.to.succ_opt().unwrap_or(e.to), zone);
     let as_of = overdue_as_of(e.to, now.with_timezone(&zone).date_naive());
     let station = store
         .station()

@@ -3,8 +3,8 @@
 use anyhow::{Result, anyhow};
 use chrono::Utc;
 
-use crate::app::china_zone;
 use crate::cli::Format;
+use crate::domain::clock::china_zone;
 use crate::domain::labels::Labeled;
 use crate::domain::money;
 use crate::i18n::Lang;

@@ -151,7 +151,7 @@ pub fn gather(store: &Store, referral_id: &str, zone: FixedOffset, lang: Lang) -
         .map(|s| s.name)
         .unwrap_or_default();
     let made_on = r.created_at.with_timezone(&zone).date_naive();
-    let start = crate::app::day_start(made_on, zone);
+    let start = crate::domain::clock::day_start(made_on, zone);
     let number = store
         .referral_number_in_day(&r.id, start, start + Duration::days(1))
         .map_err(plain)?;
@@ -555,7 +555,7 @@ pub fn to_folder(
 /// `dutydesk slip REFERRAL -o FILE [--force]`.
 pub fn run(store: &Store, referral: &str, output: &Path, force: bool, lang: Lang) -> Result<()> {
     let id = resolve(store, referral, lang)?;
-    let slip = gather(store, &id, crate::app::china_zone(), lang)?;
+    let slip = gather(store, &id, crate::domain::clock::china_zone(), lang)?;
     slip.write(output, store.path(), force)
         .map_err(|e| anyhow!(e.message(lang)))?;
     tracing::info!(referral = %slip.referral_id, "referral slip written");

@@ -216,7 +216,7 @@ impl Store {
                     .id,
             );
         }
-        let zone = crate::app::china_zone();
+        let zone = crate::domain::clock::china_zone();
         let mut rng = Rng::new(seed ^ 0x5EED_4EF3);
         let tx = self.write_tx()?;
         {
@@ -403,7 +403,9 @@ impl Store {
         use crate::domain::labels::Labeled;
         let mut rng = Rng::new(seed ^ 0x10B5);
         let t = ts(now);
-        let today = now.with_timezone(&crate::app::china_zone()).date_naive();
+        let today = now
+            .with_timezone(&crate::domain::clock::china_zone())
+            .date_naive();
         let tx = self.write_tx()?;
         {
             let mut ins = tx.prepare(

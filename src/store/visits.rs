@@ -275,7 +275,7 @@ fn changed_since(conn: &Connection, visitor_id: &str, seen: &str) -> rusqlite::R
             let detail: String = r.get(2)?;
             let local = super::parse_ts(&at)
                 .map(|t| {
-                    t.with_timezone(&crate::app::china_zone())
+                    t.with_timezone(&crate::domain::clock::china_zone())
                         .format("%H:%M")
                         .to_string()
                 })
