@@ -11,6 +11,7 @@ use crate::app::{App, Clock, china_zone};
 use crate::i18n::Lang;
 use crate::import;
 use crate::keymap::Keymap;
+use crate::report::{Format, ReportFormat};
 use crate::store::Store;
 use crate::terminal::TerminalGuard;
 use chrono::NaiveDate;
@@ -57,32 +58,6 @@ pub struct GlobalOpts {
     /// Deadline rules and holiday years [default: config.toml in your config directory, if present]
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-}
-
-/// How a list is printed.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    /// Aligned columns for the terminal
-    #[default]
-    Table,
-    /// CSV with a BOM, so Excel and WPS read the Chinese
-    Csv,
-    /// JSON, one array
-    Json,
-}
-
-/// How a report is written.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ReportFormat {
-    /// Markdown tables
-    #[default]
-    Md,
-    /// CSV with a BOM, so Excel and WPS read the Chinese
-    Csv,
-    /// An Excel workbook (opens in Excel and WPS)
-    Xlsx,
-    /// JSON: the figures as data (codes and numbers), for scripts
-    Json,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

@@ -24,4 +24,5 @@ pub mod slip;
 pub mod store;
 pub mod synth;
 pub mod terminal;
+pub mod text;
 pub mod ui;

@@ -487,7 +487,7 @@ impl App {
                 let export = crate::report::period::Export {
                     from: today,
                     to: today,
-                    format: crate::cli::ReportFormat::Xlsx,
+                    format: crate::report::ReportFormat::Xlsx,
                     output: Some(&path),
                     force: false,
                     unmasked: false,

@@ -306,6 +306,18 @@ pub fn due_state(due: NaiveDate, today: NaiveDate) -> DueState {
     }
 }
 
+/// Whether the due date is in the past, today, soon or later, for colour and order.
+pub fn due_words(due: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    match (due_state(due, today), lang) {
+        (DueState::Overdue(n), Lang::Zh) => format!("逾期{n}天"),
+        (DueState::Overdue(n), Lang::En) => format!("{n}d late"),
+        (DueState::DueToday, _) => lang.pick("今日到期", "due today").to_string(),
+        (DueState::DueSoon, Lang::Zh) => format!("{}天后到期", (due - today).num_days()),
+        (DueState::DueSoon, Lang::En) => format!("due in {}d", (due - today).num_days()),
+        (DueState::Later, _) => due.format("%m-%d").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

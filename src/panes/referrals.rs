@@ -3,8 +3,6 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
-
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
 use crate::domain::referral::{
@@ -465,18 +463,5 @@ impl RefDialog {
             "{what} · {} · {}",
             self.referral.visitor_name, self.referral.service_name
         )
-    }
-}
-
-/// Whether the due date is in the past, today, soon or later, for colour and order.
-pub fn due_words(due: NaiveDate, today: NaiveDate, lang: Lang) -> String {
-    use crate::domain::referral::{DueState, due_state};
-    match (due_state(due, today), lang) {
-        (DueState::Overdue(n), Lang::Zh) => format!("逾期{n}天"),
-        (DueState::Overdue(n), Lang::En) => format!("{n}d late"),
-        (DueState::DueToday, _) => lang.pick("今日到期", "due today").to_string(),
-        (DueState::DueSoon, Lang::Zh) => format!("{}天后到期", (due - today).num_days()),
-        (DueState::DueSoon, Lang::En) => format!("due in {}d", (due - today).num_days()),
-        (DueState::Later, _) => due.format("%m-%d").to_string(),
     }
 }

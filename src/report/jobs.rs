@@ -2,10 +2,10 @@
 
 use anyhow::{Result, anyhow};
 
-use crate::cli::Format;
 use crate::domain::clock::china_zone;
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
+use crate::report::Format;
 use crate::search::{JobFilter, JobIndex};
 use crate::store::Store;
 

@@ -1,6 +1,7 @@
 //! What the desk prints for scripts and spreadsheets: tables, CSV (with a BOM, so Excel
 //! and WPS read the Chinese) and JSON.
 
+mod format;
 pub mod jobs;
 pub mod period;
 pub mod referrals;
@@ -8,7 +9,9 @@ pub mod safe;
 
 use std::io::Write;
 
-use crate::ui::text;
+pub use format::{Format, ReportFormat};
+
+use crate::text;
 
 /// Prints a JSON array of records (data for scripts: ids, numbers as numbers, ISO dates).
 pub fn print_json(records: &[serde_json::Value]) -> anyhow::Result<()> {
@@ -29,7 +32,7 @@ pub fn yuan(fen: Option<i64>) -> serde_json::Value {
 /// Writes rows as aligned columns (by display width), CSV with a BOM, or a JSON array of
 /// objects keyed by `keys`.
 pub fn print_rows(
-    format: crate::cli::Format,
+    format: Format,
     headers: &[&str],
     keys: &[&str],
     rows: &[Vec<String>],
@@ -37,7 +40,7 @@ pub fn print_rows(
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
-        crate::cli::Format::Table => {
+        Format::Table => {
             let widths: Vec<usize> = (0..headers.len())
                 .map(|i| {
                     rows.iter()
@@ -63,7 +66,7 @@ pub fn print_rows(
                 writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
             }
         }
-        crate::cli::Format::Csv => {
+        Format::Csv => {
             out.write_all(b"\xEF\xBB\xBF")?;
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(headers)?;
@@ -72,7 +75,7 @@ pub fn print_rows(
             }
             w.flush()?;
         }
-        crate::cli::Format::Json => {
+        Format::Json => {
             let arr: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|r| {

@@ -470,7 +470,7 @@ fn sheet_name(title: &str) -> String {
 pub struct Export<'a> {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub format: crate::cli::ReportFormat,
+    pub format: crate::report::ReportFormat,
     pub output: Option<&'a Path>,
     /// Replace an existing regular file at `output` (never the database, never a non-file).
     pub force: bool,
@@ -486,7 +486,7 @@ pub fn export(
     e: &Export<'_>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Report> {
-    use crate::cli::ReportFormat;
+    use crate::report::ReportFormat;
     use std::io::Write;
     if e.to < e.from {
         anyhow::bail!(

@@ -3,12 +3,12 @@
 use anyhow::{Result, anyhow};
 use chrono::Utc;
 
-use crate::cli::Format;
 use crate::domain::clock::china_zone;
 use crate::domain::labels::Labeled;
 use crate::domain::money;
+use crate::domain::referral::due_words;
 use crate::i18n::Lang;
-use crate::panes::referrals::due_words;
+use crate::report::Format;
 use crate::store::{QueueFilter, StatusFilter, Store};
 
 fn fen(v: Option<i64>) -> String {

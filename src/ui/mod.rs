@@ -6,9 +6,9 @@ mod jobs;
 mod log;
 mod referrals;
 mod screens;
-pub mod text;
 pub mod textarea;
 
+pub use crate::text;
 pub use screens::render;
 
 use ratatui::Frame;

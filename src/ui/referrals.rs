@@ -13,10 +13,10 @@ use crate::app::App;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::Urgency;
 use crate::domain::money;
-use crate::domain::referral::{DueState, ServiceStatus, due_state};
+use crate::domain::referral::{DueState, ServiceStatus, due_state, due_words};
 use crate::i18n::Lang;
 use crate::keymap::Context;
-use crate::panes::referrals::{RefDialog, RouteDialog, due_words};
+use crate::panes::referrals::{RefDialog, RouteDialog};
 use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
 use crate::ui::text;
 

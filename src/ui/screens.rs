@@ -718,7 +718,7 @@ fn render_follow_up(app: &App, frame: &mut Frame) {
             due = format!(
                 "{due}{}{}{}",
                 lang.pick("(", " ("),
-                crate::panes::referrals::due_words(c.due_on, today, lang),
+                crate::domain::referral::due_words(c.due_on, today, lang),
                 lang.pick(")", ")")
             );
         }
