@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
-use super::screens::{ACCENT, block, centered, clear_for_overlay, dim};
+use super::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::action::Action;
 use crate::app::App;
 use crate::domain::job::Job;

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
-use super::screens::{ACCENT, block, centered, clear_for_overlay, dim};
+use super::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::action::Action;
 use crate::app::App;
 use crate::domain::labels::Labeled;

@@ -1,6 +1,7 @@
 //! Drawing. `render` reads the `App` and draws; it never changes state.
 
 pub mod arbitration;
+mod chrome;
 pub mod form;
 mod jobs;
 mod log;

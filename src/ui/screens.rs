@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::action::Action;
 use crate::app::{App, Confirm, Modal, StatusKind};
@@ -15,33 +15,8 @@ use crate::keymap::Context;
 use crate::panes::Pane;
 use crate::panes::intake::Focus;
 use crate::store::{VisitDetail, VisitRow};
+use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::ui::{jobs, log, referrals, text};
-
-pub(super) const ACCENT: Color = Color::Cyan;
-
-fn title(s: &str) -> Span<'static> {
-    Span::styled(
-        format!(" {s} "),
-        Style::default().add_modifier(Modifier::BOLD),
-    )
-}
-
-/// Hints and secondary text.
-pub(super) fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
-
-pub(super) fn block(s: &str, focused: bool) -> Block<'static> {
-    let style = if focused {
-        Style::default().fg(ACCENT)
-    } else {
-        dim()
-    };
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(style)
-        .title(title(s))
-}
 
 pub fn render(app: &App, frame: &mut Frame) {
     let status_lines = status_lines(app, frame.area().width);
@@ -398,34 +373,6 @@ fn render_today(app: &App, frame: &mut Frame, area: Rect) {
         let x = area.x + 2 + text::width(&heading) as u16;
         frame.set_cursor_position((x.min(area.right().saturating_sub(2)), area.y));
     }
-}
-
-/// Blanks `area` for an overlay. A wide character just left of it would have its right
-/// half under the overlay's border, which terminals draw as garbage: blank it too.
-pub(super) fn clear_for_overlay(frame: &mut Frame, area: Rect) {
-    frame.render_widget(Clear, area);
-    if area.x == 0 {
-        return;
-    }
-    let buf = frame.buffer_mut();
-    for y in area.top()..area.bottom() {
-        let cell = &mut buf[(area.x - 1, y)];
-        if text::width(cell.symbol()) > 1 {
-            cell.set_symbol(" ");
-        }
-    }
-}
-
-/// A rectangle of at most `w`×`h` centred in `area`.
-pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
 }
 
 /// The first-run setup, or F8: the form, and under it the roster to pick from.
