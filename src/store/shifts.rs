@@ -541,7 +541,7 @@ fn disposition_change(
 
 /// Visits of a shift still without a disposition: neither set by the officer nor
 /// referred anywhere.
-const UNRECONCILED: &str = "t.shift_id = ?1 AND t.disposition IS NULL \
+pub(super) const UNRECONCILED: &str = "t.shift_id = ?1 AND t.disposition IS NULL \
      AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.visit_id = t.id)";
 
 impl Store {
@@ -792,30 +792,6 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// Visits of the shift that still need a disposition before sign-off, oldest first.
-    /// A shift's visits that have a disposition (or were routed), oldest first: the
-    /// review lists them after those still to reconcile, so a disposition can be
-    /// corrected until sign-off.
-    pub fn reconciled(&self, shift_id: &str) -> Result<Vec<super::VisitRow>, StoreError> {
-        let sql = format!(
-            "{} WHERE t.shift_id = ?1 AND NOT ({UNRECONCILED}) ORDER BY t.visited_at",
-            super::visits::VISIT_SELECT
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([shift_id], super::visits::visit_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    pub fn unreconciled(&self, shift_id: &str) -> Result<Vec<super::VisitRow>, StoreError> {
-        let sql = format!(
-            "{} WHERE {UNRECONCILED} ORDER BY t.visited_at",
-            super::visits::VISIT_SELECT
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([shift_id], super::visits::visit_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Signs the shift off: refused while a visit lacks a disposition; otherwise marks

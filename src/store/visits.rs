@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::events::{self, NewEvent};
-use super::shifts;
+use super::shifts::{self, UNRECONCILED};
 use super::visitors::{VISITOR_COLUMNS, VisitorRow, keys_for, visitor_from_row, write_keys};
 use super::{EventRow, Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::intake::Intake;
@@ -725,6 +725,30 @@ impl Store {
             format!("{VISIT_SELECT} WHERE t.visitor_id = ?1 ORDER BY t.visited_at DESC LIMIT ?2");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![visitor_id, limit as i64], visit_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A shift's visits that have a disposition (or were routed), oldest first: the
+    /// review lists them after those still to reconcile, so a disposition can be
+    /// corrected until sign-off.
+    pub fn reconciled(&self, shift_id: &str) -> Result<Vec<VisitRow>, StoreError> {
+        let sql = format!(
+            "{} WHERE t.shift_id = ?1 AND NOT ({UNRECONCILED}) ORDER BY t.visited_at",
+            VISIT_SELECT
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([shift_id], visit_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Visits of the shift that still need a disposition before sign-off, oldest first.
+    pub fn unreconciled(&self, shift_id: &str) -> Result<Vec<VisitRow>, StoreError> {
+        let sql = format!(
+            "{} WHERE {UNRECONCILED} ORDER BY t.visited_at",
+            VISIT_SELECT
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([shift_id], visit_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
