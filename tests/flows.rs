@@ -2265,3 +2265,33 @@ fn a_wage_claim_shows_its_arbitration_date_and_one_near_it_tops_the_referral_que
         "{screen}"
     );
 }
+
+#[test]
+fn the_queue_sizes_its_columns_for_the_language_and_keeps_the_amount_at_80_columns() {
+    let (_dir, db) = fresh_db();
+    {
+        let mut store = Store::open(&db).unwrap();
+        dutydesk::demo::seed(&mut store, dutydesk::app::china_zone(), Utc::now()).unwrap();
+    }
+    // English at 160 columns: the labels whole, not cut to the Chinese widths.
+    let mut d = Desk::open(&db, Lang::En);
+    d.term = Terminal::new(TestBackend::new(160, 30)).unwrap();
+    let screen = d.press("F3").screen();
+    for whole in [
+        "In progress",
+        "Wage arrears",
+        "Labour contract",
+        "Legal aid",
+    ] {
+        assert!(screen.contains(whole), "{whole}:\n{screen}");
+    }
+    // At 80 columns the group case's workers and amount still show: the kind goes first.
+    let mut d = Desk::open(&db, Lang::Zh);
+    d.term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let screen = d.press("F3").screen();
+    assert!(screen.contains("13人 ¥115,000"), "{screen}");
+    assert!(
+        !screen.contains("类别 "),
+        "the kind column is the first to go:\n{screen}"
+    );
+}

@@ -59,6 +59,66 @@ fn group_words(app: &App, r: &ReferralRow) -> String {
     parts.join(" ")
 }
 
+/// The queue's column widths (due, status, visitor, request, kind, service, owner) for
+/// the language in force. Each closed list's column is as wide as its widest label in
+/// that language (an English desk reads "In progress", not "In pr.."). When the row does
+/// not leave the workers/amount column its 18 columns, in this order: the kind goes (the
+/// detail below names it), the owner narrows to 8, the service to 12, status and request
+/// to 7 and 10, the service to 8. A width of 0 is a column left out.
+fn queue_columns(lang: Lang, cols: usize) -> [usize; 7] {
+    fn widest<T: Labeled>(lang: Lang, at_least: usize) -> usize {
+        T::ALL
+            .iter()
+            .map(|v| text::width(v.label(lang)))
+            .max()
+            .unwrap_or(0)
+            .max(at_least)
+    }
+    let mut w = [
+        9,
+        widest::<crate::domain::referral::ReferralStatus>(lang, 7),
+        8,
+        widest::<crate::domain::lists::Category>(lang, 8),
+        widest::<crate::domain::referral::ServiceKind>(lang, 8),
+        26,
+        14,
+    ];
+    let room = |w: &[usize; 7]| {
+        let shown = w.iter().filter(|&&c| c > 0).count();
+        w.iter().sum::<usize>() + shown + 18 <= cols
+    };
+    let steps: [fn(&mut [usize; 7]); 5] = [
+        |w| w[4] = 0,
+        |w| w[6] = w[6].min(8),
+        |w| w[5] = w[5].min(12),
+        |w| {
+            w[1] = w[1].min(7);
+            w[3] = w[3].min(10);
+        },
+        |w| w[5] = w[5].min(8),
+    ];
+    for step in steps {
+        if room(&w) {
+            break;
+        }
+        step(&mut w);
+    }
+    w
+}
+
+/// A queue row or its header: the columns `w` keeps, then the workers/amount.
+fn queue_line(cells: [&str; 7], w: &[usize; 7], last: &str) -> String {
+    let mut line = String::new();
+    for (cell, width) in cells.iter().zip(w) {
+        if *width > 0 {
+            line.push_str(&text::pad(cell, *width));
+            line.push(' ');
+        }
+    }
+    line.push_str(last);
+    line
+}
+
 fn row_text(app: &App, r: &ReferralRow, cols: usize) -> String {
     let lang = app.lang;
     let due = if r.status.is_open() {
@@ -73,16 +133,18 @@ fn row_text(app: &App, r: &ReferralRow, cols: usize) -> String {
     if let Some(p) = &r.pending_owner_name {
         owner.push_str(&format!("→{p}"));
     }
-    let s = format!(
-        "{} {} {} {} {} {} {} {}",
-        text::pad(&due, 9),
-        text::pad(r.status.label(lang), 7),
-        text::pad(&r.visitor_name, 8),
-        text::pad(r.category.label(lang), 8),
-        text::pad(r.kind.label(lang), 8),
-        text::pad(&r.service_name, 26),
-        text::pad(&owner, 14),
-        group_words(app, r)
+    let s = queue_line(
+        [
+            &due,
+            r.status.label(lang),
+            &r.visitor_name,
+            r.category.label(lang),
+            r.kind.label(lang),
+            &r.service_name,
+            &owner,
+        ],
+        &queue_columns(lang, cols),
+        &group_words(app, r),
     );
     text::pad(&s, cols)
 }
@@ -121,16 +183,18 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ])
     .areas(inner);
-    let header = format!(
-        "{} {} {} {} {} {} {} {}",
-        text::pad(lang.pick("时限", "Due"), 9),
-        text::pad(lang.pick("状态", "Status"), 7),
-        text::pad(lang.pick("来访人", "Visitor"), 8),
-        text::pad(lang.pick("诉求", "Request"), 8),
-        text::pad(lang.pick("类别", "Kind"), 8),
-        text::pad(lang.pick("服务", "Service"), 26),
-        text::pad(lang.pick("责任人", "Owner"), 14),
-        lang.pick("人数/金额", "Workers/amount")
+    let header = queue_line(
+        [
+            lang.pick("时限", "Due"),
+            lang.pick("状态", "Status"),
+            lang.pick("来访人", "Visitor"),
+            lang.pick("诉求", "Request"),
+            lang.pick("类别", "Kind"),
+            lang.pick("服务", "Service"),
+            lang.pick("责任人", "Owner"),
+        ],
+        &queue_columns(lang, cols),
+        lang.pick("人数/金额", "Workers/amount"),
     );
     frame.render_widget(
         Paragraph::new(Span::styled(
