@@ -435,3 +435,36 @@ fn p_in_the_queue_and_right_after_routing_writes_the_slip_to_the_reports_folder(
     let now_selected = app.referrals.selected().unwrap().id.clone();
     assert!(xml.contains(&now_selected));
 }
+
+#[test]
+fn a_wage_claim_s_slip_says_the_last_day_to_apply_for_arbitration() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let id = referral_of(dir.path(), &db, "张三");
+    // The job ended 300 days ago: wages owed must go to arbitration within a year of it.
+    let ended = chrono::Utc::now().date_naive() - chrono::Duration::days(300);
+    let last = dutydesk::domain::arbitration::one_year_after(ended);
+    sql(
+        &db,
+        &format!(
+            "UPDATE visit SET employment = 'ended', employment_ended_on = '{ended}'
+             WHERE id = (SELECT visit_id FROM referral WHERE id = '{id}')"
+        ),
+    );
+    for (lang, words) in [("zh", "仲裁时效"), ("en", "Arbitration time limit")] {
+        let out = dir.path().join(format!("张三-{lang}.docx"));
+        slip(dir.path(), &db)
+            .args(["--lang", lang])
+            .arg(&id)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let (_, xml) = read_docx(&out);
+        assert!(xml.contains(words), "{lang}: {xml}");
+        assert!(
+            xml.contains(&last.format("%Y-%m-%d").to_string()),
+            "{lang}: {xml}"
+        );
+    }
+}

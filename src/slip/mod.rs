@@ -184,19 +184,24 @@ pub fn gather(store: &Store, referral_id: &str, zone: FixedOffset, lang: Lang) -
         documents,
         documents_suggested,
         due_on: r.due_on,
-        arbitration: arbitration_limit(r, lang),
+        arbitration: arbitration_limit(
+            r,
+            chrono::Utc::now().with_timezone(&zone).date_naive(),
+            lang,
+        ),
         officer: r.owner_name.clone(),
         lang,
     })
 }
 
-/// HOOK (issue 19, item 7): the arbitration time limit (仲裁时效) of the request, in words
-/// with its caveat, for the slip's due-date section. The arbitration clock
-/// (`src/domain/arbitration.rs`) is being built alongside the slip and is not in the tree
-/// yet; until it is, no slip shows a limit. When it lands, compute it here from the
-/// referral's visit and return `Some(words)`; the slip prints whatever this returns.
-fn arbitration_limit(_referral: &ReferralRow, _lang: Lang) -> Option<String> {
-    None
+/// The arbitration time limit (仲裁时效) of the request on the day the slip is made, in
+/// words with its caveat (domain::arbitration); none where the law is not about it.
+fn arbitration_limit(
+    referral: &ReferralRow,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Option<String> {
+    crate::domain::arbitration::words(referral.arbitration.clock(today), lang)
 }
 
 /// The documents a directory entry lists, one per item: its text split at semicolons

@@ -3,7 +3,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::domain::arbitration::{Basis, Clock, Missing};
+use crate::domain::arbitration::Clock;
 use crate::i18n::Lang;
 
 /// The colour of a case whose last day is 60 days away or nearer: its own, apart from
@@ -24,115 +24,8 @@ pub fn style(clock: Clock) -> Option<Style> {
     }
 }
 
-fn basis_words(basis: Basis, lang: Lang) -> String {
-    let d = basis.date().format("%Y-%m-%d");
-    match (basis, lang) {
-        (Basis::Learned(_), Lang::Zh) => format!("自知悉之日{d}起一年"),
-        (Basis::Learned(_), Lang::En) => format!("a year from learning of it on {d}"),
-        (Basis::EmploymentEnded(_), Lang::Zh) => format!("自离职之日{d}起一年"),
-        (Basis::EmploymentEnded(_), Lang::En) => format!("a year from the job's end on {d}"),
-    }
-}
-
-/// What the desk says of `clock`, in one line; `None` where the law is not about the
-/// request. An estimate: interruption and suspension are not counted.
-pub fn words(clock: Clock, lang: Lang) -> Option<String> {
-    Some(match (clock, lang) {
-        (Clock::NotCovered, _) => return None,
-        (Clock::NeedsFacts(m), Lang::Zh) => format!(
-            "未能估算:请补填{}",
-            match m {
-                Missing::Employment => "在职状态",
-                Missing::EndedOn => "离职日期",
-                Missing::LearnedOn => "知悉日期",
-            }
-        ),
-        (Clock::NeedsFacts(m), Lang::En) => format!(
-            "not estimated: {} not given",
-            match m {
-                Missing::Employment => "whether still employed",
-                Missing::EndedOn => "when the job ended",
-                Missing::LearnedOn => "when they learned of it",
-            }
-        ),
-        (Clock::NoLimitWhileEmployed, Lang::Zh) => {
-            "在职期间欠薪不受时效限制(离职后一年内申请)".into()
-        }
-        (Clock::NoLimitWhileEmployed, Lang::En) => {
-            "wages owed while employed are not time-barred (apply within a year of leaving)".into()
-        }
-        (
-            Clock::Running {
-                last_day,
-                basis,
-                days_left,
-            }
-            | Clock::Closing {
-                last_day,
-                basis,
-                days_left,
-            },
-            Lang::Zh,
-        ) => {
-            let left = if days_left == 0 {
-                "今天是最后一天".to_string()
-            } else {
-                format!("余{days_left}天")
-            };
-            format!(
-                "{}前申请仲裁({left};{})",
-                last_day.format("%Y-%m-%d"),
-                basis_words(basis, lang)
-            )
-        }
-        (
-            Clock::Running {
-                last_day,
-                basis,
-                days_left,
-            }
-            | Clock::Closing {
-                last_day,
-                basis,
-                days_left,
-            },
-            Lang::En,
-        ) => {
-            let left = match days_left {
-                0 => "today is the last day".to_string(),
-                1 => "1 day left".to_string(),
-                n => format!("{n} days left"),
-            };
-            format!(
-                "apply by {} ({left}; {})",
-                last_day.format("%Y-%m-%d"),
-                basis_words(basis, lang)
-            )
-        }
-        (
-            Clock::Expired {
-                last_day,
-                days_over,
-                ..
-            },
-            Lang::Zh,
-        ) => format!(
-            "已于{}届满(过{days_over}天;如有中断、中止情形请核实)",
-            last_day.format("%Y-%m-%d")
-        ),
-        (
-            Clock::Expired {
-                last_day,
-                days_over,
-                ..
-            },
-            Lang::En,
-        ) => format!(
-            "ran out on {} ({days_over} days ago; check for interruption or suspension)",
-            last_day.format("%Y-%m-%d")
-        ),
-    })
-}
+/// The clock in words (the slip prints them too, so they live beside the rule).
+pub use crate::domain::arbitration::words;
 
 fn kv(k: &str, v: String, style: Style) -> ratatui::text::Line<'static> {
     ratatui::text::Line::from(vec![
