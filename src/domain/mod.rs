@@ -9,6 +9,7 @@ pub mod intake;
 pub mod job;
 pub mod labels;
 pub mod lists;
+pub mod log_fact;
 pub mod money;
 pub mod phone;
 pub mod pinyin_keys;

@@ -100,8 +100,10 @@ impl LogPane {
             .chain(self.entries.iter().rev())
             .filter(|e| self.kind_filter.is_none_or(|k| e.kind == k))
             .filter(|e| {
+                // What either language shows: the stored line, or the fact in English.
                 needle.is_empty()
                     || e.text.to_lowercase().contains(&needle)
+                    || (e.fact.is_some() && e.line(Lang::En).to_lowercase().contains(&needle))
                     || e.officer_name
                         .as_deref()
                         .is_some_and(|n| n.contains(&needle))

@@ -12,8 +12,10 @@ use super::visitors::{VISITOR_COLUMNS, visitor_from_row, write_keys};
 use super::{Store, StoreError, shifts, ts};
 use crate::domain::intake::Intake;
 use crate::domain::labels::Labeled;
+use crate::domain::log_fact::{FieldChange, LogFact, VisitField, changes_text};
 use crate::domain::money::format_fen;
 use crate::domain::shift::EntryKind;
+use crate::i18n::Lang;
 
 /// What a correction did.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,50 +97,49 @@ impl Store {
             return Err(refused("没有这条来访记录", "no such visit"));
         };
         let sealed = sealed_at.is_some();
-        // The visit's own fields, before → after.
-        let label =
-            |code: &str, f: fn(&str) -> Option<String>| f(code).unwrap_or_else(|| code.to_string());
-        let cat_zh =
-            |c: &str| crate::domain::lists::Category::from_code(c).map(|x| x.zh().to_string());
-        let ch_zh =
-            |c: &str| crate::domain::lists::Channel::from_code(c).map(|x| x.zh().to_string());
-        let urg_zh =
-            |c: &str| crate::domain::lists::Urgency::from_code(c).map(|x| x.zh().to_string());
+        // The visit's own fields, before → after (the lists by their codes).
         let money = |f: Option<i64>| f.map(format_fen).unwrap_or_else(|| "—".into());
         let count = |n: Option<i64>| n.map_or_else(|| "—".into(), |n| n.to_string());
         let new_headcount = fixed.headcount.map(i64::from);
-        let mut changes: Vec<String> = Vec::new();
-        for (k, a, b) in [
+        let mut changes: Vec<FieldChange> = [
             (
-                "诉求类别",
-                label(&category, cat_zh),
-                fixed.category.zh().to_string(),
+                VisitField::Category,
+                category,
+                fixed.category.code().to_string(),
             ),
             (
-                "渠道",
-                label(&channel, ch_zh),
-                fixed.channel.zh().to_string(),
+                VisitField::Channel,
+                channel,
+                fixed.channel.code().to_string(),
             ),
             (
-                "紧急程度",
-                label(&urgency, urg_zh),
-                fixed.urgency.zh().to_string(),
+                VisitField::Urgency,
+                urgency,
+                fixed.urgency.code().to_string(),
             ),
-            ("涉及人数", count(headcount), count(new_headcount)),
-            ("欠薪金额", money(amount), money(fixed.amount_owed_fen)),
-        ] {
-            if a != b {
-                changes.push(format!("{k}:{a} → {b}"));
-            }
-        }
+            (
+                VisitField::Headcount,
+                count(headcount),
+                count(new_headcount),
+            ),
+            (
+                VisitField::Amount,
+                money(amount),
+                money(fixed.amount_owed_fen),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(field, from, to)| FieldChange { field, from, to })
+        .collect();
         if summary.trim() != fixed.summary.trim() {
-            changes.push(format!(
-                "诉求摘要:{} → {}",
-                short(&summary),
-                short(&fixed.summary)
-            ));
+            changes.push(FieldChange {
+                field: VisitField::Summary,
+                from: short(&summary),
+                to: short(&fixed.summary),
+            });
         }
-        let visit_changes = changes.join(";");
+        let visit_changes = changes_text(&changes, Lang::Zh);
         // The person, before → after (the name too: this is the place to correct it).
         let old = tx.query_row(
             &format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1"),
@@ -188,14 +189,17 @@ impl Store {
                     [visit_id],
                     |r| r.get(0),
                 )?;
-                let text = format!("更正来访记录:{visit_changes};{why}");
+                let fact = LogFact::VisitCorrected {
+                    changes: changes.clone(),
+                    reason: reason.to_string(),
+                };
                 shifts::log_desk(
                     &tx,
                     &station_id,
                     officer_id,
                     now,
                     EntryKind::Addendum,
-                    &text,
+                    shifts::Said::Fact(&fact),
                     Some(&shift_id),
                 )?;
             } else {

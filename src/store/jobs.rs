@@ -218,7 +218,10 @@ impl Store {
         super::shifts::log_import(
             &tx,
             now,
-            &format!("导入岗位:新增 {} 条,更新 {} 条", done.added, done.updated),
+            &crate::domain::log_fact::LogFact::ImportJobs {
+                added: done.added,
+                updated: done.updated,
+            },
         )
         .map_err(|e| (0, e.into()))?;
         tx.commit().map_err(|e| (0, e.into()))?;

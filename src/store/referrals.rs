@@ -13,6 +13,7 @@ use super::shifts;
 use super::{EventRow, Service, Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
+use crate::domain::log_fact::{ClosingFact, LogFact, ReferralEvent};
 use crate::domain::referral::{
     Closing, DeclineReason, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind,
     ServiceStatus, check_decline, refused_move,
@@ -198,27 +199,26 @@ fn log_referral(
     row: &ReferralRow,
     officer_id: &str,
     now: DateTime<Utc>,
-    what: &str,
+    event: ReferralEvent,
 ) -> Result<(), StoreError> {
     let kind = if row.job_id.is_some() {
         EntryKind::Job
     } else {
         EntryKind::Referral
     };
-    let text = format!(
-        "{} → {}({}) {}",
-        row.visitor_name,
-        row.service_name,
-        row.kind.zh(),
-        what.trim()
-    );
+    let fact = LogFact::Referral {
+        visitor: row.visitor_name.clone(),
+        service: row.service_name.clone(),
+        kind: row.kind,
+        event,
+    };
     shifts::log_desk(
         conn,
         station_id,
         officer_id,
         now,
         kind,
-        text.trim(),
+        shifts::Said::Fact(&fact),
         Some(&row.id),
     )?;
     Ok(())
@@ -399,7 +399,10 @@ impl Store {
             &row,
             officer_id,
             now,
-            &format!("转介 {}", note.trim()),
+            ReferralEvent::Sent {
+                note: new.note.trim().to_string(),
+                without_consent: (!new.consent).then(|| new.consent_override.trim().to_string()),
+            },
         )?;
         tx.commit()?;
         Ok(row)
@@ -525,15 +528,7 @@ impl Store {
             what = closing_summary(c, note);
         }
         let event_detail = match decline {
-            Some(reason) => {
-                what = [reason.zh(), note]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                decline_detail(current.status.code(), to.code(), reason, note)
-            }
+            Some(reason) => decline_detail(current.status.code(), to.code(), reason, note),
             None => detail(current.status.code(), to.code(), &what),
         };
         let station = station_of(&tx, id)?;
@@ -556,12 +551,14 @@ impl Store {
             &row,
             officer_id,
             now,
-            &format!(
-                "{}:{}→{} {what}",
-                m.label(Lang::Zh),
-                current.status.zh(),
-                to.zh()
-            ),
+            ReferralEvent::Moved {
+                action: m,
+                from: current.status,
+                to,
+                closing: closing.filter(|_| m == Move::Close).map(ClosingFact::from),
+                decline: decline.filter(|_| m == Move::Decline),
+                note: note.to_string(),
+            },
         )?;
         tx.commit()?;
         Ok(row)
@@ -628,7 +625,7 @@ impl Store {
             &row,
             by,
             now,
-            &format!("转交给 {to_name}(待对方接收)"),
+            ReferralEvent::HandoverAsked { to: to_name },
         )?;
         tx.commit()?;
         Ok(row)
@@ -692,10 +689,9 @@ impl Store {
             &row,
             by,
             now,
-            &if accept {
-                format!("{} 接收了转交", new_owner)
-            } else {
-                format!("{} 拒绝了转交", new_owner)
+            ReferralEvent::HandoverAnswered {
+                by: new_owner,
+                accepted: accept,
             },
         )?;
         tx.commit()?;
@@ -949,31 +945,5 @@ fn station_of(conn: &Connection, referral_id: &str) -> Result<String, StoreError
 
 /// The closing as one line of history: outcome, reason, figures, note.
 fn closing_summary(c: &Closing, note: &str) -> String {
-    let mut parts = Vec::new();
-    if let Some(o) = c.outcome {
-        parts.push(o.zh().to_string());
-    }
-    if let Some(r) = c.reason {
-        parts.push(r.zh().to_string());
-    }
-    if let Some(f) = c.wages_recovered_fen {
-        let workers = c
-            .workers_covered
-            .map(|w| format!(",{w}人"))
-            .unwrap_or_default();
-        parts.push(format!(
-            "追回工资{}{workers}",
-            crate::domain::money::format_fen(f)
-        ));
-    }
-    if let Some(f) = c.aid_paid_fen {
-        parts.push(format!("发放救助{}", crate::domain::money::format_fen(f)));
-    }
-    if !c.placed_job.trim().is_empty() {
-        parts.push(format!("已就业:{}", c.placed_job.trim()));
-    }
-    if !note.is_empty() {
-        parts.push(note.to_string());
-    }
-    parts.join(" · ")
+    ClosingFact::from(c).summary(note, Lang::Zh)
 }

@@ -9,7 +9,9 @@ use super::events::{self, NewEvent};
 use super::{Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::Role;
+use crate::domain::log_fact::LogFact;
 use crate::domain::shift::{Disposition, EntryKind};
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
@@ -45,8 +47,21 @@ pub struct LogEntry {
     pub at: DateTime<Utc>,
     pub officer_name: Option<String>,
     pub kind: EntryKind,
+    /// As stored: the officer's words, or the desk's line in Chinese.
     pub text: String,
     pub about: Option<String>,
+    /// What a line the desk wrote states (stored, or read back from an older line's text).
+    pub fact: Option<LogFact>,
+}
+
+impl LogEntry {
+    /// The line as shown in `lang`: a fact in that language, anything else as stored.
+    pub fn line(&self, lang: Lang) -> std::borrow::Cow<'_, str> {
+        match &self.fact {
+            Some(f) => f.render(lang).into(),
+            None => self.text.as_str().into(),
+        }
+    }
 }
 
 /// What the next shift must see first: the last sealed shift's note and the open to-dos.
@@ -166,10 +181,10 @@ pub(super) fn ensure_shift(
             [officer_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let text = match (opened, affiliation.is_empty()) {
-            (true, _) => format!("{name} 开班"),
-            (false, true) => format!("{name} 加入本班"),
-            (false, false) => format!("{name}({affiliation})加入本班"),
+        let fact = if opened {
+            LogFact::ShiftOpened { name }
+        } else {
+            LogFact::Joined { name, affiliation }
         };
         append(
             conn,
@@ -179,7 +194,7 @@ pub(super) fn ensure_shift(
                 at: now,
                 officer_id: Some(officer_id),
                 kind: EntryKind::Shift,
-                text: &text,
+                said: Said::Fact(&fact),
                 about: None,
             },
         )?;
@@ -193,15 +208,27 @@ pub(super) struct Entry<'a> {
     pub at: DateTime<Utc>,
     pub officer_id: Option<&'a str>,
     pub kind: EntryKind,
-    pub text: &'a str,
+    pub said: Said<'a>,
     pub about: Option<&'a str>,
+}
+
+/// What an entry says: the officer's words, stored as typed; or a fact the desk states,
+/// stored as its fact and its Chinese line (what the hub, older desks and the seal read).
+#[derive(Clone, Copy)]
+pub(super) enum Said<'a> {
+    Words(&'a str),
+    Fact(&'a LogFact),
 }
 
 pub(super) fn append(conn: &Connection, e: &Entry<'_>) -> rusqlite::Result<String> {
     let id = new_id();
+    let (text, fact) = match e.said {
+        Said::Words(t) => (t.to_string(), None),
+        Said::Fact(f) => (f.render(Lang::Zh), Some(f.to_json())),
+    };
     conn.prepare_cached(
-        "INSERT INTO log_entry(id, station_id, shift_id, at, officer_id, kind, text, about)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO log_entry(id, station_id, shift_id, at, officer_id, kind, text, about, fact)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         id,
@@ -210,8 +237,9 @@ pub(super) fn append(conn: &Connection, e: &Entry<'_>) -> rusqlite::Result<Strin
         ts(e.at),
         e.officer_id,
         e.kind.code(),
-        e.text,
-        e.about
+        text,
+        e.about,
+        fact
     ])?;
     Ok(id)
 }
@@ -224,7 +252,7 @@ pub(super) fn log_desk(
     officer_id: &str,
     now: DateTime<Utc>,
     kind: EntryKind,
-    text: &str,
+    said: Said<'_>,
     about: Option<&str>,
 ) -> rusqlite::Result<String> {
     let shift_id = ensure_shift(conn, station_id, officer_id, now)?;
@@ -236,7 +264,7 @@ pub(super) fn log_desk(
             at: now,
             officer_id: Some(officer_id),
             kind,
-            text,
+            said,
             about,
         },
     )
@@ -248,7 +276,7 @@ pub(super) fn log_desk(
 pub(super) fn log_import(
     conn: &Connection,
     now: DateTime<Utc>,
-    text: &str,
+    fact: &LogFact,
 ) -> rusqlite::Result<()> {
     let Some(station_id) = super::station::setting(conn, "station_id")? else {
         return Ok(());
@@ -263,7 +291,7 @@ pub(super) fn log_import(
             at: now,
             officer_id: officer_id.as_deref(),
             kind: EntryKind::Import,
-            text,
+            said: Said::Fact(fact),
             about: None,
         },
     )?;
@@ -289,19 +317,23 @@ fn shift_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Shift> {
     })
 }
 
-const ENTRY_SELECT: &str = "SELECT e.id, e.shift_id, e.at, o.name, e.kind, e.text, e.about \
-     FROM log_entry e LEFT JOIN officer o ON o.id = e.officer_id";
+const ENTRY_SELECT: &str = "SELECT e.id, e.shift_id, e.at, o.name, e.kind, e.text, e.about, \
+     e.fact FROM log_entry e LEFT JOIN officer o ON o.id = e.officer_id";
 
 fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
     let at: String = r.get(2)?;
     let kind: String = r.get(4)?;
+    let kind = EntryKind::from_code(&kind).unwrap_or(EntryKind::Note);
+    let text: String = r.get(5)?;
+    let fact: Option<String> = r.get(7)?;
     Ok(LogEntry {
         id: r.get(0)?,
         shift_id: r.get(1)?,
         at: parse_ts(&at).unwrap_or_default(),
         officer_name: r.get(3)?,
-        kind: EntryKind::from_code(&kind).unwrap_or(EntryKind::Note),
-        text: r.get(5)?,
+        kind,
+        fact: LogFact::of_entry(kind, &text, fact.as_deref()),
+        text,
         about: r.get(6)?,
     })
 }
@@ -590,7 +622,15 @@ impl Store {
             ));
         }
         let tx = self.write_tx()?;
-        let id = log_desk(&tx, station_id, officer_id, now, kind, text, None)?;
+        let id = log_desk(
+            &tx,
+            station_id,
+            officer_id,
+            now,
+            kind,
+            Said::Words(text),
+            None,
+        )?;
         tx.commit()?;
         Ok(id)
     }
@@ -732,7 +772,7 @@ impl Store {
             officer_id,
             now,
             EntryKind::Done,
-            &text,
+            Said::Words(&text),
             Some(todo_id),
         )?;
         tx.commit()?;
@@ -853,7 +893,7 @@ impl Store {
                 at: now,
                 officer_id: Some(officer_id),
                 kind: EntryKind::Shift,
-                text: &format!("{name} 签结交班"),
+                said: Said::Fact(&LogFact::SignedOff { name }),
                 about: None,
             },
         )?;
@@ -1056,7 +1096,7 @@ impl Store {
             officer_id,
             now,
             EntryKind::Addendum,
-            text,
+            Said::Words(text),
             Some(sealed_shift_id),
         )?;
         tx.commit()?;
@@ -1129,7 +1169,7 @@ impl Store {
             officer_id,
             now,
             EntryKind::Ack,
-            &format!("已阅 {signer} 的交班记录"),
+            Said::Fact(&LogFact::Acknowledged { signer }),
             Some(sealed_shift_id),
         )?;
         tx.commit()?;

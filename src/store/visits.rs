@@ -11,6 +11,7 @@ use super::{EventRow, Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::intake::Intake;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
+use crate::domain::log_fact::LogFact;
 use crate::domain::shift::{Disposition, EntryKind};
 use crate::domain::{id_number, phone};
 
@@ -554,18 +555,13 @@ fn finish_intake(
         ])?;
     }
     if let Some(shift_id) = &shift_id {
-        let returning_word = if returning { " · 老来访人" } else { "" };
-        let follow_up_word = if intake.follows_referral.is_some() {
-            " · 回访"
-        } else {
-            ""
+        let fact = LogFact::Intake {
+            name: intake.name.clone(),
+            category: intake.category,
+            channel: intake.channel,
+            returning,
+            follow_up: intake.follows_referral.is_some(),
         };
-        let text = format!(
-            "{} · {} · {}{returning_word}{follow_up_word}",
-            intake.name,
-            intake.category.zh(),
-            intake.channel.zh()
-        );
         shifts::append(
             conn,
             &shifts::Entry {
@@ -574,7 +570,7 @@ fn finish_intake(
                 at: stamp.now,
                 officer_id: Some(stamp.officer_id),
                 kind: EntryKind::Intake,
-                text: &text,
+                said: shifts::Said::Fact(&fact),
                 about: Some(&visit_id),
             },
         )?;
@@ -1084,7 +1080,7 @@ impl Store {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             .map_err(|e| (0, StoreError::Rule(e.to_string())))?;
         write_import_keys(&tx, &keys, sorted, visitors_before).map_err(|e| (0, e.into()))?;
-        shifts::log_import(&tx, now, &format!("导入来访台账 {} 条", rows.len()))
+        shifts::log_import(&tx, now, &LogFact::ImportVisits { n: rows.len() })
             .map_err(|e| (0, e.into()))?;
         tx.commit().map_err(|e| (0, e.into()))?;
         Ok(rows.len())

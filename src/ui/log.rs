@@ -302,7 +302,10 @@ fn entry_line(
         text::pad(&who, 8)
     );
     let room = (width as usize).saturating_sub(text::width(&head));
-    let body = text::pad(&text::truncate(&text::one_line(&e.text), room), room);
+    let body = text::pad(
+        &text::truncate(&text::one_line(&e.line(app.lang)), room),
+        room,
+    );
     let base = if selected {
         Style::default().add_modifier(Modifier::REVERSED)
     } else {
@@ -434,7 +437,7 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
         .map(|e| {
             let when = e.at.with_timezone(&app.zone).format("%m-%d");
             Line::from(text::truncate(
-                &format!("{when} {}", text::one_line(&e.text)),
+                &format!("{when} {}", text::one_line(&e.line(app.lang))),
                 inner_c.width as usize,
             ))
         })
