@@ -2295,3 +2295,15 @@ fn the_queue_sizes_its_columns_for_the_language_and_keeps_the_amount_at_80_colum
         "the kind column is the first to go:\n{screen}"
     );
 }
+
+#[test]
+fn a_choice_field_in_the_intake_form_takes_typing() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    // 诉求类别 is the eleventh field: qx is 欠薪 by its pinyin initials.
+    d.press("李华 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab q x");
+    assert_eq!(d.field("category"), "wage_arrears", "{}", d.screen());
+    // The occupation by the start of its full pinyin: bao → 保安.
+    d.press("S-Tab S-Tab S-Tab S-Tab S-Tab b a o");
+    assert_eq!(d.field("occupation"), "security", "{}", d.screen());
+}

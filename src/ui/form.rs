@@ -366,12 +366,14 @@ impl Form {
             return Edit::NotMine;
         };
         let c: String = c.to_lowercase().collect();
+        // A placeholder ("请选择", code "") is never what was typed for.
         let starts = |o: &Choice, typed: &str| {
-            o.en.to_lowercase().starts_with(typed)
-                || o.zh.starts_with(typed)
-                || crate::domain::pinyin_keys::name_keys(&o.zh)
-                    .iter()
-                    .any(|k| k.starts_with(typed))
+            !o.code.is_empty()
+                && (o.en.to_lowercase().starts_with(typed)
+                    || o.zh.starts_with(typed)
+                    || crate::domain::pinyin_keys::name_keys(&o.zh)
+                        .iter()
+                        .any(|k| k.starts_with(typed)))
         };
         let n = options.len();
         let longer = format!("{}{c}", self.typed.1);
