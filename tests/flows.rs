@@ -2303,6 +2303,8 @@ fn a_choice_field_in_the_intake_form_takes_typing() {
     // 诉求类别 is the eleventh field: qx is 欠薪 by its pinyin initials.
     d.press("李华 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab q x");
     assert_eq!(d.field("category"), "wage_arrears", "{}", d.screen());
+    // … and the form asks what a wage claim needs, as when the choice is cycled.
+    assert!(d.screen().contains("在职状态"), "{}", d.screen());
     // The occupation by the start of its full pinyin: bao → 保安.
     d.press("S-Tab S-Tab S-Tab S-Tab S-Tab b a o");
     assert_eq!(d.field("occupation"), "security", "{}", d.screen());

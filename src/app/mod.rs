@@ -612,10 +612,14 @@ impl App {
             let today = self.today();
             self.intake.refresh_id_note(self.lang, today);
         }
-        if field == Field::Employer {
+        // A choice picked by typing changes what the form asks, as cycling it does.
+        if matches!(field, Field::Employer | Field::Category) {
             self.refresh_collective_note();
         }
-        if matches!(field, Field::EndedOn | Field::LearnedOn) {
+        if matches!(
+            field,
+            Field::Category | Field::Employment | Field::EndedOn | Field::LearnedOn
+        ) {
             let today = self.today();
             self.intake.refresh_arbitration(self.lang, today);
         }
