@@ -2309,3 +2309,45 @@ fn a_choice_field_in_the_intake_form_takes_typing() {
     d.press("S-Tab S-Tab S-Tab S-Tab S-Tab b a o");
     assert_eq!(d.field("occupation"), "security", "{}", d.screen());
 }
+
+#[test]
+fn at_80x24_the_arbitration_facts_are_asked_only_for_the_requests_they_decide() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::Zh);
+    d.term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    // 求职 (the fifth choice): nothing asked; Tab from the summary leaves the form.
+    d.press("赵六 Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right Right Right Right Right");
+    assert!(!d.screen().contains("在职状态"));
+    d.press("Tab Tab Tab Tab Tab");
+    assert_eq!(
+        d.app.intake.focused_field(),
+        None,
+        "past the summary is the list"
+    );
+    // 劳动合同: employment and the learned-of date; the end date once it ended.
+    d.press("S-Tab");
+    for _ in 0..4 {
+        d.press("S-Tab");
+    }
+    assert_eq!(d.app.intake.form.focused_id(), "category");
+    d.press("Left Left Left");
+    assert_eq!(d.field("category"), "contract");
+    d.press("Tab Tab Tab Tab Tab");
+    assert_eq!(d.app.intake.form.focused_id(), "employment");
+    assert!(!d.screen().contains("离职日期"));
+    d.press("Right Right Tab 2026-01-10 Tab 2025-12-20");
+    let screen = d.screen();
+    // The last field is on screen, with the limit beside it (a year from 2025-12-20).
+    assert!(
+        screen.contains("在职状态   已离职  至2026-12-20仅余28天"),
+        "{screen}"
+    );
+    assert!(screen.contains("离职日期   2026-01-10"), "{screen}");
+    assert!(screen.contains("知悉日期   2025-12-20"), "{screen}");
+    // A date after today is refused at the field.
+    d.press("BS 3 Tab");
+    d.press("S-Tab BS BS BS BS BS BS BS BS BS BS 2026-12-01 C-s");
+    assert_eq!(d.app.intake.form.focused_id(), "learned_on");
+    assert!(d.said().contains("知悉日期"), "{}", d.said());
+    assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 0);
+}

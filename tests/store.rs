@@ -293,6 +293,43 @@ fn the_returning_visitor_lookup_uses_an_index_not_a_scan() {
 }
 
 #[test]
+fn the_queue_finds_cases_near_their_arbitration_limit_through_the_index_of_last_days() {
+    let store = Store::open_in_memory().unwrap();
+    let sql = format!(
+        "EXPLAIN QUERY PLAN {}",
+        dutydesk::store::arbitration_closing_sql()
+    );
+    let plan: Vec<String> = store
+        .conn()
+        .prepare(&sql)
+        .unwrap()
+        .query_map(
+            rusqlite::params![
+                None::<String>,
+                None::<String>,
+                None::<String>,
+                "",
+                500,
+                "2026-11-22",
+                "2027-01-21"
+            ],
+            |r| r.get::<_, String>(3),
+        )
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        plan.iter().any(|p| p.contains("visit_by_arbitration")),
+        "{plan:?}"
+    );
+    assert!(
+        plan.iter().any(|p| p.contains("referral_by_visit")),
+        "{plan:?}"
+    );
+    assert!(!plan.iter().any(|p| p.starts_with("SCAN")), "{plan:?}");
+}
+
+#[test]
 fn the_job_index_finds_its_rowid_range_without_reading_every_opening() {
     let store = Store::open_in_memory().unwrap();
     let plan = plan_of(&store, dutydesk::store::JOB_ROWID_RANGE);
@@ -412,4 +449,53 @@ fn a_returning_visitors_save_writes_what_changed_and_no_outbox_before_a_hub() {
             .unwrap()
     };
     assert!(has("13987654321") && !has("13912345678"));
+}
+
+#[test]
+fn the_arbitration_facts_are_saved_with_their_last_day() {
+    use dutydesk::domain::arbitration::Employment;
+    let mut store = Store::open_in_memory().unwrap();
+    let (st, o) = setup(&store);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let typed = |ended: &str| {
+        dutydesk::domain::intake::validate_on(
+            &RawIntake {
+                name: "张三".into(),
+                category: Some(Category::WageArrears),
+                employment: Some(Employment::Ended),
+                employment_ended_on: ended.into(),
+                learned_on: "2026-01-20".into(),
+                ..Default::default()
+            },
+            Lang::Zh,
+            today,
+        )
+        .unwrap()
+    };
+    let saved = store
+        .save_intake(&typed("2026-01-16"), &st, &o, Utc::now())
+        .unwrap();
+    let stored = |store: &Store| -> (String, String, String, String) {
+        store
+            .conn()
+            .query_row(
+                "SELECT employment, employment_ended_on, learned_on, arbitration_last_day
+                 FROM visit WHERE id = ?1",
+                [&saved.visit_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+    };
+    // Wages after the job ended: a year from its end, whatever was learned when.
+    assert_eq!(
+        stored(&store),
+        (
+            "ended".into(),
+            "2026-01-16".into(),
+            "2026-01-20".into(),
+            "2027-01-16".into()
+        )
+    );
+    let detail = store.visit_detail(&saved.visit_id).unwrap().unwrap();
+    assert_eq!(detail.arbitration.employment, Some(Employment::Ended));
 }

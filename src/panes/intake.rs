@@ -166,7 +166,7 @@ impl IntakePane {
     }
 
     /// Shows the arbitration facts' fields the category asks for (the end date only for
-    /// a job that ended), and beside the last of them the limit they give on `today`.
+    /// a job that ended), and beside the first of them the limit they give on `today`.
     pub fn refresh_arbitration(&mut self, lang: Lang, today: chrono::NaiveDate) {
         let category: Option<Category> = self.form.choice(Field::Category.code());
         let asked = category.is_some_and(arbitration::covers);
@@ -194,15 +194,9 @@ impl IntakePane {
             ended_on: date(Field::EndedOn),
             learned_on: date(Field::LearnedOn),
         };
-        let note = crate::ui::arbitration::note(facts.clock(today), lang);
-        // Beside the fact that decides it: the end of the job for wages, else the day
-        // the worker learned.
-        let beside = match (category, employment) {
-            (Some(Category::WageArrears), Some(Employment::Ended)) => Field::EndedOn,
-            (Some(Category::WageArrears), _) => Field::Employment,
-            _ => Field::LearnedOn,
-        };
-        self.form.field_mut(beside.code()).note = note;
+        // Beside the choice (a typed date's box would push it off at 80 columns).
+        self.form.field_mut(Field::Employment.code()).note =
+            crate::ui::arbitration::note(facts.clock(today), lang);
     }
 
     pub fn is_dirty(&self) -> bool {

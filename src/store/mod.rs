@@ -36,7 +36,8 @@ pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;
 pub use open::StoreError;
 pub use referrals::{
-    NewReferral, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, StatusFilter, queue_sql,
+    NewReferral, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, StatusFilter,
+    arbitration_closing_sql, queue_sql,
 };
 pub use services::{Service, Upserted};
 pub use shifts::{BrokenSeal, Handover, LogEntry, Member, Shift};

@@ -783,16 +783,7 @@ impl Store {
             StatusFilter::One(s) => s.code(),
             _ => "",
         };
-        let sql = format!(
-            "{REFERRAL_SELECT} WHERE t.arbitration_last_day >= ?6 AND t.arbitration_last_day <= ?7
-               AND r.status IN ('sent', 'accepted', 'in_progress')
-               AND (?4 = '' OR r.status = ?4)
-               AND (?1 IS NULL OR r.owner_id = ?1 OR r.pending_owner_id = ?1)
-               AND (?2 IS NULL OR r.kind = ?2)
-               AND (?3 IS NULL OR r.due_on < ?3)
-             ORDER BY t.arbitration_last_day, r.due_on, r.created_at LIMIT ?5"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&arbitration_closing_sql())?;
         let rows = stmt.query_map(
             params![
                 f.mine,
@@ -903,6 +894,28 @@ impl Store {
         )?;
         Ok(stmt.query_row(params![employer.trim(), ts(since), except], |r| r.get(0))?)
     }
+}
+
+/// The open referrals whose visit's last day to apply for arbitration is in [?6, ?7],
+/// nearest first, with the queue's filters (parameters as [`queue_sql`]'s). Driven from the
+/// index of last days (visit_by_arbitration), each visit's referrals by referral_by_visit:
+/// its cost is the visits whose last day is near, not the referrals on file.
+pub fn arbitration_closing_sql() -> String {
+    let select = REFERRAL_SELECT.replacen(
+        "FROM referral r",
+        "FROM referral r INDEXED BY referral_by_visit",
+        1,
+    );
+    format!(
+        "{select} WHERE r.visit_id IN (SELECT id FROM visit
+               WHERE arbitration_last_day >= ?6 AND arbitration_last_day <= ?7)
+           AND r.status IN ('sent', 'accepted', 'in_progress')
+           AND (?4 = '' OR r.status = ?4)
+           AND (?1 IS NULL OR r.owner_id = ?1 OR r.pending_owner_id = ?1)
+           AND (?2 IS NULL OR r.kind = ?2)
+           AND (?3 IS NULL OR r.due_on < ?3)
+         ORDER BY t.arbitration_last_day, r.due_on, r.created_at LIMIT ?5"
+    )
 }
 
 /// The queue's SQL for a status filter. Parameters: ?1 officer id (mine), ?2 kind,

@@ -83,45 +83,38 @@ pub fn visit_lines(
     lines
 }
 
-/// A short note beside the form's facts: the last day and days left, or why there is none.
+/// A short note beside the form's 在职状态: the last day, or why there is none. Short
+/// enough to follow the choice within the form's 32 value columns at 80×24.
 pub fn note(clock: Clock, lang: Lang) -> Option<String> {
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     Some(match (clock, lang) {
         (Clock::NotCovered | Clock::NeedsFacts(_), _) => return None,
-        (Clock::NoLimitWhileEmployed, Lang::Zh) => "在职期间欠薪不受时效限制".into(),
-        (Clock::NoLimitWhileEmployed, Lang::En) => "not time-barred while employed".into(),
+        (Clock::NoLimitWhileEmployed, Lang::Zh) => "欠薪不受时效限制".into(),
+        (Clock::NoLimitWhileEmployed, Lang::En) => "no limit while employed".into(),
+        (Clock::Running { last_day, .. }, Lang::Zh) => format!("时效至{}", day(last_day)),
+        (Clock::Running { last_day, .. }, Lang::En) => format!("limit {}", day(last_day)),
         (
-            Clock::Running {
-                last_day,
-                days_left,
-                ..
-            }
-            | Clock::Closing {
+            Clock::Closing {
                 last_day,
                 days_left,
                 ..
             },
             Lang::Zh,
         ) => {
-            format!("时效至{}(余{days_left}天)", day(last_day))
+            format!("至{}仅余{days_left}天", day(last_day))
         }
         (
-            Clock::Running {
-                last_day,
-                days_left,
-                ..
-            }
-            | Clock::Closing {
+            Clock::Closing {
                 last_day,
                 days_left,
                 ..
             },
             Lang::En,
         ) => {
-            format!("limit {} ({days_left} days)", day(last_day))
+            format!("by {}: {days_left}d", day(last_day))
         }
         (Clock::Expired { last_day, .. }, Lang::Zh) => format!("时效已于{}届满", day(last_day)),
-        (Clock::Expired { last_day, .. }, Lang::En) => format!("limit ran out {}", day(last_day)),
+        (Clock::Expired { last_day, .. }, Lang::En) => format!("ran out {}", day(last_day)),
     })
 }
 
@@ -171,7 +164,7 @@ pub fn short(clock: Clock, lang: Lang) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::arbitration::{Employment, Facts};
+    use crate::domain::arbitration::{Employment, Facts, Missing};
     use crate::domain::lists::Category;
     use chrono::NaiveDate;
 
