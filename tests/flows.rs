@@ -2202,7 +2202,13 @@ fn a_wage_claim_shows_its_arbitration_date_and_one_near_it_tops_the_referral_que
         screen.contains("仲裁时效    2027-01-26前申请仲裁(余65天;自离职之日2026-01-26起一年)"),
         "{screen}"
     );
-    d.press("Esc Tab");
+    // Corrected on the record (`e`), the facts come back into the form as saved.
+    d.press("e");
+    assert_eq!(d.field("employment"), "ended");
+    assert_eq!(d.field("employment_ended_on"), "2026-01-26");
+    assert!(d.app.intake.form.field("employment_ended_on").shown);
+    d.press("Esc");
+    assert!(d.app.intake.correcting.is_none());
     wage_visit_routed(&mut d, "王五", Some("2026-01-16"));
     let last_days: Vec<Option<String>> = {
         let mut stmt = d

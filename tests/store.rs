@@ -498,4 +498,16 @@ fn the_arbitration_facts_are_saved_with_their_last_day() {
     );
     let detail = store.visit_detail(&saved.visit_id).unwrap().unwrap();
     assert_eq!(detail.arbitration.employment, Some(Employment::Ended));
+    // Corrected: the change is recorded before → after, and the last day moves with it.
+    let done = store
+        .correct_visit(
+            &saved.visit_id,
+            &typed("2026-02-16"),
+            "离职日期记错",
+            &o,
+            Utc::now(),
+        )
+        .unwrap();
+    assert_eq!(done.visit_changes, "离职日期:2026-01-16 → 2026-02-16");
+    assert_eq!(stored(&store).3, "2027-02-16");
 }

@@ -750,6 +750,23 @@ impl App {
                 .unwrap_or_default(),
         );
         form.set(Field::Summary.code(), &v.summary);
+        // The arbitration facts as saved, shown if the category asks for them.
+        let facts = &detail.arbitration;
+        let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+        form.set(
+            Field::Employment.code(),
+            facts.employment.map_or("", |e| e.code()),
+        );
+        form.set(
+            Field::EndedOn.code(),
+            &day(facts.ended_on).unwrap_or_default(),
+        );
+        form.set(
+            Field::LearnedOn.code(),
+            &day(facts.learned_on).unwrap_or_default(),
+        );
+        let today = self.today();
+        self.intake.refresh_arbitration(self.lang, today);
         let when = v.visited_at.with_timezone(&self.zone).format("%m-%d %H:%M");
         self.intake.correcting = Some((v.id.clone(), format!("{} {when}", v.visitor_name)));
         self.intake.focus = Focus::Form;

@@ -139,6 +139,32 @@ impl Store {
                 to: short(&fixed.summary),
             });
         }
+        // The arbitration facts (issue 19), as stored and as corrected; — for none.
+        let facts_now: [Option<String>; 3] = tx.query_row(
+            "SELECT employment, employment_ended_on, learned_on FROM visit WHERE id = ?1",
+            [visit_id],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
+        )?;
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+        let facts_fixed = [
+            fixed.employment.map(|e| e.code().to_string()),
+            day(fixed.employment_ended_on),
+            day(fixed.learned_on),
+        ];
+        let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+        for (field, from, to) in [
+            (VisitField::Employment, &facts_now[0], &facts_fixed[0]),
+            (VisitField::EndedOn, &facts_now[1], &facts_fixed[1]),
+            (VisitField::LearnedOn, &facts_now[2], &facts_fixed[2]),
+        ] {
+            if from != to {
+                changes.push(FieldChange {
+                    field,
+                    from: dash(from),
+                    to: dash(to),
+                });
+            }
+        }
         let visit_changes = changes_text(&changes, Lang::Zh);
         // The person, before → after (the name too: this is the place to correct it).
         let old = tx.query_row(
@@ -215,6 +241,21 @@ impl Store {
                         fixed.amount_owed_fen,
                         fixed.summary,
                         ts(now)
+                    ],
+                )?;
+                // The facts and the last day they give now (the category may have moved).
+                tx.execute(
+                    "UPDATE visit SET employment = ?2, employment_ended_on = ?3, learned_on = ?4,
+                       arbitration_last_day = ?5 WHERE id = ?1",
+                    params![
+                        visit_id,
+                        facts_fixed[0],
+                        facts_fixed[1],
+                        facts_fixed[2],
+                        day(
+                            crate::domain::arbitration::deadline(&fixed.arbitration_facts())
+                                .last_day()
+                        )
                     ],
                 )?;
             }

@@ -69,6 +69,9 @@ catalog! {
     FieldHeadcount => "涉及人数", "Workers";
     FieldAmount => "欠薪金额", "Amount owed";
     FieldSummary => "诉求摘要", "Summary";
+    FieldEmployment => "在职状态", "Employment";
+    FieldEndedOn => "离职日期", "Job ended on";
+    FieldLearnedOn => "知悉日期", "Learned of it";
 }
 
 impl Msg {

@@ -186,16 +186,23 @@ pub enum VisitField {
     Headcount,
     Amount,
     Summary,
+    /// The arbitration facts (issue 19): employment as its code, dates as YYYY-MM-DD.
+    Employment,
+    EndedOn,
+    LearnedOn,
 }
 
 impl VisitField {
-    pub const ALL: [VisitField; 6] = [
+    pub const ALL: [VisitField; 9] = [
         VisitField::Category,
         VisitField::Channel,
         VisitField::Urgency,
         VisitField::Headcount,
         VisitField::Amount,
         VisitField::Summary,
+        VisitField::Employment,
+        VisitField::EndedOn,
+        VisitField::LearnedOn,
     ];
 
     fn msg(self) -> Msg {
@@ -206,6 +213,9 @@ impl VisitField {
             VisitField::Headcount => Msg::FieldHeadcount,
             VisitField::Amount => Msg::FieldAmount,
             VisitField::Summary => Msg::FieldSummary,
+            VisitField::Employment => Msg::FieldEmployment,
+            VisitField::EndedOn => Msg::FieldEndedOn,
+            VisitField::LearnedOn => Msg::FieldLearnedOn,
         }
     }
 
@@ -216,6 +226,9 @@ impl VisitField {
             VisitField::Category => Category::from_code(v).map(|c| c.label(lang)),
             VisitField::Channel => Channel::from_code(v).map(|c| c.label(lang)),
             VisitField::Urgency => Urgency::from_code(v).map(|c| c.label(lang)),
+            VisitField::Employment => {
+                crate::domain::arbitration::Employment::from_code(v).map(|e| e.label(lang))
+            }
             _ => None,
         };
         label.map_or_else(|| v.to_string(), str::to_string)
