@@ -87,6 +87,7 @@ table=$(
   row startup_to_first_frame "start to first frame (1M visits)" "≤ 50 ms p50" 50 -
   row durable_save "durable intake save" "≤ 1 ms p50, ≤ 5 ms p99" 1 5
   row returning_lookup_per_keystroke "returning-visitor lookup per keystroke" "≤ 5 ms p99" - 5
+  row phone_tail_lookup_per_keystroke "lookup by a phone's last digits (手机尾号)" "≤ 5 ms p99" - 5
   row redraw_240x67 "full redraw 240×67, CJK" "≤ 1 ms p50, ≤ 3 ms p99" 1 3
   row queue_open_and_filter "referral queue open and filter (200k)" "≤ 10 ms p99" - 10
   row status_change_durable "referral status change, durable" "≤ 5 ms p99" - 5
