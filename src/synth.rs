@@ -24,13 +24,21 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n.max(1)
     }
+    /// A place in a list of `len`.
+    pub fn index(&mut self, len: usize) -> usize {
+        usize::try_from(self.below(len as u64)).expect("below a usize")
+    }
+    /// A number below `n`, signed.
+    pub fn below_i64(&mut self, n: u64) -> i64 {
+        i64::try_from(self.below(n)).expect("n is below 2^63")
+    }
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
+        items[self.index(items.len())]
     }
     /// Picks by weight (weights in the second element).
     pub fn weighted<'a, T>(&mut self, items: &'a [(T, u32)]) -> &'a T {
         let total: u32 = items.iter().map(|(_, w)| *w).sum();
-        let mut r = self.below(u64::from(total)) as u32;
+        let mut r = u32::try_from(self.below(u64::from(total))).expect("below a u32");
         for (item, w) in items {
             if r < *w {
                 return item;
@@ -177,8 +185,8 @@ pub fn visitor(rng: &mut Rng, n: usize) -> GenVisitor {
         rng.below(100_000_000)
     );
     let (id_number, gender, birth) = if rng.below(10) < 6 {
-        let birth = NaiveDate::from_ymd_opt(1960, 1, 1).unwrap()
-            + Duration::days(rng.below(45 * 365) as i64);
+        let birth =
+            NaiveDate::from_ymd_opt(1960, 1, 1).unwrap() + Duration::days(rng.below_i64(45 * 365));
         let seq = rng.below(1000);
         let first17 = format!("{}{}{:03}", rng.pick(REGIONS), birth.format("%Y%m%d"), seq);
         let id = format!("{first17}{}", check_char(&first17));
@@ -187,8 +195,7 @@ pub fn visitor(rng: &mut Rng, n: usize) -> GenVisitor {
     } else {
         (None, "unknown", None)
     };
-    let occupation =
-        Occupation::ALL[1 + rng.below(Occupation::ALL.len() as u64 - 1) as usize].code();
+    let occupation = Occupation::ALL[1 + rng.index(Occupation::ALL.len() - 1)].code();
     GenVisitor {
         id: format!("gen-visitor-{n:08}"),
         name: name(rng),
@@ -205,7 +212,7 @@ pub fn visitor(rng: &mut Rng, n: usize) -> GenVisitor {
 /// A visit on a day within the five years before `end`, shaped by weekday and season.
 pub fn visit(rng: &mut Rng, visitors: usize, end: DateTime<Utc>) -> GenVisit {
     let day = loop {
-        let d = end - Duration::days(rng.below(5 * 365) as i64);
+        let d = end - Duration::days(rng.below_i64(5 * 365));
         let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
         if !weekend || rng.below(4) == 0 {
             break d;
@@ -215,15 +222,15 @@ pub fn visit(rng: &mut Rng, visitors: usize, end: DateTime<Utc>) -> GenVisit {
     let category = if before_spring_festival && rng.below(3) == 0 {
         Category::WageArrears
     } else {
-        Category::ALL[rng.below(Category::ALL.len() as u64) as usize]
+        Category::ALL[rng.index(Category::ALL.len())]
     };
     let group = category == Category::WageArrears && rng.below(3) == 0;
-    let local_minutes = 8 * 60 + rng.below(9 * 60) as i64;
+    let local_minutes = 8 * 60 + rng.below_i64(9 * 60);
     let midnight_utc =
         Utc.from_utc_datetime(&day.date_naive().and_hms_opt(0, 0, 0).unwrap()) - Duration::hours(8);
     GenVisit {
-        visitor: rng.below(visitors as u64) as usize,
-        channel: Channel::ALL[rng.below(Channel::ALL.len() as u64) as usize].code(),
+        visitor: rng.index(visitors),
+        channel: Channel::ALL[rng.index(Channel::ALL.len())].code(),
         category: category.code(),
         urgency: if rng.below(8) == 0 {
             Urgency::Urgent.code()
@@ -231,9 +238,9 @@ pub fn visit(rng: &mut Rng, visitors: usize, end: DateTime<Utc>) -> GenVisit {
             Urgency::Normal.code()
         },
         summary: rng.pick(SUMMARIES),
-        headcount: group.then(|| 2 + rng.below(30) as i64),
+        headcount: group.then(|| 2 + rng.below_i64(30)),
         amount_owed_fen: (category == Category::WageArrears)
-            .then(|| (1 + rng.below(200)) as i64 * 100_000),
+            .then(|| (1 + rng.below_i64(200)) * 100_000),
         visited_at: midnight_utc + Duration::minutes(local_minutes),
     }
 }
@@ -339,8 +346,8 @@ pub struct GenJob {
 pub fn job(rng: &mut Rng) -> GenJob {
     let (title, lo, hi, unit, etype) = rng.pick(JOB_TITLES);
     let span = u64::from(hi - lo).max(1);
-    let a = i64::from(lo) + rng.below(span) as i64;
-    let b = (a + rng.below(span / 2 + 1) as i64).min(i64::from(hi));
+    let a = i64::from(lo) + rng.below_i64(span);
+    let b = (a + rng.below_i64(span / 2 + 1)).min(i64::from(hi));
     GenJob {
         title,
         employer: format!(
@@ -355,6 +362,6 @@ pub fn job(rng: &mut Rng) -> GenJob {
         employment_type: etype,
         benefits: rng.pick(JOB_BENEFITS),
         open: rng.below(10) < 8,
-        posted_days_ago: rng.below(365) as i64,
+        posted_days_ago: rng.below_i64(365),
     }
 }

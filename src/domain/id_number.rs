@@ -211,7 +211,7 @@ impl IdNumber {
         if (today.month(), today.day()) < (b.month(), b.day()) {
             age -= 1;
         }
-        age.max(0) as u32
+        u32::try_from(age).unwrap_or(0)
     }
 }
 

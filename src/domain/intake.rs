@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use crate::domain::arbitration::{self, DateError, Employment};
 use crate::domain::id_number::IdNumber;
 use crate::domain::labels::Labeled;
-use crate::domain::lists::*;
+use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
 use crate::domain::money;
 use crate::domain::phone::Phone;
 use crate::i18n::Lang;

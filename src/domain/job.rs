@@ -353,7 +353,9 @@ pub fn parse_credit_code(raw: &str) -> Result<String, CreditCodeError> {
     for (i, c) in code.chars().enumerate() {
         let region = (2..8).contains(&i);
         match CREDIT_CHARS.find(c) {
-            Some(v) if !region || c.is_ascii_digit() => values[i] = v as u32,
+            Some(v) if !region || c.is_ascii_digit() => {
+                values[i] = u32::try_from(v).expect("a place in CREDIT_CHARS");
+            }
             _ => return Err(CreditCodeError::BadChar { pos: i + 1, ch: c }),
         }
     }

@@ -176,7 +176,7 @@ struct Written {
 /// Full-width digits and signs (typed with a Chinese input method) as ASCII.
 fn half_width(c: char) -> char {
     match c {
-        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+        '０'..='９' => char::from_digit(c as u32 - '０' as u32, 10).expect("a full-width digit"),
         '＋' => '+',
         '（' => '(',
         '）' => ')',

@@ -32,8 +32,8 @@ pub fn name_keys(name: &str) -> Vec<String> {
             }
             continue;
         }
-        initials = extend(&initials, readings.iter().map(|r| &r[..1]));
-        full = extend(&full, readings.iter().copied());
+        initials = extend(&initials, &readings.iter().map(|r| &r[..1]));
+        full = extend(&full, &readings.iter().copied());
     }
     let mut keys: Vec<String> = initials
         .into_iter()
@@ -45,7 +45,10 @@ pub fn name_keys(name: &str) -> Vec<String> {
     keys
 }
 
-fn extend<'a>(prefixes: &[String], readings: impl Iterator<Item = &'a str> + Clone) -> Vec<String> {
+fn extend<'a>(
+    prefixes: &[String],
+    readings: &(impl Iterator<Item = &'a str> + Clone),
+) -> Vec<String> {
     let mut out = Vec::new();
     for p in prefixes {
         for r in readings.clone() {

@@ -171,9 +171,8 @@ impl Move {
         match (self, from) {
             (Move::Accept, Sent) => Some(Accepted),
             (Move::Decline, Sent) => Some(Declined),
-            (Move::Start, Accepted) => Some(InProgress),
+            (Move::Start, Accepted) | (Move::Reopen, Closed) => Some(InProgress),
             (Move::Close, Accepted | InProgress) => Some(Closed),
-            (Move::Reopen, Closed) => Some(InProgress),
             (Move::Reopen, Declined) => Some(Sent),
             _ => None,
         }

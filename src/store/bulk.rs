@@ -225,7 +225,7 @@ impl Store {
                  ORDER BY visited_at DESC LIMIT ?1",
             )?;
             let rows: Vec<(String, String, String, String, Option<i64>)> = visits
-                .query_map([n as i64], |r| {
+                .query_map([super::sql_limit(n)], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })?
                 .collect::<Result<_, _>>()?;
@@ -256,9 +256,9 @@ impl Store {
                 };
                 let candidates: Vec<_> = services.iter().filter(|s| s.kind == kind).collect();
                 let service = if candidates.is_empty() {
-                    &services[rng.below(services.len() as u64) as usize]
+                    &services[rng.index(services.len())]
                 } else {
-                    candidates[rng.below(candidates.len() as u64) as usize]
+                    candidates[rng.index(candidates.len())]
                 };
                 let urgency = Urgency::from_code(urgency).unwrap_or(Urgency::Normal);
                 let open = i < n / 10;
@@ -266,7 +266,7 @@ impl Store {
                 // Open referrals were made in the last 25 days (some on older visits, as
                 // re-referrals are): some are overdue, most are not yet.
                 let made = if open {
-                    visited.max(now - chrono::Duration::hours(rng.below(25 * 24) as i64))
+                    visited.max(now - chrono::Duration::hours(rng.below_i64(25 * 24)))
                 } else {
                     visited
                 };
@@ -295,16 +295,16 @@ impl Store {
                 };
                 let resolved = matches!(outcome, Some(Outcome::Resolved | Outcome::Partly));
                 let wages = (resolved && category == Category::WageArrears)
-                    .then(|| (rng.below(200) as i64 + 1) * 100_000);
+                    .then(|| (rng.below_i64(200) + 1) * 100_000);
                 let aid = (resolved && kind == ServiceKind::Aid)
-                    .then(|| (rng.below(50) as i64 + 1) * 10_000);
+                    .then(|| (rng.below_i64(50) + 1) * 10_000);
                 let placed = if resolved && kind == ServiceKind::Jobs {
                     "食品厂普工"
                 } else {
                     ""
                 };
                 let closed_at = (status == "closed")
-                    .then(|| ts(made + chrono::Duration::days(rng.below(20) as i64 + 1)));
+                    .then(|| ts(made + chrono::Duration::days(rng.below_i64(20) + 1)));
                 let made_at = ts(made);
                 let id = format!("gen-ref-{i:09}");
                 let owner = &owners[i % owners.len()];
@@ -419,7 +419,9 @@ impl Store {
                 let unit = WageUnit::from_code(j.unit).unwrap_or(WageUnit::Month);
                 // Openings arrive as they are posted: rowid order is posting order, a few
                 // days' disorder within it (as imports of a week's postings have).
-                let days_ago = ((n - 1 - i) as u64 * 365 / n as u64) as i64 + j.posted_days_ago % 3;
+                let days_ago = i64::try_from((n - 1 - i) as u64 * 365 / n as u64)
+                    .expect("at most 365")
+                    + j.posted_days_ago % 3;
                 let posted = today - chrono::Duration::days(days_ago);
                 let valid = posted + chrono::Duration::days(90);
                 ins.execute(params![

@@ -98,7 +98,7 @@ impl Store {
         };
         let sealed = sealed_at.is_some();
         // The visit's own fields, before → after (the lists by their codes).
-        let money = |f: Option<i64>| f.map(format_fen).unwrap_or_else(|| "—".into());
+        let money = |f: Option<i64>| f.map_or_else(|| "—".into(), format_fen);
         let count = |n: Option<i64>| n.map_or_else(|| "—".into(), |n| n.to_string());
         let new_headcount = fixed.headcount.map(i64::from);
         let mut changes: Vec<FieldChange> = [

@@ -404,8 +404,11 @@ pub fn held_open_by(path: &std::path::Path) -> Option<i64> {
         // SAFETY: a zeroed flock is a valid value to fill in; F_GETLK only reads the fd's
         // lock table and writes the struct.
         let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-        lock.l_type = libc::F_WRLCK as _;
-        lock.l_whence = libc::SEEK_SET as _;
+        #[allow(clippy::cast_possible_truncation)] // small constants into flock's shorts
+        {
+            lock.l_type = libc::F_WRLCK as _;
+            lock.l_whence = libc::SEEK_SET as _;
+        }
         lock.l_start = start as _;
         lock.l_len = len as _;
         let rc = unsafe { libc::fcntl(f.as_raw_fd(), libc::F_GETLK, &mut lock) };

@@ -14,6 +14,7 @@ pub struct EventRow {
     pub detail: String,
 }
 
+#[derive(Clone, Copy)]
 pub(super) struct NewEvent<'a> {
     pub station_id: &'a str,
     pub entity: &'a str,
@@ -234,7 +235,7 @@ pub(super) fn write_staged(conn: &Connection) -> rusqlite::Result<usize> {
          DROP TABLE temp.staged_event;
          DROP TABLE temp.staged_link;",
     )?;
-    Ok((last.seq - first_seq + 1) as usize)
+    Ok(usize::try_from(last.seq - first_seq + 1).unwrap_or(0))
 }
 
 /// An event named by `dutydesk check`: its id, and when and what it was where the file

@@ -69,7 +69,7 @@ fn job_from_row_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Job> {
         },
         wage_unit_stated: period != "none",
         currency: r.get(at + 25)?,
-        benefits: Benefits::from_bits(benefits as u8),
+        benefits: Benefits::from_bits(u8::try_from(benefits & 7).unwrap_or(0)),
         benefits_text: r.get(at + 27)?,
         unknown: Unknown::from_code(&unknown),
         employment_type: EmploymentType::from_code(&etype).unwrap_or(EmploymentType::FullTime),
@@ -114,7 +114,7 @@ fn ymd(s: &str) -> Option<NaiveDate> {
         return NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     }
     let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
-    NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?)
+    NaiveDate::from_ymd_opt(i32::try_from(n(0..4)?).ok()?, n(5..7)?, n(8..10)?)
 }
 
 /// How `job_rowid_range` asks (its plan is tested).
@@ -281,7 +281,7 @@ impl Store {
                 title: s(1)?,
                 employer: s(2)?,
                 district: s(3)?,
-                benefits: Benefits::from_bits(r.get::<_, i64>(4)? as u8),
+                benefits: Benefits::from_bits(u8::try_from(r.get::<_, i64>(4)? & 7).unwrap_or(0)),
                 wage_month: r.get(5)?,
                 employment_type: EmploymentType::from_code(s(6)?)
                     .unwrap_or(EmploymentType::FullTime),

@@ -35,6 +35,7 @@ const STEPS: &[(i64, Step)] = &[
     (19, super::visitors::tail_keys_at_migration),
 ];
 
+#[allow(clippy::cast_possible_wrap)] // a few dozen migrations
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
@@ -44,19 +45,21 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 /// Applies every migration above the file's version, each in its own transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current = user_version(conn)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    // A version below zero is none of ours: nothing is applied.
+    let done = usize::try_from(current).unwrap_or(usize::MAX);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let version = i64::try_from(i + 1).expect("a few dozen migrations");
         // The write lock first, then the version again: two desks started together on an
         // older file both see it old, and the second must not apply a migration twice.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if user_version(&tx)? > i as i64 {
+        if user_version(&tx)? >= version {
             continue;
         }
         tx.execute_batch(sql)?;
-        let version = (i + 1) as i64;
         for (_, step) in STEPS.iter().filter(|(v, _)| *v == version) {
             step(&tx)?;
         }
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }
     Ok(())

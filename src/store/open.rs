@@ -209,7 +209,8 @@ fn busy_wait(count: i32) -> bool {
         WAITED_OUT.with(|w| w.set(true));
         return false;
     }
-    let delay = std::time::Duration::from_millis(DELAYS_MS[(count.max(0) as usize).min(11)]);
+    let delay =
+        std::time::Duration::from_millis(DELAYS_MS[usize::try_from(count).unwrap_or(0).min(11)]);
     std::thread::sleep(delay.min(BUSY_TIMEOUT - waited));
     true
 }

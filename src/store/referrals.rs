@@ -790,7 +790,7 @@ impl Store {
                 f.kind.map(|k| k.code()),
                 f.overdue_only.then(|| date(today)),
                 status_code,
-                limit.min(i64::MAX as usize) as i64,
+                super::sql_limit(limit),
                 date(today),
                 date(today + chrono::Duration::days(WARNING_DAYS)),
             ],
@@ -831,7 +831,7 @@ impl Store {
                 f.kind.map(|k| k.code()),
                 overdue,
                 status_code,
-                limit.min(i64::MAX as usize) as i64
+                super::sql_limit(limit)
             ],
             referral_from_row,
         )?;

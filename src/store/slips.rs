@@ -30,7 +30,7 @@ impl Store {
             "SELECT id FROM referral WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3",
         )?;
         let ids = stmt
-            .query_map(params![prefix, end, limit as i64], |r| r.get(0))?
+            .query_map(params![prefix, end, super::sql_limit(limit)], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         Ok(IdMatches { count, ids })
     }

@@ -192,7 +192,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, tbl, row_id FROM sync_outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![after, limit as i64], |r| {
+        let rows = stmt.query_map(params![after, super::sql_limit(limit)], |r| {
             Ok(OutboxEntry {
                 seq: r.get(0)?,
                 tbl: r.get(1)?,

@@ -291,7 +291,7 @@ impl Store {
         last: NaiveDate,
     ) -> Result<Vec<u64>, StoreError> {
         let days = (last - first).num_days().max(-1) + 1;
-        let mut out = vec![0u64; days as usize];
+        let mut out = vec![0u64; usize::try_from(days).unwrap_or(0)];
         let mut stmt = self
             .conn
             .prepare_cached("SELECT day, visits FROM visit_day WHERE day >= ?1 AND day <= ?2")?;
@@ -302,11 +302,11 @@ impl Store {
         while let Some(r) = rows.next()? {
             let day = NaiveDate::parse_from_str(text_at(r, 0)?, "%Y-%m-%d");
             let visits: i64 = r.get(1)?;
-            if let Ok(day) = day {
-                let i = (day - first).num_days() as usize;
-                if let Some(slot) = out.get_mut(i) {
-                    *slot = visits.max(0) as u64;
-                }
+            if let Ok(day) = day
+                && let Ok(i) = usize::try_from((day - first).num_days())
+                && let Some(slot) = out.get_mut(i)
+            {
+                *slot = u64::try_from(visits).unwrap_or(0);
             }
         }
         Ok(out)

@@ -267,9 +267,11 @@ impl Store {
         // The start first: a number found both ways was typed from its start.
         for (spelling, how) in spellings.chain(tail) {
             let upper = format!("{spelling}\u{10FFFF}");
-            for id in ids_stmt.query_map(params![spelling, upper, (limit * 8) as i64], |r| {
-                r.get::<_, String>(0)
-            })? {
+            for id in ids_stmt
+                .query_map(params![spelling, upper, super::sql_limit(limit * 8)], |r| {
+                    r.get::<_, String>(0)
+                })?
+            {
                 let id = id?;
                 if !candidates.iter().any(|(c, _)| *c == id) {
                     candidates.push((id, how));

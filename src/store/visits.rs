@@ -708,7 +708,10 @@ impl Store {
             "{VISIT_SELECT} WHERE t.visited_at >= ?1 AND t.visited_at < ?2 ORDER BY t.visited_at DESC LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![ts(from), ts(to), limit as i64], visit_from_row)?;
+        let rows = stmt.query_map(
+            params![ts(from), ts(to), super::sql_limit(limit)],
+            visit_from_row,
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -720,7 +723,7 @@ impl Store {
         let sql =
             format!("{VISIT_SELECT} WHERE t.visitor_id = ?1 ORDER BY t.visited_at DESC LIMIT ?2");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![visitor_id, limit as i64], visit_from_row)?;
+        let rows = stmt.query_map(params![visitor_id, super::sql_limit(limit)], visit_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -825,7 +828,7 @@ fn write_import_keys(
     with_indexes_rebuilt(
         conn,
         &["visitor_key_by_visitor"],
-        new_visitors as i64 >= visitors_before,
+        i64::try_from(new_visitors).unwrap_or(i64::MAX) >= visitors_before,
         || {
             conn.execute(
                 "INSERT OR IGNORE INTO main.visitor_key(key, visitor_id)
