@@ -57,10 +57,9 @@ impl Config {
     /// Parses a config file's text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Config, String> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-                .unwrap_or(0);
+            let line = e.span().map_or(0, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
             format!("{file}:{line}: {}", e.message())
         })?;
         let mut calendar = WorkCalendar::china();

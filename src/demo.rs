@@ -201,7 +201,7 @@ fn seed_referrals(
         };
         let mut r = store.create_referral(&new, station_id, &li, at)?;
         for (i, m) in moves.iter().enumerate() {
-            let when = at + Duration::hours(2 + 24 * i as i64);
+            let when = at + Duration::hours(2 + 24 * i64::try_from(i).expect("a few moves"));
             let closing = Closing {
                 outcome: Some(Outcome::Resolved),
                 aid_paid_fen: Some(200_000),

@@ -95,8 +95,7 @@ pub fn header(col: Col, lang: Lang) -> &'static str {
             let names = HEADERS
                 .iter()
                 .find(|(h, _)| *h == c)
-                .map(|(_, n)| *n)
-                .unwrap_or(&["?"]);
+                .map_or(&["?"][..], |(_, n)| *n);
             match lang {
                 Lang::Zh => names[0],
                 Lang::En => names[names.len() - 1],
@@ -316,19 +315,23 @@ pub const XLSX_MAX_ROWS: usize = 1_048_575;
 fn excel_when(t: NaiveDateTime) -> Option<rust_xlsxwriter::ExcelDateTime> {
     rust_xlsxwriter::ExcelDateTime::from_ymd(
         u16::try_from(t.year()).ok()?,
-        t.month() as u8,
-        t.day() as u8,
+        u8::try_from(t.month()).ok()?,
+        u8::try_from(t.day()).ok()?,
     )
     .ok()?
-    .and_hms(t.hour() as u16, t.minute() as u8, t.second())
+    .and_hms(
+        u16::try_from(t.hour()).ok()?,
+        u8::try_from(t.minute()).ok()?,
+        t.second(),
+    )
     .ok()
 }
 
 fn excel_day(d: NaiveDate) -> Option<rust_xlsxwriter::ExcelDateTime> {
     rust_xlsxwriter::ExcelDateTime::from_ymd(
         u16::try_from(d.year()).ok()?,
-        d.month() as u8,
-        d.day() as u8,
+        u8::try_from(d.month()).ok()?,
+        u8::try_from(d.day()).ok()?,
     )
     .ok()
 }
@@ -352,15 +355,15 @@ pub fn xlsx(t: &Table, path: &Path) -> anyhow::Result<()> {
     let day = Format::new().set_num_format("yyyy-mm-dd");
     let money = Format::new().set_num_format("#,##0.00");
     for (c, (_, width)) in COLUMNS.iter().enumerate() {
-        ws.set_column_width(c as u16, *width)?;
+        ws.set_column_width(u16::try_from(c)?, *width)?;
     }
     for (c, h) in t.headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, safe::terminal(h, false), &bold)?;
+        ws.write_string_with_format(0, u16::try_from(c)?, safe::terminal(h, false), &bold)?;
     }
     for (r, row) in t.rows.iter().enumerate() {
-        let r = r as u32 + 1;
+        let r = u32::try_from(r + 1)?;
         for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
+            let c = u16::try_from(c)?;
             match cell {
                 Cell::Text(s) if s.is_empty() => {}
                 Cell::Text(s) => {
@@ -392,7 +395,12 @@ pub fn xlsx(t: &Table, path: &Path) -> anyhow::Result<()> {
         }
     }
     ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, t.rows.len() as u32, (COLUMNS.len() - 1) as u16)?;
+    ws.autofilter(
+        0,
+        0,
+        u32::try_from(t.rows.len())?,
+        u16::try_from(COLUMNS.len() - 1)?,
+    )?;
     wb.save(path)?;
     Ok(())
 }

@@ -458,15 +458,15 @@ pub fn run_elsewhere(db: &Path, args: ElsewhereArgs, lang: Lang) -> Result<()> {
         .iter()
         .map(|k| {
             use crate::domain::labels::Labeled;
-            crate::domain::referral::ServiceKind::from_code(k)
-                .map(|k| k.label(lang).to_string())
-                .unwrap_or_else(|| crate::report::safe::terminal(k, false).into_owned())
+            crate::domain::referral::ServiceKind::from_code(k).map_or_else(
+                || crate::report::safe::terminal(k, false).into_owned(),
+                |k| k.label(lang).to_string(),
+            )
         })
         .collect();
     let last = seen
         .last_visit
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "-".into());
+        .map_or_else(|| "-".into(), |d| d.to_string());
     println!(
         "{}",
         match lang {

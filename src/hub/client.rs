@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_seen_elsewhere.sql"),
 ];
 
+#[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)] // a handful of migrations
 pub const HUB_SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
 /// Opens a connection to `url`, as `user`/`password` when given (a station's login),
@@ -89,12 +90,16 @@ pub fn migrate(client: &mut postgres::Client) -> Result<(i32, i32)> {
             "the hub's schema is version {before}, newer than this dutydesk knows ({HUB_SCHEMA_VERSION}): nothing changed"
         );
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(before as usize) {
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(before).unwrap_or(usize::MAX))
+    {
         tx.batch_execute(sql)
             .map_err(|e| anyhow!("hub migration {} failed: {}", i + 1, said(&e)))?;
         tx.execute(
             "INSERT INTO hub.schema_version (version) VALUES ($1)",
-            &[&((i + 1) as i32)],
+            &[&i32::try_from(i + 1)?],
         )?;
     }
     // The county key for keyed hashes, made once.
@@ -233,9 +238,9 @@ pub fn without_login(url: &str) -> String {
         let (scheme, rest) = rest;
         let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
         let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let tail = tail
-            .split_once('?')
-            .map(|(path, query)| {
+        let tail = tail.split_once('?').map_or_else(
+            || tail.to_string(),
+            |(path, query)| {
                 let kept: Vec<&str> = query
                     .split('&')
                     .filter(|kv| !kv.starts_with("user=") && !kv.starts_with("password="))
@@ -245,8 +250,8 @@ pub fn without_login(url: &str) -> String {
                 } else {
                     format!("{path}?{}", kept.join("&"))
                 }
-            })
-            .unwrap_or_else(|| tail.to_string());
+            },
+        );
         return format!("{scheme}{host}{tail}");
     }
     url.split_whitespace()

@@ -335,8 +335,10 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
         .filter(|s| s.last_sync_at.is_none_or(|t| t < stale_since))
         .collect();
     let when = |t: Option<DateTime<Utc>>| {
-        t.map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_else(|| a.lang.pick("从未同步", "never").to_string())
+        t.map_or_else(
+            || a.lang.pick("从未同步", "never").to_string(),
+            |t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string(),
+        )
     };
     let scope = a
         .station

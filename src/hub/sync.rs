@@ -88,6 +88,7 @@ fn outbox_keys() -> Vec<(&'static str, String)> {
         .collect()
 }
 
+#[allow(clippy::needless_pass_by_value)] // by value, as `map_err` hands it over
 fn store_err(e: crate::store::StoreError) -> anyhow::Error {
     anyhow!(e.message(crate::i18n::Lang::En))
 }
@@ -692,7 +693,7 @@ fn pull_reference(
         SERVICE_COLUMNS.join(", ")
     );
     loop {
-        let rows = client.query(&sql, &[&cursor, &(batch as i64)])?;
+        let rows = client.query(&sql, &[&cursor, &i64::try_from(batch).unwrap_or(i64::MAX)])?;
         let Some(last) = rows.last() else {
             break;
         };

@@ -413,7 +413,7 @@ fn read_hsds_table(
 }
 
 fn field<'a>(row: &'a BTreeMap<String, String>, name: &str) -> &'a str {
-    row.get(name).map(|s| s.trim()).unwrap_or("")
+    row.get(name).map_or("", |s| s.trim())
 }
 
 /// Values of `value_col` grouped by `key_col`, in file order.
@@ -534,7 +534,7 @@ fn weekdays(weekday: &str, byday: &str) -> Vec<u8> {
         ]
         .iter()
         .position(|names| names.contains(&w.as_str()))
-        .map(|p| p as u8)
+        .and_then(|p| u8::try_from(p).ok())
     };
     let mut days = Vec::new();
     for w in weekday.split([',', ' ']).filter(|w| !w.trim().is_empty()) {
@@ -858,17 +858,13 @@ fn parse_hsds_package_feed(
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .unwrap_or("")
+    v.get(key).and_then(Value::as_str).map_or("", str::trim)
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
     v.get(key)
         .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+        .map_or(&[], Vec::as_slice)
 }
 
 /// What an HSDS 3.0 JSON object is, by the fields only it has.

@@ -100,7 +100,7 @@ fn read_wage(text: &str) -> Result<WageParts, ()> {
         if !(0.0..=10_000_000.0).contains(&(v * scale)) {
             return Err(());
         }
-        Ok((v * scale).round() as i64)
+        Ok(whole(v * scale))
     };
     let parts: Vec<&str> = amount.split(['-', '~', '—', '–', '至']).collect();
     match parts.as_slice() {
@@ -220,8 +220,7 @@ fn csv_jobs(
         };
         let header = |f: &str| {
             col.get(f)
-                .map(|i| table.headers[*i].clone())
-                .unwrap_or_else(|| f.to_string())
+                .map_or_else(|| f.to_string(), |i| table.headers[*i].clone())
         };
         let mut bad = |f: &str, m: String| errors.push(FileError::new(file, *line, &header(f), m));
         let mut job = Job::new(&get("title"), &get("employer"));
@@ -244,8 +243,7 @@ fn csv_jobs(
                 job.wage_max = max;
                 let unit_cell = get("wage_unit");
                 job.wage_unit = match (unit, WageUnit::parse(&unit_cell)) {
-                    (Some(u), _) => u,
-                    (None, Some(u)) => u,
+                    (Some(u), _) | (None, Some(u)) => u,
                     (None, None) => {
                         bad(
                             "wage_unit",
@@ -372,10 +370,7 @@ fn csv_jobs(
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .unwrap_or("")
+    v.get(key).and_then(Value::as_str).map_or("", str::trim)
 }
 
 /// A text or a number, as text.
@@ -387,10 +382,17 @@ fn text_or_number(v: Option<&Value>) -> String {
     }
 }
 
+/// A figure as a whole number, rounded. `as` saturates: a figure past i64's range becomes
+/// its nearest end (and NaN, which no parse here gives, 0).
+#[allow(clippy::cast_possible_truncation)] // saturating, as said
+fn whole(f: f64) -> i64 {
+    f.round() as i64
+}
+
 fn as_i64(v: Option<&Value>) -> Option<i64> {
     match v? {
-        Value::Number(n) => n.as_f64().map(|f| f.round() as i64),
-        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
+        Value::Number(n) => n.as_f64().map(whole),
+        Value::String(s) => s.trim().parse::<f64>().ok().map(whole),
         _ => None,
     }
 }
@@ -413,7 +415,7 @@ fn is_posting(v: &Value) -> bool {
 /// The postings in a JSON-LD document, each with its JSON path: one object (`$`), an
 /// array (`$[3]`), or an `@graph` (`$["@graph"][3]`).
 fn postings(doc: &Value) -> Vec<(String, &Value)> {
-    fn each(a: &[Value], base: String) -> Vec<(String, &Value)> {
+    fn each<'a>(a: &'a [Value], base: &str) -> Vec<(String, &'a Value)> {
         a.iter()
             .enumerate()
             .filter(|(_, v)| is_posting(v))
@@ -421,9 +423,9 @@ fn postings(doc: &Value) -> Vec<(String, &Value)> {
             .collect()
     }
     match doc {
-        Value::Array(a) => each(a, "$".into()),
+        Value::Array(a) => each(a, "$"),
         Value::Object(o) => match o.get("@graph").and_then(Value::as_array) {
-            Some(a) => each(a, json_key("$", "@graph")),
+            Some(a) => each(a, &json_key("$", "@graph")),
             None => vec![("$".to_string(), doc)],
         },
         _ => Vec::new(),
@@ -437,13 +439,13 @@ pub fn parse_json_ld(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec
 /// An amount as JSON gives it: a number, or a string of one (`"100000"`, `"4,500.00"`).
 fn amount(v: Option<&Value>) -> Option<i64> {
     match v? {
-        Value::Number(n) => n.as_f64().map(|f| f.round() as i64),
+        Value::Number(n) => n.as_f64().map(whole),
         Value::String(s) => s
             .trim()
             .replace([',', ' '], "")
             .parse::<f64>()
             .ok()
-            .map(|f| f.round() as i64),
+            .map(whole),
         _ => None,
     }
 }

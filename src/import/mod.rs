@@ -146,7 +146,10 @@ impl<'t> Lines<'t> {
     pub fn at(&mut self, byte: u64) -> u64 {
         // With CRLF endings csv reports a record as starting at the LF before it; counting
         // the byte at the offset too gives the same line for both endings.
-        let end = (byte as usize).saturating_add(1).min(self.text.len());
+        let end = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+            .min(self.text.len());
         if end < self.end {
             self.newlines = 0;
             self.end = 0;
@@ -394,7 +397,7 @@ impl Table {
         for record in reader.records() {
             match record {
                 Ok(r) => {
-                    let line = r.position().map(|p| lines.at(p.byte())).unwrap_or(0);
+                    let line = r.position().map_or(0, |p| lines.at(p.byte()));
                     let cells: Vec<String> = r
                         .iter()
                         .enumerate()
@@ -408,7 +411,7 @@ impl Table {
                     rows.push((line, cells));
                 }
                 Err(e) => errors.push(RowError {
-                    line: e.position().map(|p| lines.at(p.byte())).unwrap_or(0),
+                    line: e.position().map_or(0, |p| lines.at(p.byte())),
                     field: "CSV".into(),
                     message: e.to_string(),
                 }),
@@ -524,7 +527,7 @@ mod tests {
         let text = "a\nbb\r\nccc\n\nd";
         let mut lines = Lines::new(text);
         for byte in 0..text.len() as u64 + 3 {
-            let from_start = text.as_bytes()[..(byte as usize + 1).min(text.len())]
+            let from_start = text.as_bytes()[..(usize::try_from(byte).unwrap() + 1).min(text.len())]
                 .iter()
                 .filter(|b| **b == b'\n')
                 .count() as u64

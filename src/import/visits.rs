@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZon
 
 use crate::domain::intake::{self, Field, RawIntake};
 use crate::domain::labels::Labeled;
-use crate::domain::lists::*;
+use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
 use crate::i18n::Lang;
 use crate::import::{Cleaner, DateProblem, Lines, RowError, Shape, signed_year, year_in_range};
 use crate::store::ImportRow;
@@ -95,8 +95,7 @@ fn column_name(c: Column) -> &'static str {
     HEADERS
         .iter()
         .find(|(col, _)| *col == c)
-        .map(|(_, n)| n[0])
-        .unwrap_or("?")
+        .map_or("?", |(_, n)| n[0])
 }
 
 /// A ledger larger than this is refused unread: a station's ledger of ten years is a few
@@ -210,8 +209,10 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
         .iter()
         .zip(&columns)
         .find(|(_, c)| **c == Some(Column::Date))
-        .map(|(h, _)| crate::import::clean(h.trim_start_matches('\u{feff}'), Shape::Line).0)
-        .unwrap_or_else(|| column_name(Column::Date).to_string());
+        .map_or_else(
+            || column_name(Column::Date).to_string(),
+            |(h, _)| crate::import::clean(h.trim_start_matches('\u{feff}'), Shape::Line).0,
+        );
     let mut lines = Lines::new(text);
     let mut cleaner = Cleaner::default();
     let mut rows = Vec::new();
@@ -222,7 +223,7 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| lines.at(p.byte())).unwrap_or(0);
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 errors.push(RowError {
                     line,
                     field: "CSV".into(),
@@ -232,7 +233,7 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
             }
         };
         // Counted from the byte offset: csv's own line counter is off by one on CRLF files.
-        let line = record.position().map(|p| lines.at(p.byte())).unwrap_or(0);
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let cells: Vec<(usize, Column, String)> = record
             .iter()
             .enumerate()
@@ -302,8 +303,11 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                     Field::AmountOwed => raw.amount_owed = cell.into(),
                     Field::Summary => raw.summary = cell.into(),
                     // The note column says it when both do (an export has both).
-                    Field::OccupationNote if !cell.is_empty() => raw.occupation_note = cell.into(),
-                    Field::OccupationNote => {}
+                    Field::OccupationNote => {
+                        if !cell.is_empty() {
+                            raw.occupation_note = cell.into();
+                        }
+                    }
                     Field::Occupation => match loose::<Occupation>(cell, &[]) {
                         Ok(o) => raw.occupation = o,
                         Err(()) => {

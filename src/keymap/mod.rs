@@ -124,7 +124,7 @@ impl Keymap {
             problem,
         };
         let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
+            let line = e.span().map_or(0, |s| line_of(text, s.start));
             err(line, "", e.message().to_string())
         })?;
         let mut staged = self.maps.clone();
@@ -132,8 +132,7 @@ impl Keymap {
             let Some(context) = Context::from_name(context_name) else {
                 let line = text
                     .find(&format!("[{context_name}]"))
-                    .map(|o| line_of(text, o))
-                    .unwrap_or(0);
+                    .map_or(0, |o| line_of(text, o));
                 return Err(err(
                     line,
                     "",
@@ -192,8 +191,7 @@ impl Keymap {
             .into_iter()
             .chain(self.keys_for(Context::Global, action))
             .next()
-            .map(|k| k.to_string())
-            .unwrap_or_else(|| "—".into())
+            .map_or_else(|| "—".into(), |k| k.to_string())
     }
 
     /// Per context, each bound action with its keys, in the order actions are declared.

@@ -412,12 +412,12 @@ pub fn xlsx(r: &Report, path: &Path) -> anyhow::Result<()> {
             ws.write_string_with_format(*row, 0, &s.title, &bold)?;
             *row += 1;
             for (c, h) in s.headers.iter().enumerate() {
-                ws.write_string_with_format(*row, c as u16, h, &bold)?;
+                ws.write_string_with_format(*row, u16::try_from(c)?, h, &bold)?;
             }
             *row += 1;
             for cells in &s.rows {
                 for (c, cell) in cells.iter().enumerate() {
-                    let c = c as u16;
+                    let c = u16::try_from(c)?;
                     match cell {
                         Cell::Text(t) => ws.write_string(*row, c, t)?,
                         Cell::Count(n) => ws.write_number(*row, c, *n as f64)?,
@@ -448,7 +448,7 @@ pub fn xlsx(r: &Report, path: &Path) -> anyhow::Result<()> {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&people.title))?;
         for (c, w) in [12, 14, 10, 28, 10, 12, 10].iter().enumerate() {
-            ws.set_column_width(c as u16, *w)?;
+            ws.set_column_width(u16::try_from(c)?, *w)?;
         }
         let mut row = 0;
         write_section(ws, &mut row, people)?;

@@ -63,7 +63,7 @@ pub fn list(
     };
     let today = Utc::now().with_timezone(&china_zone()).date_naive();
     let rows = store
-        .queue(&filter, today, i64::MAX as usize)
+        .queue(&filter, today, usize::MAX)
         .map_err(|e| anyhow!(e.message(lang)))?;
     let headers_zh = [
         "办结时限",

@@ -101,7 +101,7 @@ pub fn resolve(store: &Store, given: &str, lang: Lang) -> Result<String> {
                     Err(_) => format!("  {id}"),
                 })
                 .collect();
-            let more = if n > shown.len() as i64 {
+            let more = if n > i64::try_from(shown.len()).unwrap_or(i64::MAX) {
                 lang.pick("\n  …", "\n  …")
             } else {
                 ""
