@@ -23,11 +23,12 @@ const FRAME_HEADER: u64 = 24;
 /// The page numbers of the WAL frames from byte `from` on.
 fn frames(wal: &Path, from: u64, page_size: u64) -> Vec<u32> {
     let bytes = std::fs::read(wal).unwrap_or_default();
-    let mut at = from.max(WAL_HEADER) as usize;
+    let mut at = usize::try_from(from.max(WAL_HEADER)).unwrap();
+    let frame = usize::try_from(FRAME_HEADER + page_size).unwrap();
     let mut pages = Vec::new();
-    while at + (FRAME_HEADER + page_size) as usize <= bytes.len() {
+    while at + frame <= bytes.len() {
         pages.push(u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()));
-        at += (FRAME_HEADER + page_size) as usize;
+        at += frame;
     }
     pages
 }
@@ -80,7 +81,7 @@ fn main() {
             // after the save is the save.
             side.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
                 .unwrap();
-            let before = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+            let before = std::fs::metadata(&wal).map_or(0, |m| m.len());
             let visitor = if returning {
                 let first = store
                     .save_intake(

@@ -518,7 +518,7 @@ fn referrals_list_prints_the_queue_as_a_table_excel_csv_or_json() {
             .starts_with("办结时限,时限状态,状态,来访人")
     );
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len() as i64, open);
+    assert_eq!(i64::try_from(rows.len()).unwrap(), open);
     assert!(rows[0].contains("逾期"), "overdue first: {}", rows[0]);
     assert!(rows[0].contains("张三"), "{}", rows[0]);
 
@@ -531,7 +531,7 @@ fn referrals_list_prints_the_queue_as_a_table_excel_csv_or_json() {
     ]));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let overdue = v.as_array().unwrap();
-    assert!(!overdue.is_empty() && (overdue.len() as i64) < open);
+    assert!(!overdue.is_empty() && i64::try_from(overdue.len()).unwrap() < open);
     // Data, not display text (issue 18): a code, the days as a number, the id to act on.
     assert!(overdue.iter().all(|r| r["due_state"] == "overdue"
         && r["days_overdue"].as_i64().is_some_and(|n| n > 0)

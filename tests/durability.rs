@@ -51,12 +51,14 @@ fn import(home: &Path, db: &Path, file: &Path) -> Command {
 }
 
 fn tagged(conn: &rusqlite::Connection, batch: &str) -> usize {
-    conn.query_row(
-        "SELECT count(*) FROM visit WHERE summary = ?1",
-        [batch],
-        |r| r.get::<_, i64>(0),
-    )
-    .unwrap() as usize
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM visit WHERE summary = ?1",
+            [batch],
+            |r| r.get(0),
+        )
+        .unwrap();
+    usize::try_from(n).unwrap()
 }
 
 /// Visits per batch tag, in one pass (a count per batch would rescan the table each time).
@@ -64,9 +66,12 @@ fn all_tagged(conn: &rusqlite::Connection) -> std::collections::HashMap<String, 
     let mut stmt = conn
         .prepare("SELECT summary, count(*) FROM visit GROUP BY summary")
         .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?)))
         .unwrap()
-        .map(Result::unwrap)
+        .map(|r| {
+            let (batch, n) = r.unwrap();
+            (batch, usize::try_from(n).unwrap())
+        })
         .collect()
 }
 
@@ -100,7 +105,7 @@ fn killed_at_random_moments_it_keeps_every_acknowledged_import_and_never_half_of
     let probe = ledger(dir.path(), "试跑", 200);
     let started = Instant::now();
     assert!(import(dir.path(), &db, &probe).status().unwrap().success());
-    let whole = started.elapsed().as_micros() as u64 + 1;
+    let whole = u64::try_from(started.elapsed().as_micros()).unwrap() + 1;
 
     let mut rng = Rng(seed);
     let mut acknowledged: Vec<(String, usize)> = Vec::new();
@@ -109,7 +114,7 @@ fn killed_at_random_moments_it_keeps_every_acknowledged_import_and_never_half_of
     while killed.len() < kills_wanted {
         run += 1;
         let batch = format!("批次{run}");
-        let rows = 1 + rng.below(300) as usize;
+        let rows = 1 + usize::try_from(rng.below(300)).unwrap();
         let file = ledger(dir.path(), &batch, rows);
         let mut child = import(dir.path(), &db, &file)
             .stdout(Stdio::piped())

@@ -516,7 +516,7 @@ fn e_in_the_daily_log_writes_this_months_ledger_masked_to_the_export_folder() {
     assert!(said.contains("号码已打码"), "{said}");
     let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
     let sheet = wb.worksheet_range("台账").unwrap();
-    assert_eq!(sheet.rows().count() as i64, 1 + expected);
+    assert_eq!(i64::try_from(sheet.rows().count()).unwrap(), 1 + expected);
     let text: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
     assert!(!text.iter().any(|c| c.contains("13800138000")));
     assert_eq!(mode(&file), 0o600);

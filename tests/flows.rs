@@ -865,8 +865,7 @@ fn without_timings(screen: &str) -> String {
             Some(end) => {
                 let start = line[..end]
                     .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
-                    .map(|i| i + 1)
-                    .unwrap_or(0);
+                    .map_or(0, |i| i + 1);
                 // The border after the title shrinks as the figure grows a digit
                 // (9.8 ms, 12.4 ms): its run of rules is kept at one.
                 let after = &line[end + " ms ".len()..];

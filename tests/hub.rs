@@ -274,8 +274,7 @@ fn sent(said: &str) -> (usize, usize) {
     let b = words
         .iter()
         .position(|w| *w == "batches;")
-        .map(|i| words[i - 1].parse().unwrap())
-        .unwrap_or_else(|| panic!("{said}"));
+        .map_or_else(|| panic!("{said}"), |i| words[i - 1].parse().unwrap());
     (n, b)
 }
 
@@ -566,7 +565,7 @@ fn change(db: &Path, k: usize, tag: &str) {
         .execute(
             "UPDATE visitor SET employer = ?1 || rowid
               WHERE rowid IN (SELECT rowid FROM visitor ORDER BY rowid LIMIT ?2)",
-            rusqlite::params![tag, k as i64],
+            rusqlite::params![tag, i64::try_from(k).unwrap()],
         )
         .unwrap();
     assert_eq!(n, k);
@@ -607,7 +606,7 @@ fn paging_edges() {
             )
             .unwrap()
             .get(0);
-        assert_eq!(at_hub as usize, k, "round {round}");
+        assert_eq!(usize::try_from(at_hub).unwrap(), k, "round {round}");
     }
     assert_eq!(table_digest_hub(&mut c, "分页站"), table_digest_desk(&db));
 }
@@ -630,6 +629,7 @@ fn sync_killed_at_random_moments() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
+    #[allow(clippy::cast_possible_truncation)] // the clock's low 64 bits make the seed
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -648,14 +648,14 @@ fn sync_killed_at_random_moments() {
             let c = rusqlite::Connection::open(&db).unwrap();
             c.execute(
                 "UPDATE visitor SET employer = 'round ' || ?1 WHERE rowid % 13 = ?1 % 13",
-                [i as i64],
+                [i64::try_from(i).unwrap()],
             )
             .unwrap();
             c.execute(
                 "UPDATE visit SET channel = CASE channel WHEN 'phone' THEN 'online' ELSE 'phone' END,
                         headcount = coalesce(headcount, 1) + 1
                   WHERE rowid % 17 = ?1 % 17 AND shift_id IS NULL",
-                [i as i64],
+                [i64::try_from(i).unwrap()],
             )
             .unwrap();
         }
@@ -670,7 +670,7 @@ fn sync_killed_at_random_moments() {
         let mut admin = pg(&hub.url);
         let before = cursor(&mut admin);
         let mut child = hub
-            .sync(&db, Some(1 + rng.below(40) as usize))
+            .sync(&db, Some(1 + usize::try_from(rng.below(40)).unwrap()))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -678,7 +678,7 @@ fn sync_killed_at_random_moments() {
         std::thread::sleep(Duration::from_millis(rng.below(400)));
         let finished = child.try_wait().unwrap().is_some();
         unsafe {
-            libc::kill(child.id() as i32, libc::SIGKILL);
+            libc::kill(i32::try_from(child.id()).unwrap(), libc::SIGKILL);
         }
         let _ = child.wait();
         if !finished {
@@ -698,7 +698,7 @@ fn sync_killed_at_random_moments() {
         }
         // The run after a kill completes.
         let said = ok(hub
-            .sync(&db, Some(1 + rng.below(40) as usize))
+            .sync(&db, Some(1 + usize::try_from(rng.below(40)).unwrap()))
             .output()
             .unwrap());
         assert!(said.starts_with("sent "), "{said}");
@@ -779,8 +779,7 @@ fn refused(r: Result<u64, postgres::Error>, what: &str) -> String {
         Ok(n) => panic!("{what}: allowed ({n} rows)"),
         Err(e) => e
             .as_db_error()
-            .map(|d| d.message().to_string())
-            .unwrap_or_else(|| e.to_string()),
+            .map_or_else(|| e.to_string(), |d| d.message().to_string()),
     }
 }
 
@@ -1159,7 +1158,7 @@ fn county_directory_reaches_the_desk() {
     // `hub import directory` publishes a file in the desk's formats; the desk's own entries
     // stay beside the county's; a re-import publishes nothing new.
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo_directory.csv");
-    let rows = std::fs::read_to_string(&file).unwrap().lines().count() as i64 - 1;
+    let rows = i64::try_from(std::fs::read_to_string(&file).unwrap().lines().count()).unwrap() - 1;
     let publish_file = || {
         ok(dutydesk(hub.dir())
             .args(["hub", "import", "directory"])
@@ -1233,7 +1232,12 @@ fn sealed_desk(hub: &Hub) -> (PathBuf, String, String) {
         .enumerate()
     {
         let saved = store
-            .save_intake(&intake(name, phone), &st.id, &li.id, t(5 + i as i64))
+            .save_intake(
+                &intake(name, phone),
+                &st.id,
+                &li.id,
+                t(5 + i64::try_from(i).unwrap()),
+            )
             .unwrap();
         store
             .set_disposition(

@@ -263,9 +263,18 @@ fn a_ledger_of_twenty_thousand_rows_imports_whole() {
     let file = desk.file("big.csv", &ledger);
     let out = desk.succeeds("zh", "visits", &file);
     assert!(out.contains("已导入20000条"), "{out}");
-    assert_eq!(desk.count("SELECT count(*) FROM visit"), rows as i64);
-    assert_eq!(desk.count("SELECT count(*) FROM visitor"), people as i64);
-    assert_eq!(desk.count("SELECT sum(visits) FROM visit_day"), rows as i64);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM visit"),
+        i64::try_from(rows).unwrap()
+    );
+    assert_eq!(
+        desk.count("SELECT count(*) FROM visitor"),
+        i64::try_from(people).unwrap()
+    );
+    assert_eq!(
+        desk.count("SELECT sum(visits) FROM visit_day"),
+        i64::try_from(rows).unwrap()
+    );
     assert_eq!(
         desk.count("SELECT count(DISTINCT day) FROM visit_day"),
         12 * 28

@@ -385,5 +385,5 @@ fn the_sparkline_counts_visits_by_the_stations_day_as_they_are_saved_and_moved()
         .conn()
         .query_row("SELECT count(*) FROM visit", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(per_day.iter().sum::<u64>(), counted as u64);
+    assert_eq!(per_day.iter().sum::<u64>(), u64::try_from(counted).unwrap());
 }

@@ -121,6 +121,7 @@ fn refer(d: &mut Desk, due: NaiveDate) -> ReferralRow {
         .unwrap()
 }
 
+#[allow(clippy::needless_pass_by_value)] // takes the error as the call that failed gives it
 fn message(e: dutydesk::store::StoreError) -> String {
     e.message(Lang::Zh)
 }

@@ -87,7 +87,7 @@ fn desk() -> Desk {
                     &intake(name, &phone, None),
                     &st.id,
                     &li.id,
-                    at(base + 5 + i as i64),
+                    at(base + 5 + i64::try_from(i).unwrap()),
                 )
                 .unwrap();
             store
@@ -511,7 +511,8 @@ fn legacy_file(db: &Path) -> (String, String) {
     .enumerate()
     {
         c.execute_batch(sql).unwrap();
-        c.pragma_update(None, "user_version", i as i64 + 1).unwrap();
+        c.pragma_update(None, "user_version", i64::try_from(i).unwrap() + 1)
+            .unwrap();
     }
     let t = "2025-03-03T01:00:00.000Z";
     c.execute_batch(&format!(

@@ -349,7 +349,7 @@ fn among_many_namesakes_the_most_recent_visitors_come_first() {
     let given = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
     for i in 0..20 {
         let name = format!("张{}{}", if i >= 10 { "二" } else { "" }, given[i % 10]);
-        let when = base + chrono::Duration::days(i as i64);
+        let when = base + chrono::Duration::days(i64::try_from(i).unwrap());
         store
             .save_intake(&intake(&name, "", ""), &st, &o, when)
             .unwrap();

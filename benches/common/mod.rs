@@ -75,6 +75,7 @@ pub fn percentiles(name: &str, n: usize, mut f: impl FnMut(usize)) {
         })
         .collect();
     times.sort();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // q in 0..1: a place below n
     let p = |q: f64| times[((n as f64 * q) as usize).min(n - 1)];
     println!(
         "PERCENTILES {name}: p50 {:.3} ms, p99 {:.3} ms (n={n})",
