@@ -176,11 +176,87 @@ pub struct Ledger {
     pub cleaned: usize,
 }
 
-/// [`parse`], also counting the values cleaned of control characters.
-pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
+/// One cell of the visit's own fields into `raw`: a value not in its list goes to `bad`
+/// (with the field's label), a masked phone or ID number to `masked`.
+fn read_field(
+    raw: &mut RawIntake,
+    f: Field,
+    cell: &str,
+    line: u64,
+    lang: Lang,
+    masked: &mut Vec<(Field, u64, String)>,
+    bad: &mut dyn FnMut(&str, String),
+) {
+    let label = f.label(lang);
+    let not_in_list = |list: String| match lang {
+        Lang::Zh => format!("“{cell}”不在可选项中({list})"),
+        Lang::En => format!("{cell:?} is not one of: {list}"),
+    };
+    match f {
+        Field::Name => raw.name = cell.into(),
+        // A masked number (an export without --unmasked) is no number.
+        Field::Phone | Field::IdNumber if is_masked(cell) => {
+            masked.push((f, line, cell.to_string()))
+        }
+        Field::Phone => raw.phone = cell.into(),
+        Field::IdNumber => raw.id_number = cell.into(),
+        Field::Employer => raw.employer = cell.into(),
+        Field::Hometown => raw.hometown = cell.into(),
+        Field::Headcount => raw.headcount = cell.into(),
+        Field::AmountOwed => raw.amount_owed = cell.into(),
+        Field::Summary => raw.summary = cell.into(),
+        // The note column says it when both do (an export has both).
+        Field::OccupationNote => {
+            if !cell.is_empty() {
+                raw.occupation_note = cell.into();
+            }
+        }
+        Field::Occupation => match loose::<Occupation>(cell, &[]) {
+            Ok(o) => raw.occupation = o,
+            Err(()) => {
+                raw.occupation = Some(Occupation::Other);
+                if raw.occupation_note.is_empty() {
+                    raw.occupation_note = cell.into();
+                }
+            }
+        },
+        Field::Gender => match loose(cell, &[]) {
+            Ok(g) => raw.gender = g,
+            Err(()) => bad(label, not_in_list(allowed::<Gender>(lang))),
+        },
+        Field::Membership => {
+            match loose(
+                cell,
+                &[("是", Membership::Member), ("否", Membership::NonMember)],
+            ) {
+                Ok(m) => raw.membership = m,
+                Err(()) => bad(label, not_in_list(allowed::<Membership>(lang))),
+            }
+        }
+        Field::Channel => match loose(cell, &[]) {
+            Ok(c) => raw.channel = c,
+            Err(()) => bad(label, not_in_list(allowed::<Channel>(lang))),
+        },
+        Field::Category => match loose(cell, &[]) {
+            Ok(c) => raw.category = c,
+            Err(()) => bad(label, not_in_list(allowed::<Category>(lang))),
+        },
+        // Not a ledger column: the form's arbitration facts.
+        Field::Employment | Field::EndedOn | Field::LearnedOn => {}
+        Field::Urgency => match loose(cell, &[("急", Urgency::Urgent), ("一般", Urgency::Normal)])
+        {
+            Ok(u) => raw.urgency = u,
+            Err(()) => bad(label, not_in_list(allowed::<Urgency>(lang))),
+        },
+    }
+}
+
+/// The ledger's header: the column each heads, and the date column as the file heads it
+/// (for its problems). Refused when it cannot be read or lacks a required column.
+fn read_header(
+    reader: &mut csv::Reader<&[u8]>,
+    lang: Lang,
+) -> Result<(Vec<Option<Column>>, String), Vec<RowError>> {
     let header_err = |message: String| {
         vec![RowError {
             line: 1,
@@ -204,7 +280,6 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
             Lang::En => format!("missing required column(s): {}", missing.join(", ")),
         }));
     }
-    // The date column as the file heads it, for its problems.
     let date_header = headers
         .iter()
         .zip(&columns)
@@ -213,6 +288,40 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
             || column_name(Column::Date).to_string(),
             |(h, _)| crate::import::clean(h.trim_start_matches('\u{feff}'), Shape::Line).0,
         );
+    Ok((columns, date_header))
+}
+
+/// A row's problems that the intake's checks found, after those `errors[first_error..]`
+/// the reading found (a category not in the list is said there once already).
+fn push_field_errors(
+    errors: &mut Vec<RowError>,
+    first_error: usize,
+    field_errors: Vec<intake::FieldError>,
+    line: u64,
+    lang: Lang,
+) {
+    for e in field_errors {
+        if e.field == Field::Category
+            && errors[first_error..]
+                .iter()
+                .any(|x| x.field == e.field.label(lang))
+        {
+            continue;
+        }
+        errors.push(RowError {
+            line,
+            field: e.field.label(lang).into(),
+            message: e.message,
+        });
+    }
+}
+
+/// [`parse`], also counting the values cleaned of control characters.
+pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let (columns, date_header) = read_header(&mut reader, lang)?;
     let mut lines = Lines::new(text);
     let mut cleaner = Cleaner::default();
     let mut rows = Vec::new();
@@ -268,10 +377,6 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                 Column::Date => date_header.as_str(),
                 other => column_name(*other),
             };
-            let not_in_list = |list: String| match lang {
-                Lang::Zh => format!("“{cell}”不在可选项中({list})"),
-                Lang::En => format!("{cell:?} is not one of: {list}"),
-            };
             match col {
                 Column::Date => match read_when(cell, zone) {
                     Ok(t) => when = Some(t),
@@ -289,65 +394,9 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                 },
                 Column::Officer if !cell.is_empty() => officer = Some(cell.to_string()),
                 Column::Officer => {}
-                Column::Field(f) => match f {
-                    Field::Name => raw.name = cell.into(),
-                    // A masked number (an export without --unmasked) is no number.
-                    Field::Phone | Field::IdNumber if is_masked(cell) => {
-                        masked.push((*f, line, cell.to_string()))
-                    }
-                    Field::Phone => raw.phone = cell.into(),
-                    Field::IdNumber => raw.id_number = cell.into(),
-                    Field::Employer => raw.employer = cell.into(),
-                    Field::Hometown => raw.hometown = cell.into(),
-                    Field::Headcount => raw.headcount = cell.into(),
-                    Field::AmountOwed => raw.amount_owed = cell.into(),
-                    Field::Summary => raw.summary = cell.into(),
-                    // The note column says it when both do (an export has both).
-                    Field::OccupationNote => {
-                        if !cell.is_empty() {
-                            raw.occupation_note = cell.into();
-                        }
-                    }
-                    Field::Occupation => match loose::<Occupation>(cell, &[]) {
-                        Ok(o) => raw.occupation = o,
-                        Err(()) => {
-                            raw.occupation = Some(Occupation::Other);
-                            if raw.occupation_note.is_empty() {
-                                raw.occupation_note = cell.into();
-                            }
-                        }
-                    },
-                    Field::Gender => match loose(cell, &[]) {
-                        Ok(g) => raw.gender = g,
-                        Err(()) => bad(label, not_in_list(allowed::<Gender>(lang))),
-                    },
-                    Field::Membership => {
-                        match loose(
-                            cell,
-                            &[("是", Membership::Member), ("否", Membership::NonMember)],
-                        ) {
-                            Ok(m) => raw.membership = m,
-                            Err(()) => bad(label, not_in_list(allowed::<Membership>(lang))),
-                        }
-                    }
-                    Field::Channel => match loose(cell, &[]) {
-                        Ok(c) => raw.channel = c,
-                        Err(()) => bad(label, not_in_list(allowed::<Channel>(lang))),
-                    },
-                    Field::Category => match loose(cell, &[]) {
-                        Ok(c) => raw.category = c,
-                        Err(()) => bad(label, not_in_list(allowed::<Category>(lang))),
-                    },
-                    // Not a ledger column: the form's arbitration facts.
-                    Field::Employment | Field::EndedOn | Field::LearnedOn => {}
-                    Field::Urgency => {
-                        match loose(cell, &[("急", Urgency::Urgent), ("一般", Urgency::Normal)])
-                        {
-                            Ok(u) => raw.urgency = u,
-                            Err(()) => bad(label, not_in_list(allowed::<Urgency>(lang))),
-                        }
-                    }
-                },
+                Column::Field(f) => {
+                    read_field(&mut raw, *f, cell, line, lang, &mut masked, &mut bad);
+                }
             }
         }
         let date_cell_empty = when.is_none() && errors.len() == first_error;
@@ -370,21 +419,7 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                 }
             }
             Err(field_errors) => {
-                for e in field_errors {
-                    // A category that was present but not in the list is already reported.
-                    if e.field == Field::Category
-                        && errors[first_error..]
-                            .iter()
-                            .any(|x| x.field == e.field.label(lang))
-                    {
-                        continue;
-                    }
-                    errors.push(RowError {
-                        line,
-                        field: e.field.label(lang).into(),
-                        message: e.message,
-                    });
-                }
+                push_field_errors(&mut errors, first_error, field_errors, line, lang);
             }
         }
     }

@@ -177,19 +177,13 @@ fn drop_matching(conn: &Connection, kind: &str, filter: &str) -> rusqlite::Resul
 }
 
 impl Store {
-    /// Adds `n` referrals on the newest visits: the newest tenth still open (some of them
-    /// overdue by then), the rest closed with realistic outcomes or declined. Loads the demo
-    /// directory first if the file has none. Deterministic for `seed`.
-    pub fn fill_synthetic_referrals(
+    /// Who the generated referrals go between: the directory's active services (the demo
+    /// directory loaded first if the file has none), the station, and four owners.
+    fn synthetic_referral_parties(
         &mut self,
-        n: usize,
-        seed: u64,
         now: DateTime<Utc>,
-        config: &crate::config::Config,
-    ) -> Result<(), StoreError> {
-        use crate::domain::labels::Labeled;
-        use crate::domain::lists::{Category, Urgency};
-        use crate::domain::referral::{Outcome, OutcomeReason, ServiceKind, ServiceStatus};
+    ) -> Result<(Vec<super::Service>, super::Station, Vec<String>), StoreError> {
+        use crate::domain::referral::ServiceStatus;
 
         if self.services(None)?.is_empty() {
             let parsed = crate::import::directory::parse_csv(
@@ -216,6 +210,24 @@ impl Store {
                     .id,
             );
         }
+        Ok((services, station, owners))
+    }
+
+    /// Adds `n` referrals on the newest visits: the newest tenth still open (some of them
+    /// overdue by then), the rest closed with realistic outcomes or declined. Loads the demo
+    /// directory first if the file has none. Deterministic for `seed`.
+    pub fn fill_synthetic_referrals(
+        &mut self,
+        n: usize,
+        seed: u64,
+        now: DateTime<Utc>,
+        config: &crate::config::Config,
+    ) -> Result<(), StoreError> {
+        use crate::domain::labels::Labeled;
+        use crate::domain::lists::{Category, Urgency};
+        use crate::domain::referral::{Outcome, OutcomeReason, ServiceKind};
+
+        let (services, station, owners) = self.synthetic_referral_parties(now)?;
         let zone = crate::domain::clock::china_zone();
         let mut rng = Rng::new(seed ^ 0x5EED_4EF3);
         let tx = self.write_tx()?;
@@ -243,17 +255,7 @@ impl Store {
             for (i, (visit_id, category, urgency, at, headcount)) in rows.iter().enumerate() {
                 let at = at.as_str();
                 let category = Category::from_code(category).unwrap_or(Category::Other);
-                let kind = match category {
-                    Category::WageArrears
-                    | Category::Contract
-                    | Category::Injury
-                    | Category::Legal => ServiceKind::Legal,
-                    Category::JobSeeking => ServiceKind::Jobs,
-                    Category::Hardship | Category::MedicalAid | Category::Education => {
-                        ServiceKind::Aid
-                    }
-                    _ => ServiceKind::Agency,
-                };
+                let kind = synthetic_kind(category);
                 let candidates: Vec<_> = services.iter().filter(|s| s.kind == kind).collect();
                 let service = if candidates.is_empty() {
                     &services[rng.index(services.len())]
@@ -444,5 +446,21 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+/// The kind of service a generated referral for `category` goes to.
+fn synthetic_kind(
+    category: crate::domain::lists::Category,
+) -> crate::domain::referral::ServiceKind {
+    use crate::domain::lists::Category;
+    use crate::domain::referral::ServiceKind;
+    match category {
+        Category::WageArrears | Category::Contract | Category::Injury | Category::Legal => {
+            ServiceKind::Legal
+        }
+        Category::JobSeeking => ServiceKind::Jobs,
+        Category::Hardship | Category::MedicalAid | Category::Education => ServiceKind::Aid,
+        _ => ServiceKind::Agency,
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::events::{self, NewEvent};
-use super::visitors::{VISITOR_COLUMNS, visitor_from_row, write_keys};
+use super::visitors::{VISITOR_COLUMNS, VisitorRow, visitor_from_row, write_keys};
 use super::{Store, StoreError, shifts, ts};
 use crate::domain::intake::Intake;
 use crate::domain::labels::Labeled;
@@ -42,6 +42,33 @@ type VisitAsSaved = (
     Option<String>,
 );
 
+/// The visit as it was saved, with its shift's sign-off time.
+fn visit_as_saved(
+    tx: &rusqlite::Transaction<'_>,
+    visit_id: &str,
+) -> rusqlite::Result<Option<VisitAsSaved>> {
+    tx.query_row(
+        "SELECT t.station_id, t.visitor_id, t.category, t.channel, t.summary, t.headcount,
+               t.amount_owed_fen, t.urgency, s.closed_at
+             FROM visit t LEFT JOIN shift s ON s.id = t.shift_id WHERE t.id = ?1",
+        [visit_id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        },
+    )
+    .optional()
+}
+
 fn refused(zh: &str, en: &str) -> StoreError {
     StoreError::Refused(zh.into(), en.into())
 }
@@ -61,27 +88,7 @@ impl Store {
             return Err(refused("更正须写明原因", "a correction needs a reason"));
         }
         let tx = self.write_tx()?;
-        let row: Option<VisitAsSaved> = tx
-            .query_row(
-                "SELECT t.station_id, t.visitor_id, t.category, t.channel, t.summary, t.headcount,
-                   t.amount_owed_fen, t.urgency, s.closed_at
-                 FROM visit t LEFT JOIN shift s ON s.id = t.shift_id WHERE t.id = ?1",
-                [visit_id],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                    ))
-                },
-            )
-            .optional()?;
+        let row = visit_as_saved(&tx, visit_id)?;
         let Some((
             station_id,
             visitor_id,
@@ -97,74 +104,14 @@ impl Store {
             return Err(refused("没有这条来访记录", "no such visit"));
         };
         let sealed = sealed_at.is_some();
-        // The visit's own fields, before → after (the lists by their codes).
-        let money = |f: Option<i64>| f.map_or_else(|| "—".into(), format_fen);
-        let count = |n: Option<i64>| n.map_or_else(|| "—".into(), |n| n.to_string());
-        let new_headcount = fixed.headcount.map(i64::from);
-        let mut changes: Vec<FieldChange> = [
-            (
-                VisitField::Category,
-                category,
-                fixed.category.code().to_string(),
-            ),
-            (
-                VisitField::Channel,
-                channel,
-                fixed.channel.code().to_string(),
-            ),
-            (
-                VisitField::Urgency,
-                urgency,
-                fixed.urgency.code().to_string(),
-            ),
-            (
-                VisitField::Headcount,
-                count(headcount),
-                count(new_headcount),
-            ),
-            (
-                VisitField::Amount,
-                money(amount),
-                money(fixed.amount_owed_fen),
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, a, b)| a != b)
-        .map(|(field, from, to)| FieldChange { field, from, to })
-        .collect();
-        if summary.trim() != fixed.summary.trim() {
-            changes.push(FieldChange {
-                field: VisitField::Summary,
-                from: short(&summary),
-                to: short(&fixed.summary),
-            });
-        }
-        // The arbitration facts (issue 19), as stored and as corrected; — for none.
-        let facts_now: [Option<String>; 3] = tx.query_row(
-            "SELECT employment, employment_ended_on, learned_on FROM visit WHERE id = ?1",
-            [visit_id],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
-        )?;
-        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-        let facts_fixed = [
-            fixed.employment.map(|e| e.code().to_string()),
-            day(fixed.employment_ended_on),
-            day(fixed.learned_on),
-        ];
-        let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-        for (field, from, to) in [
-            (VisitField::Employment, &facts_now[0], &facts_fixed[0]),
-            (VisitField::EndedOn, &facts_now[1], &facts_fixed[1]),
-            (VisitField::LearnedOn, &facts_now[2], &facts_fixed[2]),
-        ] {
-            if from != to {
-                changes.push(FieldChange {
-                    field,
-                    from: dash(from),
-                    to: dash(to),
-                });
-            }
-        }
+        let mut changes = field_changes(
+            [&category, &channel, &urgency, &summary],
+            headcount,
+            amount,
+            fixed,
+        );
+        let (facts_fixed, facts_changed) = facts_changes(&tx, visit_id, fixed)?;
+        changes.extend(facts_changed);
         let visit_changes = changes_text(&changes, Lang::Zh);
         // The person, before → after (the name too: this is the place to correct it).
         let old = tx.query_row(
@@ -172,39 +119,13 @@ impl Store {
             [&visitor_id],
             visitor_from_row,
         )?;
-        let mut new = old.clone();
-        new.name = fixed.name.trim().to_string();
-        new.phone = fixed.phone.as_ref().map(|p| p.e164().to_string());
-        new.id_number = fixed.id_number.as_ref().map(|i| i.as_str().to_string());
-        new.birth_date = fixed
-            .id_number
-            .as_ref()
-            .map(|i| i.birth_date().to_string())
-            .or(old.birth_date.clone());
-        new.gender = fixed.gender;
-        new.employer = fixed.employer.clone();
-        new.occupation = fixed.occupation;
-        new.occupation_note = fixed.occupation_note.clone();
-        new.hometown = fixed.hometown.clone();
-        new.membership = fixed.membership;
+        let new = corrected_person(&old, fixed);
         let person_changes = super::visits::changes_of(&old, &new);
         if visit_changes.is_empty() && person_changes.is_empty() {
             return Err(refused("没有改动,无需更正", "nothing was changed"));
         }
         if let Some(n) = &new.id_number {
-            let owner: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM visitor WHERE id_number = ?1 AND id <> ?2",
-                    params![n, visitor_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if owner.is_some() {
-                return Err(refused(
-                    "该身份证号已属于另一位来访人,未更正",
-                    "that ID number belongs to another person; nothing was corrected",
-                ));
-            }
+            refuse_if_anothers(&tx, n, &visitor_id)?;
         }
         let why = format!("原因:{reason}");
         if !visit_changes.is_empty() {
@@ -229,35 +150,7 @@ impl Store {
                     Some(&shift_id),
                 )?;
             } else {
-                tx.execute(
-                    "UPDATE visit SET category = ?2, channel = ?3, urgency = ?4, headcount = ?5,
-                       amount_owed_fen = ?6, summary = ?7, updated_at = ?8 WHERE id = ?1",
-                    params![
-                        visit_id,
-                        fixed.category.code(),
-                        fixed.channel.code(),
-                        fixed.urgency.code(),
-                        new_headcount,
-                        fixed.amount_owed_fen,
-                        fixed.summary,
-                        ts(now)
-                    ],
-                )?;
-                // The facts and the last day they give now (the category may have moved).
-                tx.execute(
-                    "UPDATE visit SET employment = ?2, employment_ended_on = ?3, learned_on = ?4,
-                       arbitration_last_day = ?5 WHERE id = ?1",
-                    params![
-                        visit_id,
-                        facts_fixed[0],
-                        facts_fixed[1],
-                        facts_fixed[2],
-                        day(
-                            crate::domain::arbitration::deadline(&fixed.arbitration_facts())
-                                .last_day()
-                        )
-                    ],
-                )?;
+                write_fixed_visit(&tx, visit_id, fixed, &facts_fixed, now)?;
             }
             events::record(
                 &tx,
@@ -305,6 +198,176 @@ impl Store {
             as_addendum: sealed && !changes.is_empty(),
         })
     }
+}
+
+/// The visit's own fields that `fixed` changes, before → after (the lists by their codes,
+/// a long summary cut short).
+fn field_changes(
+    [category, channel, urgency, summary]: [&str; 4],
+    headcount: Option<i64>,
+    amount: Option<i64>,
+    fixed: &Intake,
+) -> Vec<FieldChange> {
+    let money = |f: Option<i64>| f.map_or_else(|| "—".into(), format_fen);
+    let count = |n: Option<i64>| n.map_or_else(|| "—".into(), |n| n.to_string());
+    let new_headcount = fixed.headcount.map(i64::from);
+    let mut changes: Vec<FieldChange> = [
+        (
+            VisitField::Category,
+            category.to_string(),
+            fixed.category.code().to_string(),
+        ),
+        (
+            VisitField::Channel,
+            channel.to_string(),
+            fixed.channel.code().to_string(),
+        ),
+        (
+            VisitField::Urgency,
+            urgency.to_string(),
+            fixed.urgency.code().to_string(),
+        ),
+        (
+            VisitField::Headcount,
+            count(headcount),
+            count(new_headcount),
+        ),
+        (
+            VisitField::Amount,
+            money(amount),
+            money(fixed.amount_owed_fen),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a != b)
+    .map(|(field, from, to)| FieldChange { field, from, to })
+    .collect();
+    if summary.trim() != fixed.summary.trim() {
+        changes.push(FieldChange {
+            field: VisitField::Summary,
+            from: short(summary),
+            to: short(&fixed.summary),
+        });
+    }
+    changes
+}
+
+/// The arbitration facts (issue 19) as `fixed` gives them, for the visit's row, and those
+/// that differ from the stored ones (— for none), before → after.
+fn facts_changes(
+    tx: &rusqlite::Transaction<'_>,
+    visit_id: &str,
+    fixed: &Intake,
+) -> rusqlite::Result<([Option<String>; 3], Vec<FieldChange>)> {
+    let facts_now: [Option<String>; 3] = tx.query_row(
+        "SELECT employment, employment_ended_on, learned_on FROM visit WHERE id = ?1",
+        [visit_id],
+        |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
+    )?;
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let facts_fixed = [
+        fixed.employment.map(|e| e.code().to_string()),
+        day(fixed.employment_ended_on),
+        day(fixed.learned_on),
+    ];
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let mut changed = Vec::new();
+    for (field, from, to) in [
+        (VisitField::Employment, &facts_now[0], &facts_fixed[0]),
+        (VisitField::EndedOn, &facts_now[1], &facts_fixed[1]),
+        (VisitField::LearnedOn, &facts_now[2], &facts_fixed[2]),
+    ] {
+        if from != to {
+            changed.push(FieldChange {
+                field,
+                from: dash(from),
+                to: dash(to),
+            });
+        }
+    }
+    Ok((facts_fixed, changed))
+}
+
+/// Refuses an ID number that another person on file holds.
+fn refuse_if_anothers(
+    tx: &rusqlite::Transaction<'_>,
+    id_number: &str,
+    visitor_id: &str,
+) -> Result<(), StoreError> {
+    let owner: Option<String> = tx
+        .query_row(
+            "SELECT id FROM visitor WHERE id_number = ?1 AND id <> ?2",
+            params![id_number, visitor_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if owner.is_some() {
+        return Err(refused(
+            "该身份证号已属于另一位来访人,未更正",
+            "that ID number belongs to another person; nothing was corrected",
+        ));
+    }
+    Ok(())
+}
+
+/// The person as `fixed` says (the name too: a correction is the place to change it); a
+/// birth date read from a new ID number, else the one on file.
+fn corrected_person(old: &VisitorRow, fixed: &Intake) -> VisitorRow {
+    let mut new = old.clone();
+    new.name = fixed.name.trim().to_string();
+    new.phone = fixed.phone.as_ref().map(|p| p.e164().to_string());
+    new.id_number = fixed.id_number.as_ref().map(|i| i.as_str().to_string());
+    new.birth_date = fixed
+        .id_number
+        .as_ref()
+        .map(|i| i.birth_date().to_string())
+        .or(old.birth_date.clone());
+    new.gender = fixed.gender;
+    new.employer = fixed.employer.clone();
+    new.occupation = fixed.occupation;
+    new.occupation_note = fixed.occupation_note.clone();
+    new.hometown = fixed.hometown.clone();
+    new.membership = fixed.membership;
+    new
+}
+
+/// Writes the corrected fields of a visit in an open shift, and the arbitration facts with
+/// the last day they give now (the category may have moved).
+fn write_fixed_visit(
+    tx: &rusqlite::Transaction<'_>,
+    visit_id: &str,
+    fixed: &Intake,
+    facts_fixed: &[Option<String>; 3],
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE visit SET category = ?2, channel = ?3, urgency = ?4, headcount = ?5,
+           amount_owed_fen = ?6, summary = ?7, updated_at = ?8 WHERE id = ?1",
+        params![
+            visit_id,
+            fixed.category.code(),
+            fixed.channel.code(),
+            fixed.urgency.code(),
+            fixed.headcount.map(i64::from),
+            fixed.amount_owed_fen,
+            fixed.summary,
+            ts(now)
+        ],
+    )?;
+    tx.execute(
+        "UPDATE visit SET employment = ?2, employment_ended_on = ?3, learned_on = ?4,
+           arbitration_last_day = ?5 WHERE id = ?1",
+        params![
+            visit_id,
+            facts_fixed[0],
+            facts_fixed[1],
+            facts_fixed[2],
+            crate::domain::arbitration::deadline(&fixed.arbitration_facts())
+                .last_day()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+        ],
+    )?;
+    Ok(())
 }
 
 /// A long text in a history line: its first 40 characters.

@@ -325,15 +325,15 @@ pub(crate) fn insert_intake(
     Ok(saved)
 }
 
-/// [`insert_intake`] but the search keys, returned for the caller to write: a ledger's
-/// import writes each visitor's once, sorted, after all its rows.
-fn insert_intake_keys_apart(
+/// The person this intake is about, if already on file: the one the form picked, else
+/// the owner of its ID number. Refused when the number is another's, when an unpicked
+/// owner's name differs, and when the form was filled from an older version of them.
+fn existing_visitor(
     conn: &Connection,
     intake: &Intake,
-    stamp: &Stamp<'_>,
-) -> Result<(SavedIntake, KeyFacts), StoreError> {
-    let id_number = intake.id_number.as_ref().map(|i| i.as_str().to_string());
-    let by_id_number: Option<VisitorRow> = match &id_number {
+    id_number: Option<&str>,
+) -> Result<Option<VisitorRow>, StoreError> {
+    let by_id_number: Option<VisitorRow> = match id_number {
         Some(n) => {
             let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
             conn.prepare_cached(&sql)?
@@ -375,6 +375,18 @@ fn insert_intake_keys_apart(
             });
         }
     }
+    Ok(existing)
+}
+
+/// [`insert_intake`] but the search keys, returned for the caller to write: a ledger's
+/// import writes each visitor's once, sorted, after all its rows.
+fn insert_intake_keys_apart(
+    conn: &Connection,
+    intake: &Intake,
+    stamp: &Stamp<'_>,
+) -> Result<(SavedIntake, KeyFacts), StoreError> {
+    let id_number = intake.id_number.as_ref().map(|i| i.as_str().to_string());
+    let existing = existing_visitor(conn, intake, id_number.as_deref())?;
     let now = ts(stamp.now);
     let phone = intake.phone.as_ref().map(|p| p.e164().to_string());
     let birth = intake
