@@ -561,137 +561,350 @@ fn slot(
     (!days.is_empty() || !opens.is_empty()).then_some((days, opens, closes))
 }
 
+/// The tables of an HSDS data package: services.csv, which must be there, and the
+/// others it may hold.
+struct HsdsPackage {
+    services: HsdsTable,
+    organizations: Option<HsdsTable>,
+    phones: Option<HsdsTable>,
+    locations: Option<HsdsTable>,
+    at_location: Option<HsdsTable>,
+    addresses: Option<HsdsTable>,
+    schedules: Option<HsdsTable>,
+    regular: Option<HsdsTable>,
+    documents: Option<HsdsTable>,
+    eligibility: Option<HsdsTable>,
+}
+
+impl HsdsPackage {
+    /// Reads the tables in folder `dir` (a table that fails to read stops it there).
+    fn read(dir: &Path, lang: Lang) -> Result<HsdsPackage, Vec<FileError>> {
+        let Some(services) = read_hsds_table(dir, &["services.csv"], lang)? else {
+            return Err(vec![FileError::new(
+                &dir.display().to_string(),
+                0,
+                "services.csv",
+                lang.pick(
+                    "文件夹中没有 services.csv,不是HSDS数据包",
+                    "no services.csv in the folder: not an HSDS data package",
+                ),
+            )]);
+        };
+        Ok(HsdsPackage {
+            services,
+            organizations: read_hsds_table(dir, &["organizations.csv"], lang)?,
+            phones: read_hsds_table(dir, &["phones.csv"], lang)?,
+            locations: read_hsds_table(dir, &["locations.csv"], lang)?,
+            at_location: read_hsds_table(
+                dir,
+                &["service_at_location.csv", "services_at_location.csv"],
+                lang,
+            )?,
+            addresses: read_hsds_table(dir, &["physical_addresses.csv", "addresses.csv"], lang)?,
+            schedules: read_hsds_table(dir, &["schedules.csv"], lang)?,
+            regular: read_hsds_table(dir, &["regular_schedules.csv"], lang)?,
+            documents: read_hsds_table(dir, &["required_documents.csv"], lang)?,
+            eligibility: read_hsds_table(dir, &["eligibility.csv"], lang)?,
+        })
+    }
+
+    /// Values cleaned of control characters, in every table.
+    fn cleaned(&self) -> usize {
+        self.services.cleaned
+            + [
+                &self.organizations,
+                &self.phones,
+                &self.locations,
+                &self.at_location,
+                &self.addresses,
+                &self.schedules,
+                &self.regular,
+                &self.documents,
+                &self.eligibility,
+            ]
+            .iter()
+            .flat_map(|t| t.iter())
+            .map(|t| t.cleaned)
+            .sum::<usize>()
+    }
+
+    /// How many organizations: organizations.csv's rows, else the ids services name.
+    fn organizations(&self) -> usize {
+        match &self.organizations {
+            Some(t) => t.rows.len(),
+            None => {
+                let mut ids: Vec<&str> = self
+                    .services
+                    .rows
+                    .iter()
+                    .map(|(_, r)| field(r, "organization_id"))
+                    .filter(|o| !o.is_empty())
+                    .collect();
+                ids.sort();
+                ids.dedup();
+                ids.len()
+            }
+        }
+    }
+}
+
+/// What services.csv rows point at, looked up by id: organizations' names, phones (by
+/// service, location and organization), hours, documents, eligibility, and locations with
+/// their names and addresses.
+struct HsdsLinks {
+    org_names: HashMap<String, String>,
+    phones_by_service: HashMap<String, Vec<String>>,
+    hours: HashMap<String, Vec<String>>,
+    phones_by_org: HashMap<String, Vec<String>>,
+    phones_by_location: HashMap<String, Vec<String>>,
+    docs: HashMap<String, Vec<String>>,
+    elig: HashMap<String, Vec<String>>,
+    location_names: HashMap<String, String>,
+    address_by_location: HashMap<String, String>,
+    locations_of_service: HashMap<String, Vec<String>>,
+}
+
+impl HsdsLinks {
+    fn of(p: &HsdsPackage) -> HsdsLinks {
+        let org_names: HashMap<String, String> = p
+            .organizations
+            .iter()
+            .flat_map(|t| &t.rows)
+            .map(|(_, r)| (field(r, "id").to_string(), field(r, "name").to_string()))
+            .collect();
+        // A service's own phones, and those of its service_at_location rows (HSDS 1.1 and 3.0
+        // link them by service_at_location_id).
+        let sal_service: HashMap<String, String> = p
+            .at_location
+            .iter()
+            .flat_map(|t| &t.rows)
+            .map(|(_, r)| {
+                (
+                    field(r, "id").to_string(),
+                    field(r, "service_id").to_string(),
+                )
+            })
+            .collect();
+        let service_of = |r: &BTreeMap<String, String>| -> String {
+            match field(r, "service_id") {
+                "" => sal_service
+                    .get(field(r, "service_at_location_id"))
+                    .cloned()
+                    .unwrap_or_default(),
+                s => s.to_string(),
+            }
+        };
+        let mut phones_by_service: HashMap<String, Vec<String>> = HashMap::new();
+        for (_, r) in p.phones.iter().flat_map(|t| &t.rows) {
+            let (svc, number) = (service_of(r), field(r, "number"));
+            if !svc.is_empty() && !number.is_empty() {
+                phones_by_service
+                    .entry(svc)
+                    .or_default()
+                    .push(number.to_string());
+            }
+        }
+        // Regular schedules: HSDS 1.1's weekday, 3.0's byday, opens_at and closes_at, shown
+        // as people read them; a row naming neither days nor hours gives its description.
+        let mut slots: HashMap<String, Vec<(Vec<u8>, String, String)>> = HashMap::new();
+        let mut hours: HashMap<String, Vec<String>> = HashMap::new();
+        for (_, r) in p
+            .schedules
+            .iter()
+            .chain(p.regular.iter())
+            .flat_map(|t| &t.rows)
+        {
+            let svc = service_of(r);
+            if svc.is_empty() {
+                continue;
+            }
+            match slot(
+                field(r, "weekday"),
+                field(r, "byday"),
+                field(r, "opens_at"),
+                field(r, "closes_at"),
+            ) {
+                Some(sl) => slots.entry(svc).or_default().push(sl),
+                None if !field(r, "description").is_empty() => hours
+                    .entry(svc)
+                    .or_default()
+                    .push(field(r, "description").to_string()),
+                None => {}
+            }
+        }
+        for (svc, sl) in &slots {
+            hours
+                .entry(svc.clone())
+                .or_default()
+                .insert(0, schedule_words(sl));
+        }
+        let phones_by_org = group(&p.phones, "organization_id", "number");
+        let phones_by_location = group(&p.phones, "location_id", "number");
+        let docs = group(&p.documents, "service_id", "document");
+        let elig = group(&p.eligibility, "service_id", "eligibility");
+        let location_names: HashMap<String, String> = p
+            .locations
+            .iter()
+            .flat_map(|t| &t.rows)
+            .map(|(_, r)| (field(r, "id").to_string(), field(r, "name").to_string()))
+            .collect();
+        let address_by_location: HashMap<String, String> = p
+            .addresses
+            .iter()
+            .flat_map(|t| &t.rows)
+            .map(|(_, r)| {
+                (
+                    field(r, "location_id").to_string(),
+                    address_line(&[
+                        field(r, "state_province"),
+                        field(r, "region"),
+                        field(r, "city"),
+                        field(r, "address_1"),
+                        field(r, "address_2"),
+                    ]),
+                )
+            })
+            .collect();
+        let locations_of_service = group(&p.at_location, "service_id", "location_id");
+        HsdsLinks {
+            org_names,
+            phones_by_service,
+            hours,
+            phones_by_org,
+            phones_by_location,
+            docs,
+            elig,
+            location_names,
+            address_by_location,
+            locations_of_service,
+        }
+    }
+}
+
+/// A services.csv row as a service; its problems go to `errors`.
+fn package_service(
+    row: &BTreeMap<String, String>,
+    line: u64,
+    p: &HsdsPackage,
+    links: &HsdsLinks,
+    lang: Lang,
+    errors: &mut Vec<FileError>,
+) -> Service {
+    let mut bad = |f: &str, m: String| errors.push(FileError::new(&p.services.file, line, f, m));
+    let id = field(row, "id");
+    let name = field(row, "name");
+    if id.is_empty() {
+        bad("id", required_msg(lang));
+    }
+    if name.is_empty() {
+        bad("name", required_msg(lang));
+    }
+    let org_id = field(row, "organization_id");
+    let provider = match links.org_names.get(org_id) {
+        Some(n) => n.clone(),
+        None if p.organizations.is_some() && !org_id.is_empty() => {
+            bad(
+                "organization_id",
+                match lang {
+                    Lang::Zh => format!("机构“{org_id}”在 organizations.csv 中不存在"),
+                    Lang::En => format!("organization {org_id:?} is not in organizations.csv"),
+                },
+            );
+            String::new()
+        }
+        None => String::new(),
+    };
+    let status = match status_loose(field(row, "status")) {
+        Some(s) => s,
+        None => {
+            bad(
+                "status",
+                match lang {
+                    Lang::Zh => format!(
+                        "“{}”不是HSDS状态(active / inactive / defunct / temporarily closed)",
+                        field(row, "status")
+                    ),
+                    Lang::En => format!(
+                        "{:?} is not an HSDS status (active, inactive, defunct, temporarily closed)",
+                        field(row, "status")
+                    ),
+                },
+            );
+            ServiceStatus::Inactive
+        }
+    };
+    let description = field(row, "description");
+    let kind = kind_loose(field(row, "kind"))
+        .unwrap_or_else(|| guess_kind(&format!("{name} {description} {provider}")));
+    let locs = links
+        .locations_of_service
+        .get(id)
+        .cloned()
+        .unwrap_or_default();
+    let address = locs
+        .iter()
+        .map(|l| {
+            links
+                .address_by_location
+                .get(l)
+                .cloned()
+                .unwrap_or_else(|| links.location_names.get(l).cloned().unwrap_or_default())
+        })
+        .filter(|a| !a.is_empty())
+        .collect::<Vec<_>>()
+        .join(";");
+    let mut contact: Vec<String> = links.phones_by_service.get(id).cloned().unwrap_or_default();
+    if contact.is_empty() {
+        contact = locs
+            .iter()
+            .flat_map(|l| links.phones_by_location.get(l).cloned().unwrap_or_default())
+            .collect();
+    }
+    if contact.is_empty() {
+        contact = links.phones_by_org.get(org_id).cloned().unwrap_or_default();
+    }
+    let mut eligibility = vec![field(row, "eligibility_description").to_string()];
+    eligibility.extend(links.elig.get(id).cloned().unwrap_or_default());
+    eligibility.push(field(row, "application_process").to_string());
+    eligibility.retain(|e| !e.is_empty());
+    let mut date = |f: &str| {
+        hsds_date(field(row, f), lang).unwrap_or_else(|m| {
+            bad(f, m);
+            None
+        })
+    };
+    let checked_on = (date("assured_date"), date("last_modified"));
+    Service {
+        source_id: Some(id.to_string()),
+        provider,
+        description: description.to_string(),
+        eligibility: eligibility.join(";"),
+        documents: links.docs.get(id).map(|d| d.join("、")).unwrap_or_default(),
+        contact: contact.join(" / "),
+        address,
+        hours: links.hours.get(id).map(|h| h.join(";")).unwrap_or_default(),
+        status,
+        checked_on: checked_on.0.or(checked_on.1),
+        ..Service::new(kind, name)
+    }
+}
+
 /// The HSDS tabular data package in folder `dir`, with `--skip-bad` the good services.
 fn parse_hsds_package_feed(
     dir: &Path,
     lang: Lang,
     skip_bad: bool,
 ) -> Result<DirectoryFeed, Vec<FileError>> {
-    let Some(services) = read_hsds_table(dir, &["services.csv"], lang)? else {
-        return Err(vec![FileError::new(
-            &dir.display().to_string(),
-            0,
-            "services.csv",
-            lang.pick(
-                "文件夹中没有 services.csv,不是HSDS数据包",
-                "no services.csv in the folder: not an HSDS data package",
-            ),
-        )]);
-    };
-    let organizations = read_hsds_table(dir, &["organizations.csv"], lang)?;
-    let phones = read_hsds_table(dir, &["phones.csv"], lang)?;
-    let locations = read_hsds_table(dir, &["locations.csv"], lang)?;
-    let at_location = read_hsds_table(
-        dir,
-        &["service_at_location.csv", "services_at_location.csv"],
-        lang,
-    )?;
-    let addresses = read_hsds_table(dir, &["physical_addresses.csv", "addresses.csv"], lang)?;
-    let schedules = read_hsds_table(dir, &["schedules.csv"], lang)?;
-    let regular = read_hsds_table(dir, &["regular_schedules.csv"], lang)?;
-    let documents = read_hsds_table(dir, &["required_documents.csv"], lang)?;
-    let eligibility = read_hsds_table(dir, &["eligibility.csv"], lang)?;
-
-    let org_names: HashMap<String, String> = organizations
-        .iter()
-        .flat_map(|t| &t.rows)
-        .map(|(_, r)| (field(r, "id").to_string(), field(r, "name").to_string()))
-        .collect();
-    // A service's own phones, and those of its service_at_location rows (HSDS 1.1 and 3.0
-    // link them by service_at_location_id).
-    let sal_service: HashMap<String, String> = at_location
-        .iter()
-        .flat_map(|t| &t.rows)
-        .map(|(_, r)| {
-            (
-                field(r, "id").to_string(),
-                field(r, "service_id").to_string(),
-            )
-        })
-        .collect();
-    let service_of = |r: &BTreeMap<String, String>| -> String {
-        match field(r, "service_id") {
-            "" => sal_service
-                .get(field(r, "service_at_location_id"))
-                .cloned()
-                .unwrap_or_default(),
-            s => s.to_string(),
-        }
-    };
-    let mut phones_by_service: HashMap<String, Vec<String>> = HashMap::new();
-    for (_, r) in phones.iter().flat_map(|t| &t.rows) {
-        let (svc, number) = (service_of(r), field(r, "number"));
-        if !svc.is_empty() && !number.is_empty() {
-            phones_by_service
-                .entry(svc)
-                .or_default()
-                .push(number.to_string());
-        }
-    }
-    // Regular schedules: HSDS 1.1's weekday, 3.0's byday, opens_at and closes_at, shown
-    // as people read them; a row naming neither days nor hours gives its description.
-    let mut slots: HashMap<String, Vec<(Vec<u8>, String, String)>> = HashMap::new();
-    let mut hours: HashMap<String, Vec<String>> = HashMap::new();
-    for (_, r) in schedules.iter().chain(regular.iter()).flat_map(|t| &t.rows) {
-        let svc = service_of(r);
-        if svc.is_empty() {
-            continue;
-        }
-        match slot(
-            field(r, "weekday"),
-            field(r, "byday"),
-            field(r, "opens_at"),
-            field(r, "closes_at"),
-        ) {
-            Some(sl) => slots.entry(svc).or_default().push(sl),
-            None if !field(r, "description").is_empty() => hours
-                .entry(svc)
-                .or_default()
-                .push(field(r, "description").to_string()),
-            None => {}
-        }
-    }
-    for (svc, sl) in &slots {
-        hours
-            .entry(svc.clone())
-            .or_default()
-            .insert(0, schedule_words(sl));
-    }
-    let phones_by_org = group(&phones, "organization_id", "number");
-    let phones_by_location = group(&phones, "location_id", "number");
-    let docs = group(&documents, "service_id", "document");
-    let elig = group(&eligibility, "service_id", "eligibility");
-    let location_names: HashMap<String, String> = locations
-        .iter()
-        .flat_map(|t| &t.rows)
-        .map(|(_, r)| (field(r, "id").to_string(), field(r, "name").to_string()))
-        .collect();
-    let address_by_location: HashMap<String, String> = addresses
-        .iter()
-        .flat_map(|t| &t.rows)
-        .map(|(_, r)| {
-            (
-                field(r, "location_id").to_string(),
-                address_line(&[
-                    field(r, "state_province"),
-                    field(r, "region"),
-                    field(r, "city"),
-                    field(r, "address_1"),
-                    field(r, "address_2"),
-                ]),
-            )
-        })
-        .collect();
-    let locations_of_service = group(&at_location, "service_id", "location_id");
-
+    let p = HsdsPackage::read(dir, lang)?;
+    let links = HsdsLinks::of(&p);
     let mut errors = Vec::new();
     let mut settle = Settle::new(skip_bad);
     let mut seen: HashMap<String, u64> = HashMap::new();
     // Every id a service points at must exist in its table, when that table is present.
-    if let Some(t) = &at_location {
+    if let Some(t) = &p.at_location {
         for (line, row) in &t.rows {
             let loc = field(row, "location_id");
-            if locations.is_some() && !location_names.contains_key(loc) {
+            if p.locations.is_some() && !links.location_names.contains_key(loc) {
                 errors.push(FileError::new(
                     &t.file,
                     *line,
@@ -707,90 +920,13 @@ fn parse_hsds_package_feed(
     for e in errors.drain(..) {
         settle.fatal(e);
     }
-    for (line, row) in &services.rows {
+    for (line, row) in &p.services.rows {
         let mut errors = Vec::new();
-        let mut bad = |f: &str, m: String| errors.push(FileError::new(&services.file, *line, f, m));
+        let service = package_service(row, *line, &p, &links, lang, &mut errors);
         let id = field(row, "id");
-        let name = field(row, "name");
-        if id.is_empty() {
-            bad("id", required_msg(lang));
-        }
-        if name.is_empty() {
-            bad("name", required_msg(lang));
-        }
-        let org_id = field(row, "organization_id");
-        let provider = match org_names.get(org_id) {
-            Some(n) => n.clone(),
-            None if organizations.is_some() && !org_id.is_empty() => {
-                bad(
-                    "organization_id",
-                    match lang {
-                        Lang::Zh => format!("机构“{org_id}”在 organizations.csv 中不存在"),
-                        Lang::En => format!("organization {org_id:?} is not in organizations.csv"),
-                    },
-                );
-                String::new()
-            }
-            None => String::new(),
-        };
-        let status = match status_loose(field(row, "status")) {
-            Some(s) => s,
-            None => {
-                bad(
-                    "status",
-                    match lang {
-                        Lang::Zh => format!(
-                            "“{}”不是HSDS状态(active / inactive / defunct / temporarily closed)",
-                            field(row, "status")
-                        ),
-                        Lang::En => format!(
-                            "{:?} is not an HSDS status (active, inactive, defunct, temporarily closed)",
-                            field(row, "status")
-                        ),
-                    },
-                );
-                ServiceStatus::Inactive
-            }
-        };
-        let description = field(row, "description");
-        let kind = kind_loose(field(row, "kind"))
-            .unwrap_or_else(|| guess_kind(&format!("{name} {description} {provider}")));
-        let locs = locations_of_service.get(id).cloned().unwrap_or_default();
-        let address = locs
-            .iter()
-            .map(|l| {
-                address_by_location
-                    .get(l)
-                    .cloned()
-                    .unwrap_or_else(|| location_names.get(l).cloned().unwrap_or_default())
-            })
-            .filter(|a| !a.is_empty())
-            .collect::<Vec<_>>()
-            .join(";");
-        let mut contact: Vec<String> = phones_by_service.get(id).cloned().unwrap_or_default();
-        if contact.is_empty() {
-            contact = locs
-                .iter()
-                .flat_map(|l| phones_by_location.get(l).cloned().unwrap_or_default())
-                .collect();
-        }
-        if contact.is_empty() {
-            contact = phones_by_org.get(org_id).cloned().unwrap_or_default();
-        }
-        let mut eligibility = vec![field(row, "eligibility_description").to_string()];
-        eligibility.extend(elig.get(id).cloned().unwrap_or_default());
-        eligibility.push(field(row, "application_process").to_string());
-        eligibility.retain(|e| !e.is_empty());
-        let mut date = |f: &str| {
-            hsds_date(field(row, f), lang).unwrap_or_else(|m| {
-                bad(f, m);
-                None
-            })
-        };
-        let checked_on = (date("assured_date"), date("last_modified"));
         if let Some(first) = seen.get(id) {
             errors.push(FileError::new(
-                &services.file,
+                &p.services.file,
                 *line,
                 "id",
                 match lang {
@@ -801,51 +937,15 @@ fn parse_hsds_package_feed(
         } else if errors.is_empty() || !skip_bad {
             seen.insert(id.to_string(), *line);
         }
-        let service = Service {
-            source_id: Some(id.to_string()),
-            provider,
-            description: description.to_string(),
-            eligibility: eligibility.join(";"),
-            documents: docs.get(id).map(|d| d.join("、")).unwrap_or_default(),
-            contact: contact.join(" / "),
-            address,
-            hours: hours.get(id).map(|h| h.join(";")).unwrap_or_default(),
-            status,
-            checked_on: checked_on.0.or(checked_on.1),
-            ..Service::new(kind, name)
-        };
-        settle.record(&services.file, line_position(*line, lang), service, errors);
+        settle.record(
+            &p.services.file,
+            line_position(*line, lang),
+            service,
+            errors,
+        );
     }
-    let cleaned = services.cleaned
-        + [
-            &organizations,
-            &phones,
-            &locations,
-            &at_location,
-            &addresses,
-            &schedules,
-            &regular,
-            &documents,
-            &eligibility,
-        ]
-        .iter()
-        .flat_map(|t| t.iter())
-        .map(|t| t.cleaned)
-        .sum::<usize>();
-    let organizations = match &organizations {
-        Some(t) => t.rows.len(),
-        None => {
-            let mut ids: Vec<&str> = services
-                .rows
-                .iter()
-                .map(|(_, r)| field(r, "organization_id"))
-                .filter(|o| !o.is_empty())
-                .collect();
-            ids.sort();
-            ids.dedup();
-            ids.len()
-        }
-    };
+    let cleaned = p.cleaned();
+    let organizations = p.organizations();
     let feed = settle.finish(cleaned)?;
     Ok(DirectoryFeed {
         parsed: Parsed {

@@ -196,6 +196,84 @@ const CSV_TEXTS: &[&str] = &["岗位描述", "描述", "description"];
 /// JSON-LD keys whose values are multi-line text.
 const JSON_TEXTS: &[&str] = &["description", "experienceRequirements", "qualifications"];
 
+/// The wage cell and its unit's into `job`; one it cannot read goes to `bad`.
+fn wage_into(
+    job: &mut Job,
+    wage: &str,
+    unit_cell: &str,
+    lang: Lang,
+    bad: &mut dyn FnMut(&str, String),
+) {
+    match parse_wage(wage) {
+        Some(Wage { min, max, unit }) => {
+            job.wage_min = min;
+            job.wage_max = max;
+            job.wage_unit = match (unit, WageUnit::parse(unit_cell)) {
+                (Some(u), _) | (None, Some(u)) => u,
+                (None, None) => {
+                    bad(
+                        "wage_unit",
+                        match lang {
+                            Lang::Zh => format!("“{unit_cell}”不是计薪单位(月 / 日 / 时)"),
+                            Lang::En => {
+                                format!("{unit_cell:?} is not a wage unit (month, day, hour)")
+                            }
+                        },
+                    );
+                    WageUnit::Month
+                }
+            };
+        }
+        None => bad(
+            "wage",
+            lang.pick(
+                "工资格式不对,例:4000-6000、200/天、面议",
+                "bad wage, e.g. 4000-6000, 200/天, 面议",
+            )
+            .into(),
+        ),
+    }
+}
+
+/// The employment type a cell names (full-time when empty); one it cannot read goes to
+/// `bad`, and full-time stands.
+fn employment_type(etype: &str, lang: Lang, bad: &mut dyn FnMut(&str, String)) -> EmploymentType {
+    if etype.is_empty() {
+        EmploymentType::FullTime
+    } else {
+        EmploymentType::parse(etype).unwrap_or_else(|| {
+            bad(
+                "employment_type",
+                match lang {
+                    Lang::Zh => format!("“{etype}”不是用工类型(全职 / 兼职 / 临时 / 零工)"),
+                    Lang::En => {
+                        format!("{etype:?} is not one of: full-time, part-time, temporary, gig")
+                    }
+                },
+            );
+            EmploymentType::FullTime
+        })
+    }
+}
+
+/// The openings a cell gives (若干 or empty: unknown); anything but 0–100000 goes to `bad`.
+fn openings_of(openings: &str, lang: Lang, bad: &mut dyn FnMut(&str, String)) -> Option<i64> {
+    match openings.trim().trim_end_matches('人') {
+        "" | "若干" => None,
+        n => match n.parse::<i64>() {
+            Ok(v) if (0..=100_000).contains(&v) => Some(v),
+            _ => {
+                bad(
+                    "openings",
+                    lang.pick("应为0到100000的整数", "a whole number 0–100000")
+                        .into(),
+                );
+                None
+            }
+        },
+    }
+}
+
 pub fn parse_csv(text: &str, file: &str, lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
     csv_jobs(text, file, lang, false).map(|f| f.records)
 }
@@ -237,70 +315,13 @@ fn csv_jobs(
                 Err(m) => bad("credit_code", m),
             }
         }
-        match parse_wage(&get("wage")) {
-            Some(Wage { min, max, unit }) => {
-                job.wage_min = min;
-                job.wage_max = max;
-                let unit_cell = get("wage_unit");
-                job.wage_unit = match (unit, WageUnit::parse(&unit_cell)) {
-                    (Some(u), _) | (None, Some(u)) => u,
-                    (None, None) => {
-                        bad(
-                            "wage_unit",
-                            match lang {
-                                Lang::Zh => format!("“{unit_cell}”不是计薪单位(月 / 日 / 时)"),
-                                Lang::En => {
-                                    format!("{unit_cell:?} is not a wage unit (month, day, hour)")
-                                }
-                            },
-                        );
-                        WageUnit::Month
-                    }
-                };
-            }
-            None => bad(
-                "wage",
-                lang.pick(
-                    "工资格式不对,例:4000-6000、200/天、面议",
-                    "bad wage, e.g. 4000-6000, 200/天, 面议",
-                )
-                .into(),
-            ),
-        }
+        wage_into(&mut job, &get("wage"), &get("wage_unit"), lang, &mut bad);
         job.benefits = Benefits::from_text(&get("benefits"));
         job.benefits_text = get("benefits");
         let etype = get("employment_type");
-        job.employment_type = if etype.is_empty() {
-            EmploymentType::FullTime
-        } else {
-            EmploymentType::parse(&etype).unwrap_or_else(|| {
-                bad(
-                    "employment_type",
-                    match lang {
-                        Lang::Zh => format!("“{etype}”不是用工类型(全职 / 兼职 / 临时 / 零工)"),
-                        Lang::En => {
-                            format!("{etype:?} is not one of: full-time, part-time, temporary, gig")
-                        }
-                    },
-                );
-                EmploymentType::FullTime
-            })
-        };
+        job.employment_type = employment_type(&etype, lang, &mut bad);
         let openings = get("openings");
-        job.openings = match openings.trim().trim_end_matches('人') {
-            "" | "若干" => None,
-            n => match n.parse::<i64>() {
-                Ok(v) if (0..=100_000).contains(&v) => Some(v),
-                _ => {
-                    bad(
-                        "openings",
-                        lang.pick("应为0到100000的整数", "a whole number 0–100000")
-                            .into(),
-                    );
-                    None
-                }
-            },
-        };
+        job.openings = openings_of(&openings, lang, &mut bad);
         match parse_age(&get("age")) {
             Ok((a, b)) => {
                 job.age_min = a;
