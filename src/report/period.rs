@@ -76,34 +76,15 @@ pub fn overdue_as_of(to: NaiveDate, today: NaiveDate) -> NaiveDate {
     to.succ_opt().unwrap_or(to).min(today)
 }
 
-/// The period's report. Phones in the overdue list are masked unless `unmasked`; days
-/// late are counted to `as_of` (see `overdue_as_of`).
-pub fn build(
-    station: &str,
-    (from, to, as_of): (NaiveDate, NaiveDate, NaiveDate),
-    t: &Totals,
-    lang: Lang,
-    unmasked: bool,
-) -> Report {
+/// The summary: visits (new requests and follow-ups), workers, referrals opened and
+/// closed, what was recovered, paid and placed, and what was overdue at the end.
+fn summary_section(t: &Totals, lang: Lang) -> Section {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let period = if from == to {
-        from.to_string()
-    } else {
-        match lang {
-            Lang::Zh => format!("{from} 至 {to}"),
-            Lang::En => format!("{from} to {to}"),
-        }
-    };
-    let title = match lang {
-        Lang::Zh => format!("{station} 服务记录汇总({period})"),
-        Lang::En => format!("{station}: service records, {period}"),
-    };
     let opened: i64 = t.referrals.iter().map(|(_, f)| f.opened).sum();
     let closed: i64 = t.referrals.iter().map(|(_, f)| f.closed).sum();
     let overdue: i64 = t.referrals.iter().map(|(_, f)| f.overdue).sum();
     let item = l("项目", "Item");
-    let visits_word = l("人次", "Visits");
-    let summary = section(
+    section(
         l("概况", "Summary"),
         &[item, l("数值", "Value")],
         vec![
@@ -158,8 +139,13 @@ pub fn build(
                 Cell::Count(overdue),
             ],
         ],
-    );
-    let referrals = section(
+    )
+}
+
+/// Referrals by kind of service and outcome.
+fn referrals_section(t: &Totals, lang: Lang) -> Section {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    section(
         l("转介(按类别与结果)", "Referrals by kind and outcome"),
         &[
             l("类别", "Kind"),
@@ -186,16 +172,14 @@ pub fn build(
                 ]
             })
             .collect(),
-    );
-    // A follow-up (回访) is no new request: it has its own line after the categories.
-    let mut by_request = counted(lang, &t.by_category);
-    if t.follow_ups > 0 {
-        by_request.push(vec![
-            Cell::Text(l("回访", "Follow-up (回访)").into()),
-            Cell::Count(t.follow_ups),
-        ]);
-    }
-    let overdue_list = section(
+    )
+}
+
+/// The referrals overdue at the period's end, days late counted to `as_of`; phones masked
+/// unless `unmasked`.
+fn overdue_section(t: &Totals, lang: Lang, as_of: NaiveDate, unmasked: bool) -> Section {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    section(
         l("期末逾期转介明细", "Referrals overdue at period end"),
         &[
             l("来访人", "Visitor"),
@@ -229,7 +213,43 @@ pub fn build(
                 ]
             })
             .collect(),
-    );
+    )
+}
+
+/// The period's report. Phones in the overdue list are masked unless `unmasked`; days
+/// late are counted to `as_of` (see `overdue_as_of`).
+pub fn build(
+    station: &str,
+    (from, to, as_of): (NaiveDate, NaiveDate, NaiveDate),
+    t: &Totals,
+    lang: Lang,
+    unmasked: bool,
+) -> Report {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let period = if from == to {
+        from.to_string()
+    } else {
+        match lang {
+            Lang::Zh => format!("{from} 至 {to}"),
+            Lang::En => format!("{from} to {to}"),
+        }
+    };
+    let title = match lang {
+        Lang::Zh => format!("{station} 服务记录汇总({period})"),
+        Lang::En => format!("{station}: service records, {period}"),
+    };
+    let visits_word = l("人次", "Visits");
+    let summary = summary_section(t, lang);
+    let referrals = referrals_section(t, lang);
+    // A follow-up (回访) is no new request: it has its own line after the categories.
+    let mut by_request = counted(lang, &t.by_category);
+    if t.follow_ups > 0 {
+        by_request.push(vec![
+            Cell::Text(l("回访", "Follow-up (回访)").into()),
+            Cell::Count(t.follow_ups),
+        ]);
+    }
+    let overdue_list = overdue_section(t, lang, as_of, unmasked);
     Report {
         title,
         totals_sheet: l("汇总", "Totals").to_string(),

@@ -1,7 +1,7 @@
 //! `dutydesk referrals list` and `dutydesk directory list`.
 
 use anyhow::{Result, anyhow};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 
 use crate::domain::clock::china_zone;
 use crate::domain::labels::Labeled;
@@ -9,7 +9,7 @@ use crate::domain::money;
 use crate::domain::referral::due_words;
 use crate::i18n::Lang;
 use crate::report::Format;
-use crate::store::{QueueFilter, StatusFilter, Store};
+use crate::store::{QueueFilter, ReferralRow, StatusFilter, Store};
 
 fn fen(v: Option<i64>) -> String {
     v.map(money::format_fen).unwrap_or_default()
@@ -17,6 +17,106 @@ fn fen(v: Option<i64>) -> String {
 
 fn num(v: Option<i64>) -> String {
     v.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// The queue's columns, in Chinese and English, and their keys in JSON.
+const QUEUE_HEADERS_ZH: [&str; 19] = [
+    "办结时限",
+    "时限状态",
+    "状态",
+    "来访人",
+    "诉求类别",
+    "服务类别",
+    "服务",
+    "承办人",
+    "待接收人",
+    "涉及人数",
+    "欠薪金额",
+    "办理结果",
+    "退回理由",
+    "追回工资",
+    "惠及人数",
+    "发放救助",
+    "就业岗位",
+    "转介时间",
+    "首问责任人",
+];
+const QUEUE_HEADERS_EN: [&str; 19] = [
+    "due",
+    "due state",
+    "status",
+    "visitor",
+    "request",
+    "kind",
+    "service",
+    "owner",
+    "handed to",
+    "workers",
+    "amount owed",
+    "outcome",
+    "decline reason",
+    "wages recovered",
+    "workers covered",
+    "aid paid",
+    "placed job",
+    "referred at",
+    "first contact",
+];
+const QUEUE_KEYS: [&str; 19] = [
+    "due_on",
+    "due_state",
+    "status",
+    "visitor",
+    "category",
+    "kind",
+    "service",
+    "owner",
+    "pending_owner",
+    "headcount",
+    "amount_owed",
+    "outcome",
+    "decline_reason",
+    "wages_recovered",
+    "workers_covered",
+    "aid_paid",
+    "placed_job",
+    "created_at",
+    "first_contact",
+];
+
+/// A referral as a row of the queue's table.
+fn queue_row(r: &ReferralRow, today: NaiveDate, lang: Lang) -> Vec<String> {
+    let state = if r.status.is_open() {
+        due_words(r.due_on, today, lang)
+    } else {
+        String::new()
+    };
+    vec![
+        r.due_on.format("%Y-%m-%d").to_string(),
+        state,
+        r.status.label(lang).to_string(),
+        r.visitor_name.clone(),
+        r.category.label(lang).to_string(),
+        r.kind.label(lang).to_string(),
+        r.service_name.clone(),
+        r.owner_name.clone(),
+        r.pending_owner_name.clone().unwrap_or_default(),
+        num(r.headcount),
+        fen(r.amount_owed_fen),
+        r.outcome
+            .map(|o| o.label(lang).to_string())
+            .unwrap_or_default(),
+        r.declined_because(lang),
+        fen(r.wages_recovered_fen),
+        num(r.workers_covered),
+        fen(r.aid_paid_fen),
+        r.placed_job.clone(),
+        r.created_at
+            .with_timezone(&china_zone())
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        r.first_contact_name.clone(),
+    ]
 }
 
 pub fn list(
@@ -65,115 +165,17 @@ pub fn list(
     let rows = store
         .queue(&filter, today, usize::MAX)
         .map_err(|e| anyhow!(e.message(lang)))?;
-    let headers_zh = [
-        "办结时限",
-        "时限状态",
-        "状态",
-        "来访人",
-        "诉求类别",
-        "服务类别",
-        "服务",
-        "承办人",
-        "待接收人",
-        "涉及人数",
-        "欠薪金额",
-        "办理结果",
-        "退回理由",
-        "追回工资",
-        "惠及人数",
-        "发放救助",
-        "就业岗位",
-        "转介时间",
-        "首问责任人",
-    ];
-    let headers_en = [
-        "due",
-        "due state",
-        "status",
-        "visitor",
-        "request",
-        "kind",
-        "service",
-        "owner",
-        "handed to",
-        "workers",
-        "amount owed",
-        "outcome",
-        "decline reason",
-        "wages recovered",
-        "workers covered",
-        "aid paid",
-        "placed job",
-        "referred at",
-        "first contact",
-    ];
-    let keys = [
-        "due_on",
-        "due_state",
-        "status",
-        "visitor",
-        "category",
-        "kind",
-        "service",
-        "owner",
-        "pending_owner",
-        "headcount",
-        "amount_owed",
-        "outcome",
-        "decline_reason",
-        "wages_recovered",
-        "workers_covered",
-        "aid_paid",
-        "placed_job",
-        "created_at",
-        "first_contact",
-    ];
     if format == Format::Json {
         let records: Vec<serde_json::Value> =
             rows.iter().map(|r| referral_json(r, today, lang)).collect();
         return super::print_json(&records);
     }
-    let table: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            let state = if r.status.is_open() {
-                due_words(r.due_on, today, lang)
-            } else {
-                String::new()
-            };
-            vec![
-                r.due_on.format("%Y-%m-%d").to_string(),
-                state,
-                r.status.label(lang).to_string(),
-                r.visitor_name.clone(),
-                r.category.label(lang).to_string(),
-                r.kind.label(lang).to_string(),
-                r.service_name.clone(),
-                r.owner_name.clone(),
-                r.pending_owner_name.clone().unwrap_or_default(),
-                num(r.headcount),
-                fen(r.amount_owed_fen),
-                r.outcome
-                    .map(|o| o.label(lang).to_string())
-                    .unwrap_or_default(),
-                r.declined_because(lang),
-                fen(r.wages_recovered_fen),
-                num(r.workers_covered),
-                fen(r.aid_paid_fen),
-                r.placed_job.clone(),
-                r.created_at
-                    .with_timezone(&china_zone())
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
-                r.first_contact_name.clone(),
-            ]
-        })
-        .collect();
+    let table: Vec<Vec<String>> = rows.iter().map(|r| queue_row(r, today, lang)).collect();
     let headers: &[&str] = match lang {
-        Lang::Zh => &headers_zh,
-        Lang::En => &headers_en,
+        Lang::Zh => &QUEUE_HEADERS_ZH,
+        Lang::En => &QUEUE_HEADERS_EN,
     };
-    super::print_rows(format, headers, &keys, &table)
+    super::print_rows(format, headers, &QUEUE_KEYS, &table)
 }
 
 pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
