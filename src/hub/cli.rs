@@ -147,117 +147,8 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
             hub,
             station,
             output,
-        } => {
-            if output.exists() {
-                bail!(
-                    "{} exists: an enrolment file is never written over another; nothing done",
-                    output.display()
-                );
-            }
-            let mut client = hub.connect()?;
-            let mut creds = enroll(&mut client, &hub.url, &station)?;
-            creds.ca = hub.ca_pem()?;
-            if let Err(e) = creds.write_new(&output) {
-                // The login exists but its file could not be written: say so plainly.
-                bail!(
-                    "the station {station:?} was enrolled as {}, but its file was not written: {e:#}",
-                    creds.role
-                );
-            }
-            println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "已为「{station}」开通登录 {},凭据写入 {}(仅本人可读)",
-                        creds.role,
-                        output.display()
-                    ),
-                    Lang::En => format!(
-                        "enrolled {station:?} as {}; credentials written to {} (owner only)",
-                        creds.role,
-                        output.display()
-                    ),
-                }
-            );
-            Ok(())
-        }
-        HubCmd::Check { hub } => {
-            use super::check::Finding;
-            let mut client = hub.connect()?;
-            let (sealed, found) = super::check::check(&mut client)?;
-            let safe = |s: &str| crate::report::safe::terminal(s, false).into_owned();
-            for f in &found {
-                let line = match (f, lang) {
-                    (
-                        Finding::Rewritten {
-                            station,
-                            table,
-                            row,
-                            shift,
-                            deleted,
-                            seen_at,
-                        },
-                        _,
-                    ) => format!(
-                        "{}: {} {table} {row}{} ({} {})",
-                        safe(station),
-                        if *deleted {
-                            lang.pick("封存后被删除:", "deleted after sealing:")
-                        } else {
-                            lang.pick("封存后被改动:", "changed after sealing:")
-                        },
-                        shift
-                            .as_deref()
-                            .map(|s| format!(" [shift {s}]"))
-                            .unwrap_or_default(),
-                        lang.pick("发现于", "seen"),
-                        seen_at
-                            .with_timezone(&crate::domain::clock::china_zone())
-                            .format("%Y-%m-%d %H:%M"),
-                    ),
-                    (Finding::ChainBreak { station, seq }, Lang::Zh) => {
-                        format!("{}: 封存链在第 {seq} 环前断开", safe(station))
-                    }
-                    (Finding::ChainBreak { station, seq }, Lang::En) => {
-                        format!("{}: seal chain broken before link {seq}", safe(station))
-                    }
-                    (Finding::Unchained { station, shift }, Lang::Zh) => {
-                        format!("{}: 已签结班次不在封存链上 {shift}", safe(station))
-                    }
-                    (Finding::Unchained { station, shift }, Lang::En) => {
-                        format!(
-                            "{}: signed-off shift not in the seal chain {shift}",
-                            safe(station)
-                        )
-                    }
-                };
-                println!("{}", safe(&line));
-            }
-            println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "汇总库保存已签结班次 {sealed} 个,发现问题 {} 处",
-                        found.len()
-                    ),
-                    Lang::En => format!(
-                        "{sealed} signed-off shifts held at the hub; {} problems",
-                        found.len()
-                    ),
-                }
-            );
-            if found.is_empty() {
-                Ok(())
-            } else {
-                bail!(
-                    "{}",
-                    lang.pick(
-                        "有服务站在同步后改动了已封存的记录",
-                        "a station changed sealed records after sending them"
-                    )
-                )
-            }
-        }
+        } => enroll_station(&hub, &station, &output, lang),
+        HubCmd::Check { hub } => check_hub(&hub, lang),
         HubCmd::Import(HubImportCmd::Directory { path, hub }) => {
             let mut client = hub.connect()?;
             let done = super::publish::directory(&mut client, &path, lang)?;
@@ -309,6 +200,123 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// `hub enroll`: a station's own login at the hub, its credentials written to `output`
+/// (never over another file).
+fn enroll_station(hub: &HubConn, station: &str, output: &Path, lang: Lang) -> Result<()> {
+    if output.exists() {
+        bail!(
+            "{} exists: an enrolment file is never written over another; nothing done",
+            output.display()
+        );
+    }
+    let mut client = hub.connect()?;
+    let mut creds = enroll(&mut client, &hub.url, station)?;
+    creds.ca = hub.ca_pem()?;
+    if let Err(e) = creds.write_new(output) {
+        // The login exists but its file could not be written: say so plainly.
+        bail!(
+            "the station {station:?} was enrolled as {}, but its file was not written: {e:#}",
+            creds.role
+        );
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "已为「{station}」开通登录 {},凭据写入 {}(仅本人可读)",
+                creds.role,
+                output.display()
+            ),
+            Lang::En => format!(
+                "enrolled {station:?} as {}; credentials written to {} (owner only)",
+                creds.role,
+                output.display()
+            ),
+        }
+    );
+    Ok(())
+}
+
+/// `hub check`: every sealed record the hub holds against its seal chain; fails when a
+/// station changed one after sending it.
+fn check_hub(hub: &HubConn, lang: Lang) -> Result<()> {
+    use super::check::Finding;
+    let mut client = hub.connect()?;
+    let (sealed, found) = super::check::check(&mut client)?;
+    let safe = |s: &str| crate::report::safe::terminal(s, false).into_owned();
+    for f in &found {
+        let line = match (f, lang) {
+            (
+                Finding::Rewritten {
+                    station,
+                    table,
+                    row,
+                    shift,
+                    deleted,
+                    seen_at,
+                },
+                _,
+            ) => format!(
+                "{}: {} {table} {row}{} ({} {})",
+                safe(station),
+                if *deleted {
+                    lang.pick("封存后被删除:", "deleted after sealing:")
+                } else {
+                    lang.pick("封存后被改动:", "changed after sealing:")
+                },
+                shift
+                    .as_deref()
+                    .map(|s| format!(" [shift {s}]"))
+                    .unwrap_or_default(),
+                lang.pick("发现于", "seen"),
+                seen_at
+                    .with_timezone(&crate::domain::clock::china_zone())
+                    .format("%Y-%m-%d %H:%M"),
+            ),
+            (Finding::ChainBreak { station, seq }, Lang::Zh) => {
+                format!("{}: 封存链在第 {seq} 环前断开", safe(station))
+            }
+            (Finding::ChainBreak { station, seq }, Lang::En) => {
+                format!("{}: seal chain broken before link {seq}", safe(station))
+            }
+            (Finding::Unchained { station, shift }, Lang::Zh) => {
+                format!("{}: 已签结班次不在封存链上 {shift}", safe(station))
+            }
+            (Finding::Unchained { station, shift }, Lang::En) => {
+                format!(
+                    "{}: signed-off shift not in the seal chain {shift}",
+                    safe(station)
+                )
+            }
+        };
+        println!("{}", safe(&line));
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "汇总库保存已签结班次 {sealed} 个,发现问题 {} 处",
+                found.len()
+            ),
+            Lang::En => format!(
+                "{sealed} signed-off shifts held at the hub; {} problems",
+                found.len()
+            ),
+        }
+    );
+    if found.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "{}",
+            lang.pick(
+                "有服务站在同步后改动了已封存的记录",
+                "a station changed sealed records after sending them"
+            )
+        )
     }
 }
 

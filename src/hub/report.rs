@@ -303,6 +303,72 @@ pub enum Rendered {
     Workbook(crate::report::period::Report),
 }
 
+/// The report as JSON: the figures as data (codes and numbers), the stations with their
+/// visits and last sync, and those not synced for `a.stale_days`.
+fn json_report(
+    a: &Args,
+    t: &Totals,
+    lines: &[StationLine],
+    stale: &[&StationLine],
+    scope: &str,
+    as_of: NaiveDate,
+) -> Result<Vec<u8>> {
+    let counts = |c: Vec<(&'static str, i64)>| {
+        serde_json::Value::Object(c.into_iter().map(|(k, n)| (k.into(), n.into())).collect())
+    };
+    let by = |v: &[(Channel, i64)]| counts(v.iter().map(|(k, n)| (k.code(), *n)).collect());
+    let opened: i64 = t.referrals.iter().map(|(_, f)| f.opened).sum();
+    let closed: i64 = t.referrals.iter().map(|(_, f)| f.closed).sum();
+    let overdue: i64 = t.referrals.iter().map(|(_, f)| f.overdue).sum();
+    let referrals: serde_json::Map<String, serde_json::Value> = t
+        .referrals
+        .iter()
+        .map(|(k, f)| {
+            (
+                k.code().to_string(),
+                json!({
+                    "opened": f.opened, "closed": f.closed, "resolved": f.resolved,
+                    "partly": f.partly, "not_resolved": f.not_resolved,
+                    "declined": f.declined, "overdue": f.overdue,
+                }),
+            )
+        })
+        .collect();
+    let station_json = |s: &StationLine| {
+        json!({
+            "name": s.name,
+            "visits": s.visits,
+            "last_sync_at": s.last_sync_at.map(crate::store::ts),
+        })
+    };
+    let v = json!({
+        "scope": scope,
+        "from": a.from.to_string(),
+        "to": a.to.to_string(),
+        "overdue_as_of": as_of.to_string(),
+        "visits": t.visits,
+        "workers_in_visits": t.workers_in_visits,
+        "referrals_opened": opened,
+        "referrals_closed": closed,
+        "referrals_overdue": overdue,
+        "wages_recovered_fen": t.wages_recovered_fen,
+        "workers_covered": t.workers_covered,
+        "aid_paid_fen": t.aid_paid_fen,
+        "placed": t.placed,
+        "by_channel": by(&t.by_channel),
+        "by_category": counts(t.by_category.iter().map(|(k, n)| (k.code(), *n)).collect()),
+        "by_occupation": counts(t.by_occupation.iter().map(|(k, n)| (k.code(), *n)).collect()),
+        "by_membership": counts(t.by_membership.iter().map(|(k, n)| (k.code(), *n)).collect()),
+        "referrals": referrals,
+        "stations": lines.iter().map(station_json).collect::<Vec<_>>(),
+        "stale_days": a.stale_days,
+        "not_synced": stale.iter().map(|s| station_json(s)).collect::<Vec<_>>(),
+    });
+    let mut out = serde_json::to_vec_pretty(&v)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
 /// The report in the format asked.
 pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Result<Rendered> {
     if a.to < a.from {
@@ -345,60 +411,9 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
         .clone()
         .unwrap_or_else(|| a.lang.pick("全县", "County").to_string());
     if a.format == HubFormat::Json {
-        let counts = |c: Vec<(&'static str, i64)>| {
-            serde_json::Value::Object(c.into_iter().map(|(k, n)| (k.into(), n.into())).collect())
-        };
-        let by = |v: &[(Channel, i64)]| counts(v.iter().map(|(k, n)| (k.code(), *n)).collect());
-        let opened: i64 = t.referrals.iter().map(|(_, f)| f.opened).sum();
-        let closed: i64 = t.referrals.iter().map(|(_, f)| f.closed).sum();
-        let overdue: i64 = t.referrals.iter().map(|(_, f)| f.overdue).sum();
-        let referrals: serde_json::Map<String, serde_json::Value> = t
-            .referrals
-            .iter()
-            .map(|(k, f)| {
-                (
-                    k.code().to_string(),
-                    json!({
-                        "opened": f.opened, "closed": f.closed, "resolved": f.resolved,
-                        "partly": f.partly, "not_resolved": f.not_resolved,
-                        "declined": f.declined, "overdue": f.overdue,
-                    }),
-                )
-            })
-            .collect();
-        let station_json = |s: &StationLine| {
-            json!({
-                "name": s.name,
-                "visits": s.visits,
-                "last_sync_at": s.last_sync_at.map(crate::store::ts),
-            })
-        };
-        let v = json!({
-            "scope": scope,
-            "from": a.from.to_string(),
-            "to": a.to.to_string(),
-            "overdue_as_of": as_of.to_string(),
-            "visits": t.visits,
-            "workers_in_visits": t.workers_in_visits,
-            "referrals_opened": opened,
-            "referrals_closed": closed,
-            "referrals_overdue": overdue,
-            "wages_recovered_fen": t.wages_recovered_fen,
-            "workers_covered": t.workers_covered,
-            "aid_paid_fen": t.aid_paid_fen,
-            "placed": t.placed,
-            "by_channel": by(&t.by_channel),
-            "by_category": counts(t.by_category.iter().map(|(k, n)| (k.code(), *n)).collect()),
-            "by_occupation": counts(t.by_occupation.iter().map(|(k, n)| (k.code(), *n)).collect()),
-            "by_membership": counts(t.by_membership.iter().map(|(k, n)| (k.code(), *n)).collect()),
-            "referrals": referrals,
-            "stations": lines.iter().map(station_json).collect::<Vec<_>>(),
-            "stale_days": a.stale_days,
-            "not_synced": stale.iter().map(|s| station_json(s)).collect::<Vec<_>>(),
-        });
-        let mut out = serde_json::to_vec_pretty(&v)?;
-        out.push(b'\n');
-        return Ok(Rendered::Bytes(out));
+        return Ok(Rendered::Bytes(json_report(
+            a, &t, &lines, &stale, &scope, as_of,
+        )?));
     }
     let mut report = crate::report::period::build(&scope, (a.from, a.to, as_of), &t, a.lang, false);
     // The last section lists overdue referrals by person: the hub holds no names.

@@ -138,45 +138,10 @@ fn run(
         .get(0);
     let mut epoch = state.epoch;
     if opts.reenroll {
-        // Every row named again (the outbox is compacted after each sync), then a new epoch
-        // at the hub whose cursor stands just before them.
-        let before = store.outbox_refill(&outbox_keys()).map_err(store_err)?;
-        let (tbl, row_id) = store
-            .outbox_entry(before)
-            .map_err(store_err)?
-            .map_or((None, None), |(t, r)| (Some(t), Some(r)));
-        let mut tx = client.transaction()?;
-        let row = tx.query_one(
-            "UPDATE hub.station SET epoch = epoch + 1, cursor_seq = $2, cursor_tbl = $3,
-                 cursor_row = $4 WHERE station_id = $1 RETURNING epoch",
-            &[&state.station_id, &before, &tbl, &row_id],
-        )?;
-        tx.commit()?;
-        epoch = i64::from(row.get::<_, i32>(0));
-        store.sync_set_epoch(epoch).map_err(store_err)?;
+        epoch = reenroll(store, &mut client, state)?;
     }
     prepare_session(&mut client)?;
-    let mut known_rows: HashMap<&str, f64> = HashMap::new();
-    for r in client.query(
-        "SELECT c.relname::text, greatest(c.reltuples, 0)::float8 FROM pg_class c
-          WHERE c.relnamespace = 'hub'::regnamespace AND c.relkind IN ('r', 'p')",
-        &[],
-    )? {
-        let name: String = r.get(0);
-        if let Some(t) = TABLES.iter().find(|t| t.name == name) {
-            known_rows.insert(t.name, r.get(1));
-        }
-    }
-    if let Some(k) = known_rows.get("visit").copied() {
-        // The partitioned parent has no count of its own: its key table has one.
-        let keys: f64 = client
-            .query_one(
-                "SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'hub.visit_key'::regclass",
-                &[],
-            )?
-            .get(0);
-        known_rows.insert("visit", k.max(keys));
-    }
+    let mut known_rows = known_rows(&mut client)?;
     let mut sent_rows: HashMap<&str, usize> = HashMap::new();
     let batch = opts.batch.max(1);
     let mut out = Outcome {
@@ -241,20 +206,7 @@ fn run(
             out.rows += rows.len();
             out.sealed_kept += send_table(&mut tx, store, t, rows, &key, send_names, epoch)?;
         }
-        tx.execute(
-            "INSERT INTO hub.rollup AS r (station_id, day, dim, value, n)
-             SELECT $1, day, dim, value, sum(n) FROM pg_temp.delta
-              GROUP BY day, dim, value HAVING sum(n) <> 0
-             ON CONFLICT (station_id, day, dim, value) DO UPDATE SET n = r.n + EXCLUDED.n",
-            &[&state.station_id],
-        )?;
-        tx.execute(
-            "INSERT INTO hub.rollup_month AS r (station_id, month, dim, value, n)
-             SELECT $1, date_trunc('month', day)::date, dim, value, sum(n) FROM pg_temp.delta
-              GROUP BY 2, dim, value HAVING sum(n) <> 0
-             ON CONFLICT (station_id, month, dim, value) DO UPDATE SET n = r.n + EXCLUDED.n",
-            &[&state.station_id],
-        )?;
+        add_rollups(&mut tx, &state.station_id)?;
         tx.execute(
             "UPDATE hub.station SET cursor_seq = $2, cursor_tbl = $3, cursor_row = $4,
                  last_sync_at = now() WHERE station_id = $1",
@@ -265,37 +217,113 @@ fn run(
         store.sync_record_pushed(last.seq).map_err(store_err)?;
         out.changes += page.len();
         out.batches += 1;
-        // A table sent more rows in this run than its statistics know of is analysed
-        // again, so the planner keeps probing the index for a batch's rows rather than
-        // reading the station's whole table (doubling: a small share of a first sync).
-        for (t, n) in &touched {
-            let sent = sent_rows.entry(t).or_insert(0);
-            *sent += n;
-            let known = known_rows.get(t).copied().unwrap_or(0.0).max(500.0);
-            if *sent as f64 > known {
-                let also: &[&str] = if *t == "visit" {
-                    &["visit", "visit_key", "rollup", "rollup_month"]
-                } else if *t == "referral" {
-                    &["referral", "rollup", "rollup_month"]
-                } else {
-                    &[t]
-                };
-                for a in also {
-                    client
-                        .execute("SELECT hub.refresh_stats($1)", &[a])
-                        .map_err(|e| {
-                            anyhow!("the hub could not refresh its statistics: {}", said(&e))
-                        })?;
-                }
-                known_rows.insert(t, *sent as f64 * 2.0);
-            }
-        }
+        refresh_outgrown_stats(&mut client, &touched, &mut sent_rows, &mut known_rows)?;
         out.cursor = last.seq;
         let max = store.outbox_max_seq().map_err(store_err)?;
         progress(out.changes, max - last.seq);
     }
     out.received = pull_reference(&mut client, store, state, batch)?;
     Ok(out)
+}
+
+/// A table sent more rows in this run than its statistics know of is analysed again, so
+/// the planner keeps probing the index for a batch's rows rather than reading the
+/// station's whole table (doubling: a small share of a first sync).
+fn refresh_outgrown_stats(
+    client: &mut postgres::Client,
+    touched: &[(&'static str, usize)],
+    sent_rows: &mut HashMap<&'static str, usize>,
+    known_rows: &mut HashMap<&'static str, f64>,
+) -> Result<()> {
+    for (t, n) in touched {
+        let sent = sent_rows.entry(t).or_insert(0);
+        *sent += n;
+        let known = known_rows.get(t).copied().unwrap_or(0.0).max(500.0);
+        if *sent as f64 > known {
+            let also: &[&str] = if *t == "visit" {
+                &["visit", "visit_key", "rollup", "rollup_month"]
+            } else if *t == "referral" {
+                &["referral", "rollup", "rollup_month"]
+            } else {
+                &[t]
+            };
+            for a in also {
+                client
+                    .execute("SELECT hub.refresh_stats($1)", &[a])
+                    .map_err(|e| {
+                        anyhow!("the hub could not refresh its statistics: {}", said(&e))
+                    })?;
+            }
+            known_rows.insert(t, *sent as f64 * 2.0);
+        }
+    }
+    Ok(())
+}
+
+/// `sync --reenroll`: every row named again in the outbox (compacted after each sync),
+/// and a new epoch at the hub whose cursor stands just before them. The new epoch.
+fn reenroll(store: &mut Store, client: &mut postgres::Client, state: &SyncState) -> Result<i64> {
+    let before = store.outbox_refill(&outbox_keys()).map_err(store_err)?;
+    let (tbl, row_id) = store
+        .outbox_entry(before)
+        .map_err(store_err)?
+        .map_or((None, None), |(t, r)| (Some(t), Some(r)));
+    let mut tx = client.transaction()?;
+    let row = tx.query_one(
+        "UPDATE hub.station SET epoch = epoch + 1, cursor_seq = $2, cursor_tbl = $3,
+             cursor_row = $4 WHERE station_id = $1 RETURNING epoch",
+        &[&state.station_id, &before, &tbl, &row_id],
+    )?;
+    tx.commit()?;
+    let epoch = i64::from(row.get::<_, i32>(0));
+    store.sync_set_epoch(epoch).map_err(store_err)?;
+    Ok(epoch)
+}
+
+/// How many rows the hub's statistics say each of its tables holds (the partitioned
+/// visits by their key table, which has a count of its own).
+fn known_rows(client: &mut postgres::Client) -> Result<HashMap<&'static str, f64>> {
+    let mut known_rows: HashMap<&str, f64> = HashMap::new();
+    for r in client.query(
+        "SELECT c.relname::text, greatest(c.reltuples, 0)::float8 FROM pg_class c
+          WHERE c.relnamespace = 'hub'::regnamespace AND c.relkind IN ('r', 'p')",
+        &[],
+    )? {
+        let name: String = r.get(0);
+        if let Some(t) = TABLES.iter().find(|t| t.name == name) {
+            known_rows.insert(t.name, r.get(1));
+        }
+    }
+    if let Some(k) = known_rows.get("visit").copied() {
+        // The partitioned parent has no count of its own: its key table has one.
+        let keys: f64 = client
+            .query_one(
+                "SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'hub.visit_key'::regclass",
+                &[],
+            )?
+            .get(0);
+        known_rows.insert("visit", k.max(keys));
+    }
+    Ok(known_rows)
+}
+
+/// A batch's changes to the day and month rollups, from the delta its rows left.
+fn add_rollups(tx: &mut postgres::Transaction<'_>, station_id: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO hub.rollup AS r (station_id, day, dim, value, n)
+         SELECT $1, day, dim, value, sum(n) FROM pg_temp.delta
+          GROUP BY day, dim, value HAVING sum(n) <> 0
+         ON CONFLICT (station_id, day, dim, value) DO UPDATE SET n = r.n + EXCLUDED.n",
+        &[&station_id],
+    )?;
+    tx.execute(
+        "INSERT INTO hub.rollup_month AS r (station_id, month, dim, value, n)
+         SELECT $1, date_trunc('month', day)::date, dim, value, sum(n) FROM pg_temp.delta
+          GROUP BY 2, dim, value HAVING sum(n) <> 0
+         ON CONFLICT (station_id, month, dim, value) DO UPDATE SET n = r.n + EXCLUDED.n",
+        &[&station_id],
+    )?;
+    Ok(())
 }
 
 /// A desk whose file is older than what the hub acknowledged (restored from a backup) is
@@ -403,17 +431,16 @@ fn push_field(line: &mut String, v: Option<&str>) {
     }
 }
 
-/// Sends one table's rows of a batch; returns how many later versions of sealed rows the
-/// hub kept out.
-fn send_table(
-    tx: &mut postgres::Transaction<'_>,
+/// A table's rows of a batch as COPY lines (a tombstone for a row the desk no longer has:
+/// its key alone), and the earliest and latest visit times among them.
+fn staged_rows(
     store: &Store,
     t: &Table,
     rows: &[(&str, i64)],
     key: &CountyKey,
     send_names: bool,
     epoch: i64,
-) -> Result<u64> {
+) -> Result<(String, Option<(String, String)>)> {
     let desk_cols: Vec<&str> = t.cols.iter().map(|c| c.desk).collect();
     let mut data = String::new();
     let mut months: Option<(String, String)> = None;
@@ -463,6 +490,96 @@ fn send_table(
         line.push_str(&format!("\t{epoch}\t{seq}\t{}\n", found.is_none()));
         data.push_str(&line);
     }
+    Ok((data, months))
+}
+
+/// The months the held versions of the staged visits are in: only those partitions are
+/// read (a first sync's visits are all new: none at all).
+fn held_months(
+    tx: &mut postgres::Transaction<'_>,
+    station: &str,
+) -> Result<Option<(String, String)>> {
+    let r = tx.query_one(
+        &format!(
+            "SELECT count(*), to_char(min(k.visited_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US+00'),
+                    to_char(max(k.visited_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US+00')
+               FROM pg_temp.s_visit s CROSS JOIN LATERAL (
+                    SELECT k.visited_at FROM hub.visit_key k
+                     WHERE k.station_id = {station} AND k.id = s.id OFFSET 0) k"
+        ),
+        &[],
+    )?;
+    let n: i64 = r.get(0);
+    Ok((n > 0).then(|| (r.get::<_, String>(1), r.get::<_, String>(2))))
+}
+
+/// Keeps the hub's sealed rows: a later version of one (or its deletion) is taken out of
+/// the staged rows and written down as a seal conflict instead. How many.
+fn keep_sealed(
+    tx: &mut postgres::Transaction<'_>,
+    t: &Table,
+    station: &str,
+    from_hub: &str,
+    match_hub: &str,
+) -> Result<u64> {
+    let guard = match t.sealed {
+        Sealed::ClosedShift => "h.closed_at IS NOT NULL".to_string(),
+        Sealed::InClosedShift => format!(
+            "EXISTS (SELECT 1 FROM hub.shift x WHERE x.station_id = {station}
+                       AND x.id = h.shift_id AND x.closed_at IS NOT NULL)"
+        ),
+        Sealed::Always | Sealed::No => "true".to_string(),
+    };
+    // Names are left out: whether they are sent is the county's choice, not the desk's.
+    let compared: Vec<&str> = t
+        .cols
+        .iter()
+        .filter(|c| c.kind != Kind::Name)
+        .map(|c| c.hub)
+        .collect();
+    let h_cols: Vec<String> = compared.iter().map(|c| format!("h.{c}")).collect();
+    let s_cols: Vec<String> = compared.iter().map(|c| format!("s.{c}")).collect();
+    let row_key: Vec<String> = t.key.iter().map(|k| format!("s.{k}::text")).collect();
+    let shift = if t.name == "shift" {
+        "s.id"
+    } else if t.cols.iter().any(|c| c.hub == "shift_id") {
+        "s.shift_id"
+    } else {
+        "NULL"
+    };
+    let sql = format!(
+        "WITH kept AS (
+             DELETE FROM pg_temp.s_{name} s USING {from_hub}
+              WHERE {match_hub}
+                AND (h.src_epoch, h.src_seq) < (s.src_epoch, s.src_seq)
+                AND {guard}
+                AND (s.gone OR ROW({h_cols}) IS DISTINCT FROM ROW({s_cols}))
+             RETURNING s.*)
+         INSERT INTO hub.seal_conflict (station_id, tbl, row_key, shift_id, src_epoch,
+                                        src_seq, gone)
+         SELECT {station}, '{name}', {row_key}, {shift}, s.src_epoch, s.src_seq, s.gone
+           FROM kept s",
+        name = t.name,
+        h_cols = h_cols.join(", "),
+        s_cols = s_cols.join(", "),
+        row_key = row_key.join(" || ' ' || "),
+    );
+    tx.execute(&sql, &[])
+        .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
+}
+
+/// Sends one table's rows of a batch; returns how many later versions of sealed rows the
+/// hub kept out.
+fn send_table(
+    tx: &mut postgres::Transaction<'_>,
+    store: &Store,
+    t: &Table,
+    rows: &[(&str, i64)],
+    key: &CountyKey,
+    send_names: bool,
+    epoch: i64,
+) -> Result<u64> {
+    let (data, months) = staged_rows(store, t, rows, key, send_names, epoch)?;
     let hub_cols: Vec<&str> = t.cols.iter().map(|c| c.hub).collect();
     {
         use std::io::Write;
@@ -487,21 +604,8 @@ fn send_table(
     // A visit is found through hub.visit_key, which names its month: one index probe, not
     // one per month.
     let is_visit = t.name == "visit";
-    // The months the held versions of these visits are in: only those partitions are
-    // read (a first sync's visits are all new: none at all).
     let held = if is_visit {
-        let r = tx.query_one(
-            &format!(
-                "SELECT count(*), to_char(min(k.visited_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US+00'),
-                        to_char(max(k.visited_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US+00')
-                   FROM pg_temp.s_visit s CROSS JOIN LATERAL (
-                        SELECT k.visited_at FROM hub.visit_key k
-                         WHERE k.station_id = {station} AND k.id = s.id OFFSET 0) k"
-            ),
-            &[],
-        )?;
-        let n: i64 = r.get(0);
-        (n > 0).then(|| (r.get::<_, String>(1), r.get::<_, String>(2)))
+        held_months(tx, station)?
     } else {
         None
     };
@@ -546,55 +650,12 @@ fn send_table(
         name = t.name,
         s_cols = s_cols.join(", ")
     );
-    let mut kept = 0;
     let none_held = is_visit && held.is_none();
-    if t.sealed != Sealed::No && !none_held {
-        let guard = match t.sealed {
-            Sealed::ClosedShift => "h.closed_at IS NOT NULL".to_string(),
-            Sealed::InClosedShift => format!(
-                "EXISTS (SELECT 1 FROM hub.shift x WHERE x.station_id = {station}
-                           AND x.id = h.shift_id AND x.closed_at IS NOT NULL)"
-            ),
-            Sealed::Always | Sealed::No => "true".to_string(),
-        };
-        // Names are left out: whether they are sent is the county's choice, not the desk's.
-        let compared: Vec<&str> = t
-            .cols
-            .iter()
-            .filter(|c| c.kind != Kind::Name)
-            .map(|c| c.hub)
-            .collect();
-        let h_cols: Vec<String> = compared.iter().map(|c| format!("h.{c}")).collect();
-        let s_cols: Vec<String> = compared.iter().map(|c| format!("s.{c}")).collect();
-        let row_key: Vec<String> = t.key.iter().map(|k| format!("s.{k}::text")).collect();
-        let shift = if t.name == "shift" {
-            "s.id"
-        } else if t.cols.iter().any(|c| c.hub == "shift_id") {
-            "s.shift_id"
-        } else {
-            "NULL"
-        };
-        let sql = format!(
-            "WITH kept AS (
-                 DELETE FROM pg_temp.s_{name} s USING {from_hub}
-                  WHERE {match_hub}
-                    AND (h.src_epoch, h.src_seq) < (s.src_epoch, s.src_seq)
-                    AND {guard}
-                    AND (s.gone OR ROW({h_cols}) IS DISTINCT FROM ROW({s_cols}))
-                 RETURNING s.*)
-             INSERT INTO hub.seal_conflict (station_id, tbl, row_key, shift_id, src_epoch,
-                                            src_seq, gone)
-             SELECT {station}, '{name}', {row_key}, {shift}, s.src_epoch, s.src_seq, s.gone
-               FROM kept s",
-            name = t.name,
-            h_cols = h_cols.join(", "),
-            s_cols = s_cols.join(", "),
-            row_key = row_key.join(" || ' ' || "),
-        );
-        kept = tx
-            .execute(&sql, &[])
-            .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))?;
-    }
+    let kept = if t.sealed != Sealed::No && !none_held {
+        keep_sealed(tx, t, station, &from_hub, &match_hub)?
+    } else {
+        0
+    };
     let run = |tx: &mut postgres::Transaction<'_>, sql: &str| -> Result<()> {
         tx.batch_execute(sql)
             .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
