@@ -623,6 +623,49 @@ impl Rng {
     }
 }
 
+/// New work for a round: employers and visits' channels and requests changed, so the
+/// rollups must take old versions out and put new ones in.
+fn new_round_of_work(db: &Path, i: usize) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute(
+        "UPDATE visitor SET employer = 'round ' || ?1 WHERE rowid % 13 = ?1 % 13",
+        [i64::try_from(i).unwrap()],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE visit SET channel = CASE channel WHEN 'phone' THEN 'online' ELSE 'phone' END,
+                headcount = coalesce(headcount, 1) + 1
+          WHERE rowid % 17 = ?1 % 17 AND shift_id IS NULL",
+        [i64::try_from(i).unwrap()],
+    )
+    .unwrap();
+}
+
+/// Checksums: every visit's channel and headcount at the hub as at the desk.
+fn assert_same_visits(c: &mut postgres::Client, db: &Path) {
+    let r = c
+        .query_one(
+            "SELECT count(*), sum(coalesce(headcount, 1))::bigint,
+                    string_agg(id || ':' || channel || ':' || coalesce(headcount, 0)::text, ','
+                               ORDER BY id COLLATE \"C\")
+               FROM hub.visit",
+            &[],
+        )
+        .unwrap();
+    let hub_sum: (i64, i64, String) = (r.get(0), r.get(1), r.get(2));
+    let desk_sum: (i64, i64, String) = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*), sum(coalesce(headcount, 1)),
+                    string_agg(id || ':' || channel || ':' || coalesce(headcount, 0), ',' ORDER BY id)
+               FROM visit",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(hub_sum, desk_sum);
+}
+
 #[test]
 fn sync_killed_at_random_moments() {
     let kills: usize = std::env::var("DUTYDESK_SYNC_KILLS")
@@ -642,23 +685,7 @@ fn sync_killed_at_random_moments() {
     let mut killed_mid_way = 0;
     let mut part_way = 0;
     for i in 0..kills {
-        // New work each round: employers and visits' channels and requests changed, so the
-        // rollups must take old versions out and put new ones in.
-        {
-            let c = rusqlite::Connection::open(&db).unwrap();
-            c.execute(
-                "UPDATE visitor SET employer = 'round ' || ?1 WHERE rowid % 13 = ?1 % 13",
-                [i64::try_from(i).unwrap()],
-            )
-            .unwrap();
-            c.execute(
-                "UPDATE visit SET channel = CASE channel WHEN 'phone' THEN 'online' ELSE 'phone' END,
-                        headcount = coalesce(headcount, 1) + 1
-                  WHERE rowid % 17 = ?1 % 17 AND shift_id IS NULL",
-                [i64::try_from(i).unwrap()],
-            )
-            .unwrap();
-        }
+        new_round_of_work(&db, i);
         let cursor = |c: &mut postgres::Client| -> i64 {
             c.query_one(
                 "SELECT cursor_seq FROM hub.station WHERE name = '断电站'",
@@ -733,28 +760,7 @@ fn sync_killed_at_random_moments() {
         keys, 0,
         "a visit without its key row, or a key row without its visit"
     );
-    // Checksums: every visit's channel and headcount at the hub as at the desk.
-    let r = c
-        .query_one(
-            "SELECT count(*), sum(coalesce(headcount, 1))::bigint,
-                    string_agg(id || ':' || channel || ':' || coalesce(headcount, 0)::text, ','
-                               ORDER BY id COLLATE \"C\")
-               FROM hub.visit",
-            &[],
-        )
-        .unwrap();
-    let hub_sum: (i64, i64, String) = (r.get(0), r.get(1), r.get(2));
-    let desk_sum: (i64, i64, String) = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row(
-            "SELECT count(*), sum(coalesce(headcount, 1)),
-                    string_agg(id || ':' || channel || ':' || coalesce(headcount, 0), ',' ORDER BY id)
-               FROM visit",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
-    assert_eq!(hub_sum, desk_sum);
+    assert_same_visits(&mut c, &db);
     let from = years_back(6);
     assert_eq!(
         hub_figures(&hub.report_json(from, today(), None)),
@@ -783,32 +789,8 @@ fn refused(r: Result<u64, postgres::Error>, what: &str) -> String {
     }
 }
 
-#[test]
-fn rls_keeps_stations_apart() {
-    let hub = Hub::new("rls");
-    let a = hub.desk("甲站", 60, 10, 5);
-    let b = hub.desk("乙站", 60, 10, 6);
-    ok(hub.sync(&a, None).output().unwrap());
-    ok(hub.sync(&b, None).output().unwrap());
-    let (mut sa, _role_a, a_id) = station_login(&hub, &hub.dir().join("甲站.toml"));
-    let (_, role_b, b_id) = station_login(&hub, &hub.dir().join("乙站.toml"));
-    let mut admin = pg(&hub.url);
-    let b_visitor: String = admin
-        .query_one(
-            "SELECT id FROM hub.visitor WHERE station_id = $1 LIMIT 1",
-            &[&b_id],
-        )
-        .unwrap()
-        .get(0);
-    let b_before: String = admin
-        .query_one(
-            "SELECT employer FROM hub.visitor WHERE station_id = $1 AND id = $2",
-            &[&b_id, &b_visitor],
-        )
-        .unwrap()
-        .get(0);
-
-    // Reading: only its own rows, in every table.
+/// Reading as a station: only its own rows, in every table.
+fn reads_only_its_own(sa: &mut postgres::Client, a_id: &str) {
     for t in [
         "visitor",
         "visit",
@@ -835,8 +817,30 @@ fn rls_keeps_stations_apart() {
         .unwrap()
         .get(0);
     assert_eq!(own, 60);
+}
 
-    // Writing as another station: refused.
+/// Writing as another station (`b_id`) from station `a_id`'s login: refused, and the
+/// other station's rows untouched.
+fn writes_only_its_own(
+    sa: &mut postgres::Client,
+    admin: &mut postgres::Client,
+    a_id: &str,
+    b_id: &str,
+) {
+    let b_visitor: String = admin
+        .query_one(
+            "SELECT id FROM hub.visitor WHERE station_id = $1 LIMIT 1",
+            &[&b_id],
+        )
+        .unwrap()
+        .get(0);
+    let b_before: String = admin
+        .query_one(
+            "SELECT employer FROM hub.visitor WHERE station_id = $1 AND id = $2",
+            &[&b_id, &b_visitor],
+        )
+        .unwrap()
+        .get(0);
     let said = refused(
         sa.execute(
             "INSERT INTO hub.officer (station_id, id, name, src_epoch, src_seq)
@@ -892,6 +896,21 @@ fn rls_keeps_stations_apart() {
         .unwrap()
         .get(0);
     assert_eq!(b_after, b_before);
+}
+
+#[test]
+fn rls_keeps_stations_apart() {
+    let hub = Hub::new("rls");
+    let a = hub.desk("甲站", 60, 10, 5);
+    let b = hub.desk("乙站", 60, 10, 6);
+    ok(hub.sync(&a, None).output().unwrap());
+    ok(hub.sync(&b, None).output().unwrap());
+    let (mut sa, _role_a, a_id) = station_login(&hub, &hub.dir().join("甲站.toml"));
+    let (_, role_b, b_id) = station_login(&hub, &hub.dir().join("乙站.toml"));
+    let mut admin = pg(&hub.url);
+    reads_only_its_own(&mut sa, &a_id);
+
+    writes_only_its_own(&mut sa, &mut admin, &a_id, &b_id);
 
     // Becoming another station: refused; and a setting changes nothing.
     let said = refused(
