@@ -84,6 +84,26 @@ pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// The arbitration facts as the visit's columns hold them (category, employment, end
+/// date, learned date); what cannot be read is taken as not given.
+fn arbitration_facts(
+    category: crate::domain::lists::Category,
+    employment: Option<String>,
+    ended_on: Option<String>,
+    learned_on: Option<String>,
+) -> crate::domain::arbitration::Facts {
+    use crate::domain::arbitration::{Employment, Facts};
+    use crate::domain::labels::Labeled;
+    let date =
+        |s: Option<String>| s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    Facts {
+        category: Some(category),
+        employment: employment.and_then(|e| Employment::from_code(&e)),
+        ended_on: date(ended_on),
+        learned_on: date(learned_on),
+    }
+}
+
 /// A row count as SQLite's LIMIT takes it: an i64 (more than one holds means no limit).
 fn sql_limit(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)

@@ -132,7 +132,7 @@ fn referral_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferralRow> {
         updated_at: parse_ts(&text(29)?).unwrap_or_default(),
         job_id: opt(30)?,
         first_contact_name: opt(31)?.unwrap_or_default(),
-        arbitration: super::visits::arbitration_facts(
+        arbitration: super::arbitration_facts(
             Category::from_code(&text(4)?).unwrap_or(Category::Other),
             opt(33)?,
             opt(34)?,

@@ -49,25 +49,6 @@ pub struct VisitDetail {
     pub arbitration: crate::domain::arbitration::Facts,
 }
 
-/// The arbitration facts as the visit's columns hold them (category, employment, end
-/// date, learned date); what cannot be read is taken as not given.
-pub(super) fn arbitration_facts(
-    category: Category,
-    employment: Option<String>,
-    ended_on: Option<String>,
-    learned_on: Option<String>,
-) -> crate::domain::arbitration::Facts {
-    use crate::domain::arbitration::{Employment, Facts};
-    let date =
-        |s: Option<String>| s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-    Facts {
-        category: Some(category),
-        employment: employment.and_then(|e| Employment::from_code(&e)),
-        ended_on: date(ended_on),
-        learned_on: date(learned_on),
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavedIntake {
     pub visit_id: String,
@@ -790,7 +771,7 @@ impl Store {
             "SELECT employment, employment_ended_on, learned_on FROM visit WHERE id = ?1",
             [visit_id],
             |r| {
-                Ok(arbitration_facts(
+                Ok(super::arbitration_facts(
                     visit.category,
                     r.get(0)?,
                     r.get(1)?,
