@@ -55,6 +55,7 @@ labeled_enum!(
         ReferJob => "refer_job", "为当前来访人推荐此岗位", "Refer the current visitor to this opening";
         MarkPlaced => "mark_placed", "标记当前来访人已在此岗位就业", "Mark the current visitor placed here";
         MatchVisitor => "match_visitor", "按来访人意愿排序岗位(再按一次取消)", "Rank openings by the visitor's wish (again: plain list)";
+        PickDistrict => "pick_district", "选择区域(列出岗位中现有的区域)", "Pick a district from those the openings name";
         // daily log
         WriteEntry => "write_entry", "写一条记录(电话/事件/备注/待办)", "Write an entry (call, incident, note, to-do)";
         Review => "review", "交班审核(汇总、对账、签结)", "End-of-shift review (totals, reconcile, sign off)";

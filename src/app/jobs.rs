@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use super::{App, Confirm, Modal};
 use crate::action::Action;
+use crate::domain::intake::Field;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
 use crate::domain::referral::{Closing, DeadlineRule, Move, Outcome, ReferralStatus};
@@ -50,9 +51,21 @@ impl App {
         match rx.try_recv() {
             Ok(Ok(idx)) => {
                 tracing::info!(openings = idx.len(), "job index ready");
+                // Built again after an import: the opening the officer is on stays chosen.
+                let was_on = self.jobs.selected_rowid();
+                let rebuilt = self.jobs.index.is_some();
                 self.jobs.index = Some(Arc::new(idx));
                 self.job_index_rx = None;
                 self.run_job_search();
+                self.keep_opening(was_on);
+                if rebuilt && self.pane == Pane::Jobs && self.status.is_none() {
+                    let n = self.jobs.index.as_ref().map_or(0, |i| i.len());
+                    let msg = match self.lang {
+                        Lang::Zh => format!("岗位信息已更新,共{n}个"),
+                        Lang::En => format!("Openings updated: {n} in all"),
+                    };
+                    self.info(msg);
+                }
             }
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "job index not built");
@@ -64,33 +77,34 @@ impl App {
         }
     }
 
-    /// Entering F4: the visit in view becomes the one referrals are made for.
+    /// After a new search, the opening with `rowid` chosen again if it is still listed.
+    fn keep_opening(&mut self, rowid: Option<i64>) {
+        let (Some(rowid), Some(idx)) = (rowid, self.jobs.index.clone()) else {
+            return;
+        };
+        if let Some(i) = self
+            .jobs
+            .hits
+            .iter()
+            .position(|h| idx.rowid_of(h.line) == rowid)
+            && i != self.jobs.sel
+        {
+            self.jobs.sel = i;
+            self.load_job_detail();
+        }
+    }
+
+    /// Entering F4: F4 belongs to the visitor in hand. A different visitor from the one it
+    /// last served starts clean — no search, no filters — and a job seeker's openings come
+    /// ranked by their own wish.
     pub(super) fn enter_jobs(&mut self) {
         self.pane = Pane::Jobs;
-        let visit_id = match self.intake.focus {
-            Focus::List => self
-                .intake
-                .visible_today(self.lang)
-                .get(self.intake.list_sel)
-                .map(|v| v.id.clone()),
-            Focus::Form => None,
-        }
-        .or_else(|| self.last_saved_visit.clone());
-        if let Some(id) = visit_id
-            && let Ok(Some(d)) = self.store.visit_detail(&id)
-        {
-            let job_seeking = d.visit.category == Category::JobSeeking;
-            let changed = self.jobs.for_visit.as_ref().map(|v| &v.visit_id) != Some(&id);
-            self.jobs.for_visit = Some(ForVisit {
-                visit_id: id,
-                name: d.visitor.name.clone(),
-                job_seeking,
-                summary: d.visit.summary.clone(),
-            });
-            if changed {
-                self.jobs.wish = None;
-            }
-            if changed && job_seeking && !self.jobs.form.is_touched() {
+        let in_hand = self.visitor_in_hand();
+        if in_hand != self.jobs.for_visit {
+            self.jobs.new_visitor(self.lang);
+            let job_seeking = in_hand.as_ref().is_some_and(|v| v.job_seeking);
+            self.jobs.for_visit = in_hand;
+            if job_seeking {
                 self.match_visitor();
             }
         }
@@ -98,8 +112,129 @@ impl App {
         self.run_job_search();
     }
 
+    /// Whose work F4 is finding: the visit chosen in today's list; in the form, the visit
+    /// being corrected, or a visitor being typed (no visit yet: their wish is read from
+    /// the form); else the visit saved last.
+    fn visitor_in_hand(&self) -> Option<ForVisit> {
+        let saved = |id: &str| -> Option<ForVisit> {
+            let d = self.store.visit_detail(id).ok()??;
+            Some(ForVisit {
+                visit_id: Some(id.to_string()),
+                name: d.visitor.name.clone(),
+                job_seeking: d.visit.category == Category::JobSeeking,
+                summary: d.visit.summary.clone(),
+            })
+        };
+        let intake = &self.intake;
+        let chosen = match intake.focus {
+            Focus::List => intake
+                .visible_today(self.lang)
+                .get(intake.list_sel)
+                .map(|v| v.id.clone()),
+            Focus::Form => match &intake.correcting {
+                Some((id, _)) => Some(id.clone()),
+                None if intake.is_dirty() => {
+                    let form = &intake.form;
+                    return Some(ForVisit {
+                        visit_id: None,
+                        name: form.get(Field::Name.code()).trim().to_string(),
+                        job_seeking: form.get(Field::Category.code())
+                            == Category::JobSeeking.code(),
+                        summary: form.get(Field::Summary.code()),
+                    });
+                }
+                None => None,
+            },
+        };
+        chosen
+            .or_else(|| self.last_saved_visit.clone())
+            .and_then(|id| saved(&id))
+    }
+
+    /// The district pick-list: the districts the openings name, most openings first,
+    /// those starting with what the district field holds; typing narrows it.
+    fn open_district_pick(&mut self) {
+        let Some(idx) = self.jobs.index.clone() else {
+            return;
+        };
+        let include_closed = self.jobs.form.get(J_OPEN) == "all";
+        let all = idx.districts_starting("", include_closed);
+        if all.is_empty() {
+            self.info(
+                self.lang
+                    .pick("岗位中没有写明区域", "No opening names a district")
+                    .into(),
+            );
+            return;
+        }
+        self.jobs.form.focus_id(J_DISTRICT);
+        let field = self.jobs.form.get(J_DISTRICT);
+        let typed = field.trim().to_string();
+        // On the district already chosen, among them all; else narrowed by what is typed.
+        let pick = if let Some(i) = all.iter().position(|(d, _)| *d == typed) {
+            DistrictPick {
+                all,
+                typed: String::new(),
+                sel: i + 1,
+                field,
+            }
+        } else {
+            let mut pick = DistrictPick {
+                all,
+                ..DistrictPick::default()
+            };
+            if !typed.is_empty() {
+                pick.narrow(&typed);
+            }
+            pick
+        };
+        self.jobs.district_pick = Some(pick);
+    }
+
+    /// A key while the district pick-list is open: `true` when the list took it.
+    fn update_district_pick(&mut self, action: Action) -> bool {
+        let Some(pick) = &mut self.jobs.district_pick else {
+            return false;
+        };
+        let rows = pick.rows();
+        let step: isize = match action {
+            Action::Up | Action::PrevMatch => -1,
+            Action::Down | Action::NextMatch => 1,
+            Action::PageUp => -10,
+            Action::PageDown => 10,
+            Action::Open | Action::PickDistrict => {
+                let chosen = pick.chosen().unwrap_or_default();
+                self.jobs.district_pick = None;
+                self.jobs.form.set(J_DISTRICT, &chosen);
+                self.run_job_search();
+                return true;
+            }
+            Action::Back => {
+                self.jobs.district_pick = None;
+                return true;
+            }
+            _ => {
+                self.jobs.district_pick = None;
+                return false;
+            }
+        };
+        let sel = pick.sel.min(rows - 1);
+        pick.sel = if step < 0 {
+            sel.saturating_sub(step.unsigned_abs())
+        } else {
+            (sel + step.unsigned_abs()).min(rows - 1)
+        };
+        true
+    }
+
     /// Runs the search for what the form holds now.
     pub(super) fn run_job_search(&mut self) {
+        // Typing in the district field narrows the pick-list.
+        if let Some(pick) = &mut self.jobs.district_pick
+            && pick.field != self.jobs.form.get(J_DISTRICT)
+        {
+            pick.narrow(&self.jobs.form.get(J_DISTRICT));
+        }
         let Some(idx) = self.jobs.index.clone() else {
             return;
         };
@@ -203,6 +338,9 @@ impl App {
     }
 
     pub(super) fn update_jobs(&mut self, action: Action) {
+        if self.update_district_pick(action) {
+            return;
+        }
         let n = self.jobs.hits.len();
         let form = &mut self.jobs.form;
         match action {
@@ -241,6 +379,7 @@ impl App {
             Action::ReferJob => self.ask_refer_job(),
             Action::MarkPlaced => self.mark_placed(),
             Action::MatchVisitor => self.match_visitor(),
+            Action::PickDistrict => self.open_district_pick(),
             Action::Back => {
                 self.jobs.form.set(J_QUERY, "");
                 self.run_job_search();
@@ -249,7 +388,35 @@ impl App {
         }
     }
 
+    /// Refusing to refer a visitor whose intake is not saved yet: says so, `true`.
+    fn not_saved_yet(&mut self) -> bool {
+        let Some(v) = &self.jobs.for_visit else {
+            return false;
+        };
+        if v.visit_id.is_some() {
+            return false;
+        }
+        let key = self
+            .keymap
+            .hint(crate::keymap::Context::Global, Action::Save);
+        let msg = match self.lang {
+            Lang::Zh => format!(
+                "{}的登记还没有保存:先在接待登记按 {key} 保存,再推荐",
+                v.name
+            ),
+            Lang::En => format!(
+                "{}'s intake is not saved yet: {key} in the intake first, then refer",
+                v.name
+            ),
+        };
+        self.error(msg);
+        true
+    }
+
     fn ask_refer_job(&mut self) {
+        if self.not_saved_yet() {
+            return;
+        }
         if self.jobs.for_visit.is_none() {
             self.error(
                 self.lang
@@ -278,6 +445,9 @@ impl App {
         ) else {
             return;
         };
+        let Some(visit_id) = v.visit_id.clone() else {
+            return;
+        };
         let now = self.clock.now();
         let result = (|| {
             let service_id = self.store.jobs_service(now)?;
@@ -288,7 +458,7 @@ impl App {
                 Urgency::Normal,
             );
             let new = NewReferral {
-                visit_id: v.visit_id.clone(),
+                visit_id,
                 service_id,
                 consent: true,
                 consent_override: String::new(),
@@ -317,6 +487,9 @@ impl App {
     /// The current visitor got the selected job: their referral to it is closed as resolved
     /// with the job recorded (accepted first if nobody had).
     fn mark_placed(&mut self) {
+        if self.not_saved_yet() {
+            return;
+        }
         let (Some(v), Some(job), Some(officer)) = (
             self.jobs.for_visit.clone(),
             self.jobs.detail.clone(),
@@ -324,7 +497,10 @@ impl App {
         ) else {
             return;
         };
-        let found = self.store.referrals_of_visit(&v.visit_id).map(|rs| {
+        let Some(visit_id) = v.visit_id.clone() else {
+            return;
+        };
+        let found = self.store.referrals_of_visit(&visit_id).map(|rs| {
             rs.into_iter()
                 .find(|r| r.job_id.as_deref() == Some(job.id.as_str()) && r.status.is_open())
         });

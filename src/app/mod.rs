@@ -5,6 +5,7 @@ mod jobs;
 mod log;
 mod referrals;
 mod sync;
+mod watch;
 
 use std::cell::Cell;
 
@@ -175,6 +176,8 @@ pub struct App {
     job_index_rx: Option<jobs::IndexBuild>,
     /// A county hub sync running on its own thread (F9).
     sync_rx: Option<sync::SyncRun>,
+    /// What other connections changed in the file (watch.rs), looked at on each tick.
+    watch: watch::Watch,
     /// The visit saved last at this desk: what "route" refers from an empty form.
     pub last_saved_visit: Option<String>,
     pub modal: Option<Modal>,
@@ -231,6 +234,7 @@ impl App {
             Some(_) => store.current_officer()?,
             None => None,
         };
+        let watch = watch::Watch::new(&store);
         let mut app = App {
             store,
             lang,
@@ -248,6 +252,7 @@ impl App {
             log: LogPane::default(),
             job_index_rx: None,
             sync_rx: None,
+            watch,
             last_saved_visit: None,
             modal: None,
             status: None,
@@ -359,6 +364,7 @@ impl App {
 
     /// Called by the event loop when no key came for a while: keeps the draft fresh.
     pub fn tick(&mut self) {
+        self.watch_file();
         self.poll_job_index();
         self.poll_sync();
         if self.heartbeat_written.elapsed() >= crate::store::HEARTBEAT_EVERY {
@@ -672,7 +678,8 @@ impl App {
                 }
                 Confirm::NewIntake => {
                     self.discard_draft();
-                    self.intake.clear(self.lang)
+                    self.intake.clear(self.lang);
+                    self.jobs.new_visitor(self.lang);
                 }
                 Confirm::RestoreDraft => {
                     if let Some(draft) = self.pending_draft.take() {
@@ -950,6 +957,7 @@ impl App {
                     self.modal = Some(Modal::Confirm(Confirm::NewIntake));
                 } else {
                     self.intake.clear(self.lang);
+                    self.jobs.new_visitor(self.lang);
                 }
             }
             Action::SwitchOfficer => self.modal = Some(self.setup_modal()),

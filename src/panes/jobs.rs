@@ -21,10 +21,12 @@ pub const J_OPEN: &str = "open_only";
 /// How many ranked openings the pane shows.
 pub const RESULTS: usize = 50;
 
-/// The visit the officer is finding work for: referrals from this pane are made for it.
+/// The visitor the officer is finding work for: referrals from this pane are made for
+/// their visit. A visitor still being typed in the intake form has no visit yet (`None`):
+/// their wish is read from the form, and referring waits for the save.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForVisit {
-    pub visit_id: String,
+    pub visit_id: Option<String>,
     pub name: String,
     pub job_seeking: bool,
     pub summary: String,
@@ -44,6 +46,57 @@ pub struct JobsPane {
     /// "Matching openings": while set and the search line is empty, the openings are
     /// ranked by the visitor's wish (`MatchVisitor` sets and clears it).
     pub wish: Option<Wish>,
+    /// The district pick-list (`PickDistrict`), while open.
+    pub district_pick: Option<DistrictPick>,
+}
+
+/// The districts the openings name, to pick one for the filter: those starting with what
+/// is typed in the district field are listed, the first row being "any district".
+#[derive(Debug, Clone, Default)]
+pub struct DistrictPick {
+    /// Every district with how many openings it has, most first.
+    pub all: Vec<(String, usize)>,
+    /// What the list is narrowed by: what was typed in the district field since it opened
+    /// (opened on a district already chosen, it lists them all).
+    pub typed: String,
+    /// The row chosen among those listed (0: any district).
+    pub sel: usize,
+    /// What the district field held when last looked at: typing is what changes it.
+    pub field: String,
+}
+
+impl DistrictPick {
+    /// The districts listed: those whose name starts with what is typed, as the filter
+    /// reads it.
+    #[must_use]
+    pub fn listed(&self) -> Vec<&(String, usize)> {
+        let typed = self.typed.trim().to_lowercase();
+        self.all
+            .iter()
+            .filter(|(d, _)| d.to_lowercase().starts_with(&typed))
+            .collect()
+    }
+
+    /// Rows on the list: "any district" and the districts.
+    #[must_use]
+    pub fn rows(&self) -> usize {
+        self.listed().len() + 1
+    }
+
+    /// The district on the chosen row (`None`: any district).
+    #[must_use]
+    pub fn chosen(&self) -> Option<String> {
+        let listed = self.listed();
+        let sel = self.sel.min(listed.len());
+        (sel > 0).then(|| listed[sel - 1].0.clone())
+    }
+
+    /// Typing narrows the list: on its first district, if there is one.
+    pub fn narrow(&mut self, typed: &str) {
+        self.typed = typed.to_string();
+        self.field = typed.to_string();
+        self.sel = usize::from(!self.listed().is_empty());
+    }
 }
 
 fn yes_no(
@@ -103,7 +156,20 @@ impl JobsPane {
             last_search_ms: 0.0,
             for_visit: None,
             wish: None,
+            district_pick: None,
         }
+    }
+
+    /// A new visitor: the search, the filters and the wish of the one before are gone
+    /// (the index stays). The next F4 reads whose visit is in hand afresh.
+    pub fn new_visitor(&mut self, lang: Lang) {
+        self.form = new_form(lang);
+        self.hits.clear();
+        self.sel = 0;
+        self.detail = None;
+        self.for_visit = None;
+        self.wish = None;
+        self.district_pick = None;
     }
 
     pub fn query(&self) -> String {

@@ -681,12 +681,13 @@ impl JobIndex {
         &self.districts
     }
 
-    /// The filter's district as the index numbers it: `Some(None)` for any district,
-    /// `None` for a district no opening names (nothing can pass).
-    fn district_filter(&self, f: &JobFilter) -> Option<Option<u16>> {
+    /// The filter's districts as the index numbers them (a mask: those whose name starts
+    /// with what was typed, see `district_mask`): `Some(None)` for any district, `None`
+    /// for a district no opening names (nothing can pass).
+    fn district_filter(&self, f: &JobFilter) -> Option<Option<Vec<bool>>> {
         match &f.district {
             None => Some(None),
-            Some(d) => self.district_number(d).map(Some),
+            Some(d) => self.district_mask(d).map(Some),
         }
     }
 
@@ -703,7 +704,7 @@ impl JobIndex {
     }
 
     #[inline]
-    fn passes(&self, i: usize, f: &JobFilter, district: Option<u16>) -> bool {
+    fn passes(&self, i: usize, f: &JobFilter, district: Option<&[bool]>) -> bool {
         let flags = self.flags[i];
         if !f.include_closed && flags & 0x20 == 0 {
             return false;
@@ -721,7 +722,7 @@ impl JobIndex {
         {
             return false;
         }
-        district.is_none_or(|d| self.district[i] == d)
+        district.is_none_or(|d| d[self.district[i] as usize])
     }
 
     /// The best `limit` openings for `query` under `filter`, best first; ties go to the
@@ -741,6 +742,7 @@ impl JobIndex {
             return Vec::new();
         };
         let none = std::collections::HashSet::new();
+        let district = district.as_deref();
         let mut hits = self.scan(&q, filter, district, limit, true, &none);
         if hits.len() < limit && q.terms.iter().any(|t| t.ascii && t.text.len() > 1) {
             let seen: std::collections::HashSet<u32> = hits.iter().map(|h| h.line).collect();
@@ -755,7 +757,7 @@ impl JobIndex {
         &self,
         q: &Query,
         filter: &JobFilter,
-        district: Option<u16>,
+        district: Option<&[bool]>,
         limit: usize,
         strict: bool,
         skip: &std::collections::HashSet<u32>,

@@ -58,7 +58,7 @@ impl Wish {
             housing: b.housing,
             employment_type,
             min_wage_month: wage_in(text),
-            work: work_pairs(text),
+            work: wanted_work(text),
             words: text.to_string(),
         }
     }
@@ -71,6 +71,109 @@ impl Wish {
             && self.min_wage_month.is_none()
             && self.work.is_empty()
     }
+}
+
+/// Words that say what is wanted, and the work named right after them: 想找数控车工.
+const WANT_VERBS: &[&str] = &[
+    "打算找",
+    "打算做",
+    "打算干",
+    "愿意做",
+    "想找",
+    "想做",
+    "想干",
+    "想当",
+    "要找",
+    "要做",
+];
+/// Words that say a wish, the work named after a verb that may follow (希望在城东找保安,
+/// 想要保安的活) — or at once when none does.
+const WANT_WORDS: &[&str] = &["希望", "想要"];
+/// Verbs after which the work wanted is named (想在城东找叉车司机的活).
+const VERBS: &str = "找做干当";
+/// A clause ends at these: what is wanted is read up to the first.
+const CLAUSE_ENDS: &str = ",\u{ff0c}\u{3002}.;\u{ff1b}!\u{ff01}?\u{ff1f}\n";
+/// Before a wish word, these turn it round: 不想做保安 says what is not wanted.
+const NEGATIONS: &str = "不别没";
+
+/// The kind of work wanted, as pairs of characters (see [`work_pairs`]): read from the
+/// clauses that say what is wanted (想找/想做/要找/希望/想当/打算找… X, and 想…找 X) over
+/// the rest, which tells what the visitor did (汽修学徒合同到期,想找数控车工: 数控车工).
+/// When those clauses name no work, the whole text is read, less the work they said is
+/// not wanted (不想再做建筑); with no such words at all, the whole text as before.
+fn wanted_work(text: &str) -> Vec<[char; 2]> {
+    let chars: Vec<char> = text.chars().collect();
+    let (wanted, unwanted) = wish_clauses(&chars);
+    if wanted.is_empty() && unwanted.is_empty() {
+        return work_pairs(text);
+    }
+    let join = |clauses: &[(usize, usize)]| -> String {
+        clauses
+            .iter()
+            .map(|&(a, b)| chars[a..b].iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let work = work_pairs(&join(&wanted));
+    if !work.is_empty() {
+        return work;
+    }
+    let not_wanted = work_pairs(&join(&unwanted));
+    work_pairs(text)
+        .into_iter()
+        .filter(|p| !not_wanted.contains(p))
+        .collect()
+}
+
+/// Where the clauses saying what is wanted, and what is not, begin and end (char
+/// indices): from after the wish word (and its verb) to the end of the clause.
+type Clauses = Vec<(usize, usize)>;
+
+fn wish_clauses(chars: &[char]) -> (Clauses, Clauses) {
+    let at = |i: usize, w: &str| {
+        w.chars()
+            .enumerate()
+            .all(|(k, c)| chars.get(i + k) == Some(&c))
+    };
+    let clause_end = |from: usize| {
+        (from..chars.len())
+            .find(|&k| CLAUSE_ENDS.contains(chars[k]))
+            .unwrap_or(chars.len())
+    };
+    // The first verb of the clause from `from`, and what follows it.
+    let after_verb = |from: usize| -> Option<usize> {
+        (from..clause_end(from))
+            .find(|&k| VERBS.contains(chars[k]))
+            .map(|k| k + 1)
+    };
+    let (mut wanted, mut unwanted) = (Vec::new(), Vec::new());
+    let mut i = 0;
+    while i < chars.len() {
+        let start = if let Some(w) = WANT_VERBS.iter().find(|w| at(i, w)) {
+            Some(i + w.chars().count())
+        } else if let Some(w) = WANT_WORDS.iter().find(|w| at(i, w)) {
+            let after = i + w.chars().count();
+            Some(after_verb(after).unwrap_or(after))
+        } else if chars[i] == '想' {
+            // 想 alone says a wish only when a verb follows in its clause (想在城东找…).
+            after_verb(i + 1)
+        } else {
+            None
+        };
+        let Some(start) = start else {
+            i += 1;
+            continue;
+        };
+        let end = clause_end(start);
+        let negated = i > 0 && NEGATIONS.contains(chars[i - 1]);
+        if negated {
+            unwanted.push((start, end));
+        } else {
+            wanted.push((start, end));
+        }
+        i = end.max(i + 1);
+    }
+    (wanted, unwanted)
 }
 
 /// Characters that only hold a sentence together (的, 想, 都…): a pair with one names no work.
@@ -179,12 +282,49 @@ impl JobIndex {
             .map(String::as_str)
     }
 
+    /// The districts `typed` names, as a mask by the index's district numbers: each whose
+    /// name starts with it (城西 finds 城西区 and 城西镇; letters in either case). `None`
+    /// when no opening's district does.
+    pub(super) fn district_mask(&self, typed: &str) -> Option<Vec<bool>> {
+        let typed = typed.trim().to_lowercase();
+        let mask: Vec<bool> = self
+            .districts
+            .iter()
+            .map(|d| !d.is_empty() && d.to_lowercase().starts_with(&typed))
+            .collect();
+        mask.contains(&true).then_some(mask)
+    }
+
+    /// The districts the openings name that start with `typed`, each with how many
+    /// openings it has (open ones only unless `include_closed`), most first: the district
+    /// pick-list. Districts with no opening counted are left out.
+    #[must_use]
+    pub fn districts_starting(&self, typed: &str, include_closed: bool) -> Vec<(String, usize)> {
+        let mut counts = vec![0usize; self.districts.len()];
+        for (i, &d) in self.district.iter().enumerate() {
+            if include_closed || self.flags[i] & 0x20 != 0 {
+                counts[d as usize] += 1;
+            }
+        }
+        let typed = typed.trim().to_lowercase();
+        let mut out: Vec<(String, usize)> = self
+            .districts
+            .iter()
+            .zip(counts)
+            .filter(|(d, n)| *n > 0 && !d.is_empty() && d.to_lowercase().starts_with(&typed))
+            .map(|(d, n)| (d.clone(), n))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
     /// The best `limit` open openings for `wish`, most of it met first; ties go to the newer
     /// posting. `filter` still applies (the officer may narrow by hand).
     pub fn rank_by_wish(&self, wish: &Wish, filter: &JobFilter, limit: usize) -> Vec<Hit> {
         let Some(district) = self.district_filter(filter) else {
             return Vec::new();
         };
+        let district = district.as_deref();
         let wanted_district = self
             .district_in(&wish.words)
             .and_then(|d| self.district_number(d));
@@ -302,6 +442,101 @@ mod tests {
         );
         assert_eq!(Wish::from_text("什么都行").min_wage_month, None);
         assert!(Wish::from_text("什么都行").is_empty());
+    }
+
+    fn work(text: &str) -> Vec<String> {
+        Wish::from_text(text)
+            .work
+            .iter()
+            .map(|p| p.iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_work_wanted_is_read_over_the_work_done() {
+        // What they want, not what they did.
+        assert_eq!(
+            work("汽修学徒合同到期,想找数控车工"),
+            ["数控", "控车", "车工"]
+        );
+        assert_eq!(work("汽修学徒合同到期,想找数控车工"), work("数控车工"));
+        assert_eq!(work("在工地干了五年,想做保安"), ["保安"]);
+        assert_eq!(work("原来在饭店当厨师,要找保安的活"), ["保安"]);
+        assert_eq!(
+            work("做过服务员,希望在城东找仓库管理员的工作"),
+            ["仓库", "库管", "管理", "理员"]
+        );
+        assert_eq!(work("送过两年外卖,想当厨师"), ["厨师"]);
+        assert_eq!(work("以前开叉车,打算找电焊工"), ["电焊", "焊工"]);
+        assert_eq!(
+            work("会开叉车,想在城东找叉车司机的活"),
+            ["叉车", "车司", "司机"]
+        );
+        // Full-width punctuation ends the clause too.
+        assert_eq!(
+            work("汽修学徒合同到期,想找数控车工。包吃住"),
+            ["数控", "控车", "车工"]
+        );
+        // What they do not want is not their wish.
+        assert_eq!(work("不想做保安了,想找数控车工"), ["数控", "控车", "车工"]);
+        assert!(!work("不想再做建筑了,什么都行").contains(&"建筑".to_string()));
+        // The wish names no work: what they did is the best hint there is.
+        assert!(work("做了三年电焊工,想找包吃住的").contains(&"电焊".to_string()));
+        // No wish words at all: read as before, every pair of the text.
+        for text in ["数控车工,工资6000左右", "汽修学徒", "保安 城西 包吃住"] {
+            assert_eq!(Wish::from_text(text).work, work_pairs(text), "{text}");
+        }
+        // The rest of the wish is still read from all the words.
+        let w = Wish::from_text("汽修学徒合同到期,想找数控车工,城东,包吃住,五千以上");
+        assert!(w.meals && w.housing);
+        assert_eq!(w.min_wage_month, Some(5000));
+        assert!(w.words.contains("城东"));
+    }
+
+    #[test]
+    fn a_district_is_found_by_the_start_of_its_name() {
+        let idx = index(&[
+            opening("保安", "城西区", 4000),
+            opening("保安", "城西镇", 4000),
+            opening("厨师", "城西区", 5000),
+            Opening {
+                current: false,
+                ..opening("司机", "城东区", 6000)
+            },
+            opening("保洁", "开发区", 3000),
+        ]);
+        let count = |d: &str| {
+            let f = JobFilter {
+                district: Some(d.into()),
+                include_closed: true,
+                ..JobFilter::default()
+            };
+            idx.search("", &f, 10).len()
+        };
+        assert_eq!(count("城西区"), 2);
+        assert_eq!(count("城西"), 3, "城西 finds 城西区 and 城西镇");
+        assert_eq!(count("城"), 4);
+        assert_eq!(count(" 城西 "), 3, "spaces around are not part of the name");
+        assert_eq!(count("西"), 0, "the start of the name, not any part");
+        assert_eq!(count("火星"), 0);
+        // Ranked by a wish, the filter is the same.
+        let f = JobFilter {
+            district: Some("城西".into()),
+            ..JobFilter::default()
+        };
+        assert_eq!(idx.rank_by_wish(&Wish::from_text("保安"), &f, 10).len(), 3);
+        // The pick-list: the districts there are, most openings first, open ones only
+        // unless closed are shown too.
+        assert_eq!(
+            idx.districts_starting("", false),
+            [
+                ("城西区".to_string(), 2),
+                ("城西镇".to_string(), 1),
+                ("开发区".to_string(), 1)
+            ]
+        );
+        assert_eq!(idx.districts_starting("城", true).len(), 3);
+        assert_eq!(idx.districts_starting("城东", false), []);
     }
 
     struct Opening {

@@ -2,6 +2,7 @@
 //! newer schema), migrations, and one file per aggregate.
 
 mod bulk;
+mod changes;
 mod corrections;
 mod drafts;
 mod events;
@@ -24,6 +25,7 @@ mod visits;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
+pub use changes::OpeningMarks;
 pub use corrections::Corrected;
 pub use drafts::{
     DeskInfo, Draft, HEARTBEAT_EVERY, INTAKE_FORM, STALE_AFTER, desks_of, held_open_by,

@@ -15,6 +15,7 @@ use crate::domain::job::Job;
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 use crate::keymap::Context;
+use crate::panes::jobs::{DistrictPick, J_DISTRICT};
 use crate::ui::text;
 
 /// One field of a result row: its characters, those in `marks` (char indices counted from
@@ -91,11 +92,28 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
     let k = |a: Action| app.keymap.hint(Context::Jobs, a);
     let who_line = match (&pane.for_visit, lang) {
         (Some(v), Lang::Zh) => Span::styled(
-            format!("为 {} 找工作{}", v.name, if v.job_seeking { "(求职)" } else { "" }),
+            format!(
+                "为 {} 找工作{}",
+                visitor_name(&v.name, lang),
+                match (v.job_seeking, v.visit_id.is_some()) {
+                    (true, true) => "(求职)",
+                    (true, false) => "(求职,登记未保存)",
+                    (false, true) => "",
+                    (false, false) => "(登记未保存)",
+                }
+            ),
             Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
         ),
         (Some(v), Lang::En) => Span::styled(
-            format!("Finding work for {}", v.name),
+            format!(
+                "Finding work for {}{}",
+                visitor_name(&v.name, lang),
+                if v.visit_id.is_some() {
+                    ""
+                } else {
+                    " (intake not saved yet)"
+                }
+            ),
             Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
         ),
         (None, _) => Span::styled(
@@ -111,14 +129,31 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
 
     let cols = list_area.width as usize;
     if let Some(idx) = &pane.index {
-        if pane.hits.is_empty() {
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    lang.pick("没有符合条件的岗位", "No opening matches"),
-                    dim(),
-                )),
-                list_area,
-            );
+        if idx.is_empty() {
+            let lines: Vec<Line> = no_openings_yet(app.store.path(), lang, cols)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, dim())))
+                .collect();
+            crate::ui::put_lines(frame, list_area, lines);
+        } else if pane.hits.is_empty() {
+            // A district no opening names: the pick-list shows those there are.
+            let text = match (lang, pane.form.get(J_DISTRICT).trim().is_empty()) {
+                (Lang::Zh, true) => "没有符合条件的岗位".to_string(),
+                (Lang::En, true) => "No opening matches".to_string(),
+                (Lang::Zh, false) => format!(
+                    "没有符合条件的岗位({} 列出岗位中现有的区域)",
+                    k(Action::PickDistrict)
+                ),
+                (Lang::En, false) => format!(
+                    "No opening matches ({} lists the districts there are)",
+                    k(Action::PickDistrict)
+                ),
+            };
+            let lines: Vec<Line> = text::wrap(&text, cols)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, dim())))
+                .collect();
+            crate::ui::put_lines(frame, list_area, lines);
         }
         let query = pane.query();
         let n = list_area.height as usize;
@@ -180,18 +215,22 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
             .collect();
         crate::ui::put_lines(frame, list_area, lines);
     }
-    let hint_text = match lang {
-        Lang::Zh => format!(
-            "↑↓ 选择 · Enter 详情 · {} 推荐给来访人 · {} 已就业 · {} 按意愿排序 · Tab 筛选",
+    let hint_text = match (lang, pane.district_pick.is_some()) {
+        (Lang::Zh, true) => "↑↓ 选择 · Enter 选定 · Esc 关闭 · 可输入筛选".to_string(),
+        (Lang::En, true) => "↑↓ · Enter pick · Esc close · type to narrow".to_string(),
+        (Lang::Zh, false) => format!(
+            "↑↓ 选择 · Enter 详情 · {} 推荐给来访人 · {} 已就业 · {} 按意愿排序 · Tab 筛选 · {} 选区域",
             k(Action::ReferJob),
             k(Action::MarkPlaced),
-            k(Action::MatchVisitor)
+            k(Action::MatchVisitor),
+            k(Action::PickDistrict)
         ),
-        Lang::En => format!(
-            "↑↓ choose · Enter details · {} refer visitor · {} placed · {} rank by wish · Tab filters",
+        (Lang::En, false) => format!(
+            "↑↓ choose · Enter details · {} refer visitor · {} placed · {} rank by wish · Tab filters · {} district",
             k(Action::ReferJob),
             k(Action::MarkPlaced),
-            k(Action::MatchVisitor)
+            k(Action::MatchVisitor),
+            k(Action::PickDistrict)
         ),
     };
     frame.render_widget(
@@ -199,6 +238,10 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
         hint,
     );
 
+    if let Some(pick) = &pane.district_pick {
+        render_district_pick(pick, lang, frame, right);
+        return;
+    }
     let b = block(lang.pick("岗位详情", "Posting"), false);
     let detail_inner = b.inner(right);
     frame.render_widget(b, right);
@@ -206,6 +249,131 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
         let lines = posting_lines(j, lang, detail_inner.width as usize);
         crate::ui::put_lines(frame, detail_inner, lines);
     }
+}
+
+/// A visitor being typed may have no name yet.
+fn visitor_name(name: &str, lang: Lang) -> String {
+    if name.is_empty() {
+        lang.pick("正在登记的来访人", "the visitor being registered")
+            .to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// F4 with no openings at all: how to bring them in, wrapped to `cols`.
+fn no_openings_yet(db: &std::path::Path, lang: Lang, cols: usize) -> Vec<String> {
+    let (first, file, formats, after) = match lang {
+        Lang::Zh => (
+            "还没有岗位信息。在命令行导入:",
+            "文件",
+            "文件:CSV(UTF-8 或 GBK,列名见 README 的 Job columns)或 schema.org JobPosting JSON-LD。",
+            "导入后即在此显示,不必重启。",
+        ),
+        Lang::En => (
+            "No openings yet. On the command line:",
+            "FILE",
+            "FILE: a CSV (UTF-8 or GBK, columns as in the README's Job columns) or schema.org JobPosting JSON-LD.",
+            "They appear here within seconds; no restart.",
+        ),
+    };
+    let mut lines = wrap_words(first, cols);
+    let command = format!("  dutydesk import jobs {file}");
+    // The desk's own file, unless it is the one the command uses by itself; on a line
+    // of its own when the two do not fit on one.
+    if db == crate::cli::default_db_path() {
+        lines.push(command);
+    } else {
+        let db = format!("--db {}", db.display());
+        if text::width(&command) + 1 + text::width(&db) <= cols {
+            lines.push(format!("{command} {db}"));
+        } else {
+            lines.push(format!("{command} \\"));
+            lines.extend(text::wrap(&format!("    {db}"), cols));
+        }
+    }
+    lines.extend(wrap_words(formats, cols));
+    lines.extend(wrap_words(after, cols));
+    lines
+}
+
+/// Wraps to `cols` columns between words: at a space, or beside a wide (Chinese)
+/// character; a word longer than a line is cut.
+fn wrap_words(s: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(2);
+    let mut lines = Vec::new();
+    let mut line: Vec<char> = Vec::new();
+    // Where the line may be broken: the char index the next line would start at.
+    let mut last_break: Option<usize> = None;
+    for c in s.chars() {
+        let wide = c.width().unwrap_or(0) > 1;
+        if wide && !line.is_empty() {
+            last_break = Some(line.len());
+        }
+        line.push(c);
+        let used: usize = line.iter().map(|c| c.width().unwrap_or(0)).sum();
+        if used > cols {
+            let at = last_break.filter(|&b| b > 0).unwrap_or(line.len() - 1);
+            let rest = line.split_off(at);
+            lines.push(line.iter().collect::<String>().trim_end().to_string());
+            line = rest.into_iter().skip_while(|c| *c == ' ').collect();
+            last_break = None;
+        }
+        if c == ' ' || wide {
+            last_break = Some(line.len());
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line.into_iter().collect());
+    }
+    lines
+}
+
+/// The district pick-list, where the posting is shown: "any district", then the
+/// districts starting with what the field holds, with how many openings each has.
+fn render_district_pick(pick: &DistrictPick, lang: Lang, frame: &mut Frame, area: Rect) {
+    let b = block(lang.pick("选择区域", "Pick a district"), true);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let cols = inner.width as usize;
+    let listed = pick.listed();
+    let mut rows: Vec<(String, String)> = vec![(
+        lang.pick("不限区域", "Any district").to_string(),
+        String::new(),
+    )];
+    rows.extend(listed.iter().map(|(d, n)| (d.clone(), n.to_string())));
+    // The counts in a column after the longest name, not across a wide screen.
+    let widest = rows
+        .iter()
+        .map(|(name, _)| text::width(name))
+        .max()
+        .unwrap_or(0);
+    let sel = pick.sel.min(rows.len() - 1);
+    let n = inner.height as usize;
+    let first = sel.saturating_sub(n.saturating_sub(1));
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(n)
+        .map(|(i, (name, count))| {
+            let style = if i == sel {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else if i == 0 {
+                dim()
+            } else {
+                Style::default()
+            };
+            // The chosen row is marked, not only reversed (a terminal without colour).
+            let mark = if i == sel { "> " } else { "  " };
+            let room = cols.saturating_sub(text::width(count) + 3).min(widest + 2);
+            Line::from(Span::styled(
+                format!("{mark}{} {count}", text::pad(name, room)),
+                style,
+            ))
+        })
+        .collect();
+    crate::ui::put_lines(frame, inner, lines);
 }
 
 /// The whole posting, as the officer reads it out.
