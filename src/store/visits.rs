@@ -818,9 +818,9 @@ fn write_import_keys(
     // written all over: when the import brings at least as many people as the file held,
     // building that index again from the sorted keys is the cheaper.
     let new_visitors = keys.values().filter(|(_, existed)| !existed).count();
-    with_indexes_rebuilt(
+    with_index_rebuilt(
         conn,
-        &["visitor_key_by_visitor"],
+        "visitor_key_by_visitor",
         i64::try_from(new_visitors).unwrap_or(i64::MAX) >= visitors_before,
         || {
             conn.execute(
@@ -852,34 +852,31 @@ fn import_keys_json(
     serde_json::to_string(&all)
 }
 
-/// Runs `write` with the indexes `names` dropped and made again after (each from its own
-/// SQL, as the file has it), when `rebuild`: for an import about as large as the table it
-/// writes, sorting a whole index once costs less than inserting each entry at a random
-/// place. All inside the caller's transaction: a failure leaves the indexes as they were.
-fn with_indexes_rebuilt<T>(
+/// Runs `write` with the index `name` dropped and made again after (from its own SQL, as
+/// the file has it), when `rebuild`: for an import about as large as the table it writes,
+/// sorting the whole index once costs less than inserting each entry at a random place.
+/// All inside the caller's transaction: a failure leaves the index as it was.
+fn with_index_rebuilt<T>(
     conn: &Connection,
-    names: &[&str],
+    name: &str,
     rebuild: bool,
     write: impl FnOnce() -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
-    let mut made_again = Vec::new();
-    if rebuild {
-        for name in names {
-            let sql: Option<String> = conn
-                .query_row(
-                    "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(sql) = sql {
-                conn.execute_batch(&format!("DROP INDEX main.\"{name}\""))?;
-                made_again.push(sql);
-            }
-        }
+    let sql: Option<String> = if rebuild {
+        conn.query_row(
+            "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?
+    } else {
+        None
+    };
+    if sql.is_some() {
+        conn.execute_batch(&format!("DROP INDEX main.\"{name}\""))?;
     }
     let out = write()?;
-    for sql in made_again {
+    if let Some(sql) = sql {
         conn.execute_batch(&sql)?;
     }
     Ok(out)
@@ -904,26 +901,6 @@ fn begin_staged_import(conn: &Connection) -> rusqlite::Result<()> {
 /// Writes what [`begin_staged_import`] staged: the visits in the ledger's order (the
 /// per-day counts follow by their trigger), then the events, chained.
 fn write_staged_import(conn: &Connection) -> rusqlite::Result<()> {
-    // The visits' indexes by visitor, shift and date are not read while the rows are
-    // checked (the visits wait here): with a ledger at least as large as the file's
-    // visits, they are built again once, sorted, instead of written at random places.
-    let (staged, before): (i64, i64) = conn.query_row(
-        "SELECT (SELECT count(*) FROM temp.staged_visit),
-                (SELECT coalesce(max(rowid), 0) FROM main.visit)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    with_indexes_rebuilt(
-        conn,
-        &["visit_by_visitor", "visit_by_shift", "visit_report"],
-        staged >= before,
-        || write_staged_visits(conn),
-    )?;
-    events::write_staged(conn)?;
-    Ok(())
-}
-
-fn write_staged_visits(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "INSERT INTO main.visit(id, station_id, visitor_id, officer_id, channel, category,
            summary, headcount, amount_owed_fen, urgency, visited_at, created_at, updated_at,
@@ -932,7 +909,8 @@ fn write_staged_visits(conn: &Connection) -> rusqlite::Result<()> {
            amount_owed_fen, urgency, visited_at, created_at, updated_at, shift_id, occupation,
            membership, follows_referral FROM temp.staged_visit ORDER BY rowid;
          DROP TABLE temp.staged_visit;",
-    )
+    )?;
+    events::write_staged(conn).map(drop)
 }
 
 /// The page cache (in KiB, as `PRAGMA cache_size` takes a negative number) while a ledger
@@ -1005,7 +983,7 @@ impl Store {
         // rather than deleted and rewritten at random places in the index each row (that
         // was a third of the import's time at 200,000 rows).
         let mut keys: std::collections::HashMap<String, (KeyFacts, bool)> = Default::default();
-        // How many people the file already holds, for `with_indexes_rebuilt` (the largest
+        // How many people the file already holds, for `with_index_rebuilt` (the largest
         // rowid: counting a big table's rows would read all of one of its indexes).
         let visitors_before: i64 = tx
             .query_row(
