@@ -400,7 +400,14 @@ impl App {
     /// Writes a referral's slip (DOCX) into the exports folder and says where.
     fn print_slip(&mut self, referral_id: &str) {
         let dir = self.reports_dir();
-        match crate::slip::to_folder(&self.store, referral_id, &dir, self.zone, self.lang) {
+        match crate::slip::to_folder(
+            &self.store,
+            referral_id,
+            &dir,
+            self.zone,
+            self.today(),
+            self.lang,
+        ) {
             Ok(path) => self.info(format!(
                 "{}{}",
                 self.lang.pick("转介单已写入:", "Referral slip written: "),

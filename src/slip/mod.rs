@@ -120,9 +120,16 @@ pub fn resolve(store: &Store, given: &str, lang: Lang) -> Result<String> {
     }
 }
 
-/// Gathers the slip of a referral. A declined referral has none: nobody should be sent
-/// to an office that declined them.
-pub fn gather(store: &Store, referral_id: &str, zone: FixedOffset, lang: Lang) -> Result<Slip> {
+/// Gathers the slip of a referral, as it stands on `today` (the arbitration limit counts
+/// from it: the desk's clock at the desk, the station's date on the command line). A
+/// declined referral has none: nobody should be sent to an office that declined them.
+pub fn gather(
+    store: &Store,
+    referral_id: &str,
+    zone: FixedOffset,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<Slip> {
     let plain = |e: StoreError| anyhow!(e.message(lang));
     let detail = store.referral_detail(referral_id).map_err(plain)?;
     let r = &detail.referral;
@@ -184,11 +191,7 @@ pub fn gather(store: &Store, referral_id: &str, zone: FixedOffset, lang: Lang) -
         documents,
         documents_suggested,
         due_on: r.due_on,
-        arbitration: arbitration_limit(
-            r,
-            chrono::Utc::now().with_timezone(&zone).date_naive(),
-            lang,
-        ),
+        arbitration: arbitration_limit(r, today, lang),
         officer: r.owner_name.clone(),
         lang,
     })
@@ -546,9 +549,10 @@ pub fn to_folder(
     referral_id: &str,
     dir: &Path,
     zone: FixedOffset,
+    today: chrono::NaiveDate,
     lang: Lang,
 ) -> Result<PathBuf> {
-    let slip = gather(store, referral_id, zone, lang)?;
+    let slip = gather(store, referral_id, zone, today, lang)?;
     std::fs::create_dir_all(dir).map_err(|e| anyhow!("{}: {e}", dir.display()))?;
     let path = crate::outfile::free_name(dir, &slip.file_stem(), "docx");
     slip.write(&path, store.path(), false)
@@ -560,7 +564,9 @@ pub fn to_folder(
 /// `dutydesk slip REFERRAL -o FILE [--force]`.
 pub fn run(store: &Store, referral: &str, output: &Path, force: bool, lang: Lang) -> Result<()> {
     let id = resolve(store, referral, lang)?;
-    let slip = gather(store, &id, crate::domain::clock::china_zone(), lang)?;
+    let zone = crate::domain::clock::china_zone();
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let slip = gather(store, &id, zone, today, lang)?;
     slip.write(output, store.path(), force)
         .map_err(|e| anyhow!(e.message(lang)))?;
     tracing::info!(referral = %slip.referral_id, "referral slip written");
