@@ -618,7 +618,8 @@ impl App {
             let today = self.today();
             self.intake.refresh_id_note(self.lang, today);
         }
-        // A choice picked by typing changes what the form asks, as cycling it does.
+        // The request's category (typed or cycled) and the employer decide the group-wage
+        // note; the category and the arbitration facts decide what else the form asks.
         if matches!(field, Field::Employer | Field::Category) {
             self.refresh_collective_note();
         }
@@ -1003,12 +1004,11 @@ impl App {
                 pane.matches.clear();
             }
             (Focus::Form, Action::NextChoice | Action::PrevChoice) => {
-                self.draft_dirty |= pane.form.cycle(action == Action::NextChoice);
-                if pane.form.focused_id() == Field::Category.code() {
-                    self.refresh_collective_note();
+                // A cycled choice is an edit like a typed one: after_edit says what follows.
+                if pane.form.cycle(action == Action::NextChoice) {
+                    self.draft_dirty = true;
+                    self.after_edit();
                 }
-                let today = self.today();
-                self.intake.refresh_arbitration(self.lang, today);
             }
             (Focus::Form, Action::NextMatch) if !pane.matches.is_empty() => {
                 pane.match_sel = (pane.match_sel + 1) % pane.matches.len();
