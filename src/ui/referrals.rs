@@ -119,7 +119,7 @@ fn queue_line(cells: [&str; 7], w: &[usize; 7], last: &str) -> String {
     line
 }
 
-fn row_text(app: &App, r: &ReferralRow, cols: usize) -> String {
+fn row_text(app: &App, r: &ReferralRow, w: &[usize; 7], cols: usize) -> String {
     let lang = app.lang;
     let due = if r.status.is_open() {
         due_words(r.due_on, app.today(), lang)
@@ -143,7 +143,7 @@ fn row_text(app: &App, r: &ReferralRow, cols: usize) -> String {
             &r.service_name,
             &owner,
         ],
-        &queue_columns(lang, cols),
+        w,
         &group_words(app, r),
     );
     text::pad(&s, cols)
@@ -183,6 +183,8 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ])
     .areas(inner);
+    // The widths once a frame, for the header and every row.
+    let w = queue_columns(lang, cols);
     let header = queue_line(
         [
             lang.pick("时限", "Due"),
@@ -193,7 +195,7 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
             lang.pick("服务", "Service"),
             lang.pick("责任人", "Owner"),
         ],
-        &queue_columns(lang, cols),
+        &w,
         lang.pick("人数/金额", "Workers/amount"),
     );
     frame.render_widget(
@@ -225,7 +227,7 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
                 if i == pane.sel && focused {
                     style = style.add_modifier(Modifier::REVERSED);
                 }
-                Line::from(Span::styled(row_text(app, r, cols), style))
+                Line::from(Span::styled(row_text(app, r, &w, cols), style))
             })
             .collect();
         crate::ui::put_lines(frame, rows_area, lines);
