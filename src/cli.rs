@@ -580,13 +580,7 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             crate::report::period::export(&mut store, &export, now)?;
             if let Some(path) = &output {
-                eprintln!(
-                    "{}",
-                    match lang {
-                        Lang::Zh => format!("已写入 {}", path.display()),
-                        Lang::En => format!("written to {}", path.display()),
-                    }
-                );
+                eprintln!("{}", crate::outfile::written(path, lang));
             }
             Ok(())
         }

@@ -208,6 +208,14 @@ pub fn free_name(dir: &Path, stem: &str, ext: &str) -> PathBuf {
         .unwrap_or(first)
 }
 
+/// What a command says after writing `path` (on stderr: stdout may be the data).
+pub fn written(path: &Path, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已写入 {}", path.display()),
+        Lang::En => format!("written to {}", path.display()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

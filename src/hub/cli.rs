@@ -190,13 +190,7 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
             };
             super::report::export(&mut client, &args, chrono::Utc::now())?;
             if let Some(path) = &output {
-                eprintln!(
-                    "{}",
-                    match lang {
-                        Lang::Zh => format!("已写入 {}", path.display()),
-                        Lang::En => format!("written to {}", path.display()),
-                    }
-                );
+                eprintln!("{}", crate::outfile::written(path, lang));
             }
             Ok(())
         }
