@@ -6,88 +6,19 @@
 
 use std::sync::Arc;
 
-use chrono::{TimeZone, Utc};
-use dutydesk::app::{App, Clock, Modal};
-use dutydesk::domain::lists::Role;
+use chrono::Utc;
+use dutydesk::app::Modal;
 use dutydesk::i18n::Lang;
 use dutydesk::keymap::Keymap;
-use dutydesk::keys_script::keys;
 use dutydesk::panes::jobs::{J_DISTRICT, J_MEALS, J_QUERY, J_WAGE};
 use dutydesk::store::Store;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 mod common;
-
-/// 2026-11-22 10:30 in the station's zone.
-fn clock() -> Clock {
-    Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 22, 2, 30, 0).unwrap())
-}
-
-struct Desk {
-    app: App,
-    term: Terminal<TestBackend>,
-}
+#[path = "common/desk.rs"]
+mod desk;
+use desk::{Desk, fresh_db, without_timings};
 
 impl Desk {
-    /// A desk on a database whose station and officer are already set up.
-    fn ready(path: &std::path::Path, lang: Lang) -> Desk {
-        {
-            let store = Store::open(path).unwrap();
-            if store.station().unwrap().is_none() {
-                let now = Utc::now();
-                let st = store.create_station("城西街道职工服务站", now).unwrap();
-                let o = store
-                    .officer_or_add(&st, "李梅", Role::Cadre, "街道总工会", now)
-                    .unwrap();
-                store.set_current_officer(&o).unwrap();
-            }
-        }
-        let store = Store::open(path).unwrap();
-        let app = App::new(store, lang, Keymap::default_map(), clock()).unwrap();
-        let term = Terminal::new(TestBackend::new(110, 30)).unwrap();
-        Desk { app, term }
-    }
-
-    fn press(&mut self, script: &str) -> &mut Self {
-        for k in keys(script) {
-            self.app.handle_key(k);
-        }
-        self
-    }
-
-    fn said(&self) -> &str {
-        self.app.status.as_ref().map_or("", |s| s.text.as_str())
-    }
-
-    /// The frame as text: wide characters once, trailing blanks trimmed.
-    fn screen(&mut self) -> String {
-        let app = &self.app;
-        let frame = self.term.draw(|f| dutydesk::ui::render(app, f)).unwrap();
-        let buf = frame.buffer;
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                line.push_str(sym);
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
-
-    fn resize(&mut self, w: u16, h: u16) {
-        self.term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    }
-
     /// A job seeker's intake, typed and saved: the name, 求职, and their request.
     fn job_seeker(&mut self, name: &str, request: &str) -> &mut Self {
         self.type_job_seeker(name, request).press("C-s")
@@ -116,30 +47,6 @@ impl Desk {
             .map(|h| idx.fields_of(h.line)[2].to_string())
             .collect()
     }
-}
-
-/// The screen with the search's timing blanked ("· 0.3 ms" varies run to run).
-fn without_timings(screen: &str) -> String {
-    screen
-        .lines()
-        .map(|line| match line.find(" ms ") {
-            Some(end) => {
-                let start = line[..end]
-                    .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
-                    .map(|i| i + 1)
-                    .unwrap_or(0);
-                format!("{}#.#{}", &line[..start], &line[end..])
-            }
-            None => line.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn fresh_db() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
-    (dir, db)
 }
 
 /// A desk with the demo openings indexed.
