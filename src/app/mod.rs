@@ -1005,7 +1005,8 @@ impl App {
             }
             (Focus::Form, Action::NextChoice | Action::PrevChoice) => {
                 // A cycled choice is an edit like a typed one: after_edit says what follows.
-                if pane.form.cycle(action == Action::NextChoice) {
+                let moved = pane.form.cycle(action == Action::NextChoice);
+                if moved {
                     self.draft_dirty = true;
                     self.after_edit();
                 }
