@@ -62,9 +62,10 @@ fn group_words(app: &App, r: &ReferralRow) -> String {
 /// The queue's column widths (due, status, visitor, request, kind, service, owner) for
 /// the language in force. Each closed list's column is as wide as its widest label in
 /// that language (an English desk reads "In progress", not "In pr.."). When the row does
-/// not leave the workers/amount column its 18 columns, in this order: the kind goes (the
-/// detail below names it), the owner narrows to 8, the service to 12, status and request
-/// to 7 and 10, the service to 8. A width of 0 is a column left out.
+/// not leave the workers/amount column room for a group case (`13人 ¥115,000`,
+/// `13 workers ¥115,000`), in this order: the kind goes (the detail below names it), the
+/// owner narrows to 8, the service to 12, status and request to 7 and 10, the service to
+/// 8. A width of 0 is a column left out.
 fn queue_columns(lang: Lang, cols: usize) -> [usize; 7] {
     fn widest<T: Labeled>(lang: Lang, at_least: usize) -> usize {
         T::ALL
@@ -83,9 +84,13 @@ fn queue_columns(lang: Lang, cols: usize) -> [usize; 7] {
         26,
         14,
     ];
+    let amount = match lang {
+        Lang::Zh => 18,
+        Lang::En => 20,
+    };
     let room = |w: &[usize; 7]| {
         let shown = w.iter().filter(|&&c| c > 0).count();
-        w.iter().sum::<usize>() + shown + 18 <= cols
+        w.iter().sum::<usize>() + shown + amount <= cols
     };
     let steps: [fn(&mut [usize; 7]); 5] = [
         |w| w[4] = 0,
