@@ -4,6 +4,7 @@ pub mod arbitration;
 pub mod calendar;
 pub mod clock;
 pub mod control;
+pub mod digit_runs;
 pub mod id_number;
 pub mod intake;
 pub mod job;

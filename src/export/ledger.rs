@@ -141,39 +141,16 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A mobile or ID number written as one run of digits inside free text, masked as the
-/// columns are (`138****8000`, `3301**********123X`); other numbers (amounts, dates,
-/// landlines with their dash) stay.
+/// A mobile or ID number inside free text, however typed (`domain::digit_runs`: spaces,
+/// dashes, full-width digits), masked as the columns are (`138****8000`,
+/// `3301**********123X`); other numbers (amounts, dates, landlines) stay as written.
 pub fn mask_numbers(text: &str) -> Cow<'_, str> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
-        return Cow::Borrowed(text);
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i - start == 17 && i < chars.len() && matches!(chars[i], 'X' | 'x') {
-            i += 1;
-        }
-        let run: String = chars[start..i].iter().collect();
-        let masked = match run.len() {
-            11 if run.starts_with('1') => format!("{}****{}", &run[..3], &run[7..]),
-            13 if run.starts_with("861") => format!("86{}****{}", &run[2..5], &run[9..]),
-            15 | 18 => id_number::mask(&run),
-            _ => run,
-        };
-        out.push_str(&masked);
-    }
-    Cow::Owned(out)
+    crate::domain::digit_runs::replace_runs(text, |run| match run.len() {
+        11 if run.starts_with('1') => Some(format!("{}****{}", &run[..3], &run[7..])),
+        13 if run.starts_with("861") => Some(format!("86{}****{}", &run[2..5], &run[9..])),
+        15 | 18 => Some(id_number::mask(run)),
+        _ => None,
+    })
 }
 
 /// A phone as the ledger writes it: what a person dials in China, `00852…` for Hong Kong,
@@ -516,6 +493,9 @@ mod tests {
             "号码1101**********002X"
         );
         assert_eq!(mask_numbers("+8613800138000"), "+86138****8000");
+        // Typed with spaces or in full-width digits, as the hub's scrub reads them too.
+        assert_eq!(mask_numbers("电话 138 0013 8000"), "电话 138****8000");
+        assert_eq!(mask_numbers("１３８００１３８０００"), "138****8000");
         for kept in [
             "欠薪115000元",
             "2026-11-20",

@@ -75,51 +75,9 @@ pub fn normalise_id(raw: &str) -> Option<String> {
 /// number typed into a summary, digits apart by single spaces or dashes counted together,
 /// full-width digits too, an ID number's final X with them) becomes `[…]`.
 pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
-    let chars: Vec<char> = text.chars().collect();
-    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
-    let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_digit(chars[i]) {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        // The run: digits, with single separators between them.
-        let start = i;
-        let mut digits = 0;
-        let mut end = i;
-        let mut j = i;
-        while j < chars.len() {
-            if is_digit(chars[j]) {
-                digits += 1;
-                j += 1;
-                end = j;
-            } else if matches!(chars[j], ' ' | '-') && j + 1 < chars.len() && is_digit(chars[j + 1])
-            {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        if end < chars.len() && matches!(chars[end], 'X' | 'x' | 'Ｘ' | 'ｘ') && digits >= 14 {
-            end += 1;
-            digits += 1;
-        }
-        if digits >= 11 {
-            out.push_str("[…]");
-            changed = true;
-        } else {
-            out.extend(&chars[start..end]);
-        }
-        i = end;
-    }
-    if changed {
-        std::borrow::Cow::Owned(out)
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
+    crate::domain::digit_runs::replace_runs(text, |digits| {
+        (digits.len() >= 11).then(|| "[…]".to_string())
+    })
 }
 
 /// base64url without padding: no long runs of digits, unlike hex (a hex digest can hold
