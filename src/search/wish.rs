@@ -3,7 +3,10 @@
 //! how much of it each one meets. Ranked, not filtered: when nothing meets all of it, the
 //! officer still sees what comes closest.
 
-use super::{Hit, JobFilter, JobIndex, bloom_bit, keep_best, split_scan};
+use super::index::as_u32;
+use super::prefilter::bloom_bit;
+use super::scan::{keep_best, split_scan};
+use super::{Hit, JobFilter, JobIndex};
 use crate::domain::job::{Benefits, EmploymentType};
 use crate::domain::labels::Labeled;
 
@@ -345,7 +348,7 @@ impl JobIndex {
                 }
                 if let Some(min) = wish.min_wage_month {
                     let w = self.wage_month[i];
-                    if w != super::NONE && i64::from(w) >= min {
+                    if w != super::index::NONE && i64::from(w) >= min {
                         score += WAGE;
                     }
                 }
@@ -363,7 +366,7 @@ impl JobIndex {
                     score += TYPE;
                 }
                 hits.push(Hit {
-                    line: i as u32,
+                    line: as_u32(i),
                     score,
                 });
                 if hits.len() >= limit * 4 {
@@ -391,7 +394,9 @@ impl JobIndex {
                 seen.push(pair);
             }
         }
-        (seen.len() as i32).min(WORK_PAIRS_MAX)
+        i32::try_from(seen.len())
+            .unwrap_or(i32::MAX)
+            .min(WORK_PAIRS_MAX)
     }
 
     /// The title's characters that the wish's kind of work named, for highlighting (char
@@ -565,7 +570,7 @@ mod tests {
         let mut idx = JobIndex::default();
         for (i, o) in rows.iter().enumerate() {
             idx.push(&crate::store::JobLine {
-                rowid: i as i64,
+                rowid: i64::try_from(i).unwrap(),
                 title: o.title,
                 employer: "某某公司",
                 district: o.district,
