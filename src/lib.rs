@@ -6,7 +6,6 @@
 pub mod action;
 pub mod app;
 pub mod cli;
-pub mod cli_zh;
 pub mod config;
 pub mod demo;
 pub mod domain;

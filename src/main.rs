@@ -4,10 +4,10 @@ use clap::{CommandFactory, FromArgMatches};
 /// `--lang en` or an English locale).
 fn parse() -> Result<dutydesk::cli::Cli, std::process::ExitCode> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let lang = dutydesk::cli_zh::lang_of(&args);
+    let lang = dutydesk::cli::zh::lang_of(&args);
     let mut cmd = dutydesk::cli::Cli::command();
     if lang == dutydesk::i18n::Lang::Zh {
-        cmd = dutydesk::cli_zh::localize(cmd);
+        cmd = dutydesk::cli::zh::localize(cmd);
     }
     let matches = cmd.try_get_matches_from(args).map_err(|e| {
         use clap::error::ErrorKind;
@@ -15,11 +15,11 @@ fn parse() -> Result<dutydesk::cli::Cli, std::process::ExitCode> {
             let _ = e.print();
             return std::process::ExitCode::SUCCESS;
         }
-        eprintln!("dutydesk: {}", dutydesk::cli_zh::error_message(&e, lang));
+        eprintln!("dutydesk: {}", dutydesk::cli::zh::error_message(&e, lang));
         std::process::ExitCode::from(2)
     })?;
     dutydesk::cli::Cli::from_arg_matches(&matches).map_err(|e| {
-        eprintln!("dutydesk: {}", dutydesk::cli_zh::error_message(&e, lang));
+        eprintln!("dutydesk: {}", dutydesk::cli::zh::error_message(&e, lang));
         std::process::ExitCode::from(2)
     })
 }

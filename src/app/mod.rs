@@ -1,6 +1,7 @@
 //! The application state and the one place it changes: `App::update(Action)`.
 //! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
 
+pub mod event_loop;
 mod jobs;
 mod log;
 mod referrals;

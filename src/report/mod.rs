@@ -2,9 +2,7 @@
 //! and WPS read the Chinese) and JSON.
 
 mod format;
-pub mod jobs;
 pub mod period;
-pub mod referrals;
 pub mod safe;
 
 use std::io::Write;

@@ -1,4 +1,4 @@
-//! `dutydesk referrals list` and `dutydesk directory list`.
+//! `dutydesk referrals list`: the queue as a table, CSV or JSON data.
 
 use anyhow::{Result, anyhow};
 use chrono::{NaiveDate, Utc};
@@ -168,89 +168,14 @@ pub fn list(
     if format == Format::Json {
         let records: Vec<serde_json::Value> =
             rows.iter().map(|r| referral_json(r, today, lang)).collect();
-        return super::print_json(&records);
+        return crate::report::print_json(&records);
     }
     let table: Vec<Vec<String>> = rows.iter().map(|r| queue_row(r, today, lang)).collect();
     let headers: &[&str] = match lang {
         Lang::Zh => &QUEUE_HEADERS_ZH,
         Lang::En => &QUEUE_HEADERS_EN,
     };
-    super::print_rows(format, headers, &QUEUE_KEYS, &table)
-}
-
-pub fn directory(store: &Store, format: Format, lang: Lang) -> Result<()> {
-    let services = store.services(None).map_err(|e| anyhow!(e.message(lang)))?;
-    let headers: &[&str] = match lang {
-        Lang::Zh => &[
-            "编号",
-            "类别",
-            "名称",
-            "提供方",
-            "状态",
-            "时限规则",
-            "联系电话",
-            "地址",
-            "办公时间",
-            "所需材料",
-            "核对日期",
-            "本站添加",
-        ],
-        Lang::En => &[
-            "id",
-            "kind",
-            "name",
-            "provider",
-            "status",
-            "deadline rule",
-            "contact",
-            "address",
-            "hours",
-            "documents",
-            "checked on",
-            "added here",
-        ],
-    };
-    let keys = [
-        "source_id",
-        "kind",
-        "name",
-        "provider",
-        "status",
-        "deadline_rule",
-        "contact",
-        "address",
-        "hours",
-        "documents",
-        "checked_on",
-        "added_here",
-    ];
-    let rows: Vec<Vec<String>> = services
-        .iter()
-        .map(|s| {
-            vec![
-                s.source_id.clone().unwrap_or_default(),
-                s.kind.label(lang).to_string(),
-                s.name.clone(),
-                s.provider.clone(),
-                s.status.label(lang).to_string(),
-                s.deadline_rule.label(lang).to_string(),
-                s.contact.clone(),
-                s.address.clone(),
-                s.hours.clone(),
-                s.documents.clone(),
-                s.checked_on
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                // 本站添加: typed at this desk; no directory import replaces it.
-                if s.added_here {
-                    lang.pick("本站添加", "added here").to_string()
-                } else {
-                    String::new()
-                },
-            ]
-        })
-        .collect();
-    super::print_rows(format, headers, &keys, &rows)
+    crate::report::print_rows(format, headers, &QUEUE_KEYS, &table)
 }
 
 /// One referral as data: ids, codes beside labels, numbers as numbers, ISO dates, days
@@ -291,7 +216,7 @@ fn referral_json(
         "first_contact": r.first_contact_name,
         "headcount": r.headcount,
         "amount_owed_fen": r.amount_owed_fen,
-        "amount_owed_yuan": super::yuan(r.amount_owed_fen),
+        "amount_owed_yuan": crate::report::yuan(r.amount_owed_fen),
         "due_on": r.due_on.format("%Y-%m-%d").to_string(),
         "due_state": due_state_code,
         "days_overdue": days_overdue,
@@ -301,10 +226,10 @@ fn referral_json(
         "decline_reason_label": r.decline_code.map(|c| c.label(lang)),
         "decline_note": r.decline_reason,
         "wages_recovered_fen": r.wages_recovered_fen,
-        "wages_recovered_yuan": super::yuan(r.wages_recovered_fen),
+        "wages_recovered_yuan": crate::report::yuan(r.wages_recovered_fen),
         "workers_covered": r.workers_covered,
         "aid_paid_fen": r.aid_paid_fen,
-        "aid_paid_yuan": super::yuan(r.aid_paid_fen),
+        "aid_paid_yuan": crate::report::yuan(r.aid_paid_fen),
         "placed_job": r.placed_job,
         "created_at": crate::store::ts(r.created_at),
         "version": r.version,

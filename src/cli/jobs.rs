@@ -65,7 +65,7 @@ pub fn search(
                 "score": h.score,
             }));
         }
-        return super::print_json(&records);
+        return crate::report::print_json(&records);
     }
     let headers: &[&str] = match lang {
         Lang::Zh => &["岗位", "单位", "区域", "工资", "福利", "用工类型", "得分"],
@@ -98,5 +98,5 @@ pub fn search(
             ]
         })
         .collect();
-    super::print_rows(format, headers, &keys, &rows)
+    crate::report::print_rows(format, headers, &keys, &rows)
 }
