@@ -2,7 +2,6 @@
 //! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
 
 pub mod event_loop;
-mod jobs;
 mod log;
 mod referrals;
 mod sync;
@@ -23,10 +22,11 @@ use crate::i18n::Lang;
 use crate::keymap::{Context, KeyChord, Keymap};
 use crate::panes::Pane;
 use crate::panes::intake::{Focus, IntakePane, LOOKUP_FIELDS};
-use crate::panes::jobs::JobsPane;
+use crate::panes::jobs::{InHand, JobsPane};
 use crate::panes::log::{LogDialog, LogPane};
-use crate::panes::referrals::{RefDialog, ReferralsPane, RouteDialog};
-use crate::store::{Officer, ReferralDetail, Station, Store, StoreError, VisitDetail};
+use crate::panes::referrals::ReferralsPane;
+pub use crate::panes::{Confirm, Ctx, Effect, Effects, Modal, Part};
+use crate::store::{Officer, Station, Store, StoreError};
 use crate::ui::form::{Edit, Form, FormField, choices_of};
 
 pub use crate::domain::clock::{Clock, china_zone, day_start};
@@ -60,25 +60,6 @@ pub(crate) fn search_line_key(
     Some(true)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confirm {
-    Quit,
-    NewIntake,
-    /// A draft from a session that ended without saving: restore it?
-    RestoreDraft,
-    /// A referral is being handed to the officer on duty: take it (y) or refuse (n)?
-    AnswerTransfer,
-    /// Refer the current visitor to the selected opening? (they agree to share details)
-    ReferJob,
-    /// The ID number typed belongs to someone recorded under another name: is it them?
-    IdOwner,
-    /// Saving changes a returning visitor's record: these changes, written?
-    VisitorChanges,
-    /// The visitor has an open referral: is this visit a follow-up of it (回访), or a new
-    /// request? With several, the officer picks which.
-    FollowUp,
-}
-
 /// A save waiting for the officer's answer: the checked intake and the question asked.
 #[derive(Debug, Clone)]
 pub struct PendingSave {
@@ -96,54 +77,6 @@ pub const INTAKE_DRAFT: &str = crate::store::INTAKE_FORM;
 /// Unsaved typing is written to the draft at most this often (and on each field change).
 pub const DRAFT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3);
 
-#[derive(Debug, Clone)]
-pub enum Modal {
-    Help {
-        scroll: u16,
-    },
-    /// First run (station + officer) or a change of officer on duty.
-    Setup {
-        form: Form,
-        first_run: bool,
-        /// F8's roster to pick from (empty on a first run).
-        roster: crate::panes::roster::Roster,
-    },
-    Confirm(Confirm),
-    Visit {
-        detail: Box<VisitDetail>,
-        scroll: u16,
-        /// Phone and ID number shown in full (after the audited key).
-        revealed: bool,
-    },
-    /// Routing a visit to a service.
-    Route(Box<RouteDialog>),
-    /// Declining, closing, reopening or handing over a referral.
-    RefDialog(Box<RefDialog>),
-    /// A referral in full with its history, read-only.
-    Referral {
-        detail: Box<ReferralDetail>,
-        scroll: u16,
-    },
-    /// Writing to the daily log: an entry, a disposition, the sign-off, an addendum.
-    LogDialog(Box<LogDialog>),
-    /// A job posting in full, read-only.
-    Job {
-        job: Box<crate::domain::job::Job>,
-        scroll: u16,
-    },
-}
-
-impl Modal {
-    /// A visit's record, opened with its numbers masked.
-    pub fn visit(detail: VisitDetail) -> Modal {
-        Modal::Visit {
-            detail: Box::new(detail),
-            scroll: 0,
-            revealed: false,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusKind {
     Info,
@@ -154,6 +87,23 @@ pub enum StatusKind {
 pub struct Status {
     pub text: String,
     pub kind: StatusKind,
+}
+
+/// The pane's context, borrowed from the app's fields (so the pane itself can be borrowed
+/// beside it).
+macro_rules! ctx {
+    ($app:ident) => {
+        Ctx {
+            store: &mut $app.store,
+            lang: $app.lang,
+            keymap: &$app.keymap,
+            config: &$app.config,
+            clock: &$app.clock,
+            zone: $app.zone,
+            station: $app.station.as_ref(),
+            officer: $app.officer.as_ref(),
+        }
+    };
 }
 
 pub struct App {
@@ -173,8 +123,6 @@ pub struct App {
     pub referrals: ReferralsPane,
     pub jobs: JobsPane,
     pub log: LogPane,
-    /// The job index while its thread builds it.
-    job_index_rx: Option<jobs::IndexBuild>,
     /// A county hub sync running on its own thread (F9).
     sync_rx: Option<sync::SyncRun>,
     /// What other connections changed in the file (watch.rs), looked at on each tick.
@@ -251,7 +199,6 @@ impl App {
             referrals: ReferralsPane::default(),
             jobs: JobsPane::new(lang),
             log: LogPane::default(),
-            job_index_rx: None,
             sync_rx: None,
             watch,
             last_saved_visit: None,
@@ -446,6 +393,59 @@ impl App {
         });
     }
 
+    /// Applies what a pane asked for, in order.
+    fn apply(&mut self, fx: Effects) {
+        for e in fx {
+            match e {
+                Effect::Info(text) => self.info(text),
+                Effect::Error(text) => self.error(text),
+                Effect::Open(m) => self.modal = Some(m),
+                Effect::Close => self.modal = None,
+                Effect::Reload(Part::Queue) => self.refresh_queue(),
+                Effect::Reload(Part::Log) => self.reload_log_or_say(),
+                Effect::Reload(Part::Today) => {
+                    if let Err(e) = self.reload_today() {
+                        self.error(e.message(self.lang));
+                    }
+                }
+                Effect::Switch(pane) => self.pane = pane,
+                Effect::Quit => self.request_quit(),
+            }
+        }
+    }
+
+    /// Starts building the job index on its own thread (F4 answers keys meanwhile).
+    pub fn start_job_index(&mut self) {
+        let today = self.today();
+        self.jobs
+            .start_index(self.store.path().to_path_buf(), today);
+    }
+
+    /// Builds the job index here and now (tests, benchmarks).
+    pub fn build_job_index_now(&mut self) -> Result<(), StoreError> {
+        let today = self.today();
+        self.jobs.build_index_now(&self.store, today, self.lang)
+    }
+
+    /// Takes the job index if its thread has finished.
+    fn poll_job_index(&mut self) {
+        let say = self.pane == Pane::Jobs && self.status.is_none();
+        let fx = self.jobs.poll_index(&self.store, self.lang, say);
+        self.apply(fx);
+    }
+
+    /// F4: it serves the visitor in hand (the intake's, else the visit saved last).
+    fn enter_jobs(&mut self) {
+        self.pane = Pane::Jobs;
+        let in_hand = self
+            .intake
+            .in_hand(self.lang)
+            .or_else(|| self.last_saved_visit.clone().map(InHand::Visit))
+            .unwrap_or(InHand::Nobody);
+        let fx = self.jobs.enter(in_hand, &mut ctx!(self));
+        self.apply(fx);
+    }
+
     /// The context whose bindings apply now (after the focused field's claim).
     pub fn context(&self) -> Context {
         match &self.modal {
@@ -541,7 +541,7 @@ impl App {
         } else if self.modal.is_none() && self.pane == Pane::Jobs {
             match self.jobs.form.edit_key(&key, 40) {
                 Edit::Changed => {
-                    self.run_job_search();
+                    self.jobs.edited(&self.store, self.lang);
                     return;
                 }
                 Edit::Moved => return,
@@ -575,7 +575,7 @@ impl App {
             Some(Modal::LogDialog(d)) => d.form.paste(text),
             None if self.pane == Pane::Jobs => {
                 let n = self.jobs.form.paste(text);
-                self.run_job_search();
+                self.jobs.edited(&self.store, self.lang);
                 n
             }
             None if self.pane == Pane::Intake && self.intake.focus == Focus::Form => {
@@ -648,7 +648,8 @@ impl App {
         let no = matches!(action, Action::No | Action::Back);
         if kind == Confirm::ReferJob {
             if yes {
-                self.refer_job();
+                let fx = self.jobs.refer(&mut ctx!(self));
+                self.apply(fx);
             } else if no {
                 self.modal = None;
             }
@@ -965,7 +966,10 @@ impl App {
             Action::SwitchOfficer => self.modal = Some(self.setup_modal()),
             Action::Sync => self.start_sync(),
             _ if self.pane == Pane::Referrals => self.update_referrals(action),
-            _ if self.pane == Pane::Jobs => self.update_jobs(action),
+            _ if self.pane == Pane::Jobs => {
+                let fx = self.jobs.update(action, &mut ctx!(self));
+                self.apply(fx);
+            }
             _ if self.pane == Pane::Log => self.update_log(action),
             _ if self.pane != Pane::Intake => {}
             _ => self.update_intake(action),

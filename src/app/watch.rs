@@ -52,7 +52,7 @@ impl App {
             self.reload_changed();
         }
         // One build at a time: a change seen while one runs is built after it.
-        if self.watch.openings_stale && self.job_index_rx.is_none() {
+        if self.watch.openings_stale && !self.jobs.index_building() {
             self.watch.openings_stale = false;
             if self.jobs.index.is_some() {
                 tracing::info!("openings changed in the file; job index built again");

@@ -9,6 +9,7 @@ use crate::domain::labels::Labeled;
 use crate::domain::lists::*;
 use crate::domain::phone::{self, Phone};
 use crate::i18n::Lang;
+use crate::panes::jobs::{ForVisit, InHand};
 use crate::store::{VisitRow, VisitorMatch, VisitorRow};
 use crate::ui::form::{Choice, Form, FormField, choices_of};
 
@@ -197,6 +198,30 @@ impl IntakePane {
         // Beside the choice (a typed date's box would push it off at 80 columns).
         self.form.field_mut(Field::Employment.code()).note =
             crate::ui::arbitration::note(facts.clock(today), lang);
+    }
+
+    /// Whose work F4 is finding, as the intake sees it: the visit chosen in today's list;
+    /// in the form, the visit being corrected, or a visitor being typed (no visit yet:
+    /// their wish is read from the form). `None`: nobody here.
+    #[must_use]
+    pub fn in_hand(&self, lang: Lang) -> Option<InHand> {
+        match self.focus {
+            Focus::List => self
+                .visible_today(lang)
+                .get(self.list_sel)
+                .map(|v| InHand::Visit(v.id.clone())),
+            Focus::Form => match &self.correcting {
+                Some((id, _)) => Some(InHand::Visit(id.clone())),
+                None if self.is_dirty() => Some(InHand::Typed(ForVisit {
+                    visit_id: None,
+                    name: self.form.get(Field::Name.code()).trim().to_string(),
+                    job_seeking: self.form.get(Field::Category.code())
+                        == Category::JobSeeking.code(),
+                    summary: self.form.get(Field::Summary.code()),
+                })),
+                None => None,
+            },
+        }
     }
 
     pub fn is_dirty(&self) -> bool {

@@ -1,10 +1,22 @@
-//! The desk's panes: each holds its own state; `App` routes actions to them.
+//! The desk's panes, a folder each once moved (jobs/: state in mod.rs, update.rs, view.rs):
+//! a pane's update takes its own state and a [`Ctx`] and returns [`Effects`] the app
+//! applies. `modal.rs` lists the overlays and dialogs that open over them.
 
+pub mod effect;
 pub mod intake;
 pub mod jobs;
 pub mod log;
+pub mod modal;
 pub mod referrals;
 pub mod roster;
+
+/// What a pane's view reads besides its own state.
+pub struct View<'a> {
+    pub lang: crate::i18n::Lang,
+    pub keymap: &'a crate::keymap::Keymap,
+    /// No overlay or dialog is over the pane: its focus is drawn.
+    pub focused: bool,
+}
 
 /// The pane on screen, switched with F2..F5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,3 +26,6 @@ pub enum Pane {
     Jobs,
     Log,
 }
+
+pub use effect::{Ctx, Effect, Effects, Part};
+pub use modal::{Confirm, Modal};

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear};
 
 use crate::ui::text;
 
-pub(super) const ACCENT: Color = Color::Cyan;
+pub(crate) const ACCENT: Color = Color::Cyan;
 
 fn title(s: &str) -> Span<'static> {
     Span::styled(
@@ -19,11 +19,11 @@ fn title(s: &str) -> Span<'static> {
 }
 
 /// Hints and secondary text.
-pub(super) fn dim() -> Style {
+pub(crate) fn dim() -> Style {
     Style::default().fg(Color::DarkGray)
 }
 
-pub(super) fn block(s: &str, focused: bool) -> Block<'static> {
+pub(crate) fn block(s: &str, focused: bool) -> Block<'static> {
     let style = if focused {
         Style::default().fg(ACCENT)
     } else {
@@ -37,7 +37,7 @@ pub(super) fn block(s: &str, focused: bool) -> Block<'static> {
 
 /// Blanks `area` for an overlay. A wide character just left of it would have its right
 /// half under the overlay's border, which terminals draw as garbage: blank it too.
-pub(super) fn clear_for_overlay(frame: &mut Frame, area: Rect) {
+pub(crate) fn clear_for_overlay(frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
     if area.x == 0 {
         return;
@@ -52,7 +52,7 @@ pub(super) fn clear_for_overlay(frame: &mut Frame, area: Rect) {
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`.
-pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(

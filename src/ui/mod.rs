@@ -1,9 +1,8 @@
 //! Drawing. `render` reads the `App` and draws; it never changes state.
 
 pub mod arbitration;
-mod chrome;
+pub(crate) mod chrome;
 pub mod form;
-mod jobs;
 mod log;
 mod referrals;
 mod screens;

@@ -1,5 +1,11 @@
 //! The job lookup pane (F4): a search line with filters, ranked openings, the posting in
-//! full, and the visitor the officer is finding work for.
+//! full, and the visitor the officer is finding work for. This file holds its state,
+//! `update.rs` what its keys do, `view.rs` how it is drawn.
+
+mod update;
+pub mod view;
+
+pub use update::{InHand, IndexBuild};
 
 use std::sync::Arc;
 
@@ -32,7 +38,7 @@ pub struct ForVisit {
     pub summary: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct JobsPane {
     pub form: Form,
     pub index: Option<Arc<JobIndex>>,
@@ -48,6 +54,8 @@ pub struct JobsPane {
     pub wish: Option<Wish>,
     /// The district pick-list (`PickDistrict`), while open.
     pub district_pick: Option<DistrictPick>,
+    /// The index while its thread builds it.
+    index_rx: Option<IndexBuild>,
 }
 
 /// The districts the openings name, to pick one for the filter: those starting with what
@@ -157,6 +165,7 @@ impl JobsPane {
             for_visit: None,
             wish: None,
             district_pick: None,
+            index_rx: None,
         }
     }
 
@@ -206,6 +215,12 @@ impl JobsPane {
             employment_type: EmploymentType::from_code(&self.form.get(J_TYPE)),
             include_closed: self.form.get(J_OPEN) == "all",
         })
+    }
+
+    /// Whether the index is being built on its thread.
+    #[must_use]
+    pub fn index_building(&self) -> bool {
+        self.index_rx.is_some()
     }
 
     /// The selected opening's rowid, to read it in full.

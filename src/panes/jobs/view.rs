@@ -8,14 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
-use super::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
+use super::{DistrictPick, J_DISTRICT, JobsPane};
 use crate::action::Action;
-use crate::app::App;
 use crate::domain::job::Job;
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 use crate::keymap::Context;
-use crate::panes::jobs::{DistrictPick, J_DISTRICT};
+use crate::panes::View;
+use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::ui::text;
 
 /// One field of a result row: its characters, those in `marks` (char indices counted from
@@ -47,9 +47,9 @@ fn field_spans(
     spans
 }
 
-pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let pane = &app.jobs;
+/// F4 in `area`; `db` names the file in the hint shown while it has no openings.
+pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame, area: Rect) {
+    let lang = v.lang;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
     let heading = match (&pane.index, lang) {
@@ -78,7 +78,7 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
             pane.last_search_ms
         ),
     };
-    let focused = app.modal.is_none();
+    let focused = v.focused;
     let b = block(&heading, focused);
     let inner = b.inner(left);
     frame.render_widget(b, left);
@@ -89,7 +89,7 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ])
     .areas(inner);
-    let k = |a: Action| app.keymap.hint(Context::Jobs, a);
+    let k = |a: Action| v.keymap.hint(Context::Jobs, a);
     let who_line = match (&pane.for_visit, lang) {
         (Some(v), Lang::Zh) => Span::styled(
             format!(
@@ -130,7 +130,7 @@ pub fn render_jobs(app: &App, frame: &mut Frame, area: Rect) {
     let cols = list_area.width as usize;
     if let Some(idx) = &pane.index {
         if idx.is_empty() {
-            let lines: Vec<Line> = no_openings_yet(app.store.path(), lang, cols)
+            let lines: Vec<Line> = no_openings_yet(db, lang, cols)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, dim())))
                 .collect();
@@ -482,8 +482,8 @@ fn posting_lines(j: &Job, lang: Lang, cols: usize) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn render_posting(app: &App, frame: &mut Frame, j: &Job, scroll: u16) {
-    let lang = app.lang;
+/// A posting in full, read-only, over the pane.
+pub fn render_posting(lang: Lang, frame: &mut Frame, j: &Job, scroll: u16) {
     let area = centered(frame.area(), 80, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
     let b = block(lang.pick("岗位详情(只读)", "Posting (read-only)"), true);

@@ -1,0 +1,71 @@
+//! What a pane's update gets and gives back. A pane changes only its own state; anything
+//! beyond it — a dialog to open, a message, another part of the desk to reload, quitting —
+//! it asks for as an [`Effect`], which the app applies. The [`Ctx`] is what it may read
+//! (and the store it writes through).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+use crate::config::Config;
+use crate::domain::clock::Clock;
+use crate::i18n::Lang;
+use crate::keymap::Keymap;
+use crate::store::{Officer, Station, Store};
+
+use super::Pane;
+use super::modal::Modal;
+
+/// The desk around a pane while it handles an action.
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
+    pub lang: Lang,
+    pub keymap: &'a Keymap,
+    pub config: &'a Config,
+    pub clock: &'a Clock,
+    pub zone: FixedOffset,
+    pub station: Option<&'a Station>,
+    pub officer: Option<&'a Officer>,
+}
+
+impl Ctx<'_> {
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The station's local date now.
+    #[must_use]
+    pub fn today(&self) -> NaiveDate {
+        self.clock.now().with_timezone(&self.zone).date_naive()
+    }
+}
+
+/// A part of the desk that shows the store's rows and is read again on request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The referral queue (F3) and its counts in the tab bar.
+    Queue,
+    /// The daily log (F5) on screen.
+    Log,
+    /// Today's visits beside the intake form.
+    Today,
+}
+
+/// What a pane asks the app to do after it changed its own state.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// A message in the status line.
+    Info(String),
+    /// A refusal or failure in the status line.
+    Error(String),
+    /// Opens an overlay or dialog over the pane.
+    Open(Modal),
+    /// Closes the overlay or dialog on top.
+    Close,
+    Reload(Part),
+    Switch(Pane),
+    /// Asks to quit (the app asks first if typing would be lost).
+    Quit,
+}
+
+/// The effects of one update, applied in order.
+pub type Effects = Vec<Effect>;
