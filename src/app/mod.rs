@@ -2,7 +2,6 @@
 //! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
 
 pub mod event_loop;
-mod log;
 mod referrals;
 mod sync;
 mod watch;
@@ -11,7 +10,7 @@ use std::cell::Cell;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 use crate::action::Action;
 use crate::config::Config;
@@ -30,35 +29,6 @@ use crate::store::{Officer, Station, Store, StoreError};
 use crate::ui::form::{Edit, Form, FormField, choices_of};
 
 pub use crate::domain::clock::{Clock, china_zone, day_start};
-
-/// A list's search line while it is typed in: edits the text; `Enter` keeps it and
-/// stops typing, `Esc` drops it. `None`: not a key for the line; `Some(changed)`.
-pub(crate) fn search_line_key(
-    search: &mut Option<Input>,
-    typing: &mut bool,
-    key: &KeyEvent,
-) -> Option<bool> {
-    let req = match key.code {
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            InputRequest::InsertChar(c)
-        }
-        KeyCode::Backspace => InputRequest::DeletePrevChar,
-        KeyCode::Left => InputRequest::GoToPrevChar,
-        KeyCode::Right => InputRequest::GoToNextChar,
-        KeyCode::Enter => {
-            *typing = false;
-            return Some(false);
-        }
-        KeyCode::Esc => {
-            *search = None;
-            *typing = false;
-            return Some(true);
-        }
-        _ => return None,
-    };
-    search.get_or_insert_with(Input::default).handle(req);
-    Some(true)
-}
 
 /// A save waiting for the officer's answer: the checked intake and the question asked.
 #[derive(Debug, Clone)]
@@ -102,6 +72,7 @@ macro_rules! ctx {
             zone: $app.zone,
             station: $app.station.as_ref(),
             officer: $app.officer.as_ref(),
+            documents: $app.documents.as_deref(),
         }
     };
 }
@@ -410,8 +381,53 @@ impl App {
                 }
                 Effect::Switch(pane) => self.pane = pane,
                 Effect::Quit => self.request_quit(),
+                Effect::AskOfficer => self.modal = Some(self.setup_modal()),
+                Effect::Correct(reason) => match self.save_correction(&reason) {
+                    Ok(msg) => {
+                        self.modal = None;
+                        if !msg.is_empty() {
+                            self.info(msg);
+                        }
+                    }
+                    Err(e) => self.error(e.message(self.lang)),
+                },
             }
         }
+    }
+
+    /// What the panes' views read besides their own state.
+    #[must_use]
+    pub fn view(&self) -> crate::panes::View<'_> {
+        crate::panes::View {
+            lang: self.lang,
+            keymap: &self.keymap,
+            zone: self.zone,
+            today: self.today(),
+            focused: self.modal.is_none(),
+        }
+    }
+
+    /// Where the desk's exports go (`Config::exports_dir`).
+    fn reports_dir(&self) -> std::path::PathBuf {
+        self.config
+            .exports_dir(self.store.path(), self.documents.as_deref())
+    }
+
+    /// F5: the open shift's timeline, read afresh.
+    fn enter_log(&mut self) {
+        self.pane = Pane::Log;
+        self.log.enter();
+        self.reload_log_or_say();
+    }
+
+    /// Reads what the log pane shows for its view.
+    pub fn reload_log(&mut self) -> Result<(), StoreError> {
+        self.log.reload(&ctx!(self))
+    }
+
+    fn reload_log_or_say(&mut self) {
+        let fx = self.log.reload_or_say(&ctx!(self));
+        self.apply(fx);
     }
 
     /// Starts building the job index on its own thread (F4 answers keys meanwhile).
@@ -535,7 +551,7 @@ impl App {
                 Focus::List => {}
             }
         } else if self.modal.is_none() && self.pane == Pane::Log && self.log.search_typing {
-            if self.log_search_key(&key) {
+            if self.log.search_key(&key) {
                 return;
             }
         } else if self.modal.is_none() && self.pane == Pane::Jobs {
@@ -597,7 +613,7 @@ impl App {
 
     fn filter_key(&mut self, key: &KeyEvent) -> bool {
         let pane = &mut self.intake;
-        match search_line_key(&mut pane.filter, &mut pane.filter_typing, key) {
+        match crate::ui::form::search_line_key(&mut pane.filter, &mut pane.filter_typing, key) {
             Some(changed) => {
                 if changed {
                     pane.list_sel = 0;
@@ -930,7 +946,10 @@ impl App {
                 return;
             }
             Some(Modal::LogDialog(_)) => {
-                self.update_log_dialog(action);
+                if let Some(Modal::LogDialog(d)) = &mut self.modal {
+                    let fx = self.log.update_dialog(d, action, &mut ctx!(self));
+                    self.apply(fx);
+                }
                 return;
             }
             Some(Modal::Confirm(_)) => return,
@@ -970,7 +989,10 @@ impl App {
                 let fx = self.jobs.update(action, &mut ctx!(self));
                 self.apply(fx);
             }
-            _ if self.pane == Pane::Log => self.update_log(action),
+            _ if self.pane == Pane::Log => {
+                let fx = self.log.update(action, &mut ctx!(self));
+                self.apply(fx);
+            }
             _ if self.pane != Pane::Intake => {}
             _ => self.update_intake(action),
         }

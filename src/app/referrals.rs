@@ -150,6 +150,7 @@ impl App {
                 .get(self.intake.list_sel)
                 .map(|v| v.id.clone()),
             Pane::Log => self
+                .log
                 .review_visit()
                 .map(|v| v.id)
                 .or_else(|| self.last_saved_visit.clone()),

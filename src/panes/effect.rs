@@ -24,12 +24,20 @@ pub struct Ctx<'a> {
     pub zone: FixedOffset,
     pub station: Option<&'a Station>,
     pub officer: Option<&'a Officer>,
+    /// The user's documents folder (see `Config::exports_dir`).
+    pub documents: Option<&'a std::path::Path>,
 }
 
 impl Ctx<'_> {
     #[must_use]
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Where the desk's exports go (`Config::exports_dir`).
+    #[must_use]
+    pub fn exports_dir(&self) -> std::path::PathBuf {
+        self.config.exports_dir(self.store.path(), self.documents)
     }
 
     /// The station's local date now.
@@ -65,6 +73,10 @@ pub enum Effect {
     Switch(Pane),
     /// Asks to quit (the app asks first if typing would be lost).
     Quit,
+    /// Nobody is on duty: the officer setup opens (from the roster).
+    AskOfficer,
+    /// The reason typed for a correction: the intake saves the corrected visit with it.
+    Correct(String),
 }
 
 /// The effects of one update, applied in order.

@@ -14,6 +14,9 @@ pub mod roster;
 pub struct View<'a> {
     pub lang: crate::i18n::Lang,
     pub keymap: &'a crate::keymap::Keymap,
+    /// The station's time zone, and its date now.
+    pub zone: chrono::FixedOffset,
+    pub today: chrono::NaiveDate,
     /// No overlay or dialog is over the pane: its focus is drawn.
     pub focused: bool,
 }

@@ -62,3 +62,29 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
         h,
     )
 }
+
+/// A dialog's key line: next field, choose, save (named `save`), cancel — keys from the
+/// keymap in force.
+pub(crate) fn dialog_hint(
+    keymap: &crate::keymap::Keymap,
+    lang: crate::i18n::Lang,
+    save: &str,
+) -> String {
+    use crate::action::Action;
+    use crate::keymap::Context;
+    let k = |a: Action| keymap.hint(Context::Form, a);
+    match lang {
+        crate::i18n::Lang::Zh => format!(
+            "{} 下一项 · ←→ 选择 · {} {save} · {} 取消",
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::Back)
+        ),
+        crate::i18n::Lang::En => format!(
+            "{} next field · ←→ choose · {} {save} · {} cancel",
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::Back)
+        ),
+    }
+}

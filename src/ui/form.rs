@@ -717,6 +717,35 @@ fn skip_cols(s: &str, cols: usize) -> String {
         .collect()
 }
 
+/// A list's search line while it is typed in: edits the text; `Enter` keeps it and
+/// stops typing, `Esc` drops it. `None`: not a key for the line; `Some(changed)`.
+pub fn search_line_key(
+    search: &mut Option<Input>,
+    typing: &mut bool,
+    key: &KeyEvent,
+) -> Option<bool> {
+    let req = match key.code {
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            InputRequest::InsertChar(c)
+        }
+        KeyCode::Backspace => InputRequest::DeletePrevChar,
+        KeyCode::Left => InputRequest::GoToPrevChar,
+        KeyCode::Right => InputRequest::GoToNextChar,
+        KeyCode::Enter => {
+            *typing = false;
+            return Some(false);
+        }
+        KeyCode::Esc => {
+            *search = None;
+            *typing = false;
+            return Some(true);
+        }
+        _ => return None,
+    };
+    search.get_or_insert_with(Input::default).handle(req);
+    Some(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

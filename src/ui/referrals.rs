@@ -707,13 +707,13 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
         format!(
             "{add} {} · {}",
             lang.pick("新增本站服务", "add a service"),
-            dialog_hint(app, lang.pick("转介", "refer"))
+            crate::ui::chrome::dialog_hint(&app.keymap, app.lang, lang.pick("转介", "refer"))
         )
     } else {
         format!(
             "{}{}",
             lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
-            dialog_hint(app, lang.pick("转介", "refer"))
+            crate::ui::chrome::dialog_hint(&app.keymap, app.lang, lang.pick("转介", "refer"))
         )
     };
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
@@ -766,25 +766,7 @@ pub fn render_ref_dialog(app: &App, frame: &mut Frame, d: &RefDialog) {
     ])
     .areas(inner);
     d.form.render(frame, form_area, true, lang);
-    let hint_text = dialog_hint(app, lang.pick("保存", "save"));
+    let hint_text =
+        crate::ui::chrome::dialog_hint(&app.keymap, app.lang, lang.pick("保存", "save"));
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
-}
-
-/// The keys of a dialog, from the keymap in force: next field, choose, `save`, cancel.
-pub(super) fn dialog_hint(app: &App, save: &str) -> String {
-    let k = |a: Action| app.keymap.hint(Context::Form, a);
-    match app.lang {
-        Lang::Zh => format!(
-            "{} 下一项 · ←→ 选择 · {} {save} · {} 取消",
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::Back)
-        ),
-        Lang::En => format!(
-            "{} next field · ←→ choose · {} {save} · {} cancel",
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::Back)
-        ),
-    }
 }

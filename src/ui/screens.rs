@@ -16,7 +16,7 @@ use crate::panes::Pane;
 use crate::panes::intake::Focus;
 use crate::store::{VisitDetail, VisitRow};
 use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
-use crate::ui::{log, referrals, text};
+use crate::ui::{referrals, text};
 
 pub fn render(app: &App, frame: &mut Frame) {
     let status_lines = status_lines(app, frame.area().width);
@@ -28,18 +28,14 @@ pub fn render(app: &App, frame: &mut Frame) {
     ])
     .areas(frame.area());
     render_tabs(app, frame, tabs);
+    let v = app.view();
     match app.pane {
         Pane::Intake => render_intake(app, frame, body),
         Pane::Referrals => referrals::render_queue(app, frame, body),
         Pane::Jobs => {
-            let v = crate::panes::View {
-                lang: app.lang,
-                keymap: &app.keymap,
-                focused: app.modal.is_none(),
-            };
-            crate::panes::jobs::view::render(&app.jobs, &v, app.store.path(), frame, body);
+            crate::panes::jobs::view::render(&app.jobs, &v, app.store.path(), frame, body)
         }
-        Pane::Log => log::render_log(app, frame, body),
+        Pane::Log => crate::panes::log::view::render(&app.log, &v, frame, body),
     }
     crate::ui::put_lines(frame, status, status_lines);
     match &app.modal {
@@ -63,7 +59,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Modal::Job { job, scroll }) => {
             crate::panes::jobs::view::render_posting(app.lang, frame, job, *scroll);
         }
-        Some(Modal::LogDialog(d)) => log::render_log_dialog(app, frame, d),
+        Some(Modal::LogDialog(d)) => crate::panes::log::view::render_dialog(&v, frame, d),
         None => {}
     }
 }

@@ -7,16 +7,16 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
-use super::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
+use super::{LogDialog, LogPane, LogView, ReviewData};
 use crate::action::Action;
-use crate::app::App;
 use crate::domain::labels::Labeled;
 use crate::domain::money::format_fen;
 use crate::domain::shift::{Disposition, EntryKind};
 use crate::i18n::Lang;
 use crate::keymap::Context;
-use crate::panes::log::{LogDialog, LogView, ReviewData};
+use crate::panes::View;
 use crate::store::{LogEntry, Shift};
+use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::ui::text;
 
 fn kind_style(kind: EntryKind) -> Style {
@@ -30,10 +30,10 @@ fn kind_style(kind: EntryKind) -> Style {
 }
 
 /// Keys of the log pane, from the keymap in force, as one hint line.
-fn hint(app: &App, items: &[(Context, Action, &str, &str)]) -> String {
+fn hint(v: &View, items: &[(Context, Action, &str, &str)]) -> String {
     items
         .iter()
-        .map(|(c, a, zh, en)| format!("{} {}", app.keymap.hint(*c, *a), app.lang.pick(zh, en)))
+        .map(|(c, a, zh, en)| format!("{} {}", v.keymap.hint(*c, *a), v.lang.pick(zh, en)))
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -53,15 +53,15 @@ fn members(shift: &Shift, lang: Lang) -> String {
         .join(lang.pick("、", ", "))
 }
 
-pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
-    if app.log.view == LogView::Review
-        && let (Some(shift), Some(review)) = (&app.log.shift, &app.log.review)
+pub fn render(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
+    if pane.view == LogView::Review
+        && let (Some(shift), Some(review)) = (&pane.shift, &pane.review)
     {
-        render_review(app, frame, area, shift, review);
+        render_review(pane, v, frame, area, shift, review);
         return;
     }
-    let lang = app.lang;
-    let pane = &app.log;
+    let lang = v.lang;
+    let pane = &pane;
     let banner_h = if pane.handover.is_some() && pane.view == LogView::Shift {
         5
     } else if pane.view == LogView::Past && pane.past.as_ref().is_some_and(|p| p.is_sealed()) {
@@ -76,9 +76,9 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let zone = app.zone;
+    let zone = v.zone;
     let head_line = match (&pane.view, &pane.shift) {
-        (LogView::Past, _) => past_heading(app, lang),
+        (LogView::Past, _) => past_heading(pane, v, lang),
         (_, Some(s)) => {
             let opened = s.opened_at.with_timezone(&zone).format("%m-%d %H:%M");
             match lang {
@@ -148,7 +148,7 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             h.shift.handover_note.clone()
         };
-        let ack = app.keymap.hint(Context::Log, Action::Acknowledge);
+        let ack = v.keymap.hint(Context::Log, Action::Acknowledge);
         let lines = vec![
             Line::from(vec![
                 Span::styled(format!("{signer} {closed} "), dim()),
@@ -176,7 +176,7 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
             inner,
         );
     }
-    render_timeline(app, frame, list);
+    render_timeline(pane, v, frame, list);
     let items: &[(Context, Action, &str, &str)] = if pane.read_only() {
         &[
             (Context::Log, Action::PrevDay, "前一班", "previous shift"),
@@ -198,20 +198,20 @@ pub fn render_log(app: &App, frame: &mut Frame, area: Rect) {
         ]
     };
     frame.render_widget(
-        Paragraph::new(Span::styled(format!(" {}", hint(app, items)), dim())),
+        Paragraph::new(Span::styled(format!(" {}", hint(v, items)), dim())),
         keys,
     );
 }
 
 /// The heading of an earlier shift: when it opened, by whom, and whether it is sealed.
-fn past_heading(app: &App, lang: Lang) -> String {
-    let Some(p) = &app.log.past else {
+fn past_heading(pane: &LogPane, v: &View, lang: Lang) -> String {
+    let Some(p) = &pane.past else {
         return String::new();
     };
-    let opened = p.opened_at.with_timezone(&app.zone).format("%m-%d %H:%M");
+    let opened = p.opened_at.with_timezone(&v.zone).format("%m-%d %H:%M");
     let signed = p
         .closed_at
-        .map(|t| t.with_timezone(&app.zone).format("%H:%M").to_string());
+        .map(|t| t.with_timezone(&v.zone).format("%H:%M").to_string());
     match (lang, signed) {
         (Lang::Zh, Some(at)) => format!(
             " 往班(只读):{opened} {} 开班 · {at} {} 签结",
@@ -231,9 +231,9 @@ fn past_heading(app: &App, lang: Lang) -> String {
     }
 }
 
-fn render_timeline(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let pane = &app.log;
+fn render_timeline(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
+    let lang = v.lang;
+    let pane = &pane;
     let visible = pane.visible();
     let filter = pane
         .kind_filter
@@ -251,7 +251,7 @@ fn render_timeline(app: &App, frame: &mut Frame, area: Rect) {
             s.value()
         ));
     }
-    let focused = app.modal.is_none();
+    let focused = v.focused;
     let b = block(&title, focused);
     let inner = b.inner(area);
     frame.render_widget(b, area);
@@ -264,7 +264,7 @@ fn render_timeline(app: &App, frame: &mut Frame, area: Rect) {
     }
     let rows = inner.height as usize;
     let first = pane.sel.saturating_sub(rows.saturating_sub(1));
-    let today = app.today();
+    let today = v.today;
     let kind_cols = EntryKind::ALL
         .iter()
         .map(|k| text::width(k.label(lang)))
@@ -275,20 +275,20 @@ fn render_timeline(app: &App, frame: &mut Frame, area: Rect) {
         .enumerate()
         .skip(first)
         .take(rows)
-        .map(|(i, e)| entry_line(app, e, i == pane.sel, today, kind_cols, inner.width))
+        .map(|(i, e)| entry_line(v, e, i == pane.sel, today, kind_cols, inner.width))
         .collect();
     crate::ui::put_lines(frame, inner, lines);
 }
 
 fn entry_line(
-    app: &App,
+    v: &View,
     e: &LogEntry,
     selected: bool,
     today: chrono::NaiveDate,
     kind_cols: usize,
     width: u16,
 ) -> Line<'static> {
-    let local = e.at.with_timezone(&app.zone);
+    let local = e.at.with_timezone(&v.zone);
     let when = if local.date_naive() == today {
         local.format("%H:%M").to_string()
     } else {
@@ -298,12 +298,12 @@ fn entry_line(
     let head = format!(
         "{} {} {} ",
         text::pad(&when, 11),
-        text::pad(e.kind.label(app.lang), kind_cols),
+        text::pad(e.kind.label(v.lang), kind_cols),
         text::pad(&who, 8)
     );
     let room = (width as usize).saturating_sub(text::width(&head));
     let body = text::pad(
-        &text::truncate(&text::one_line(&e.line(app.lang)), room),
+        &text::truncate(&text::one_line(&e.line(v.lang)), room),
         room,
     );
     let base = if selected {
@@ -340,13 +340,17 @@ fn bar_chart<'a>(title: &str, bars: &'a [Bar<'a>]) -> BarChart<'a> {
         .data(BarGroup::default().bars(bars))
 }
 
-fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &ReviewData) {
-    let lang = app.lang;
+fn render_review(
+    pane: &LogPane,
+    v: &View,
+    frame: &mut Frame,
+    area: Rect,
+    shift: &Shift,
+    r: &ReviewData,
+) {
+    let lang = v.lang;
     let t = &r.totals;
-    let opened = shift
-        .opened_at
-        .with_timezone(&app.zone)
-        .format("%m-%d %H:%M");
+    let opened = shift.opened_at.with_timezone(&v.zone).format("%m-%d %H:%M");
     let title = match lang {
         Lang::Zh => format!("交班审核 · {opened} 开班 · 在班:{}", members(shift, lang)),
         Lang::En => format!(
@@ -354,7 +358,7 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
             members(shift, lang)
         ),
     };
-    let b = block(&title, app.modal.is_none());
+    let b = block(&title, v.focused);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let requests = t.by_category.len() + usize::from(t.follow_ups > 0);
@@ -399,7 +403,7 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
     };
     frame.render_widget(bar_chart(&visits_title, &channel_bars), channel_area);
     frame.render_widget(bar_chart(&category_title, &category_bars), category_area);
-    render_referral_figures(app, frame, referral_area, r);
+    render_referral_figures(v, frame, referral_area, r);
     let spark_title = match lang {
         Lang::Zh => format!(
             "近30天来访(今日 {} · 最多 {})",
@@ -421,23 +425,22 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
     );
     let [todo_area, carried_area] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(lists);
-    render_unreconciled(app, frame, todo_area, r);
+    render_unreconciled(pane, v, frame, todo_area, r);
     let carried_title = match lang {
-        Lang::Zh => format!("遗留待办({})", app.log.carried.len()),
-        Lang::En => format!("Carried-over to-dos ({})", app.log.carried.len()),
+        Lang::Zh => format!("遗留待办({})", pane.carried.len()),
+        Lang::En => format!("Carried-over to-dos ({})", pane.carried.len()),
     };
     let b = block(&carried_title, false);
     let inner_c = b.inner(carried_area);
     frame.render_widget(b, carried_area);
-    let lines: Vec<Line> = app
-        .log
+    let lines: Vec<Line> = pane
         .carried
         .iter()
         .take(inner_c.height as usize)
         .map(|e| {
-            let when = e.at.with_timezone(&app.zone).format("%m-%d");
+            let when = e.at.with_timezone(&v.zone).format("%m-%d");
             Line::from(text::truncate(
-                &format!("{when} {}", text::one_line(&e.line(app.lang))),
+                &format!("{when} {}", text::one_line(&e.line(v.lang))),
                 inner_c.width as usize,
             ))
         })
@@ -455,11 +458,11 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect, shift: &Shift, r: &Re
         ),
         (Context::List, Action::Back, "返回日志", "back to the log"),
     ];
-    frame.render_widget(Paragraph::new(Span::styled(hint(app, &items), dim())), keys);
+    frame.render_widget(Paragraph::new(Span::styled(hint(v, &items), dim())), keys);
 }
 
-fn render_referral_figures(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData) {
-    let lang = app.lang;
+fn render_referral_figures(v: &View, frame: &mut Frame, area: Rect, r: &ReviewData) {
+    let lang = v.lang;
     let t = &r.totals;
     let b = block(lang.pick("本班转介", "Referrals this shift"), false);
     let inner = b.inner(area);
@@ -531,8 +534,8 @@ fn render_referral_figures(app: &App, frame: &mut Frame, area: Rect, r: &ReviewD
     crate::ui::put_lines(frame, inner, lines);
 }
 
-fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData) {
-    let lang = app.lang;
+fn render_unreconciled(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect, r: &ReviewData) {
+    let (lang, zone) = (v.lang, v.zone);
     let n = r.unreconciled.len();
     let title = match (n, lang) {
         (0, Lang::Zh) => "对账:每条来访都有处置结果,可以签结".to_string(),
@@ -540,7 +543,7 @@ fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData)
         (n, Lang::Zh) => format!("对账:{n} 条来访待填处置结果(签结前必须填完)"),
         (n, Lang::En) => format!("Reconcile: {n} visit(s) need a disposition before sign-off"),
     };
-    let b = block(&title, n > 0 && app.modal.is_none());
+    let b = block(&title, n > 0 && v.focused);
     let b = if n > 0 {
         b.border_style(Style::default().fg(Color::Yellow))
     } else {
@@ -549,7 +552,7 @@ fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData)
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let rows = inner.height as usize;
-    let first = app.log.review_sel.saturating_sub(rows.saturating_sub(1));
+    let first = pane.review_sel.saturating_sub(rows.saturating_sub(1));
     let lines: Vec<Line> = r
         .visits()
         .enumerate()
@@ -566,7 +569,7 @@ fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData)
             let summary = text::one_line(&v.summary);
             let s = format!(
                 "{} {} {} {}{}",
-                v.visited_at.with_timezone(&app.zone).format("%H:%M"),
+                v.visited_at.with_timezone(&zone).format("%H:%M"),
                 text::pad(&v.visitor_name, 8),
                 text::pad(v.category.label(lang), 8),
                 state,
@@ -580,7 +583,7 @@ fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData)
                 &text::truncate(&s, inner.width as usize),
                 inner.width as usize,
             );
-            let style = match (i == app.log.review_sel, i < n) {
+            let style = match (i == pane.review_sel, i < n) {
                 (true, _) => Style::default().add_modifier(Modifier::REVERSED),
                 (false, true) => Style::default().fg(Color::Yellow),
                 (false, false) => dim(),
@@ -591,8 +594,9 @@ fn render_unreconciled(app: &App, frame: &mut Frame, area: Rect, r: &ReviewData)
     crate::ui::put_lines(frame, inner, lines);
 }
 
-pub fn render_log_dialog(app: &App, frame: &mut Frame, d: &LogDialog) {
-    let lang = app.lang;
+/// A log dialog (entry, disposition, sign-off, addendum, a member joining) over the pane.
+pub fn render_dialog(v: &View, frame: &mut Frame, d: &LogDialog) {
+    let lang = v.lang;
     let subject_h = u16::from(!d.subject.is_empty());
     let area = centered(frame.area(), 72, d.form.height() + 6 + subject_h);
     clear_for_overlay(frame, area);
@@ -614,6 +618,6 @@ pub fn render_log_dialog(app: &App, frame: &mut Frame, d: &LogDialog) {
         subject,
     );
     d.form.render(frame, form_area, true, lang);
-    let hint_text = super::referrals::dialog_hint(app, lang.pick("保存", "save"));
+    let hint_text = crate::ui::chrome::dialog_hint(v.keymap, lang, lang.pick("保存", "save"));
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), keys);
 }

@@ -1,5 +1,11 @@
 //! The daily log (F5): the open shift's timeline or an earlier day's, the end-of-shift
-//! review, and the dialogs that write to the log.
+//! review, and the dialogs that write to the log. This file holds its state, `update.rs`
+//! what its keys do, `view.rs` how it is drawn.
+
+mod update;
+pub mod view;
+
+pub use update::SPARK_DAYS;
 
 use tui_input::Input;
 
