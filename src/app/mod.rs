@@ -2,7 +2,6 @@
 //! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
 
 pub mod event_loop;
-mod referrals;
 mod sync;
 mod watch;
 
@@ -407,12 +406,6 @@ impl App {
         }
     }
 
-    /// Where the desk's exports go (`Config::exports_dir`).
-    fn reports_dir(&self) -> std::path::PathBuf {
-        self.config
-            .exports_dir(self.store.path(), self.documents.as_deref())
-    }
-
     /// F5: the open shift's timeline, read afresh.
     fn enter_log(&mut self) {
         self.pane = Pane::Log;
@@ -428,6 +421,86 @@ impl App {
     fn reload_log_or_say(&mut self) {
         let fx = self.log.reload_or_say(&ctx!(self));
         self.apply(fx);
+    }
+
+    /// Reloads the queue, its counts and the selected referral's detail.
+    pub fn reload_queue(&mut self) -> Result<(), StoreError> {
+        self.referrals.reload(&ctx!(self))
+    }
+
+    fn refresh_queue(&mut self) {
+        let fx = self.referrals.reload_or_say(&ctx!(self));
+        self.apply(fx);
+    }
+
+    /// The form of the dialog on screen, if it has one: it gets first claim on keys.
+    fn modal_form(&mut self) -> Option<&mut Form> {
+        match &mut self.modal {
+            Some(Modal::Setup { form, .. }) => Some(form),
+            Some(Modal::Route(d)) => Some(&mut d.form),
+            Some(Modal::RefDialog(d)) => Some(&mut d.form),
+            Some(Modal::LogDialog(d)) => Some(&mut d.form),
+            _ => None,
+        }
+    }
+
+    /// After typing in a dialog: the route dialog's list follows the search text.
+    fn after_dialog_edit(&mut self) {
+        if let Some(Modal::Route(d)) = &mut self.modal {
+            d.sel = 0;
+        }
+        self.after_setup_edit();
+    }
+
+    /// "Route": the visit in view — the one open, the one selected in today's list, the
+    /// selected referral's, or else the one saved last at this desk.
+    fn route_current(&mut self) {
+        let visit_id = match self.pane {
+            Pane::Referrals => self.referrals.selected().map(|r| r.visit_id.clone()),
+            Pane::Intake if self.intake.focus == Focus::List => self
+                .intake
+                .visible_today(self.lang)
+                .get(self.intake.list_sel)
+                .map(|v| v.id.clone()),
+            Pane::Log => self
+                .log
+                .review_visit()
+                .map(|v| v.id)
+                .or_else(|| self.last_saved_visit.clone()),
+            _ => self.last_saved_visit.clone(),
+        };
+        match visit_id {
+            Some(id) => self.open_route(&id),
+            None => self.error(
+                self.lang
+                    .pick(
+                        "请先保存登记,或在今日来访列表中选中一条来访再转介",
+                        "Save the intake first, or choose a visit in today's list, to route it",
+                    )
+                    .into(),
+            ),
+        }
+    }
+
+    fn open_route(&mut self, visit_id: &str) {
+        let fx = crate::panes::referrals::route_dialog(visit_id, &ctx!(self));
+        self.apply(fx);
+    }
+
+    /// Right after routing, the slip key prints the slip of the referral just made (the
+    /// status line said so); any other key goes on as usual. True when it was the slip key.
+    fn take_slip_offer(&mut self, key: &KeyEvent) -> bool {
+        let Some(id) = self.referrals.slip_offer.take() else {
+            return false;
+        };
+        let slip_key = KeyChord::from_event(key)
+            .and_then(|c| self.keymap.lookup(Context::Referrals, &c))
+            == Some(Action::PrintSlip);
+        if slip_key {
+            let said = crate::panes::referrals::print_slip(&id, &ctx!(self));
+            self.apply(vec![said]);
+        }
+        slip_key
     }
 
     /// Starts building the job index on its own thread (F4 answers keys meanwhile).
@@ -638,7 +711,8 @@ impl App {
         // The request's category (typed or cycled) and the employer decide the group-wage
         // note; the category and the arbitration facts decide what else the form asks.
         if matches!(field, Field::Employer | Field::Category) {
-            self.refresh_collective_note();
+            self.intake
+                .refresh_collective_note(&self.store, self.clock.now(), self.lang);
         }
         if matches!(
             field,
@@ -681,8 +755,11 @@ impl App {
         }
         if kind == Confirm::AnswerTransfer {
             match action {
-                Action::Yes => self.answer_transfer(true),
-                Action::No => self.answer_transfer(false),
+                Action::Yes | Action::No => {
+                    let accept = action == Action::Yes;
+                    let fx = self.referrals.answer_transfer(accept, &mut ctx!(self));
+                    self.apply(fx);
+                }
                 Action::Back => self.modal = None,
                 _ => {}
             }
@@ -938,11 +1015,17 @@ impl App {
                 return;
             }
             Some(Modal::Route(_)) => {
-                self.update_route(action);
+                if let Some(Modal::Route(d)) = &mut self.modal {
+                    let fx = self.referrals.update_route(d, action, &mut ctx!(self));
+                    self.apply(fx);
+                }
                 return;
             }
             Some(Modal::RefDialog(_)) => {
-                self.update_ref_dialog(action);
+                if let Some(Modal::RefDialog(d)) = &mut self.modal {
+                    let fx = self.referrals.update_ref_dialog(d, action, &mut ctx!(self));
+                    self.apply(fx);
+                }
                 return;
             }
             Some(Modal::LogDialog(_)) => {
@@ -984,7 +1067,10 @@ impl App {
             }
             Action::SwitchOfficer => self.modal = Some(self.setup_modal()),
             Action::Sync => self.start_sync(),
-            _ if self.pane == Pane::Referrals => self.update_referrals(action),
+            _ if self.pane == Pane::Referrals => {
+                let fx = self.referrals.update(action, &mut ctx!(self));
+                self.apply(fx);
+            }
             _ if self.pane == Pane::Jobs => {
                 let fx = self.jobs.update(action, &mut ctx!(self));
                 self.apply(fx);
@@ -1126,7 +1212,8 @@ impl App {
         if let Some(p) = &mut self.intake.picked {
             p.seen = seen;
         }
-        self.refresh_collective_note();
+        self.intake
+            .refresh_collective_note(&self.store, self.clock.now(), self.lang);
         self.draft_dirty = true;
         let today = self.today();
         self.intake.refresh_id_note(self.lang, today);
@@ -1454,7 +1541,7 @@ impl App {
                     "intake saved"
                 );
                 self.last_saved_visit = Some(saved.visit_id.clone());
-                self.note_collective(&checked);
+                self.referrals.note_collective(&checked, &ctx!(self));
                 self.intake.clear(self.lang);
                 self.discard_draft();
                 if let Err(e) = self.reload_today() {

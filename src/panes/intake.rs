@@ -200,6 +200,47 @@ impl IntakePane {
             crate::ui::arbitration::note(facts.clock(today), lang);
     }
 
+    /// Notes a possible collective wage case on the employer field: other people who came
+    /// about this employer's arrears lately, and the visitor in hand once (picked from the
+    /// record, or known by the ID number typed).
+    pub fn refresh_collective_note(
+        &mut self,
+        store: &crate::store::Store,
+        now: chrono::DateTime<chrono::Utc>,
+        lang: Lang,
+    ) {
+        use crate::panes::referrals::{COLLECTIVE_DAYS, COLLECTIVE_MIN};
+        let form = &self.form;
+        let category = form.choice::<Category>(Field::Category.code());
+        let employer = form.get(Field::Employer.code()).trim().to_string();
+        let mut note = None;
+        if category == Some(Category::WageArrears) && !employer.is_empty() {
+            let since = now - chrono::Duration::days(COLLECTIVE_DAYS);
+            let this_one = self
+                .picked
+                .as_ref()
+                .map(|p| p.visitor_id.clone())
+                .or_else(|| {
+                    let typed = form.get(Field::IdNumber.code());
+                    let id = IdNumber::parse(typed.trim()).ok()?;
+                    store.visitor_by_id_number(id.as_str()).ok()?.map(|v| v.id)
+                });
+            if let Ok(n) = store.wage_workers_of_employer(&employer, since, this_one.as_deref())
+                && n + 1 >= COLLECTIVE_MIN
+            {
+                note = Some(match lang {
+                    Lang::Zh => {
+                        format!("可能为群体性欠薪:该单位{COLLECTIVE_DAYS}天内已有{n}人来访反映欠薪")
+                    }
+                    Lang::En => format!(
+                        "possible collective case: {n} other worker(s) reported wage arrears at this employer in {COLLECTIVE_DAYS} days"
+                    ),
+                });
+            }
+        }
+        self.form.field_mut(Field::Employer.code()).note = note;
+    }
+
     /// Whose work F4 is finding, as the intake sees it: the visit chosen in today's list;
     /// in the form, the visit being corrected, or a visitor being typed (no visit yet:
     /// their wish is read from the form). `None`: nobody here.

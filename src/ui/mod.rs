@@ -3,7 +3,6 @@
 pub mod arbitration;
 pub(crate) mod chrome;
 pub mod form;
-mod referrals;
 mod screens;
 pub mod textarea;
 

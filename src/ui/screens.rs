@@ -16,7 +16,7 @@ use crate::panes::Pane;
 use crate::panes::intake::Focus;
 use crate::store::{VisitDetail, VisitRow};
 use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
-use crate::ui::{referrals, text};
+use crate::ui::text;
 
 pub fn render(app: &App, frame: &mut Frame) {
     let status_lines = status_lines(app, frame.area().width);
@@ -31,7 +31,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let v = app.view();
     match app.pane {
         Pane::Intake => render_intake(app, frame, body),
-        Pane::Referrals => referrals::render_queue(app, frame, body),
+        Pane::Referrals => crate::panes::referrals::view::render(&app.referrals, &v, frame, body),
         Pane::Jobs => {
             crate::panes::jobs::view::render(&app.jobs, &v, app.store.path(), frame, body)
         }
@@ -51,11 +51,17 @@ pub fn render(app: &App, frame: &mut Frame) {
             scroll,
             revealed,
         }) => render_visit(app, frame, detail, *scroll, *revealed),
-        Some(Modal::Route(d)) => referrals::render_route(app, frame, d),
-        Some(Modal::RefDialog(d)) => referrals::render_ref_dialog(app, frame, d),
-        Some(Modal::Referral { detail, scroll }) => {
-            referrals::render_referral(app, frame, detail, *scroll)
+        Some(Modal::Route(d)) => {
+            crate::panes::referrals::view::render_route(&v, &app.config, frame, d)
         }
+        Some(Modal::RefDialog(d)) => crate::panes::referrals::view::render_ref_dialog(&v, frame, d),
+        Some(Modal::Referral { detail, scroll }) => crate::panes::referrals::view::render_referral(
+            &app.referrals,
+            &v,
+            frame,
+            detail,
+            *scroll,
+        ),
         Some(Modal::Job { job, scroll }) => {
             crate::panes::jobs::view::render_posting(app.lang, frame, job, *scroll);
         }

@@ -1,5 +1,11 @@
 //! The referral queue (F3) and the dialogs that act on referrals: route a visit, decline,
-//! close with an outcome, reopen, hand over.
+//! close with an outcome, reopen, hand over. This file holds their state, `update.rs`
+//! what their keys do, `view.rs` how they are drawn.
+
+mod update;
+pub mod view;
+
+pub use update::{COLLECTIVE_DAYS, COLLECTIVE_MIN, print_slip, route_dialog};
 
 use std::collections::HashSet;
 

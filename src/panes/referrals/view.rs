@@ -7,17 +7,18 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
+use super::{RefDialog, ReferralsPane, RouteDialog};
 use crate::action::Action;
-use crate::app::App;
+use crate::config::Config;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::Urgency;
 use crate::domain::money;
 use crate::domain::referral::{DueState, ServiceStatus, due_state, due_words};
 use crate::i18n::Lang;
 use crate::keymap::Context;
-use crate::panes::referrals::{RefDialog, RouteDialog};
+use crate::panes::View;
 use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
+use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::ui::text;
 
 /// The colour of a referral by its deadline: its arbitration limit 60 days away or nearer
@@ -37,8 +38,8 @@ fn due_style(r: &ReferralRow, today: chrono::NaiveDate) -> Style {
 }
 
 /// Headcount and amount of a group wage case, and the collective flag.
-fn group_words(app: &App, r: &ReferralRow) -> String {
-    let lang = app.lang;
+fn group_words(pane: &ReferralsPane, v: &View, r: &ReferralRow) -> String {
+    let lang = v.lang;
     let mut parts = Vec::new();
     if let Some(n) = r.headcount.filter(|n| *n > 1) {
         parts.push(match lang {
@@ -49,11 +50,11 @@ fn group_words(app: &App, r: &ReferralRow) -> String {
     if let Some(f) = r.amount_owed_fen {
         parts.push(money::format_fen(f));
     }
-    if app.referrals.is_collective(r) {
+    if pane.is_collective(r) {
         parts.push(lang.pick("疑似群体欠薪", "possible collective").to_string());
     }
     parts.extend(crate::ui::arbitration::short(
-        r.arbitration.clock(app.today()),
+        r.arbitration.clock(v.today),
         lang,
     ));
     parts.join(" ")
@@ -124,13 +125,19 @@ fn queue_line(cells: [&str; 7], w: &[usize; 7], last: &str) -> String {
     line
 }
 
-fn row_text(app: &App, r: &ReferralRow, w: &[usize; 7], cols: usize) -> String {
-    let lang = app.lang;
+fn row_text(
+    pane: &ReferralsPane,
+    v: &View,
+    r: &ReferralRow,
+    w: &[usize; 7],
+    cols: usize,
+) -> String {
+    let lang = v.lang;
     let due = if r.status.is_open() {
-        due_words(r.due_on, app.today(), lang)
+        due_words(r.due_on, v.today, lang)
     } else {
         r.updated_at
-            .with_timezone(&app.zone)
+            .with_timezone(&v.zone)
             .format("%m-%d")
             .to_string()
     };
@@ -149,14 +156,14 @@ fn row_text(app: &App, r: &ReferralRow, w: &[usize; 7], cols: usize) -> String {
             &owner,
         ],
         w,
-        &group_words(app, r),
+        &group_words(pane, v, r),
     );
     text::pad(&s, cols)
 }
 
-pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let pane = &app.referrals;
+/// F3 in `area`: the queue and the selected referral.
+pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
+    let lang = v.lang;
     let c = pane.counts;
     let heading = match lang {
         Lang::Zh => format!(
@@ -176,12 +183,12 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
     };
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
-    let focused = app.modal.is_none();
+    let focused = v.focused;
     let b = block(&heading, focused);
     let inner = b.inner(list_area);
     frame.render_widget(b, list_area);
     let cols = inner.width as usize;
-    let today = app.today();
+    let today = v.today;
     let [head, rows_area, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -232,7 +239,7 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
                 if i == pane.sel && focused {
                     style = style.add_modifier(Modifier::REVERSED);
                 }
-                Line::from(Span::styled(row_text(app, r, &w, cols), style))
+                Line::from(Span::styled(row_text(pane, v, r, &w, cols), style))
             })
             .collect();
         crate::ui::put_lines(frame, rows_area, lines);
@@ -254,7 +261,7 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
     let mut hint: Vec<String> = keys
         .iter()
         .map(|(a, zh, en)| {
-            let key = app.keymap.hint(Context::Referrals, *a);
+            let key = v.keymap.hint(Context::Referrals, *a);
             format!("{key} {}", lang.pick(zh, en))
         })
         .collect();
@@ -274,7 +281,7 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
     let inner = b.inner(detail_area);
     frame.render_widget(b, detail_area);
     if let Some(d) = &pane.detail {
-        let lines = detail_lines(app, d, inner.width as usize);
+        let lines = detail_lines(pane, v, d, inner.width as usize);
         crate::ui::put_lines(frame, inner, lines);
     }
 }
@@ -287,10 +294,15 @@ fn kv(k: &str, v: String) -> Line<'static> {
 }
 
 /// A referral's record and history, as lines for the detail panel and overlay.
-fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>> {
-    let lang = app.lang;
+fn detail_lines(
+    pane: &ReferralsPane,
+    v: &View,
+    d: &ReferralDetail,
+    cols: usize,
+) -> Vec<Line<'static>> {
+    let lang = v.lang;
     let r = &d.referral;
-    let today = app.today();
+    let today = v.today;
     let mut due = format!("{}", r.due_on.format("%Y-%m-%d"));
     if r.status.is_open() && due_state(r.due_on, today) != DueState::Later {
         due.push_str(&format!("({})", due_words(r.due_on, today, lang)));
@@ -316,7 +328,7 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
                 format!("{} · {} ", r.visitor_name, r.category.label(lang)),
                 Style::default().add_modifier(Modifier::BOLD),
             ),
-            Span::raw(group_words(app, r)),
+            Span::raw(group_words(pane, v, r)),
         ]),
         kv(
             lang.pick("服务", "Service"),
@@ -409,7 +421,7 @@ fn detail_lines(app: &App, d: &ReferralDetail, cols: usize) -> Vec<Line<'static>
     for e in d.history.iter().rev() {
         let line = format!(
             "  {} {} {}",
-            e.at.with_timezone(&app.zone).format("%m-%d %H:%M"),
+            e.at.with_timezone(&v.zone).format("%m-%d %H:%M"),
             e.officer_name.as_deref().unwrap_or(""),
             event_words(e, lang)
         );
@@ -478,13 +490,20 @@ pub fn event_words(e: &EventRow, lang: Lang) -> String {
     s
 }
 
-pub fn render_referral(app: &App, frame: &mut Frame, d: &ReferralDetail, scroll: u16) {
-    let lang = app.lang;
+/// A referral in full with its history, read-only, over the pane.
+pub fn render_referral(
+    pane: &ReferralsPane,
+    v: &View,
+    frame: &mut Frame,
+    d: &ReferralDetail,
+    scroll: u16,
+) {
+    let lang = v.lang;
     let area = centered(frame.area(), 90, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
     let b = block(lang.pick("转介记录(只读)", "Referral (read-only)"), true);
     let cols = area.width.saturating_sub(2) as usize;
-    let mut lines = detail_lines(app, d, cols);
+    let mut lines = detail_lines(pane, v, d, cols);
     lines.push(Line::from(""));
     lines.extend(service_lines(&d.service, lang, cols));
     frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
@@ -528,8 +547,9 @@ fn service_lines(s: &Service, lang: Lang, cols: usize) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
-    let lang = app.lang;
+/// The route dialog: the visit, the directory to choose from, consent and urgency.
+pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDialog) {
+    let lang = view.lang;
     let area = centered(frame.area(), 120, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
     let b = block(lang.pick("转介:选择服务", "Route: choose a service"), true);
@@ -546,7 +566,7 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
         "{} · {} · {}",
         v.visitor_name,
         v.category.label(lang),
-        v.visited_at.with_timezone(&app.zone).format("%m-%d %H:%M")
+        v.visited_at.with_timezone(&view.zone).format("%m-%d %H:%M")
     );
     if let Some(n) = v.headcount {
         who.push_str(&match lang {
@@ -633,7 +653,7 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
         })
         .collect();
     let lines = if visible.is_empty() {
-        add_service_words(app, d, cols)
+        add_service_words(view, d, cols)
     } else {
         lines
     };
@@ -649,11 +669,10 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
             .form
             .choice::<Urgency>(crate::panes::referrals::ROUTE_URGENCY)
             .unwrap_or(Urgency::Normal);
-        let days = app.config.deadlines.working_days(s.deadline_rule, urgency);
-        let due =
-            app.config
-                .deadlines
-                .due(&app.config.calendar, app.today(), s.deadline_rule, urgency);
+        let days = config.deadlines.working_days(s.deadline_rule, urgency);
+        let due = config
+            .deadlines
+            .due(&config.calendar, view.today, s.deadline_rule, urgency);
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
             match lang {
@@ -687,7 +706,7 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
         crate::ui::put_lines(frame, detail_inner, lines);
     }
     let hint_text = if d.adding {
-        let k = |a: Action| app.keymap.hint(Context::Form, a);
+        let k = |a: Action| view.keymap.hint(Context::Form, a);
         match lang {
             Lang::Zh => format!(
                 "{} 下一项 · {} 保存为本站服务 · {} 不新增",
@@ -703,17 +722,17 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
             ),
         }
     } else if visible.is_empty() {
-        let add = app.keymap.hint(Context::Form, Action::AddService);
+        let add = view.keymap.hint(Context::Form, Action::AddService);
         format!(
             "{add} {} · {}",
             lang.pick("新增本站服务", "add a service"),
-            crate::ui::chrome::dialog_hint(&app.keymap, app.lang, lang.pick("转介", "refer"))
+            crate::ui::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
         )
     } else {
         format!(
             "{}{}",
             lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
-            crate::ui::chrome::dialog_hint(&app.keymap, app.lang, lang.pick("转介", "refer"))
+            crate::ui::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
         )
     };
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
@@ -721,11 +740,11 @@ pub fn render_route(app: &App, frame: &mut Frame, d: &RouteDialog) {
 
 /// What the route dialog's list says when it shows no service: how to add one the
 /// directory lacks, or, while it is typed, what `save` does with it.
-fn add_service_words(app: &App, d: &RouteDialog, cols: usize) -> Vec<Line<'static>> {
-    let lang = app.lang;
-    let add = app.keymap.hint(Context::Form, Action::AddService);
-    let save = app.keymap.hint(Context::Form, Action::Save);
-    let back = app.keymap.hint(Context::Form, Action::Back);
+fn add_service_words(v: &View, d: &RouteDialog, cols: usize) -> Vec<Line<'static>> {
+    let lang = v.lang;
+    let add = v.keymap.hint(Context::Form, Action::AddService);
+    let save = v.keymap.hint(Context::Form, Action::Save);
+    let back = v.keymap.hint(Context::Form, Action::Back);
     let words = match (lang, d.adding, d.services.is_empty()) {
         (Lang::Zh, true, _) => {
             format!("新增本站服务(本站添加),类别即上面的服务类别。{save} 保存,{back} 不新增。")
@@ -752,8 +771,9 @@ fn add_service_words(app: &App, d: &RouteDialog, cols: usize) -> Vec<Line<'stati
         .collect()
 }
 
-pub fn render_ref_dialog(app: &App, frame: &mut Frame, d: &RefDialog) {
-    let lang = app.lang;
+/// Declining, closing, reopening or handing over a referral.
+pub fn render_ref_dialog(v: &View, frame: &mut Frame, d: &RefDialog) {
+    let lang = v.lang;
     let area = centered(frame.area(), 72, d.form.height() + 6);
     clear_for_overlay(frame, area);
     let b = block(&d.title(lang), true);
@@ -766,7 +786,6 @@ pub fn render_ref_dialog(app: &App, frame: &mut Frame, d: &RefDialog) {
     ])
     .areas(inner);
     d.form.render(frame, form_area, true, lang);
-    let hint_text =
-        crate::ui::chrome::dialog_hint(&app.keymap, app.lang, lang.pick("保存", "save"));
+    let hint_text = crate::ui::chrome::dialog_hint(v.keymap, v.lang, lang.pick("保存", "save"));
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
 }
