@@ -16,6 +16,7 @@ pub mod import;
 pub mod keymap;
 pub mod keys_script;
 pub mod outfile;
+pub mod overlays;
 pub mod panes;
 pub mod report;
 pub mod search;

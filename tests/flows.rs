@@ -1514,7 +1514,7 @@ fn an_id_number_that_belongs_to_someone_else_never_renames_them() {
         "{:?}",
         d.app.status
     );
-    let question = d.app.pending_save.as_ref().unwrap().question.clone();
+    let question = d.app.intake.pending_save.as_ref().unwrap().question.clone();
     assert!(
         question.contains("张*") && question.contains("李小龙"),
         "{question}"
@@ -1975,7 +1975,7 @@ fn with_several_open_cases_the_officer_picks_which_one_a_follow_up_is_about() {
         )
         .unwrap();
     d.press("F2 Tab 138001 C-r Tab Right C-s");
-    let Some(pending) = &d.app.pending_save else {
+    let Some(pending) = &d.app.intake.pending_save else {
         panic!("a question is pending: {}", d.said());
     };
     assert_eq!(pending.cases.len(), 2);

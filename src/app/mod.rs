@@ -7,44 +7,26 @@ mod watch;
 
 use std::cell::Cell;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{FixedOffset, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::Input;
 
 use crate::action::Action;
 use crate::config::Config;
-use crate::domain::intake::{self, Field};
-use crate::domain::labels::Labeled;
-use crate::domain::lists::Role;
 use crate::i18n::Lang;
 use crate::keymap::{Context, KeyChord, Keymap};
+use crate::overlays::roster::Roster;
 use crate::panes::Pane;
-use crate::panes::intake::{Focus, IntakePane, LOOKUP_FIELDS};
+use crate::panes::intake::{Focus, IntakePane};
 use crate::panes::jobs::{InHand, JobsPane};
-use crate::panes::log::{LogDialog, LogPane};
+use crate::panes::log::LogPane;
 use crate::panes::referrals::ReferralsPane;
 pub use crate::panes::{Confirm, Ctx, Effect, Effects, Modal, Part};
 use crate::store::{Officer, Station, Store, StoreError};
-use crate::ui::form::{Edit, Form, FormField, choices_of};
+use crate::ui::form::{Edit, Form};
 
 pub use crate::domain::clock::{Clock, china_zone, day_start};
 
-/// A save waiting for the officer's answer: the checked intake and the question asked.
-#[derive(Debug, Clone)]
-pub struct PendingSave {
-    pub intake: intake::Intake,
-    pub question: String,
-    /// For `IdOwner`: the person the number belongs to (id, name).
-    pub owner: Option<(String, String)>,
-    /// For `FollowUp`: the visitor's open referrals, and the one chosen.
-    pub cases: Vec<crate::store::ReferralRow>,
-    pub case_sel: usize,
-}
-
-/// The draft key of the intake form (a save clears this desk's draft of it).
-pub const INTAKE_DRAFT: &str = crate::store::INTAKE_FORM;
-/// Unsaved typing is written to the draft at most this often (and on each field change).
-pub const DRAFT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3);
+pub use crate::panes::intake::{DRAFT_INTERVAL, INTAKE_DRAFT, PendingSave};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusKind {
@@ -97,8 +79,6 @@ pub struct App {
     sync_rx: Option<sync::SyncRun>,
     /// What other connections changed in the file (watch.rs), looked at on each tick.
     watch: watch::Watch,
-    /// The visit saved last at this desk: what "route" refers from an empty form.
-    pub last_saved_visit: Option<String>,
     pub modal: Option<Modal>,
     pub status: Option<Status>,
     pub should_quit: bool,
@@ -106,44 +86,8 @@ pub struct App {
     pub summary_cols: Cell<usize>,
     /// Rows an overlay showed at its last drawing: what PageUp / PageDown move by.
     pub overlay_rows: Cell<u16>,
-    /// The form changed since the draft was last written.
-    draft_dirty: bool,
-    draft_written: std::time::Instant,
     /// When this desk last said in the file that it still runs.
     heartbeat_written: std::time::Instant,
-    /// A draft found at start, waiting for the officer's answer.
-    pub pending_draft: Option<crate::store::Draft>,
-    /// A save asked about (whose ID number, which changes), until answered.
-    pub pending_save: Option<PendingSave>,
-}
-
-const SETUP_STATION: &str = "station";
-const SETUP_OFFICER: &str = "officer";
-const SETUP_ROLE: &str = "role";
-const SETUP_AFFILIATION: &str = "affiliation";
-
-fn setup_form(first_run: bool, lang: Lang) -> Form {
-    let mut fields = Vec::new();
-    if first_run {
-        fields.push(FormField::text(SETUP_STATION, "站点名称", "Station name").required());
-    }
-    fields.push(FormField::text(SETUP_OFFICER, "值班人员", "Officer on duty").required());
-    fields.push(FormField::choice(
-        SETUP_ROLE,
-        "身份",
-        "Role",
-        choices_of::<Role>(),
-    ));
-    fields.push(FormField::text(
-        SETUP_AFFILIATION,
-        "所属单位",
-        "Affiliation",
-    ));
-    // Nothing is pre-filled from the officer now on duty: picking someone from the roster
-    // fills their own role and affiliation (a colleague's role is never carried over).
-    let mut form = Form::new(fields);
-    form.fit_labels(lang);
-    form
 }
 
 impl App {
@@ -171,17 +115,12 @@ impl App {
             log: LogPane::default(),
             sync_rx: None,
             watch,
-            last_saved_visit: None,
             modal: None,
             status: None,
             should_quit: false,
             summary_cols: Cell::new(60),
             overlay_rows: Cell::new(10),
-            draft_dirty: false,
-            draft_written: std::time::Instant::now(),
             heartbeat_written: std::time::Instant::now(),
-            pending_draft: None,
-            pending_save: None,
         };
         if app.station.is_none() || app.officer.is_none() {
             app.modal = Some(app.setup_modal());
@@ -194,7 +133,8 @@ impl App {
         let now = app.clock.now();
         app.store.register_desk(now)?;
         if app.modal.is_none() {
-            app.offer_next_draft();
+            let fx = app.intake.offer_next_draft(&app.store);
+            app.apply(fx);
         }
         Ok(app)
     }
@@ -214,70 +154,19 @@ impl App {
 
     /// Writes the intake form's unsaved input to the database now, if it changed.
     pub fn save_draft_now(&mut self) {
-        // A correction is not a new intake: restored after a crash it would be one.
-        if !self.draft_dirty || self.intake.correcting.is_some() {
-            return;
-        }
-        let officer = self.officer.as_ref().map(|o| o.id.clone());
-        let result = if self.intake.is_dirty() {
-            let values = self.intake.draft_values();
-            self.store
-                .save_draft(INTAKE_DRAFT, officer.as_deref(), &values, self.clock.now())
-        } else {
-            self.store.clear_draft(INTAKE_DRAFT)
-        };
-        match result {
-            Ok(()) => {
-                self.draft_dirty = false;
-                self.draft_written = std::time::Instant::now();
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "draft not written");
-                self.error(e.message(self.lang));
-            }
-        }
-    }
-
-    /// Offers the oldest draft a desk that no longer runs left behind, if any.
-    fn offer_next_draft(&mut self) {
-        match self.store.orphan_drafts(INTAKE_DRAFT) {
-            Ok(drafts) => {
-                if let Some(draft) = drafts.into_iter().next() {
-                    self.pending_draft = Some(draft);
-                    self.modal = Some(Modal::Confirm(Confirm::RestoreDraft));
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "drafts not read"),
-        }
+        let fx = self.intake.save_draft_now(&ctx!(self));
+        self.apply(fx);
     }
 
     /// The question put about a gone desk's draft: whose typing, when, and where.
+    #[must_use]
     pub fn restore_draft_question(&self) -> String {
-        let Some(d) = &self.pending_draft else {
-            return String::new();
-        };
-        let lang = self.lang;
-        let name = d.values.get("name").cloned().unwrap_or_default();
-        let at = d.saved_at.with_timezone(&self.zone).format("%m-%d %H:%M");
-        let who = d
-            .officer_name
-            .clone()
-            .unwrap_or_else(|| lang.pick("未记录的值班员", "an unrecorded officer").into());
-        let mut host = String::new();
-        if !d.host.is_empty() && !d.on_this_host {
-            host = match lang {
-                Lang::Zh => format!("在{}上", crate::report::safe::terminal(&d.host, false)),
-                Lang::En => format!(" on {}", crate::report::safe::terminal(&d.host, false)),
-            };
-        }
-        match lang {
-            Lang::Zh => format!(
-                "发现上次未保存的登记({name},{who}于{at}{host}录入,那台值班台已不在运行),要恢复吗?"
-            ),
-            Lang::En => format!(
-                "An unsaved intake was found ({name}, typed by {who} at {at}{host}, a desk no longer running). Restore it?"
-            ),
-        }
+        self.intake.restore_draft_question(self.lang, self.zone)
+    }
+
+    /// Reads today's visits beside the intake form.
+    pub fn reload_today(&mut self) -> Result<(), StoreError> {
+        self.intake.reload_today(&ctx!(self))
     }
 
     /// Called by the event loop when no key came for a while: keeps the draft fresh.
@@ -291,28 +180,20 @@ impl App {
                 tracing::warn!(error = %e, "heartbeat not written");
             }
         }
-        if self.draft_dirty && self.draft_written.elapsed() >= DRAFT_INTERVAL {
-            self.save_draft_now();
-        }
-    }
-
-    fn discard_draft(&mut self) {
-        self.draft_dirty = false;
-        if let Err(e) = self.store.clear_draft(INTAKE_DRAFT) {
-            tracing::warn!(error = %e, "draft not cleared");
-        }
+        let fx = self.intake.tick(&ctx!(self));
+        self.apply(fx);
     }
 
     /// The setup overlay: station and officer on a first run, else a change of officer.
     fn setup_modal(&self) -> Modal {
         let first_run = self.station.is_none();
         let roster = if first_run {
-            crate::panes::roster::Roster::default()
+            Roster::default()
         } else {
-            crate::panes::roster::Roster::new(self.store.officers().unwrap_or_default())
+            Roster::new(self.store.officers().unwrap_or_default())
         };
         Modal::Setup {
-            form: setup_form(first_run, self.lang),
+            form: crate::overlays::setup::form(first_run, self.lang),
             first_run,
             roster,
         }
@@ -320,33 +201,6 @@ impl App {
 
     pub fn today(&self) -> NaiveDate {
         self.clock.now().with_timezone(&self.zone).date_naive()
-    }
-
-    /// The start and end (UTC) of the station's local day containing now.
-    fn today_bounds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start = day_start(self.today(), self.zone);
-        (start, start + Duration::days(1))
-    }
-
-    pub fn reload_today(&mut self) -> Result<(), StoreError> {
-        let (from, to) = self.today_bounds();
-        // The selection follows the visit it was on, not its row: a new visit at the top
-        // must not move it onto somebody else. On the top row it stays on the top row,
-        // where the visit just saved appears.
-        let was_on = self
-            .intake
-            .visible_today(self.lang)
-            .get(self.intake.list_sel)
-            .filter(|_| self.intake.list_sel > 0)
-            .map(|v| v.id.clone());
-        self.intake.today = self.store.visits_between(from, to, 500)?;
-        let visible = self.intake.visible_today(self.lang);
-        let n = visible.len();
-        self.intake.list_sel = was_on
-            .and_then(|id| visible.iter().position(|v| v.id == id))
-            .unwrap_or(self.intake.list_sel)
-            .min(n.saturating_sub(1));
-        Ok(())
     }
 
     fn info(&mut self, text: String) {
@@ -381,15 +235,24 @@ impl App {
                 Effect::Switch(pane) => self.pane = pane,
                 Effect::Quit => self.request_quit(),
                 Effect::AskOfficer => self.modal = Some(self.setup_modal()),
-                Effect::Correct(reason) => match self.save_correction(&reason) {
-                    Ok(msg) => {
-                        self.modal = None;
-                        if !msg.is_empty() {
-                            self.info(msg);
+                Effect::Correct(reason) => {
+                    match self.intake.save_correction(&reason, &mut ctx!(self)) {
+                        Ok(msg) => {
+                            self.modal = None;
+                            if !msg.is_empty() {
+                                self.info(msg);
+                            }
                         }
+                        Err(e) => self.error(e.message(self.lang)),
                     }
-                    Err(e) => self.error(e.message(self.lang)),
-                },
+                }
+                Effect::Saved(intake) => self.referrals.note_collective(&intake, &ctx!(self)),
+                Effect::NewVisitor => self.jobs.new_visitor(self.lang),
+                Effect::OnDuty(on_duty) => {
+                    let (station, officer) = *on_duty;
+                    self.station = Some(station);
+                    self.officer = Some(officer);
+                }
             }
         }
     }
@@ -446,10 +309,11 @@ impl App {
 
     /// After typing in a dialog: the route dialog's list follows the search text.
     fn after_dialog_edit(&mut self) {
-        if let Some(Modal::Route(d)) = &mut self.modal {
-            d.sel = 0;
+        match &mut self.modal {
+            Some(Modal::Route(d)) => d.sel = 0,
+            Some(Modal::Setup { form, roster, .. }) => crate::overlays::setup::edited(form, roster),
+            _ => {}
         }
-        self.after_setup_edit();
     }
 
     /// "Route": the visit in view — the one open, the one selected in today's list, the
@@ -466,8 +330,8 @@ impl App {
                 .log
                 .review_visit()
                 .map(|v| v.id)
-                .or_else(|| self.last_saved_visit.clone()),
-            _ => self.last_saved_visit.clone(),
+                .or_else(|| self.intake.last_saved_visit.clone()),
+            _ => self.intake.last_saved_visit.clone(),
         };
         match visit_id {
             Some(id) => self.open_route(&id),
@@ -529,7 +393,7 @@ impl App {
         let in_hand = self
             .intake
             .in_hand(self.lang)
-            .or_else(|| self.last_saved_visit.clone().map(InHand::Visit))
+            .or_else(|| self.intake.last_saved_visit.clone().map(InHand::Visit))
             .unwrap_or(InHand::Nobody);
         let fx = self.jobs.enter(in_hand, &mut ctx!(self));
         self.apply(fx);
@@ -609,15 +473,15 @@ impl App {
             match self.intake.focus {
                 Focus::Form => match self.intake.form.edit_key(&key, self.summary_cols.get()) {
                     Edit::Changed => {
-                        self.draft_dirty = true;
-                        self.after_edit();
+                        let fx = self.intake.edited(&ctx!(self));
+                        self.apply(fx);
                         return;
                     }
                     Edit::Moved => return,
                     Edit::NotMine => {}
                 },
                 Focus::List if self.intake.filter_typing => {
-                    if self.filter_key(&key) {
+                    if self.intake.filter_key(&key) {
                         return;
                     }
                 }
@@ -669,8 +533,8 @@ impl App {
             }
             None if self.pane == Pane::Intake && self.intake.focus == Focus::Form => {
                 let d = self.intake.form.paste(text);
-                self.draft_dirty = true;
-                self.after_edit();
+                let fx = self.intake.edited(&ctx!(self));
+                self.apply(fx);
                 d
             }
             _ => 0,
@@ -684,300 +548,49 @@ impl App {
         }
     }
 
-    fn filter_key(&mut self, key: &KeyEvent) -> bool {
-        let pane = &mut self.intake;
-        match crate::ui::form::search_line_key(&mut pane.filter, &mut pane.filter_typing, key) {
-            Some(changed) => {
-                if changed {
-                    pane.list_sel = 0;
-                }
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// After the form's text changed: clear that field's error, refresh derived notes,
-    /// and look up returning visitors by what is being typed.
-    fn after_edit(&mut self) {
-        let Some(field) = self.intake.focused_field() else {
-            return;
-        };
-        self.intake.form.set_error(field.code(), None);
-        if field == Field::IdNumber {
-            let today = self.today();
-            self.intake.refresh_id_note(self.lang, today);
-        }
-        // The request's category (typed or cycled) and the employer decide the group-wage
-        // note; the category and the arbitration facts decide what else the form asks.
-        if matches!(field, Field::Employer | Field::Category) {
-            self.intake
-                .refresh_collective_note(&self.store, self.clock.now(), self.lang);
-        }
-        if matches!(
-            field,
-            Field::Category | Field::Employment | Field::EndedOn | Field::LearnedOn
-        ) {
-            let today = self.today();
-            self.intake.refresh_arbitration(self.lang, today);
-        }
-        if self.intake.picked.is_none() && LOOKUP_FIELDS.contains(&field) {
-            let query = self.intake.form.get(field.code());
-            match self.store.find_returning(&query, 6) {
-                Ok(m) => {
-                    self.intake.matches = m;
-                    self.intake.match_sel = 0;
-                }
-                Err(e) => self.error(e.message(self.lang)),
-            }
-        }
-    }
-
+    /// An answer to the confirm question on screen, routed to whoever asked it.
     fn handle_confirm(&mut self, kind: Confirm, action: Action) {
         let yes = action == Action::Yes;
         let no = matches!(action, Action::No | Action::Back);
-        if kind == Confirm::ReferJob {
-            if yes {
-                let fx = self.jobs.refer(&mut ctx!(self));
-                self.apply(fx);
-            } else if no {
-                self.modal = None;
+        let fx = match kind {
+            Confirm::ReferJob if yes => self.jobs.refer(&mut ctx!(self)),
+            Confirm::AnswerTransfer if matches!(action, Action::Yes | Action::No) => {
+                self.referrals.answer_transfer(yes, &mut ctx!(self))
             }
-            return;
-        }
-        if matches!(kind, Confirm::IdOwner | Confirm::VisitorChanges) {
-            self.answer_save(kind, yes, no);
-            return;
-        }
-        if kind == Confirm::FollowUp {
-            self.answer_follow_up(action);
-            return;
-        }
-        if kind == Confirm::AnswerTransfer {
-            match action {
-                Action::Yes | Action::No => {
-                    let accept = action == Action::Yes;
-                    let fx = self.referrals.answer_transfer(accept, &mut ctx!(self));
-                    self.apply(fx);
-                }
-                Action::Back => self.modal = None,
-                _ => {}
+            Confirm::Quit if yes => {
+                self.intake.discard_draft(&self.store);
+                self.should_quit = true;
+                vec![Effect::Close]
             }
-            return;
-        }
-        if yes {
-            self.modal = None;
-            match kind {
-                Confirm::Quit => {
-                    self.discard_draft();
-                    self.should_quit = true
-                }
-                Confirm::NewIntake => {
-                    self.discard_draft();
-                    self.intake.clear(self.lang);
-                    self.jobs.new_visitor(self.lang);
-                }
-                Confirm::RestoreDraft => {
-                    if let Some(draft) = self.pending_draft.take() {
-                        // Taken over as this desk's own: no other desk restores it too.
-                        match self.store.claim_draft(&draft) {
-                            Ok(true) => {}
-                            Ok(false) => {
-                                self.error(
-                                    self.lang
-                                        .pick(
-                                            "另一台值班台已先恢复了这份登记,这里不再恢复",
-                                            "Another desk restored this intake first; it is not restored here",
-                                        )
-                                        .into(),
-                                );
-                                return;
-                            }
-                            Err(e) => {
-                                self.error(e.message(self.lang));
-                                return;
-                            }
-                        }
-                        self.intake.restore(&draft.values);
-                        let today = self.today();
-                        self.intake.refresh_id_note(self.lang, today);
-                        self.intake.refresh_arbitration(self.lang, today);
-                        self.info(
-                            self.lang
-                                .pick("已恢复上次未保存的登记", "Unsaved intake restored")
-                                .into(),
-                        );
-                    }
-                }
-                Confirm::AnswerTransfer
-                | Confirm::ReferJob
-                | Confirm::IdOwner
-                | Confirm::VisitorChanges
-                | Confirm::FollowUp => {}
+            Confirm::ReferJob | Confirm::AnswerTransfer | Confirm::Quit if no => {
+                vec![Effect::Close]
             }
-        } else if no {
-            self.modal = None;
-            if kind == Confirm::RestoreDraft {
-                if let Some(draft) = self.pending_draft.take()
-                    && let Err(e) = self.store.discard_draft(&draft)
-                {
-                    tracing::warn!(error = %e, "draft not discarded");
-                }
-                self.offer_next_draft();
-            }
-        }
-    }
-
-    /// `e` in a visit's record: the visit and its person in the form, to be corrected;
-    /// `C-s` then asks for the reason.
-    fn start_correction(&mut self) {
-        let Some(Modal::Visit { detail, .. }) = &self.modal else {
-            return;
+            Confirm::ReferJob | Confirm::AnswerTransfer | Confirm::Quit => Effects::new(),
+            Confirm::NewIntake
+            | Confirm::RestoreDraft
+            | Confirm::IdOwner
+            | Confirm::VisitorChanges
+            | Confirm::FollowUp => self.intake.confirm(kind, action, &mut ctx!(self)),
         };
-        let detail = detail.clone();
-        let v = &detail.visit;
-        self.intake.clear(self.lang);
-        self.intake.fill_from(&detail.visitor, 0);
-        let form = &mut self.intake.form;
-        form.set(Field::Channel.code(), v.channel.code());
-        form.set(Field::Category.code(), v.category.code());
-        form.set(Field::Urgency.code(), v.urgency.code());
-        form.set(
-            Field::Headcount.code(),
-            &v.headcount.map(|n| n.to_string()).unwrap_or_default(),
-        );
-        form.set(
-            Field::AmountOwed.code(),
-            &v.amount_owed_fen
-                .map(crate::domain::money::format_fen)
-                .unwrap_or_default(),
-        );
-        form.set(Field::Summary.code(), &v.summary);
-        // The arbitration facts as saved, shown if the category asks for them.
-        let facts = &detail.arbitration;
-        let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-        form.set(
-            Field::Employment.code(),
-            facts.employment.map_or("", |e| e.code()),
-        );
-        form.set(
-            Field::EndedOn.code(),
-            &day(facts.ended_on).unwrap_or_default(),
-        );
-        form.set(
-            Field::LearnedOn.code(),
-            &day(facts.learned_on).unwrap_or_default(),
-        );
-        let today = self.today();
-        self.intake.refresh_arbitration(self.lang, today);
-        let when = v.visited_at.with_timezone(&self.zone).format("%m-%d %H:%M");
-        self.intake.correcting = Some((v.id.clone(), format!("{} {when}", v.visitor_name)));
-        self.intake.focus = Focus::Form;
-        self.intake.form.focus_id(Field::Name.code());
-        self.modal = None;
-        self.pane = Pane::Intake;
-        self.info(
-            self.lang
-                .pick(
-                    "更正模式:改好后按 C-s 并写明原因;Esc 放弃",
-                    "Correcting: change what is wrong, then C-s and give a reason; Esc abandons",
-                )
-                .into(),
-        );
-    }
-
-    /// The reason given: the correction is written (or, for a signed-off visit, an addendum).
-    pub(crate) fn save_correction(&mut self, reason: &str) -> Result<String, StoreError> {
-        let (Some(officer), Some(pending), Some((visit_id, _))) = (
-            self.officer.clone(),
-            self.pending_save.clone(),
-            self.intake.correcting.clone(),
-        ) else {
-            return Ok(String::new());
-        };
-        let now = self.clock.now();
-        let done =
-            self.store
-                .correct_visit(&visit_id, &pending.intake, reason, &officer.id, now)?;
-        self.pending_save = None;
-        self.intake.clear(self.lang);
-        self.draft_dirty = false;
-        self.reload_today()?;
-        let what = [done.visit_changes.as_str(), done.person_changes.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(";");
-        Ok(match (self.lang, done.as_addendum) {
-            (Lang::Zh, false) => format!("已更正:{what}"),
-            (Lang::En, false) => format!("Corrected: {what}"),
-            (Lang::Zh, true) => format!("该来访所在班次已签结,更正已写为补记:{what}"),
-            (Lang::En, true) => {
-                format!("That visit's shift is signed off: the correction is an addendum: {what}")
-            }
-        })
-    }
-
-    /// The officer's answer to a save's question.
-    fn answer_save(&mut self, kind: Confirm, yes: bool, no: bool) {
-        if !yes && !no {
-            return;
-        }
-        self.modal = None;
-        let Some(pending) = self.pending_save.take() else {
-            return;
-        };
-        match (kind, yes) {
-            (Confirm::IdOwner, true) => {
-                // It is that person: the visit goes to them (their name as recorded).
-                let (id, _) = pending.owner.clone().unwrap_or_default();
-                let mut checked = pending.intake;
-                checked.visitor_seen = self.store.visitor_version(&id).ok().flatten();
-                checked.visitor_id = Some(id);
-                match self.store.intake_plan(&checked) {
-                    Ok(plan) => self.ask_visitor_changes(checked, &plan),
-                    Err(e) => self.error(e.message(self.lang)),
-                }
-            }
-            (Confirm::IdOwner, false) => {
-                // Re-check the number: back at the field, nothing written.
-                let msg = self
-                    .lang
-                    .pick(
-                        "请核对身份证号:该号码已登记在另一位来访人名下",
-                        "Check the ID number: it is recorded for another person",
-                    )
-                    .to_string();
-                self.intake.focus = Focus::Form;
-                self.intake
-                    .form
-                    .set_error(Field::IdNumber.code(), Some(msg.clone()));
-                self.intake.form.focus_id(Field::IdNumber.code());
-                self.error(msg);
-            }
-            (_, true) => self.ask_follow_up_or_commit(pending.intake),
-            (_, false) => {
-                self.info(
-                    self.lang
-                        .pick("未保存,请继续修改", "Not saved; the form is as you left it")
-                        .into(),
-                );
-            }
-        }
+        self.apply(fx);
     }
 
     pub fn update(&mut self, action: Action) {
         if action == Action::Edit
-            && let Some(Modal::Visit { .. }) = &self.modal
+            && let Some(Modal::Visit { detail, .. }) = &self.modal
         {
-            self.start_correction();
+            let detail = detail.clone();
+            let fx = self.intake.start_correction(&detail, &ctx!(self));
+            self.apply(fx);
             return;
         }
         if action == Action::Reveal
-            && let Some(Modal::Visit { .. }) = &self.modal
+            && let Some(Modal::Visit {
+                detail, revealed, ..
+            }) = &mut self.modal
         {
-            self.reveal_in_visit();
+            let fx = crate::panes::intake::reveal_in_record(detail, revealed, &mut ctx!(self));
+            self.apply(fx);
             return;
         }
         if action == Action::Route
@@ -1010,8 +623,20 @@ impl App {
                 }
                 return;
             }
-            Some(Modal::Setup { .. }) => {
-                self.update_setup(action);
+            Some(Modal::Setup {
+                form,
+                first_run,
+                roster,
+            }) => {
+                let first_run = *first_run;
+                let fx = crate::overlays::setup::update(
+                    form,
+                    first_run,
+                    roster,
+                    action,
+                    &mut ctx!(self),
+                );
+                self.apply(fx);
                 return;
             }
             Some(Modal::Route(_)) => {
@@ -1042,11 +667,7 @@ impl App {
             Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),
             Action::Intake => {
                 self.pane = Pane::Intake;
-                // A new intake always starts at 姓名: a name must never land in 电话.
-                if !self.intake.is_dirty() && self.intake.correcting.is_none() {
-                    self.intake.focus = Focus::Form;
-                    self.intake.form.focus_id(Field::Name.code());
-                }
+                self.intake.enter();
             }
             Action::Referrals => {
                 self.pane = Pane::Referrals;
@@ -1058,12 +679,8 @@ impl App {
             Action::Quit => self.request_quit(),
             Action::NewIntake => {
                 self.pane = Pane::Intake;
-                if self.intake.is_dirty() {
-                    self.modal = Some(Modal::Confirm(Confirm::NewIntake));
-                } else {
-                    self.intake.clear(self.lang);
-                    self.jobs.new_visitor(self.lang);
-                }
+                let fx = self.intake.new_intake(self.lang);
+                self.apply(fx);
             }
             Action::SwitchOfficer => self.modal = Some(self.setup_modal()),
             Action::Sync => self.start_sync(),
@@ -1080,7 +697,10 @@ impl App {
                 self.apply(fx);
             }
             _ if self.pane != Pane::Intake => {}
-            _ => self.update_intake(action),
+            _ => {
+                let fx = self.intake.update(action, &mut ctx!(self));
+                self.apply(fx);
+            }
         }
     }
 
@@ -1090,652 +710,5 @@ impl App {
         } else {
             self.should_quit = true;
         }
-    }
-
-    fn update_intake(&mut self, action: Action) {
-        let pane = &mut self.intake;
-        let n_fields = pane.form.fields.len();
-        match (pane.focus, action) {
-            (Focus::Form, Action::NextField) => {
-                self.save_draft_now();
-                self.validate_focused();
-                let pane = &mut self.intake;
-                match pane.form.step(pane.form.focus, true) {
-                    Some(next) => pane.form.focus = next,
-                    None => pane.focus = Focus::List,
-                }
-                pane.matches.clear();
-            }
-            (Focus::Form, Action::PrevField) => {
-                self.save_draft_now();
-                self.validate_focused();
-                let pane = &mut self.intake;
-                match pane.form.step(pane.form.focus, false) {
-                    Some(prev) => pane.form.focus = prev,
-                    None => pane.focus = Focus::List,
-                }
-                pane.matches.clear();
-            }
-            (Focus::Form, Action::NextChoice | Action::PrevChoice) => {
-                // A cycled choice is an edit like a typed one: after_edit says what follows.
-                let moved = pane.form.cycle(action == Action::NextChoice);
-                if moved {
-                    self.draft_dirty = true;
-                    self.after_edit();
-                }
-            }
-            (Focus::Form, Action::NextMatch) if !pane.matches.is_empty() => {
-                pane.match_sel = (pane.match_sel + 1) % pane.matches.len();
-            }
-            (Focus::Form, Action::PrevMatch) if !pane.matches.is_empty() => {
-                let n = pane.matches.len();
-                pane.match_sel = (pane.match_sel + n - 1) % n;
-            }
-            (Focus::Form, Action::NextMatch) => self.update_intake(Action::NextField),
-            (Focus::Form, Action::PrevMatch) => self.update_intake(Action::PrevField),
-            (Focus::Form, Action::PickMatch) => self.pick_match(),
-            (Focus::Form, Action::Reveal) => self.reveal_in_form(),
-            (Focus::Form, Action::Back) if pane.correcting.is_some() => {
-                // Abandon the correction: nothing was written.
-                pane.clear(self.lang);
-                self.info(
-                    self.lang
-                        .pick(
-                            "已放弃更正,记录未改动",
-                            "Correction abandoned; the record is unchanged",
-                        )
-                        .into(),
-                );
-            }
-            (Focus::Form, Action::Back) => pane.matches.clear(),
-            (_, Action::Save) => self.save(),
-            (Focus::List, Action::NextField) => {
-                pane.focus = Focus::Form;
-                pane.form.focus = 0;
-            }
-            (Focus::List, Action::PrevField) => {
-                pane.focus = Focus::Form;
-                pane.form.focus = pane.form.step(n_fields, false).unwrap_or(0);
-            }
-            (Focus::List, Action::Back) => {
-                if pane.filter.is_some() {
-                    pane.filter = None;
-                } else {
-                    pane.focus = Focus::Form;
-                }
-            }
-            (Focus::List, Action::Search) => {
-                pane.filter_typing = true;
-                pane.filter.get_or_insert_with(Input::default);
-            }
-            (Focus::List, Action::Up | Action::Down | Action::PageUp | Action::PageDown) => {
-                let n = pane.visible_today(self.lang).len();
-                let step = |d: isize| {
-                    (pane.list_sel as isize + d).clamp(0, n.saturating_sub(1) as isize) as usize
-                };
-                pane.list_sel = match action {
-                    Action::Up => step(-1),
-                    Action::Down => step(1),
-                    Action::PageUp => step(-10),
-                    _ => step(10),
-                };
-            }
-            (Focus::List, Action::Open) => self.open_selected_visit(),
-            _ => {}
-        }
-    }
-
-    /// Inline check of the field being left, if the officer put something in it.
-    fn validate_focused(&mut self) {
-        let Some(field) = self.intake.focused_field() else {
-            return;
-        };
-        if !self.intake.form.focused().is_touched() {
-            return;
-        }
-        let msg = intake::validate_field(&self.intake.raw(), field, self.lang);
-        self.intake.form.set_error(field.code(), msg);
-    }
-
-    fn pick_match(&mut self) {
-        let Some(m) = self.intake.matches.get(self.intake.match_sel).cloned() else {
-            self.info(
-                self.lang
-                    .pick("没有匹配的老来访人", "No matching returning visitor")
-                    .into(),
-            );
-            return;
-        };
-        self.intake.fill_from(&m.visitor, m.visit_count);
-        // The version the form now shows: a save over a newer one is refused.
-        let seen = self.store.visitor_version(&m.visitor.id).ok().flatten();
-        if let Some(p) = &mut self.intake.picked {
-            p.seen = seen;
-        }
-        self.intake
-            .refresh_collective_note(&self.store, self.clock.now(), self.lang);
-        self.draft_dirty = true;
-        let today = self.today();
-        self.intake.refresh_id_note(self.lang, today);
-        self.intake.form.focus_id(Field::Channel.code());
-        let msg = match self.lang {
-            Lang::Zh => format!(
-                "已选用老来访人 {}(以往来访{}次)",
-                m.visitor.name, m.visit_count
-            ),
-            Lang::En => format!(
-                "Returning visitor {} ({} earlier visits)",
-                m.visitor.name, m.visit_count
-            ),
-        };
-        self.info(msg);
-    }
-
-    /// The deliberate key that shows a returning visitor's numbers in the form, written
-    /// to the audit log with who and when before anything is shown.
-    fn reveal_in_form(&mut self) {
-        // Hidden values come only from a picked visitor's record (or a draft of one).
-        let visitor_id = self
-            .intake
-            .picked
-            .as_ref()
-            .map(|p| p.visitor_id.clone())
-            .unwrap_or_default();
-        let fields = revealed_fields(self.intake.form.hidden_ids().into_iter());
-        if self.audit_reveal(&visitor_id, &fields) {
-            self.intake.form.reveal();
-        }
-    }
-
-    /// The same key in a visit's record: audited, then the record is read again so its
-    /// history shows the reveal.
-    fn reveal_in_visit(&mut self) {
-        let Some(Modal::Visit { detail, .. }) = &self.modal else {
-            return;
-        };
-        let (visit_id, visitor_id) = (detail.visit.id.clone(), detail.visitor.id.clone());
-        let fields = revealed_fields(
-            [
-                detail.visitor.phone.as_ref().map(|_| "phone"),
-                detail.visitor.id_number.as_ref().map(|_| "id_number"),
-            ]
-            .into_iter()
-            .flatten(),
-        );
-        if !self.audit_reveal(&visitor_id, &fields) {
-            return;
-        }
-        match self.store.visit_detail(&visit_id) {
-            Ok(Some(fresh)) => {
-                if let Some(Modal::Visit {
-                    detail, revealed, ..
-                }) = &mut self.modal
-                {
-                    **detail = fresh;
-                    *revealed = true;
-                }
-            }
-            Ok(None) => {}
-            Err(e) => self.error(e.message(self.lang)),
-        }
-    }
-
-    /// Writes the reveal of a visitor's `fields` to the audit log and says so; false (and
-    /// says why) when there is nothing to show or the log could not be written, in which
-    /// case nothing may be shown.
-    fn audit_reveal(&mut self, visitor_id: &str, fields: &str) -> bool {
-        let lang = self.lang;
-        if fields.is_empty() || visitor_id.is_empty() {
-            self.info(lang.pick("没有隐藏的号码", "Nothing is hidden").into());
-            return false;
-        }
-        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
-            return false;
-        };
-        let now = self.clock.now();
-        match self
-            .store
-            .audit_reveal(&station.id, visitor_id, &officer.id, fields, now)
-        {
-            Ok(()) => {
-                self.info(revealed_message(lang, fields));
-                true
-            }
-            Err(e) => {
-                self.error(e.message(lang));
-                false
-            }
-        }
-    }
-
-    fn save(&mut self) {
-        if self.station.is_none() || self.officer.is_none() {
-            self.modal = Some(self.setup_modal());
-            return;
-        }
-        let raw = self.intake.raw();
-        let checked = match intake::validate_on(&raw, self.lang, self.today()) {
-            Ok(i) => i,
-            Err(errors) => {
-                self.intake.form.clear_errors();
-                for e in &errors {
-                    self.intake
-                        .form
-                        .set_error(e.field.code(), Some(e.message.clone()));
-                }
-                self.intake.focus = Focus::Form;
-                self.intake.form.focus_id(errors[0].field.code());
-                let names: Vec<&str> = errors.iter().map(|e| e.field.label(self.lang)).collect();
-                let msg = match self.lang {
-                    Lang::Zh => format!(
-                        "未保存:有{}项需要修改({}),已填内容都保留着",
-                        errors.len(),
-                        names.join("、")
-                    ),
-                    Lang::En => format!(
-                        "Not saved: {} field(s) to fix ({}); everything typed is kept",
-                        errors.len(),
-                        names.join(", ")
-                    ),
-                };
-                self.error(msg);
-                return;
-            }
-        };
-        // Correcting a saved visit: the reason is asked, then the correction written.
-        if let Some((_, label)) = self.intake.correcting.clone() {
-            self.pending_save = Some(PendingSave {
-                intake: checked,
-                question: String::new(),
-                owner: None,
-                cases: Vec::new(),
-                case_sel: 0,
-            });
-            self.modal = Some(Modal::LogDialog(Box::new(LogDialog::new(
-                crate::panes::log::LogAction::Correct,
-                label,
-                self.lang,
-            ))));
-            return;
-        }
-        // A person already on record: who the number belongs to, and what the save would
-        // change in their record, are asked before anything is written.
-        match self.store.intake_plan(&checked) {
-            Ok(plan) if plan.id_owner.is_some() => {
-                let (id, name) = plan.id_owner.clone().unwrap_or_default();
-                let masked = crate::domain::intake::mask_name(&name);
-                let number = checked
-                    .id_number
-                    .as_ref()
-                    .map(|n| crate::domain::id_number::mask(n.as_str()))
-                    .unwrap_or_default();
-                let question = match self.lang {
-                    Lang::Zh => format!(
-                        "身份证号 {number} 已登记在 {masked} 名下,与所填姓名“{}”不同。是此人吗?(y 是此人:来访记入其名下,姓名不改 / n 重新核对号码)",
-                        checked.name
-                    ),
-                    Lang::En => format!(
-                        "ID number {number} is recorded for {masked}, not “{}”. Is it them? (y yes: the visit goes to them, the name is not changed / n re-check the number)",
-                        checked.name
-                    ),
-                };
-                self.pending_save = Some(PendingSave {
-                    intake: checked,
-                    question,
-                    owner: Some((id, name)),
-                    cases: Vec::new(),
-                    case_sel: 0,
-                });
-                self.modal = Some(Modal::Confirm(Confirm::IdOwner));
-                return;
-            }
-            Ok(plan)
-                if !plan.changes.is_empty()
-                    || plan
-                        .returning_name
-                        .as_deref()
-                        .is_some_and(|n| n != checked.name) =>
-            {
-                self.ask_visitor_changes(checked, &plan);
-                return;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                self.error(e.message(self.lang));
-                return;
-            }
-        }
-        self.ask_follow_up_or_commit(checked);
-    }
-
-    /// The last question before a save: a person with an open referral may be back about
-    /// it (回访). Without one, the visit is written at once.
-    fn ask_follow_up_or_commit(&mut self, checked: intake::Intake) {
-        let cases = match self.store.open_cases(&checked) {
-            Ok(cases) => cases,
-            Err(e) => {
-                self.error(e.message(self.lang));
-                return;
-            }
-        };
-        if cases.is_empty() {
-            self.commit_save(checked);
-            return;
-        }
-        self.pending_save = Some(PendingSave {
-            intake: checked,
-            question: String::new(),
-            owner: None,
-            cases,
-            case_sel: 0,
-        });
-        self.modal = Some(Modal::Confirm(Confirm::FollowUp));
-    }
-
-    /// The answer to `FollowUp`: yes, a follow-up of the case chosen (up/down choose among
-    /// several); no, a new request; back, to the form with nothing written.
-    fn answer_follow_up(&mut self, action: Action) {
-        let Some(pending) = self.pending_save.as_mut() else {
-            self.modal = None;
-            return;
-        };
-        let n = pending.cases.len();
-        match action {
-            Action::Up | Action::Down if n > 1 => {
-                let step = if action == Action::Up { n - 1 } else { 1 };
-                pending.case_sel = (pending.case_sel + step) % n;
-            }
-            Action::Yes | Action::No => {
-                self.modal = None;
-                let Some(mut pending) = self.pending_save.take() else {
-                    return;
-                };
-                if action == Action::Yes {
-                    let case = pending.cases.swap_remove(pending.case_sel.min(n - 1));
-                    pending.intake.follows_referral = Some(case.id);
-                }
-                self.commit_save(pending.intake);
-            }
-            Action::Back => {
-                self.modal = None;
-                self.pending_save = None;
-                self.info(
-                    self.lang
-                        .pick("未保存,请继续修改", "Not saved; the form is as you left it")
-                        .into(),
-                );
-            }
-            _ => {}
-        }
-    }
-
-    /// Shows what a save would change in a returning visitor's record, before it is
-    /// written; `y` writes it.
-    fn ask_visitor_changes(&mut self, checked: intake::Intake, plan: &crate::store::IntakePlan) {
-        let recorded = plan.returning_name.clone().unwrap_or_default();
-        let name_kept = (recorded != checked.name).then(|| match self.lang {
-            Lang::Zh => format!("姓名仍为“{recorded}”(改名请在来访记录中更正);"),
-            Lang::En => format!("the name stays “{recorded}” (correct it in the visit record); "),
-        });
-        let changes = if plan.changes.is_empty() {
-            String::new()
-        } else {
-            match self.lang {
-                Lang::Zh => format!("将更改此人的记录:{};", plan.changes),
-                Lang::En => format!("this changes their record: {}; ", plan.changes),
-            }
-        };
-        let question = match self.lang {
-            Lang::Zh => format!(
-                "{}{}保存吗?(y 保存 / n 返回修改)",
-                name_kept.unwrap_or_default(),
-                changes
-            ),
-            Lang::En => format!(
-                "{}{}Save? (y save / n back to the form)",
-                name_kept.unwrap_or_default(),
-                changes
-            ),
-        };
-        self.pending_save = Some(PendingSave {
-            intake: checked,
-            question,
-            owner: None,
-            cases: Vec::new(),
-            case_sel: 0,
-        });
-        self.modal = Some(Modal::Confirm(Confirm::VisitorChanges));
-    }
-
-    /// Writes the checked intake (after any question was answered).
-    fn commit_save(&mut self, checked: intake::Intake) {
-        let (Some(station), Some(officer)) = (self.station.clone(), self.officer.clone()) else {
-            return;
-        };
-        let now = self.clock.now();
-        match self
-            .store
-            .save_intake(&checked, &station.id, &officer.id, now)
-        {
-            Ok(saved) => {
-                let lang = self.lang;
-                let returning = if checked.follows_referral.is_some() {
-                    lang.pick("(回访)", " (follow-up)")
-                } else if saved.returning {
-                    lang.pick("(老来访人)", " (returning visitor)")
-                } else {
-                    ""
-                };
-                let route_key = self.keymap.hint(Context::Global, Action::Route);
-                let msg = format!(
-                    "{}{} · {}{returning} · {route_key} {}",
-                    lang.pick("已保存:", "Saved: "),
-                    checked.name,
-                    checked.category.label(lang),
-                    lang.pick("转介", "route it")
-                );
-                tracing::info!(
-                    visit = %saved.visit_id,
-                    returning = saved.returning,
-                    follow_up = checked.follows_referral.is_some(),
-                    "intake saved"
-                );
-                self.last_saved_visit = Some(saved.visit_id.clone());
-                self.referrals.note_collective(&checked, &ctx!(self));
-                self.intake.clear(self.lang);
-                self.discard_draft();
-                if let Err(e) = self.reload_today() {
-                    self.error(e.message(self.lang));
-                    return;
-                }
-                self.info(msg);
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "intake save failed");
-                let msg = match self.lang {
-                    Lang::Zh => format!("未保存:{},已填内容都保留着", e.message(self.lang)),
-                    Lang::En => format!(
-                        "Not saved: {}; everything typed is kept",
-                        e.message(self.lang)
-                    ),
-                };
-                self.error(msg);
-            }
-        }
-    }
-
-    fn open_selected_visit(&mut self) {
-        let Some(id) = self
-            .intake
-            .visible_today(self.lang)
-            .get(self.intake.list_sel)
-            .map(|v| v.id.clone())
-        else {
-            return;
-        };
-        match self.store.visit_detail(&id) {
-            Ok(Some(detail)) => self.modal = Some(Modal::visit(detail)),
-            Ok(None) => {}
-            Err(e) => self.error(e.message(self.lang)),
-        }
-    }
-
-    fn update_setup(&mut self, action: Action) {
-        use crate::ui::form::Nav;
-        let Some(Modal::Setup {
-            form,
-            first_run,
-            roster,
-        }) = &mut self.modal
-        else {
-            return;
-        };
-        let first_run = *first_run;
-        match form.navigate(action) {
-            Nav::Save => self.finish_setup(),
-            Nav::Back if !first_run => self.modal = None,
-            Nav::Other(Action::Quit) => self.request_quit(),
-            Nav::Other(a @ (Action::NextMatch | Action::PrevMatch | Action::Down | Action::Up)) => {
-                let by = if matches!(a, Action::NextMatch | Action::Down) {
-                    1
-                } else {
-                    -1
-                };
-                if let Some(o) = roster.step(by).cloned() {
-                    fill_officer(form, &o);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// After typing in F8's name field: the roster narrows, and a name on it brings its
-    /// own role and affiliation.
-    pub(super) fn after_setup_edit(&mut self) {
-        let Some(Modal::Setup { form, roster, .. }) = &mut self.modal else {
-            return;
-        };
-        if form.focused_id() != SETUP_OFFICER {
-            return;
-        }
-        let typed = form.get(SETUP_OFFICER);
-        roster.filter(&typed);
-        if let Some(o) = roster.named(&typed).cloned() {
-            form.set(SETUP_ROLE, o.role.code());
-            form.set(SETUP_AFFILIATION, &o.affiliation);
-        }
-    }
-
-    fn finish_setup(&mut self) {
-        let Some(Modal::Setup {
-            form, first_run, ..
-        }) = &mut self.modal
-        else {
-            return;
-        };
-        let was_first_run = *first_run;
-        let lang = self.lang;
-        let required = lang.pick("必填", "required").to_string();
-        let station_name = if *first_run {
-            form.get(SETUP_STATION).trim().to_string()
-        } else {
-            String::new()
-        };
-        let officer_name = form.get(SETUP_OFFICER).trim().to_string();
-        if *first_run && station_name.is_empty() {
-            form.set_error(SETUP_STATION, Some(required));
-            form.focus_id(SETUP_STATION);
-            return;
-        }
-        if officer_name.is_empty() {
-            form.set_error(SETUP_OFFICER, Some(required));
-            form.focus_id(SETUP_OFFICER);
-            return;
-        }
-        let role = form.choice::<Role>(SETUP_ROLE).unwrap_or(Role::Cadre);
-        let affiliation = form.get(SETUP_AFFILIATION);
-        let now = self.clock.now();
-        // Who is on the roster already, and as what: a save that differs is a change of
-        // their entry, made on purpose and logged; a new name is added (also logged).
-        let before = self.store.officer_by_name(&officer_name).ok().flatten();
-        let result = (|| -> Result<(Station, Officer), StoreError> {
-            let station = match &self.station {
-                Some(s) => s.clone(),
-                None => self.store.create_station(&station_name, now)?,
-            };
-            let officer = match &before {
-                Some(o) => self.store.change_officer(o, role, &affiliation, now)?,
-                None => {
-                    self.store
-                        .officer_or_add(&station, &officer_name, role, &affiliation, now)?
-                }
-            };
-            self.store.set_current_officer(&officer)?;
-            Ok((station, officer))
-        })();
-        match result {
-            Ok((station, officer)) => {
-                let changed = before.as_ref().is_some_and(|b| {
-                    b.role != officer.role || b.affiliation != officer.affiliation
-                });
-                let note = match (before.is_none(), changed, self.lang) {
-                    (true, _, _) if was_first_run => "",
-                    (true, _, Lang::Zh) => ";已加入名册",
-                    (true, _, Lang::En) => "; added to the roster",
-                    (false, true, Lang::Zh) => ";名册中的身份/单位已更改(已记录)",
-                    (false, true, Lang::En) => "; their roster entry was changed (logged)",
-                    (false, false, _) => "",
-                };
-                let msg = match self.lang {
-                    Lang::Zh => format!(
-                        "{} 值班:{}({}){note}",
-                        station.name,
-                        officer.name,
-                        officer.role.zh()
-                    ),
-                    Lang::En => format!(
-                        "{}: {} on duty ({}){note}",
-                        station.name,
-                        officer.name,
-                        officer.role.en()
-                    ),
-                };
-                self.station = Some(station);
-                self.officer = Some(officer);
-                self.modal = None;
-                self.info(msg);
-            }
-            Err(e) => self.error(e.message(self.lang)),
-        }
-    }
-}
-
-/// Fills F8's form with an officer as the roster records them.
-fn fill_officer(form: &mut Form, o: &Officer) {
-    form.set(SETUP_OFFICER, &o.name);
-    form.set(SETUP_ROLE, o.role.code());
-    form.set(SETUP_AFFILIATION, &o.affiliation);
-}
-
-/// The audit log's words for what was shown: "电话、身份证号".
-fn revealed_fields<'a>(ids: impl Iterator<Item = &'a str>) -> String {
-    ids.filter_map(|id| match id {
-        "phone" => Some("电话"),
-        "id_number" => Some("身份证号"),
-        _ => None,
-    })
-    .collect::<Vec<_>>()
-    .join("、")
-}
-
-fn revealed_message(lang: Lang, fields: &str) -> String {
-    match lang {
-        Lang::Zh => format!("已显示完整{fields},已记入审计日志"),
-        Lang::En => format!(
-            "Shown in full ({}); written to the audit log",
-            fields
-                .replace("电话", "phone")
-                .replace("身份证号", "ID number")
-        ),
     }
 }

@@ -77,6 +77,12 @@ pub enum Effect {
     AskOfficer,
     /// The reason typed for a correction: the intake saves the corrected visit with it.
     Correct(String),
+    /// A visit was saved: F3's group-wage flags take note of it.
+    Saved(Box<crate::domain::intake::Intake>),
+    /// A new visitor at the desk: F4 starts afresh for them.
+    NewVisitor,
+    /// The setup named the station and the officer now on duty.
+    OnDuty(Box<(Station, Officer)>),
 }
 
 /// The effects of one update, applied in order.

@@ -8,7 +8,6 @@ pub mod jobs;
 pub mod log;
 pub mod modal;
 pub mod referrals;
-pub mod roster;
 
 /// What a pane's view reads besides its own state.
 pub struct View<'a> {

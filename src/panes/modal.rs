@@ -38,7 +38,7 @@ pub enum Modal {
         form: Form,
         first_run: bool,
         /// F8's roster to pick from (empty on a first run).
-        roster: super::roster::Roster,
+        roster: crate::overlays::roster::Roster,
     },
     Confirm(Confirm),
     Visit {

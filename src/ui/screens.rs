@@ -392,7 +392,7 @@ fn render_setup(
     frame: &mut Frame,
     form: &crate::ui::form::Form,
     first_run: bool,
-    roster: &crate::panes::roster::Roster,
+    roster: &crate::overlays::roster::Roster,
 ) {
     let lang = app.lang;
     let heading = if first_run {
@@ -606,6 +606,7 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
             restore_question.as_str()
         }
         Confirm::IdOwner | Confirm::VisitorChanges => app
+            .intake
             .pending_save
             .as_ref()
             .map_or("", |p| p.question.as_str()),
@@ -643,7 +644,7 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
 /// request? Their open referrals are listed, the chosen one marked when there are several.
 fn render_follow_up(app: &App, frame: &mut Frame) {
     let lang = app.lang;
-    let Some(p) = &app.pending_save else {
+    let Some(p) = &app.intake.pending_save else {
         return;
     };
     let cols = 70;

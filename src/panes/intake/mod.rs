@@ -1,4 +1,11 @@
 //! The intake pane's state: the form, returning-visitor matches, and today's visits.
+//!
+//! This file holds the intake's state; `update.rs` what its keys do (checking, the
+//! questions a save asks, drafts, corrections).
+
+mod update;
+
+pub use update::{DRAFT_INTERVAL, INTAKE_DRAFT, PendingSave, reveal_in_record};
 
 use tui_input::Input;
 
@@ -44,6 +51,15 @@ pub struct IntakePane {
     /// The list's `/` filter; `Some` while it has text or is being typed.
     pub filter: Option<Input>,
     pub filter_typing: bool,
+    /// A save asked about (whose ID number, which changes, a follow-up?), until answered.
+    pub pending_save: Option<PendingSave>,
+    /// A draft found at start, waiting for the officer's answer.
+    pub pending_draft: Option<crate::store::Draft>,
+    /// The visit saved last at this desk: what "route" refers from an empty form.
+    pub last_saved_visit: Option<String>,
+    /// The form changed since the draft was last written.
+    draft_dirty: bool,
+    draft_written: std::time::Instant,
 }
 
 const DRAFT_VISITOR_ID: &str = "_visitor_id";
@@ -129,6 +145,11 @@ impl IntakePane {
             list_sel: 0,
             filter: None,
             filter_typing: false,
+            pending_save: None,
+            pending_draft: None,
+            last_saved_visit: None,
+            draft_dirty: false,
+            draft_written: std::time::Instant::now(),
         }
     }
 
