@@ -26,3 +26,4 @@ pub mod synth;
 pub mod terminal;
 pub mod text;
 pub mod ui;
+pub mod widgets;

@@ -22,7 +22,7 @@ use crate::panes::log::LogPane;
 use crate::panes::referrals::ReferralsPane;
 pub use crate::panes::{Confirm, Ctx, Effect, Effects, Modal, Part};
 use crate::store::{Officer, Station, Store, StoreError};
-use crate::ui::form::{Edit, Form};
+use crate::widgets::form::{Edit, Form};
 
 pub use crate::domain::clock::{Clock, china_zone, day_start};
 
@@ -365,6 +365,38 @@ impl App {
             self.apply(vec![said]);
         }
         slip_key
+    }
+
+    /// F9: a sync with the county hub on its own thread (one at a time).
+    fn start_sync(&mut self) {
+        if self.sync_rx.is_some() {
+            self.info(
+                self.lang
+                    .pick("正在同步,请稍候", "A sync is running")
+                    .into(),
+            );
+            return;
+        }
+        let (run, said) = sync::start(&self.store, self.lang);
+        self.sync_rx = run;
+        self.apply(vec![said]);
+    }
+
+    /// Takes the sync's outcome if its thread has finished.
+    fn poll_sync(&mut self) {
+        let Some(rx) = &self.sync_rx else {
+            return;
+        };
+        let at = self
+            .clock
+            .now()
+            .with_timezone(&self.zone)
+            .format("%H:%M")
+            .to_string();
+        if let Some(said) = sync::poll(rx, &at, self.lang) {
+            self.sync_rx = None;
+            self.apply(vec![said]);
+        }
     }
 
     /// Starts building the job index on its own thread (F4 answers keys meanwhile).

@@ -14,7 +14,7 @@
 //! promise to pay — the year starts again) and suspension (中止, 第三款: force majeure —
 //! the year stops). The date is therefore an estimate for the officer, never legal advice.
 //!
-//! Pure: no store, no screen. Words are the edge's (`ui::arbitration`).
+//! Pure: no store, no screen. Words are the edge's (`panes::intake::arbitration_view`).
 
 use chrono::{Months, NaiveDate};
 

@@ -8,7 +8,7 @@ use crate::domain::lists::Role;
 use crate::i18n::Lang;
 use crate::panes::{Ctx, Effect, Effects};
 use crate::store::{Officer, Station, StoreError};
-use crate::ui::form::{Form, FormField, Nav, choices_of};
+use crate::widgets::form::{Form, FormField, Nav, choices_of};
 
 const SETUP_STATION: &str = "station";
 const SETUP_OFFICER: &str = "officer";

@@ -3,7 +3,7 @@
 //! log); this enum only says which one is on top.
 
 use crate::store::{ReferralDetail, VisitDetail};
-use crate::ui::form::Form;
+use crate::widgets::form::Form;
 
 use super::log::LogDialog;
 use super::referrals::{RefDialog, RouteDialog};

@@ -13,10 +13,9 @@ use crate::domain::{id_number, money, phone};
 use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::Pane;
-use crate::panes::intake::Focus;
-use crate::store::{VisitDetail, VisitRow};
-use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
+use crate::store::VisitDetail;
 use crate::ui::text;
+use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 
 pub fn render(app: &App, frame: &mut Frame) {
     let status_lines = status_lines(app, frame.area().width);
@@ -30,14 +29,16 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_tabs(app, frame, tabs);
     let v = app.view();
     match app.pane {
-        Pane::Intake => render_intake(app, frame, body),
+        Pane::Intake => {
+            crate::panes::intake::view::render(&app.intake, &v, &app.summary_cols, frame, body);
+        }
         Pane::Referrals => crate::panes::referrals::view::render(&app.referrals, &v, frame, body),
         Pane::Jobs => {
             crate::panes::jobs::view::render(&app.jobs, &v, app.store.path(), frame, body)
         }
         Pane::Log => crate::panes::log::view::render(&app.log, &v, frame, body),
     }
-    crate::ui::put_lines(frame, status, status_lines);
+    crate::widgets::lines::put_lines(frame, status, status_lines);
     match &app.modal {
         Some(Modal::Help { scroll }) => render_help(app, frame, *scroll),
         Some(Modal::Setup {
@@ -135,7 +136,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     .map(|(title, short, gap)| bar(title, short, gap))
     .find(|spans| fits(spans))
     .unwrap_or_else(|| bar(false, true, ""));
-    crate::ui::put_lines(frame, area, [Line::from(spans)]);
+    crate::widgets::lines::put_lines(frame, area, [Line::from(spans)]);
 }
 
 /// Most rows a status message may take: it wraps rather than being cut.
@@ -222,175 +223,11 @@ fn status_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn render_intake(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let pane = &app.intake;
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
-    let heading = match (&pane.picked, lang) {
-        _ if pane.correcting.is_some() => {
-            let label = pane
-                .correcting
-                .as_ref()
-                .map(|(_, l)| l.as_str())
-                .unwrap_or("");
-            // The keys are in the status line when correcting starts: a heading with them
-            // is cut at 80 columns.
-            match lang {
-                Lang::Zh => format!("更正记录 · {label}"),
-                Lang::En => format!("Correcting · {label}"),
-            }
-        }
-        (Some(p), Lang::Zh) => format!("来访登记 · 老来访人 {}(以往{}次)", p.name, p.visit_count),
-        (Some(p), Lang::En) => format!(
-            "Intake · returning visitor {} ({} earlier)",
-            p.name, p.visit_count
-        ),
-        (None, _) => lang.pick("来访登记", "Visitor intake").to_string(),
-    };
-    let form_focused = app.modal.is_none() && pane.focus == Focus::Form;
-    let b = block(&heading, form_focused);
-    let inner = b.inner(left);
-    frame.render_widget(b, left);
-    let summary_cols = inner.width.saturating_sub(pane.form.label_cols + 2) as usize;
-    app.summary_cols.set(summary_cols.max(2));
-    pane.form
-        .render(frame, inner, form_focused && app.modal.is_none(), lang);
-
-    let show_matches = form_focused && !pane.matches.is_empty();
-    let today_area = if show_matches {
-        let h = (pane.matches.len() as u16 * 2 + 2).min(right.height / 2 + 2);
-        let [m, t] = Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(right);
-        render_matches(app, frame, m);
-        t
-    } else {
-        right
-    };
-    render_today(app, frame, today_area);
-}
-
-fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let pane = &app.intake;
-    let key = app.keymap.hint(Context::Form, Action::PickMatch);
-    let heading = match lang {
-        Lang::Zh => format!("老来访人 · {key} 选用 · ↑↓ 切换"),
-        Lang::En => format!("Returning visitors · {key} use · ↑↓ move"),
-    };
-    let b = block(&heading, true);
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
-    let cols = inner.width as usize;
-    let mut lines = Vec::new();
-    for (i, m) in pane.matches.iter().enumerate() {
-        let v = &m.visitor;
-        let selected = i == pane.match_sel;
-        let marker = if selected { "> " } else { "  " };
-        let mut head = format!("{marker}{}", v.name);
-        if let Some(p) = &v.phone {
-            head.push_str(&format!("  {}", phone::mask(p)));
-            // Found by the end of the number, not its start (手机尾号).
-            if m.matched_by == crate::store::MatchedBy::PhoneTail {
-                head.push_str(lang.pick(" 尾号", " (tail)"));
-            }
-        }
-        if let Some(id) = &v.id_number {
-            head.push_str(&format!("  {}", id_number::mask(id)));
-        }
-        head.push_str(&match lang {
-            Lang::Zh => format!("  来访{}次", m.visit_count),
-            Lang::En => format!("  {} visits", m.visit_count),
-        });
-        let style = if selected {
-            Style::default().fg(Color::Black).bg(ACCENT)
-        } else {
-            Style::default()
-        };
-        lines.push(Line::from(Span::styled(text::pad(&head, cols), style)));
-        let recent: Vec<String> = m
-            .recent
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    r.visited_at.with_timezone(&app.zone).format("%Y-%m-%d"),
-                    r.category.label(lang)
-                )
-            })
-            .collect();
-        let past = format!("    {}", recent.join(" · "));
-        lines.push(Line::from(Span::styled(text::truncate(&past, cols), dim())));
-    }
-    crate::ui::put_lines(frame, inner, lines);
-}
-
-fn visit_row_text(app: &App, v: &VisitRow, cols: usize) -> String {
-    let lang = app.lang;
-    let time = v.visited_at.with_timezone(&app.zone).format("%H:%M");
-    let mut s = format!(
-        "{time} {} {} {}",
-        text::pad(&v.visitor_name, 8),
-        text::pad(v.category.label(lang), 8),
-        v.channel.label(lang)
-    );
-    if v.urgency == crate::domain::lists::Urgency::Urgent {
-        s.push_str(&format!(" [{}]", v.urgency.label(lang)));
-    }
-    text::pad(&s, cols)
-}
-
-fn render_today(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let pane = &app.intake;
-    let visible = pane.visible_today(lang);
-    let mut heading = match lang {
-        Lang::Zh => format!("今日来访({})", visible.len()),
-        Lang::En => format!("Today's visits ({})", visible.len()),
-    };
-    if let Some(f) = &pane.filter {
-        heading.push_str(&format!(" / {}", f.value()));
-    }
-    let focused = app.modal.is_none() && pane.focus == Focus::List;
-    let b = block(&heading, focused);
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
-    if visible.is_empty() {
-        let empty = lang.pick("今天还没有来访记录", "No visits yet today");
-        frame.render_widget(Paragraph::new(Span::styled(empty, dim())), inner);
-        return;
-    }
-    let rows = inner.height as usize;
-    let first = pane.list_sel.saturating_sub(rows.saturating_sub(1));
-    let cols = inner.width as usize;
-    let lines: Vec<Line> = visible
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(rows)
-        .map(|(i, v)| {
-            let style = if focused && i == pane.list_sel {
-                Style::default().fg(Color::Black).bg(ACCENT)
-            } else if v.urgency == crate::domain::lists::Urgency::Urgent {
-                Style::default().fg(Color::Yellow)
-            } else {
-                Style::default()
-            };
-            Line::from(Span::styled(visit_row_text(app, v, cols), style))
-        })
-        .collect();
-    crate::ui::put_lines(frame, inner, lines);
-    if focused && pane.filter_typing {
-        // The filter text ends the title: put the real cursor after it for the IME.
-        let x = area.x + 2 + text::width(&heading) as u16;
-        frame.set_cursor_position((x.min(area.right().saturating_sub(2)), area.y));
-    }
-}
-
 /// The first-run setup, or F8: the form, and under it the roster to pick from.
 fn render_setup(
     app: &App,
     frame: &mut Frame,
-    form: &crate::ui::form::Form,
+    form: &crate::widgets::form::Form,
     first_run: bool,
     roster: &crate::overlays::roster::Roster,
 ) {
@@ -546,7 +383,10 @@ fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
         }
         lines.push(Line::from(""));
     }
-    for (i, l) in crate::ui::arbitration::help_lines(lang).iter().enumerate() {
+    for (i, l) in crate::panes::intake::arbitration_view::help_lines(lang)
+        .iter()
+        .enumerate()
+    {
         let style = match i {
             0 => Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
             _ => Style::default(),
@@ -870,7 +710,7 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
             text::truncate(&case, inner_cols.saturating_sub(12)),
         ));
     }
-    lines.extend(crate::ui::arbitration::visit_lines(
+    lines.extend(crate::panes::intake::arbitration_view::visit_lines(
         &d.arbitration,
         app.today(),
         lang,

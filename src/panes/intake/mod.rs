@@ -3,9 +3,14 @@
 //! This file holds the intake's state; `update.rs` what its keys do (checking, the
 //! questions a save asks, drafts, corrections).
 
+pub mod arbitration_view;
+mod draft;
+mod reveal;
 mod update;
+pub mod view;
 
-pub use update::{DRAFT_INTERVAL, INTAKE_DRAFT, PendingSave, reveal_in_record};
+pub use reveal::reveal_in_record;
+pub use update::{DRAFT_INTERVAL, INTAKE_DRAFT, PendingSave};
 
 use tui_input::Input;
 
@@ -18,7 +23,7 @@ use crate::domain::phone::{self, Phone};
 use crate::i18n::Lang;
 use crate::panes::jobs::{ForVisit, InHand};
 use crate::store::{VisitRow, VisitorMatch, VisitorRow};
-use crate::ui::form::{Choice, Form, FormField, choices_of};
+use crate::widgets::form::{Choice, Form, FormField, choices_of};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -218,7 +223,7 @@ impl IntakePane {
         };
         // Beside the choice (a typed date's box would push it off at 80 columns).
         self.form.field_mut(Field::Employment.code()).note =
-            crate::ui::arbitration::note(facts.clock(today), lang);
+            crate::panes::intake::arbitration_view::note(facts.clock(today), lang);
     }
 
     /// Notes a possible collective wage case on the employer field: other people who came

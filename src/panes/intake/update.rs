@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::log::{LogAction, LogDialog};
 use crate::panes::{Confirm, Ctx, Effect, Effects, Modal, Pane};
-use crate::store::{Store, StoreError, VisitDetail};
+use crate::store::{StoreError, VisitDetail};
 
 /// The draft key of the intake form (a save clears this desk's draft of it).
 pub const INTAKE_DRAFT: &str = crate::store::INTAKE_FORM;
@@ -54,93 +54,6 @@ fn not_saved(lang: Lang) -> Effect {
 }
 
 impl IntakePane {
-    /// Writes the form's unsaved input to the database now, if it changed.
-    pub fn save_draft_now(&mut self, cx: &Ctx) -> Effects {
-        // A correction is not a new intake: restored after a crash it would be one.
-        if !self.draft_dirty || self.correcting.is_some() {
-            return Effects::new();
-        }
-        let officer = cx.officer.map(|o| o.id.clone());
-        let result = if self.is_dirty() {
-            let values = self.draft_values();
-            cx.store
-                .save_draft(INTAKE_DRAFT, officer.as_deref(), &values, cx.now())
-        } else {
-            cx.store.clear_draft(INTAKE_DRAFT)
-        };
-        match result {
-            Ok(()) => {
-                self.draft_dirty = false;
-                self.draft_written = std::time::Instant::now();
-                Effects::new()
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "draft not written");
-                vec![Effect::Error(e.message(cx.lang))]
-            }
-        }
-    }
-
-    /// On the desk's tick: unsaved typing reaches the draft every few seconds.
-    pub fn tick(&mut self, cx: &Ctx) -> Effects {
-        if self.draft_dirty && self.draft_written.elapsed() >= DRAFT_INTERVAL {
-            return self.save_draft_now(cx);
-        }
-        Effects::new()
-    }
-
-    /// Offers the oldest draft a desk that no longer runs left behind, if any.
-    pub fn offer_next_draft(&mut self, store: &Store) -> Effects {
-        match store.orphan_drafts(INTAKE_DRAFT) {
-            Ok(drafts) => {
-                if let Some(draft) = drafts.into_iter().next() {
-                    self.pending_draft = Some(draft);
-                    return vec![Effect::Open(Modal::Confirm(Confirm::RestoreDraft))];
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "drafts not read"),
-        }
-        Effects::new()
-    }
-
-    /// The question put about a gone desk's draft: whose typing, when, and where.
-    #[must_use]
-    pub fn restore_draft_question(&self, lang: Lang, zone: chrono::FixedOffset) -> String {
-        let Some(d) = &self.pending_draft else {
-            return String::new();
-        };
-        let name = d.values.get("name").cloned().unwrap_or_default();
-        let at = d.saved_at.with_timezone(&zone).format("%m-%d %H:%M");
-        let who = d
-            .officer_name
-            .clone()
-            .unwrap_or_else(|| lang.pick("未记录的值班员", "an unrecorded officer").into());
-        let mut host = String::new();
-        if !d.host.is_empty() && !d.on_this_host {
-            let safe = crate::report::safe::terminal(&d.host, false);
-            host = match lang {
-                Lang::Zh => format!("在{safe}上"),
-                Lang::En => format!(" on {safe}"),
-            };
-        }
-        match lang {
-            Lang::Zh => format!(
-                "发现上次未保存的登记({name},{who}于{at}{host}录入,那台值班台已不在运行),要恢复吗?"
-            ),
-            Lang::En => format!(
-                "An unsaved intake was found ({name}, typed by {who} at {at}{host}, a desk no longer running). Restore it?"
-            ),
-        }
-    }
-
-    /// Forgets the typing: this desk's draft is deleted.
-    pub fn discard_draft(&mut self, store: &Store) {
-        self.draft_dirty = false;
-        if let Err(e) = store.clear_draft(INTAKE_DRAFT) {
-            tracing::warn!(error = %e, "draft not cleared");
-        }
-    }
-
     /// Reads today's visits; the selection follows the visit it was on, not its row (a
     /// new visit at the top must not move it onto somebody else). On the top row it stays
     /// on the top row, where the visit just saved appears.
@@ -165,7 +78,8 @@ impl IntakePane {
 
     /// The list's `/` filter takes typing while it is open.
     pub fn filter_key(&mut self, key: &KeyEvent) -> bool {
-        match crate::ui::form::search_line_key(&mut self.filter, &mut self.filter_typing, key) {
+        match crate::widgets::form::search_line_key(&mut self.filter, &mut self.filter_typing, key)
+        {
             Some(changed) => {
                 if changed {
                     self.list_sel = 0;
@@ -255,41 +169,6 @@ impl IntakePane {
             _ if no => vec![Effect::Close],
             _ => Effects::new(),
         }
-    }
-
-    /// Takes over a gone desk's draft as this desk's own (no other desk restores it too).
-    fn restore_draft(&mut self, cx: &mut Ctx) -> Effects {
-        let lang = cx.lang;
-        let mut fx = vec![Effect::Close];
-        let Some(draft) = self.pending_draft.take() else {
-            return fx;
-        };
-        match cx.store.claim_draft(&draft) {
-            Ok(true) => {}
-            Ok(false) => {
-                fx.push(Effect::Error(
-                    lang.pick(
-                        "另一台值班台已先恢复了这份登记,这里不再恢复",
-                        "Another desk restored this intake first; it is not restored here",
-                    )
-                    .into(),
-                ));
-                return fx;
-            }
-            Err(e) => {
-                fx.push(Effect::Error(e.message(lang)));
-                return fx;
-            }
-        }
-        self.restore(&draft.values);
-        let today = cx.today();
-        self.refresh_id_note(lang, today);
-        self.refresh_arbitration(lang, today);
-        fx.push(Effect::Info(
-            lang.pick("已恢复上次未保存的登记", "Unsaved intake restored")
-                .into(),
-        ));
-        fx
     }
 
     /// `e` in a visit's record: the visit and its person in the form, to be corrected;
@@ -545,23 +424,6 @@ impl IntakePane {
         })]
     }
 
-    /// The deliberate key that shows a returning visitor's numbers in the form, written
-    /// to the audit log with who and when before anything is shown.
-    fn reveal_in_form(&mut self, cx: &mut Ctx) -> Effects {
-        // Hidden values come only from a picked visitor's record (or a draft of one).
-        let visitor_id = self
-            .picked
-            .as_ref()
-            .map(|p| p.visitor_id.clone())
-            .unwrap_or_default();
-        let fields = revealed_fields(self.form.hidden_ids().into_iter());
-        let (shown, said) = audit_reveal(&visitor_id, &fields, cx);
-        if shown {
-            self.form.reveal();
-        }
-        said.into_iter().collect()
-    }
-
     fn save(&mut self, cx: &mut Ctx) -> Effects {
         if cx.station.is_none() || cx.officer.is_none() {
             return vec![Effect::AskOfficer];
@@ -791,81 +653,5 @@ impl IntakePane {
             Ok(None) => Effects::new(),
             Err(e) => vec![Effect::Error(e.message(cx.lang))],
         }
-    }
-}
-
-/// The reveal key in a visit's record: audited, then the record is read again so its
-/// history shows the reveal.
-pub fn reveal_in_record(detail: &mut VisitDetail, revealed: &mut bool, cx: &mut Ctx) -> Effects {
-    let (visit_id, visitor_id) = (detail.visit.id.clone(), detail.visitor.id.clone());
-    let fields = revealed_fields(
-        [
-            detail.visitor.phone.as_ref().map(|_| "phone"),
-            detail.visitor.id_number.as_ref().map(|_| "id_number"),
-        ]
-        .into_iter()
-        .flatten(),
-    );
-    let (shown, said) = audit_reveal(&visitor_id, &fields, cx);
-    let mut fx: Effects = said.into_iter().collect();
-    if !shown {
-        return fx;
-    }
-    match cx.store.visit_detail(&visit_id) {
-        Ok(Some(fresh)) => {
-            *detail = fresh;
-            *revealed = true;
-        }
-        Ok(None) => {}
-        Err(e) => fx.push(Effect::Error(e.message(cx.lang))),
-    }
-    fx
-}
-
-/// Writes the reveal of a visitor's `fields` to the audit log and says so: `true` when it
-/// was written; else (nothing to show, or the log could not be written) nothing may be
-/// shown, and the effect says why.
-fn audit_reveal(visitor_id: &str, fields: &str, cx: &mut Ctx) -> (bool, Option<Effect>) {
-    let lang = cx.lang;
-    if fields.is_empty() || visitor_id.is_empty() {
-        return (
-            false,
-            Some(Effect::Info(
-                lang.pick("没有隐藏的号码", "Nothing is hidden").into(),
-            )),
-        );
-    }
-    let (Some(station), Some(officer)) = (cx.station, cx.officer) else {
-        return (false, None);
-    };
-    match cx
-        .store
-        .audit_reveal(&station.id, visitor_id, &officer.id, fields, cx.now())
-    {
-        Ok(()) => (true, Some(Effect::Info(revealed_message(lang, fields)))),
-        Err(e) => (false, Some(Effect::Error(e.message(lang)))),
-    }
-}
-
-/// The audit log's words for what was shown: "电话、身份证号".
-fn revealed_fields<'a>(ids: impl Iterator<Item = &'a str>) -> String {
-    ids.filter_map(|id| match id {
-        "phone" => Some("电话"),
-        "id_number" => Some("身份证号"),
-        _ => None,
-    })
-    .collect::<Vec<_>>()
-    .join("、")
-}
-
-fn revealed_message(lang: Lang, fields: &str) -> String {
-    match lang {
-        Lang::Zh => format!("已显示完整{fields},已记入审计日志"),
-        Lang::En => format!(
-            "Shown in full ({}); written to the audit log",
-            fields
-                .replace("电话", "phone")
-                .replace("身份证号", "ID number")
-        ),
     }
 }

@@ -14,7 +14,7 @@ use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 pub use crate::search::wish::Wish;
 use crate::search::{Hit, JobFilter, JobIndex};
-use crate::ui::form::{Choice, Form, FormField, choices_of};
+use crate::widgets::form::{Choice, Form, FormField, choices_of};
 
 pub const J_QUERY: &str = "query";
 pub const J_WAGE: &str = "min_wage";

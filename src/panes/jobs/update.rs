@@ -332,7 +332,7 @@ impl JobsPane {
                 self.form.navigate(action);
             }
             Action::NextChoice | Action::PrevChoice
-                if self.form.navigate(action) == crate::ui::form::Nav::Cycled(true) =>
+                if self.form.navigate(action) == crate::widgets::form::Nav::Cycled(true) =>
             {
                 self.search(cx.store, lang);
             }

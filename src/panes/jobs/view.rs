@@ -15,8 +15,8 @@ use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
-use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::ui::text;
+use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 
 /// One field of a result row: its characters, those in `marks` (char indices counted from
 /// `offset` in the opening's search text) highlighted, cut or padded to `cols`.
@@ -134,7 +134,7 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, dim())))
                 .collect();
-            crate::ui::put_lines(frame, list_area, lines);
+            crate::widgets::lines::put_lines(frame, list_area, lines);
         } else if pane.hits.is_empty() {
             // A district no opening names: the pick-list shows those there are.
             let text = match (lang, pane.form.get(J_DISTRICT).trim().is_empty()) {
@@ -153,7 +153,7 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, dim())))
                 .collect();
-            crate::ui::put_lines(frame, list_area, lines);
+            crate::widgets::lines::put_lines(frame, list_area, lines);
         }
         let query = pane.query();
         let n = list_area.height as usize;
@@ -213,7 +213,7 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
                 Line::from(spans)
             })
             .collect();
-        crate::ui::put_lines(frame, list_area, lines);
+        crate::widgets::lines::put_lines(frame, list_area, lines);
     }
     let hint_text = match (lang, pane.district_pick.is_some()) {
         (Lang::Zh, true) => "↑↓ 选择 · Enter 选定 · Esc 关闭 · 可输入筛选".to_string(),
@@ -247,7 +247,7 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
     frame.render_widget(b, right);
     if let Some(j) = &pane.detail {
         let lines = posting_lines(j, lang, detail_inner.width as usize);
-        crate::ui::put_lines(frame, detail_inner, lines);
+        crate::widgets::lines::put_lines(frame, detail_inner, lines);
     }
 }
 
@@ -373,7 +373,7 @@ fn render_district_pick(pick: &DistrictPick, lang: Lang, frame: &mut Frame, area
             ))
         })
         .collect();
-    crate::ui::put_lines(frame, inner, lines);
+    crate::widgets::lines::put_lines(frame, inner, lines);
 }
 
 /// The whole posting, as the officer reads it out.

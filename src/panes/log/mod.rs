@@ -14,7 +14,7 @@ use crate::domain::lists::Role;
 use crate::domain::shift::{Disposition, EntryKind};
 use crate::i18n::Lang;
 use crate::store::{Handover, LogEntry, Shift, Totals, VisitRow};
-use crate::ui::form::{Choice, Form, FormField, choices_of};
+use crate::widgets::form::{Choice, Form, FormField, choices_of};
 
 /// What the pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

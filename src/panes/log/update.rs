@@ -17,7 +17,7 @@ use crate::domain::shift::{Disposition, EntryKind};
 use crate::i18n::Lang;
 use crate::panes::{Ctx, Effect, Effects, Modal};
 use crate::store::{StoreError, VisitScope};
-use crate::ui::form::Nav;
+use crate::widgets::form::Nav;
 
 /// Days in the review's sparkline.
 pub const SPARK_DAYS: i64 = 30;
@@ -113,7 +113,8 @@ impl LogPane {
 
     /// The search line over the timeline takes typing while it is open.
     pub fn search_key(&mut self, key: &KeyEvent) -> bool {
-        match crate::ui::form::search_line_key(&mut self.search, &mut self.search_typing, key) {
+        match crate::widgets::form::search_line_key(&mut self.search, &mut self.search_typing, key)
+        {
             Some(changed) => {
                 if changed {
                     self.sel = 0;

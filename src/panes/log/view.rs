@@ -16,8 +16,8 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::{LogEntry, Shift};
-use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::ui::text;
+use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 
 fn kind_style(kind: EntryKind) -> Style {
     match kind {
@@ -277,7 +277,7 @@ fn render_timeline(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
         .take(rows)
         .map(|(i, e)| entry_line(v, e, i == pane.sel, today, kind_cols, inner.width))
         .collect();
-    crate::ui::put_lines(frame, inner, lines);
+    crate::widgets::lines::put_lines(frame, inner, lines);
 }
 
 fn entry_line(
@@ -445,7 +445,7 @@ fn render_review(
             ))
         })
         .collect();
-    crate::ui::put_lines(frame, inner_c, lines);
+    crate::widgets::lines::put_lines(frame, inner_c, lines);
     let items = [
         (Context::Log, Action::SetDisposition, "处置", "disposition"),
         (Context::Global, Action::Route, "转介", "route"),
@@ -531,7 +531,7 @@ fn render_referral_figures(v: &View, frame: &mut Frame, area: Rect, r: &ReviewDa
             t.placed
         ),
     }));
-    crate::ui::put_lines(frame, inner, lines);
+    crate::widgets::lines::put_lines(frame, inner, lines);
 }
 
 fn render_unreconciled(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect, r: &ReviewData) {
@@ -591,7 +591,7 @@ fn render_unreconciled(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect, 
             Line::from(Span::styled(s, style))
         })
         .collect();
-    crate::ui::put_lines(frame, inner, lines);
+    crate::widgets::lines::put_lines(frame, inner, lines);
 }
 
 /// A log dialog (entry, disposition, sign-off, addendum, a member joining) over the pane.
@@ -618,6 +618,6 @@ pub fn render_dialog(v: &View, frame: &mut Frame, d: &LogDialog) {
         subject,
     );
     d.form.render(frame, form_area, true, lang);
-    let hint_text = crate::ui::chrome::dialog_hint(v.keymap, lang, lang.pick("保存", "save"));
+    let hint_text = crate::widgets::chrome::dialog_hint(v.keymap, lang, lang.pick("保存", "save"));
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), keys);
 }

@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::store::{
     Officer, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, Service, StatusFilter, VisitRow,
 };
-use crate::ui::form::{Choice, Form, FormField, choices_of};
+use crate::widgets::form::{Choice, Form, FormField, choices_of};
 
 /// How many queue rows are read at first; more are read as the selection nears the end.
 pub const QUEUE_PAGE: usize = 100;

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::{Confirm, Ctx, Effect, Effects, Modal};
 use crate::store::{NewReferral, ReferralRow, Store, StoreError};
-use crate::ui::form::{Form, Nav};
+use crate::widgets::form::{Form, Nav};
 
 /// How far back wage-arrears visits count towards a possible collective case.
 pub const COLLECTIVE_DAYS: i64 = 30;

@@ -18,8 +18,8 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
-use crate::ui::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 use crate::ui::text;
+use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 
 /// The colour of a referral by its deadline: its arbitration limit 60 days away or nearer
 /// in its own colour, else overdue red, due today yellow.
@@ -28,7 +28,8 @@ fn due_style(r: &ReferralRow, today: chrono::NaiveDate) -> Style {
         return dim();
     }
     if r.arbitration.clock(today).is_closing() {
-        return crate::ui::arbitration::style(r.arbitration.clock(today)).unwrap_or_default();
+        return crate::panes::intake::arbitration_view::style(r.arbitration.clock(today))
+            .unwrap_or_default();
     }
     match due_state(r.due_on, today) {
         DueState::Overdue(_) => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
@@ -53,7 +54,7 @@ fn group_words(pane: &ReferralsPane, v: &View, r: &ReferralRow) -> String {
     if pane.is_collective(r) {
         parts.push(lang.pick("疑似群体欠薪", "possible collective").to_string());
     }
-    parts.extend(crate::ui::arbitration::short(
+    parts.extend(crate::panes::intake::arbitration_view::short(
         r.arbitration.clock(v.today),
         lang,
     ));
@@ -242,7 +243,7 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
                 Line::from(Span::styled(row_text(pane, v, r, &w, cols), style))
             })
             .collect();
-        crate::ui::put_lines(frame, rows_area, lines);
+        crate::widgets::lines::put_lines(frame, rows_area, lines);
     }
     let keys = [
         (Action::AcceptReferral, "受理", "accept"),
@@ -282,7 +283,7 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
     frame.render_widget(b, detail_area);
     if let Some(d) = &pane.detail {
         let lines = detail_lines(pane, v, d, inner.width as usize);
-        crate::ui::put_lines(frame, inner, lines);
+        crate::widgets::lines::put_lines(frame, inner, lines);
     }
 }
 
@@ -371,7 +372,7 @@ fn detail_lines(
         ),
         kv(lang.pick("信息共享", "Consent"), consent),
     ];
-    lines.extend(crate::ui::arbitration::clock_line(
+    lines.extend(crate::panes::intake::arbitration_view::clock_line(
         &r.arbitration,
         today,
         lang,
@@ -593,7 +594,7 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
             Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
         ));
     }
-    crate::ui::put_lines(frame, visit_line, [Line::from(spans)]);
+    crate::widgets::lines::put_lines(frame, visit_line, [Line::from(spans)]);
 
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
@@ -657,7 +658,7 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
     } else {
         lines
     };
-    crate::ui::put_lines(frame, list_inner, lines);
+    crate::widgets::lines::put_lines(frame, list_inner, lines);
 
     let b = block(lang.pick("服务详情", "Service"), false);
     let detail_inner = b.inner(right);
@@ -703,7 +704,7 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
                 Style::default().fg(Color::Red),
             )));
         }
-        crate::ui::put_lines(frame, detail_inner, lines);
+        crate::widgets::lines::put_lines(frame, detail_inner, lines);
     }
     let hint_text = if d.adding {
         let k = |a: Action| view.keymap.hint(Context::Form, a);
@@ -726,13 +727,13 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
         format!(
             "{add} {} · {}",
             lang.pick("新增本站服务", "add a service"),
-            crate::ui::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
+            crate::widgets::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
         )
     } else {
         format!(
             "{}{}",
             lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
-            crate::ui::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
+            crate::widgets::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
         )
     };
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
@@ -786,6 +787,7 @@ pub fn render_ref_dialog(v: &View, frame: &mut Frame, d: &RefDialog) {
     ])
     .areas(inner);
     d.form.render(frame, form_area, true, lang);
-    let hint_text = crate::ui::chrome::dialog_hint(v.keymap, v.lang, lang.pick("保存", "save"));
+    let hint_text =
+        crate::widgets::chrome::dialog_hint(v.keymap, v.lang, lang.pick("保存", "save"));
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
 }

@@ -29,10 +29,7 @@ pub use crate::domain::arbitration::words;
 
 fn kv(k: &str, v: String, style: Style) -> ratatui::text::Line<'static> {
     ratatui::text::Line::from(vec![
-        ratatui::text::Span::styled(
-            crate::ui::text::pad(k, 12),
-            Style::default().fg(Color::Gray),
-        ),
+        ratatui::text::Span::styled(crate::text::pad(k, 12), Style::default().fg(Color::Gray)),
         ratatui::text::Span::styled(v, style),
     ])
 }
@@ -176,7 +173,7 @@ mod tests {
     fn the_help_lines_fit_the_help_overlay() {
         for lang in [Lang::Zh, Lang::En] {
             for l in help_lines(lang) {
-                assert!(crate::ui::text::width(l) <= 70, "{l}");
+                assert!(crate::text::width(l) <= 70, "{l}");
             }
         }
     }

@@ -14,8 +14,8 @@ use tui_input::{Input, InputRequest};
 
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
-use crate::ui::text;
-use crate::ui::textarea::TextArea;
+use crate::text;
+use crate::widgets::textarea::TextArea;
 
 /// Longest text a single field takes; more is cut (a paste of a whole file must not
 /// freeze the screen).
@@ -640,7 +640,7 @@ impl Form {
                 let visible = skip_cols(&shown, scroll);
                 let mut spans = vec![Span::styled(text::pad(&visible, field_cols), value_style)];
                 spans.extend(tail());
-                crate::ui::put_lines(frame, r, [Line::from(spans)]);
+                crate::widgets::lines::put_lines(frame, r, [Line::from(spans)]);
                 if has_focus {
                     let cursor = if f.hidden {
                         text::width(&shown)
@@ -664,7 +664,7 @@ impl Form {
                 };
                 let mut spans = vec![Span::styled(shown, value_style)];
                 spans.extend(tail());
-                crate::ui::put_lines(frame, r, [Line::from(spans)]);
+                crate::widgets::lines::put_lines(frame, r, [Line::from(spans)]);
             }
             Value::Area { area, .. } => {
                 let cols = (r.width as usize).saturating_sub(1).max(2);
@@ -682,7 +682,7 @@ impl Form {
                         Style::default().fg(Color::Red),
                     ));
                 }
-                crate::ui::put_lines(frame, r, out);
+                crate::widgets::lines::put_lines(frame, r, out);
                 if has_focus {
                     let y = r.y + (crow - first) as u16;
                     frame.set_cursor_position(Position::new(r.x + ccol as u16, y));

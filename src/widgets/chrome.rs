@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Clear};
 
-use crate::ui::text;
+use crate::text;
 
 pub(crate) const ACCENT: Color = Color::Cyan;
 
