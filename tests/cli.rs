@@ -647,8 +647,8 @@ fn job_openings_import_from_csv_gbk_and_json_ld_and_reimport_updates() {
     let text = std::fs::read_to_string(fixture("demo_jobs.csv"))
         .unwrap()
         .replacen(
-            "CX-2026-0001,电子装配工,城西食品厂,开发区,开发区天目山路134号,5800",
-            "CX-2026-0001,电子装配工,城西食品厂,开发区,开发区天目山路134号,6100",
+            "CX-2026-0001,电子装配工,华达电子科技有限公司,开发区,开发区天目山路134号,5800",
+            "CX-2026-0001,电子装配工,华达电子科技有限公司,开发区,开发区天目山路134号,6100",
             1,
         );
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
