@@ -808,12 +808,7 @@ impl App {
         self.intake.clear(self.lang);
         self.draft_dirty = false;
         self.reload_today()?;
-        let what = [done.visit_changes.as_str(), done.person_changes.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(";");
+        let what = done.what(self.lang);
         Ok(match (self.lang, done.as_addendum) {
             (Lang::Zh, false) => format!("已更正:{what}"),
             (Lang::En, false) => format!("Corrected: {what}"),
