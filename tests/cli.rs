@@ -237,6 +237,41 @@ fn a_broken_keymap_stops_the_desk_naming_file_line_and_key() {
 }
 
 #[test]
+fn backup_refuses_to_overwrite_in_the_language_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    import_demo(dir.path(), &db);
+    let there = dir.path().join("there.sqlite3");
+    std::fs::write(&there, "an officer's file").unwrap();
+    let err = fails(
+        dutydesk(dir.path())
+            .args(["--lang", "en", "--db"])
+            .arg(&db)
+            .arg("backup")
+            .arg(&there),
+    );
+    assert!(err.contains("a backup never overwrites a file"), "{err}");
+    assert!(
+        !err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "no Chinese on an English command line: {err}"
+    );
+    let err = fails(
+        dutydesk(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .arg("backup")
+            .arg(&there),
+    );
+    assert!(err.contains("备份不会覆盖已有文件"), "{err}");
+    assert!(!err.contains("never overwrites"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&there).unwrap(),
+        "an officer's file",
+        "the file is untouched"
+    );
+}
+
+#[test]
 fn backup_copies_a_database_in_use_and_check_verifies_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.sqlite3");
@@ -647,8 +682,8 @@ fn job_openings_import_from_csv_gbk_and_json_ld_and_reimport_updates() {
     let text = std::fs::read_to_string(fixture("demo_jobs.csv"))
         .unwrap()
         .replacen(
-            "CX-2026-0001,电子装配工,城西食品厂,开发区,开发区天目山路134号,5800",
-            "CX-2026-0001,电子装配工,城西食品厂,开发区,开发区天目山路134号,6100",
+            "CX-2026-0001,电子装配工,华达电子科技有限公司,开发区,开发区天目山路134号,5800",
+            "CX-2026-0001,电子装配工,华达电子科技有限公司,开发区,开发区天目山路134号,6100",
             1,
         );
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);

@@ -2247,3 +2247,21 @@ fn at_80x24_the_arbitration_facts_are_asked_only_for_the_requests_they_decide() 
     assert!(d.said().contains("知悉日期"), "{}", d.said());
     assert_eq!(count(&d.app.store, "SELECT count(*) FROM visit"), 0);
 }
+
+#[test]
+fn an_english_desk_says_what_a_correction_changed_in_english() {
+    let (_dir, db) = fresh_db();
+    let mut d = Desk::ready(&db, Lang::En);
+    d.press("王秀英 Tab Tab Tab Tab 宏达制衣厂 Tab Tab Tab Tab Tab Tab Right C-s");
+    d.press("S-Tab Enter e");
+    d.press("Backspace Backspace Backspace 王秀瑛");
+    d.press("Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right C-s");
+    d.press("登记时听错了名字 C-s");
+    let said = d.said().to_string();
+    assert!(said.starts_with("Corrected: "), "{said}");
+    assert!(said.contains("Name: 王秀英 → 王秀瑛"), "{said}");
+    assert!(said.contains("Request: "), "{said}");
+    for chinese in ["姓名", "诉求类别", "已更正"] {
+        assert!(!said.contains(chinese), "{chinese} in {said}");
+    }
+}

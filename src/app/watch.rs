@@ -1,10 +1,10 @@
 //! What an import, a sync or another desk wrote to the file, shown without a restart.
 //! On each tick the desk asks SQLite's `data_version` (a number that moves only when
 //! another connection commits); when it moved, what the desk keeps in memory is read
-//! again: today's list, the referral queue (or its counts), the directory of an open route
-//! dialog, and — only when the openings changed — the job index, rebuilt on its own thread
-//! as at start and taken on a later tick. Nothing is read on the keystroke path, and
-//! nothing when nobody else wrote.
+//! again: today's list, the referral queue (or its counts), the daily log when F5 is open,
+//! the directory of an open route dialog, and — only when the openings changed — the job
+//! index, rebuilt on its own thread as at start and taken on a later tick. Nothing is read
+//! on the keystroke path, and nothing when nobody else wrote.
 
 use super::{App, Modal};
 use crate::panes::Pane;
@@ -94,6 +94,9 @@ impl App {
         if let Err(e) = queue {
             tracing::warn!(error = %e, "referral queue not read again");
         }
+        if self.pane == Pane::Log {
+            self.reload_log_following();
+        }
         if let Some(Modal::Route(d)) = &mut self.modal
             && !d.adding
         {
@@ -113,5 +116,28 @@ impl App {
             ms = t.elapsed().as_secs_f64() * 1e3,
             "reloaded after another connection's commit"
         );
+    }
+
+    /// The daily log read again (another desk wrote an entry, took the handover, signed
+    /// off; an import added visits to reconcile), the selection staying on the entry —
+    /// and in the review on the visit — it was on.
+    fn reload_log_following(&mut self) {
+        let entry = self.log.selected().map(|e| e.id.clone());
+        let visit = self.log.review_visit().map(|v| v.id);
+        if let Err(e) = self.reload_log() {
+            tracing::warn!(error = %e, "daily log not read again");
+            return;
+        }
+        let pane = &mut self.log;
+        if let Some(i) = entry.and_then(|id| pane.visible().iter().position(|e| e.id == id)) {
+            pane.sel = i;
+        }
+        if let Some(i) = visit.and_then(|id| {
+            pane.review
+                .as_ref()
+                .and_then(|r| r.visits().position(|v| v.id == id))
+        }) {
+            pane.review_sel = i;
+        }
     }
 }

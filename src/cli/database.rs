@@ -19,11 +19,13 @@ pub(super) fn backup(db: &Path, file: &Path, lang: Lang) -> Result<()> {
         .and_then(|s| s.check())
         .map_err(plain(lang))?;
     if !check.ok() {
-        bail!(
-            "the backup at {} failed its check: {:?}",
-            file.display(),
-            check
-        );
+        bail!(match lang {
+            Lang::Zh => format!("{} 处的备份未通过校验:{check:?}", file.display()),
+            Lang::En => format!(
+                "the backup at {} failed its check: {check:?}",
+                file.display()
+            ),
+        });
     }
     tracing::info!(visits = check.visits, "backup made");
     println!(

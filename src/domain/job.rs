@@ -193,6 +193,24 @@ impl Benefits {
         WORDS[self.bits() as usize]
     }
 
+    /// As words in a language, for display: `包吃 包住` on a Chinese desk, `meals, housing`
+    /// on an English one. The search text keeps the Chinese ([`Benefits::words`]).
+    pub fn words_in(self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.words().to_string(),
+            Lang::En => [
+                (self.meals, "meals"),
+                (self.housing, "housing"),
+                (self.insurance, "insurance"),
+            ]
+            .iter()
+            .filter(|(b, _)| *b)
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(", "),
+        }
+    }
+
     pub fn bits(self) -> u8 {
         u8::from(self.meals) | u8::from(self.housing) << 1 | u8::from(self.insurance) << 2
     }
@@ -313,11 +331,17 @@ impl Job {
     /// `¥5000–7000/月`, `¥200/日`, `面议`; another currency as given, its amounts grouped
     /// (`US$100,000/年`, `€3,000–3,500/月`); `未注明` when the posting gave no salary.
     pub fn wage_words(&self) -> String {
+        self.wage_words_in(Lang::Zh)
+    }
+
+    /// The same in a language: `¥5000–7000/month`, `not stated`, `negotiable` in English.
+    /// The search index keeps the Chinese ([`Job::wage_words`]).
+    pub fn wage_words_in(&self, lang: Lang) -> String {
         if self.unknown.salary && self.wage_min.is_none() && self.wage_max.is_none() {
-            return "未注明".into();
+            return lang.pick("未注明", "not stated").into();
         }
         let unit = if self.wage_unit_stated {
-            format!("/{}", self.wage_unit.zh())
+            format!("/{}", self.wage_unit.label(lang))
         } else {
             String::new()
         };
@@ -329,7 +353,7 @@ impl Job {
         match (self.wage_min, self.wage_max) {
             (Some(a), Some(b)) if a != b => format!("{sign}{}–{}{unit}", n(a), n(b)),
             (Some(a), _) | (None, Some(a)) => format!("{sign}{}{unit}", n(a)),
-            (None, None) => "面议".into(),
+            (None, None) => lang.pick("面议", "negotiable").into(),
         }
     }
 }
@@ -436,6 +460,34 @@ impl std::error::Error for CreditCodeError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_english_desk_reads_wages_and_benefits_in_english_and_the_index_keeps_chinese() {
+        let mut j = Job::new("装卸工", "城西物流园");
+        j.wage_min = Some(5000);
+        j.wage_max = Some(7000);
+        j.wage_unit_stated = true;
+        assert_eq!(j.wage_words_in(Lang::En), "¥5000–7000/month");
+        assert_eq!(j.wage_words_in(Lang::Zh), "¥5000–7000/月");
+        assert_eq!(j.wage_words(), "¥5000–7000/月");
+        j.wage_unit = WageUnit::Hour;
+        assert_eq!(j.wage_words_in(Lang::En), "¥5000–7000/hour");
+        j.wage_min = None;
+        j.wage_max = None;
+        assert_eq!(j.wage_words_in(Lang::En), "negotiable");
+        j.unknown.salary = true;
+        assert_eq!(j.wage_words_in(Lang::En), "not stated");
+
+        let b = Benefits::from_text("包吃住 五险一金");
+        assert_eq!(b.words(), "包吃 包住 社保");
+        assert_eq!(b.words_in(Lang::Zh), "包吃 包住 社保");
+        assert_eq!(b.words_in(Lang::En), "meals, housing, insurance");
+        assert_eq!(
+            Benefits::from_text("提供住宿").words_in(Lang::En),
+            "housing"
+        );
+        assert_eq!(Benefits::default().words_in(Lang::En), "");
+    }
 
     #[test]
     fn day_and_hour_wages_compare_by_month() {

@@ -4,6 +4,7 @@
 
 use crate::domain::job::{Benefits, EmploymentType, WageUnit};
 use crate::domain::labels::Labeled;
+use crate::i18n::Lang;
 use crate::store::JobLine;
 
 use super::prefilter::FieldKeys;
@@ -66,7 +67,8 @@ pub struct JobIndex {
 #[derive(Debug, Clone, PartialEq)]
 struct ShownApart {
     fields: Option<Box<str>>,
-    wage: Box<str>,
+    /// The wage in Chinese, then in English.
+    wage: [Box<str>; 2],
     incomplete: bool,
 }
 
@@ -142,7 +144,10 @@ impl JobIndex {
                 rowid,
                 ShownApart {
                     fields: folds.then(|| fields.into_boxed_str()),
-                    wage: j.wage_words().into_boxed_str(),
+                    wage: [
+                        j.wage_words_in(Lang::Zh).into_boxed_str(),
+                        j.wage_words_in(Lang::En).into_boxed_str(),
+                    ],
                     incomplete: j.is_incomplete(),
                 },
             );
@@ -450,8 +455,13 @@ impl JobIndex {
 
     /// `¥5000–7000/月` as the posting states it (`US$100,000/年`, `未注明`).
     pub fn wage_words_of(&self, line: u32) -> String {
+        self.wage_words_in(line, Lang::Zh)
+    }
+
+    /// The same in a language: `¥5000–7000/month` on an English desk.
+    pub fn wage_words_in(&self, line: u32, lang: Lang) -> String {
         if let Some(a) = self.apart_of(line) {
-            return a.wage.to_string();
+            return a.wage[usize::from(lang == Lang::En)].to_string();
         }
         let i = line as usize;
         let opt = |v: u32| (v != NONE).then_some(i64::from(v));
@@ -459,7 +469,7 @@ impl JobIndex {
         j.wage_min = opt(self.wage_min[i]);
         j.wage_max = opt(self.wage_max[i]);
         j.wage_unit = WageUnit::ALL[((self.flags[i] >> 6) & 3) as usize];
-        j.wage_words()
+        j.wage_words_in(lang)
     }
 
     pub fn wage_month_of(&self, line: u32) -> Option<i64> {

@@ -26,6 +26,24 @@ pub struct Corrected {
     pub person_changes: String,
     /// The visit is in a signed-off shift: its correction became an addendum.
     pub as_addendum: bool,
+    /// The visit's changes as facts, and the person's in English, for [`Corrected::what`].
+    pub changes: Vec<FieldChange>,
+    pub person_changes_en: String,
+}
+
+impl Corrected {
+    /// Everything changed, in the language of the desk that corrected it.
+    pub fn what(&self, lang: Lang) -> String {
+        let person = match lang {
+            Lang::Zh => self.person_changes.clone(),
+            Lang::En => self.person_changes_en.clone(),
+        };
+        [changes_text(&self.changes, lang), person]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(lang.pick(";", "; "))
+    }
 }
 
 /// A visit as it was saved: station, visitor, category, channel, summary, headcount,
@@ -121,6 +139,7 @@ impl Store {
         )?;
         let new = corrected_person(&old, fixed);
         let person_changes = super::visits::changes_of(&old, &new);
+        let person_changes_en = super::visits::changes_of_in(&old, &new, Lang::En);
         if visit_changes.is_empty() && person_changes.is_empty() {
             return Err(refused("没有改动,无需更正", "nothing was changed"));
         }
@@ -196,6 +215,8 @@ impl Store {
             visit_changes,
             person_changes,
             as_addendum: sealed && !changes.is_empty(),
+            changes,
+            person_changes_en,
         })
     }
 }

@@ -103,10 +103,13 @@ impl Store {
     /// SQLite's online backup while desks may keep working on the file.
     pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
         if dest.exists() {
-            return Err(StoreError::Rule(format!(
-                "{} exists; a backup never overwrites a file / 备份不会覆盖已有文件",
-                dest.display()
-            )));
+            return Err(StoreError::Refused(
+                format!("{} 已存在:备份不会覆盖已有文件", dest.display()),
+                format!(
+                    "{} exists: a backup never overwrites a file",
+                    dest.display()
+                ),
+            ));
         }
         super::open::create_private_file(dest)?;
         let mut out = Connection::open(dest)?;

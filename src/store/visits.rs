@@ -14,6 +14,7 @@ use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Ur
 use crate::domain::log_fact::LogFact;
 use crate::domain::shift::{Disposition, EntryKind};
 use crate::domain::{id_number, phone};
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitRow {
@@ -106,6 +107,13 @@ fn id_taken() -> StoreError {
 /// 城西建筑 → 宏达制衣厂;电话:138****8000 → 139****5678". Numbers are masked here too:
 /// the audit log is read by people the numbers are hidden from.
 pub(super) fn changes_of(old: &VisitorRow, new: &VisitorRow) -> String {
+    changes_of_in(old, new, Lang::Zh)
+}
+
+/// The same in a language, for a status line: "Employer: 城西建筑 → 宏达制衣厂" on an
+/// English desk (the audit log keeps the Chinese).
+pub(super) fn changes_of_in(old: &VisitorRow, new: &VisitorRow, lang: Lang) -> String {
+    use crate::domain::intake::Field;
     let or_dash = |s: &str| {
         if s.is_empty() {
             "—".to_string()
@@ -115,48 +123,62 @@ pub(super) fn changes_of(old: &VisitorRow, new: &VisitorRow) -> String {
     };
     let phone = |p: &Option<String>| or_dash(&p.as_deref().map(phone::mask).unwrap_or_default());
     let id = |i: &Option<String>| or_dash(&i.as_deref().map(id_number::mask).unwrap_or_default());
+    let label = |f: Field| f.label(lang);
     let pairs = [
-        ("姓名", or_dash(&old.name), or_dash(&new.name)),
-        ("电话", phone(&old.phone), phone(&new.phone)),
-        ("身份证号", id(&old.id_number), id(&new.id_number)),
+        (label(Field::Name), or_dash(&old.name), or_dash(&new.name)),
+        (label(Field::Phone), phone(&old.phone), phone(&new.phone)),
         (
-            "性别",
-            old.gender.zh().to_string(),
-            new.gender.zh().to_string(),
-        ),
-        ("工作单位", or_dash(&old.employer), or_dash(&new.employer)),
-        (
-            "职业",
-            old.occupation.zh().to_string(),
-            new.occupation.zh().to_string(),
+            label(Field::IdNumber),
+            id(&old.id_number),
+            id(&new.id_number),
         ),
         (
-            "职业说明",
+            label(Field::Gender),
+            old.gender.label(lang).to_string(),
+            new.gender.label(lang).to_string(),
+        ),
+        (
+            label(Field::Employer),
+            or_dash(&old.employer),
+            or_dash(&new.employer),
+        ),
+        (
+            label(Field::Occupation),
+            old.occupation.label(lang).to_string(),
+            new.occupation.label(lang).to_string(),
+        ),
+        (
+            label(Field::OccupationNote),
             or_dash(&old.occupation_note),
             or_dash(&new.occupation_note),
         ),
-        ("户籍地", or_dash(&old.hometown), or_dash(&new.hometown)),
         (
-            "工会会员",
-            old.membership.zh().to_string(),
-            new.membership.zh().to_string(),
+            label(Field::Hometown),
+            or_dash(&old.hometown),
+            or_dash(&new.hometown),
+        ),
+        (
+            label(Field::Membership),
+            old.membership.label(lang).to_string(),
+            new.membership.label(lang).to_string(),
         ),
     ];
+    let colon = lang.pick(":", ": ");
     let mut out: Vec<String> = pairs
         .iter()
         .filter(|(_, a, b)| a != b)
-        .map(|(k, a, b)| format!("{k}:{a} → {b}"))
+        .map(|(k, a, b)| format!("{k}{colon}{a} → {b}"))
         .collect();
     // A changed number whose masked forms look alike still says it changed.
     for (k, a, b) in [
-        ("电话", &old.phone, &new.phone),
-        ("身份证号", &old.id_number, &new.id_number),
+        (label(Field::Phone), &old.phone, &new.phone),
+        (label(Field::IdNumber), &old.id_number, &new.id_number),
     ] {
         if a != b && !out.iter().any(|l| l.starts_with(k)) {
-            out.push(format!("{k}:已更改"));
+            out.push(format!("{k}{colon}{}", lang.pick("已更改", "changed")));
         }
     }
-    out.join(";")
+    out.join(lang.pick(";", "; "))
 }
 
 /// What a visitor's search keys are made of, as saved.

@@ -244,12 +244,7 @@ impl IntakePane {
         self.clear(cx.lang);
         self.draft_dirty = false;
         self.reload_today(cx)?;
-        let what = [done.visit_changes.as_str(), done.person_changes.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(";");
+        let what = done.what(cx.lang);
         Ok(match (cx.lang, done.as_addendum) {
             (Lang::Zh, false) => format!("已更正:{what}"),
             (Lang::En, false) => format!("Corrected: {what}"),

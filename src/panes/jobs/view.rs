@@ -158,7 +158,21 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
         let query = pane.query();
         let n = list_area.height as usize;
         let first = pane.sel.saturating_sub(n.saturating_sub(1));
-        let widths = [14usize, 20, 8, 14];
+        // The wage column is as wide as the language writes a month's range
+        // (`¥5000–7000/月`, `¥5000–7000/month`).
+        let wage_cols = match lang {
+            Lang::Zh => 14,
+            Lang::En => 17,
+        };
+        // Narrower than a full row (80 columns): the district goes first (the posting
+        // beside says it), then the employer narrows — the wage is never cut.
+        let full = 14 + 20 + 8 + wage_cols + 5;
+        let widths = if cols >= full {
+            [14usize, 20, 8, wage_cols]
+        } else {
+            let employer = cols.saturating_sub(14 + wage_cols + 4).clamp(6, 20);
+            [14usize, employer, 0, wage_cols]
+        };
         let lines: Vec<Line> = pane
             .hits
             .iter()
@@ -184,29 +198,42 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
                 let d_len = district.chars().count();
                 let mut spans = field_spans(title, 0, &marks, widths[0], base);
                 spans.extend(field_spans(employer, t_len + 1, &marks, widths[1], base));
-                spans.extend(field_spans(
-                    district,
-                    t_len + e_len + 2,
-                    &marks,
-                    widths[2],
-                    base,
-                ));
+                if widths[2] > 0 {
+                    spans.extend(field_spans(
+                        district,
+                        t_len + e_len + 2,
+                        &marks,
+                        widths[2],
+                        base,
+                    ));
+                }
                 spans.push(Span::styled(
-                    text::pad(&idx.wage_words_of(h.line), widths[3]),
+                    text::pad(&idx.wage_words_in(h.line, lang), widths[3]),
                     base,
                 ));
                 spans.push(Span::styled(" ", base));
-                let mut used: usize = widths.iter().sum::<usize>() + 5;
+                let mut used: usize = widths.iter().sum::<usize>() + 4 + usize::from(widths[2] > 0);
                 // An outside posting that left out its employer, salary or place (issue 17).
+                // Where the row has no room for the mark (80 columns, English), the
+                // posting beside says it instead of a cut word.
                 if idx.is_incomplete(h.line) {
                     let mark = format!("{} ", lang.pick("信息不全", "incomplete"));
-                    used += text::width(&mark);
-                    spans.push(Span::styled(mark, base.fg(Color::Yellow)));
+                    if used + text::width(&mark) <= cols {
+                        used += text::width(&mark);
+                        spans.push(Span::styled(mark, base.fg(Color::Yellow)));
+                    }
                 }
+                // The index keeps the tags in Chinese (they are searched); an English desk
+                // shows them in English, without the marks that fall in the Chinese.
+                let benefits_en = idx.benefits_of(h.line).words_in(lang);
+                let (benefits, marks) = match lang {
+                    Lang::Zh => (benefits, &marks[..]),
+                    Lang::En => (benefits_en.as_str(), &[][..]),
+                };
                 spans.extend(field_spans(
                     benefits,
                     t_len + e_len + d_len + 3,
-                    &marks,
+                    marks,
                     cols.saturating_sub(used + 1),
                     base,
                 ));
@@ -385,21 +412,12 @@ fn posting_lines(j: &Job, lang: Lang, cols: usize) -> Vec<Line<'static>> {
         )),
         Line::from(j.employer.clone()),
     ];
-    let mut kv = |k: &str, v: String| {
-        if v.trim().is_empty() {
-            return;
-        }
-        for (i, l) in text::wrap(&v, cols.saturating_sub(11))
-            .into_iter()
-            .enumerate()
-        {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    text::pad(if i == 0 { k } else { "" }, 10),
-                    Style::default().fg(Color::Gray),
-                ),
-                Span::raw(l),
-            ]));
+    // The facts first, then drawn with their labels as wide as the widest in the
+    // language in force (`Valid through` is wider than `有效期至`).
+    let mut pairs: Vec<(&'static str, String)> = Vec::new();
+    let mut kv = |k: &'static str, v: String| {
+        if !v.trim().is_empty() {
+            pairs.push((k, v));
         }
     };
     let monthly = match (j.wage_unit, j.monthly_max()) {
@@ -411,15 +429,19 @@ fn posting_lines(j: &Job, lang: Lang, cols: usize) -> Vec<Line<'static>> {
     };
     kv(
         lang.pick("工资", "Wage"),
-        format!("{}{monthly}", j.wage_words()),
+        format!("{}{monthly}", j.wage_words_in(lang)),
     );
     // The posting's own words when it gave them (jobBenefits), else what was read.
     kv(
         lang.pick("福利", "Benefits"),
-        if j.benefits_text.is_empty() {
-            j.benefits.words().to_string()
-        } else {
-            j.benefits_text.clone()
+        match (lang, j.benefits_text.is_empty()) {
+            (_, true) => j.benefits.words_in(lang),
+            (Lang::Zh, false) => j.benefits_text.clone(),
+            // An English desk reads the tags, and the posting's own words beside them.
+            (Lang::En, false) => match j.benefits.words_in(lang) {
+                tags if tags.is_empty() => j.benefits_text.clone(),
+                tags => format!("{tags} ({})", j.benefits_text),
+            },
         },
     );
     if j.is_incomplete() {
@@ -470,15 +492,27 @@ fn posting_lines(j: &Job, lang: Lang, cols: usize) -> Vec<Line<'static>> {
             .unwrap_or_default()
     };
     kv(lang.pick("发布日期", "Posted"), date(j.posted_on));
-    kv(
-        lang.pick("有效期至", "Valid through"),
-        date(j.valid_through),
-    );
+    kv(lang.pick("有效期至", "Expires"), date(j.valid_through));
     kv(lang.pick("来源", "Source"), j.source.clone());
     kv(
         lang.pick("状态", "Status"),
         j.status.label(lang).to_string(),
     );
+    let label_cols = pairs.iter().map(|(k, _)| text::width(k)).max().unwrap_or(0) + 2;
+    for (k, v) in pairs {
+        for (i, l) in text::wrap(&v, cols.saturating_sub(label_cols + 1))
+            .into_iter()
+            .enumerate()
+        {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    text::pad(if i == 0 { k } else { "" }, label_cols),
+                    Style::default().fg(Color::Gray),
+                ),
+                Span::raw(l),
+            ]));
+        }
+    }
     lines
 }
 

@@ -201,7 +201,7 @@ impl LogDialog {
                 vec![FormField::area(F_TEXT, "补记内容", "Addendum", 4).required()]
             }
             LogAction::Correct => {
-                vec![FormField::area(F_TEXT, "更正原因", "Reason for the correction", 3).required()]
+                vec![FormField::area(F_TEXT, "更正原因", "Reason", 3).required()]
             }
             LogAction::AddMember => vec![
                 FormField::text(F_NAME, "姓名", "Name").required(),

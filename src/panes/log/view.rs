@@ -399,7 +399,7 @@ fn render_review(
     };
     let visits_title = match lang {
         Lang::Zh => format!("来访 {} 人次 · 按渠道", t.visits),
-        Lang::En => format!("{} visits · by channel", t.visits),
+        Lang::En => format!("{} visits · channel", t.visits),
     };
     frame.render_widget(bar_chart(&visits_title, &channel_bars), channel_area);
     frame.render_widget(bar_chart(&category_title, &category_bars), category_area);
@@ -469,11 +469,24 @@ fn render_referral_figures(v: &View, frame: &mut Frame, area: Rect, r: &ReviewDa
     frame.render_widget(b, area);
     let cols = [
         lang.pick("类别", "Kind"),
-        lang.pick("新转介", "Opened"),
-        lang.pick("办结", "Closed"),
-        lang.pick("逾期", "Overdue"),
+        lang.pick("新转介", "New"),
+        lang.pick("办结", "Done"),
+        lang.pick("逾期", "Late"),
     ];
-    let widths = [10, 7, 6, 6];
+    // Each figure's column as wide as its heading in the language in force, and the
+    // kind's as its widest label, within the box (the kind is cut before a heading).
+    let figure = |i: usize| text::width(cols[i]).max(3) + 1;
+    let figures = figure(1) + figure(2) + figure(3);
+    let kind = t
+        .referrals
+        .iter()
+        .map(|(k, _)| text::width(k.label(lang)))
+        .chain([text::width(cols[0])])
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let room = (inner.width as usize).saturating_sub(figures).max(4);
+    let widths = [kind.min(room), figure(1), figure(2), figure(3)];
     let row = |cells: [String; 4], style: Style| {
         Line::from(
             cells
@@ -514,7 +527,7 @@ fn render_referral_figures(v: &View, frame: &mut Frame, area: Rect, r: &ReviewDa
             t.workers_covered
         ),
         Lang::En => format!(
-            "Wages recovered {} ({} workers)",
+            "Recovered {} ({} workers)",
             format_fen(t.wages_recovered_fen),
             t.workers_covered
         ),
@@ -526,7 +539,7 @@ fn render_referral_figures(v: &View, frame: &mut Frame, area: Rect, r: &ReviewDa
             t.placed
         ),
         Lang::En => format!(
-            "Aid paid {} · placed in jobs {}",
+            "Aid {} · placed in jobs {}",
             format_fen(t.aid_paid_fen),
             t.placed
         ),

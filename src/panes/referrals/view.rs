@@ -359,7 +359,7 @@ fn detail_lines(
         ]),
         // 首问责任制: the first-contact officer stays; the 承办人 is who holds it now.
         kv(
-            lang.pick("首问责任人", "First contact"),
+            lang.pick("首问责任人", "1st contact"),
             if owner == r.first_contact_name {
                 format!("{owner}{}", lang.pick("(承办人)", " (holds it)"))
             } else {
@@ -674,24 +674,29 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
         let due = config
             .deadlines
             .due(&config.calendar, view.today, s.deadline_rule, urgency);
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(
-            match lang {
-                Lang::Zh => format!(
-                    "办结时限:{}{}个工作日,至 {}",
-                    s.deadline_rule.label(lang),
-                    days,
-                    due.format("%Y-%m-%d")
-                ),
-                Lang::En => format!(
-                    "Deadline: {} {} working days, by {}",
-                    s.deadline_rule.label(lang),
-                    days,
-                    due.format("%Y-%m-%d")
-                ),
-            },
-            Style::default().fg(Color::Yellow),
-        )));
+        // The deadline right under the service's name: at 80×24 the rest of the
+        // service's facts may be cut, the deadline the referral takes on is not.
+        let deadline = match lang {
+            Lang::Zh => format!(
+                "办结时限:{}{}个工作日,至 {}",
+                s.deadline_rule.label(lang),
+                days,
+                due.format("%Y-%m-%d")
+            ),
+            Lang::En => format!(
+                "Deadline: {} {} working days, by {}",
+                s.deadline_rule.label(lang),
+                days,
+                due.format("%Y-%m-%d")
+            ),
+        };
+        let at = 1.min(lines.len());
+        lines.splice(
+            at..at,
+            text::wrap(&deadline, cols)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, Style::default().fg(Color::Yellow)))),
+        );
         if s.status != ServiceStatus::Active {
             lines.push(Line::from(Span::styled(
                 match lang {
