@@ -367,6 +367,55 @@ impl App {
         slip_key
     }
 
+    /// The tick's look at the file: what another connection changed is read again.
+    fn watch_file(&mut self) {
+        if self.watch.changed(&self.store) {
+            self.reload_changed();
+        }
+        if self.watch.openings_to_rebuild(self.jobs.index_building()) && self.jobs.index.is_some() {
+            tracing::info!("openings changed in the file; job index built again");
+            self.start_job_index();
+        }
+    }
+
+    /// Today's list, the queue (or its counts), F5 when open and an open route dialog's
+    /// directory, read again; nothing is said (a failure is logged, the old rows stay).
+    fn reload_changed(&mut self) {
+        let t = std::time::Instant::now();
+        let warn = |what: &str, e: &StoreError| tracing::warn!(error = %e, "{what} not read again");
+        if let Err(e) = self.intake.reload_today(&ctx!(self)) {
+            warn("today's visits", &e);
+        }
+        let queue = if self.pane == Pane::Referrals {
+            self.referrals.reload_following(&ctx!(self))
+        } else {
+            let today = self.today();
+            self.store
+                .queue_counts(today)
+                .map(|c| self.referrals.counts = c)
+        };
+        if let Err(e) = queue {
+            warn("referral queue", &e);
+        }
+        if self.pane == Pane::Log
+            && let Err(e) = self.log.reload_following(&ctx!(self))
+        {
+            warn("daily log", &e);
+        }
+        if let Some(Modal::Route(d)) = &mut self.modal
+            && !d.adding
+        {
+            match self.store.services(None) {
+                Ok(services) => d.services_changed(services),
+                Err(e) => warn("directory", &e),
+            }
+        }
+        tracing::debug!(
+            ms = t.elapsed().as_secs_f64() * 1e3,
+            "reloaded after another connection's commit"
+        );
+    }
+
     /// F9: a sync with the county hub on its own thread (one at a time).
     fn start_sync(&mut self) {
         if self.sync_rx.is_some() {

@@ -77,6 +77,26 @@ impl LogPane {
         Ok(())
     }
 
+    /// The log read again after another desk wrote (an entry, the handover taken, a
+    /// sign-off; an import's visits to reconcile), the selection staying on the entry —
+    /// and in the review on the visit — it was on.
+    pub fn reload_following(&mut self, cx: &Ctx) -> Result<(), StoreError> {
+        let entry = self.selected().map(|e| e.id.clone());
+        let visit = self.review_visit().map(|v| v.id);
+        self.reload(cx)?;
+        if let Some(i) = entry.and_then(|id| self.visible().iter().position(|e| e.id == id)) {
+            self.sel = i;
+        }
+        if let Some(i) = visit.and_then(|id| {
+            self.review
+                .as_ref()
+                .and_then(|r| r.visits().position(|v| v.id == id))
+        }) {
+            self.review_sel = i;
+        }
+        Ok(())
+    }
+
     /// Reads the pane again; a failure is said, not returned.
     pub fn reload_or_say(&mut self, cx: &Ctx) -> Effects {
         match self.reload(cx) {

@@ -148,6 +148,16 @@ fn placeholder(zh: &'static str, en: &'static str, rest: Vec<Choice>) -> Vec<Cho
 }
 
 impl RouteDialog {
+    /// The directory read again (another desk or an import changed it): the service
+    /// chosen stays chosen, wherever it now is in the list.
+    pub fn services_changed(&mut self, services: Vec<Service>) {
+        let was_on = self.selected().map(|s| s.id.clone());
+        self.services = services;
+        self.sel = was_on
+            .and_then(|id| self.visible().iter().position(|s| s.id == id))
+            .unwrap_or(0);
+    }
+
     pub fn new(
         visit: VisitRow,
         employer: String,

@@ -49,6 +49,20 @@ impl ReferralsPane {
         Ok(())
     }
 
+    /// Reads the queue again after another desk wrote, the selection following the
+    /// referral it was on (one may have been added above it): an accept must not land
+    /// on somebody else's.
+    pub fn reload_following(&mut self, cx: &Ctx) -> Result<(), StoreError> {
+        let was_on = self.selected().map(|r| r.id.clone());
+        self.reload(cx)?;
+        let now_at = was_on.and_then(|id| self.rows.iter().position(|r| r.id == id));
+        if let Some(i) = now_at.filter(|&i| i != self.sel) {
+            self.sel = i;
+            self.load_detail(cx.store);
+        }
+        Ok(())
+    }
+
     /// Reads the queue again; a failure is said, not returned.
     pub fn reload_or_say(&mut self, cx: &Ctx) -> Effects {
         match self.reload(cx) {
