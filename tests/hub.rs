@@ -305,6 +305,7 @@ fn figures(t: &Totals) -> BTreeMap<String, i64> {
         }
     };
     put("visits".into(), t.visits);
+    put("follow_ups".into(), t.follow_ups);
     put("workers_in_visits".into(), t.workers_in_visits);
     put("wages_recovered_fen".into(), t.wages_recovered_fen);
     put("workers_covered".into(), t.workers_covered);
@@ -352,6 +353,7 @@ fn hub_figures(j: &serde_json::Value) -> BTreeMap<String, i64> {
     let mut m = BTreeMap::new();
     for k in [
         "visits",
+        "follow_ups",
         "workers_in_visits",
         "wages_recovered_fen",
         "workers_covered",
@@ -446,6 +448,95 @@ fn verified(hub: &Hub, db: &Path) {
     );
 }
 
+/// Visits that belong to no signed-off shift (a sealed visit cannot be changed).
+const OPEN_VISITS: &str =
+    "shift_id IS NULL OR shift_id IN (SELECT id FROM shift WHERE closed_at IS NULL)";
+
+/// What a desk records that the hub's first schema did not know, filled into a generated
+/// desk as the desk writes it: follow-up visits (回访), the arbitration facts, decline
+/// reasons from the list, log lines with their facts (a visitor's name, a mobile and an
+/// ID number typed in a note) and a service added at the desk whose contact is a mobile.
+/// Returns how many visits became follow-ups.
+fn fill_new_columns(db: &Path) -> usize {
+    use dutydesk::domain::lists::{Category, Channel};
+    use dutydesk::domain::log_fact::{LogFact, ReferralEvent};
+    use dutydesk::domain::referral::ServiceKind;
+    let c = rusqlite::Connection::open(db).unwrap();
+    let follow_ups = c
+        .execute(
+            &format!(
+                "UPDATE visit SET follows_referral =
+                     (SELECT r.id FROM referral r WHERE r.visit_id <> visit.id ORDER BY r.id LIMIT 1)
+                  WHERE rowid IN (SELECT rowid FROM visit WHERE {OPEN_VISITS} ORDER BY rowid LIMIT 30)"
+            ),
+            [],
+        )
+        .unwrap();
+    assert!(follow_ups > 0, "no open visit to follow up");
+    c.execute(
+        &format!(
+            "UPDATE visit SET employment = 'ended', employment_ended_on = '2026-01-05',
+                    learned_on = '2025-12-20', arbitration_last_day = '2027-01-05'
+              WHERE rowid IN (SELECT rowid FROM visit WHERE {OPEN_VISITS}
+                               ORDER BY rowid DESC LIMIT 40)"
+        ),
+        [],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE referral SET decline_code = 'incomplete' WHERE status = 'declined'",
+        [],
+    )
+    .unwrap();
+    let (station, officer): (String, String) = c
+        .query_row("SELECT station_id, id FROM officer LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let now = "2026-03-02T01:02:03.000Z";
+    c.execute(
+        "INSERT INTO service (id, kind, deadline_rule, name, contact, status, created_at,
+                              updated_at, added_by)
+         VALUES ('local-svc-1', 'legal', 'legal_aid', '街道调解室', '王主任 13812345678', 'active',
+                 ?1, ?1, ?2)",
+        rusqlite::params![now, officer],
+    )
+    .unwrap();
+    let facts = [
+        LogFact::Intake {
+            name: "秘密来访人".into(),
+            category: Category::WageArrears,
+            channel: Channel::WalkIn,
+            returning: true,
+            follow_up: true,
+        },
+        LogFact::Referral {
+            visitor: "秘密来访人".into(),
+            service: "街道调解室".into(),
+            kind: ServiceKind::Legal,
+            event: ReferralEvent::Sent {
+                note: "电话13912345678 身份证11010519491231002X".into(),
+                without_consent: None,
+            },
+        },
+    ];
+    for (i, fact) in facts.iter().enumerate() {
+        c.execute(
+            "INSERT INTO log_entry (id, station_id, shift_id, at, officer_id, kind, text, fact)
+             VALUES (?1, ?2, NULL, ?3, ?4, 'note', '来访登记', ?5)",
+            rusqlite::params![
+                format!("fact-line-{i}"),
+                station,
+                now,
+                officer,
+                serde_json::to_string(fact).unwrap()
+            ],
+        )
+        .unwrap();
+    }
+    follow_ups
+}
+
 fn first_of_month(d: NaiveDate) -> NaiveDate {
     use chrono::Datelike;
     d.with_day(1).unwrap()
@@ -463,6 +554,13 @@ fn two_desks_sum_to_the_county_report() {
     let hub = Hub::new("two_desks");
     let a = hub.desk("城西站", 1500, 250, 1);
     let b = hub.desk("城东站", 900, 150, 2);
+    // Follow-ups, arbitration facts, decline reasons, facts and a local service, recorded
+    // after the first sync, reach the hub on the next.
+    for db in [&a, &b] {
+        fill_new_columns(db);
+        let said = ok(hub.sync(db, None).output().unwrap());
+        assert!(sent(&said).0 > 0, "{said}");
+    }
     for (from, to) in [
         (years_back(6), today()),
         (today() - chrono::Duration::days(30), today()),
@@ -503,6 +601,46 @@ fn two_desks_sum_to_the_county_report() {
     let mut c = pg(&hub.url);
     assert_eq!(table_digest_hub(&mut c, "城西站"), table_digest_desk(&a));
     assert_eq!(table_digest_hub(&mut c, "城东站"), table_digest_desk(&b));
+    // The new columns as the desk holds them: the follow-up links, the arbitration facts,
+    // the decline reasons, the local service (the directory's services stay at home).
+    let desk = rusqlite::Connection::open(&a).unwrap();
+    let at_desk = |sql: &str| -> i64 { desk.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let at_hub = |c: &mut postgres::Client, sql: &str| -> i64 {
+        c.query_one(
+            &format!(
+                "{sql} AND station_id = (SELECT station_id FROM hub.station WHERE name = '城西站')"
+            ),
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    for (desk_sql, hub_sql) in [
+        (
+            "SELECT count(*) FROM visit WHERE follows_referral IS NOT NULL",
+            "SELECT count(*) FROM hub.visit WHERE follows_referral IS NOT NULL",
+        ),
+        (
+            "SELECT count(*) FROM visit WHERE arbitration_last_day = '2027-01-05' AND learned_on = '2025-12-20'",
+            "SELECT count(*) FROM hub.visit WHERE arbitration_last_day = '2027-01-05' AND learned_on = '2025-12-20'",
+        ),
+        (
+            "SELECT count(*) FROM referral WHERE decline_code = 'incomplete'",
+            "SELECT count(*) FROM hub.referral WHERE decline_code = 'incomplete'",
+        ),
+        (
+            "SELECT count(*) FROM log_entry WHERE fact IS NOT NULL",
+            "SELECT count(*) FROM hub.log_entry WHERE fact IS NOT NULL",
+        ),
+        (
+            "SELECT count(*) FROM service WHERE added_by IS NOT NULL",
+            "SELECT count(*) FROM hub.local_service WHERE true",
+        ),
+    ] {
+        let n = at_desk(desk_sql);
+        assert!(n > 0, "{desk_sql}");
+        assert_eq!(at_hub(&mut c, hub_sql), n, "{hub_sql}");
+    }
     verified(&hub, &a);
     verified(&hub, &b);
     // A change behind the hub's back is caught by --verify.
@@ -968,6 +1106,9 @@ fn rls_keeps_stations_apart() {
 fn no_clear_id_numbers_or_phones_at_the_hub() {
     let hub = Hub::new("keyed");
     let db = hub.desk("隐私站", 800, 120, 7);
+    // The columns added since the hub's first schema, filled: a log line's fact names the
+    // visitor and carries numbers typed in a note; a local service's contact is a mobile.
+    fill_new_columns(&db);
     // Numbers typed into free text too.
     {
         let c = rusqlite::Connection::open(&db).unwrap();
@@ -1047,6 +1188,35 @@ fn no_clear_id_numbers_or_phones_at_the_hub() {
         .unwrap()
         .get(0);
     assert!(typed > 0, "the typed numbers were not seen taken out");
+    // The facts arrived, without the visitor's name; the local service without its mobile.
+    let facts: Vec<String> = admin
+        .query("SELECT fact FROM hub.log_entry WHERE fact IS NOT NULL", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let at_desk: i64 = desk
+        .query_row(
+            "SELECT count(*) FROM log_entry WHERE fact IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(i64::try_from(facts.len()).unwrap(), at_desk, "{facts:?}");
+    assert!(facts.iter().any(|f| f.contains("\"intake\"")), "{facts:?}");
+    assert!(
+        facts.iter().all(|f| !f.contains("秘密来访人")),
+        "a visitor's name reached the hub: {facts:?}"
+    );
+    assert!(facts.iter().any(|f| f.contains("街道调解室")), "{facts:?}");
+    let contact: String = admin
+        .query_one("SELECT contact FROM hub.local_service", &[])
+        .unwrap()
+        .get(0);
+    assert!(
+        contact.starts_with("王主任") && !contact.contains("1381"),
+        "{contact}"
+    );
 }
 
 #[test]
@@ -1378,6 +1548,80 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
         .unwrap()
         .get(0);
     assert_eq!(left, 2);
+}
+
+#[test]
+fn rows_sent_before_the_hub_knew_a_column_are_filled_in_not_taken_for_rewrites() {
+    let hub = Hub::new("late_columns");
+    let (db, _, _) = sealed_desk(&hub);
+    let creds = hub.enroll("封存站");
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--join"])
+        .arg(&creds)
+        .output()
+        .unwrap());
+    let mut c = pg(&hub.url);
+    let facts = |c: &mut postgres::Client| -> i64 {
+        c.query_one(
+            "SELECT count(*) FROM hub.log_entry WHERE fact IS NOT NULL",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    let at_desk: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM log_entry WHERE fact IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(at_desk > 0);
+    assert_eq!(facts(&mut c), at_desk);
+    // As a hub before schema 7 held them (signed-off shift's lines among them), and the
+    // desk naming them again as its migration 0021 does.
+    c.execute("UPDATE hub.log_entry SET fact = NULL", &[])
+        .unwrap();
+    let renamed = |db: &Path| {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .execute(
+                "INSERT INTO sync_outbox (tbl, row_id)
+                 SELECT 'log_entry', id FROM log_entry WHERE fact IS NOT NULL",
+                [],
+            )
+            .unwrap()
+    };
+    renamed(&db);
+    let out = hub.sync(&db, None).output().unwrap();
+    assert!(out.status.success());
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(!note.contains("sealed records were changed"), "{note}");
+    assert_eq!(facts(&mut c), at_desk, "the facts were not filled in");
+    let said = ok(dutydesk(hub.dir())
+        .args(["hub", "check", "--hub", &hub.url])
+        .output()
+        .unwrap());
+    assert!(said.contains("; 0 problems"), "{said}");
+    // A fact the hub holds is compared like any column: a changed one is a rewrite.
+    {
+        let desk = rusqlite::Connection::open(&db).unwrap();
+        desk.execute_batch("DROP TRIGGER log_entry_no_update;")
+            .unwrap();
+        desk.execute(
+            "UPDATE log_entry SET fact = json_set(fact, '$.name', '改名') WHERE id =
+                 (SELECT id FROM log_entry WHERE fact ->> 'fact' = 'shift_opened' LIMIT 1)",
+            [],
+        )
+        .unwrap();
+    }
+    let out = hub.sync(&db, None).output().unwrap();
+    assert!(out.status.success());
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(note.contains("1 sealed records were changed"), "{note}");
 }
 
 /// The PostgreSQL binaries' folder (the newest version installed), or a failure that says

@@ -77,13 +77,26 @@ pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
     Ok(())
 }
 
-/// Each synced table with the SQL for its row key, as the outbox names rows.
+/// Each synced table with the query naming its rows as the outbox does: (its name, the
+/// row's key).
 fn outbox_keys() -> Vec<(&'static str, String)> {
     TABLES
         .iter()
         .map(|t| {
             let parts: Vec<String> = t.key.iter().map(|k| format!("CAST({k} AS TEXT)")).collect();
-            (t.name, parts.join(" || ' ' || "))
+            let only = match t.desk_only() {
+                "" => String::new(),
+                only => format!(" WHERE {only}"),
+            };
+            (
+                t.name,
+                format!(
+                    "SELECT '{}', {} FROM {}{only}",
+                    t.name,
+                    parts.join(" || ' ' || "),
+                    t.desk_table()
+                ),
+            )
         })
         .collect()
 }
@@ -409,7 +422,25 @@ fn encode(v: &Value, kind: Kind, key: &CountyKey, send_names: bool) -> Option<St
             let bytes = super::keyed::decode_hex(&text).filter(|b| !b.is_empty())?;
             Some(format!("\\x{}", super::keyed::encode_hex(&bytes)))
         }
+        Kind::Fact => fact_for_hub(&text, send_names),
     }
+}
+
+/// A log line's fact as the hub may hold it: the visitor's name taken out unless the
+/// county's config sends names, numbers in its free text scrubbed. A fact this dutydesk
+/// cannot read goes as nothing rather than unexamined.
+fn fact_for_hub(json: &str, send_names: bool) -> Option<String> {
+    use crate::domain::log_fact::LogFact;
+    let mut fact: LogFact = serde_json::from_str(json).ok()?;
+    if !send_names {
+        match &mut fact {
+            LogFact::Intake { name, .. } => name.clear(),
+            LogFact::Referral { visitor, .. } => visitor.clear(),
+            _ => {}
+        }
+    }
+    let json = serde_json::to_string(&fact).ok()?;
+    Some(scrub(&json).into_owned())
 }
 
 /// COPY text format: backslash, tab, newline and CR escaped; NUL dropped.
@@ -447,7 +478,7 @@ fn staged_rows(
     let visited_at = t.cols.iter().position(|c| c.hub == "visited_at");
     for (row_id, seq) in rows {
         let found = store
-            .sync_row(t.name, t.key, row_id, &desk_cols)
+            .sync_row(t.desk_table(), t.desk_only(), t.key, row_id, &desk_cols)
             .map_err(store_err)?;
         let mut line = String::new();
         match &found {
@@ -531,14 +562,27 @@ fn keep_sealed(
         Sealed::Always | Sealed::No => "true".to_string(),
     };
     // Names are left out: whether they are sent is the county's choice, not the desk's.
+    // A column the hub learned of later is filled in where it holds NULL (the row was
+    // received before the hub had the column), and compared where it holds a value.
     let compared: Vec<&str> = t
         .cols
         .iter()
-        .filter(|c| c.kind != Kind::Name)
+        .filter(|c| c.kind != Kind::Name && !c.late)
         .map(|c| c.hub)
         .collect();
     let h_cols: Vec<String> = compared.iter().map(|c| format!("h.{c}")).collect();
     let s_cols: Vec<String> = compared.iter().map(|c| format!("s.{c}")).collect();
+    let late: String = t
+        .cols
+        .iter()
+        .filter(|c| c.late)
+        .map(|c| {
+            format!(
+                " OR (h.{0} IS NOT NULL AND h.{0} IS DISTINCT FROM s.{0})",
+                c.hub
+            )
+        })
+        .collect();
     let row_key: Vec<String> = t.key.iter().map(|k| format!("s.{k}::text")).collect();
     let shift = if t.name == "shift" {
         "s.id"
@@ -553,7 +597,7 @@ fn keep_sealed(
               WHERE {match_hub}
                 AND (h.src_epoch, h.src_seq) < (s.src_epoch, s.src_seq)
                 AND {guard}
-                AND (s.gone OR ROW({h_cols}) IS DISTINCT FROM ROW({s_cols}))
+                AND (s.gone OR ROW({h_cols}) IS DISTINCT FROM ROW({s_cols}){late})
              RETURNING s.*)
          INSERT INTO hub.seal_conflict (station_id, tbl, row_key, shift_id, src_epoch,
                                         src_seq, gone)
@@ -707,11 +751,15 @@ fn rollup_delta(kind: Rollup, sign: i32) -> String {
             "INSERT INTO pg_temp.delta (day, dim, value, n)
              SELECT {day}, d.dim, d.value, {sign} * d.n FROM x CROSS JOIN LATERAL (VALUES
                  ('visits', '', 1::bigint),
-                 ('workers', '', coalesce(x.headcount, 1)),
+                 ('workers', '', CASE WHEN x.follows_referral IS NULL
+                                      THEN coalesce(x.headcount, 1) ELSE 0 END),
                  ('channel', coalesce(x.channel, ''), 1),
-                 ('category', coalesce(x.category, ''), 1),
+                 ('category', coalesce(x.category, ''),
+                     CASE WHEN x.follows_referral IS NULL THEN 1 ELSE 0 END),
+                 ('follow_ups', '', CASE WHEN x.follows_referral IS NULL THEN 0 ELSE 1 END),
                  ('occupation', coalesce(x.occupation, ''), 1),
-                 ('membership', coalesce(x.membership, ''), 1)) d(dim, value, n)",
+                 ('membership', coalesce(x.membership, ''), 1)) d(dim, value, n)
+             WHERE d.n <> 0",
             day = day("x.visited_at")
         ),
         Rollup::Referrals => format!(
@@ -856,7 +904,7 @@ pub fn verify(store: &Store) -> Result<Verified> {
         let desk_cols: Vec<&str> = t.cols.iter().map(|c| c.desk).collect();
         let (mut desk_rows, mut desk_sum) = (0i64, 0u64);
         store
-            .sync_scan(t.name, &desk_cols, |values| {
+            .sync_scan(t.desk_table(), t.desk_only(), &desk_cols, |values| {
                 desk_rows += 1;
                 let mut fields = t
                     .cols
