@@ -1389,6 +1389,168 @@ fn county_directory_reaches_the_desk() {
     );
 }
 
+#[test]
+fn county_job_openings_reach_the_desk_read_only_and_a_killed_pull_resumes() {
+    let hub = Hub::new("jobs");
+    let db = hub.desk("岗位站", 10, 0, 12);
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo_jobs.csv");
+    let rows = i64::try_from(std::fs::read_to_string(&file).unwrap().lines().count()).unwrap() - 1;
+    let publish = || {
+        ok(dutydesk(hub.dir())
+            .args(["hub", "import", "jobs"])
+            .arg(&file)
+            .args(["--hub", &hub.url])
+            .output()
+            .unwrap())
+    };
+    let said = publish();
+    assert!(said.contains(&format!("{rows} added, 0 updated")), "{said}");
+    // The desk's own opening, imported before the county's arrive, stays beside them.
+    let own = hub.dir().join("own_jobs.csv");
+    let header = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &own,
+        format!("{header}\n本站-1,本站自招保洁员,街道物业,城西区,文三路1号,3000,月,,全职,,1,,,,,,0571-88880000,2026-11-01,2027-06-30,本站,招聘中\n"),
+    )
+    .unwrap();
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "jobs"])
+        .arg(&own)
+        .output()
+        .unwrap());
+    // Pulls killed at random moments, a page of 7 at a time: whatever the desk holds of the
+    // county's openings is exactly what its cursor says it has received.
+    let mut admin = pg(&hub.url);
+    #[allow(clippy::cast_possible_truncation)] // the clock's low 64 bits make the seed
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("county_job_openings…: seed {seed}");
+    let mut rng = Rng(seed);
+    let county_at_desk = |db: &Path| -> (i64, i64, i64) {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT (SELECT count(*) FROM job WHERE source_id LIKE 'hub:%'),
+                        (SELECT count(DISTINCT source_id) FROM job WHERE source_id LIKE 'hub:%'),
+                        (SELECT job_cursor FROM sync_state)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    let (mut killed_mid_way, mut part_way) = (0, 0);
+    for _ in 0..8 {
+        let mut child = hub
+            .sync(&db, Some(7))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.below(300)));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_way += 1;
+        }
+        unsafe {
+            libc::kill(i32::try_from(child.id()).unwrap(), libc::SIGKILL);
+        }
+        let _ = child.wait();
+        let (n, distinct, cursor) = county_at_desk(&db);
+        if n > 0 && n < rows {
+            part_way += 1;
+        }
+        assert_eq!(n, distinct, "an opening received twice");
+        let upto: i64 = admin
+            .query_one("SELECT count(*) FROM hub.job WHERE rev <= $1", &[&cursor])
+            .unwrap()
+            .get(0);
+        assert_eq!(n, upto, "the openings received are not the cursor's");
+    }
+    eprintln!("{killed_mid_way} of 8 pulls killed while running, {part_way} left part-way");
+    assert!(
+        killed_mid_way > 0,
+        "no sync was killed while running: the test proved nothing"
+    );
+    let said = ok(hub.sync(&db, Some(7)).output().unwrap());
+    assert!(said.contains("job openings"), "{said}");
+    assert_eq!(county_at_desk(&db).0, rows, "{said}");
+    // Found by the desk's search beside its own.
+    let found = ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["jobs", "search", "采茶工", "--all"])
+        .output()
+        .unwrap());
+    assert!(found.contains("城南果蔬基地"), "{found}");
+    let found = ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["jobs", "search", "保洁员", "--all"])
+        .output()
+        .unwrap());
+    assert!(found.contains("街道物业"), "{found}");
+    // Read-only at the desk: a file that names a county opening is refused whole.
+    let (hub_id, title): (String, String) = {
+        let r = admin
+            .query_one("SELECT id, title FROM hub.job ORDER BY rev LIMIT 1", &[])
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    let forged = hub.dir().join("forged.csv");
+    std::fs::write(
+        &forged,
+        format!("{header}\nhub:{hub_id},{title},改过的单位,城西区,,9999,月,,全职,,1,,,,,,,2026-11-01,2027-06-30,本站,招聘中\n"),
+    )
+    .unwrap();
+    let out = dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "jobs"])
+        .arg(&forged)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a county opening was overwritten at the desk"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("the county"), "{said}");
+    let employer: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT employer FROM job WHERE source_id = 'hub:' || ?1",
+            [&hub_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(employer, "改过的单位");
+    // The county changes one and publishes again: only that one comes down.
+    let mut tx = admin.transaction().unwrap();
+    tx.batch_execute("SET LOCAL ROLE dutydesk_county").unwrap();
+    tx.execute(
+        "UPDATE hub.job SET status = 'filled' WHERE id = $1",
+        &[&hub_id],
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    let said = publish();
+    assert!(
+        said.contains(&format!("0 added, 1 updated, {} unchanged", rows - 1)),
+        "{said}"
+    );
+    let said = ok(hub.sync(&db, None).output().unwrap());
+    assert!(said.contains("and 1 job openings"), "{said}");
+}
+
 /// A desk with one signed-off shift of two visits and an open one with a visit.
 fn sealed_desk(hub: &Hub) -> (PathBuf, String, String) {
     use dutydesk::domain::intake::{RawIntake, validate};

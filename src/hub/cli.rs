@@ -105,6 +105,15 @@ pub enum HubImportCmd {
         #[command(flatten)]
         hub: HubConn,
     },
+    /// The county's job openings: the desk's formats (CSV, JSON-LD); a re-import updates by
+    /// the file's id and leaves unchanged openings as they are. Desks receive them on their
+    /// next sync, read-only there
+    Jobs {
+        /// CSV or JSON-LD file
+        file: PathBuf,
+        #[command(flatten)]
+        hub: HubConn,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -161,6 +170,24 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
                     ),
                     Lang::En => format!(
                         "directory published: {} added, {} updated, {} unchanged; desks receive it on their next sync",
+                        done.added, done.updated, done.unchanged
+                    ),
+                }
+            );
+            Ok(())
+        }
+        HubCmd::Import(HubImportCmd::Jobs { file, hub }) => {
+            let mut client = hub.connect()?;
+            let done = super::publish::jobs(&mut client, &file, lang)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "岗位已发布:新增 {} 个,更新 {} 个,未变 {} 个;各站下次同步时收到",
+                        done.added, done.updated, done.unchanged
+                    ),
+                    Lang::En => format!(
+                        "job openings published: {} added, {} updated, {} unchanged; desks receive them on their next sync",
                         done.added, done.updated, done.unchanged
                     ),
                 }
@@ -379,12 +406,24 @@ pub fn run_sync(db: &Path, args: SyncArgs, lang: Lang) -> Result<()> {
         "{}",
         match lang {
             Lang::Zh => format!(
-                "已发送 {} 项改动({} 行,{} 批),收到服务目录 {} 条;汇总库已收至第 {} 项(第 {} 轮)",
-                out.changes, out.rows, out.batches, out.received, out.cursor, out.epoch
+                "已发送 {} 项改动({} 行,{} 批),收到服务目录 {} 条、县级岗位 {} 个;汇总库已收至第 {} 项(第 {} 轮)",
+                out.changes,
+                out.rows,
+                out.batches,
+                out.received,
+                out.received_jobs,
+                out.cursor,
+                out.epoch
             ),
             Lang::En => format!(
-                "sent {} changes ({} rows) in {} batches; received {} directory entries; the hub holds changes up to {} (epoch {})",
-                out.changes, out.rows, out.batches, out.received, out.cursor, out.epoch
+                "sent {} changes ({} rows) in {} batches; received {} directory entries and {} job openings; the hub holds changes up to {} (epoch {})",
+                out.changes,
+                out.rows,
+                out.batches,
+                out.received,
+                out.received_jobs,
+                out.cursor,
+                out.epoch
             ),
         }
     );

@@ -27,8 +27,10 @@ pub struct SyncState {
     pub epoch: i64,
     /// The hub's cursor as last acknowledged (the hub's own is the truth).
     pub pushed_seq: i64,
-    /// The highest reference-data revision received.
+    /// The highest reference-data revision received: the county's directory.
     pub ref_cursor: i64,
+    /// The same for the county's job openings.
+    pub job_cursor: i64,
     pub last_success: Option<String>,
     pub last_error: Option<String>,
 }
@@ -42,7 +44,7 @@ pub struct OutboxEntry {
 }
 
 const STATE_COLUMNS: &str = "hub, station, station_id, role, password, key_id, county_key, \
-     ca_pem, epoch, pushed_seq, ref_cursor, last_success, last_error";
+     ca_pem, epoch, pushed_seq, ref_cursor, last_success, last_error, job_cursor";
 
 impl Store {
     /// The binding to a hub, if this desk has joined one.
@@ -65,6 +67,7 @@ impl Store {
                     ref_cursor: r.get(10)?,
                     last_success: r.get(11)?,
                     last_error: r.get(12)?,
+                    job_cursor: r.get(13)?,
                 })
             })
             .optional()?)
@@ -241,13 +244,16 @@ impl Store {
             .optional()?)
     }
 
-    /// Reference rows received from the hub (the county's service directory), upserted by
-    /// id with the new cursor in one transaction: a killed pull resumes where it stopped.
+    /// Reference rows received from the hub (the county's service directory or job
+    /// openings), upserted by id with the new cursor (`cursor_column` of sync_state) in one
+    /// transaction: a killed pull resumes where it stopped. Table and column names come
+    /// from the hub's fixed lists, never from data.
     pub fn apply_reference(
         &mut self,
         table: &str,
         columns: &[&str],
         rows: &[Vec<Value>],
+        cursor_column: &str,
         cursor: i64,
     ) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
@@ -270,7 +276,7 @@ impl Store {
             }
         }
         tx.execute(
-            "UPDATE sync_state SET ref_cursor = ?1 WHERE id = 1",
+            &format!("UPDATE sync_state SET {cursor_column} = ?1 WHERE id = 1"),
             [cursor],
         )?;
         tx.commit()?;

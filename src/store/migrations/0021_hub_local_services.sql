@@ -34,3 +34,8 @@ SELECT 'referral', id FROM referral
 INSERT INTO sync_outbox (tbl, row_id)
 SELECT 'log_entry', id FROM log_entry
  WHERE fact IS NOT NULL AND EXISTS (SELECT 1 FROM sync_state);
+
+-- The county's job openings come down as its directory does, on a cursor of their own
+-- (their revisions are drawn from the same sequence, so one cursor would skip openings
+-- published before the last directory entry received).
+ALTER TABLE sync_state ADD COLUMN job_cursor INTEGER NOT NULL DEFAULT 0;
