@@ -496,9 +496,11 @@ pub fn run(cli: Cli) -> Result<()> {
                     println!("    {what} {}{at}{action}", safe(&e.event_id));
                 }
             }
+            let anchors = crate::hub::check::desk_anchors(&store);
+            let anchored = crate::hub::cli::print_anchors(&anchors, lang);
             let config = load_config(cli.global.config.as_deref())?;
             println!("  {}", holiday_coverage(&config.calendar, lang));
-            if r.ok() {
+            if r.ok() && anchored {
                 Ok(())
             } else {
                 bail!(

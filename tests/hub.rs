@@ -1614,6 +1614,22 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
     use dutydesk::domain::shift::Disposition;
     let hub = Hub::new("seals");
     let (db, sealed_visit, open_visit) = sealed_desk(&hub);
+    let desk_check = |db: &Path| {
+        dutydesk(hub.dir())
+            .arg("--db")
+            .arg(db)
+            .arg("check")
+            .output()
+            .unwrap()
+    };
+    // Not joined yet: the desk's check says there is nothing to compare with, and passes.
+    let said = ok(desk_check(&db));
+    assert!(
+        said.contains(
+            "seals anchored at the county hub: not compared: this desk has not joined a hub"
+        ),
+        "{said}"
+    );
     let creds = hub.enroll("封存站");
     ok(dutydesk(hub.dir())
         .arg("--db")
@@ -1653,6 +1669,14 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
         said.contains("2 signed-off shifts held at the hub; 0 problems"),
         "{said}"
     );
+    // The desk's own check sets its seals beside the hub's copies.
+    let said = ok(desk_check(&db));
+    assert!(
+        said.contains(
+            "seals anchored at the county hub: 2 signed-off shifts anchored, 0 not yet synced (ok)"
+        ),
+        "{said}"
+    );
 
     // Someone with the file rewrites a sealed visit and the chain behind it, guards dropped.
     let summary_at_hub = |c: &mut postgres::Client| -> String {
@@ -1689,6 +1713,31 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
     let note = String::from_utf8_lossy(&out.stderr);
     assert!(note.contains("2 sealed records were changed"), "{note}");
     assert_eq!(summary_at_hub(&mut c), before, "the hub took the rewrite");
+    // The desk's check now fails on what differs from the hub's anchored copies.
+    let out = desk_check(&db);
+    assert!(
+        !out.status.success(),
+        "the desk's check passed a rewritten seal chain"
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("seal chain link differs from the hub's anchored copy: 1")
+            && said.contains("the hub kept out 2 records of this station changed after sealing"),
+        "{said}"
+    );
+    // With the hub out of reach, the check says so plainly and judges the desk alone.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE sync_state SET hub = 'host=127.0.0.1 port=9 dbname=x connect_timeout=2'",
+            [],
+        )
+        .unwrap();
+    let said = String::from_utf8_lossy(&desk_check(&db).stdout).into_owned();
+    assert!(
+        said.contains("not compared: the hub could not be reached"),
+        "{said}"
+    );
     let out = dutydesk(hub.dir())
         .args(["hub", "check", "--hub", &hub.url])
         .output()
