@@ -809,7 +809,7 @@ fn sync_killed_at_random_moments() {
     let kills: usize = std::env::var("DUTYDESK_SYNC_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+        .unwrap_or(60);
     #[allow(clippy::cast_possible_truncation)] // the clock's low 64 bits make the seed
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
