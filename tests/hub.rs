@@ -305,6 +305,7 @@ fn figures(t: &Totals) -> BTreeMap<String, i64> {
         }
     };
     put("visits".into(), t.visits);
+    put("follow_ups".into(), t.follow_ups);
     put("workers_in_visits".into(), t.workers_in_visits);
     put("wages_recovered_fen".into(), t.wages_recovered_fen);
     put("workers_covered".into(), t.workers_covered);
@@ -352,6 +353,7 @@ fn hub_figures(j: &serde_json::Value) -> BTreeMap<String, i64> {
     let mut m = BTreeMap::new();
     for k in [
         "visits",
+        "follow_ups",
         "workers_in_visits",
         "wages_recovered_fen",
         "workers_covered",
@@ -446,6 +448,95 @@ fn verified(hub: &Hub, db: &Path) {
     );
 }
 
+/// Visits that belong to no signed-off shift (a sealed visit cannot be changed).
+const OPEN_VISITS: &str =
+    "shift_id IS NULL OR shift_id IN (SELECT id FROM shift WHERE closed_at IS NULL)";
+
+/// What a desk records that the hub's first schema did not know, filled into a generated
+/// desk as the desk writes it: follow-up visits (回访), the arbitration facts, decline
+/// reasons from the list, log lines with their facts (a visitor's name, a mobile and an
+/// ID number typed in a note) and a service added at the desk whose contact is a mobile.
+/// Returns how many visits became follow-ups.
+fn fill_new_columns(db: &Path) -> usize {
+    use dutydesk::domain::lists::{Category, Channel};
+    use dutydesk::domain::log_fact::{LogFact, ReferralEvent};
+    use dutydesk::domain::referral::ServiceKind;
+    let c = rusqlite::Connection::open(db).unwrap();
+    let follow_ups = c
+        .execute(
+            &format!(
+                "UPDATE visit SET follows_referral =
+                     (SELECT r.id FROM referral r WHERE r.visit_id <> visit.id ORDER BY r.id LIMIT 1)
+                  WHERE rowid IN (SELECT rowid FROM visit WHERE {OPEN_VISITS} ORDER BY rowid LIMIT 30)"
+            ),
+            [],
+        )
+        .unwrap();
+    assert!(follow_ups > 0, "no open visit to follow up");
+    c.execute(
+        &format!(
+            "UPDATE visit SET employment = 'ended', employment_ended_on = '2026-01-05',
+                    learned_on = '2025-12-20', arbitration_last_day = '2027-01-05'
+              WHERE rowid IN (SELECT rowid FROM visit WHERE {OPEN_VISITS}
+                               ORDER BY rowid DESC LIMIT 40)"
+        ),
+        [],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE referral SET decline_code = 'incomplete' WHERE status = 'declined'",
+        [],
+    )
+    .unwrap();
+    let (station, officer): (String, String) = c
+        .query_row("SELECT station_id, id FROM officer LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let now = "2026-03-02T01:02:03.000Z";
+    c.execute(
+        "INSERT INTO service (id, kind, deadline_rule, name, contact, status, created_at,
+                              updated_at, added_by)
+         VALUES ('local-svc-1', 'legal', 'legal_aid', '街道调解室', '王主任 13812345678', 'active',
+                 ?1, ?1, ?2)",
+        rusqlite::params![now, officer],
+    )
+    .unwrap();
+    let facts = [
+        LogFact::Intake {
+            name: "秘密来访人".into(),
+            category: Category::WageArrears,
+            channel: Channel::WalkIn,
+            returning: true,
+            follow_up: true,
+        },
+        LogFact::Referral {
+            visitor: "秘密来访人".into(),
+            service: "街道调解室".into(),
+            kind: ServiceKind::Legal,
+            event: ReferralEvent::Sent {
+                note: "电话13912345678 身份证11010519491231002X".into(),
+                without_consent: None,
+            },
+        },
+    ];
+    for (i, fact) in facts.iter().enumerate() {
+        c.execute(
+            "INSERT INTO log_entry (id, station_id, shift_id, at, officer_id, kind, text, fact)
+             VALUES (?1, ?2, NULL, ?3, ?4, 'note', '来访登记', ?5)",
+            rusqlite::params![
+                format!("fact-line-{i}"),
+                station,
+                now,
+                officer,
+                serde_json::to_string(fact).unwrap()
+            ],
+        )
+        .unwrap();
+    }
+    follow_ups
+}
+
 fn first_of_month(d: NaiveDate) -> NaiveDate {
     use chrono::Datelike;
     d.with_day(1).unwrap()
@@ -463,6 +554,13 @@ fn two_desks_sum_to_the_county_report() {
     let hub = Hub::new("two_desks");
     let a = hub.desk("城西站", 1500, 250, 1);
     let b = hub.desk("城东站", 900, 150, 2);
+    // Follow-ups, arbitration facts, decline reasons, facts and a local service, recorded
+    // after the first sync, reach the hub on the next.
+    for db in [&a, &b] {
+        fill_new_columns(db);
+        let said = ok(hub.sync(db, None).output().unwrap());
+        assert!(sent(&said).0 > 0, "{said}");
+    }
     for (from, to) in [
         (years_back(6), today()),
         (today() - chrono::Duration::days(30), today()),
@@ -503,6 +601,46 @@ fn two_desks_sum_to_the_county_report() {
     let mut c = pg(&hub.url);
     assert_eq!(table_digest_hub(&mut c, "城西站"), table_digest_desk(&a));
     assert_eq!(table_digest_hub(&mut c, "城东站"), table_digest_desk(&b));
+    // The new columns as the desk holds them: the follow-up links, the arbitration facts,
+    // the decline reasons, the local service (the directory's services stay at home).
+    let desk = rusqlite::Connection::open(&a).unwrap();
+    let at_desk = |sql: &str| -> i64 { desk.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let at_hub = |c: &mut postgres::Client, sql: &str| -> i64 {
+        c.query_one(
+            &format!(
+                "{sql} AND station_id = (SELECT station_id FROM hub.station WHERE name = '城西站')"
+            ),
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    for (desk_sql, hub_sql) in [
+        (
+            "SELECT count(*) FROM visit WHERE follows_referral IS NOT NULL",
+            "SELECT count(*) FROM hub.visit WHERE follows_referral IS NOT NULL",
+        ),
+        (
+            "SELECT count(*) FROM visit WHERE arbitration_last_day = '2027-01-05' AND learned_on = '2025-12-20'",
+            "SELECT count(*) FROM hub.visit WHERE arbitration_last_day = '2027-01-05' AND learned_on = '2025-12-20'",
+        ),
+        (
+            "SELECT count(*) FROM referral WHERE decline_code = 'incomplete'",
+            "SELECT count(*) FROM hub.referral WHERE decline_code = 'incomplete'",
+        ),
+        (
+            "SELECT count(*) FROM log_entry WHERE fact IS NOT NULL",
+            "SELECT count(*) FROM hub.log_entry WHERE fact IS NOT NULL",
+        ),
+        (
+            "SELECT count(*) FROM service WHERE added_by IS NOT NULL",
+            "SELECT count(*) FROM hub.local_service WHERE true",
+        ),
+    ] {
+        let n = at_desk(desk_sql);
+        assert!(n > 0, "{desk_sql}");
+        assert_eq!(at_hub(&mut c, hub_sql), n, "{hub_sql}");
+    }
     verified(&hub, &a);
     verified(&hub, &b);
     // A change behind the hub's back is caught by --verify.
@@ -556,6 +694,82 @@ fn two_desks_sum_to_the_county_report() {
         .output()
         .unwrap();
     assert!(!out.status.success(), "an existing report was replaced");
+}
+
+/// Desk columns that are deliberately not sent: the station a row belongs to is the
+/// hub's station_id (from the login, never from the desk).
+const NOT_SENT_COLUMNS: &[&str] = &["station_id"];
+
+/// Desk tables that are deliberately not sent, and why.
+const NOT_SENT_TABLES: &[(&str, &str)] = &[
+    (
+        "station",
+        "the station is the hub's own row, made by `hub enroll`",
+    ),
+    ("setting", "the desk's own settings (who is on duty)"),
+    (
+        "visitor_key",
+        "search keys: names, phone digits and ID numbers in the clear",
+    ),
+    (
+        "visit_day",
+        "a count the desk keeps for itself, derived from the visits",
+    ),
+    ("draft", "an unsaved form"),
+    ("desk", "this desk's own state"),
+    ("desk_draft", "an unsaved form"),
+    (
+        "job",
+        "openings: the county's come down from the hub, a desk's own stay home",
+    ),
+    ("sync_outbox", "the outbox itself"),
+    ("sync_state", "the binding, with the station's password"),
+];
+
+#[test]
+fn every_desk_column_is_sent_or_deliberately_kept_home() {
+    // A column added at the desk and forgotten here would silently never reach the hub.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("schema.db");
+    drop(Store::open(&db).unwrap());
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let synced = dutydesk::hub::tables::TABLES;
+    for t in &tables {
+        let sent: Vec<&dutydesk::hub::tables::Table> =
+            synced.iter().filter(|s| s.desk_table() == t).collect();
+        if sent.is_empty() {
+            assert!(
+                NOT_SENT_TABLES.iter().any(|(n, _)| n == t),
+                "the desk table {t} is neither sent to the hub nor listed as kept home"
+            );
+            continue;
+        }
+        let columns: Vec<String> = c
+            .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for col in &columns {
+            let known = NOT_SENT_COLUMNS.contains(&col.as_str())
+                || sent.iter().any(|s| s.cols.iter().any(|k| k.desk == col));
+            // The directory's columns are the county's: only a local service goes up,
+            // with every column but source_id (a local service has none).
+            let directory_only = *t == "service" && col == "source_id";
+            assert!(
+                known || directory_only,
+                "{t}.{col} is at the desk but not sent to the hub"
+            );
+        }
+    }
 }
 
 /// Makes `k` changes at the desk: the first k visitors' employer rewritten.
@@ -671,7 +885,7 @@ fn sync_killed_at_random_moments() {
     let kills: usize = std::env::var("DUTYDESK_SYNC_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+        .unwrap_or(60);
     #[allow(clippy::cast_possible_truncation)] // the clock's low 64 bits make the seed
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -968,6 +1182,9 @@ fn rls_keeps_stations_apart() {
 fn no_clear_id_numbers_or_phones_at_the_hub() {
     let hub = Hub::new("keyed");
     let db = hub.desk("隐私站", 800, 120, 7);
+    // The columns added since the hub's first schema, filled: a log line's fact names the
+    // visitor and carries numbers typed in a note; a local service's contact is a mobile.
+    fill_new_columns(&db);
     // Numbers typed into free text too.
     {
         let c = rusqlite::Connection::open(&db).unwrap();
@@ -1047,6 +1264,35 @@ fn no_clear_id_numbers_or_phones_at_the_hub() {
         .unwrap()
         .get(0);
     assert!(typed > 0, "the typed numbers were not seen taken out");
+    // The facts arrived, without the visitor's name; the local service without its mobile.
+    let facts: Vec<String> = admin
+        .query("SELECT fact FROM hub.log_entry WHERE fact IS NOT NULL", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let at_desk: i64 = desk
+        .query_row(
+            "SELECT count(*) FROM log_entry WHERE fact IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(i64::try_from(facts.len()).unwrap(), at_desk, "{facts:?}");
+    assert!(facts.iter().any(|f| f.contains("\"intake\"")), "{facts:?}");
+    assert!(
+        facts.iter().all(|f| !f.contains("秘密来访人")),
+        "a visitor's name reached the hub: {facts:?}"
+    );
+    assert!(facts.iter().any(|f| f.contains("街道调解室")), "{facts:?}");
+    let contact: String = admin
+        .query_one("SELECT contact FROM hub.local_service", &[])
+        .unwrap()
+        .get(0);
+    assert!(
+        contact.starts_with("王主任") && !contact.contains("1381"),
+        "{contact}"
+    );
 }
 
 #[test]
@@ -1219,6 +1465,169 @@ fn county_directory_reaches_the_desk() {
     );
 }
 
+#[test]
+fn county_job_openings_reach_the_desk_read_only_and_a_killed_pull_resumes() {
+    let hub = Hub::new("jobs");
+    let db = hub.desk("岗位站", 10, 0, 12);
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo_jobs.csv");
+    let rows = i64::try_from(std::fs::read_to_string(&file).unwrap().lines().count()).unwrap() - 1;
+    let publish = || {
+        ok(dutydesk(hub.dir())
+            .args(["hub", "import", "jobs"])
+            .arg(&file)
+            .args(["--hub", &hub.url])
+            .output()
+            .unwrap())
+    };
+    let said = publish();
+    assert!(said.contains(&format!("{rows} added, 0 updated")), "{said}");
+    // The desk's own opening, imported before the county's arrive, stays beside them.
+    let own = hub.dir().join("own_jobs.csv");
+    let header = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &own,
+        format!("{header}\n本站-1,本站自招保洁员,街道物业,城西区,文三路1号,3000,月,,全职,,1,,,,,,0571-88880000,2026-11-01,2027-06-30,本站,招聘中\n"),
+    )
+    .unwrap();
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "jobs"])
+        .arg(&own)
+        .output()
+        .unwrap());
+    // Pulls killed at random moments, a page of 7 at a time: whatever the desk holds of the
+    // county's openings is exactly what its cursor says it has received.
+    let mut admin = pg(&hub.url);
+    #[allow(clippy::cast_possible_truncation)] // the clock's low 64 bits make the seed
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("county_job_openings…: seed {seed}");
+    let mut rng = Rng(seed);
+    let county_at_desk = |db: &Path| -> (i64, i64, i64) {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT (SELECT count(*) FROM job WHERE source_id LIKE 'hub:%'),
+                        (SELECT count(DISTINCT source_id) FROM job WHERE source_id LIKE 'hub:%'),
+                        (SELECT job_cursor FROM sync_state)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    let (mut killed_mid_way, mut part_way) = (0, 0);
+    for _ in 0..8 {
+        let mut child = hub
+            .sync(&db, Some(7))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.below(300)));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_way += 1;
+        }
+        unsafe {
+            libc::kill(i32::try_from(child.id()).unwrap(), libc::SIGKILL);
+        }
+        let _ = child.wait();
+        let (n, distinct, cursor) = county_at_desk(&db);
+        if n > 0 && n < rows {
+            part_way += 1;
+        }
+        assert_eq!(n, distinct, "an opening received twice");
+        let upto: i64 = admin
+            .query_one("SELECT count(*) FROM hub.job WHERE rev <= $1", &[&cursor])
+            .unwrap()
+            .get(0);
+        assert_eq!(n, upto, "the openings received are not the cursor's");
+    }
+    eprintln!("{killed_mid_way} of 8 pulls killed while running, {part_way} left part-way");
+    assert!(
+        killed_mid_way > 0,
+        "no sync was killed while running: the test proved nothing"
+    );
+    let said = ok(hub.sync(&db, Some(7)).output().unwrap());
+    assert!(said.contains("job openings"), "{said}");
+    assert_eq!(county_at_desk(&db).0, rows, "{said}");
+    // Found by the desk's search beside its own.
+    let found = ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["jobs", "search", "采茶工", "--all"])
+        .output()
+        .unwrap());
+    // (The county's file is the demo openings: 采茶工 are hired by 龙井茶园合作社 there.)
+    assert!(found.contains("龙井茶园合作社"), "{found}");
+    let found = ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["jobs", "search", "保洁员", "--all"])
+        .output()
+        .unwrap());
+    assert!(found.contains("街道物业"), "{found}");
+    // Read-only at the desk: a file that names a county opening is refused whole.
+    let (hub_id, title): (String, String) = {
+        let r = admin
+            .query_one("SELECT id, title FROM hub.job ORDER BY rev LIMIT 1", &[])
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    let forged = hub.dir().join("forged.csv");
+    std::fs::write(
+        &forged,
+        format!("{header}\nhub:{hub_id},{title},改过的单位,城西区,,9999,月,,全职,,1,,,,,,,2026-11-01,2027-06-30,本站,招聘中\n"),
+    )
+    .unwrap();
+    let out = dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "jobs"])
+        .arg(&forged)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a county opening was overwritten at the desk"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("the county"), "{said}");
+    let employer: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT employer FROM job WHERE source_id = 'hub:' || ?1",
+            [&hub_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(employer, "改过的单位");
+    // The county changes one and publishes again: only that one comes down.
+    let mut tx = admin.transaction().unwrap();
+    tx.batch_execute("SET LOCAL ROLE dutydesk_county").unwrap();
+    tx.execute(
+        "UPDATE hub.job SET status = 'filled' WHERE id = $1",
+        &[&hub_id],
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    let said = publish();
+    assert!(
+        said.contains(&format!("0 added, 1 updated, {} unchanged", rows - 1)),
+        "{said}"
+    );
+    let said = ok(hub.sync(&db, None).output().unwrap());
+    assert!(said.contains("and 1 job openings"), "{said}");
+}
+
 /// A desk with one signed-off shift of two visits and an open one with a visit.
 fn sealed_desk(hub: &Hub) -> (PathBuf, String, String) {
     use dutydesk::domain::intake::{RawIntake, validate};
@@ -1282,6 +1691,22 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
     use dutydesk::domain::shift::Disposition;
     let hub = Hub::new("seals");
     let (db, sealed_visit, open_visit) = sealed_desk(&hub);
+    let desk_check = |db: &Path| {
+        dutydesk(hub.dir())
+            .arg("--db")
+            .arg(db)
+            .arg("check")
+            .output()
+            .unwrap()
+    };
+    // Not joined yet: the desk's check says there is nothing to compare with, and passes.
+    let said = ok(desk_check(&db));
+    assert!(
+        said.contains(
+            "seals anchored at the county hub: not compared: this desk has not joined a hub"
+        ),
+        "{said}"
+    );
     let creds = hub.enroll("封存站");
     ok(dutydesk(hub.dir())
         .arg("--db")
@@ -1321,6 +1746,14 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
         said.contains("2 signed-off shifts held at the hub; 0 problems"),
         "{said}"
     );
+    // The desk's own check sets its seals beside the hub's copies.
+    let said = ok(desk_check(&db));
+    assert!(
+        said.contains(
+            "seals anchored at the county hub: 2 signed-off shifts anchored, 0 not yet synced (ok)"
+        ),
+        "{said}"
+    );
 
     // Someone with the file rewrites a sealed visit and the chain behind it, guards dropped.
     let summary_at_hub = |c: &mut postgres::Client| -> String {
@@ -1357,6 +1790,31 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
     let note = String::from_utf8_lossy(&out.stderr);
     assert!(note.contains("2 sealed records were changed"), "{note}");
     assert_eq!(summary_at_hub(&mut c), before, "the hub took the rewrite");
+    // The desk's check now fails on what differs from the hub's anchored copies.
+    let out = desk_check(&db);
+    assert!(
+        !out.status.success(),
+        "the desk's check passed a rewritten seal chain"
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("seal chain link differs from the hub's anchored copy: 1")
+            && said.contains("the hub kept out 2 records of this station changed after sealing"),
+        "{said}"
+    );
+    // With the hub out of reach, the check says so plainly and judges the desk alone.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE sync_state SET hub = 'host=127.0.0.1 port=9 dbname=x connect_timeout=2'",
+            [],
+        )
+        .unwrap();
+    let said = String::from_utf8_lossy(&desk_check(&db).stdout).into_owned();
+    assert!(
+        said.contains("not compared: the hub could not be reached"),
+        "{said}"
+    );
     let out = dutydesk(hub.dir())
         .args(["hub", "check", "--hub", &hub.url])
         .output()
@@ -1378,6 +1836,80 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
         .unwrap()
         .get(0);
     assert_eq!(left, 2);
+}
+
+#[test]
+fn rows_sent_before_the_hub_knew_a_column_are_filled_in_not_taken_for_rewrites() {
+    let hub = Hub::new("late_columns");
+    let (db, _, _) = sealed_desk(&hub);
+    let creds = hub.enroll("封存站");
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--join"])
+        .arg(&creds)
+        .output()
+        .unwrap());
+    let mut c = pg(&hub.url);
+    let facts = |c: &mut postgres::Client| -> i64 {
+        c.query_one(
+            "SELECT count(*) FROM hub.log_entry WHERE fact IS NOT NULL",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    let at_desk: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM log_entry WHERE fact IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(at_desk > 0);
+    assert_eq!(facts(&mut c), at_desk);
+    // As a hub before schema 7 held them (signed-off shift's lines among them), and the
+    // desk naming them again as its migration 0020 does.
+    c.execute("UPDATE hub.log_entry SET fact = NULL", &[])
+        .unwrap();
+    let renamed = |db: &Path| {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .execute(
+                "INSERT INTO sync_outbox (tbl, row_id)
+                 SELECT 'log_entry', id FROM log_entry WHERE fact IS NOT NULL",
+                [],
+            )
+            .unwrap()
+    };
+    renamed(&db);
+    let out = hub.sync(&db, None).output().unwrap();
+    assert!(out.status.success());
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(!note.contains("sealed records were changed"), "{note}");
+    assert_eq!(facts(&mut c), at_desk, "the facts were not filled in");
+    let said = ok(dutydesk(hub.dir())
+        .args(["hub", "check", "--hub", &hub.url])
+        .output()
+        .unwrap());
+    assert!(said.contains("; 0 problems"), "{said}");
+    // A fact the hub holds is compared like any column: a changed one is a rewrite.
+    {
+        let desk = rusqlite::Connection::open(&db).unwrap();
+        desk.execute_batch("DROP TRIGGER log_entry_no_update;")
+            .unwrap();
+        desk.execute(
+            "UPDATE log_entry SET fact = json_set(fact, '$.name', '改名') WHERE id =
+                 (SELECT id FROM log_entry WHERE fact ->> 'fact' = 'shift_opened' LIMIT 1)",
+            [],
+        )
+        .unwrap();
+    }
+    let out = hub.sync(&db, None).output().unwrap();
+    assert!(out.status.success());
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(note.contains("1 sealed records were changed"), "{note}");
 }
 
 /// The PostgreSQL binaries' folder (the newest version installed), or a failure that says

@@ -162,9 +162,11 @@ pub(super) fn check(db: &Path, config: Option<&Path>, lang: Lang) -> Result<()> 
             println!("    {what} {}{at}{action}", safe(&e.event_id));
         }
     }
+    let anchors = crate::hub::check::desk_anchors(&store);
+    let anchored = crate::hub::cli::print_anchors(&anchors, lang);
     let config = load_config(config)?;
     println!("  {}", holiday_coverage(&config.calendar, lang));
-    if r.ok() {
+    if r.ok() && anchored {
         Ok(())
     } else {
         bail!(

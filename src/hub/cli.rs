@@ -105,6 +105,15 @@ pub enum HubImportCmd {
         #[command(flatten)]
         hub: HubConn,
     },
+    /// The county's job openings: the desk's formats (CSV, JSON-LD); a re-import updates by
+    /// the file's id and leaves unchanged openings as they are. Desks receive them on their
+    /// next sync, read-only there
+    Jobs {
+        /// CSV or JSON-LD file
+        file: PathBuf,
+        #[command(flatten)]
+        hub: HubConn,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -161,6 +170,24 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
                     ),
                     Lang::En => format!(
                         "directory published: {} added, {} updated, {} unchanged; desks receive it on their next sync",
+                        done.added, done.updated, done.unchanged
+                    ),
+                }
+            );
+            Ok(())
+        }
+        HubCmd::Import(HubImportCmd::Jobs { file, hub }) => {
+            let mut client = hub.connect()?;
+            let done = super::publish::jobs(&mut client, &file, lang)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "岗位已发布:新增 {} 个,更新 {} 个,未变 {} 个;各站下次同步时收到",
+                        done.added, done.updated, done.unchanged
+                    ),
+                    Lang::En => format!(
+                        "job openings published: {} added, {} updated, {} unchanged; desks receive them on their next sync",
                         done.added, done.updated, done.unchanged
                     ),
                 }
@@ -379,12 +406,24 @@ pub fn run_sync(db: &Path, args: SyncArgs, lang: Lang) -> Result<()> {
         "{}",
         match lang {
             Lang::Zh => format!(
-                "已发送 {} 项改动({} 行,{} 批),收到服务目录 {} 条;汇总库已收至第 {} 项(第 {} 轮)",
-                out.changes, out.rows, out.batches, out.received, out.cursor, out.epoch
+                "已发送 {} 项改动({} 行,{} 批),收到服务目录 {} 条、县级岗位 {} 个;汇总库已收至第 {} 项(第 {} 轮)",
+                out.changes,
+                out.rows,
+                out.batches,
+                out.received,
+                out.received_jobs,
+                out.cursor,
+                out.epoch
             ),
             Lang::En => format!(
-                "sent {} changes ({} rows) in {} batches; received {} directory entries; the hub holds changes up to {} (epoch {})",
-                out.changes, out.rows, out.batches, out.received, out.cursor, out.epoch
+                "sent {} changes ({} rows) in {} batches; received {} directory entries and {} job openings; the hub holds changes up to {} (epoch {})",
+                out.changes,
+                out.rows,
+                out.batches,
+                out.received,
+                out.received_jobs,
+                out.cursor,
+                out.epoch
             ),
         }
     );
@@ -499,4 +538,99 @@ pub fn run_elsewhere(db: &Path, args: ElsewhereArgs, lang: Lang) -> Result<()> {
         }
     );
     Ok(())
+}
+
+/// The lines `dutydesk check` adds on a desk joined to a hub: its seals beside the hub's
+/// anchored copies, or plainly why they could not be compared. False when they differ
+/// (an unreachable hub or an unjoined desk is said, not failed).
+pub fn print_anchors(anchors: &super::check::Anchors, lang: Lang) -> bool {
+    use super::check::Anchors;
+    let safe = |s: &str| crate::report::safe::terminal(s, false).into_owned();
+    let title = lang.pick("县级汇总库存证", "seals anchored at the county hub");
+    match anchors {
+        Anchors::NotJoined => {
+            println!(
+                "  {title}: {}",
+                lang.pick(
+                    "未接入汇总库,无从比对",
+                    "not compared: this desk has not joined a hub"
+                )
+            );
+            true
+        }
+        Anchors::Unreachable(why) => {
+            println!(
+                "  {title}: {} ({})",
+                lang.pick(
+                    "未比对:汇总库连不上或未应答",
+                    "not compared: the hub could not be reached"
+                ),
+                safe(why)
+            );
+            true
+        }
+        Anchors::Compared(c) => {
+            let (ok, bad) = (lang.pick("正常", "ok"), lang.pick("有问题", "PROBLEM"));
+            println!(
+                "  {title}: {} ({})",
+                match lang {
+                    Lang::Zh => format!(
+                        "汇总库存证已签结班次 {} 个,尚未同步 {} 个",
+                        c.anchored, c.not_yet_sent
+                    ),
+                    Lang::En => format!(
+                        "{} signed-off shifts anchored, {} not yet synced",
+                        c.anchored, c.not_yet_sent
+                    ),
+                },
+                if c.same() { ok } else { bad }
+            );
+            for id in &c.seal_differs {
+                println!(
+                    "    {} {}",
+                    lang.pick(
+                        "封存与汇总库存证不同:",
+                        "seal differs from the hub's anchored copy:"
+                    ),
+                    safe(id)
+                );
+            }
+            for id in &c.missing {
+                println!(
+                    "    {} {}",
+                    lang.pick(
+                        "汇总库存证的班次在本机已不存在:",
+                        "anchored shift gone from this desk:"
+                    ),
+                    safe(id)
+                );
+            }
+            for seq in &c.chain_differs {
+                println!(
+                    "    {}",
+                    match lang {
+                        Lang::Zh => format!("封存链第 {seq} 环与汇总库存证不同"),
+                        Lang::En =>
+                            format!("seal chain link differs from the hub's anchored copy: {seq}"),
+                    }
+                );
+            }
+            if c.rewrites_caught > 0 {
+                println!(
+                    "    {}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "汇总库拒收了本站封存后被改动的记录 {} 条(dutydesk hub check 列出)",
+                            c.rewrites_caught
+                        ),
+                        Lang::En => format!(
+                            "the hub kept out {} records of this station changed after sealing (dutydesk hub check lists them)",
+                            c.rewrites_caught
+                        ),
+                    }
+                );
+            }
+            c.same()
+        }
+    }
 }

@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_visit_key.sql"),
     include_str!("migrations/0005_refresh_stats.sql"),
     include_str!("migrations/0006_seen_elsewhere.sql"),
+    include_str!("migrations/0007_new_desk_columns.sql"),
+    include_str!("migrations/0008_county_jobs.sql"),
 ];
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)] // a handful of migrations

@@ -1,5 +1,5 @@
-//! `dutydesk hub import directory PATH`: the county publishes its service directory (the
-//! same file formats as the desk's import). Written as the county role, each row taking
+//! `dutydesk hub import directory|jobs PATH`: the county publishes its service directory
+//! or its job openings (the same file formats as the desk's imports). Written as the county role, each row taking
 //! the next revision (hub.next_rev), so desks receive it on their next sync.
 
 use std::path::Path;
@@ -89,6 +89,97 @@ pub fn directory(client: &mut postgres::Client, path: &Path, lang: Lang) -> Resu
                 ],
             )
             .map_err(|e| anyhow!("the hub refused {:?}: {}", s.name, said(&e)))?;
+        match (existing.is_some(), n) {
+            (false, _) => done.added += 1,
+            (true, 0) => done.unchanged += 1,
+            (true, _) => done.updated += 1,
+        }
+    }
+    tx.commit()?;
+    Ok(done)
+}
+
+/// `dutydesk hub import jobs FILE`: the county publishes job openings (the desk's formats:
+/// CSV, JSON-LD, a feed). Updated by the file's id for an opening (by title and employer
+/// when it has none); an opening published as it already is takes no new revision.
+pub fn jobs(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Published> {
+    use crate::store::{JOB_INT_COLUMNS, JOB_ROW_COLUMNS, job_values};
+    use postgres::types::ToSql;
+    use rusqlite::types::Value;
+    let parsed = crate::import::jobs::load(path, lang).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.render(lang)).collect();
+        anyhow!("{}", lines.join("\n"))
+    })?;
+    let mut tx = client.transaction()?;
+    tx.batch_execute("SET LOCAL ROLE dutydesk_county").map_err(|e| {
+        anyhow!(
+            "this login may not publish the county's job openings (it is not in dutydesk_county): {}",
+            said(&e)
+        )
+    })?;
+    let cols = JOB_ROW_COLUMNS.join(", ");
+    let marks: Vec<String> = (1..=JOB_ROW_COLUMNS.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    // Every column but the id and the first publication's time; compared without the
+    // time of this one.
+    let changing: Vec<&str> = JOB_ROW_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !matches!(*c, "id" | "created_at"))
+        .collect();
+    let compared: Vec<&str> = changing
+        .iter()
+        .copied()
+        .filter(|c| *c != "updated_at")
+        .collect();
+    let sets: Vec<String> = changing
+        .iter()
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect();
+    let held: Vec<String> = compared.iter().map(|c| format!("hub.job.{c}")).collect();
+    let given: Vec<String> = compared.iter().map(|c| format!("EXCLUDED.{c}")).collect();
+    let upsert = tx.prepare(&format!(
+        "INSERT INTO hub.job (rev, {cols}) VALUES (0, {})
+         ON CONFLICT (id) DO UPDATE SET {}
+         WHERE ({}) IS DISTINCT FROM ({})",
+        marks.join(", "),
+        sets.join(", "),
+        held.join(", "),
+        given.join(", ")
+    ))?;
+    let now = chrono::Utc::now();
+    let mut done = Published::default();
+    for j in &parsed {
+        let existing: Option<String> = match &j.source_id {
+            Some(src) => tx
+                .query_opt("SELECT id FROM hub.job WHERE source_id = $1", &[src])?
+                .map(|r| r.get(0)),
+            None => tx
+                .query_opt(
+                    "SELECT id FROM hub.job WHERE source_id IS NULL AND title = $1 AND employer = $2",
+                    &[&j.title, &j.employer],
+                )?
+                .map(|r| r.get(0)),
+        };
+        let id = existing.clone().unwrap_or_else(crate::store::new_id);
+        let values = job_values(&id, j, now);
+        let params: Vec<Box<dyn ToSql + Sync>> = JOB_ROW_COLUMNS
+            .iter()
+            .zip(values)
+            .map(|(c, v)| -> Box<dyn ToSql + Sync> {
+                match v {
+                    Value::Integer(i) => Box::new(i),
+                    Value::Text(s) => Box::new(s),
+                    _ if JOB_INT_COLUMNS.contains(c) => Box::new(None::<i64>),
+                    _ => Box::new(None::<String>),
+                }
+            })
+            .collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(AsRef::as_ref).collect();
+        let n = tx
+            .execute(&upsert, &refs)
+            .map_err(|e| anyhow!("the hub refused {:?}: {}", j.title, said(&e)))?;
         match (existing.is_some(), n) {
             (false, _) => done.added += 1,
             (true, 0) => done.unchanged += 1,

@@ -32,8 +32,9 @@ pub struct Outcome {
     /// Rows sent (a row changed twice in one batch goes once).
     pub rows: usize,
     pub batches: usize,
-    /// Reference rows received.
+    /// Reference rows received: directory entries, job openings.
     pub received: usize,
+    pub received_jobs: usize,
     /// The hub's cursor at the end.
     pub cursor: i64,
     /// Later versions of sealed rows the hub did not apply (recorded in hub.seal_conflict).
@@ -58,6 +59,7 @@ pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
         epoch: 1,
         pushed_seq: 0,
         ref_cursor: 0,
+        job_cursor: 0,
         last_success: None,
         last_error: None,
     };
@@ -77,13 +79,26 @@ pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
     Ok(())
 }
 
-/// Each synced table with the SQL for its row key, as the outbox names rows.
+/// Each synced table with the query naming its rows as the outbox does: (its name, the
+/// row's key).
 fn outbox_keys() -> Vec<(&'static str, String)> {
     TABLES
         .iter()
         .map(|t| {
             let parts: Vec<String> = t.key.iter().map(|k| format!("CAST({k} AS TEXT)")).collect();
-            (t.name, parts.join(" || ' ' || "))
+            let only = match t.desk_only() {
+                "" => String::new(),
+                only => format!(" WHERE {only}"),
+            };
+            (
+                t.name,
+                format!(
+                    "SELECT '{}', {} FROM {}{only}",
+                    t.name,
+                    parts.join(" || ' ' || "),
+                    t.desk_table()
+                ),
+            )
         })
         .collect()
 }
@@ -222,7 +237,7 @@ fn run(
         let max = store.outbox_max_seq().map_err(store_err)?;
         progress(out.changes, max - last.seq);
     }
-    out.received = pull_reference(&mut client, store, state, batch)?;
+    (out.received, out.received_jobs) = pull_reference(&mut client, store, state, batch)?;
     Ok(out)
 }
 
@@ -409,7 +424,25 @@ fn encode(v: &Value, kind: Kind, key: &CountyKey, send_names: bool) -> Option<St
             let bytes = super::keyed::decode_hex(&text).filter(|b| !b.is_empty())?;
             Some(format!("\\x{}", super::keyed::encode_hex(&bytes)))
         }
+        Kind::Fact => fact_for_hub(&text, send_names),
     }
+}
+
+/// A log line's fact as the hub may hold it: the visitor's name taken out unless the
+/// county's config sends names, numbers in its free text scrubbed. A fact this dutydesk
+/// cannot read goes as nothing rather than unexamined.
+fn fact_for_hub(json: &str, send_names: bool) -> Option<String> {
+    use crate::domain::log_fact::LogFact;
+    let mut fact: LogFact = serde_json::from_str(json).ok()?;
+    if !send_names {
+        match &mut fact {
+            LogFact::Intake { name, .. } => name.clear(),
+            LogFact::Referral { visitor, .. } => visitor.clear(),
+            _ => {}
+        }
+    }
+    let json = serde_json::to_string(&fact).ok()?;
+    Some(scrub(&json).into_owned())
 }
 
 /// COPY text format: backslash, tab, newline and CR escaped; NUL dropped.
@@ -447,7 +480,7 @@ fn staged_rows(
     let visited_at = t.cols.iter().position(|c| c.hub == "visited_at");
     for (row_id, seq) in rows {
         let found = store
-            .sync_row(t.name, t.key, row_id, &desk_cols)
+            .sync_row(t.desk_table(), t.desk_only(), t.key, row_id, &desk_cols)
             .map_err(store_err)?;
         let mut line = String::new();
         match &found {
@@ -531,14 +564,27 @@ fn keep_sealed(
         Sealed::Always | Sealed::No => "true".to_string(),
     };
     // Names are left out: whether they are sent is the county's choice, not the desk's.
+    // A column the hub learned of later is filled in where it holds NULL (the row was
+    // received before the hub had the column), and compared where it holds a value.
     let compared: Vec<&str> = t
         .cols
         .iter()
-        .filter(|c| c.kind != Kind::Name)
+        .filter(|c| c.kind != Kind::Name && !c.late)
         .map(|c| c.hub)
         .collect();
     let h_cols: Vec<String> = compared.iter().map(|c| format!("h.{c}")).collect();
     let s_cols: Vec<String> = compared.iter().map(|c| format!("s.{c}")).collect();
+    let late: String = t
+        .cols
+        .iter()
+        .filter(|c| c.late)
+        .map(|c| {
+            format!(
+                " OR (h.{0} IS NOT NULL AND h.{0} IS DISTINCT FROM s.{0})",
+                c.hub
+            )
+        })
+        .collect();
     let row_key: Vec<String> = t.key.iter().map(|k| format!("s.{k}::text")).collect();
     let shift = if t.name == "shift" {
         "s.id"
@@ -553,7 +599,7 @@ fn keep_sealed(
               WHERE {match_hub}
                 AND (h.src_epoch, h.src_seq) < (s.src_epoch, s.src_seq)
                 AND {guard}
-                AND (s.gone OR ROW({h_cols}) IS DISTINCT FROM ROW({s_cols}))
+                AND (s.gone OR ROW({h_cols}) IS DISTINCT FROM ROW({s_cols}){late})
              RETURNING s.*)
          INSERT INTO hub.seal_conflict (station_id, tbl, row_key, shift_id, src_epoch,
                                         src_seq, gone)
@@ -707,11 +753,15 @@ fn rollup_delta(kind: Rollup, sign: i32) -> String {
             "INSERT INTO pg_temp.delta (day, dim, value, n)
              SELECT {day}, d.dim, d.value, {sign} * d.n FROM x CROSS JOIN LATERAL (VALUES
                  ('visits', '', 1::bigint),
-                 ('workers', '', coalesce(x.headcount, 1)),
+                 ('workers', '', CASE WHEN x.follows_referral IS NULL
+                                      THEN coalesce(x.headcount, 1) ELSE 0 END),
                  ('channel', coalesce(x.channel, ''), 1),
-                 ('category', coalesce(x.category, ''), 1),
+                 ('category', coalesce(x.category, ''),
+                     CASE WHEN x.follows_referral IS NULL THEN 1 ELSE 0 END),
+                 ('follow_ups', '', CASE WHEN x.follows_referral IS NULL THEN 0 ELSE 1 END),
                  ('occupation', coalesce(x.occupation, ''), 1),
-                 ('membership', coalesce(x.membership, ''), 1)) d(dim, value, n)",
+                 ('membership', coalesce(x.membership, ''), 1)) d(dim, value, n)
+             WHERE d.n <> 0",
             day = day("x.visited_at")
         ),
         Rollup::Referrals => format!(
@@ -737,49 +787,104 @@ fn rollup_delta(kind: Rollup, sign: i32) -> String {
     }
 }
 
-/// Reference rows above the desk's cursor, a page per SQLite transaction.
+/// Reference rows above the desk's cursors, a page per SQLite transaction: the county's
+/// service directory, then its job openings. (services received, openings received)
 fn pull_reference(
     client: &mut postgres::Client,
     store: &mut Store,
     state: &SyncState,
     batch: usize,
+) -> Result<(usize, usize)> {
+    let now = store.sync_state().map_err(store_err)?;
+    let services = pull_table(
+        client,
+        store,
+        &Pulled {
+            hub_table: "hub.service",
+            desk_table: "service",
+            columns: SERVICE_COLUMNS,
+            int_columns: &[],
+            cursor_column: "ref_cursor",
+        },
+        now.as_ref().map_or(state.ref_cursor, |s| s.ref_cursor),
+        batch,
+    )?;
+    let jobs = pull_table(
+        client,
+        store,
+        &Pulled {
+            hub_table: "hub.job",
+            desk_table: "job",
+            columns: crate::store::JOB_ROW_COLUMNS,
+            int_columns: crate::store::JOB_INT_COLUMNS,
+            cursor_column: "job_cursor",
+        },
+        now.as_ref().map_or(state.job_cursor, |s| s.job_cursor),
+        batch,
+    )?;
+    Ok((services, jobs))
+}
+
+/// One reference table as it comes down: the hub's table, the desk's, the columns (the
+/// same names at both ends, `id` and `source_id` among them), which hold integers, and
+/// the desk's cursor for it.
+struct Pulled {
+    hub_table: &'static str,
+    desk_table: &'static str,
+    columns: &'static [&'static str],
+    int_columns: &'static [&'static str],
+    cursor_column: &'static str,
+}
+
+fn pull_table(
+    client: &mut postgres::Client,
+    store: &mut Store,
+    p: &Pulled,
+    mut cursor: i64,
+    batch: usize,
 ) -> Result<usize> {
-    let mut cursor = store
-        .sync_state()
-        .map_err(store_err)?
-        .map_or(state.ref_cursor, |s| s.ref_cursor);
     let mut received = 0;
     let sql = format!(
-        "SELECT rev, {} FROM hub.service WHERE rev > $1 ORDER BY rev LIMIT $2",
-        SERVICE_COLUMNS.join(", ")
+        "SELECT rev, {} FROM {} WHERE rev > $1 ORDER BY rev LIMIT $2",
+        p.columns.join(", "),
+        p.hub_table
     );
+    // The county's rows sit beside the desk's own: their source id names the hub's row,
+    // so a file the desk imported itself never collides with one the county published.
+    let source = p
+        .columns
+        .iter()
+        .position(|c| *c == "source_id")
+        .expect("a reference table has a source_id");
     loop {
         let rows = client.query(&sql, &[&cursor, &i64::try_from(batch).unwrap_or(i64::MAX)])?;
         let Some(last) = rows.last() else {
             break;
         };
         let next: i64 = last.get(0);
-        // The county's rows sit beside the desk's own: their source id names the hub's row,
-        // so a file the desk imported itself never collides with one the county published.
-        let source = SERVICE_COLUMNS
-            .iter()
-            .position(|c| *c == "source_id")
-            .expect("service has a source_id");
         let values: Vec<Vec<Value>> = rows
             .iter()
             .map(|r| {
                 let id: String = r.get(1);
-                (1..=SERVICE_COLUMNS.len())
-                    .map(|i| match r.get::<_, Option<String>>(i) {
-                        _ if i - 1 == source => Value::Text(format!("hub:{id}")),
-                        Some(s) => Value::Text(s),
-                        None => Value::Null,
+                p.columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if i == source {
+                            Value::Text(format!("hub:{id}"))
+                        } else if p.int_columns.contains(c) {
+                            r.get::<_, Option<i64>>(i + 1)
+                                .map_or(Value::Null, Value::Integer)
+                        } else {
+                            r.get::<_, Option<String>>(i + 1)
+                                .map_or(Value::Null, Value::Text)
+                        }
                     })
                     .collect()
             })
             .collect();
         store
-            .apply_reference("service", SERVICE_COLUMNS, &values, next)
+            .apply_reference(p.desk_table, p.columns, &values, p.cursor_column, next)
             .map_err(store_err)?;
         received += values.len();
         cursor = next;
@@ -856,7 +961,7 @@ pub fn verify(store: &Store) -> Result<Verified> {
         let desk_cols: Vec<&str> = t.cols.iter().map(|c| c.desk).collect();
         let (mut desk_rows, mut desk_sum) = (0i64, 0u64);
         store
-            .sync_scan(t.name, &desk_cols, |values| {
+            .sync_scan(t.desk_table(), t.desk_only(), &desk_cols, |values| {
                 desk_rows += 1;
                 let mut fields = t
                     .cols

@@ -23,12 +23,17 @@ pub enum Kind {
     BirthYear,
     /// A hex digest: bytea at the hub.
     Digest,
+    /// A log line's fact (JSON): visitors' names left out unless the county's config says
+    /// so, runs of 11+ digits taken out; one the desk cannot read goes as NULL.
+    Fact,
 }
 
 impl Kind {
     pub fn pg_type(self) -> &'static str {
         match self {
-            Kind::Text | Kind::Free | Kind::Name | Kind::IdHash | Kind::PhoneHash => "text",
+            Kind::Text | Kind::Free | Kind::Name | Kind::IdHash | Kind::PhoneHash | Kind::Fact => {
+                "text"
+            }
             Kind::Int | Kind::BirthYear => "bigint",
             Kind::Ts => "timestamptz",
             Kind::Date => "date",
@@ -42,6 +47,9 @@ pub struct Col {
     pub desk: &'static str,
     pub hub: &'static str,
     pub kind: Kind,
+    /// Added at the hub after rows were first sent (hub schema 7): a sealed row the hub
+    /// holds with NULL here takes the desk's value once, without counting as a rewrite.
+    pub late: bool,
 }
 
 const fn c(desk: &'static str, kind: Kind) -> Col {
@@ -49,11 +57,27 @@ const fn c(desk: &'static str, kind: Kind) -> Col {
         desk,
         hub: desk,
         kind,
+        late: false,
     }
 }
 
 const fn r(desk: &'static str, hub: &'static str, kind: Kind) -> Col {
-    Col { desk, hub, kind }
+    Col {
+        desk,
+        hub,
+        kind,
+        late: false,
+    }
+}
+
+/// A column the hub learned of in schema 7 (see `Col::late`).
+const fn l(desk: &'static str, kind: Kind) -> Col {
+    Col {
+        desk,
+        hub: desk,
+        kind,
+        late: true,
+    }
 }
 
 /// Which per-dimension rollups a table feeds.
@@ -65,7 +89,12 @@ pub enum Rollup {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Table {
+    /// The hub's table, the outbox's name for the rows and, unless `desk` says otherwise,
+    /// the desk's table.
     pub name: &'static str,
+    /// The desk's table when it is not `name`, and which of its rows are the station's
+    /// own (an SQL condition; "" for every row).
+    pub desk: Option<(&'static str, &'static str)>,
     /// Key columns (the same name at both ends); the outbox's row_id is their values
     /// joined by spaces.
     pub key: &'static [&'static str],
@@ -94,6 +123,7 @@ use Kind::*;
 
 pub const TABLES: &[Table] = &[
     Table {
+        desk: None,
         name: "officer",
         key: &["id"],
         cols: &[
@@ -108,6 +138,7 @@ pub const TABLES: &[Table] = &[
         sealed: Sealed::No,
     },
     Table {
+        desk: None,
         name: "visitor",
         key: &["id"],
         cols: &[
@@ -129,6 +160,7 @@ pub const TABLES: &[Table] = &[
         sealed: Sealed::No,
     },
     Table {
+        desk: None,
         name: "shift",
         key: &["id"],
         cols: &[
@@ -144,6 +176,7 @@ pub const TABLES: &[Table] = &[
         sealed: Sealed::ClosedShift,
     },
     Table {
+        desk: None,
         name: "shift_member",
         key: &["shift_id", "officer_id"],
         cols: &[
@@ -155,6 +188,7 @@ pub const TABLES: &[Table] = &[
         sealed: Sealed::InClosedShift,
     },
     Table {
+        desk: None,
         name: "visit",
         key: &["id"],
         cols: &[
@@ -175,11 +209,17 @@ pub const TABLES: &[Table] = &[
             c("disposition_note", Free),
             c("occupation", Text),
             c("membership", Text),
+            l("follows_referral", Text),
+            l("employment", Text),
+            l("employment_ended_on", Date),
+            l("learned_on", Date),
+            l("arbitration_last_day", Date),
         ],
         rollup: Some(Rollup::Visits),
         sealed: Sealed::InClosedShift,
     },
     Table {
+        desk: None,
         name: "referral",
         key: &["id"],
         cols: &[
@@ -207,11 +247,13 @@ pub const TABLES: &[Table] = &[
             c("updated_at", Ts),
             c("closed_at", Ts),
             c("job_id", Text),
+            c("decline_code", Text),
         ],
         rollup: Some(Rollup::Referrals),
         sealed: Sealed::No,
     },
     Table {
+        desk: None,
         name: "event",
         key: &["id"],
         cols: &[
@@ -227,6 +269,7 @@ pub const TABLES: &[Table] = &[
         sealed: Sealed::Always,
     },
     Table {
+        desk: None,
         name: "log_entry",
         key: &["id"],
         cols: &[
@@ -237,11 +280,13 @@ pub const TABLES: &[Table] = &[
             c("kind", Text),
             c("text", Free),
             c("about", Text),
+            l("fact", Fact),
         ],
         rollup: None,
         sealed: Sealed::Always,
     },
     Table {
+        desk: None,
         name: "sealed_person",
         key: &["shift_id", "visitor_id"],
         cols: &[
@@ -262,6 +307,7 @@ pub const TABLES: &[Table] = &[
         sealed: Sealed::Always,
     },
     Table {
+        desk: None,
         name: "seal_chain",
         key: &["seq"],
         cols: &[
@@ -276,6 +322,7 @@ pub const TABLES: &[Table] = &[
         sealed: Sealed::Always,
     },
     Table {
+        desk: None,
         name: "audit_chain",
         key: &["seq"],
         cols: &[
@@ -287,10 +334,47 @@ pub const TABLES: &[Table] = &[
         rollup: None,
         sealed: Sealed::Always,
     },
+    Table {
+        name: "local_service",
+        desk: Some(("service", "added_by IS NOT NULL")),
+        key: &["id"],
+        cols: &[
+            c("id", Text),
+            c("kind", Text),
+            c("deadline_rule", Text),
+            c("name", Free),
+            c("provider", Free),
+            c("description", Free),
+            c("eligibility", Free),
+            c("documents", Free),
+            c("contact", Free),
+            c("address", Free),
+            c("hours", Free),
+            c("status", Text),
+            c("checked_on", Text),
+            c("created_at", Text),
+            c("updated_at", Text),
+            c("added_by", Text),
+        ],
+        rollup: None,
+        sealed: Sealed::No,
+    },
 ];
 
 pub fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
+}
+
+impl Table {
+    /// The desk's table these rows are read from.
+    pub fn desk_table(&self) -> &'static str {
+        self.desk.map_or(self.name, |(t, _)| t)
+    }
+
+    /// Which of the desk table's rows are sent ("" for every row).
+    pub fn desk_only(&self) -> &'static str {
+        self.desk.map_or("", |(_, only)| only)
+    }
 }
 
 /// The reference tables the desk receives: (hub table, desk table, columns, same names).

@@ -2,7 +2,7 @@
 //! search index, one at a time for the posting view.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, params, types::Value};
 
 use super::{Store, StoreError, new_id, ts};
 use crate::domain::job::{Benefits, EmploymentType, Job, JobStatus, Unknown, WageUnit};
@@ -117,9 +117,121 @@ fn ymd(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(n(0..4)?).ok()?, n(5..7)?, n(8..10)?)
 }
 
+/// The columns of an opening as the job table stores them, in the order `job_values`
+/// gives them: what the county hub keeps of a published opening and sends down.
+pub const JOB_ROW_COLUMNS: &[&str] = &[
+    "id",
+    "source_id",
+    "title",
+    "employer",
+    "credit_code",
+    "district",
+    "address",
+    "wage_min",
+    "wage_max",
+    "wage_unit",
+    "benefits",
+    "employment_type",
+    "hours",
+    "openings",
+    "age_min",
+    "age_max",
+    "education",
+    "experience",
+    "physical",
+    "description",
+    "contact",
+    "posted_on",
+    "valid_through",
+    "source",
+    "status",
+    "wage_currency",
+    "wage_period",
+    "benefits_text",
+    "unknown",
+    "wage_month",
+    "shown_apart",
+    "created_at",
+    "updated_at",
+];
+
+/// Which of `JOB_ROW_COLUMNS` hold integers.
+pub const JOB_INT_COLUMNS: &[&str] = &[
+    "wage_min",
+    "wage_max",
+    "benefits",
+    "openings",
+    "age_min",
+    "age_max",
+    "wage_month",
+    "shown_apart",
+];
+
+/// An opening's row as the job table stores it (`JOB_ROW_COLUMNS`), under `id`, written
+/// at `now`: what `upsert_jobs` writes, for the county hub to keep and send down.
+pub fn job_values(id: &str, j: &Job, now: DateTime<Utc>) -> Vec<Value> {
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt_int = |i: Option<i64>| i.map_or(Value::Null, Value::Integer);
+    let date = |d: Option<NaiveDate>| {
+        d.map_or(Value::Null, |d| {
+            Value::Text(d.format("%Y-%m-%d").to_string())
+        })
+    };
+    let (unit, period) = unit_columns(j);
+    let t = ts(now);
+    vec![
+        text(id),
+        j.source_id.as_deref().map_or(Value::Null, text),
+        text(&j.title),
+        text(&j.employer),
+        text(&j.credit_code),
+        text(&j.district),
+        text(&j.address),
+        opt_int(j.wage_min),
+        opt_int(j.wage_max),
+        text(unit),
+        Value::Integer(i64::from(j.benefits.bits())),
+        text(j.employment_type.code()),
+        text(&j.hours),
+        opt_int(j.openings),
+        opt_int(j.age_min),
+        opt_int(j.age_max),
+        text(&j.education),
+        text(&j.experience),
+        text(&j.physical),
+        text(&j.description),
+        text(&j.contact),
+        date(j.posted_on),
+        date(j.valid_through),
+        text(&j.source),
+        text(j.status.code()),
+        text(&j.currency),
+        text(period),
+        text(&j.benefits_text),
+        Value::Text(j.unknown.code()),
+        opt_int(j.monthly_max()),
+        Value::Integer(i64::from(shown_apart(j))),
+        text(&t),
+        Value::Text(t),
+    ]
+}
+
 /// How `job_rowid_range` asks (its plan is tested).
 pub const JOB_ROWID_RANGE: &str =
     "SELECT (SELECT min(rowid) FROM job), (SELECT max(rowid) FROM job)";
+
+/// Whether a source id names an opening the county published (received from the hub as
+/// `hub:<the hub's id>`): read-only at the desk.
+pub fn is_county_source(source_id: &str) -> bool {
+    source_id.starts_with("hub:")
+}
+
+fn county_opening_refused() -> StoreError {
+    StoreError::Refused(
+        "这是县级发布的岗位(来源编号以 hub: 开头),在本站只读:请由县里在汇总库更新(dutydesk hub import jobs),各站下次同步时收到;未导入任何岗位".into(),
+        "this is an opening the county published (its source id starts with hub:), read-only at the desk: the county updates it at the hub (dutydesk hub import jobs) and desks receive it on their next sync; nothing was imported".into(),
+    )
+}
 
 impl Store {
     /// Adds or updates (by source id) every opening, all or none. On failure, the index of
@@ -164,6 +276,10 @@ impl Store {
                 .map_err(|e| (0, e.into()))?;
             for (i, j) in jobs.iter().enumerate() {
                 let fail = |e: rusqlite::Error| (i, StoreError::from(e));
+                // The county's openings arrive by sync and are changed at the hub only.
+                if j.source_id.as_deref().is_some_and(is_county_source) {
+                    return Err((i, county_opening_refused()));
+                }
                 let existing: Option<String> = match &j.source_id {
                     Some(src) => find
                         .query_row([src], |r| r.get(0))

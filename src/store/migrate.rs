@@ -23,6 +23,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_lean_save.sql"),
     include_str!("migrations/0018_log_facts.sql"),
     include_str!("migrations/0019_arbitration_phone_tails.sql"),
+    // 0020 (the save's schema, another branch) goes before this one when both are merged.
+    include_str!("migrations/0020_hub_local_services.sql"),
 ];
 
 /// A step in Rust run after a migration's SQL, in the same transaction: (the version the

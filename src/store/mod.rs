@@ -32,7 +32,7 @@ pub use drafts::{
 };
 pub use events::EventRow;
 pub use guard::APPLICATION_ID;
-pub use jobs::{JOB_ROWID_RANGE, JobLine};
+pub use jobs::{JOB_INT_COLUMNS, JOB_ROW_COLUMNS, JOB_ROWID_RANGE, JobLine, job_values};
 pub use ledger::{LedgerReferral, LedgerVisit};
 pub use maintenance::CheckReport;
 pub use migrate::LATEST_VERSION;

@@ -27,8 +27,10 @@ pub struct SyncState {
     pub epoch: i64,
     /// The hub's cursor as last acknowledged (the hub's own is the truth).
     pub pushed_seq: i64,
-    /// The highest reference-data revision received.
+    /// The highest reference-data revision received: the county's directory.
     pub ref_cursor: i64,
+    /// The same for the county's job openings.
+    pub job_cursor: i64,
     pub last_success: Option<String>,
     pub last_error: Option<String>,
 }
@@ -42,7 +44,7 @@ pub struct OutboxEntry {
 }
 
 const STATE_COLUMNS: &str = "hub, station, station_id, role, password, key_id, county_key, \
-     ca_pem, epoch, pushed_seq, ref_cursor, last_success, last_error";
+     ca_pem, epoch, pushed_seq, ref_cursor, last_success, last_error, job_cursor";
 
 impl Store {
     /// The binding to a hub, if this desk has joined one.
@@ -65,6 +67,7 @@ impl Store {
                     ref_cursor: r.get(10)?,
                     last_success: r.get(11)?,
                     last_error: r.get(12)?,
+                    job_cursor: r.get(13)?,
                 })
             })
             .optional()?)
@@ -72,7 +75,8 @@ impl Store {
 
     /// Records the binding. A desk joins once: a binding to another station is kept and
     /// `false` returned; the same station again refreshes the address and credentials.
-    /// A first join names every row of `tables` ((table, SQL for its row key)) in the
+    /// A first join names every row of `tables` ((table, a query giving its rows' outbox
+    /// entries)) in the
     /// outbox, in the same transaction: an unjoined desk records no changes (migration
     /// 0017), so this is what its first sync sends.
     pub fn join_hub(
@@ -203,11 +207,13 @@ impl Store {
     }
 
     /// The current state of one row (`columns` of `table` where the key columns equal the
-    /// parts of `key`, split on spaces), or None when it no longer exists. Table and column
-    /// names come from the hub's fixed table list, never from data.
+    /// parts of `key`, split on spaces, and `only` holds unless it is ""), or None when it
+    /// no longer exists. Table, column names and `only` come from the hub's fixed table
+    /// list, never from data.
     pub fn sync_row(
         &self,
         table: &str,
+        only: &str,
         key_columns: &[&str],
         key: &str,
         columns: &[&str],
@@ -216,11 +222,14 @@ impl Store {
         if parts.len() != key_columns.len() {
             return Ok(None);
         }
-        let cond: Vec<String> = key_columns
+        let mut cond: Vec<String> = key_columns
             .iter()
             .enumerate()
             .map(|(i, c)| format!("{c} = ?{}", i + 1))
             .collect();
+        if !only.is_empty() {
+            cond.push(format!("({only})"));
+        }
         let sql = format!(
             "SELECT {} FROM {table} WHERE {}",
             columns.join(", "),
@@ -235,13 +244,16 @@ impl Store {
             .optional()?)
     }
 
-    /// Reference rows received from the hub (the county's service directory), upserted by
-    /// id with the new cursor in one transaction: a killed pull resumes where it stopped.
+    /// Reference rows received from the hub (the county's service directory or job
+    /// openings), upserted by id with the new cursor (`cursor_column` of sync_state) in one
+    /// transaction: a killed pull resumes where it stopped. Table and column names come
+    /// from the hub's fixed lists, never from data.
     pub fn apply_reference(
         &mut self,
         table: &str,
         columns: &[&str],
         rows: &[Vec<Value>],
+        cursor_column: &str,
         cursor: i64,
     ) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
@@ -264,7 +276,7 @@ impl Store {
             }
         }
         tx.execute(
-            "UPDATE sync_state SET ref_cursor = ?1 WHERE id = 1",
+            &format!("UPDATE sync_state SET {cursor_column} = ?1 WHERE id = 1"),
             [cursor],
         )?;
         tx.commit()?;
@@ -273,15 +285,22 @@ impl Store {
 }
 
 impl Store {
-    /// Every row of `table` (`columns` of it), handed to `each` in no particular order:
-    /// for comparing the desk with the hub (`sync --verify`).
+    /// Every row of `table` (`columns` of it) where `only` holds (unless it is ""), handed
+    /// to `each` in no particular order: for comparing the desk with the hub
+    /// (`sync --verify`).
     pub fn sync_scan(
         &self,
         table: &str,
+        only: &str,
         columns: &[&str],
         mut each: impl FnMut(&[Value]),
     ) -> Result<(), StoreError> {
-        let sql = format!("SELECT {} FROM {table}", columns.join(", "));
+        let filter = if only.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {only}")
+        };
+        let sql = format!("SELECT {} FROM {table}{filter}", columns.join(", "));
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         let mut values = Vec::with_capacity(columns.len());
@@ -297,7 +316,8 @@ impl Store {
 }
 
 impl Store {
-    /// Every row of `tables` ((table, SQL for its row key)) recorded as a change again, in
+    /// Every row of `tables` ((table, a query giving its rows' outbox entries)) recorded as
+    /// a change again, in
     /// one transaction; returns the counter as it was before (`sync --reenroll`: the outbox
     /// may have been compacted, so what is to be sent again is named anew).
     pub fn outbox_refill(&mut self, tables: &[(&str, String)]) -> Result<i64, StoreError> {
@@ -324,12 +344,13 @@ impl Store {
     }
 }
 
-/// Every row of `tables` recorded as a change, in the tables' order. Table names and key
-/// expressions come from the hub's fixed table list, never from data.
+/// Every row of `tables` recorded as a change, in the tables' order: each a query giving
+/// (outbox table name, row key). The queries come from the hub's fixed table list, never
+/// from data.
 fn name_every_row(conn: &Connection, tables: &[(&str, String)]) -> rusqlite::Result<()> {
-    for (table, key) in tables {
+    for (_, select) in tables {
         conn.execute(
-            &format!("INSERT INTO sync_outbox (tbl, row_id) SELECT '{table}', {key} FROM {table}"),
+            &format!("INSERT INTO sync_outbox (tbl, row_id) {select}"),
             [],
         )?;
     }
