@@ -316,14 +316,33 @@ fn render_matches(app: &App, frame: &mut Frame, area: Rect) {
 fn visit_row_text(app: &App, v: &VisitRow, cols: usize) -> String {
     let lang = app.lang;
     let time = v.visited_at.with_timezone(&app.zone).format("%H:%M");
+    // The request as wide as the language writes it (欠薪, Labour contract); where the
+    // row has no room (80 columns), the channel goes first and the urgency stays.
+    let category_cols = match lang {
+        Lang::Zh => 8,
+        Lang::En => 15,
+    };
     let mut s = format!(
-        "{time} {} {} {}",
+        "{time} {} {}",
         text::pad(&v.visitor_name, 8),
-        text::pad(v.category.label(lang), 8),
-        v.channel.label(lang)
+        text::pad(v.category.label(lang), category_cols),
     );
-    if v.urgency == crate::domain::lists::Urgency::Urgent {
-        s.push_str(&format!(" [{}]", v.urgency.label(lang)));
+    // An urgent visit is marked whole, or — with no room for the word — by "!".
+    let urgent = (v.urgency == crate::domain::lists::Urgency::Urgent).then(|| {
+        let word = format!(" [{}]", v.urgency.label(lang));
+        if text::width(&s) + text::width(&word) <= cols {
+            word
+        } else {
+            " !".to_string()
+        }
+    });
+    let channel = format!(" {}", v.channel.label(lang));
+    let room = cols.saturating_sub(text::width(&s) + urgent.as_deref().map_or(0, text::width));
+    if text::width(&channel) <= room {
+        s.push_str(&channel);
+    }
+    if let Some(u) = urgent {
+        s.push_str(&u);
     }
     text::pad(&s, cols)
 }
@@ -761,9 +780,14 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
     let inner_cols = area.width.saturating_sub(2) as usize;
     let v = &d.visitor;
     let t = &d.visit;
+    // As wide as the language's widest label and a gap (首问责任人, First contact).
+    let label_cols = match lang {
+        Lang::Zh => 12,
+        Lang::En => 15,
+    };
     let kv = |k: &str, val: String| {
         Line::from(vec![
-            Span::styled(text::pad(k, 12), Style::default().fg(Color::Gray)),
+            Span::styled(text::pad(k, label_cols), Style::default().fg(Color::Gray)),
             Span::raw(val),
         ])
     };
