@@ -136,8 +136,14 @@ fn referral_queue_and_detail() {
     view(
         "referral_queue",
         &Facts {
-            zh: &["张三", "逾期"],
-            en: &["张三", "overdue"],
+            zh: &["张三", "逾期32天", "办理中", "13人 ¥115,000"],
+            en: &[
+                "张三",
+                "32d late",
+                "In progress",
+                "Labour contract",
+                "13 workers ¥115,000",
+            ],
         },
         |d| {
             d.press("F3");
