@@ -277,7 +277,26 @@ pub fn render_queue(app: &App, frame: &mut Frame, area: Rect) {
     let inner = b.inner(detail_area);
     frame.render_widget(b, detail_area);
     if let Some(d) = &pane.detail {
-        let lines = detail_lines(app, d, inner.width as usize);
+        let cols = inner.width as usize;
+        let mut lines = detail_lines(app, d, cols);
+        // A panel that ends on the history's heading (80×24) shows the newest entry in
+        // its place instead of a heading with nothing under it; Enter shows them all.
+        let heading = lines.len().saturating_sub(d.history.len() + 1);
+        if let Some(e) = d.history.last()
+            && heading + 1 == inner.height as usize
+        {
+            let newest = format!(
+                "{}{} {} {}",
+                lang.pick("最新处理:", "Latest: "),
+                e.at.with_timezone(&app.zone).format("%m-%d %H:%M"),
+                e.officer_name.as_deref().unwrap_or(""),
+                event_words(e, lang)
+            );
+            lines[heading] = Line::from(Span::styled(
+                text::truncate(&newest, cols),
+                Style::default().fg(ACCENT),
+            ));
+        }
         crate::ui::put_lines(frame, inner, lines);
     }
 }
