@@ -184,8 +184,8 @@ fn log_review() {
     view(
         "review",
         &Facts {
-            zh: &["赵磊"],
-            en: &["赵磊"],
+            zh: &["赵磊", "新转介 办结 逾期", "其他部门", "就业安置 0人"],
+            en: &["赵磊", "New Done Late", "Other agency", "placed in jobs 0"],
         },
         |d| {
             save_a_visit(d);
