@@ -136,8 +136,14 @@ fn referral_queue_and_detail() {
     view(
         "referral_queue",
         &Facts {
-            zh: &["张三", "逾期"],
-            en: &["张三", "overdue"],
+            zh: &["张三", "逾期32天", "办理中", "13人 ¥115,000"],
+            en: &[
+                "张三",
+                "32d late",
+                "In progress",
+                "Labour contract",
+                "13 workers ¥115,000",
+            ],
         },
         |d| {
             d.press("F3");
@@ -178,8 +184,8 @@ fn log_review() {
     view(
         "review",
         &Facts {
-            zh: &["赵磊"],
-            en: &["赵磊"],
+            zh: &["赵磊", "新转介 办结 逾期", "其他部门", "就业安置 0人"],
+            en: &["赵磊", "New Done Late", "Other agency", "placed in jobs 0"],
         },
         |d| {
             save_a_visit(d);

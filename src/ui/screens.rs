@@ -613,9 +613,14 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
     let inner_cols = area.width.saturating_sub(2) as usize;
     let v = &d.visitor;
     let t = &d.visit;
+    // As wide as the language's widest label and a gap (首问责任人, First contact).
+    let label_cols = match lang {
+        Lang::Zh => 12,
+        Lang::En => 15,
+    };
     let kv = |k: &str, val: String| {
         Line::from(vec![
-            Span::styled(text::pad(k, 12), Style::default().fg(Color::Gray)),
+            Span::styled(text::pad(k, label_cols), Style::default().fg(Color::Gray)),
             Span::raw(val),
         ])
     };

@@ -131,14 +131,33 @@ fn render_matches(pane: &IntakePane, view: &View, frame: &mut Frame, area: Rect)
 fn visit_row_text(view: &View, v: &VisitRow, cols: usize) -> String {
     let lang = view.lang;
     let time = v.visited_at.with_timezone(&view.zone).format("%H:%M");
+    // The request as wide as the language writes it (欠薪, Labour contract); where the
+    // row has no room (80 columns), the channel goes first and the urgency stays.
+    let category_cols = match lang {
+        Lang::Zh => 8,
+        Lang::En => 15,
+    };
     let mut s = format!(
-        "{time} {} {} {}",
+        "{time} {} {}",
         text::pad(&v.visitor_name, 8),
-        text::pad(v.category.label(lang), 8),
-        v.channel.label(lang)
+        text::pad(v.category.label(lang), category_cols),
     );
-    if v.urgency == crate::domain::lists::Urgency::Urgent {
-        s.push_str(&format!(" [{}]", v.urgency.label(lang)));
+    // An urgent visit is marked whole, or — with no room for the word — by "!".
+    let urgent = (v.urgency == crate::domain::lists::Urgency::Urgent).then(|| {
+        let word = format!(" [{}]", v.urgency.label(lang));
+        if text::width(&s) + text::width(&word) <= cols {
+            word
+        } else {
+            " !".to_string()
+        }
+    });
+    let channel = format!(" {}", v.channel.label(lang));
+    let room = cols.saturating_sub(text::width(&s) + urgent.as_deref().map_or(0, text::width));
+    if text::width(&channel) <= room {
+        s.push_str(&channel);
+    }
+    if let Some(u) = urgent {
+        s.push_str(&u);
     }
     text::pad(&s, cols)
 }

@@ -362,7 +362,10 @@ fn render_review(
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let requests = t.by_category.len() + usize::from(t.follow_ups > 0);
-    let charts_h = (requests.max(t.by_channel.len()) as u16 + 2).clamp(8, 14);
+    // As tall as the longest of the three boxes: 本班转介 is a heading, a row per kind,
+    // a gap and its two totals (its last line was clipped at any size).
+    let figures = t.referrals.len().max(1) + 4;
+    let charts_h = (requests.max(t.by_channel.len()).max(figures) as u16 + 2).clamp(8, 14);
     let [charts, spark, lists, keys] = Layout::vertical([
         Constraint::Length(charts_h),
         Constraint::Length(4),

@@ -66,8 +66,10 @@ fn group_words(pane: &ReferralsPane, v: &View, r: &ReferralRow) -> String {
 /// that language (an English desk reads "In progress", not "In pr.."). When the row does
 /// not leave the workers/amount column room for a group case (`13人 ¥115,000`,
 /// `13 workers ¥115,000`), in this order: the kind goes (the detail below names it), the
-/// owner narrows to 8, the service to 12, status and request to 7 and 10, the service to
-/// 8. A width of 0 is a column left out.
+/// owner narrows to 8, the service to 12, then the service goes too (the detail names
+/// it), the request narrows to 16, and last status and request to 7 and 10 — so an
+/// English desk at 80 columns still reads "In progress" and "Labour contract" whole.
+/// A width of 0 is a column left out.
 fn queue_columns(lang: Lang, cols: usize) -> [usize; 7] {
     fn widest<T: Labeled>(lang: Lang, at_least: usize) -> usize {
         T::ALL
@@ -94,15 +96,16 @@ fn queue_columns(lang: Lang, cols: usize) -> [usize; 7] {
         let shown = w.iter().filter(|&&c| c > 0).count();
         w.iter().sum::<usize>() + shown + amount <= cols
     };
-    let steps: [fn(&mut [usize; 7]); 5] = [
+    let steps: [fn(&mut [usize; 7]); 6] = [
         |w| w[4] = 0,
         |w| w[6] = w[6].min(8),
         |w| w[5] = w[5].min(12),
+        |w| w[5] = 0,
+        |w| w[3] = w[3].min(16),
         |w| {
             w[1] = w[1].min(7);
             w[3] = w[3].min(10);
         },
-        |w| w[5] = w[5].min(8),
     ];
     for step in steps {
         if room(&w) {
@@ -282,7 +285,26 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
     let inner = b.inner(detail_area);
     frame.render_widget(b, detail_area);
     if let Some(d) = &pane.detail {
-        let lines = detail_lines(pane, v, d, inner.width as usize);
+        let cols = inner.width as usize;
+        let mut lines = detail_lines(pane, v, d, cols);
+        // A panel that ends on the history's heading (80×24) shows the newest entry in
+        // its place instead of a heading with nothing under it; Enter shows them all.
+        let heading = lines.len().saturating_sub(d.history.len() + 1);
+        if let Some(e) = d.history.last()
+            && heading + 1 == inner.height as usize
+        {
+            let newest = format!(
+                "{}{} {} {}",
+                lang.pick("最新处理:", "Latest: "),
+                e.at.with_timezone(&v.zone).format("%m-%d %H:%M"),
+                e.officer_name.as_deref().unwrap_or(""),
+                event_words(e, lang)
+            );
+            lines[heading] = Line::from(Span::styled(
+                text::truncate(&newest, cols),
+                Style::default().fg(ACCENT),
+            ));
+        }
         crate::widgets::lines::put_lines(frame, inner, lines);
     }
 }
