@@ -25,6 +25,7 @@ fn database() -> std::path::PathBuf {
     let source = common::database(&format!("log-{n}"), |store| {
         let now = Utc::now();
         store.fill_synthetic(n, 5, now).unwrap();
+        dutydesk::demo::ensure_directory(store, now).unwrap();
         store
             .fill_synthetic_referrals(n / 5, 5, now, &Config::default())
             .unwrap();

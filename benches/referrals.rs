@@ -25,6 +25,7 @@ fn database() -> std::path::PathBuf {
     let source = common::database(&format!("referrals-{n}"), |store| {
         let now = Utc::now();
         store.fill_synthetic(n * 3 / 2, 11, now).unwrap();
+        dutydesk::demo::ensure_directory(store, now).unwrap();
         store
             .fill_synthetic_referrals(n, 11, now, &Config::default())
             .unwrap();

@@ -15,7 +15,7 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -91,6 +91,28 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         Config::parse(&path.display().to_string(), &text)
     }
+}
+
+/// Where the desk keeps its files by default (the platform's data and config folders).
+pub(crate) fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("cn", "dutydesk", "dutydesk")
+}
+
+/// The database the desk and every command use without `--db` or `DUTYDESK_DB`.
+#[must_use]
+pub fn default_db_path() -> PathBuf {
+    project_dirs().map_or_else(
+        || PathBuf::from("dutydesk.sqlite3"),
+        |d| d.data_dir().join("dutydesk.sqlite3"),
+    )
+}
+
+/// The demo database `--demo` builds without `--db`.
+pub(crate) fn demo_db_path() -> PathBuf {
+    project_dirs().map_or_else(
+        || PathBuf::from("demo.sqlite3"),
+        |d| d.data_dir().join("demo.sqlite3"),
+    )
 }
 
 #[cfg(test)]

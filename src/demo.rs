@@ -31,6 +31,21 @@ struct DemoOfficer {
 }
 
 /// Fills an empty store with the demo station, roster and visits.
+/// Loads the demo directory into a file that has no services (for `gen` and the benches'
+/// generated referrals); a file with a directory is left as it is.
+pub fn ensure_directory(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+    if !store.services(None)?.is_empty() {
+        return Ok(());
+    }
+    let parsed =
+        import::directory::parse_csv(DEMO_DIRECTORY, "fixtures/demo_directory.csv", Lang::En)
+            .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
+    store
+        .upsert_services(&parsed.services, now)
+        .map_err(|(_, e)| e)?;
+    Ok(())
+}
+
 pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let cfg: DemoStation = toml::from_str(DEMO_STATION)
         .map_err(|e| StoreError::Rule(format!("fixtures/demo_station.toml: {e}")))?;

@@ -1,7 +1,6 @@
 //! The application state and the one place it changes: `App::update(Action)`.
 //! `App` does no terminal I/O; tests drive it with keys and render it into a TestBackend.
 
-pub mod event_loop;
 mod sync;
 mod watch;
 
@@ -14,7 +13,6 @@ use crate::action::Action;
 use crate::config::Config;
 use crate::i18n::Lang;
 use crate::keymap::{Context, KeyChord, Keymap};
-use crate::overlays::roster::Roster;
 use crate::panes::Pane;
 use crate::panes::intake::{Focus, IntakePane};
 use crate::panes::jobs::{InHand, JobsPane};
@@ -23,6 +21,7 @@ use crate::panes::referrals::ReferralsPane;
 pub use crate::panes::{Confirm, Ctx, Effect, Effects, Modal, Part};
 use crate::store::{Officer, Station, Store, StoreError};
 use crate::widgets::form::{Edit, Form};
+use crate::widgets::roster::Roster;
 
 pub use crate::domain::clock::{Clock, china_zone, day_start};
 

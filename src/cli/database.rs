@@ -210,6 +210,7 @@ pub(super) fn generate(
         .map_err(plain(lang))?;
     if referrals > 0 {
         let config = crate::config::Config::default();
+        crate::demo::ensure_directory(&mut store, now).map_err(plain(lang))?;
         store
             .fill_synthetic_referrals(referrals, seed, now, &config)
             .map_err(plain(lang))?;

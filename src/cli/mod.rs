@@ -31,21 +31,8 @@ use crate::i18n::Lang;
 use crate::keymap::Keymap;
 use crate::store::Store;
 
-fn project_dirs() -> Option<directories::ProjectDirs> {
-    directories::ProjectDirs::from("cn", "dutydesk", "dutydesk")
-}
-
-pub fn default_db_path() -> PathBuf {
-    project_dirs()
-        .map(|d| d.data_dir().join("dutydesk.sqlite3"))
-        .unwrap_or_else(|| PathBuf::from("dutydesk.sqlite3"))
-}
-
-pub(super) fn demo_db_path() -> PathBuf {
-    project_dirs()
-        .map(|d| d.data_dir().join("demo.sqlite3"))
-        .unwrap_or_else(|| PathBuf::from("demo.sqlite3"))
-}
+pub use crate::config::default_db_path;
+use crate::config::{demo_db_path, project_dirs};
 
 /// The config file: `--config FILE`, or `config.toml` in the config directory if present.
 pub(super) fn load_config(path: Option<&Path>) -> Result<crate::config::Config> {
@@ -251,5 +238,5 @@ fn run_desk(cli: &Cli, lang: Lang) -> Result<()> {
         .with_config(config)
         .with_documents(documents_dir());
     app.start_job_index();
-    crate::app::event_loop::run_desk(app)
+    crate::ui::event_loop::run_desk(app)
 }

@@ -1,6 +1,5 @@
 //! What opens over the panes and belongs to none of them: the officer setup (F8, first
-//! run) with its roster. (Help, confirm questions and the record viewers are drawn in
+//! run), picking from the roster (`widgets::roster`). (Help, confirm questions and the record viewers are drawn in
 //! `ui/`; their keys are the app's router.)
 
-pub mod roster;
 pub mod setup;

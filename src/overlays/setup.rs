@@ -1,7 +1,6 @@
 //! F8 and the first run: the station's name (first run only) and the officer on duty,
 //! picked from the roster or typed. A changed role or affiliation is its own logged act.
 
-use super::roster::Roster;
 use crate::action::Action;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::Role;
@@ -9,6 +8,7 @@ use crate::i18n::Lang;
 use crate::panes::{Ctx, Effect, Effects};
 use crate::store::{Officer, Station, StoreError};
 use crate::widgets::form::{Form, FormField, Nav, choices_of};
+use crate::widgets::roster::Roster;
 
 const SETUP_STATION: &str = "station";
 const SETUP_OFFICER: &str = "officer";

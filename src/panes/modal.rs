@@ -38,7 +38,7 @@ pub enum Modal {
         form: Form,
         first_run: bool,
         /// F8's roster to pick from (empty on a first run).
-        roster: crate::overlays::roster::Roster,
+        roster: crate::widgets::roster::Roster,
     },
     Confirm(Confirm),
     Visit {

@@ -177,29 +177,24 @@ fn drop_matching(conn: &Connection, kind: &str, filter: &str) -> rusqlite::Resul
 }
 
 impl Store {
-    /// Who the generated referrals go between: the directory's active services (the demo
-    /// directory loaded first if the file has none), the station, and four owners.
+    /// Who the generated referrals go between: the directory's active services (load one
+    /// first: `demo::ensure_directory`), the station, and four owners.
     fn synthetic_referral_parties(
         &mut self,
         now: DateTime<Utc>,
     ) -> Result<(Vec<super::Service>, super::Station, Vec<String>), StoreError> {
         use crate::domain::referral::ServiceStatus;
 
-        if self.services(None)?.is_empty() {
-            let parsed = crate::import::directory::parse_csv(
-                crate::demo::DEMO_DIRECTORY,
-                "fixtures/demo_directory.csv",
-                crate::i18n::Lang::En,
-            )
-            .map_err(|e| StoreError::Rule(e[0].render(crate::i18n::Lang::En)))?;
-            self.upsert_services(&parsed.services, now)
-                .map_err(|(_, e)| e)?;
-        }
         let services: Vec<_> = self
             .services(None)?
             .into_iter()
             .filter(|s| s.status == ServiceStatus::Active)
             .collect();
+        if services.is_empty() {
+            return Err(StoreError::Rule(
+                "no active service to refer to: load a directory first".into(),
+            ));
+        }
         let station = self
             .station()?
             .ok_or_else(|| StoreError::Rule("no station".into()))?;

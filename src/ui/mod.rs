@@ -2,6 +2,7 @@
 //! `panes/*/view.rs`), the status line, and the overlays over them. `render` reads the
 //! `App` and draws; it never changes state.
 
+pub mod event_loop;
 mod screens;
 
 pub use crate::panes::intake::arbitration_view as arbitration;

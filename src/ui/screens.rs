@@ -229,7 +229,7 @@ fn render_setup(
     frame: &mut Frame,
     form: &crate::widgets::form::Form,
     first_run: bool,
-    roster: &crate::overlays::roster::Roster,
+    roster: &crate::widgets::roster::Roster,
 ) {
     let lang = app.lang;
     let heading = if first_run {

@@ -4,4 +4,5 @@
 pub mod chrome;
 pub mod form;
 pub mod lines;
+pub mod roster;
 pub mod textarea;

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::VisitRow;
-use crate::ui::text;
+use crate::text;
 use crate::widgets::chrome::{ACCENT, block, dim};
 
 /// F2 in `area`: the form (with returning visitors found as it is typed) and today's

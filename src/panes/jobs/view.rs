@@ -15,7 +15,7 @@ use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
-use crate::ui::text;
+use crate::text;
 use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 
 /// One field of a result row: its characters, those in `marks` (char indices counted from
@@ -308,7 +308,7 @@ fn no_openings_yet(db: &std::path::Path, lang: Lang, cols: usize) -> Vec<String>
     let command = format!("  dutydesk import jobs {file}");
     // The desk's own file, unless it is the one the command uses by itself; on a line
     // of its own when the two do not fit on one.
-    if db == crate::cli::default_db_path() {
+    if db == crate::config::default_db_path() {
         lines.push(command);
     } else {
         let db = format!("--db {}", db.display());

@@ -400,7 +400,7 @@ impl LogPane {
             v.visited_at.with_timezone(&cx.zone).format("%H:%M"),
             v.visitor_name,
             v.category.label(lang),
-            crate::ui::text::truncate(&v.summary, 30)
+            crate::text::truncate(&v.summary, 30)
         );
         let mut fx = open_dialog(LogAction::Disposition(v.id.clone()), subject, cx);
         if let (Some(done), Some(Effect::Open(Modal::LogDialog(d)))) =

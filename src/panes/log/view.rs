@@ -16,7 +16,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::{LogEntry, Shift};
-use crate::ui::text;
+use crate::text;
 use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 
 fn kind_style(kind: EntryKind) -> Style {

@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
-use crate::ui::text;
+use crate::text;
 use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
 
 /// The colour of a referral by its deadline: its arbitration limit 60 days away or nearer
