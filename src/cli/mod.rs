@@ -202,8 +202,8 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Export(cmd) => export::run(&mut open_existing(&logged(), lang)?, cmd, lang),
         Command::Hub(cmd) => crate::hub::cli::run_hub(cmd, lang),
-        Command::Sync(args) => crate::hub::cli::run_sync(&logged(), args, lang),
-        Command::Elsewhere(args) => crate::hub::cli::run_elsewhere(&db(), args, lang),
+        Command::Sync(args) => crate::hub::cli::run_sync(&logged(), &args, lang),
+        Command::Elsewhere(args) => crate::hub::cli::run_elsewhere(&db(), &args, lang),
         Command::Slip {
             referral,
             output,

@@ -341,7 +341,7 @@ fn check_hub(hub: &HubConn, lang: Lang) -> Result<()> {
     }
 }
 
-pub fn run_sync(db: &Path, args: SyncArgs, lang: Lang) -> Result<()> {
+pub fn run_sync(db: &Path, args: &SyncArgs, lang: Lang) -> Result<()> {
     if !db.exists() {
         bail!(
             "{}",
@@ -488,7 +488,7 @@ pub struct ElsewhereArgs {
 }
 
 /// `dutydesk elsewhere`: has this person been seen at other stations (from the hub)?
-pub fn run_elsewhere(db: &Path, args: ElsewhereArgs, lang: Lang) -> Result<()> {
+pub fn run_elsewhere(db: &Path, args: &ElsewhereArgs, lang: Lang) -> Result<()> {
     if !db.exists() {
         bail!("{} does not exist", db.display());
     }

@@ -461,7 +461,7 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
     };
     // Questions that name people and openings can be long: wrap them, the box grows.
     let wrapped = text::wrap(question, 54);
-    let area = centered(frame.area(), 58, wrapped.len() as u16 + 4);
+    let area = centered(frame.area(), 58, crate::widgets::cells(wrapped.len()) + 4);
     clear_for_overlay(frame, area);
     let mut lines: Vec<Line> = wrapped.into_iter().map(Line::from).collect();
     lines.push(Line::from(""));
@@ -581,7 +581,11 @@ fn render_follow_up(app: &App, frame: &mut Frame) {
             .into_iter()
             .map(|l| Line::from(Span::styled(l, dim()))),
     );
-    let area = centered(frame.area(), cols as u16 + 4, lines.len() as u16 + 2);
+    let area = centered(
+        frame.area(),
+        crate::widgets::cells(cols) + 4,
+        crate::widgets::cells(lines.len()) + 2,
+    );
     clear_for_overlay(frame, area);
     frame.render_widget(
         Paragraph::new(lines).block(block(
@@ -629,29 +633,23 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
         kv(lang.pick("姓名", "Name"), v.name.clone()),
         kv(
             lang.pick("电话", "Phone"),
-            v.phone
-                .as_deref()
-                .map(|p| {
-                    if revealed {
-                        p.to_string()
-                    } else {
-                        phone::mask(p)
-                    }
-                })
-                .unwrap_or_else(none),
+            v.phone.as_deref().map_or_else(none, |p| {
+                if revealed {
+                    p.to_string()
+                } else {
+                    phone::mask(p)
+                }
+            }),
         ),
         kv(
             lang.pick("身份证号", "ID number"),
-            v.id_number
-                .as_deref()
-                .map(|i| {
-                    if revealed {
-                        i.to_string()
-                    } else {
-                        id_number::mask(i)
-                    }
-                })
-                .unwrap_or_else(none),
+            v.id_number.as_deref().map_or_else(none, |i| {
+                if revealed {
+                    i.to_string()
+                } else {
+                    id_number::mask(i)
+                }
+            }),
         ),
         kv(
             lang.pick("性别", "Gender"),

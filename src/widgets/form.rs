@@ -647,7 +647,7 @@ impl Form {
                     } else {
                         input.visual_cursor()
                     };
-                    let x = r.x + cursor.saturating_sub(scroll) as u16;
+                    let x = r.x + super::cells(cursor.saturating_sub(scroll));
                     frame.set_cursor_position(Position::new(
                         x.min(r.x + r.width.saturating_sub(1)),
                         r.y,
@@ -684,8 +684,8 @@ impl Form {
                 }
                 crate::widgets::lines::put_lines(frame, r, out);
                 if has_focus {
-                    let y = r.y + (crow - first) as u16;
-                    frame.set_cursor_position(Position::new(r.x + ccol as u16, y));
+                    let y = r.y + super::cells(crow - first);
+                    frame.set_cursor_position(Position::new(r.x + super::cells(ccol), y));
                 }
             }
         }
@@ -699,7 +699,7 @@ impl Form {
             .map(|f| text::width(lang.pick(f.label_zh, f.label_en)) + usize::from(f.required))
             .max()
             .unwrap_or(8);
-        self.label_cols = (widest + 1) as u16;
+        self.label_cols = super::cells(widest + 1);
     }
 }
 

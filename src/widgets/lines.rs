@@ -46,7 +46,7 @@ fn put_str(buf: &mut Buffer, mut x: u16, y: u16, s: &str, max_width: u16, style:
     }
     let end = buf.area.right().min(x.saturating_add(max_width));
     for c in s.chars() {
-        let w = c.width().unwrap_or(0) as u16;
+        let w = super::cells(c.width().unwrap_or(0));
         if x + w > end {
             break;
         }

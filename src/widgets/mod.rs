@@ -6,3 +6,10 @@ pub mod form;
 pub mod lines;
 pub mod roster;
 pub mod textarea;
+
+/// A count of cells as the terminal's `u16`; anything wider than a terminal is as wide as
+/// one can be.
+#[must_use]
+pub fn cells(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}

@@ -51,8 +51,7 @@ impl TextArea {
         self.text
             .char_indices()
             .nth(char_idx)
-            .map(|(b, _)| b)
-            .unwrap_or(self.text.len())
+            .map_or(self.text.len(), |(b, _)| b)
     }
 
     pub fn insert_str(&mut self, s: &str) {
@@ -122,7 +121,7 @@ impl TextArea {
     /// The wrapped lines to draw and the cursor (row, col), for a box `cols` wide.
     pub fn view(&self, cols: usize) -> (Vec<String>, (usize, usize)) {
         let pos = layout(&self.text, cols);
-        let rows = pos.last().map(|p| p.0 + 1).unwrap_or(1);
+        let rows = pos.last().map_or(1, |p| p.0 + 1);
         let mut lines = vec![String::new(); rows];
         for (c, (row, _)) in self.text.chars().zip(pos.iter()) {
             if c != '\n' {

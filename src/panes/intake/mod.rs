@@ -18,7 +18,7 @@ use crate::domain::arbitration::{self, Employment};
 use crate::domain::id_number::{self, IdNumber};
 use crate::domain::intake::{Field, RawIntake};
 use crate::domain::labels::Labeled;
-use crate::domain::lists::*;
+use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
 use crate::domain::phone::{self, Phone};
 use crate::i18n::Lang;
 use crate::panes::jobs::{ForVisit, InHand};
@@ -384,7 +384,7 @@ impl IntakePane {
     /// Puts a draft back into the form.
     pub fn restore(&mut self, values: &std::collections::BTreeMap<String, String>) {
         let ids: Vec<&'static str> = self.form.fields.iter().map(|f| f.id).collect();
-        let hidden = values.get(DRAFT_HIDDEN).map(String::as_str).unwrap_or("");
+        let hidden = values.get(DRAFT_HIDDEN).map_or("", String::as_str);
         for id in ids {
             if let Some(v) = values.get(id) {
                 if hidden.split(',').any(|h| h == id) {

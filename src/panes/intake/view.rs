@@ -35,11 +35,7 @@ pub fn render(
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
     let heading = match (&pane.picked, lang) {
         _ if pane.correcting.is_some() => {
-            let label = pane
-                .correcting
-                .as_ref()
-                .map(|(_, l)| l.as_str())
-                .unwrap_or("");
+            let label = pane.correcting.as_ref().map_or("", |(_, l)| l.as_str());
             // The keys are in the status line when correcting starts: a heading with them
             // is cut at 80 columns.
             match lang {
@@ -64,7 +60,7 @@ pub fn render(
 
     let show_matches = form_focused && !pane.matches.is_empty();
     let today_area = if show_matches {
-        let h = (pane.matches.len() as u16 * 2 + 2).min(right.height / 2 + 2);
+        let h = crate::widgets::cells(pane.matches.len() * 2 + 2).min(right.height / 2 + 2);
         let [m, t] = Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(right);
         render_matches(pane, v, frame, m);
         t
@@ -203,7 +199,7 @@ fn render_today(pane: &IntakePane, view: &View, frame: &mut Frame, area: Rect) {
     crate::widgets::lines::put_lines(frame, inner, lines);
     if focused && pane.filter_typing {
         // The filter text ends the title: put the real cursor after it for the IME.
-        let x = area.x + 2 + text::width(&heading) as u16;
+        let x = area.x + 2 + crate::widgets::cells(text::width(&heading));
         frame.set_cursor_position((x.min(area.right().saturating_sub(2)), area.y));
     }
 }

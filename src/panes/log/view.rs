@@ -235,10 +235,10 @@ fn render_timeline(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
     let lang = v.lang;
     let pane = &pane;
     let visible = pane.visible();
-    let filter = pane
-        .kind_filter
-        .map(|k| k.label(lang).to_string())
-        .unwrap_or_else(|| lang.pick("全部", "all").to_string());
+    let filter = pane.kind_filter.map_or_else(
+        || lang.pick("全部", "all").to_string(),
+        |k| k.label(lang).to_string(),
+    );
     let mut title = match lang {
         Lang::Zh => format!("日志 · {} 条 · 类型:{filter}", visible.len()),
         Lang::En => format!("Log · {} entries · kind: {filter}", visible.len()),
@@ -322,7 +322,7 @@ fn counted_bars<T: Labeled>(lang: Lang, counts: &[(T, i64)]) -> Vec<Bar<'static>
         .iter()
         .map(|(item, n)| {
             Bar::default()
-                .value(*n as u64)
+                .value(u64::try_from(*n).unwrap_or(0))
                 .label(Line::from(item.label(lang).to_string()))
                 .text_value(n.to_string())
         })
@@ -365,7 +365,8 @@ fn render_review(
     // As tall as the longest of the three boxes: 本班转介 is a heading, a row per kind,
     // a gap and its two totals (its last line was clipped at any size).
     let figures = t.referrals.len().max(1) + 4;
-    let charts_h = (requests.max(t.by_channel.len()).max(figures) as u16 + 2).clamp(8, 14);
+    let charts_h =
+        (crate::widgets::cells(requests.max(t.by_channel.len()).max(figures)) + 2).clamp(8, 14);
     let [charts, spark, lists, keys] = Layout::vertical([
         Constraint::Length(charts_h),
         Constraint::Length(4),
@@ -385,7 +386,7 @@ fn render_review(
     let category_title = if t.follow_ups > 0 {
         category_bars.push(
             Bar::default()
-                .value(t.follow_ups as u64)
+                .value(u64::try_from(t.follow_ups).unwrap_or(0))
                 .label(Line::from(lang.pick("回访", "Follow-up")))
                 .text_value(t.follow_ups.to_string()),
         );

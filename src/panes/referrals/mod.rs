@@ -331,7 +331,12 @@ impl RouteDialog {
             self.sel = 0;
             return;
         }
-        self.sel = (self.sel as isize + step).rem_euclid(n as isize) as usize;
+        // One step around the list, either way (`step` is ±1).
+        self.sel = if step < 0 {
+            (self.sel + n - 1) % n
+        } else {
+            (self.sel + 1) % n
+        };
     }
 
     pub fn consent(&self) -> Option<bool> {

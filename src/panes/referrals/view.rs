@@ -483,8 +483,7 @@ pub fn event_words(e: &EventRow, lang: Lang) -> String {
     let word = |key: &str| -> String {
         let code = v.get(key).and_then(|x| x.as_str()).unwrap_or("");
         ReferralStatus::from_code(code)
-            .map(|s| s.label(lang).to_string())
-            .unwrap_or_else(|| code.to_string())
+            .map_or_else(|| code.to_string(), |s| s.label(lang).to_string())
     };
     let (from, to) = (word("from"), word("to"));
     let mut s = what.to_string();
