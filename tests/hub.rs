@@ -549,6 +549,50 @@ fn years_back(n: i64) -> NaiveDate {
 // ---------------------------------------------------------------------------------------
 // The tests
 
+/// The new columns as the desk holds them — the follow-up links, the arbitration facts,
+/// the decline reasons, log facts, the local service (the directory's services stay at
+/// home) — are at the hub, as many for the station as at its desk.
+fn new_columns_at_the_hub(c: &mut postgres::Client, a: &Path) {
+    let desk = rusqlite::Connection::open(a).unwrap();
+    let at_desk = |sql: &str| -> i64 { desk.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let at_hub = |c: &mut postgres::Client, sql: &str| -> i64 {
+        c.query_one(
+            &format!(
+                "{sql} AND station_id = (SELECT station_id FROM hub.station WHERE name = '城西站')"
+            ),
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    for (desk_sql, hub_sql) in [
+        (
+            "SELECT count(*) FROM visit WHERE follows_referral IS NOT NULL",
+            "SELECT count(*) FROM hub.visit WHERE follows_referral IS NOT NULL",
+        ),
+        (
+            "SELECT count(*) FROM visit WHERE arbitration_last_day = '2027-01-05' AND learned_on = '2025-12-20'",
+            "SELECT count(*) FROM hub.visit WHERE arbitration_last_day = '2027-01-05' AND learned_on = '2025-12-20'",
+        ),
+        (
+            "SELECT count(*) FROM referral WHERE decline_code = 'incomplete'",
+            "SELECT count(*) FROM hub.referral WHERE decline_code = 'incomplete'",
+        ),
+        (
+            "SELECT count(*) FROM log_entry WHERE fact IS NOT NULL",
+            "SELECT count(*) FROM hub.log_entry WHERE fact IS NOT NULL",
+        ),
+        (
+            "SELECT count(*) FROM service WHERE added_by IS NOT NULL",
+            "SELECT count(*) FROM hub.local_service WHERE true",
+        ),
+    ] {
+        let n = at_desk(desk_sql);
+        assert!(n > 0, "{desk_sql}");
+        assert_eq!(at_hub(c, hub_sql), n, "{hub_sql}");
+    }
+}
+
 #[test]
 fn two_desks_sum_to_the_county_report() {
     let hub = Hub::new("two_desks");
@@ -601,46 +645,7 @@ fn two_desks_sum_to_the_county_report() {
     let mut c = pg(&hub.url);
     assert_eq!(table_digest_hub(&mut c, "城西站"), table_digest_desk(&a));
     assert_eq!(table_digest_hub(&mut c, "城东站"), table_digest_desk(&b));
-    // The new columns as the desk holds them: the follow-up links, the arbitration facts,
-    // the decline reasons, the local service (the directory's services stay at home).
-    let desk = rusqlite::Connection::open(&a).unwrap();
-    let at_desk = |sql: &str| -> i64 { desk.query_row(sql, [], |r| r.get(0)).unwrap() };
-    let at_hub = |c: &mut postgres::Client, sql: &str| -> i64 {
-        c.query_one(
-            &format!(
-                "{sql} AND station_id = (SELECT station_id FROM hub.station WHERE name = '城西站')"
-            ),
-            &[],
-        )
-        .unwrap()
-        .get(0)
-    };
-    for (desk_sql, hub_sql) in [
-        (
-            "SELECT count(*) FROM visit WHERE follows_referral IS NOT NULL",
-            "SELECT count(*) FROM hub.visit WHERE follows_referral IS NOT NULL",
-        ),
-        (
-            "SELECT count(*) FROM visit WHERE arbitration_last_day = '2027-01-05' AND learned_on = '2025-12-20'",
-            "SELECT count(*) FROM hub.visit WHERE arbitration_last_day = '2027-01-05' AND learned_on = '2025-12-20'",
-        ),
-        (
-            "SELECT count(*) FROM referral WHERE decline_code = 'incomplete'",
-            "SELECT count(*) FROM hub.referral WHERE decline_code = 'incomplete'",
-        ),
-        (
-            "SELECT count(*) FROM log_entry WHERE fact IS NOT NULL",
-            "SELECT count(*) FROM hub.log_entry WHERE fact IS NOT NULL",
-        ),
-        (
-            "SELECT count(*) FROM service WHERE added_by IS NOT NULL",
-            "SELECT count(*) FROM hub.local_service WHERE true",
-        ),
-    ] {
-        let n = at_desk(desk_sql);
-        assert!(n > 0, "{desk_sql}");
-        assert_eq!(at_hub(&mut c, hub_sql), n, "{hub_sql}");
-    }
+    new_columns_at_the_hub(&mut c, &a);
     verified(&hub, &a);
     verified(&hub, &b);
     // A change behind the hub's back is caught by --verify.
@@ -1465,6 +1470,51 @@ fn county_directory_reaches_the_desk() {
     );
 }
 
+/// Read-only at the desk: a file that names a county opening is refused whole, the opening
+/// untouched. The county opening's id.
+fn county_openings_are_read_only(
+    hub: &Hub,
+    db: &Path,
+    admin: &mut postgres::Client,
+    header: &str,
+) -> String {
+    let (hub_id, title): (String, String) = {
+        let r = admin
+            .query_one("SELECT id, title FROM hub.job ORDER BY rev LIMIT 1", &[])
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    let forged = hub.dir().join("forged.csv");
+    std::fs::write(
+        &forged,
+        format!("{header}\nhub:{hub_id},{title},改过的单位,城西区,,9999,月,,全职,,1,,,,,,,2026-11-01,2027-06-30,本站,招聘中\n"),
+    )
+    .unwrap();
+    let out = dutydesk(hub.dir())
+        .arg("--db")
+        .arg(db)
+        .args(["import", "jobs"])
+        .arg(&forged)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a county opening was overwritten at the desk"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("the county"), "{said}");
+    let employer: String = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT employer FROM job WHERE source_id = 'hub:' || ?1",
+            [&hub_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(employer, "改过的单位");
+    hub_id
+}
+
 #[test]
 fn county_job_openings_reach_the_desk_read_only_and_a_killed_pull_resumes() {
     let hub = Hub::new("jobs");
@@ -1575,41 +1625,7 @@ fn county_job_openings_reach_the_desk_read_only_and_a_killed_pull_resumes() {
         .output()
         .unwrap());
     assert!(found.contains("街道物业"), "{found}");
-    // Read-only at the desk: a file that names a county opening is refused whole.
-    let (hub_id, title): (String, String) = {
-        let r = admin
-            .query_one("SELECT id, title FROM hub.job ORDER BY rev LIMIT 1", &[])
-            .unwrap();
-        (r.get(0), r.get(1))
-    };
-    let forged = hub.dir().join("forged.csv");
-    std::fs::write(
-        &forged,
-        format!("{header}\nhub:{hub_id},{title},改过的单位,城西区,,9999,月,,全职,,1,,,,,,,2026-11-01,2027-06-30,本站,招聘中\n"),
-    )
-    .unwrap();
-    let out = dutydesk(hub.dir())
-        .arg("--db")
-        .arg(&db)
-        .args(["import", "jobs"])
-        .arg(&forged)
-        .output()
-        .unwrap();
-    assert!(
-        !out.status.success(),
-        "a county opening was overwritten at the desk"
-    );
-    let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("the county"), "{said}");
-    let employer: String = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row(
-            "SELECT employer FROM job WHERE source_id = 'hub:' || ?1",
-            [&hub_id],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_ne!(employer, "改过的单位");
+    let hub_id = county_openings_are_read_only(&hub, &db, &mut admin, &header);
     // The county changes one and publishes again: only that one comes down.
     let mut tx = admin.transaction().unwrap();
     tx.batch_execute("SET LOCAL ROLE dutydesk_county").unwrap();
@@ -1684,6 +1700,41 @@ fn sealed_desk(hub: &Hub) -> (PathBuf, String, String) {
         .save_intake(&intake("赵六", "13800138003"), &st.id, &li.id, t(200))
         .unwrap();
     (db, first[0].clone(), open.visit_id)
+}
+
+/// `hub check` fails, naming the station's visit and seal-chain link changed after
+/// sealing.
+fn hub_check_names_the_rewrite(hub: &Hub, sealed_visit: &str) {
+    let out = dutydesk(hub.dir())
+        .args(["hub", "check", "--hub", &hub.url])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "hub check passed a rewritten seal");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!(
+            "封存站: changed after sealing: visit {sealed_visit}"
+        )) && said.contains("changed after sealing: seal_chain 1"),
+        "{said}"
+    );
+}
+
+/// Someone with the file rewrites a sealed visit and the seal chain behind it, the
+/// guards dropped first.
+fn rewrite_sealed_record(db: &Path, sealed_visit: &str) {
+    let desk = rusqlite::Connection::open(db).unwrap();
+    desk.execute_batch("DROP TRIGGER sealed_visit_update; DROP TRIGGER seal_chain_no_update;")
+        .unwrap();
+    desk.execute(
+        "UPDATE visit SET summary = '改写过的记录' WHERE id = ?1",
+        [sealed_visit],
+    )
+    .unwrap();
+    desk.execute(
+        "UPDATE seal_chain SET hash = 'ab' || substr(hash, 3) WHERE seq = 1",
+        [],
+    )
+    .unwrap();
 }
 
 #[test]
@@ -1766,21 +1817,7 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
     };
     let mut c = pg(&hub.url);
     let before = summary_at_hub(&mut c);
-    {
-        let desk = rusqlite::Connection::open(&db).unwrap();
-        desk.execute_batch("DROP TRIGGER sealed_visit_update; DROP TRIGGER seal_chain_no_update;")
-            .unwrap();
-        desk.execute(
-            "UPDATE visit SET summary = '改写过的记录' WHERE id = ?1",
-            [&sealed_visit],
-        )
-        .unwrap();
-        desk.execute(
-            "UPDATE seal_chain SET hash = 'ab' || substr(hash, 3) WHERE seq = 1",
-            [],
-        )
-        .unwrap();
-    }
+    rewrite_sealed_record(&db, &sealed_visit);
     let out = hub.sync(&db, None).output().unwrap();
     assert!(
         out.status.success(),
@@ -1815,18 +1852,7 @@ fn a_sealed_record_rewritten_after_sync_is_kept_and_caught_at_the_hub() {
         said.contains("not compared: the hub could not be reached"),
         "{said}"
     );
-    let out = dutydesk(hub.dir())
-        .args(["hub", "check", "--hub", &hub.url])
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "hub check passed a rewritten seal");
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        said.contains(&format!(
-            "封存站: changed after sealing: visit {sealed_visit}"
-        )) && said.contains("changed after sealing: seal_chain 1"),
-        "{said}"
-    );
+    hub_check_names_the_rewrite(&hub, &sealed_visit);
     // The station's login cannot erase what the hub recorded.
     let (mut station, _, _) = station_login(&hub, &creds);
     let n = station.execute("DELETE FROM hub.seal_conflict", &[]);

@@ -655,6 +655,49 @@ impl App {
         self.apply(fx);
     }
 
+    /// An action while an overlay or dialog is on top: it goes to that one (true), or
+    /// there is none (false).
+    fn update_modal(&mut self, action: Action) -> bool {
+        let fx = match &mut self.modal {
+            Some(Modal::Help { scroll })
+            | Some(Modal::Visit { scroll, .. })
+            | Some(Modal::Referral { scroll, .. })
+            | Some(Modal::Job { scroll, .. }) => {
+                // A page is what the overlay shows, less a line kept for context.
+                let page = self.overlay_rows.get().saturating_sub(1).max(1);
+                match action {
+                    Action::Back | Action::Help => self.modal = None,
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll = scroll.saturating_add(1),
+                    Action::PageUp => *scroll = scroll.saturating_sub(page),
+                    Action::PageDown => *scroll = scroll.saturating_add(page),
+                    Action::Quit => self.request_quit(),
+                    _ => {}
+                }
+                return true;
+            }
+            Some(Modal::Setup {
+                form,
+                first_run,
+                roster,
+            }) => {
+                let first_run = *first_run;
+                crate::overlays::setup::update(form, first_run, roster, action, &mut ctx!(self))
+            }
+            Some(Modal::Route(d)) => self.referrals.update_route(d, action, &mut ctx!(self)),
+            Some(Modal::RefDialog(d)) => {
+                self.referrals.update_ref_dialog(d, action, &mut ctx!(self))
+            }
+            Some(Modal::LogDialog(d)) => self.log.update_dialog(d, action, &mut ctx!(self)),
+            Some(Modal::Confirm(_)) => return true,
+            None => return false,
+        };
+        self.apply(fx);
+        true
+    }
+
+    /// One action: the record viewer's own keys, then whatever is on top, then the
+    /// global keys, then the pane on screen.
     pub fn update(&mut self, action: Action) {
         if action == Action::Edit
             && let Some(Modal::Visit { detail, .. }) = &self.modal
@@ -680,68 +723,8 @@ impl App {
             self.open_route(&id);
             return;
         }
-        match &mut self.modal {
-            Some(Modal::Help { scroll })
-            | Some(Modal::Visit { scroll, .. })
-            | Some(Modal::Referral { scroll, .. })
-            | Some(Modal::Job { scroll, .. }) => {
-                match action {
-                    Action::Back | Action::Help => self.modal = None,
-                    Action::Up => *scroll = scroll.saturating_sub(1),
-                    Action::Down => *scroll = scroll.saturating_add(1),
-                    // A page is what the overlay shows, less a line kept for context.
-                    Action::PageUp => {
-                        *scroll =
-                            scroll.saturating_sub(self.overlay_rows.get().saturating_sub(1).max(1));
-                    }
-                    Action::PageDown => {
-                        *scroll =
-                            scroll.saturating_add(self.overlay_rows.get().saturating_sub(1).max(1));
-                    }
-                    Action::Quit => self.request_quit(),
-                    _ => {}
-                }
-                return;
-            }
-            Some(Modal::Setup {
-                form,
-                first_run,
-                roster,
-            }) => {
-                let first_run = *first_run;
-                let fx = crate::overlays::setup::update(
-                    form,
-                    first_run,
-                    roster,
-                    action,
-                    &mut ctx!(self),
-                );
-                self.apply(fx);
-                return;
-            }
-            Some(Modal::Route(_)) => {
-                if let Some(Modal::Route(d)) = &mut self.modal {
-                    let fx = self.referrals.update_route(d, action, &mut ctx!(self));
-                    self.apply(fx);
-                }
-                return;
-            }
-            Some(Modal::RefDialog(_)) => {
-                if let Some(Modal::RefDialog(d)) = &mut self.modal {
-                    let fx = self.referrals.update_ref_dialog(d, action, &mut ctx!(self));
-                    self.apply(fx);
-                }
-                return;
-            }
-            Some(Modal::LogDialog(_)) => {
-                if let Some(Modal::LogDialog(d)) = &mut self.modal {
-                    let fx = self.log.update_dialog(d, action, &mut ctx!(self));
-                    self.apply(fx);
-                }
-                return;
-            }
-            Some(Modal::Confirm(_)) => return,
-            None => {}
+        if self.update_modal(action) {
+            return;
         }
         match action {
             Action::Help => self.modal = Some(Modal::Help { scroll: 0 }),

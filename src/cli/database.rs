@@ -127,6 +127,27 @@ pub(super) fn check(db: &Path, config: Option<&Path>, lang: Lang) -> Result<()> 
             println!("    {what} {} ({})", when(b.opened_at), safe(&b.shift_id));
         }
     }
+    print_audit(&r, lang);
+    let anchors = crate::hub::check::desk_anchors(&store);
+    let anchored = crate::hub::cli::print_anchors(&anchors, lang);
+    let config = load_config(config)?;
+    println!("  {}", holiday_coverage(&config.calendar, lang));
+    if r.ok() && anchored {
+        Ok(())
+    } else {
+        bail!(
+            "{}",
+            lang.pick("数据库检查未通过", "the database failed its check")
+        )
+    }
+}
+
+/// `check`'s audit-log lines: how many events are chained, and each one edited, deleted,
+/// off the chain or after a break (ids from the file shown, never obeyed).
+fn print_audit(r: &crate::store::CheckReport, lang: Lang) {
+    let (ok, bad) = (lang.pick("正常", "ok"), lang.pick("有问题", "PROBLEM"));
+    let mark = |good: bool| if good { ok } else { bad };
+    let safe = |s: &str| crate::report::safe::terminal(s, false).into_owned();
     println!(
         "  {}: {} ({})",
         lang.pick("审计日志(哈希链)", "audit log (hash chain)"),
@@ -161,18 +182,6 @@ pub(super) fn check(db: &Path, config: Option<&Path>, lang: Lang) -> Result<()> 
             };
             println!("    {what} {}{at}{action}", safe(&e.event_id));
         }
-    }
-    let anchors = crate::hub::check::desk_anchors(&store);
-    let anchored = crate::hub::cli::print_anchors(&anchors, lang);
-    let config = load_config(config)?;
-    println!("  {}", holiday_coverage(&config.calendar, lang));
-    if r.ok() && anchored {
-        Ok(())
-    } else {
-        bail!(
-            "{}",
-            lang.pick("数据库检查未通过", "the database failed its check")
-        )
     }
 }
 

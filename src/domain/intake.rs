@@ -191,6 +191,84 @@ fn check_past_date(
     }
 }
 
+/// The people and money of a request: how many workers (1 to 100,000) and how much is
+/// owed (yuan, to the fen).
+fn check_amounts(
+    errors: &mut Vec<FieldError>,
+    raw: &RawIntake,
+    lang: Lang,
+) -> (Option<u32>, Option<i64>) {
+    let headcount = match raw.headcount.trim() {
+        "" => None,
+        s => match s.parse::<u32>() {
+            Ok(n) if (1..=100_000).contains(&n) => Some(n),
+            _ => {
+                errors.push(FieldError {
+                    field: Field::Headcount,
+                    message: lang
+                        .pick("应为1到100000的整数", "a whole number from 1 to 100000")
+                        .into(),
+                });
+                None
+            }
+        },
+    };
+    let amount_owed_fen = match raw.amount_owed.trim() {
+        "" => None,
+        s => match money::parse_yuan(s) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                errors.push(FieldError {
+                    field: Field::AmountOwed,
+                    message: e.message(lang),
+                });
+                None
+            }
+        },
+    };
+    (headcount, amount_owed_fen)
+}
+
+/// The arbitration facts, checked: they count only where the form asks for them (a
+/// category changed away from wages leaves nothing behind, nor does an end date of a job
+/// that lasts). Employment, the day it ended, the day the worker learned of the wrong.
+fn check_arbitration(
+    errors: &mut Vec<FieldError>,
+    raw: &RawIntake,
+    lang: Lang,
+    today: NaiveDate,
+) -> (Option<Employment>, Option<NaiveDate>, Option<NaiveDate>) {
+    let asked = raw.category.is_some_and(arbitration::covers);
+    let employment = raw.employment.filter(|_| asked);
+    let ended = employment == Some(Employment::Ended);
+    let employment_ended_on = if ended {
+        let d = check_past_date(
+            errors,
+            lang,
+            Field::EndedOn,
+            &raw.employment_ended_on,
+            today,
+        );
+        if d.is_none() && raw.employment_ended_on.trim().is_empty() {
+            errors.push(FieldError {
+                field: Field::EndedOn,
+                message: lang
+                    .pick("已离职请填离职日期", "say when the job ended")
+                    .into(),
+            });
+        }
+        d
+    } else {
+        None
+    };
+    let learned_on = if asked {
+        check_past_date(errors, lang, Field::LearnedOn, &raw.learned_on, today)
+    } else {
+        None
+    };
+    (employment, employment_ended_on, learned_on)
+}
+
 /// [`validate`] on a given day (dates of the arbitration facts may not be after it).
 pub fn validate_on(
     raw: &RawIntake,
@@ -263,34 +341,7 @@ pub fn validate_on(
         &raw.summary,
         MAX_SUMMARY_CHARS,
     );
-    let headcount = match raw.headcount.trim() {
-        "" => None,
-        s => match s.parse::<u32>() {
-            Ok(n) if (1..=100_000).contains(&n) => Some(n),
-            _ => {
-                errors.push(FieldError {
-                    field: Field::Headcount,
-                    message: lang
-                        .pick("应为1到100000的整数", "a whole number from 1 to 100000")
-                        .into(),
-                });
-                None
-            }
-        },
-    };
-    let amount_owed_fen = match raw.amount_owed.trim() {
-        "" => None,
-        s => match money::parse_yuan(s) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors.push(FieldError {
-                    field: Field::AmountOwed,
-                    message: e.message(lang),
-                });
-                None
-            }
-        },
-    };
+    let (headcount, amount_owed_fen) = check_amounts(&mut errors, raw, lang);
     let category = match raw.category {
         Some(c) => c,
         None => {
@@ -301,36 +352,8 @@ pub fn validate_on(
             Category::Other
         }
     };
-    // The arbitration facts count only where the form asks for them: a category changed
-    // away from wages leaves nothing behind, nor does an end date of a job that lasts.
-    let asked = raw.category.is_some_and(arbitration::covers);
-    let employment = raw.employment.filter(|_| asked);
-    let ended = employment == Some(Employment::Ended);
-    let employment_ended_on = if ended {
-        let d = check_past_date(
-            &mut errors,
-            lang,
-            Field::EndedOn,
-            &raw.employment_ended_on,
-            today,
-        );
-        if d.is_none() && raw.employment_ended_on.trim().is_empty() {
-            errors.push(FieldError {
-                field: Field::EndedOn,
-                message: lang
-                    .pick("已离职请填离职日期", "say when the job ended")
-                    .into(),
-            });
-        }
-        d
-    } else {
-        None
-    };
-    let learned_on = if asked {
-        check_past_date(&mut errors, lang, Field::LearnedOn, &raw.learned_on, today)
-    } else {
-        None
-    };
+    let (employment, employment_ended_on, learned_on) =
+        check_arbitration(&mut errors, raw, lang, today);
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -475,7 +475,16 @@ impl Slip {
         sign.space_before = 160;
         p.push(sign);
 
-        // The return slip, cut off along the dashed rule and sent back.
+        p.extend(self.return_slip());
+        p
+    }
+
+    /// The return slip (回执), cut off along the dashed rule and sent back by the office
+    /// that received the visitor.
+    fn return_slip(&self) -> Vec<Para> {
+        let lang = self.lang;
+        let t = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+        let mut p = Vec::new();
         let mut cut_line = Para::title(t("回  执", "Return slip"), 28);
         cut_line.cut_above = true;
         cut_line.space_before = 240;

@@ -713,18 +713,16 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
             text::truncate(&case, inner_cols.saturating_sub(12)),
         ));
     }
-    lines.extend(crate::panes::intake::arbitration_view::visit_lines(
-        &d.arbitration,
-        app.today(),
-        lang,
-    ));
-    lines.push(Line::from(Span::styled(
-        lang.pick("诉求摘要", "Summary"),
-        Style::default().fg(Color::Gray),
-    )));
-    for l in text::wrap(&t.summary, inner_cols.saturating_sub(2)) {
-        lines.push(Line::from(format!("  {l}")));
-    }
+    lines.extend(record_request(app, d, inner_cols));
+    lines.extend(record_history(app, d, inner_cols));
+    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+}
+
+/// A visit record's lower half: its history (who registered, revealed, updated), its
+/// referrals, and the person's earlier visits.
+fn record_history(app: &App, d: &VisitDetail, inner_cols: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let mut lines = Vec::new();
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         lang.pick("处理记录", "History"),
@@ -795,5 +793,25 @@ fn render_visit(app: &App, frame: &mut Frame, d: &VisitDetail, scroll: u16, reve
             lines.push(Line::from(text::truncate(&row, inner_cols)));
         }
     }
-    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+    lines
+}
+
+/// A visit record's request: the arbitration clock where it applies, and the summary.
+fn record_request(app: &App, d: &VisitDetail, inner_cols: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let t = &d.visit;
+    let mut lines = Vec::new();
+    lines.extend(crate::panes::intake::arbitration_view::visit_lines(
+        &d.arbitration,
+        app.today(),
+        lang,
+    ));
+    lines.push(Line::from(Span::styled(
+        lang.pick("诉求摘要", "Summary"),
+        Style::default().fg(Color::Gray),
+    )));
+    for l in text::wrap(&t.summary, inner_cols.saturating_sub(2)) {
+        lines.push(Line::from(format!("  {l}")));
+    }
+    lines
 }

@@ -128,6 +128,56 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
     pane.form.render(frame, form_area, focused, lang);
 
     let cols = list_area.width as usize;
+    render_hits(pane, v, db, frame, list_area);
+    let hint_text = match (lang, pane.district_pick.is_some()) {
+        (Lang::Zh, true) => "↑↓ 选择 · Enter 选定 · Esc 关闭 · 可输入筛选".to_string(),
+        (Lang::En, true) => "↑↓ · Enter pick · Esc close · type to narrow".to_string(),
+        (Lang::Zh, false) => format!(
+            "↑↓ 选择 · Enter 详情 · {} 推荐给来访人 · {} 已就业 · {} 按意愿排序 · Tab 筛选 · {} 选区域",
+            k(Action::ReferJob),
+            k(Action::MarkPlaced),
+            k(Action::MatchVisitor),
+            k(Action::PickDistrict)
+        ),
+        (Lang::En, false) => format!(
+            "↑↓ choose · Enter details · {} refer visitor · {} placed · {} rank by wish · Tab filters · {} district",
+            k(Action::ReferJob),
+            k(Action::MarkPlaced),
+            k(Action::MatchVisitor),
+            k(Action::PickDistrict)
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(text::truncate(&hint_text, cols), dim())),
+        hint,
+    );
+
+    if let Some(pick) = &pane.district_pick {
+        render_district_pick(pick, lang, frame, right);
+        return;
+    }
+    let b = block(lang.pick("岗位详情", "Posting"), false);
+    let detail_inner = b.inner(right);
+    frame.render_widget(b, right);
+    if let Some(j) = &pane.detail {
+        let lines = posting_lines(j, lang, detail_inner.width as usize);
+        crate::widgets::lines::put_lines(frame, detail_inner, lines);
+    }
+}
+
+/// The ranked openings (or why there are none), the matched characters highlighted; at 80
+/// columns the district goes first, then the employer narrows — the wage is never cut.
+fn render_hits(
+    pane: &JobsPane,
+    v: &View,
+    db: &std::path::Path,
+    frame: &mut Frame,
+    list_area: Rect,
+) {
+    let lang = v.lang;
+    let focused = v.focused;
+    let k = |a: Action| v.keymap.hint(Context::Jobs, a);
+    let cols = list_area.width as usize;
     if let Some(idx) = &pane.index {
         if idx.is_empty() {
             let lines: Vec<Line> = no_openings_yet(db, lang, cols)
@@ -241,40 +291,6 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
             })
             .collect();
         crate::widgets::lines::put_lines(frame, list_area, lines);
-    }
-    let hint_text = match (lang, pane.district_pick.is_some()) {
-        (Lang::Zh, true) => "↑↓ 选择 · Enter 选定 · Esc 关闭 · 可输入筛选".to_string(),
-        (Lang::En, true) => "↑↓ · Enter pick · Esc close · type to narrow".to_string(),
-        (Lang::Zh, false) => format!(
-            "↑↓ 选择 · Enter 详情 · {} 推荐给来访人 · {} 已就业 · {} 按意愿排序 · Tab 筛选 · {} 选区域",
-            k(Action::ReferJob),
-            k(Action::MarkPlaced),
-            k(Action::MatchVisitor),
-            k(Action::PickDistrict)
-        ),
-        (Lang::En, false) => format!(
-            "↑↓ choose · Enter details · {} refer visitor · {} placed · {} rank by wish · Tab filters · {} district",
-            k(Action::ReferJob),
-            k(Action::MarkPlaced),
-            k(Action::MatchVisitor),
-            k(Action::PickDistrict)
-        ),
-    };
-    frame.render_widget(
-        Paragraph::new(Span::styled(text::truncate(&hint_text, cols), dim())),
-        hint,
-    );
-
-    if let Some(pick) = &pane.district_pick {
-        render_district_pick(pick, lang, frame, right);
-        return;
-    }
-    let b = block(lang.pick("岗位详情", "Posting"), false);
-    let detail_inner = b.inner(right);
-    frame.render_widget(b, right);
-    if let Some(j) = &pane.detail {
-        let lines = posting_lines(j, lang, detail_inner.width as usize);
-        crate::widgets::lines::put_lines(frame, detail_inner, lines);
     }
 }
 

@@ -108,9 +108,41 @@ pub fn render(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
         )),
         head,
     );
-    if let (LogView::Past, Some(p)) = (&pane.view, &pane.past)
-        && banner_h > 0
-    {
+    if banner_h > 0 {
+        render_banner(pane, v, frame, banner);
+    }
+    render_timeline(pane, v, frame, list);
+    let items: &[(Context, Action, &str, &str)] = if pane.read_only() {
+        &[
+            (Context::Log, Action::PrevDay, "前一班", "previous shift"),
+            (Context::Log, Action::NextDay, "后一班", "next shift"),
+            (Context::Log, Action::Addendum, "补记", "addendum"),
+            (Context::Log, Action::FilterKind, "类型", "kind"),
+            (Context::List, Action::Search, "搜索", "search"),
+            (Context::List, Action::Back, "回到本班", "this shift"),
+        ]
+    } else {
+        &[
+            (Context::Log, Action::WriteEntry, "写记录", "write"),
+            (Context::Log, Action::Review, "交班审核", "review"),
+            (Context::Log, Action::TodoDone, "待办已办", "to-do done"),
+            (Context::Log, Action::AddMember, "加人", "add person"),
+            (Context::Log, Action::FilterKind, "类型", "kind"),
+            (Context::List, Action::Search, "搜索", "search"),
+            (Context::Log, Action::PrevDay, "往班", "earlier shifts"),
+        ]
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(format!(" {}", hint(v, items)), dim())),
+        keys,
+    );
+}
+
+/// The banner over the timeline: an earlier shift's handover note, or the handover
+/// waiting to be acknowledged with its open to-dos.
+fn render_banner(pane: &LogPane, v: &View, frame: &mut Frame, banner: Rect) {
+    let (lang, zone) = (v.lang, v.zone);
+    if let (LogView::Past, Some(p)) = (&pane.view, &pane.past) {
         let b = block(
             lang.pick("该班交班留言", "That shift's handover note"),
             true,
@@ -126,7 +158,7 @@ pub fn render(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
             Paragraph::new(note).wrap(ratatui::widgets::Wrap { trim: true }),
             inner,
         );
-    } else if let (Some(h), true) = (&pane.handover, banner_h > 0) {
+    } else if let Some(h) = &pane.handover {
         let b = block(
             lang.pick(
                 "交班留言(请先阅读并确认)",
@@ -176,31 +208,6 @@ pub fn render(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
             inner,
         );
     }
-    render_timeline(pane, v, frame, list);
-    let items: &[(Context, Action, &str, &str)] = if pane.read_only() {
-        &[
-            (Context::Log, Action::PrevDay, "前一班", "previous shift"),
-            (Context::Log, Action::NextDay, "后一班", "next shift"),
-            (Context::Log, Action::Addendum, "补记", "addendum"),
-            (Context::Log, Action::FilterKind, "类型", "kind"),
-            (Context::List, Action::Search, "搜索", "search"),
-            (Context::List, Action::Back, "回到本班", "this shift"),
-        ]
-    } else {
-        &[
-            (Context::Log, Action::WriteEntry, "写记录", "write"),
-            (Context::Log, Action::Review, "交班审核", "review"),
-            (Context::Log, Action::TodoDone, "待办已办", "to-do done"),
-            (Context::Log, Action::AddMember, "加人", "add person"),
-            (Context::Log, Action::FilterKind, "类型", "kind"),
-            (Context::List, Action::Search, "搜索", "search"),
-            (Context::Log, Action::PrevDay, "往班", "earlier shifts"),
-        ]
-    };
-    frame.render_widget(
-        Paragraph::new(Span::styled(format!(" {}", hint(v, items)), dim())),
-        keys,
-    );
 }
 
 /// The heading of an earlier shift: when it opened, by whom, and whether it is sealed.

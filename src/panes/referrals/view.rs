@@ -248,6 +248,18 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
             .collect();
         crate::widgets::lines::put_lines(frame, rows_area, lines);
     }
+    let hint = queue_hint(v);
+    frame.render_widget(
+        Paragraph::new(Span::styled(text::truncate(&hint, cols), dim())),
+        hints,
+    );
+
+    render_detail(pane, v, frame, detail_area);
+}
+
+/// F3's key line: the moves and the slip, then the filters, then details.
+fn queue_hint(v: &View) -> String {
+    let lang = v.lang;
     let keys = [
         (Action::AcceptReferral, "受理", "accept"),
         (Action::DeclineReferral, "退回", "decline"),
@@ -271,16 +283,16 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
         .collect();
     // Moves and the slip, then filters, then details: three groups.
     let filters = hint.split_off(8).join(" ");
-    let hint = format!(
+    format!(
         "{} · {filters} · {}",
         hint.join(" "),
         lang.pick("Enter 详情", "Enter details")
-    );
-    frame.render_widget(
-        Paragraph::new(Span::styled(text::truncate(&hint, cols), dim())),
-        hints,
-    );
+    )
+}
 
+/// The selected referral under the queue; at 80×24 its last row is the newest step.
+fn render_detail(pane: &ReferralsPane, v: &View, frame: &mut Frame, detail_area: Rect) {
+    let lang = v.lang;
     let b = block(lang.pick("转介详情", "Referral"), false);
     let inner = b.inner(detail_area);
     frame.render_widget(b, detail_area);
@@ -314,6 +326,41 @@ fn kv(k: &str, v: String) -> Line<'static> {
         Span::styled(text::pad(k, 12), Style::default().fg(Color::Gray)),
         Span::raw(v),
     ])
+}
+
+/// A closed referral's outcome in words: the outcome, its reason, wages recovered and for
+/// how many, aid paid, the job found.
+fn outcome_words(r: &ReferralRow, lang: Lang) -> Option<String> {
+    let o = r.outcome?;
+    let mut s = o.label(lang).to_string();
+    if let Some(reason) = r.outcome_reason {
+        s.push_str(&format!(" · {}", reason.label(lang)));
+    }
+    if let Some(f) = r.wages_recovered_fen {
+        s.push_str(&match lang {
+            Lang::Zh => format!(" · 追回工资{}", money::format_fen(f)),
+            Lang::En => format!(" · wages recovered {}", money::format_fen(f)),
+        });
+    }
+    if let Some(w) = r.workers_covered {
+        s.push_str(&match lang {
+            Lang::Zh => format!(",惠及{w}人"),
+            Lang::En => format!(" for {w} workers"),
+        });
+    }
+    if let Some(f) = r.aid_paid_fen {
+        s.push_str(&match lang {
+            Lang::Zh => format!(" · 发放救助{}", money::format_fen(f)),
+            Lang::En => format!(" · aid paid {}", money::format_fen(f)),
+        });
+    }
+    if !r.placed_job.is_empty() {
+        s.push_str(&match lang {
+            Lang::Zh => format!(" · 已就业:{}", r.placed_job),
+            Lang::En => format!(" · placed: {}", r.placed_job),
+        });
+    }
+    Some(s)
 }
 
 /// A referral's record and history, as lines for the detail panel and overlay.
@@ -406,35 +453,7 @@ fn detail_lines(
     if !declined.is_empty() {
         lines.push(kv(lang.pick("退回理由", "Declined"), declined));
     }
-    if let Some(o) = r.outcome {
-        let mut s = o.label(lang).to_string();
-        if let Some(reason) = r.outcome_reason {
-            s.push_str(&format!(" · {}", reason.label(lang)));
-        }
-        if let Some(f) = r.wages_recovered_fen {
-            s.push_str(&match lang {
-                Lang::Zh => format!(" · 追回工资{}", money::format_fen(f)),
-                Lang::En => format!(" · wages recovered {}", money::format_fen(f)),
-            });
-        }
-        if let Some(w) = r.workers_covered {
-            s.push_str(&match lang {
-                Lang::Zh => format!(",惠及{w}人"),
-                Lang::En => format!(" for {w} workers"),
-            });
-        }
-        if let Some(f) = r.aid_paid_fen {
-            s.push_str(&match lang {
-                Lang::Zh => format!(" · 发放救助{}", money::format_fen(f)),
-                Lang::En => format!(" · aid paid {}", money::format_fen(f)),
-            });
-        }
-        if !r.placed_job.is_empty() {
-            s.push_str(&match lang {
-                Lang::Zh => format!(" · 已就业:{}", r.placed_job),
-                Lang::En => format!(" · placed: {}", r.placed_job),
-            });
-        }
+    if let Some(s) = outcome_words(r, lang) {
         lines.push(kv(lang.pick("办理结果", "Outcome"), s));
     }
     lines.push(Line::from(Span::styled(
@@ -681,6 +700,21 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
     };
     crate::widgets::lines::put_lines(frame, list_inner, lines);
 
+    render_route_service(view, config, frame, d, right);
+    let hint_text = route_hint(view, d, visible.is_empty());
+    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+}
+
+/// The route dialog's right side: the chosen service in full, its deadline right under
+/// its name (at 80×24 the rest may be cut, the deadline the referral takes on is not).
+fn render_route_service(
+    view: &View,
+    config: &Config,
+    frame: &mut Frame,
+    d: &RouteDialog,
+    right: Rect,
+) {
+    let lang = view.lang;
     let b = block(lang.pick("服务详情", "Service"), false);
     let detail_inner = b.inner(right);
     frame.render_widget(b, right);
@@ -732,7 +766,12 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
         }
         crate::widgets::lines::put_lines(frame, detail_inner, lines);
     }
-    let hint_text = if d.adding {
+}
+
+/// The route dialog's key line: adding a service, an empty list, or choosing.
+fn route_hint(view: &View, d: &RouteDialog, nothing_listed: bool) -> String {
+    let lang = view.lang;
+    if d.adding {
         let k = |a: Action| view.keymap.hint(Context::Form, a);
         match lang {
             Lang::Zh => format!(
@@ -748,7 +787,7 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
                 k(Action::Back)
             ),
         }
-    } else if visible.is_empty() {
+    } else if nothing_listed {
         let add = view.keymap.hint(Context::Form, Action::AddService);
         format!(
             "{add} {} · {}",
@@ -761,8 +800,7 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
             lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
             crate::widgets::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
         )
-    };
-    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+    }
 }
 
 /// What the route dialog's list says when it shows no service: how to add one the
