@@ -62,6 +62,8 @@ impl Store {
         now: &str,
     ) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
+        // Keys waiting on people's rows are filed before the fill marks all as filed.
+        super::visitors::file_pending_keys(&tx)?;
         // Indexes are built once from sorted rows after the fill, and the search keys
         // (random positions in their B-tree) gathered first and inserted in key order:
         // growing them row by row was most of a million visits' generation time.
@@ -146,6 +148,7 @@ impl Store {
                SELECT key, visitor_id FROM gen_key ORDER BY key, visitor_id;
              DROP TABLE gen_key;",
         )?;
+        super::visitors::mark_keys_filed(&tx)?;
         for sql in rebuilt {
             tx.execute_batch(&sql)?;
         }
@@ -161,7 +164,11 @@ impl Store {
 
 /// Drops the schema objects (`kind`: INDEX or TRIGGER) that `filter` picks out of
 /// sqlite_master and returns the SQL that makes them again.
-fn drop_matching(conn: &Connection, kind: &str, filter: &str) -> rusqlite::Result<Vec<String>> {
+pub(super) fn drop_matching(
+    conn: &Connection,
+    kind: &str,
+    filter: &str,
+) -> rusqlite::Result<Vec<String>> {
     let found: Vec<(String, String)> = conn
         .prepare(&format!(
             "SELECT name, sql FROM sqlite_master WHERE {filter}"

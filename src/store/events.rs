@@ -142,10 +142,19 @@ fn hash_fields(prev: &str, f: &Fields) -> String {
 /// written.
 pub(super) fn chain_existing(conn: &Connection) -> rusqlite::Result<()> {
     let mut last = last_link(conn)?;
+    // Written order: the row number while `event` had one (before migration 21), then
+    // the time and the id (a UUID v7, in the order ids were made).
+    let keyed_by_id: bool = conn.query_row(
+        "SELECT coalesce((SELECT sql LIKE '%WITHOUT ROWID' FROM sqlite_master
+           WHERE type = 'table' AND name = 'event'), 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    let order = if keyed_by_id { "e.at, e.id" } else { "e.rowid" };
     let mut stmt = conn.prepare(&format!(
         "SELECT {EVENT_FIELDS} FROM event e
          WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
-         ORDER BY e.rowid"
+         ORDER BY {order}"
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -328,7 +337,7 @@ pub(super) fn audit_check(conn: &Connection) -> rusqlite::Result<AuditCheck> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {EVENT_FIELDS} FROM event e
          WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
-         ORDER BY e.rowid"
+         ORDER BY e.at, e.id"
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {

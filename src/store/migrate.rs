@@ -23,8 +23,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_lean_save.sql"),
     include_str!("migrations/0018_log_facts.sql"),
     include_str!("migrations/0019_arbitration_phone_tails.sql"),
-    // 0020 (the save's schema, another branch) goes before this one when both are merged.
     include_str!("migrations/0020_hub_local_services.sql"),
+    include_str!("migrations/0021_keys_on_the_row.sql"),
 ];
 
 /// A step in Rust run after a migration's SQL, in the same transaction: (the version the
@@ -35,7 +35,65 @@ const STEPS: &[(i64, Step)] = &[
     (10, super::shifts::chain_at_migration),
     // Phones already on file get their tail keys (issue 19).
     (19, super::visitors::tail_keys_at_migration),
+    // The audit log's events keyed by their id alone (issue 15: one b-tree fewer a save).
+    (20, events_without_rowid),
 ];
+
+/// Migration 20's step: `event` becomes a WITHOUT ROWID table keyed by its id. Its id
+/// was a primary key beside SQLite's own row number, so every event wrote two b-trees
+/// (the rows, and the id's index); now one. Same columns, same rows; the indexes and
+/// triggers the file has on it (the append-only guards, the hub's) made again as they
+/// were, from the file's own SQL — a guard missing from the file stays missing, for
+/// `check` to name.
+fn events_without_rowid(conn: &Connection) -> rusqlite::Result<()> {
+    rebuild_without_rowid(conn, "event")
+}
+
+/// Rebuilds `table` (a STRICT table with a primary key) as WITHOUT ROWID, in the caller's
+/// transaction: the new table from the old one's SQL, the rows copied, the old dropped
+/// and the new renamed, then the old one's indexes and triggers made again.
+fn rebuild_without_rowid(conn: &Connection, table: &str) -> rusqlite::Result<()> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get(0),
+    )?;
+    if sql.trim_end().ends_with("WITHOUT ROWID") {
+        return Ok(());
+    }
+    // As the table was created, or as SQLite writes it after a rename (quoted).
+    let body = sql
+        .strip_prefix(&format!("CREATE TABLE {table} ("))
+        .or_else(|| sql.strip_prefix(&format!("CREATE TABLE \"{table}\" (")));
+    let (Some(body), true) = (body, sql.trim_end().ends_with("STRICT")) else {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some(format!(
+                "{table}: unexpected definition, not rebuilt: {sql}"
+            )),
+        ));
+    };
+    let after: Vec<String> = conn
+        .prepare(
+            "SELECT sql FROM sqlite_master
+             WHERE tbl_name = ?1 AND type IN ('index', 'trigger') AND sql IS NOT NULL
+             ORDER BY type, rowid",
+        )?
+        .query_map([table], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let rebuilt = format!("{table}_without_rowid");
+    conn.execute_batch(&format!(
+        "CREATE TABLE {rebuilt} ({body}, WITHOUT ROWID;
+         INSERT INTO {rebuilt} SELECT * FROM {table};
+         DROP TABLE {table};
+         ALTER TABLE {rebuilt} RENAME TO {table};",
+        body = body.trim_end()
+    ))?;
+    for sql in after {
+        conn.execute_batch(&sql)?;
+    }
+    Ok(())
+}
 
 #[allow(clippy::cast_possible_wrap)] // a few dozen migrations
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -166,6 +166,9 @@ pub(super) fn ensure_shift(
                 "INSERT INTO shift(id, station_id, opened_at, opened_by) VALUES (?1, ?2, ?3, ?4)",
                 params![id, station_id, ts(now), officer_id],
             )?;
+            // The last shift's new people get their keys filed (see
+            // `visitors::file_pending_keys`): once a shift, not at every save.
+            super::visitors::file_pending_keys(conn)?;
             (id, true)
         }
     };

@@ -217,10 +217,114 @@ pub(super) fn write_keys(
         "DELETE FROM visitor_key WHERE visitor_id = ?1",
         [visitor_id],
     )?;
+    // A person saved since the keys were last filed is found by the keys on their row:
+    // those are the old ones now.
+    conn.prepare_cached(
+        "UPDATE visitor SET search_keys = NULL WHERE id = ?1 AND search_keys IS NOT NULL",
+    )?
+    .execute([visitor_id])?;
     let mut stmt =
         conn.prepare_cached("INSERT OR IGNORE INTO visitor_key(key, visitor_id) VALUES (?1, ?2)")?;
     for k in keys_for(name, phone_e164, id_number) {
         stmt.execute(params![k, visitor_id])?;
+    }
+    Ok(())
+}
+
+/// The setting naming the last visitor (by rowid) whose search keys are filed in
+/// `visitor_key`. A person saved at the desk after it keeps their keys on their own row
+/// (`visitor.search_keys`) until [`file_pending_keys`] files them: a new person's keys
+/// land all over `visitor_key` (prefix search), about nine pages written at each save
+/// (issue 15); filed a shift's worth at a time, they cost the save nothing.
+pub(super) const KEYS_FILED_THROUGH: &str = "visitor_keys_filed_through";
+
+/// Most people whose keys wait on their row before a save files them: the lookup reads
+/// each waiting row as the officer types (a few hundred short rows: well under 1 ms).
+pub(super) const MOST_PENDING_KEYS: i64 = 256;
+
+/// A person's keys as kept on their row until filed: each behind a newline, so a prefix
+/// of any key is found with `instr(search_keys, char(10) || prefix)`.
+pub(super) fn pending_keys(keys: &[String]) -> String {
+    keys.iter().fold(String::new(), |mut out, k| {
+        out.push('\n');
+        out.push_str(k);
+        out
+    })
+}
+
+fn keys_filed_through(conn: &Connection) -> rusqlite::Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT CAST(value AS INTEGER) FROM setting WHERE key = ?1")?
+        .query_row([KEYS_FILED_THROUGH], |r| r.get::<_, Option<i64>>(0))
+        .optional()?
+        .flatten()
+        .unwrap_or(0))
+}
+
+/// Files the keys waiting on people's rows into `visitor_key`, in key order, and marks
+/// every person so far as filed. Inside the caller's transaction. Run when a shift opens,
+/// when more than [`MOST_PENDING_KEYS`] wait, and after bulk writes (import, generator).
+pub(super) fn file_pending_keys(conn: &Connection) -> rusqlite::Result<()> {
+    let through = keys_filed_through(conn)?;
+    let mut last = through;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    {
+        let mut read =
+            conn.prepare_cached("SELECT rowid, id, search_keys FROM visitor WHERE rowid > ?1")?;
+        let mut rows = read.query([through])?;
+        while let Some(r) = rows.next()? {
+            let rowid: i64 = r.get(0)?;
+            last = last.max(rowid);
+            let id: String = r.get(1)?;
+            if let Some(keys) = r.get::<_, Option<String>>(2)? {
+                pairs.extend(
+                    keys.split('\n')
+                        .filter(|k| !k.is_empty())
+                        .map(|k| (k.to_string(), id.clone())),
+                );
+            }
+        }
+    }
+    if last == through {
+        return Ok(());
+    }
+    pairs.sort_unstable();
+    let mut write =
+        conn.prepare_cached("INSERT OR IGNORE INTO visitor_key(key, visitor_id) VALUES (?1, ?2)")?;
+    for (key, id) in &pairs {
+        write.execute(params![key, id])?;
+    }
+    conn.prepare_cached(
+        "UPDATE visitor SET search_keys = NULL WHERE rowid > ?1 AND search_keys IS NOT NULL",
+    )?
+    .execute([through])?;
+    conn.prepare_cached(
+        "INSERT INTO setting(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![KEYS_FILED_THROUGH, last.to_string()])?;
+    Ok(())
+}
+
+/// Marks every person on file as filed, after a bulk write that filed its people's keys
+/// itself; [`file_pending_keys`] is run before it, so none waits.
+pub(super) fn mark_keys_filed(conn: &Connection) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO setting(key, value)
+           SELECT ?1, CAST(coalesce(max(rowid), 0) AS TEXT) FROM visitor WHERE true
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([KEYS_FILED_THROUGH])?;
+    Ok(())
+}
+
+/// [`file_pending_keys`] when more than [`MOST_PENDING_KEYS`] people wait.
+pub(super) fn file_pending_keys_if_many(conn: &Connection) -> rusqlite::Result<()> {
+    let newest: i64 = conn
+        .prepare_cached("SELECT coalesce(max(rowid), 0) FROM visitor")?
+        .query_row([], |r| r.get(0))?;
+    if newest - keys_filed_through(conn)? > MOST_PENDING_KEYS {
+        file_pending_keys(conn)?;
     }
     Ok(())
 }
@@ -265,14 +369,31 @@ impl Store {
             .into_iter()
             .map(|k| (k, MatchedBy::Start));
         // The start first: a number found both ways was typed from its start.
+        // People saved since the keys were last filed carry theirs on their row.
+        let mut pending_stmt = self.conn.prepare_cached(
+            "SELECT id FROM visitor
+             WHERE rowid > (SELECT CAST(value AS INTEGER) FROM setting WHERE key = ?1)
+               AND instr(search_keys, ?2) > 0
+             LIMIT ?3",
+        )?;
         for (spelling, how) in spellings.chain(tail) {
             let upper = format!("{spelling}\u{10FFFF}");
-            for id in ids_stmt
+            let filed = ids_stmt
                 .query_map(params![spelling, upper, super::sql_limit(limit * 8)], |r| {
                     r.get::<_, String>(0)
                 })?
-            {
-                let id = id?;
+                .collect::<Result<Vec<_>, _>>()?;
+            let waiting = pending_stmt
+                .query_map(
+                    params![
+                        KEYS_FILED_THROUGH,
+                        format!("\n{spelling}"),
+                        super::sql_limit(limit * 8)
+                    ],
+                    |r| r.get::<_, String>(0),
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            for id in filed.into_iter().chain(waiting) {
                 if !candidates.iter().any(|(c, _)| *c == id) {
                     candidates.push((id, how));
                 }

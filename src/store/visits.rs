@@ -316,6 +316,12 @@ pub(crate) fn insert_intake(
     stamp: &Stamp<'_>,
 ) -> Result<SavedIntake, StoreError> {
     let (saved, keys) = insert_intake_keys_apart(conn, intake, stamp)?;
+    // A new person's keys wait on their row (see `visitors::file_pending_keys`).
+    if !saved.returning {
+        return super::visitors::file_pending_keys_if_many(conn)
+            .map(|()| saved)
+            .map_err(Into::into);
+    }
     if keys.stale {
         write_keys(
             conn,
@@ -452,8 +458,9 @@ fn insert_intake_keys_apart(
             let id = new_id();
             conn.prepare_cached(
                 "INSERT INTO visitor(id, station_id, name, phone, id_number, gender, birth_date,
-                   employer, occupation, occupation_note, hometown, membership, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                   employer, occupation, occupation_note, hometown, membership, created_at, updated_at,
+                   search_keys)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
             )?
             .execute(params![
                     id,
@@ -468,7 +475,14 @@ fn insert_intake_keys_apart(
                     intake.occupation_note,
                     intake.hometown,
                     intake.membership.code(),
-                    now
+                    now,
+                    // At the desk the keys wait on the row; a ledger's import files its
+                    // people's keys itself after its last row.
+                    (!stamp.imported).then(|| super::visitors::pending_keys(&keys_for(
+                        &intake.name,
+                        phone.as_deref(),
+                        id_number.as_deref()
+                    )))
             ])?;
             let keys = KeyFacts {
                 name: intake.name.clone(),
@@ -935,6 +949,22 @@ fn write_staged_import(conn: &Connection) -> rusqlite::Result<()> {
     events::write_staged(conn).map(drop)
 }
 
+/// Drops the visitor table's hub triggers when the desk has not joined a hub (they fire
+/// only once it has), returning the SQL that makes them again; none dropped otherwise.
+fn without_idle_hub_triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let joined: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM sync_state)", [], |r| r.get(0))?;
+    if joined {
+        return Ok(Vec::new());
+    }
+    super::bulk::drop_matching(
+        conn,
+        "TRIGGER",
+        "type = 'trigger' AND tbl_name = 'visitor' AND name GLOB 'sync_*'
+           AND sql LIKE '%WHEN EXISTS (SELECT 1 FROM sync_state)%'",
+    )
+}
+
 /// The page cache (in KiB, as `PRAGMA cache_size` takes a negative number) while a ledger
 /// is imported: 128 MB at most, used only as the import touches pages.
 const IMPORT_CACHE_KIB: i64 = -131_072;
@@ -1014,6 +1044,15 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| (0, e.into()))?;
+        // People saved at the desk whose keys still wait on their row are filed first:
+        // the import's own are written below, and a row may change a waiting person's.
+        super::visitors::file_pending_keys(&tx).map_err(|e| (0, e.into()))?;
+        // A desk not joined to a hub records no changes for one: its visitor triggers for
+        // the hub's outbox do nothing, yet their presence makes SQLite save every page a
+        // person's insert touches for that statement's own rollback (a new person a row).
+        // Dropped for the import's rows and made again, from the file's own SQL, before
+        // it commits; a desk that has joined keeps them firing.
+        let hub_triggers = without_idle_hub_triggers(&tx).map_err(|e| (0, e.into()))?;
         begin_staged_import(&tx).map_err(|e| (0, e.into()))?;
         for row in rows {
             let fail = |e: StoreError| (row.line, e);
@@ -1072,10 +1111,14 @@ impl Store {
             (staged, sorted.join())
         });
         staged.map_err(|e| (0, e.into()))?;
+        for sql in hub_triggers {
+            tx.execute_batch(&sql).map_err(|e| (0, e.into()))?;
+        }
         let sorted = sorted
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             .map_err(|e| (0, StoreError::Rule(e.to_string())))?;
         write_import_keys(&tx, &keys, sorted, visitors_before).map_err(|e| (0, e.into()))?;
+        super::visitors::mark_keys_filed(&tx).map_err(|e| (0, e.into()))?;
         shifts::log_import(&tx, now, &LogFact::ImportVisits { n: rows.len() })
             .map_err(|e| (0, e.into()))?;
         tx.commit().map_err(|e| (0, e.into()))?;

@@ -3,6 +3,7 @@
 //! `App` and draws; it never changes state.
 
 pub mod event_loop;
+mod record;
 mod screens;
 
 pub use crate::panes::intake::arbitration_view as arbitration;

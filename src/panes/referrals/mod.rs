@@ -2,6 +2,7 @@
 //! close with an outcome, reopen, hand over. This file holds their state, `update.rs`
 //! what their keys do, `view.rs` how they are drawn.
 
+pub mod route_view;
 mod update;
 pub mod view;
 

@@ -1,0 +1,270 @@
+//! Drawing the route dialog: the visit, the directory to choose from, the chosen
+//! service in full with the deadline the referral takes on, and the key line.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::RouteDialog;
+use super::view::service_lines;
+use crate::action::Action;
+use crate::config::Config;
+use crate::domain::labels::Labeled;
+use crate::domain::lists::Urgency;
+use crate::domain::money;
+use crate::domain::referral::ServiceStatus;
+use crate::i18n::Lang;
+use crate::keymap::Context;
+use crate::panes::View;
+use crate::text;
+use crate::widgets::chrome::{block, centered, clear_for_overlay, dim};
+
+/// The route dialog: the visit, the directory to choose from, consent and urgency.
+pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDialog) {
+    let lang = view.lang;
+    let area = centered(frame.area(), 120, frame.area().height.saturating_sub(2));
+    clear_for_overlay(frame, area);
+    let b = block(lang.pick("转介:选择服务", "Route: choose a service"), true);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [visit_line, body, hint] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(4),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let v = &d.visit;
+    let mut who = format!(
+        "{} · {} · {}",
+        v.visitor_name,
+        v.category.label(lang),
+        v.visited_at.with_timezone(&view.zone).format("%m-%d %H:%M")
+    );
+    if let Some(n) = v.headcount {
+        who.push_str(&match lang {
+            Lang::Zh => format!(" · {n}人"),
+            Lang::En => format!(" · {n} workers"),
+        });
+    }
+    if let Some(f) = v.amount_owed_fen {
+        who.push_str(&format!(" · {}", money::format_fen(f)));
+    }
+    if !d.employer.is_empty() {
+        who.push_str(&format!(" · {}", d.employer));
+    }
+    let mut spans = vec![Span::styled(
+        who,
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    if d.collective {
+        spans.push(Span::styled(
+            lang.pick(
+                "  可能为群体性欠薪(该单位30天内3起以上)",
+                "  possible collective case (3+ in 30 days)",
+            ),
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
+    crate::widgets::lines::put_lines(frame, visit_line, [Line::from(spans)]);
+
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    let [form_area, list_area] =
+        Layout::vertical([Constraint::Length(d.form.height() + 2), Constraint::Min(3)]).areas(left);
+    d.form.render(frame, form_area, true, lang);
+
+    let visible = d.visible();
+    let b = block(
+        &match lang {
+            Lang::Zh => format!("服务目录({}项)· ↑↓ 选择", visible.len()),
+            Lang::En => format!("Directory ({}) · ↑↓ choose", visible.len()),
+        },
+        false,
+    );
+    let list_inner = b.inner(list_area);
+    frame.render_widget(b, list_area);
+    let cols = list_inner.width as usize;
+    let n = list_inner.height as usize;
+    let first = d.sel.saturating_sub(n.saturating_sub(1));
+    let lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(n)
+        .map(|(i, s)| {
+            let marker = if i == d.sel { "> " } else { "  " };
+            let mut row = format!(
+                "{marker}{} {} · {}",
+                text::pad(s.kind.label(lang), 8),
+                s.name,
+                s.provider
+            );
+            if s.added_here {
+                row = format!(
+                    "{marker}{}{}",
+                    lang.pick("[本站添加] ", "[added here] "),
+                    &row[marker.len()..]
+                );
+            }
+            if s.status != ServiceStatus::Active {
+                row = format!(
+                    "{marker}[{}] {}",
+                    s.status.label(lang),
+                    &row[marker.len()..]
+                );
+            }
+            let mut style = if s.status == ServiceStatus::Active {
+                Style::default()
+            } else {
+                dim()
+            };
+            if i == d.sel {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            Line::from(Span::styled(text::pad(&row, cols), style))
+        })
+        .collect();
+    let lines = if visible.is_empty() {
+        add_service_words(view, d, cols)
+    } else {
+        lines
+    };
+    crate::widgets::lines::put_lines(frame, list_inner, lines);
+
+    render_route_service(view, config, frame, d, right);
+    let hint_text = route_hint(view, d, visible.is_empty());
+    frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+}
+
+/// The route dialog's right side: the chosen service in full, its deadline right under
+/// its name (at 80×24 the rest may be cut, the deadline the referral takes on is not).
+fn render_route_service(
+    view: &View,
+    config: &Config,
+    frame: &mut Frame,
+    d: &RouteDialog,
+    right: Rect,
+) {
+    let lang = view.lang;
+    let b = block(lang.pick("服务详情", "Service"), false);
+    let detail_inner = b.inner(right);
+    frame.render_widget(b, right);
+    if let Some(s) = d.selected() {
+        let cols = detail_inner.width as usize;
+        let mut lines = service_lines(s, lang, cols);
+        let urgency = d
+            .form
+            .choice::<Urgency>(crate::panes::referrals::ROUTE_URGENCY)
+            .unwrap_or(Urgency::Normal);
+        let days = config.deadlines.working_days(s.deadline_rule, urgency);
+        let due = config
+            .deadlines
+            .due(&config.calendar, view.today, s.deadline_rule, urgency);
+        // The deadline right under the service's name: at 80×24 the rest of the
+        // service's facts may be cut, the deadline the referral takes on is not.
+        let deadline = match lang {
+            Lang::Zh => format!(
+                "办结时限:{}{}个工作日,至 {}",
+                s.deadline_rule.label(lang),
+                days,
+                due.format("%Y-%m-%d")
+            ),
+            Lang::En => format!(
+                "Deadline: {} {} working days, by {}",
+                s.deadline_rule.label(lang),
+                days,
+                due.format("%Y-%m-%d")
+            ),
+        };
+        let at = 1.min(lines.len());
+        lines.splice(
+            at..at,
+            text::wrap(&deadline, cols)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, Style::default().fg(Color::Yellow)))),
+        );
+        if s.status != ServiceStatus::Active {
+            lines.push(Line::from(Span::styled(
+                match lang {
+                    Lang::Zh => format!("该服务{},不能转介", s.status.label(lang)),
+                    Lang::En => format!(
+                        "This service is {}: it cannot take referrals",
+                        s.status.label(lang).to_lowercase()
+                    ),
+                },
+                Style::default().fg(Color::Red),
+            )));
+        }
+        crate::widgets::lines::put_lines(frame, detail_inner, lines);
+    }
+}
+
+/// The route dialog's key line: adding a service, an empty list, or choosing.
+fn route_hint(view: &View, d: &RouteDialog, nothing_listed: bool) -> String {
+    let lang = view.lang;
+    if d.adding {
+        let k = |a: Action| view.keymap.hint(Context::Form, a);
+        match lang {
+            Lang::Zh => format!(
+                "{} 下一项 · {} 保存为本站服务 · {} 不新增",
+                k(Action::NextField),
+                k(Action::Save),
+                k(Action::Back)
+            ),
+            Lang::En => format!(
+                "{} next field · {} save the new service · {} give it up",
+                k(Action::NextField),
+                k(Action::Save),
+                k(Action::Back)
+            ),
+        }
+    } else if nothing_listed {
+        let add = view.keymap.hint(Context::Form, Action::AddService);
+        format!(
+            "{add} {} · {}",
+            lang.pick("新增本站服务", "add a service"),
+            crate::widgets::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
+        )
+    } else {
+        format!(
+            "{}{}",
+            lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
+            crate::widgets::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
+        )
+    }
+}
+
+/// What the route dialog's list says when it shows no service: how to add one the
+/// directory lacks, or, while it is typed, what `save` does with it.
+fn add_service_words(v: &View, d: &RouteDialog, cols: usize) -> Vec<Line<'static>> {
+    let lang = v.lang;
+    let add = v.keymap.hint(Context::Form, Action::AddService);
+    let save = v.keymap.hint(Context::Form, Action::Save);
+    let back = v.keymap.hint(Context::Form, Action::Back);
+    let words = match (lang, d.adding, d.services.is_empty()) {
+        (Lang::Zh, true, _) => {
+            format!("新增本站服务(本站添加),类别即上面的服务类别。{save} 保存,{back} 不新增。")
+        }
+        (Lang::En, true, _) => format!(
+            "A service of this station's own, of the kind above: {save} saves it, {back} gives it up."
+        ),
+        (Lang::Zh, false, true) => format!(
+            "服务目录是空的(可用 dutydesk import directory 导入)。知道要转去的单位,按 {add} 新增为本站服务。"
+        ),
+        (Lang::En, false, true) => format!(
+            "The directory is empty (dutydesk import directory brings one in). If you know where to send the visitor, {add} adds it as this station's own."
+        ),
+        (Lang::Zh, false, false) => {
+            format!("目录中没有相符的服务。换个词查找,或按 {add} 新增为本站服务。")
+        }
+        (Lang::En, false, false) => format!(
+            "No service matches. Search for other words, or {add} adds it as this station's own."
+        ),
+    };
+    text::wrap(&words, cols)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, dim())))
+        .collect()
+}
