@@ -595,7 +595,14 @@ fn render_unreconciled(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect, 
                 "{} {} {} {}{}",
                 v.visited_at.with_timezone(&zone).format("%H:%M"),
                 text::pad(&v.visitor_name, 8),
-                text::pad(v.category.label(lang), 8),
+                // As wide as the language writes a request (欠薪, Labour contract).
+                text::pad(
+                    v.category.label(lang),
+                    match lang {
+                        Lang::Zh => 8,
+                        Lang::En => 15,
+                    },
+                ),
                 state,
                 if summary.is_empty() {
                     String::new()

@@ -111,6 +111,13 @@ fn queue_columns(lang: Lang, cols: usize) -> [usize; 7] {
         }
         step(&mut w);
     }
+    // A wide screen gives its spare room to the service's name, which is the longest
+    // (职工法律援助(代拟文书、代理诉讼与仲裁)), instead of leaving it empty at the right —
+    // after the last column's group-case flag (疑似群体欠薪) has its room.
+    if w[5] == 26 {
+        let used = w.iter().sum::<usize>() + w.iter().filter(|&&c| c > 0).count() + amount;
+        w[5] += cols.saturating_sub(used + 16).min(34);
+    }
     w
 }
 
