@@ -78,6 +78,41 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// Wraps to `cols` columns between words: at a space, or beside a wide (Chinese)
+/// character; a word longer than a line is cut.
+pub fn wrap_words(s: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(2);
+    let mut lines = Vec::new();
+    let mut line: Vec<char> = Vec::new();
+    // Where the line may be broken: the char index the next line would start at.
+    let mut last_break: Option<usize> = None;
+    for c in s.chars() {
+        let wide = UnicodeWidthChar::width(c).unwrap_or(0) > 1;
+        if wide && !line.is_empty() {
+            last_break = Some(line.len());
+        }
+        line.push(c);
+        let used: usize = line
+            .iter()
+            .map(|c| UnicodeWidthChar::width(*c).unwrap_or(0))
+            .sum();
+        if used > cols {
+            let at = last_break.filter(|&b| b > 0).unwrap_or(line.len() - 1);
+            let rest = line.split_off(at);
+            lines.push(line.iter().collect::<String>().trim_end().to_string());
+            line = rest.into_iter().skip_while(|c| *c == ' ').collect();
+            last_break = None;
+        }
+        if c == ' ' || wide {
+            last_break = Some(line.len());
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line.into_iter().collect());
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ labeled_enum!(
         Gender => "gender", "性别", "Gender";
         Employer => "employer", "工作单位", "Employer";
         Occupation => "occupation", "职业", "Occupation";
-        OccupationNote => "occupation_note", "职业说明", "Occupation detail";
+        OccupationNote => "occupation_note", "职业说明", "Job details";
         Hometown => "hometown", "户籍地", "Hometown";
         Membership => "membership", "工会会员", "Union member";
         Channel => "channel", "渠道", "Channel";

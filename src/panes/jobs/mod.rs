@@ -124,7 +124,7 @@ pub fn new_form(lang: Lang) -> Form {
     types.extend(choices_of::<EmploymentType>());
     let mut form = Form::new(vec![
         FormField::text(J_QUERY, "查找", "Search"),
-        FormField::text(J_WAGE, "最低月薪", "Min. monthly wage"),
+        FormField::text(J_WAGE, "最低月薪", "Min. wage/month"),
         FormField::choice(
             J_MEALS,
             "包吃",

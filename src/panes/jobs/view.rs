@@ -320,7 +320,7 @@ fn no_openings_yet(db: &std::path::Path, lang: Lang, cols: usize) -> Vec<String>
             "They appear here within seconds; no restart.",
         ),
     };
-    let mut lines = wrap_words(first, cols);
+    let mut lines = text::wrap_words(first, cols);
     let command = format!("  dutydesk import jobs {file}");
     // The desk's own file, unless it is the one the command uses by itself; on a line
     // of its own when the two do not fit on one.
@@ -335,40 +335,8 @@ fn no_openings_yet(db: &std::path::Path, lang: Lang, cols: usize) -> Vec<String>
             lines.extend(text::wrap(&format!("    {db}"), cols));
         }
     }
-    lines.extend(wrap_words(formats, cols));
-    lines.extend(wrap_words(after, cols));
-    lines
-}
-
-/// Wraps to `cols` columns between words: at a space, or beside a wide (Chinese)
-/// character; a word longer than a line is cut.
-fn wrap_words(s: &str, cols: usize) -> Vec<String> {
-    let cols = cols.max(2);
-    let mut lines = Vec::new();
-    let mut line: Vec<char> = Vec::new();
-    // Where the line may be broken: the char index the next line would start at.
-    let mut last_break: Option<usize> = None;
-    for c in s.chars() {
-        let wide = c.width().unwrap_or(0) > 1;
-        if wide && !line.is_empty() {
-            last_break = Some(line.len());
-        }
-        line.push(c);
-        let used: usize = line.iter().map(|c| c.width().unwrap_or(0)).sum();
-        if used > cols {
-            let at = last_break.filter(|&b| b > 0).unwrap_or(line.len() - 1);
-            let rest = line.split_off(at);
-            lines.push(line.iter().collect::<String>().trim_end().to_string());
-            line = rest.into_iter().skip_while(|c| *c == ' ').collect();
-            last_break = None;
-        }
-        if c == ' ' || wide {
-            last_break = Some(line.len());
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line.into_iter().collect());
-    }
+    lines.extend(text::wrap_words(formats, cols));
+    lines.extend(text::wrap_words(after, cols));
     lines
 }
 

@@ -410,6 +410,7 @@ fn render_review(
     };
     let visits_title = match lang {
         Lang::Zh => format!("来访 {} 人次 · 按渠道", t.visits),
+        Lang::En if t.visits == 1 => "1 visit · channel".to_string(),
         Lang::En => format!("{} visits · channel", t.visits),
     };
     frame.render_widget(bar_chart(&visits_title, &channel_bars), channel_area);

@@ -179,11 +179,19 @@ fn render_route_service(
             ),
         };
         let at = 1.min(lines.len());
+        // Too long for one line, it breaks after the working days, never inside the date.
+        let parts: Vec<&str> = if text::width(&deadline) <= cols {
+            vec![deadline.as_str()]
+        } else {
+            deadline.split_inclusive([',', ',']).collect()
+        };
         lines.splice(
             at..at,
-            text::wrap(&deadline, cols)
+            parts
                 .into_iter()
-                .map(|l| Line::from(Span::styled(l, Style::default().fg(Color::Yellow)))),
+                .flat_map(|part| text::wrap_words(part.trim_start(), cols))
+                .map(|l| Line::from(Span::styled(l, Style::default().fg(Color::Yellow))))
+                .collect::<Vec<_>>(),
         );
         if s.status != ServiceStatus::Active {
             lines.push(Line::from(Span::styled(
