@@ -18,18 +18,27 @@ pub struct Published {
     pub unchanged: usize,
 }
 
+/// A file refused by its importer: every problem, one a line.
+fn refused(errors: &[crate::import::FileError], lang: Lang) -> anyhow::Error {
+    let lines: Vec<String> = errors.iter().map(|e| e.render(lang)).collect();
+    anyhow!("{}", lines.join("\n"))
+}
+
+/// Publishing is the county's: the transaction takes its role, or says this login lacks it.
+fn as_county(tx: &mut postgres::Transaction, what: &str) -> Result<()> {
+    tx.batch_execute("SET LOCAL ROLE dutydesk_county")
+        .map_err(|e| {
+            anyhow!(
+                "this login may not publish the county's {what} (it is not in dutydesk_county): {}",
+                said(&e)
+            )
+        })
+}
+
 pub fn directory(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Published> {
-    let parsed = crate::import::directory::load(path, lang).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|e| e.render(lang)).collect();
-        anyhow!("{}", lines.join("\n"))
-    })?;
+    let parsed = crate::import::directory::load(path, lang).map_err(|e| refused(&e, lang))?;
     let mut tx = client.transaction()?;
-    tx.batch_execute("SET LOCAL ROLE dutydesk_county").map_err(|e| {
-        anyhow!(
-            "this login may not publish the county's directory (it is not in dutydesk_county): {}",
-            said(&e)
-        )
-    })?;
+    as_county(&mut tx, "directory")?;
     let now = crate::store::ts(chrono::Utc::now());
     let mut done = Published::default();
     for s in &parsed.services {
@@ -106,17 +115,9 @@ pub fn jobs(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Pu
     use crate::store::{JOB_INT_COLUMNS, JOB_ROW_COLUMNS, job_values};
     use postgres::types::ToSql;
     use rusqlite::types::Value;
-    let parsed = crate::import::jobs::load(path, lang).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|e| e.render(lang)).collect();
-        anyhow!("{}", lines.join("\n"))
-    })?;
+    let parsed = crate::import::jobs::load(path, lang).map_err(|e| refused(&e, lang))?;
     let mut tx = client.transaction()?;
-    tx.batch_execute("SET LOCAL ROLE dutydesk_county").map_err(|e| {
-        anyhow!(
-            "this login may not publish the county's job openings (it is not in dutydesk_county): {}",
-            said(&e)
-        )
-    })?;
+    as_county(&mut tx, "job openings")?;
     let cols = JOB_ROW_COLUMNS.join(", ");
     let marks: Vec<String> = (1..=JOB_ROW_COLUMNS.len())
         .map(|i| format!("${i}"))
