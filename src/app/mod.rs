@@ -18,7 +18,7 @@ use crate::panes::intake::{Focus, IntakePane};
 use crate::panes::jobs::{InHand, JobsPane};
 use crate::panes::log::LogPane;
 use crate::panes::referrals::ReferralsPane;
-pub use crate::panes::{Confirm, Ctx, Effect, Effects, Modal, Part};
+pub use crate::panes::{Confirm, Ctx, Effect, Effects, Modal};
 use crate::store::{Officer, Station, Store, StoreError};
 use crate::widgets::form::{Edit, Form};
 use crate::widgets::roster::Roster;
@@ -224,13 +224,7 @@ impl App {
                 Effect::Error(text) => self.error(text),
                 Effect::Open(m) => self.modal = Some(m),
                 Effect::Close => self.modal = None,
-                Effect::Reload(Part::Queue) => self.refresh_queue(),
-                Effect::Reload(Part::Log) => self.reload_log_or_say(),
-                Effect::Reload(Part::Today) => {
-                    if let Err(e) = self.reload_today() {
-                        self.error(e.message(self.lang));
-                    }
-                }
+                Effect::ReloadQueue => self.refresh_queue(),
                 Effect::Switch(pane) => self.pane = pane,
                 Effect::Quit => self.request_quit(),
                 Effect::AskOfficer => self.modal = Some(self.setup_modal()),

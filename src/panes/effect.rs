@@ -47,17 +47,6 @@ impl Ctx<'_> {
     }
 }
 
-/// A part of the desk that shows the store's rows and is read again on request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// The referral queue (F3) and its counts in the tab bar.
-    Queue,
-    /// The daily log (F5) on screen.
-    Log,
-    /// Today's visits beside the intake form.
-    Today,
-}
-
 /// What a pane asks the app to do after it changed its own state.
 #[derive(Debug, Clone)]
 pub enum Effect {
@@ -69,7 +58,8 @@ pub enum Effect {
     Open(Modal),
     /// Closes the overlay or dialog on top.
     Close,
-    Reload(Part),
+    /// The referral queue (F3) and its counts in the tab bar are read again.
+    ReloadQueue,
     Switch(Pane),
     /// Asks to quit (the app asks first if typing would be lost).
     Quit,

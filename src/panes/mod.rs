@@ -29,5 +29,5 @@ pub enum Pane {
     Log,
 }
 
-pub use effect::{Ctx, Effect, Effects, Part};
+pub use effect::{Ctx, Effect, Effects};
 pub use modal::{Confirm, Modal};

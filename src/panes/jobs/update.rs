@@ -14,7 +14,7 @@ use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
 use crate::domain::referral::{Closing, DeadlineRule, Move, Outcome, ReferralStatus};
 use crate::i18n::Lang;
-use crate::panes::{Confirm, Ctx, Effect, Effects, Modal, Part};
+use crate::panes::{Confirm, Ctx, Effect, Effects, Modal};
 use crate::search::JobIndex;
 use crate::store::{NewReferral, Store, StoreError};
 
@@ -452,7 +452,7 @@ impl JobsPane {
         match result {
             Ok(r) => {
                 tracing::info!(referral = %r.id, "job referral created");
-                fx.push(Effect::Reload(Part::Queue));
+                fx.push(Effect::ReloadQueue);
                 fx.push(Effect::Info(match cx.lang {
                     Lang::Zh => format!("已为{}推荐:{} · {}", v.name, job.title, job.employer),
                     Lang::En => format!("Referred {} to {} at {}", v.name, job.title, job.employer),
@@ -530,7 +530,7 @@ impl JobsPane {
         })();
         match result {
             Ok(_) => vec![
-                Effect::Reload(Part::Queue),
+                Effect::ReloadQueue,
                 Effect::Info(match lang {
                     Lang::Zh => format!("已记录:{}在{}就业", v.name, placed),
                     Lang::En => format!("Recorded: {} placed as {}", v.name, placed),

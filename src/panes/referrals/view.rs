@@ -59,6 +59,9 @@ fn group_words(pane: &ReferralsPane, v: &View, r: &ReferralRow) -> String {
     parts.join(" ")
 }
 
+/// The service column as wide as the queue gives it before the screen is wider.
+const SERVICE_COLS: usize = 26;
+
 /// The queue's column widths (due, status, visitor, request, kind, service, owner) for
 /// the language in force. Each closed list's column is as wide as its widest label in
 /// that language (an English desk reads "In progress", not "In pr.."). When the row does
@@ -83,7 +86,7 @@ fn queue_columns(lang: Lang, cols: usize) -> [usize; 7] {
         8,
         widest::<crate::domain::lists::Category>(lang, 8),
         widest::<crate::domain::referral::ServiceKind>(lang, 8),
-        26,
+        SERVICE_COLS,
         14,
     ];
     let amount = match lang {
@@ -114,7 +117,7 @@ fn queue_columns(lang: Lang, cols: usize) -> [usize; 7] {
     // A wide screen gives its spare room to the service's name, which is the longest
     // (职工法律援助(代拟文书、代理诉讼与仲裁)), instead of leaving it empty at the right —
     // after the last column's group-case flag (疑似群体欠薪) has its room.
-    if w[5] == 26 {
+    if w[5] == SERVICE_COLS {
         let used = w.iter().sum::<usize>() + w.iter().filter(|&&c| c > 0).count() + amount;
         w[5] += cols.saturating_sub(used + 16).min(34);
     }
