@@ -1001,6 +1001,32 @@ fn report_takes_today_and_yesterday_as_dates() {
     }
 }
 
+/// An English `jobs search` says wages and benefits as F4 does on an English desk, not
+/// `/月` and `包吃 包住`; the Chinese table keeps them.
+#[test]
+fn jobs_search_in_english_says_wages_and_benefits_in_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    import_demo(dir.path(), &db);
+    import_jobs(dir.path(), &db, &fixture("demo_jobs.csv"));
+    let search = |lang: &str| {
+        stdout_of(
+            dutydesk(dir.path())
+                .arg("--db")
+                .arg(&db)
+                .args(["--lang", lang, "jobs", "search", "叉车", "--limit", "5"]),
+        )
+    };
+    let en = search("en");
+    assert!(en.lines().count() > 1, "{en}");
+    assert!(en.contains("/month") && !en.contains("/月"), "{en}");
+    assert!(en.contains("meals") || en.contains("housing"), "{en}");
+    assert!(!en.contains("包吃") && !en.contains("包住"), "{en}");
+    let zh = search("zh");
+    assert!(zh.contains("/月") && !zh.contains("/month"), "{zh}");
+    assert!(zh.contains("包吃") || zh.contains("包住"), "{zh}");
+}
+
 #[test]
 fn jobs_search_as_json_is_data_with_ids_numbers_and_the_contact() {
     let dir = tempfile::tempdir().unwrap();

@@ -79,19 +79,24 @@ pub fn search(
     let rows: Vec<Vec<String>> = hits
         .iter()
         .map(|h| {
-            let [title, employer, district, benefits] = idx.fields_of(h.line);
+            let [title, employer, district, benefits_zh] = idx.fields_of(h.line);
+            // As F4 says them: `包吃 包住` / `meals, housing`, `/月` / `/month`.
+            let benefits = match lang {
+                Lang::Zh => benefits_zh.to_string(),
+                Lang::En => idx.benefits_of(h.line).words_in(lang),
+            };
             // An outside posting that left out its employer, salary or place (issue 17).
             let benefits = if idx.is_incomplete(h.line) {
                 let mark = lang.pick("信息不全", "incomplete");
                 format!("{mark} {benefits}").trim_end().to_string()
             } else {
-                benefits.to_string()
+                benefits
             };
             vec![
                 title.to_string(),
                 employer.to_string(),
                 district.to_string(),
-                idx.wage_words_of(h.line),
+                idx.wage_words_in(h.line, lang),
                 benefits,
                 idx.employment_type_of(h.line).label(lang).to_string(),
                 h.score.to_string(),

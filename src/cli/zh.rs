@@ -232,6 +232,28 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
         "path",
         "CSV文件、HSDS文件夹或 .json 文件",
     ),
+    (
+        "hub import jobs",
+        "url",
+        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+    ),
+    (
+        "hub import jobs",
+        "ca",
+        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+    ),
+    (
+        "hub import jobs",
+        "file",
+        "岗位文件:CSV、.json 或 .jsonld(格式同 import jobs)",
+    ),
+    (
+        "hub report",
+        "force",
+        "文件已存在时覆盖(不会覆盖链接、设备或文件夹)",
+    ),
+    ("elsewhere", "id_number", "此人的身份证号(只以加密哈希发送)"),
+    ("elsewhere", "phone", "此人的电话(只以加密哈希发送)"),
     ("hub report", "from", "期间第一天(YYYY-MM-DD)"),
     ("hub report", "to", "期间最后一天(含)"),
     ("hub report", "station", "只看此站点"),
@@ -333,6 +355,10 @@ const COMMAND_HELP: &[(&str, &str)] = &[
     ),
     ("hub import", "向所有值班台发布参考数据(下次同步时收到)"),
     (
+        "hub import jobs",
+        "县级招聘岗位:各值班台下次同步时收到,只读,与本站岗位一同查询",
+    ),
+    (
         "hub import directory",
         "县级服务目录:本程序的CSV、HSDS数据包或 HSDS 3.0 JSON",
     ),
@@ -341,6 +367,10 @@ const COMMAND_HELP: &[(&str, &str)] = &[
         "由各站已同步的记录生成某期间的县级报表(或某一站点的)",
     ),
     ("sync", "与县级汇聚库同步:发送本站的新改动,接收县级参考数据"),
+    (
+        "elsewhere",
+        "此人是否在其他站点来访过?向县级汇聚库查询(只有次数和类别)",
+    ),
     (
         "slip",
         "打印转介单:来访人带往接收单位的一页A4 DOCX(Word、WPS可打开),含回执",
@@ -554,5 +584,46 @@ mod tests {
         assert_eq!(positive_count("5"), Ok(5));
         assert!(positive_count("-1").unwrap_err().contains("1或更大"));
         assert!(positive_count("abc").is_err());
+    }
+
+    /// Every command and every argument a station script can type has its Chinese help:
+    /// a command added without it (the English would show in a Chinese `--help`) fails here,
+    /// by name.
+    #[test]
+    fn every_command_and_argument_has_chinese_help() {
+        use clap::CommandFactory;
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                let own = !a.is_global_set() || path.is_empty();
+                if a.is_hide_set() || !own || id == "help" || id == "version" {
+                    continue;
+                }
+                if !ARG_HELP.iter().any(|(p, i, _)| *p == path && *i == id) {
+                    missing.push(format!("argument `{id}` of `dutydesk {path}`"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.is_hide_set() {
+                    continue;
+                }
+                let sub_path = if path.is_empty() {
+                    sub.get_name().to_string()
+                } else {
+                    format!("{path} {}", sub.get_name())
+                };
+                if !COMMAND_HELP.iter().any(|(p, _)| *p == sub_path) {
+                    missing.push(format!("command `dutydesk {sub_path}`"));
+                }
+                walk(sub, &sub_path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&crate::cli::args::Cli::command(), "", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "no Chinese help for:\n{}",
+            missing.join("\n")
+        );
     }
 }
