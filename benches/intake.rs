@@ -33,7 +33,10 @@ fn first_frame(db: &std::path::Path) {
     let store = Store::open(db).unwrap();
     let app = App::new(store, Lang::Zh, Keymap::default_map(), Clock::System).unwrap();
     let mut term = Terminal::new(TestBackend::new(240, 67)).unwrap();
-    term.draw(|f| dutydesk::ui::render(&app, f)).unwrap();
+    term.draw(|f| {
+        dutydesk::ui::render(&app, f);
+    })
+    .unwrap();
 }
 
 fn bench(c: &mut Criterion) {
@@ -83,12 +86,18 @@ fn bench(c: &mut Criterion) {
         let mut term = Terminal::new(TestBackend::new(240, 67)).unwrap();
         common::percentiles("redraw_240x67", 2000, |_| {
             term.clear().unwrap();
-            term.draw(|f| dutydesk::ui::render(&app, f)).unwrap();
+            term.draw(|f| {
+                dutydesk::ui::render(&app, f);
+            })
+            .unwrap();
         });
         c.bench_function("redraw_240x67", |b| {
             b.iter(|| {
                 term.clear().unwrap();
-                term.draw(|f| dutydesk::ui::render(&app, f)).unwrap();
+                term.draw(|f| {
+                    dutydesk::ui::render(&app, f);
+                })
+                .unwrap();
             })
         });
     }

@@ -1,7 +1,7 @@
 //! dutydesk: the duty desk of a trade-union worker service station, in a terminal.
 //!
 //! Data flows one way: terminal event → keymap → `Action` → `App::update` → `Store`;
-//! `ui::render` only reads `App`.
+//! `ui::render` only reads `App` (`ui::draw` keeps what it measured).
 
 pub mod action;
 pub mod app;

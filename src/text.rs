@@ -78,6 +78,32 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// A key-hint line that fits `cols` columns by leaving out whole items, never cutting one:
+/// `items` are (text, rank), rank 0 kept longest; among equal ranks the later goes first.
+/// What is left keeps its order. Only a lone item too wide for the line is cut.
+pub fn fit_items(items: &[(String, u8)], sep: &str, cols: usize) -> String {
+    let mut kept: Vec<bool> = vec![true; items.len()];
+    let line = |kept: &[bool]| {
+        items
+            .iter()
+            .zip(kept)
+            .filter(|(_, k)| **k)
+            .map(|((t, _), _)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    // Least needed first: highest rank, then the later of equals.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(items[i].1), std::cmp::Reverse(i)));
+    for i in order {
+        if width(&line(&kept)) <= cols || kept.iter().filter(|k| **k).count() == 1 {
+            break;
+        }
+        kept[i] = false;
+    }
+    truncate(&line(&kept), cols)
+}
+
 /// Wraps to `cols` columns between words: at a space, or beside a wide (Chinese)
 /// character; a word longer than a line is cut.
 pub fn wrap_words(s: &str, cols: usize) -> Vec<String> {
@@ -115,6 +141,32 @@ pub fn wrap_words(s: &str, cols: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_hint_line_leaves_out_whole_items_least_needed_first() {
+        let items = |v: &[(&str, u8)]| -> Vec<(String, u8)> {
+            v.iter().map(|(t, r)| ((*t).to_string(), *r)).collect()
+        };
+        let keys = items(&[
+            ("Enter next", 1),
+            ("←→ choose", 2),
+            ("C-s save", 0),
+            ("Esc cancel", 0),
+        ]);
+        let all = "Enter next · ←→ choose · C-s save · Esc cancel";
+        assert_eq!(fit_items(&keys, " · ", 80), all);
+        assert_eq!(
+            fit_items(&keys, " · ", width(all) - 1),
+            "Enter next · C-s save · Esc cancel"
+        );
+        assert_eq!(fit_items(&keys, " · ", 22), "C-s save · Esc cancel");
+        // Equal ranks: the later goes first.
+        assert_eq!(fit_items(&keys, " · ", 10), "C-s save");
+        // One item left and still too wide: cut, as anything else would be.
+        assert_eq!(fit_items(&keys, " · ", 6), "C-s ..");
+        let zh = items(&[("↑↓ 选择", 0), ("Enter 详情", 1), ("C-t 推荐给来访人", 0)]);
+        assert_eq!(fit_items(&zh, " · ", 30), "↑↓ 选择 · C-t 推荐给来访人");
+    }
     use super::*;
 
     #[test]

@@ -747,9 +747,10 @@ fn an_overdue_referral_is_red_and_first_and_counted_on_the_tab() {
             .unwrap();
     }
     d.press("F3");
-    let app = &d.app;
-    let frame = d.term.draw(|f| dutydesk::ui::render(app, f)).unwrap();
-    let buf = frame.buffer.clone();
+    let buf = dutydesk::ui::draw(&mut d.app, &mut d.term)
+        .unwrap()
+        .buffer
+        .clone();
     let row_text = |y: u16| row_text(&buf, y);
     let rows: Vec<u16> = (0..buf.area.height)
         .filter(|y| row_text(*y).contains("春风送岗位"))
@@ -1685,6 +1686,43 @@ fn ctrl_c_asks_like_the_quit_key_and_page_down_in_help_moves_a_page() {
     };
     // The help overlay at 30 rows shows 26 lines: a page is 25 of them, not 10.
     assert_eq!(scroll, 25);
+}
+
+/// At 80×24 the help overlay says it has more pages and which key turns them; PageDown
+/// reaches the last page (the arbitration rule's last line) and stops there, never on
+/// blank rows past the end.
+#[test]
+fn help_pages_through_to_its_end_at_80x24() {
+    for lang in [Lang::Zh, Lang::En] {
+        let (_dir, db) = fresh_db();
+        let mut d = Desk::ready(&db, lang);
+        d.resize(80, 24);
+        d.press("F1");
+        let first = d.screen();
+        let (more, end) = match lang {
+            Lang::Zh => ("第1/", "页 · 完"),
+            Lang::En => ("page 1/", " · end"),
+        };
+        assert!(
+            first.contains(more) && first.contains("PageDown"),
+            "{first}"
+        );
+        let last_line = dutydesk::ui::arbitration::help_lines(lang).last().unwrap();
+        let mut pages = 1;
+        while !d.screen().contains(end) {
+            d.press("PageDown");
+            pages += 1;
+            assert!(pages < 20, "PageDown never reaches the end");
+        }
+        let screen = d.screen();
+        assert!(screen.contains(last_line.trim()), "{screen}");
+        for _ in 0..3 {
+            d.press("PageDown");
+        }
+        assert_eq!(d.screen(), screen, "PageDown past the end moves nothing");
+        d.press("PageUp");
+        assert!(!d.screen().contains(end));
+    }
 }
 
 /// The route dialog's state, when it is open.

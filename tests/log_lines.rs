@@ -121,7 +121,11 @@ fn desk_file(db: &std::path::Path) {
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let frame = term.draw(|f| dutydesk::ui::render(app, f)).unwrap();
+    let frame = term
+        .draw(|f| {
+            dutydesk::ui::render(app, f);
+        })
+        .unwrap();
     let buf = frame.buffer;
     let mut out = String::new();
     for y in 0..buf.area.height {

@@ -65,6 +65,19 @@ fn shoot(name: &str, lang: Lang, facts: &Facts, d: &mut Desk) {
                     "{name} {code} {w}x{h}: {fact:?} is not on the screen:\n{screen}"
                 );
             }
+            // A key line leaves out whole keys at 80 columns; it never ends cut (`C-t refer
+            // visito..`), which reads as nonsense.
+            for line in screen.lines() {
+                for part in line.split(['│', '┌', '┐', '└', '┘']) {
+                    let keys = ["Esc ", "Enter ", "C-s ", "C-t ", "↑↓ "];
+                    if keys.iter().any(|k| part.contains(k)) {
+                        assert!(
+                            !part.trim_end().ends_with(".."),
+                            "{name} {code}: a key line is cut: {part:?}\n{screen}"
+                        );
+                    }
+                }
+            }
         }
     }
 }

@@ -4,8 +4,6 @@
 mod sync;
 mod watch;
 
-use std::cell::Cell;
-
 use chrono::{FixedOffset, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -81,12 +79,32 @@ pub struct App {
     pub modal: Option<Modal>,
     pub status: Option<Status>,
     pub should_quit: bool,
-    /// Width of the summary box at the last draw, so Up/Down move by wrapped lines.
-    pub summary_cols: Cell<usize>,
-    /// Rows an overlay showed at its last drawing: what PageUp / PageDown move by.
-    pub overlay_rows: Cell<u16>,
+    /// What the last drawing measured (`ui::draw` keeps it here).
+    pub drawn: Drawn,
     /// When this desk last said in the file that it still runs.
     heartbeat_written: std::time::Instant,
+}
+
+pub use crate::widgets::chrome::Scrolled;
+
+/// What a drawing measured that keys need: how wide the intake's summary box is (Up/Down
+/// move by wrapped lines) and what a scrolling overlay showed (PageDown moves a page).
+#[derive(Debug, Clone, Copy)]
+pub struct Drawn {
+    pub summary_cols: usize,
+    pub overlay: Scrolled,
+}
+
+impl Default for Drawn {
+    fn default() -> Drawn {
+        Drawn {
+            summary_cols: 60,
+            overlay: Scrolled {
+                rows: 10,
+                lines: u16::MAX,
+            },
+        }
+    }
 }
 
 impl App {
@@ -117,8 +135,7 @@ impl App {
             modal: None,
             status: None,
             should_quit: false,
-            summary_cols: Cell::new(60),
-            overlay_rows: Cell::new(10),
+            drawn: Drawn::default(),
             heartbeat_written: std::time::Instant::now(),
         };
         if app.station.is_none() || app.officer.is_none() {
@@ -545,7 +562,7 @@ impl App {
             }
         } else if self.modal.is_none() && self.pane == Pane::Intake {
             match self.intake.focus {
-                Focus::Form => match self.intake.form.edit_key(&key, self.summary_cols.get()) {
+                Focus::Form => match self.intake.form.edit_key(&key, self.drawn.summary_cols) {
                     Edit::Changed => {
                         let fx = self.intake.edited(&ctx!(self));
                         self.apply(fx);
@@ -657,14 +674,17 @@ impl App {
             | Some(Modal::Visit { scroll, .. })
             | Some(Modal::Referral { scroll, .. })
             | Some(Modal::Job { scroll, .. }) => {
-                // A page is what the overlay shows, less a line kept for context.
-                let page = self.overlay_rows.get().saturating_sub(1).max(1);
+                // A page is what the overlay shows, less a line kept for context; the
+                // last page shows the end, never blank rows after it.
+                let Scrolled { rows, lines } = self.drawn.overlay;
+                let page = rows.saturating_sub(1).max(1);
+                let last = lines.saturating_sub(rows);
                 match action {
                     Action::Back | Action::Help => self.modal = None,
                     Action::Up => *scroll = scroll.saturating_sub(1),
-                    Action::Down => *scroll = scroll.saturating_add(1),
+                    Action::Down => *scroll = scroll.saturating_add(1).min(last),
                     Action::PageUp => *scroll = scroll.saturating_sub(page),
-                    Action::PageDown => *scroll = scroll.saturating_add(page),
+                    Action::PageDown => *scroll = scroll.saturating_add(page).min(last),
                     Action::Quit => self.request_quit(),
                     _ => {}
                 }

@@ -53,7 +53,7 @@ fn event_loop(
     let mut redraw = true;
     loop {
         if redraw {
-            guard.terminal.draw(|f| crate::ui::render(app, f))?;
+            crate::ui::draw(app, &mut guard.terminal)?;
         }
         redraw = true;
         match rx.recv_timeout(std::time::Duration::from_millis(500)) {

@@ -5,7 +5,6 @@
 use ratatui::Frame;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::action::Action;
 use crate::app::App;
@@ -15,7 +14,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::store::VisitDetail;
 use crate::ui::text;
-use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay};
+use crate::widgets::chrome::{ACCENT, Scrolled, block, centered, clear_for_overlay, scrolled};
 
 pub(super) fn render_visit(
     app: &App,
@@ -23,7 +22,7 @@ pub(super) fn render_visit(
     d: &VisitDetail,
     scroll: u16,
     revealed: bool,
-) {
+) -> Scrolled {
     let lang = app.lang;
     let area = centered(frame.area(), 80, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
@@ -142,7 +141,7 @@ pub(super) fn render_visit(
     }
     lines.extend(record_request(app, d, inner_cols));
     lines.extend(record_history(app, d, inner_cols));
-    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+    scrolled(frame, area, b, lines, scroll, lang, &k(Action::PageDown))
 }
 
 /// A visit record's lower half: its history (who registered, revealed, updated), its

@@ -7,15 +7,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::action::Action;
-use crate::app::{App, Confirm, Modal, StatusKind};
+use crate::app::{App, Confirm, Drawn, Modal, Scrolled, StatusKind};
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::Pane;
 use crate::ui::text;
-use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
+use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim, scrolled};
 
-pub fn render(app: &App, frame: &mut Frame) {
+/// Draws the frame from `app` and says what keys need to know of it (`ui::draw` keeps it).
+pub fn render(app: &App, frame: &mut Frame) -> Drawn {
     let status_lines = status_lines(app, frame.area().width);
     let status_h = u16::try_from(status_lines.len()).unwrap_or(1);
     let [tabs, body, status] = Layout::vertical([
@@ -26,9 +27,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(frame.area());
     render_tabs(app, frame, tabs);
     let v = app.view();
+    let mut drawn = app.drawn;
     match app.pane {
         Pane::Intake => {
-            crate::panes::intake::view::render(&app.intake, &v, &app.summary_cols, frame, body);
+            drawn.summary_cols = crate::panes::intake::view::render(&app.intake, &v, frame, body);
         }
         Pane::Referrals => crate::panes::referrals::view::render(&app.referrals, &v, frame, body),
         Pane::Jobs => {
@@ -37,36 +39,57 @@ pub fn render(app: &App, frame: &mut Frame) {
         Pane::Log => crate::panes::log::view::render(&app.log, &v, frame, body),
     }
     crate::widgets::lines::put_lines(frame, status, status_lines);
-    match &app.modal {
-        Some(Modal::Help { scroll }) => render_help(app, frame, *scroll),
+    let overlay = match &app.modal {
+        Some(Modal::Help { scroll }) => Some(render_help(app, frame, *scroll)),
         Some(Modal::Setup {
             form,
             first_run,
             roster,
-        }) => render_setup(app, frame, form, *first_run, roster),
-        Some(Modal::Confirm(kind)) => render_confirm(app, frame, *kind),
+        }) => {
+            render_setup(app, frame, form, *first_run, roster);
+            None
+        }
+        Some(Modal::Confirm(kind)) => {
+            render_confirm(app, frame, *kind);
+            None
+        }
         Some(Modal::Visit {
             detail,
             scroll,
             revealed,
-        }) => super::record::render_visit(app, frame, detail, *scroll, *revealed),
+        }) => Some(super::record::render_visit(
+            app, frame, detail, *scroll, *revealed,
+        )),
         Some(Modal::Route(d)) => {
-            crate::panes::referrals::route_view::render_route(&v, &app.config, frame, d)
+            crate::panes::referrals::route_view::render_route(&v, &app.config, frame, d);
+            None
         }
-        Some(Modal::RefDialog(d)) => crate::panes::referrals::view::render_ref_dialog(&v, frame, d),
-        Some(Modal::Referral { detail, scroll }) => crate::panes::referrals::view::render_referral(
-            &app.referrals,
-            &v,
-            frame,
-            detail,
-            *scroll,
-        ),
-        Some(Modal::Job { job, scroll }) => {
-            crate::panes::jobs::view::render_posting(app.lang, frame, job, *scroll);
+        Some(Modal::RefDialog(d)) => {
+            crate::panes::referrals::view::render_ref_dialog(&v, frame, d);
+            None
         }
-        Some(Modal::LogDialog(d)) => crate::panes::log::view::render_dialog(&v, frame, d),
-        None => {}
+        Some(Modal::Referral { detail, scroll }) => {
+            Some(crate::panes::referrals::view::render_referral(
+                &app.referrals,
+                &v,
+                frame,
+                detail,
+                *scroll,
+            ))
+        }
+        Some(Modal::Job { job, scroll }) => Some(crate::panes::jobs::view::render_posting(
+            &v, frame, job, *scroll,
+        )),
+        Some(Modal::LogDialog(d)) => {
+            crate::panes::log::view::render_dialog(&v, frame, d);
+            None
+        }
+        None => None,
+    };
+    if let Some(o) = overlay {
+        drawn.overlay = o;
     }
+    drawn
 }
 
 /// The tab bar. At 80 columns it still names every pane and the queue's counts: when the
@@ -293,34 +316,31 @@ fn render_setup(
         frame.render_widget(Paragraph::new(lines), list);
     }
     let k = |a: Action| app.keymap.hint(Context::Form, a);
-    let hint_text = match (lang, first_run) {
-        (Lang::Zh, true) => format!(
-            "{} 下一项 · {} 保存 · ←→ 选择身份",
-            k(Action::NextField),
-            k(Action::Save)
-        ),
-        (Lang::En, true) => format!(
-            "{} next · {} save · ←→ choose role",
-            k(Action::NextField),
-            k(Action::Save)
-        ),
-        (Lang::Zh, false) => format!(
-            "{} {} 从名册选 · {} 下一项 · {} 保存 · {} 取消",
+    let next = (
+        format!("{} {}", k(Action::NextField), lang.pick("下一项", "next")),
+        1,
+    );
+    let save = (
+        format!("{} {}", k(Action::Save), lang.pick("保存", "save")),
+        0,
+    );
+    let items: Vec<(String, u8)> = if first_run {
+        vec![
+            next,
+            save,
+            (lang.pick("←→ 选择身份", "←→ choose role").to_string(), 2),
+        ]
+    } else {
+        let roster = format!(
+            "{} {} {}",
             k(Action::PrevMatch),
             k(Action::NextMatch),
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::Back)
-        ),
-        (Lang::En, false) => format!(
-            "{} {} pick from roster · {} next · {} save · {} cancel",
-            k(Action::PrevMatch),
-            k(Action::NextMatch),
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::Back)
-        ),
+            lang.pick("从名册选", "pick from roster")
+        );
+        let cancel = format!("{} {}", k(Action::Back), lang.pick("取消", "cancel"));
+        vec![(roster, 1), next, save, (cancel, 0)]
     };
+    let hint_text = text::fit_items(&items, " · ", hint.width as usize);
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
 }
 
@@ -355,7 +375,7 @@ fn help_label(context: Context, action: Action, lang: Lang) -> &'static str {
     }
 }
 
-fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
+fn render_help(app: &App, frame: &mut Frame, scroll: u16) -> Scrolled {
     let lang = app.lang;
     let area = centered(frame.area(), 72, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
@@ -391,8 +411,8 @@ fn render_help(app: &App, frame: &mut Frame, scroll: u16) {
         };
         lines.push(Line::from(Span::styled(*l, style)));
     }
-    app.overlay_rows.set(area.height.saturating_sub(2));
-    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+    let page_key = app.keymap.hint(Context::Help, Action::PageDown);
+    scrolled(frame, area, b, lines, scroll, lang, &page_key)
 }
 
 fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {

@@ -63,28 +63,91 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-/// A dialog's key line: next field, choose, save (named `save`), cancel — keys from the
-/// keymap in force.
+/// A dialog's keys, ranked for `text::fit_items`: save and cancel stay at any width, then
+/// next field, then choose — keys from the keymap in force; `save` names what saving does.
+pub(crate) fn dialog_keys(
+    keymap: &crate::keymap::Keymap,
+    lang: crate::i18n::Lang,
+    save: &str,
+) -> Vec<(String, u8)> {
+    use crate::action::Action;
+    use crate::keymap::Context;
+    let k = |a: Action| keymap.hint(Context::Form, a);
+    vec![
+        (
+            format!(
+                "{} {}",
+                k(Action::NextField),
+                lang.pick("下一项", "next field")
+            ),
+            1,
+        ),
+        (lang.pick("←→ 选择", "←→ choose").to_string(), 2),
+        (format!("{} {save}", k(Action::Save)), 0),
+        (
+            format!("{} {}", k(Action::Back), lang.pick("取消", "cancel")),
+            0,
+        ),
+    ]
+}
+
+/// A dialog's key line in `cols` columns (see `dialog_keys`).
 pub(crate) fn dialog_hint(
     keymap: &crate::keymap::Keymap,
     lang: crate::i18n::Lang,
     save: &str,
+    cols: usize,
 ) -> String {
-    use crate::action::Action;
-    use crate::keymap::Context;
-    let k = |a: Action| keymap.hint(Context::Form, a);
-    match lang {
-        crate::i18n::Lang::Zh => format!(
-            "{} 下一项 · ←→ 选择 · {} {save} · {} 取消",
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::Back)
-        ),
-        crate::i18n::Lang::En => format!(
-            "{} next field · ←→ choose · {} {save} · {} cancel",
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::Back)
-        ),
-    }
+    crate::text::fit_items(&dialog_keys(keymap, lang, save), " · ", cols)
+}
+
+/// A read-only overlay's lines in `area`, from line `scroll`: when they run past the
+/// bottom, the border says where the page is and which key turns it (`page_key`).
+/// Returns what was shown, for PageDown to move by.
+pub(crate) fn scrolled(
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    b: ratatui::widgets::Block<'_>,
+    lines: Vec<ratatui::text::Line<'_>>,
+    scroll: u16,
+    lang: crate::i18n::Lang,
+    page_key: &str,
+) -> Scrolled {
+    let rows = area.height.saturating_sub(2).max(1);
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let scroll = scroll.min(total.saturating_sub(rows));
+    let b = if total > rows {
+        // PageDown moves a page less one line (see App::update_modal).
+        let step = rows.saturating_sub(1).max(1);
+        let pages = 1 + (total - rows).div_ceil(step);
+        let more = scroll + rows < total;
+        let page = if more {
+            1 + scroll.div_ceil(step)
+        } else {
+            pages
+        };
+        let words = match (lang, more) {
+            (crate::i18n::Lang::Zh, true) => format!(" 第{page}/{pages}页 · {page_key} 下一页 "),
+            (crate::i18n::Lang::Zh, false) => format!(" 第{page}/{pages}页 · 完 "),
+            (crate::i18n::Lang::En, true) => format!(" page {page}/{pages} · {page_key} next "),
+            (crate::i18n::Lang::En, false) => format!(" page {page}/{pages} · end "),
+        };
+        b.title_bottom(ratatui::text::Line::from(words).right_aligned())
+    } else {
+        b
+    };
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(lines)
+            .block(b)
+            .scroll((scroll, 0)),
+        area,
+    );
+    Scrolled { rows, lines: total }
+}
+
+/// A scrolling overlay as drawn: rows on screen and lines in all.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scrolled {
+    pub rows: u16,
+    pub lines: u16,
 }

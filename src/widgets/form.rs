@@ -71,6 +71,8 @@ pub struct FormField {
     pub id: &'static str,
     pub label_zh: &'static str,
     pub label_en: &'static str,
+    /// Said instead of the label where the label column is too narrow for it (80 columns).
+    pub short: Option<(&'static str, &'static str)>,
     pub required: bool,
     pub value: Value,
     pub mask: Mask,
@@ -93,6 +95,7 @@ impl FormField {
             id,
             label_zh: zh,
             label_en: en,
+            short: None,
             required: false,
             value: Value::Text(Input::default()),
             mask: Mask::None,
@@ -124,6 +127,12 @@ impl FormField {
             },
             ..FormField::text(id, zh, en)
         }
+    }
+
+    /// A shorter label for a narrow label column, in both languages.
+    pub fn short(mut self, zh: &'static str, en: &'static str) -> FormField {
+        self.short = Some((zh, en));
+        self
     }
 
     pub fn required(mut self) -> FormField {
@@ -548,12 +557,13 @@ impl Form {
                 break;
             }
             let has_focus = focused && i == self.focus;
-            let label = lang.pick(f.label_zh, f.label_en);
-            let label = if f.required {
-                format!("{label}*")
-            } else {
-                label.to_string()
-            };
+            let star = if f.required { "*" } else { "" };
+            let mut label = format!("{}{star}", lang.pick(f.label_zh, f.label_en));
+            if let Some((zh, en)) = f.short
+                && text::width(&label) > label_cols as usize
+            {
+                label = format!("{}{star}", lang.pick(zh, en));
+            }
             let label_style = if has_focus {
                 Style::default()
                     .fg(Color::Black)

@@ -62,9 +62,9 @@ impl Desk {
     }
 
     pub fn screen(&mut self) -> String {
-        let app = &self.app;
-        let frame = self.term.draw(|f| dutydesk::ui::render(app, f)).unwrap();
-        let buf = frame.buffer;
+        let buf = dutydesk::ui::draw(&mut self.app, &mut self.term)
+            .unwrap()
+            .buffer;
         let mut out = String::new();
         for y in 0..buf.area.height {
             out.push_str(row_text(buf, y).trim_end());

@@ -1,8 +1,6 @@
 //! Drawing the intake (F2): the form, the returning visitors its typing finds, and today's
 //! visits with their `/` filter.
 
-use std::cell::Cell;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -21,15 +19,9 @@ use crate::text;
 use crate::widgets::chrome::{ACCENT, block, dim};
 
 /// F2 in `area`: the form (with returning visitors found as it is typed) and today's
-/// visits. `summary_cols` learns how wide the summary box was drawn, so Up/Down in it
-/// move by wrapped lines.
-pub fn render(
-    pane: &IntakePane,
-    v: &View,
-    summary_cols: &Cell<usize>,
-    frame: &mut Frame,
-    area: Rect,
-) {
+/// visits. Returns how wide the summary box was drawn, so Up/Down in it move by wrapped
+/// lines.
+pub fn render(pane: &IntakePane, v: &View, frame: &mut Frame, area: Rect) -> usize {
     let lang = v.lang;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
@@ -54,8 +46,7 @@ pub fn render(
     let b = block(&heading, form_focused);
     let inner = b.inner(left);
     frame.render_widget(b, left);
-    let cols = inner.width.saturating_sub(pane.form.label_cols + 2) as usize;
-    summary_cols.set(cols.max(2));
+    let summary_cols = (inner.width.saturating_sub(pane.form.label_cols + 2) as usize).max(2);
     pane.form.render(frame, inner, form_focused, lang);
 
     let show_matches = form_focused && !pane.matches.is_empty();
@@ -68,6 +59,7 @@ pub fn render(
         right
     };
     render_today(pane, v, frame, today_area);
+    summary_cols
 }
 
 fn render_matches(pane: &IntakePane, view: &View, frame: &mut Frame, area: Rect) {

@@ -16,7 +16,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::text;
-use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
+use crate::widgets::chrome::{ACCENT, Scrolled, block, centered, clear_for_overlay, dim, scrolled};
 
 /// One field of a result row: its characters, those in `marks` (char indices counted from
 /// `offset` in the opening's search text) highlighted, cut or padded to `cols`.
@@ -89,7 +89,6 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
         Constraint::Length(1),
     ])
     .areas(inner);
-    let k = |a: Action| v.keymap.hint(Context::Jobs, a);
     let who_line = match (&pane.for_visit, lang) {
         (Some(v), Lang::Zh) => Span::styled(
             format!(
@@ -116,39 +115,27 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
             ),
             Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
         ),
-        (None, _) => Span::styled(
-            lang.pick(
+        (None, _) => {
+            let long = lang.pick(
                 "未选定来访人(保存登记或在今日来访中选中一条后按 F4,即可推荐)",
                 "No visitor chosen (save an intake or choose one in today's list, then F4, to refer)",
-            ),
-            dim(),
-        ),
+            );
+            let short = lang.pick(
+                "未选定来访人(保存登记后按 F4 可推荐)",
+                "No visitor chosen: F4 after saving an intake",
+            );
+            let fits = text::width(long) <= inner.width as usize;
+            Span::styled(if fits { long } else { short }, dim())
+        }
     };
     frame.render_widget(Paragraph::new(who_line), who);
     pane.form.render(frame, form_area, focused, lang);
 
     let cols = list_area.width as usize;
     render_hits(pane, v, db, frame, list_area);
-    let hint_text = match (lang, pane.district_pick.is_some()) {
-        (Lang::Zh, true) => "↑↓ 选择 · Enter 选定 · Esc 关闭 · 可输入筛选".to_string(),
-        (Lang::En, true) => "↑↓ · Enter pick · Esc close · type to narrow".to_string(),
-        (Lang::Zh, false) => format!(
-            "↑↓ 选择 · Enter 详情 · {} 推荐给来访人 · {} 已就业 · {} 按意愿排序 · Tab 筛选 · {} 选区域",
-            k(Action::ReferJob),
-            k(Action::MarkPlaced),
-            k(Action::MatchVisitor),
-            k(Action::PickDistrict)
-        ),
-        (Lang::En, false) => format!(
-            "↑↓ choose · Enter details · {} refer visitor · {} placed · {} rank by wish · Tab filters · {} district",
-            k(Action::ReferJob),
-            k(Action::MarkPlaced),
-            k(Action::MatchVisitor),
-            k(Action::PickDistrict)
-        ),
-    };
+    let items = hint_items(pane, v);
     frame.render_widget(
-        Paragraph::new(Span::styled(text::truncate(&hint_text, cols), dim())),
+        Paragraph::new(Span::styled(text::fit_items(&items, " · ", cols), dim())),
         hint,
     );
 
@@ -162,6 +149,58 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
     if let Some(j) = &pane.detail {
         let lines = posting_lines(j, lang, detail_inner.width as usize);
         crate::widgets::lines::put_lines(frame, detail_inner, lines);
+    }
+}
+
+/// F4's keys, ranked: choosing and referring stay at 80 columns; the rest is in F1.
+fn hint_items(pane: &JobsPane, v: &View) -> Vec<(String, u8)> {
+    let lang = v.lang;
+    let k = |a: Action| v.keymap.hint(Context::Jobs, a);
+    if pane.district_pick.is_some() {
+        vec![
+            (lang.pick("↑↓ 选择", "↑↓ choose").to_string(), 0),
+            (lang.pick("Enter 选定", "Enter pick").to_string(), 0),
+            (lang.pick("Esc 关闭", "Esc close").to_string(), 0),
+            (lang.pick("可输入筛选", "type to narrow").to_string(), 1),
+        ]
+    } else {
+        vec![
+            (lang.pick("↑↓ 选择", "↑↓ choose").to_string(), 0),
+            (lang.pick("Enter 详情", "Enter details").to_string(), 1),
+            (
+                format!(
+                    "{} {}",
+                    k(Action::ReferJob),
+                    lang.pick("推荐给来访人", "refer visitor")
+                ),
+                0,
+            ),
+            (
+                format!(
+                    "{} {}",
+                    k(Action::MarkPlaced),
+                    lang.pick("已就业", "placed")
+                ),
+                2,
+            ),
+            (
+                format!(
+                    "{} {}",
+                    k(Action::MatchVisitor),
+                    lang.pick("按意愿排序", "rank by wish")
+                ),
+                2,
+            ),
+            (lang.pick("Tab 筛选", "Tab filters").to_string(), 1),
+            (
+                format!(
+                    "{} {}",
+                    k(Action::PickDistrict),
+                    lang.pick("选区域", "district")
+                ),
+                2,
+            ),
+        ]
     }
 }
 
@@ -501,10 +540,12 @@ fn posting_lines(j: &Job, lang: Lang, cols: usize) -> Vec<Line<'static>> {
 }
 
 /// A posting in full, read-only, over the pane.
-pub fn render_posting(lang: Lang, frame: &mut Frame, j: &Job, scroll: u16) {
+pub fn render_posting(v: &View, frame: &mut Frame, j: &Job, scroll: u16) -> Scrolled {
+    let lang = v.lang;
     let area = centered(frame.area(), 80, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
     let b = block(lang.pick("岗位详情(只读)", "Posting (read-only)"), true);
     let lines = posting_lines(j, lang, area.width.saturating_sub(2) as usize);
-    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+    let page_key = v.keymap.hint(Context::Help, Action::PageDown);
+    scrolled(frame, area, b, lines, scroll, lang, &page_key)
 }

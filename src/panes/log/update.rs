@@ -371,7 +371,12 @@ impl LogPane {
                             "还有{n}条来访没有处置结果,不能签结:请逐条填写({dispose} 处置 / {route} 转介)"
                         ),
                         Lang::En => format!(
-                            "{n} visit(s) still need a disposition before sign-off ({dispose} disposition / {route} route)"
+                            "{n} {} a disposition before sign-off ({dispose} disposition / {route} route)",
+                            if n == 1 {
+                                "visit still needs"
+                            } else {
+                                "visits still need"
+                            }
                         ),
                     };
                     return vec![Effect::Error(msg)];

@@ -29,13 +29,26 @@ fn kind_style(kind: EntryKind) -> Style {
     }
 }
 
-/// Keys of the log pane, from the keymap in force, as one hint line.
-fn hint(v: &View, items: &[(Context, Action, &str, &str)]) -> String {
-    items
+/// Keys of the log pane, from the keymap in force, as one hint line of `cols` columns:
+/// the first keys are the most needed, and the last (the way back) always stays.
+fn hint(v: &View, items: &[(Context, Action, &str, &str)], cols: usize) -> String {
+    let last = items.len().saturating_sub(1);
+    let ranked: Vec<(String, u8)> = items
         .iter()
-        .map(|(c, a, zh, en)| format!("{} {}", v.keymap.hint(*c, *a), v.lang.pick(zh, en)))
-        .collect::<Vec<_>>()
-        .join(" · ")
+        .enumerate()
+        .map(|(i, (c, a, zh, en))| {
+            let rank = if i == last {
+                0
+            } else {
+                u8::try_from(i).unwrap_or(u8::MAX)
+            };
+            (
+                format!("{} {}", v.keymap.hint(*c, *a), v.lang.pick(zh, en)),
+                rank,
+            )
+        })
+        .collect();
+    text::fit_items(&ranked, " · ", cols)
 }
 
 fn members(shift: &Shift, lang: Lang) -> String {
@@ -133,7 +146,13 @@ pub fn render(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
         ]
     };
     frame.render_widget(
-        Paragraph::new(Span::styled(format!(" {}", hint(v, items)), dim())),
+        Paragraph::new(Span::styled(
+            format!(
+                " {}",
+                hint(v, items, (keys.width as usize).saturating_sub(1))
+            ),
+            dim(),
+        )),
         keys,
     );
 }
@@ -470,7 +489,10 @@ fn render_review(
         ),
         (Context::List, Action::Back, "返回日志", "back to the log"),
     ];
-    frame.render_widget(Paragraph::new(Span::styled(hint(v, &items), dim())), keys);
+    frame.render_widget(
+        Paragraph::new(Span::styled(hint(v, &items, keys.width as usize), dim())),
+        keys,
+    );
 }
 
 fn render_referral_figures(v: &View, frame: &mut Frame, area: Rect, r: &ReviewData) {
@@ -562,11 +584,23 @@ fn render_referral_figures(v: &View, frame: &mut Frame, area: Rect, r: &ReviewDa
 fn render_unreconciled(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect, r: &ReviewData) {
     let (lang, zone) = (v.lang, v.zone);
     let n = r.unreconciled.len();
+    let visits = if n == 1 { "visit needs" } else { "visits need" };
     let title = match (n, lang) {
         (0, Lang::Zh) => "对账:每条来访都有处置结果,可以签结".to_string(),
         (0, Lang::En) => "Reconciled: every visit has a disposition; ready to sign off".to_string(),
         (n, Lang::Zh) => format!("对账:{n} 条来访待填处置结果(签结前必须填完)"),
-        (n, Lang::En) => format!("Reconcile: {n} visit(s) need a disposition before sign-off"),
+        (n, Lang::En) => format!("Reconcile: {n} {visits} a disposition before sign-off"),
+    };
+    // At 80 columns the box is half the screen: the title says the same in fewer words.
+    let title = if text::width(&title) + 4 <= area.width as usize {
+        title
+    } else {
+        match (n, lang) {
+            (0, Lang::Zh) => "对账完毕,可以签结".to_string(),
+            (0, Lang::En) => "Reconciled: ready to sign off".to_string(),
+            (n, Lang::Zh) => format!("对账:{n} 条待填处置"),
+            (n, Lang::En) => format!("Reconcile: {n} {visits} a disposition"),
+        }
     };
     let b = block(&title, n > 0 && v.focused);
     let b = if n > 0 {
@@ -650,6 +684,11 @@ pub fn render_dialog(v: &View, frame: &mut Frame, d: &LogDialog) {
         subject,
     );
     d.form.render(frame, form_area, true, lang);
-    let hint_text = crate::widgets::chrome::dialog_hint(v.keymap, lang, lang.pick("保存", "save"));
+    let hint_text = crate::widgets::chrome::dialog_hint(
+        v.keymap,
+        lang,
+        lang.pick("保存", "save"),
+        keys.width as usize,
+    );
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), keys);
 }

@@ -180,8 +180,10 @@ impl RouteDialog {
             ),
             FormField::text(ROUTE_SEARCH, "查找服务", "Find service"),
             FormField::choice(ROUTE_CONSENT, "同意提供信息", "Consent to share", consent)
+                .short("同意提供", "Consent")
                 .required(),
-            FormField::text(ROUTE_OVERRIDE, "未同意的理由", "Reason without consent"),
+            FormField::text(ROUTE_OVERRIDE, "未同意的理由", "Reason without consent")
+                .short("未同意理由", "If not, why"),
             FormField::choice(
                 ROUTE_URGENCY,
                 "紧急程度",

@@ -7,14 +7,14 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::RouteDialog;
 use super::view::service_lines;
+use super::{ROUTE_KIND, RouteDialog};
 use crate::action::Action;
 use crate::config::Config;
 use crate::domain::labels::Labeled;
 use crate::domain::lists::Urgency;
 use crate::domain::money;
-use crate::domain::referral::ServiceStatus;
+use crate::domain::referral::{ServiceKind, ServiceStatus};
 use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
@@ -88,6 +88,16 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
     let cols = list_inner.width as usize;
     let n = list_inner.height as usize;
     let first = d.sel.saturating_sub(n.saturating_sub(1));
+    // The kind column only while the list holds every kind (the Kind field says it
+    // otherwise), as wide as its longest word in this language.
+    let kind_cols = if ServiceKind::from_code(&d.form.get(ROUTE_KIND)).is_some() {
+        None
+    } else {
+        visible
+            .iter()
+            .map(|s| text::width(s.kind.label(lang)))
+            .max()
+    };
     let lines: Vec<Line> = visible
         .iter()
         .enumerate()
@@ -95,12 +105,10 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
         .take(n)
         .map(|(i, s)| {
             let marker = if i == d.sel { "> " } else { "  " };
-            let mut row = format!(
-                "{marker}{} {} · {}",
-                text::pad(s.kind.label(lang), 8),
-                s.name,
-                s.provider
-            );
+            let kind = kind_cols
+                .map(|w| format!("{} ", text::pad(s.kind.label(lang), w)))
+                .unwrap_or_default();
+            let mut row = format!("{marker}{kind}{} · {}", s.name, s.provider);
             if s.added_here {
                 row = format!(
                     "{marker}{}{}",
@@ -134,7 +142,7 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
     crate::widgets::lines::put_lines(frame, list_inner, lines);
 
     render_route_service(view, config, frame, d, right);
-    let hint_text = route_hint(view, d, visible.is_empty());
+    let hint_text = route_hint(view, d, visible.is_empty(), hint.width as usize);
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
 }
 
@@ -210,38 +218,55 @@ fn render_route_service(
 }
 
 /// The route dialog's key line: adding a service, an empty list, or choosing.
-fn route_hint(view: &View, d: &RouteDialog, nothing_listed: bool) -> String {
+fn route_hint(view: &View, d: &RouteDialog, nothing_listed: bool, cols: usize) -> String {
     let lang = view.lang;
-    if d.adding {
-        let k = |a: Action| view.keymap.hint(Context::Form, a);
-        match lang {
-            Lang::Zh => format!(
-                "{} 下一项 · {} 保存为本站服务 · {} 不新增",
-                k(Action::NextField),
-                k(Action::Save),
-                k(Action::Back)
+    let k = |a: Action| view.keymap.hint(Context::Form, a);
+    let items: Vec<(String, u8)> = if d.adding {
+        vec![
+            (
+                format!(
+                    "{} {}",
+                    k(Action::NextField),
+                    lang.pick("下一项", "next field")
+                ),
+                1,
             ),
-            Lang::En => format!(
-                "{} next field · {} save the new service · {} give it up",
-                k(Action::NextField),
-                k(Action::Save),
-                k(Action::Back)
+            (
+                format!(
+                    "{} {}",
+                    k(Action::Save),
+                    lang.pick("保存为本站服务", "save the new service")
+                ),
+                0,
             ),
-        }
-    } else if nothing_listed {
-        let add = view.keymap.hint(Context::Form, Action::AddService);
-        format!(
-            "{add} {} · {}",
-            lang.pick("新增本站服务", "add a service"),
-            crate::widgets::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
-        )
+            (
+                format!("{} {}", k(Action::Back), lang.pick("不新增", "give it up")),
+                0,
+            ),
+        ]
     } else {
-        format!(
-            "{}{}",
-            lang.pick("↑↓ 选择服务 · ", "↑↓ choose service · "),
-            crate::widgets::chrome::dialog_hint(view.keymap, view.lang, lang.pick("转介", "refer"))
-        )
-    }
+        let refer = lang.pick("转介", "refer");
+        let first = if nothing_listed {
+            (
+                format!(
+                    "{} {}",
+                    k(Action::AddService),
+                    lang.pick("新增本站服务", "add a service")
+                ),
+                0,
+            )
+        } else {
+            (lang.pick("↑↓ 选择服务", "↑↓ choose service").to_string(), 1)
+        };
+        std::iter::once(first)
+            .chain(crate::widgets::chrome::dialog_keys(
+                view.keymap,
+                view.lang,
+                refer,
+            ))
+            .collect()
+    };
+    text::fit_items(&items, " · ", cols)
 }
 
 /// What the route dialog's list says when it shows no service: how to add one the

@@ -17,7 +17,7 @@ use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
 use crate::text;
-use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
+use crate::widgets::chrome::{ACCENT, Scrolled, block, centered, clear_for_overlay, dim, scrolled};
 
 /// The colour of a referral by its deadline: its arbitration limit 60 days away or nearer
 /// in its own colour, else overdue red, due today yellow.
@@ -256,46 +256,43 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
             .collect();
         crate::widgets::lines::put_lines(frame, rows_area, lines);
     }
-    let hint = queue_hint(v);
-    frame.render_widget(
-        Paragraph::new(Span::styled(text::truncate(&hint, cols), dim())),
-        hints,
-    );
+    let hint = queue_hint(v, cols);
+    frame.render_widget(Paragraph::new(Span::styled(hint, dim())), hints);
 
     render_detail(pane, v, frame, detail_area);
 }
 
 /// F3's key line: the moves and the slip, then the filters, then details.
-fn queue_hint(v: &View) -> String {
+/// The queue's keys in `cols` columns: the moves, then the filters, then details, as three
+/// groups; at 80 columns the rarer keys are left out whole (all are in F1).
+fn queue_hint(v: &View, cols: usize) -> String {
     let lang = v.lang;
+    // (action, words, rank): rank 0 stays longest (see text::fit_items).
     let keys = [
-        (Action::AcceptReferral, "受理", "accept"),
-        (Action::DeclineReferral, "退回", "decline"),
-        (Action::StartReferral, "办理", "start"),
-        (Action::CloseReferral, "办结", "close"),
-        (Action::ReopenReferral, "重开", "reopen"),
-        (Action::TransferReferral, "转交", "hand over"),
-        (Action::PrintSlip, "转介单", "slip"),
-        (Action::Route, "再转介", "route again"),
-        (Action::FilterMine, "我的", "mine"),
-        (Action::FilterOverdue, "逾期", "overdue"),
-        (Action::FilterKind, "类别", "kind"),
-        (Action::FilterStatus, "状态", "status"),
+        (Action::AcceptReferral, "受理", "accept", 0),
+        (Action::DeclineReferral, "退回", "decline", 1),
+        (Action::StartReferral, "办理", "start", 0),
+        (Action::CloseReferral, "办结", "close", 0),
+        (Action::ReopenReferral, "重开", "reopen", 2),
+        (Action::TransferReferral, "转交", "hand over", 1),
+        (Action::PrintSlip, "转介单", "slip", 2),
+        (Action::Route, "再转介", "route again", 2),
+        (Action::FilterMine, "我的", "mine", 1),
+        (Action::FilterOverdue, "逾期", "overdue", 1),
+        (Action::FilterKind, "类别", "kind", 3),
+        (Action::FilterStatus, "状态", "status", 3),
     ];
-    let mut hint: Vec<String> = keys
+    let mut items: Vec<(String, u8)> = keys
         .iter()
-        .map(|(a, zh, en)| {
+        .map(|(a, zh, en, rank)| {
             let key = v.keymap.hint(Context::Referrals, *a);
-            format!("{key} {}", lang.pick(zh, en))
+            (format!("{key} {}", lang.pick(zh, en)), *rank)
         })
         .collect();
-    // Moves and the slip, then filters, then details: three groups.
-    let filters = hint.split_off(8).join(" ");
-    format!(
-        "{} · {filters} · {}",
-        hint.join(" "),
-        lang.pick("Enter 详情", "Enter details")
-    )
+    // The filters' group mark rides on the filter kept longest ("mine").
+    items[8].0.insert_str(0, "· ");
+    items.push((format!("· {}", lang.pick("Enter 详情", "Enter details")), 2));
+    text::fit_items(&items, " ", cols)
 }
 
 /// The selected referral under the queue; at 80×24 its last row is the newest step.
@@ -546,7 +543,7 @@ pub fn render_referral(
     frame: &mut Frame,
     d: &ReferralDetail,
     scroll: u16,
-) {
+) -> Scrolled {
     let lang = v.lang;
     let area = centered(frame.area(), 90, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
@@ -555,15 +552,23 @@ pub fn render_referral(
     let mut lines = detail_lines(pane, v, d, cols);
     lines.push(Line::from(""));
     lines.extend(service_lines(&d.service, lang, cols));
-    frame.render_widget(Paragraph::new(lines).block(b).scroll((scroll, 0)), area);
+    let page_key = v.keymap.hint(Context::Help, Action::PageDown);
+    scrolled(frame, area, b, lines, scroll, lang, &page_key)
 }
 
 /// What a service offers, for whom, with what papers: what the officer tells the visitor.
 pub(super) fn service_lines(s: &Service, lang: Lang, cols: usize) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from(Span::styled(
-        format!("{} · {}", s.name, s.provider),
-        Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
-    ))];
+    // The name and provider wrap whole (a name cut at the box's edge reads as another).
+    let mut lines: Vec<Line<'static>> =
+        text::wrap_words(&format!("{} · {}", s.name, s.provider), cols)
+            .into_iter()
+            .map(|l| {
+                Line::from(Span::styled(
+                    l,
+                    Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+                ))
+            })
+            .collect();
     let mut wrapped = |k: &str, v: &str| {
         if v.is_empty() {
             return;
@@ -611,7 +616,11 @@ pub fn render_ref_dialog(v: &View, frame: &mut Frame, d: &RefDialog) {
     ])
     .areas(inner);
     d.form.render(frame, form_area, true, lang);
-    let hint_text =
-        crate::widgets::chrome::dialog_hint(v.keymap, v.lang, lang.pick("保存", "save"));
+    let hint_text = crate::widgets::chrome::dialog_hint(
+        v.keymap,
+        v.lang,
+        lang.pick("保存", "save"),
+        hint.width as usize,
+    );
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
 }
