@@ -78,6 +78,12 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// `n` and an English noun in its number: `1 visit`, `3 visits`.
+pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A key-hint line that fits `cols` columns by leaving out whole items, never cutting one:
 /// `items` are (text, rank), rank 0 kept longest; among equal ranks the later goes first.
 /// What is left keeps its order. Only a lone item too wide for the line is cut.
@@ -104,17 +110,27 @@ pub fn fit_items(items: &[(String, u8)], sep: &str, cols: usize) -> String {
     truncate(&line(&kept), cols)
 }
 
+/// Punctuation a line may not start with (Chinese and Latin): ,。、;:!?)》」』】”’… , . ; : ! ? )
+const CLOSING: &str = "\u{ff0c}\u{3002}\u{3001}\u{ff1b}\u{ff1a}\u{ff01}\u{ff1f}\u{ff09}\u{300b}\u{300d}\u{300f}\u{3011}\u{201d}\u{2019}\u{2026},.;:!?)";
+
 /// Wraps to `cols` columns between words: at a space, or beside a wide (Chinese)
-/// character; a word longer than a line is cut.
+/// character, never before closing punctuation; a word longer than a line is split.
 pub fn wrap_words(s: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(2);
     let mut lines = Vec::new();
     let mut line: Vec<char> = Vec::new();
-    // Where the line may be broken: the char index the next line would start at.
+    // Where the line may be broken: the char index the next line would start at, and the
+    // one before it (for when `c` turns out to be punctuation that must not start a line).
     let mut last_break: Option<usize> = None;
+    let mut prior_break: Option<usize> = None;
     for c in s.chars() {
         let wide = UnicodeWidthChar::width(c).unwrap_or(0) > 1;
-        if wide && !line.is_empty() {
+        if CLOSING.contains(c) {
+            if last_break == Some(line.len()) {
+                last_break = prior_break;
+            }
+        } else if wide && !line.is_empty() && last_break != Some(line.len()) {
+            prior_break = last_break;
             last_break = Some(line.len());
         }
         line.push(c);
@@ -128,8 +144,10 @@ pub fn wrap_words(s: &str, cols: usize) -> Vec<String> {
             lines.push(line.iter().collect::<String>().trim_end().to_string());
             line = rest.into_iter().skip_while(|c| *c == ' ').collect();
             last_break = None;
+            prior_break = None;
         }
         if c == ' ' || wide {
+            prior_break = last_break;
             last_break = Some(line.len());
         }
     }
@@ -141,6 +159,35 @@ pub fn wrap_words(s: &str, cols: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn wrapping_breaks_between_words_and_never_before_closing_punctuation() {
+        assert_eq!(
+            wrap_words("p prints the referral slip", 20),
+            vec!["p prints the", "referral slip"]
+        );
+        // A number between Chinese characters stays whole.
+        assert_eq!(
+            wrap_words("行政中心区古墩路102号", 18),
+            vec!["行政中心区古墩路", "102号"]
+        );
+        // `,` goes with the word before it, not to the start of the next line.
+        let lines = wrap_words("C-s 保存\u{ff0c}Esc 不新增\u{3002}", 10);
+        assert!(
+            lines.iter().all(|l| !l.starts_with('\u{ff0c}')),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().all(|l| !l.starts_with('\u{3002}')),
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| width(l) <= 10), "{lines:?}");
+        // A word longer than a line is split, not lost.
+        assert_eq!(
+            wrap_words("/srv/desk/station.db", 8).concat(),
+            "/srv/desk/station.db"
+        );
+    }
 
     #[test]
     fn a_hint_line_leaves_out_whole_items_least_needed_first() {

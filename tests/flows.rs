@@ -1725,6 +1725,89 @@ fn help_pages_through_to_its_end_at_80x24() {
     }
 }
 
+/// The service chosen in the route dialog is the one referred to, whatever is typed in
+/// the note or the reason after choosing it (typing once sent the choice back to the top
+/// of the list, and the referral to another service).
+#[test]
+fn typing_a_note_keeps_the_service_chosen_in_the_route_dialog() {
+    let (_dir, db) = fresh_db();
+    seed_arrears(&db, "城西建筑公司");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    d.press("张三 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right")
+        .press("Tab 13 Tab 11.5万 Tab Right Tab 工地拖欠两个月工资 C-s C-t");
+    assert!(route(&d).visible().len() > 2, "a list to choose from");
+    d.press("Down Down");
+    let chosen = route(&d).selected().unwrap().id.clone();
+    assert_ne!(chosen, route(&d).visible()[0].id);
+    // Consent, then the note typed in.
+    d.press("Tab Right Tab Tab Tab 周一带齐材料");
+    assert_eq!(
+        route(&d).selected().unwrap().id,
+        chosen,
+        "still the one chosen"
+    );
+    d.press("C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    let service: String = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT service_id FROM referral", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(service, chosen);
+}
+
+/// A resolved referral takes no "why not resolved" reason (the dialog once saved 已解决 ·
+/// 来访人撤回); reopened, its last closing is shown as that, not as its outcome.
+#[test]
+fn a_resolved_closing_takes_no_reason_and_a_reopened_referral_shows_its_last_closing() {
+    let (_dir, db) = fresh_db();
+    seed_arrears(&db, "城西建筑公司");
+    let mut d = Desk::ready(&db, Lang::Zh);
+    load_directory(&mut d.app.store);
+    d.press("张三 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right")
+        .press("Tab 13 Tab 11.5万 Tab Right Tab 工地拖欠两个月工资 C-s C-t")
+        .press("Tab Right C-s F3 a s c");
+    // 已解决, with a reason: refused, nothing closed.
+    d.press("Right Tab Right C-s");
+    assert!(
+        matches!(d.app.modal, Some(Modal::RefDialog(_))),
+        "still open"
+    );
+    assert!(
+        d.screen().contains("已解决的转介没有未解决原因"),
+        "{}",
+        d.screen()
+    );
+    assert_eq!(referral_status(&d), "in_progress");
+    // Back to 无: it closes.
+    d.press("Left C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    assert_eq!(referral_status(&d), "closed");
+    // The queue shows open referrals: `u` turns to the closed ones.
+    for _ in 0..6 {
+        if d.app.referrals.selected().is_some() {
+            break;
+        }
+        d.press("u");
+    }
+    assert!(d.screen().contains("办理结果"), "{}", d.screen());
+    d.press("o 材料补齐后再办 C-s");
+    assert_eq!(referral_status(&d), "in_progress");
+    for _ in 0..7 {
+        if d.app.referrals.selected().is_some() {
+            break;
+        }
+        d.press("u");
+    }
+    let screen = d.screen();
+    assert!(
+        screen.contains("上次办结") && !screen.contains("办理结果"),
+        "{screen}"
+    );
+}
+
 /// The route dialog's state, when it is open.
 fn route(d: &Desk) -> &dutydesk::panes::referrals::RouteDialog {
     match &d.app.modal {

@@ -320,7 +320,7 @@ impl App {
     /// After typing in a dialog: the route dialog's list follows the search text.
     fn after_dialog_edit(&mut self) {
         match &mut self.modal {
-            Some(Modal::Route(d)) => d.sel = 0,
+            Some(Modal::Route(d)) => d.edited(),
             Some(Modal::Setup { form, roster, .. }) => crate::overlays::setup::edited(form, roster),
             _ => {}
         }

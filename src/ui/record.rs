@@ -236,7 +236,7 @@ fn record_request(app: &App, d: &VisitDetail, inner_cols: usize) -> Vec<Line<'st
         lang.pick("诉求摘要", "Summary"),
         Style::default().fg(Color::Gray),
     )));
-    for l in text::wrap(&t.summary, inner_cols.saturating_sub(2)) {
+    for l in text::wrap_words(&t.summary, inner_cols.saturating_sub(2)) {
         lines.push(Line::from(format!("  {l}")));
     }
     lines

@@ -198,6 +198,19 @@ fn status_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         )
     };
     let Some(s) = &app.status else {
+        // A long name and role: the hints go whole (never `C-q` without its word), save
+        // first (every dialog says its save key), help last.
+        let hints = {
+            let room = width.saturating_sub(text::width(&who) + 2);
+            let items: Vec<(String, u8)> = hints
+                .split("  ")
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .enumerate()
+                .map(|(i, h)| (h.to_string(), [0, 2, 1][i.min(2)]))
+                .collect();
+            format!("{} ", text::fit_items(&items, "  ", room))
+        };
         let room = width.saturating_sub(text::width(&who) + text::width(&hints) + 1);
         return vec![Line::from(vec![
             who_span(),
@@ -227,7 +240,7 @@ fn status_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         ])];
     }
     // The message alone, wrapped.
-    let mut rows = text::wrap(&msg, width.saturating_sub(1).max(1));
+    let mut rows = text::wrap_words(&msg, width.saturating_sub(1).max(1));
     if rows.len() > STATUS_MAX_ROWS {
         rows.truncate(STATUS_MAX_ROWS);
         if let Some(last) = rows.last_mut() {
@@ -377,7 +390,7 @@ fn help_label(context: Context, action: Action, lang: Lang) -> &'static str {
 
 fn render_help(app: &App, frame: &mut Frame, scroll: u16) -> Scrolled {
     let lang = app.lang;
-    let area = centered(frame.area(), 72, frame.area().height.saturating_sub(2));
+    let area = centered(frame.area(), 96, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
     let b = block(
         lang.pick(
@@ -386,6 +399,8 @@ fn render_help(app: &App, frame: &mut Frame, scroll: u16) -> Scrolled {
         ),
         true,
     );
+    // What a key does wraps under itself, never cut (`…(again: pl`).
+    let label_cols = (area.width as usize).saturating_sub(2 + 24).max(10);
     let mut lines = Vec::new();
     for (context, rows) in app.keymap.reverse() {
         lines.push(Line::from(Span::styled(
@@ -394,10 +409,18 @@ fn render_help(app: &App, frame: &mut Frame, scroll: u16) -> Scrolled {
         )));
         for (action, keys) in rows {
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {}", text::pad(&keys.join(", "), 22))),
-                Span::raw(help_label(context, action, lang).to_string()),
-            ]));
+            let label = text::wrap_words(help_label(context, action, lang), label_cols);
+            for (i, part) in label.into_iter().enumerate() {
+                let keys = if i == 0 {
+                    keys.join(", ")
+                } else {
+                    String::new()
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {}", text::pad(&keys, 22))),
+                    Span::raw(part),
+                ]));
+            }
         }
         lines.push(Line::from(""));
     }
@@ -478,7 +501,7 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
         ),
     };
     // Questions that name people and openings can be long: wrap them, the box grows.
-    let wrapped = text::wrap(question, 54);
+    let wrapped = text::wrap_words(question, 54);
     let area = centered(frame.area(), 58, crate::widgets::cells(wrapped.len()) + 4);
     clear_for_overlay(frame, area);
     let mut lines: Vec<Line> = wrapped.into_iter().map(Line::from).collect();
@@ -520,7 +543,7 @@ fn render_follow_up(app: &App, frame: &mut Frame) {
             format!("{who} has {n} open referrals: a follow-up of one, or a new request?")
         }
     };
-    let mut lines: Vec<Line> = text::wrap(&question, cols)
+    let mut lines: Vec<Line> = text::wrap_words(&question, cols)
         .into_iter()
         .map(Line::from)
         .collect();
@@ -595,7 +618,7 @@ fn render_follow_up(app: &App, frame: &mut Frame) {
         });
     }
     lines.extend(
-        text::wrap(&keys, cols)
+        text::wrap_words(&keys, cols)
             .into_iter()
             .map(|l| Line::from(Span::styled(l, dim()))),
     );

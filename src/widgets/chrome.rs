@@ -63,6 +63,17 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// One ranked item of a key line: the key bound to `action` in `context`, then `words`.
+pub(crate) fn key_item(
+    keymap: &crate::keymap::Keymap,
+    context: crate::keymap::Context,
+    action: crate::action::Action,
+    words: &str,
+    rank: u8,
+) -> (String, u8) {
+    (format!("{} {words}", keymap.hint(context, action)), rank)
+}
+
 /// A dialog's keys, ranked for `text::fit_items`: save and cancel stay at any width, then
 /// next field, then choose — keys from the keymap in force; `save` names what saving does.
 pub(crate) fn dialog_keys(

@@ -268,6 +268,11 @@ impl Form {
             .expect("field id exists")
     }
 
+    /// Whether the form has a field `id` (a dialog's forms differ by what it does).
+    pub fn has(&self, id: &str) -> bool {
+        self.fields.iter().any(|f| f.id == id)
+    }
+
     pub fn get(&self, id: &str) -> String {
         self.field(id).text_value()
     }
@@ -589,10 +594,15 @@ impl Form {
         if let (true, Some(err)) = (focused, &self.focused().error) {
             let label = lang.pick(self.focused().label_zh, self.focused().label_en);
             let message = format!("! {label}: {err}");
-            for line in text::wrap(&message, area.width as usize) {
-                if y + 1 >= area.y + area.height {
-                    break;
-                }
+            let lines = text::wrap_words(&message, area.width as usize);
+            // Where the form leaves too few rows, the field's `!` and the status line say it.
+            let rows_left = (area.y + area.height).saturating_sub(y + 1) as usize;
+            let lines = if lines.len() <= rows_left {
+                lines
+            } else {
+                Vec::new()
+            };
+            for line in lines {
                 y += 1;
                 frame.render_widget(
                     Paragraph::new(Span::styled(line, Style::default().fg(Color::Red))),
@@ -608,22 +618,31 @@ impl Form {
         } else {
             Style::default()
         };
-        let tail = || -> Vec<Span<'static>> {
+        // After the value: its note, then its error, in `room` columns. Neither is cut to
+        // nonsense: a note too long is cut with `..`, an error too long is only its `!`
+        // (the focused field's error is said whole below the form).
+        let tail = |room: usize| -> Vec<Span<'static>> {
             let mut spans = Vec::new();
+            let mut left = room;
             if let Some(note) = &f.note {
-                spans.push(Span::styled(
-                    format!("  {note}"),
-                    Style::default().fg(Color::DarkGray),
-                ));
+                let note = text::truncate(&format!("  {note}"), left);
+                left = left.saturating_sub(text::width(&note));
+                spans.push(Span::styled(note, Style::default().fg(Color::DarkGray)));
             }
             if let Some(err) = &f.error {
-                spans.push(Span::styled(
-                    format!("  ! {err}"),
-                    Style::default().fg(Color::Red),
-                ));
+                let whole = format!("  ! {err}");
+                let err = if text::width(&whole) <= left {
+                    whole
+                } else {
+                    "  !".to_string()
+                };
+                spans.push(Span::styled(err, Style::default().fg(Color::Red)));
             }
             spans
         };
+        // What the tail wants, so the value's box can leave it room.
+        let tail_cols = f.note.as_ref().map_or(0, |n| text::width(n) + 2)
+            + f.error.as_ref().map_or(0, |e| text::width(e) + 4);
         match &f.value {
             Value::Text(input) => {
                 // Leave room after the value for a note or error when not focused.
@@ -641,7 +660,12 @@ impl Form {
                 // Focused: a roomy box to type in. Otherwise just wide enough that a note
                 // or an error right after it stays on screen.
                 let min_cols = if has_focus { 40 } else { 24 };
-                let field_cols = text::width(&shown).max(min_cols).min(box_cols);
+                let mut field_cols = text::width(&shown).max(min_cols).min(box_cols);
+                if !has_focus && field_cols + tail_cols > box_cols {
+                    field_cols = (text::width(&shown) + 1)
+                        .max(box_cols.saturating_sub(tail_cols))
+                        .min(field_cols);
+                }
                 let scroll = if has_focus && !f.hidden {
                     input.visual_scroll(field_cols.saturating_sub(1))
                 } else {
@@ -649,7 +673,7 @@ impl Form {
                 };
                 let visible = skip_cols(&shown, scroll);
                 let mut spans = vec![Span::styled(text::pad(&visible, field_cols), value_style)];
-                spans.extend(tail());
+                spans.extend(tail((r.width as usize).saturating_sub(field_cols)));
                 crate::widgets::lines::put_lines(frame, r, [Line::from(spans)]);
                 if has_focus {
                     let cursor = if f.hidden {
@@ -672,8 +696,9 @@ impl Form {
                 } else {
                     label.to_string()
                 };
+                let room = (r.width as usize).saturating_sub(text::width(&shown));
                 let mut spans = vec![Span::styled(shown, value_style)];
-                spans.extend(tail());
+                spans.extend(tail(room));
                 crate::widgets::lines::put_lines(frame, r, [Line::from(spans)]);
             }
             Value::Area { area, .. } => {

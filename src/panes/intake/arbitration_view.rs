@@ -27,9 +27,12 @@ pub fn style(clock: Clock) -> Option<Style> {
 /// The clock in words (the slip prints them too, so they live beside the rule).
 pub use crate::domain::arbitration::words;
 
+/// A label and its value: the label in 12 columns as the records' others, or whole and a
+/// space after it where the language needs more (`Arbitration limit`).
 fn kv(k: &str, v: String, style: Style) -> ratatui::text::Line<'static> {
+    let cols = 12.max(crate::text::width(k) + 1);
     ratatui::text::Line::from(vec![
-        ratatui::text::Span::styled(crate::text::pad(k, 12), Style::default().fg(Color::Gray)),
+        ratatui::text::Span::styled(crate::text::pad(k, cols), Style::default().fg(Color::Gray)),
         ratatui::text::Span::styled(v, style),
     ])
 }

@@ -259,7 +259,8 @@ impl IntakePane {
                         format!("可能为群体性欠薪:该单位{COLLECTIVE_DAYS}天内已有{n}人来访反映欠薪")
                     }
                     Lang::En => format!(
-                        "possible collective case: {n} other worker(s) reported wage arrears at this employer in {COLLECTIVE_DAYS} days"
+                        "possible collective case: {} reported wage arrears at this employer in {COLLECTIVE_DAYS} days",
+                        crate::text::count(n, "other worker", "other workers")
                     ),
                 });
             }

@@ -97,6 +97,7 @@ fn revealed_message(lang: Lang, fields: &str) -> String {
             fields
                 .replace("电话", "phone")
                 .replace("身份证号", "ID number")
+                .replace('、', ", ")
         ),
     }
 }

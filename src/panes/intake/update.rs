@@ -413,8 +413,9 @@ impl IntakePane {
                 m.visitor.name, m.visit_count
             ),
             Lang::En => format!(
-                "Returning visitor {} ({} earlier visits)",
-                m.visitor.name, m.visit_count
+                "Returning visitor {} ({} earlier)",
+                m.visitor.name,
+                crate::text::count(m.visit_count, "visit", "visits")
             ),
         })]
     }
@@ -435,16 +436,22 @@ impl IntakePane {
                 self.focus = Focus::Form;
                 self.form.focus_id(errors[0].field.code());
                 let names: Vec<&str> = errors.iter().map(|e| e.field.label(lang)).collect();
+                // The first field's fault in full: at 80×24 the form has no row left for it.
+                let first = &errors[0];
+                let n = errors.len();
                 return vec![Effect::Error(match lang {
                     Lang::Zh => format!(
-                        "未保存:有{}项需要修改({}),已填内容都保留着",
-                        errors.len(),
-                        names.join("、")
+                        "未保存:有{n}项需要修改({}),已填内容都保留着。{}:{}",
+                        names.join("、"),
+                        first.field.label(lang),
+                        first.message
                     ),
                     Lang::En => format!(
-                        "Not saved: {} field(s) to fix ({}); everything typed is kept",
-                        errors.len(),
-                        names.join(", ")
+                        "Not saved: {n} {} to fix ({}); everything typed is kept. {}: {}",
+                        if n == 1 { "field" } else { "fields" },
+                        names.join(", "),
+                        first.field.label(lang),
+                        first.message
                     ),
                 })];
             }

@@ -36,6 +36,10 @@ pub fn render(pane: &IntakePane, v: &View, frame: &mut Frame, area: Rect) -> usi
             }
         }
         (Some(p), Lang::Zh) => format!("来访登记 · 老来访人 {}(以往{}次)", p.name, p.visit_count),
+        // At 80 columns the box is 44 wide: the English says it in fewer words.
+        (Some(p), Lang::En) if left.width < 60 => {
+            format!("Returning: {} ({} earlier)", p.name, p.visit_count)
+        }
         (Some(p), Lang::En) => format!(
             "Intake · returning visitor {} ({} earlier)",
             p.name, p.visit_count

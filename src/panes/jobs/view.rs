@@ -16,7 +16,9 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::text;
-use crate::widgets::chrome::{ACCENT, Scrolled, block, centered, clear_for_overlay, dim, scrolled};
+use crate::widgets::chrome::{
+    ACCENT, Scrolled, block, centered, clear_for_overlay, dim, key_item, scrolled,
+};
 
 /// One field of a result row: its characters, those in `marks` (char indices counted from
 /// `offset` in the opening's search text) highlighted, cut or padded to `cols`.
@@ -77,6 +79,21 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
             pane.hits.len(),
             pane.last_search_ms
         ),
+    };
+    // At 80 columns the title keeps what was found and how, without "in all".
+    let heading = match (&pane.index, lang) {
+        (Some(idx), Lang::En) if text::width(&heading) + 4 > left.width as usize => format!(
+            "Jobs · {}{} of {} · {:.1} ms",
+            if pane.ranking_wish().is_some() {
+                "by wish · "
+            } else {
+                ""
+            },
+            pane.hits.len(),
+            idx.len(),
+            pane.last_search_ms
+        ),
+        _ => heading,
     };
     let focused = v.focused;
     let b = block(&heading, focused);
@@ -155,7 +172,9 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
 /// F4's keys, ranked: choosing and referring stay at 80 columns; the rest is in F1.
 fn hint_items(pane: &JobsPane, v: &View) -> Vec<(String, u8)> {
     let lang = v.lang;
-    let k = |a: Action| v.keymap.hint(Context::Jobs, a);
+    let k = |a: Action, zh: &str, en: &str, rank: u8| {
+        key_item(v.keymap, Context::Jobs, a, lang.pick(zh, en), rank)
+    };
     if pane.district_pick.is_some() {
         vec![
             (lang.pick("↑↓ 选择", "↑↓ choose").to_string(), 0),
@@ -167,39 +186,11 @@ fn hint_items(pane: &JobsPane, v: &View) -> Vec<(String, u8)> {
         vec![
             (lang.pick("↑↓ 选择", "↑↓ choose").to_string(), 0),
             (lang.pick("Enter 详情", "Enter details").to_string(), 1),
-            (
-                format!(
-                    "{} {}",
-                    k(Action::ReferJob),
-                    lang.pick("推荐给来访人", "refer visitor")
-                ),
-                0,
-            ),
-            (
-                format!(
-                    "{} {}",
-                    k(Action::MarkPlaced),
-                    lang.pick("已就业", "placed")
-                ),
-                2,
-            ),
-            (
-                format!(
-                    "{} {}",
-                    k(Action::MatchVisitor),
-                    lang.pick("按意愿排序", "rank by wish")
-                ),
-                2,
-            ),
+            k(Action::ReferJob, "推荐给来访人", "refer visitor", 0),
+            k(Action::MarkPlaced, "已就业", "placed", 2),
+            k(Action::MatchVisitor, "按意愿排序", "rank by wish", 2),
             (lang.pick("Tab 筛选", "Tab filters").to_string(), 1),
-            (
-                format!(
-                    "{} {}",
-                    k(Action::PickDistrict),
-                    lang.pick("选区域", "district")
-                ),
-                2,
-            ),
+            k(Action::PickDistrict, "选区域", "district", 2),
         ]
     }
 }
@@ -238,7 +229,7 @@ fn render_hits(
                     k(Action::PickDistrict)
                 ),
             };
-            let lines: Vec<Line> = text::wrap(&text, cols)
+            let lines: Vec<Line> = text::wrap_words(&text, cols)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, dim())))
                 .collect();
@@ -371,7 +362,7 @@ fn no_openings_yet(db: &std::path::Path, lang: Lang, cols: usize) -> Vec<String>
             lines.push(format!("{command} {db}"));
         } else {
             lines.push(format!("{command} \\"));
-            lines.extend(text::wrap(&format!("    {db}"), cols));
+            lines.extend(text::wrap_words(&format!("    {db}"), cols));
         }
     }
     lines.extend(text::wrap_words(formats, cols));
@@ -523,7 +514,7 @@ fn posting_lines(j: &Job, lang: Lang, cols: usize) -> Vec<Line<'static>> {
     );
     let label_cols = pairs.iter().map(|(k, _)| text::width(k)).max().unwrap_or(0) + 2;
     for (k, v) in pairs {
-        for (i, l) in text::wrap(&v, cols.saturating_sub(label_cols + 1))
+        for (i, l) in text::wrap_words(&v, cols.saturating_sub(label_cols + 1))
             .into_iter()
             .enumerate()
         {

@@ -400,13 +400,15 @@ impl LogPane {
                     .into(),
             )];
         };
-        let subject = format!(
-            "{} {} · {} · {}",
+        let mut subject = format!(
+            "{} {} · {}",
             v.visited_at.with_timezone(&cx.zone).format("%H:%M"),
             v.visitor_name,
             v.category.label(lang),
-            crate::text::truncate(&v.summary, 30)
         );
+        if !v.summary.trim().is_empty() {
+            subject.push_str(&format!(" · {}", crate::text::truncate(&v.summary, 30)));
+        }
         let mut fx = open_dialog(LogAction::Disposition(v.id.clone()), subject, cx);
         if let (Some(done), Some(Effect::Open(Modal::LogDialog(d)))) =
             (v.disposition, fx.first_mut())
@@ -441,7 +443,12 @@ impl LogPane {
         let (Some(station), Some(officer)) = (cx.station, cx.officer) else {
             return Effects::new();
         };
-        let text = d.form.get(F_TEXT);
+        // Adding a person has no text field.
+        let text = if d.form.has(F_TEXT) {
+            d.form.get(F_TEXT)
+        } else {
+            String::new()
+        };
         let now = cx.now();
         let store = &mut *cx.store;
         let required = lang.pick("必填", "required").to_string();

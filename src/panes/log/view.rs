@@ -42,10 +42,7 @@ fn hint(v: &View, items: &[(Context, Action, &str, &str)], cols: usize) -> Strin
             } else {
                 u8::try_from(i).unwrap_or(u8::MAX)
             };
-            (
-                format!("{} {}", v.keymap.hint(*c, *a), v.lang.pick(zh, en)),
-                rank,
-            )
+            crate::widgets::chrome::key_item(v.keymap, *c, *a, v.lang.pick(zh, en), rank)
         })
         .collect();
     text::fit_items(&ranked, " · ", cols)
@@ -215,8 +212,12 @@ fn render_banner(pane: &LogPane, v: &View, frame: &mut Frame, banner: Rect) {
                         h.todos.len()
                     ),
                     Lang::En => format!(
-                        "{} open to-do(s), listed first below · {ack} acknowledges the handover",
-                        h.todos.len()
+                        "{} open, listed first below · {ack} acknowledges the handover",
+                        text::count(
+                            i64::try_from(h.todos.len()).unwrap_or(i64::MAX),
+                            "to-do",
+                            "to-dos"
+                        )
                     ),
                 },
                 Style::default().fg(Color::Yellow),
@@ -267,7 +268,14 @@ fn render_timeline(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
     );
     let mut title = match lang {
         Lang::Zh => format!("日志 · {} 条 · 类型:{filter}", visible.len()),
-        Lang::En => format!("Log · {} entries · kind: {filter}", visible.len()),
+        Lang::En => format!(
+            "Log · {} · kind: {filter}",
+            text::count(
+                i64::try_from(visible.len()).unwrap_or(i64::MAX),
+                "entry",
+                "entries"
+            )
+        ),
     };
     if let Some(s) = &pane.search {
         let cursor = if pane.search_typing { "▏" } else { "" };

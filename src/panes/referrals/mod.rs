@@ -328,6 +328,15 @@ impl RouteDialog {
         self.visible().get(self.sel).copied()
     }
 
+    /// After typing in a field: only typing in the search narrows the list, so only then
+    /// does the choice go back to its top. Typing a note or a reason keeps the service
+    /// chosen (it once jumped back to the first, and the referral went there).
+    pub fn edited(&mut self) {
+        if self.form.focused_id() == ROUTE_SEARCH {
+            self.sel = 0;
+        }
+    }
+
     pub fn move_sel(&mut self, step: isize) {
         let n = self.visible().len();
         if n == 0 {
@@ -418,8 +427,8 @@ impl RefDialog {
                     .required(),
                     FormField::choice(
                         F_OUTCOME_REASON,
-                        "未解决原因",
-                        "Reason",
+                        "未全部解决原因",
+                        "Why not resolved",
                         placeholder("无", "None", choices_of::<OutcomeReason>()),
                     ),
                 ];

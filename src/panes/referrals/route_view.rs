@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::text;
-use crate::widgets::chrome::{block, centered, clear_for_overlay, dim};
+use crate::widgets::chrome::{block, centered, clear_for_overlay, dim, key_item};
 
 /// The route dialog: the visit, the directory to choose from, consent and urgency.
 pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDialog) {
@@ -180,13 +180,17 @@ fn render_route_service(
                 due.format("%Y-%m-%d")
             ),
             Lang::En => format!(
-                "Deadline: {} {} working days, by {}",
+                "Deadline: {} {} working day{}, by {}",
                 s.deadline_rule.label(lang),
                 days,
+                if days == 1 { "" } else { "s" },
                 due.format("%Y-%m-%d")
             ),
         };
-        let at = 1.min(lines.len());
+        // Under the service's name and provider, however many lines they wrap to.
+        let at = text::wrap_words(&format!("{} · {}", s.name, s.provider), cols)
+            .len()
+            .min(lines.len());
         // Too long for one line, it breaks after the working days, never inside the date.
         let parts: Vec<&str> = if text::width(&deadline) <= cols {
             vec![deadline.as_str()]
@@ -220,41 +224,18 @@ fn render_route_service(
 /// The route dialog's key line: adding a service, an empty list, or choosing.
 fn route_hint(view: &View, d: &RouteDialog, nothing_listed: bool, cols: usize) -> String {
     let lang = view.lang;
-    let k = |a: Action| view.keymap.hint(Context::Form, a);
+    let k = |a: Action, zh: &str, en: &str, rank: u8| {
+        key_item(view.keymap, Context::Form, a, lang.pick(zh, en), rank)
+    };
     let items: Vec<(String, u8)> = if d.adding {
         vec![
-            (
-                format!(
-                    "{} {}",
-                    k(Action::NextField),
-                    lang.pick("下一项", "next field")
-                ),
-                1,
-            ),
-            (
-                format!(
-                    "{} {}",
-                    k(Action::Save),
-                    lang.pick("保存为本站服务", "save the new service")
-                ),
-                0,
-            ),
-            (
-                format!("{} {}", k(Action::Back), lang.pick("不新增", "give it up")),
-                0,
-            ),
+            k(Action::NextField, "下一项", "next field", 1),
+            k(Action::Save, "保存为本站服务", "save the new service", 0),
+            k(Action::Back, "不新增", "give it up", 0),
         ]
     } else {
-        let refer = lang.pick("转介", "refer");
         let first = if nothing_listed {
-            (
-                format!(
-                    "{} {}",
-                    k(Action::AddService),
-                    lang.pick("新增本站服务", "add a service")
-                ),
-                0,
-            )
+            k(Action::AddService, "新增本站服务", "add a service", 0)
         } else {
             (lang.pick("↑↓ 选择服务", "↑↓ choose service").to_string(), 1)
         };
@@ -262,7 +243,7 @@ fn route_hint(view: &View, d: &RouteDialog, nothing_listed: bool, cols: usize) -
             .chain(crate::widgets::chrome::dialog_keys(
                 view.keymap,
                 view.lang,
-                refer,
+                lang.pick("转介", "refer"),
             ))
             .collect()
     };
@@ -296,7 +277,7 @@ fn add_service_words(v: &View, d: &RouteDialog, cols: usize) -> Vec<Line<'static
             "No service matches. Search for other words, or {add} adds it as this station's own."
         ),
     };
-    text::wrap(&words, cols)
+    text::wrap_words(&words, cols)
         .into_iter()
         .map(|l| Line::from(Span::styled(l, dim())))
         .collect()

@@ -656,6 +656,21 @@ fn read_closing(form: &mut Form, lang: Lang) -> Option<Closing> {
             String::new()
         },
     };
+    // The reason says why a referral was not (fully) resolved: a resolved one has none.
+    if closing.outcome == Some(Outcome::Resolved) && closing.reason.is_some() {
+        form.set_error(
+            F_OUTCOME_REASON,
+            Some(
+                lang.pick(
+                    "已解决的转介没有未解决原因:请选“无”或改选结果",
+                    "a resolved referral has no reason why not: choose None or another outcome",
+                )
+                .into(),
+            ),
+        );
+        form.focus_id(F_OUTCOME_REASON);
+        return None;
+    }
     if let Err(msg) = closing.check(lang) {
         let id = if closing.outcome.is_none() {
             F_OUTCOME

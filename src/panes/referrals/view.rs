@@ -285,8 +285,13 @@ fn queue_hint(v: &View, cols: usize) -> String {
     let mut items: Vec<(String, u8)> = keys
         .iter()
         .map(|(a, zh, en, rank)| {
-            let key = v.keymap.hint(Context::Referrals, *a);
-            (format!("{key} {}", lang.pick(zh, en)), *rank)
+            crate::widgets::chrome::key_item(
+                v.keymap,
+                Context::Referrals,
+                *a,
+                lang.pick(zh, en),
+                *rank,
+            )
         })
         .collect();
     // The filters' group mark rides on the filter kept longest ("mine").
@@ -380,7 +385,11 @@ fn detail_lines(
     let today = v.today;
     let mut due = format!("{}", r.due_on.format("%Y-%m-%d"));
     if r.status.is_open() && due_state(r.due_on, today) != DueState::Later {
-        due.push_str(&format!("({})", due_words(r.due_on, today, lang)));
+        let words = due_words(r.due_on, today, lang);
+        due.push_str(&match lang {
+            Lang::Zh => format!("({words})"),
+            Lang::En => format!(" ({words})"),
+        });
     }
     let mut owner = r.owner_name.clone();
     if let Some(p) = &r.pending_owner_name {
@@ -454,12 +463,25 @@ fn detail_lines(
     if !r.note.is_empty() {
         lines.push(kv(lang.pick("备注", "Note"), r.note.clone()));
     }
+    // A reopened referral keeps what its last closing or decline said, as history: it is
+    // not its outcome while it is open again.
+    let open = r.status.is_open();
     let declined = r.declined_because(lang);
     if !declined.is_empty() {
-        lines.push(kv(lang.pick("退回理由", "Declined"), declined));
+        let label = if open {
+            lang.pick("上次退回", "Last declined")
+        } else {
+            lang.pick("退回理由", "Declined")
+        };
+        lines.push(kv(label, declined));
     }
     if let Some(s) = outcome_words(r, lang) {
-        lines.push(kv(lang.pick("办理结果", "Outcome"), s));
+        let label = if open {
+            lang.pick("上次办结", "Last closed")
+        } else {
+            lang.pick("办理结果", "Outcome")
+        };
+        lines.push(kv(label, s));
     }
     lines.push(Line::from(Span::styled(
         lang.pick("处理记录(最新在前)", "History (newest first)"),
@@ -573,7 +595,7 @@ pub(super) fn service_lines(s: &Service, lang: Lang, cols: usize) -> Vec<Line<'s
         if v.is_empty() {
             return;
         }
-        for (i, l) in text::wrap(v, cols.saturating_sub(13))
+        for (i, l) in text::wrap_words(v, cols.saturating_sub(13))
             .into_iter()
             .enumerate()
         {
