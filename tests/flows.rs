@@ -891,7 +891,12 @@ fn a_job_seeker_is_matched_referred_to_an_opening_and_marked_placed() {
         .unwrap();
     assert_eq!((kind.as_str(), status.as_str()), ("jobs", "sent"));
     assert_eq!(linked, job_id);
+    // Placing closes a referral: it is asked first, and `n` changes nothing.
     d.press("C-p");
+    assert!(matches!(d.app.modal, Some(Modal::Confirm(_))));
+    d.press("n");
+    assert_eq!(referral_status(&d), "sent");
+    d.press("C-p y");
     let (status, placed): (String, String) = d
         .app
         .store

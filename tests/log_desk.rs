@@ -152,3 +152,37 @@ fn adding_a_person_to_the_shift_saves_them_in_either_language() {
         assert!(d.screen().contains("陈律师"));
     }
 }
+
+/// At 80 columns a log line too long for its row is shown whole under the list while it is
+/// selected: a referral's line ends with what happened to it (sent, accepted, closed…),
+/// which the row cuts off.
+#[test]
+fn the_selected_log_line_is_shown_whole_at_80_columns() {
+    let (_dir, db) = fresh_db();
+    {
+        let mut store = Store::open(&db).unwrap();
+        dutydesk::demo::seed(&mut store, dutydesk::app::china_zone(), desk::clock().now()).unwrap();
+    }
+    let mut d = Desk::open(&db, Lang::En);
+    d.resize(80, 24);
+    d.press("F5");
+    for _ in 0..20 {
+        if selected_line(&d).contains('→') {
+            break;
+        }
+        d.press("Down");
+    }
+    let line = selected_line(&d);
+    assert!(
+        line.contains('→') && dutydesk::text::width(&line) > 40,
+        "{line}"
+    );
+    let screen = d.screen();
+    // The line's last word is on the screen, though its row is cut.
+    let last = line.split_whitespace().last().unwrap();
+    assert!(screen.contains(last), "{last:?} of {line:?}:\n{screen}");
+    assert!(
+        screen.lines().any(|l| l.contains("..")),
+        "its row is cut:\n{screen}"
+    );
+}

@@ -645,6 +645,11 @@ impl App {
         let no = matches!(action, Action::No | Action::Back);
         let fx = match kind {
             Confirm::ReferJob if yes => self.jobs.refer(&mut ctx!(self)),
+            Confirm::MarkPlaced if yes => {
+                let mut fx = vec![Effect::Close];
+                fx.extend(self.jobs.mark_placed(&mut ctx!(self)));
+                fx
+            }
             Confirm::AnswerTransfer if matches!(action, Action::Yes | Action::No) => {
                 self.referrals.answer_transfer(yes, &mut ctx!(self))
             }
@@ -653,10 +658,14 @@ impl App {
                 self.should_quit = true;
                 vec![Effect::Close]
             }
-            Confirm::ReferJob | Confirm::AnswerTransfer | Confirm::Quit if no => {
+            Confirm::ReferJob | Confirm::MarkPlaced | Confirm::AnswerTransfer | Confirm::Quit
+                if no =>
+            {
                 vec![Effect::Close]
             }
-            Confirm::ReferJob | Confirm::AnswerTransfer | Confirm::Quit => Effects::new(),
+            Confirm::ReferJob | Confirm::MarkPlaced | Confirm::AnswerTransfer | Confirm::Quit => {
+                Effects::new()
+            }
             Confirm::NewIntake
             | Confirm::RestoreDraft
             | Confirm::IdOwner

@@ -19,6 +19,9 @@ pub enum Confirm {
     AnswerTransfer,
     /// Refer the current visitor to the selected opening? (they agree to share details)
     ReferJob,
+    /// The current visitor found work at the selected opening: close their referral to it
+    /// as placed? (it closes a referral, so it is asked, not done on one key)
+    MarkPlaced,
     /// The ID number typed belongs to someone recorded under another name: is it them?
     IdOwner,
     /// Saving changes a returning visitor's record: these changes, written?

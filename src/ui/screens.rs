@@ -471,6 +471,27 @@ fn render_confirm(app: &App, frame: &mut Frame, kind: Confirm) {
             };
             restore_question.as_str()
         }
+        Confirm::MarkPlaced => {
+            let who = app
+                .jobs
+                .for_visit
+                .as_ref()
+                .map(|v| v.name.clone())
+                .unwrap_or_default();
+            let what = app
+                .jobs
+                .detail
+                .as_ref()
+                .map(|j| format!("{} · {}", j.title, j.employer))
+                .unwrap_or_default();
+            restore_question = match lang {
+                Lang::Zh => format!("{who}已在“{what}”就业?将办结此岗位的转介(已就业)"),
+                Lang::En => format!(
+                    "Has {who} started work at “{what}”? This closes the referral to it as placed"
+                ),
+            };
+            restore_question.as_str()
+        }
         Confirm::AnswerTransfer => {
             let r = app.referrals.selected();
             restore_question = match (lang, r) {

@@ -360,7 +360,7 @@ impl JobsPane {
                 }
             }
             Action::ReferJob => return self.ask_refer(cx),
-            Action::MarkPlaced => return self.mark_placed(cx),
+            Action::MarkPlaced => return self.ask_placed(cx),
             Action::MatchVisitor => return self.match_visitor(cx),
             Action::PickDistrict => return self.open_district_pick(lang),
             Action::Back => {
@@ -465,25 +465,33 @@ impl JobsPane {
 
     /// The current visitor got the selected job: their referral to it is closed as resolved
     /// with the job recorded (accepted first if nobody had).
-    fn mark_placed(&mut self, cx: &mut Ctx) -> Effects {
-        if let Some(said) = self.not_saved_yet(cx) {
-            return vec![said];
+    /// `C-p`: closing a referral as placed is asked first (y / n); without an open
+    /// referral to this opening it is refused at once.
+    fn ask_placed(&self, cx: &Ctx) -> Effects {
+        match self.placed_referral(cx) {
+            Ok(_) => vec![Effect::Open(Modal::Confirm(Confirm::MarkPlaced))],
+            Err(fx) => fx,
         }
-        let (Some(v), Some(job), Some(officer)) =
-            (self.for_visit.clone(), self.detail.clone(), cx.officer)
-        else {
-            return Effects::new();
+    }
+
+    /// The current visitor's open referral to the selected opening, or what to say.
+    fn placed_referral(&self, cx: &Ctx) -> Result<crate::store::ReferralRow, Effects> {
+        if let Some(said) = self.not_saved_yet(cx) {
+            return Err(vec![said]);
+        }
+        let (Some(v), Some(job)) = (self.for_visit.as_ref(), self.detail.as_ref()) else {
+            return Err(Effects::new());
         };
-        let Some(visit_id) = v.visit_id.clone() else {
-            return Effects::new();
+        let Some(visit_id) = v.visit_id.as_deref() else {
+            return Err(Effects::new());
         };
         let lang = cx.lang;
-        let found = cx.store.referrals_of_visit(&visit_id).map(|rs| {
+        let found = cx.store.referrals_of_visit(visit_id).map(|rs| {
             rs.into_iter()
                 .find(|r| r.job_id.as_deref() == Some(job.id.as_str()) && r.status.is_open())
         });
-        let mut r = match found {
-            Ok(Some(r)) => r,
+        match found {
+            Ok(Some(r)) => Ok(r),
             Ok(None) => {
                 let key = cx
                     .keymap
@@ -495,10 +503,24 @@ impl JobsPane {
                         v.name
                     ),
                 };
-                return vec![Effect::Error(msg)];
+                Err(vec![Effect::Error(msg)])
             }
-            Err(e) => return vec![Effect::Error(e.message(lang))],
+            Err(e) => Err(vec![Effect::Error(e.message(lang))]),
+        }
+    }
+
+    /// Closes the current visitor's open referral to the selected opening as placed.
+    pub fn mark_placed(&mut self, cx: &mut Ctx) -> Effects {
+        let mut r = match self.placed_referral(cx) {
+            Ok(r) => r,
+            Err(fx) => return fx,
         };
+        let (Some(v), Some(job), Some(officer)) =
+            (self.for_visit.clone(), self.detail.clone(), cx.officer)
+        else {
+            return Effects::new();
+        };
+        let lang = cx.lang;
         let now = cx.now();
         let placed = format!("{} · {}", job.title, job.employer);
         let result = (|| {

@@ -296,22 +296,44 @@ fn render_timeline(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let rows = inner.height as usize;
-    let first = pane.sel.saturating_sub(rows.saturating_sub(1));
     let today = v.today;
     let kind_cols = EntryKind::ALL
         .iter()
         .map(|k| text::width(k.label(lang)))
         .max()
         .unwrap_or(8);
+    // The selected line whole under the list when its row cuts it (at 80 columns every
+    // referral line reads "赵刚 → 公益律师… (Lega.." and its move is lost), up to 3 rows.
+    let full = visible.get(pane.sel).map(|e| text::one_line(&e.line(lang)));
+    let room = (inner.width as usize).saturating_sub(11 + 1 + kind_cols + 1 + 8 + 1);
+    let whole: Vec<String> = match full {
+        Some(f) if text::width(&f) > room && inner.height > 6 => {
+            let mut w = text::wrap_words(&f, inner.width as usize);
+            w.truncate(3);
+            w
+        }
+        _ => Vec::new(),
+    };
+    let [list, below] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(crate::widgets::cells(whole.len())),
+    ])
+    .areas(inner);
+    let rows = list.height as usize;
+    let first = pane.sel.saturating_sub(rows.saturating_sub(1));
     let lines: Vec<Line> = visible
         .iter()
         .enumerate()
         .skip(first)
         .take(rows)
-        .map(|(i, e)| entry_line(v, e, i == pane.sel, today, kind_cols, inner.width))
+        .map(|(i, e)| entry_line(v, e, i == pane.sel, today, kind_cols, list.width))
         .collect();
-    crate::widgets::lines::put_lines(frame, inner, lines);
+    crate::widgets::lines::put_lines(frame, list, lines);
+    let whole: Vec<Line> = whole
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, Style::default().fg(ACCENT))))
+        .collect();
+    crate::widgets::lines::put_lines(frame, below, whole);
 }
 
 fn entry_line(
