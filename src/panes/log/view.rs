@@ -458,6 +458,8 @@ fn render_review(
         lang.pick("按诉求类别", "By request").to_string()
     };
     let visits_title = match lang {
+        // The box is 22 wide at 80 columns: "来访 2 人次 · 按渠道" is 23.
+        Lang::Zh if channel_area.width < 26 => format!("来访{}人次·渠道", t.visits),
         Lang::Zh => format!("来访 {} 人次 · 按渠道", t.visits),
         Lang::En if t.visits == 1 => "1 visit · channel".to_string(),
         Lang::En => format!("{} visits · channel", t.visits),

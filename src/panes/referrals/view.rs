@@ -156,6 +156,10 @@ fn row_text(
     let mut owner = r.owner_name.clone();
     if let Some(p) = &r.pending_owner_name {
         owner.push_str(&format!("→{p}"));
+        // Too narrow for both: who it is being handed to (the detail names both).
+        if text::width(&owner) > w[6] {
+            owner = format!("→{p}");
+        }
     }
     let s = queue_line(
         [
@@ -192,6 +196,16 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
             c.due_today,
             pane.filter_words(lang)
         ),
+    };
+    // At 80 columns what is shown wins over the counts (the tab bar has them).
+    let heading = if text::width(&heading) + 4 <= area.width as usize {
+        heading
+    } else {
+        format!(
+            "{}{}",
+            lang.pick("转介 · 显示:", "Referrals · showing: "),
+            pane.filter_words(lang)
+        )
     };
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
