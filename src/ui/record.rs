@@ -227,11 +227,11 @@ fn record_request(app: &App, d: &VisitDetail, inner_cols: usize) -> Vec<Line<'st
     let lang = app.lang;
     let t = &d.visit;
     let mut lines = Vec::new();
-    lines.extend(crate::panes::intake::arbitration_view::visit_lines(
-        &d.arbitration,
-        app.today(),
-        lang,
-    ));
+    lines.extend(
+        crate::panes::intake::arbitration_view::visit_lines(&d.arbitration, app.today(), lang)
+            .into_iter()
+            .flat_map(|l| crate::widgets::lines::wrap_value(l, inner_cols)),
+    );
     lines.push(Line::from(Span::styled(
         lang.pick("诉求摘要", "Summary"),
         Style::default().fg(Color::Gray),

@@ -71,6 +71,8 @@ fn render_matches(pane: &IntakePane, view: &View, frame: &mut Frame, area: Rect)
     let key = view.keymap.hint(Context::Form, Action::PickMatch);
     let heading = match lang {
         Lang::Zh => format!("老来访人 · {key} 选用 · ↑↓ 切换"),
+        // 80 columns: the box is 32 wide.
+        Lang::En if area.width < 42 => format!("Returning · {key} use · ↑↓"),
         Lang::En => format!("Returning visitors · {key} use · ↑↓ move"),
     };
     let b = block(&heading, true);
