@@ -59,6 +59,35 @@ fn put_str(buf: &mut Buffer, mut x: u16, y: u16, s: &str, max_width: u16, style:
     x
 }
 
+/// A label-and-value line (two spans) wrapped to `cols`: the value goes on under itself,
+/// between words, where the line is too long (a record's arbitration clock, which ends
+/// with the date its year runs from). Other lines pass unchanged.
+pub fn wrap_value(line: Line<'static>, cols: usize) -> Vec<Line<'static>> {
+    let width: usize = line
+        .spans
+        .iter()
+        .map(|s| crate::text::width(&s.content))
+        .sum();
+    if width <= cols || line.spans.len() != 2 {
+        return vec![line];
+    }
+    let (label, value) = (&line.spans[0], &line.spans[1]);
+    let indent = crate::text::width(&label.content);
+    let parts = crate::text::wrap_words(&value.content, cols.saturating_sub(indent).max(8));
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let head = if i == 0 {
+                label.clone()
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            Line::from(vec![head, Span::styled(part, value.style)])
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,33 +119,4 @@ mod tests {
             }
         }
     }
-}
-
-/// A label-and-value line (two spans) wrapped to `cols`: the value goes on under itself,
-/// between words, where the line is too long (a record's arbitration clock, which ends
-/// with the date its year runs from). Other lines pass unchanged.
-pub fn wrap_value(line: Line<'static>, cols: usize) -> Vec<Line<'static>> {
-    let width: usize = line
-        .spans
-        .iter()
-        .map(|s| crate::text::width(&s.content))
-        .sum();
-    if width <= cols || line.spans.len() != 2 {
-        return vec![line];
-    }
-    let (label, value) = (&line.spans[0], &line.spans[1]);
-    let indent = crate::text::width(&label.content);
-    let parts = crate::text::wrap_words(&value.content, cols.saturating_sub(indent).max(8));
-    parts
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let head = if i == 0 {
-                label.clone()
-            } else {
-                Span::raw(" ".repeat(indent))
-            };
-            Line::from(vec![head, Span::styled(part, value.style)])
-        })
-        .collect()
 }
