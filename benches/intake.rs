@@ -50,16 +50,13 @@ fn bench(c: &mut Criterion) {
     let mut store = Store::open(&db).unwrap();
     let station = store.station().unwrap().unwrap();
     let officer = store.current_officer().unwrap().unwrap();
-    let intake = validate(
-        &RawIntake {
-            name: "张三".into(),
-            phone: "13800138000".into(),
-            category: Some(Category::WageArrears),
-            summary: "工地拖欠工资".into(),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    let intake = validate(&RawIntake {
+        name: "张三".into(),
+        phone: "13800138000".into(),
+        category: Some(Category::WageArrears),
+        summary: "工地拖欠工资".into(),
+        ..Default::default()
+    })
     .unwrap();
     common::percentiles("durable_save", 1000, |_| {
         store

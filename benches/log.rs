@@ -53,15 +53,12 @@ fn bench(c: &mut Criterion) {
     let officer = store.current_officer().unwrap().unwrap();
     // A busy shift: 30 visits at the desk, a third of them already given a disposition.
     for i in 0..30 {
-        let intake = validate(
-            &RawIntake {
-                name: format!("来访人{i}"),
-                category: Some(<Category as dutydesk::domain::labels::Labeled>::ALL[i % 12]),
-                summary: "咨询".into(),
-                ..Default::default()
-            },
-            Lang::Zh,
-        )
+        let intake = validate(&RawIntake {
+            name: format!("来访人{i}"),
+            category: Some(<Category as dutydesk::domain::labels::Labeled>::ALL[i % 12]),
+            summary: "咨询".into(),
+            ..Default::default()
+        })
         .unwrap();
         let saved = store
             .save_intake(&intake, &station.id, &officer.id, now)

@@ -13,7 +13,6 @@ use std::path::Path;
 use chrono::Utc;
 use dutydesk::domain::intake::{RawIntake, validate};
 use dutydesk::domain::lists::Category;
-use dutydesk::i18n::Lang;
 use dutydesk::store::Store;
 use rusqlite::Connection;
 
@@ -38,17 +37,14 @@ fn intake(i: usize, visitor: Option<&str>) -> dutydesk::domain::intake::Intake {
     const GIVEN: [&str; 8] = [
         "建国", "秀英", "志强", "丽娟", "海涛", "春梅", "德明", "小红",
     ];
-    validate(
-        &RawIntake {
-            visitor_id: visitor.map(str::to_string),
-            name: format!("{}{}", SURNAMES[i % 8], GIVEN[(i / 8 + i * 3) % 8]),
-            phone: format!("139{:08}", (i * 7_919_993) % 100_000_000),
-            category: Some(Category::WageArrears),
-            summary: "工地拖欠工资两个月".into(),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    validate(&RawIntake {
+        visitor_id: visitor.map(str::to_string),
+        name: format!("{}{}", SURNAMES[i % 8], GIVEN[(i / 8 + i * 3) % 8]),
+        phone: format!("139{:08}", (i * 7_919_993) % 100_000_000),
+        category: Some(Category::WageArrears),
+        summary: "工地拖欠工资两个月".into(),
+        ..Default::default()
+    })
     .unwrap()
 }
 

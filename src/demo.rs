@@ -37,9 +37,8 @@ pub fn ensure_directory(store: &mut Store, now: DateTime<Utc>) -> Result<(), Sto
     if !store.services(None)?.is_empty() {
         return Ok(());
     }
-    let parsed =
-        import::directory::parse_csv(DEMO_DIRECTORY, "fixtures/demo_directory.csv", Lang::En)
-            .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
+    let parsed = import::directory::parse_csv(DEMO_DIRECTORY, "fixtures/demo_directory.csv")
+        .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
     store
         .upsert_services(&parsed.services, now)
         .map_err(|(_, e)| e)?;
@@ -57,7 +56,7 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
             store.set_current_officer(&officer)?;
         }
     }
-    let mut rows = import::visits::parse(DEMO_VISITS, zone, Lang::Zh).map_err(|errs| {
+    let mut rows = import::visits::parse(DEMO_VISITS, zone).map_err(|errs| {
         StoreError::Rule(format!(
             "fixtures/demo_visits.csv: {}",
             errs[0].render(Lang::En)
@@ -83,18 +82,17 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
     let n = store
         .import_visits(&rows, &station.id, current.as_deref(), now)
         .map_err(|(_, e)| e)?;
-    let directory =
-        import::directory::parse_csv(DEMO_DIRECTORY, "fixtures/demo_directory.csv", Lang::En)
-            .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
+    let directory = import::directory::parse_csv(DEMO_DIRECTORY, "fixtures/demo_directory.csv")
+        .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
     store
         .upsert_services(&directory.services, now)
         .map_err(|(_, e)| e)?;
     seed_referrals(store, &station.id, zone)?;
     seed_handover(store, &station.id, zone, now)?;
-    let mut jobs = import::jobs::parse_csv(DEMO_JOBS, "fixtures/demo_jobs.csv", Lang::En)
+    let mut jobs = import::jobs::parse_csv(DEMO_JOBS, "fixtures/demo_jobs.csv")
         .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?;
     jobs.extend(
-        import::jobs::parse_json_ld(DEMO_JOBS_JSONLD, "fixtures/jobs_sample.jsonld", Lang::En)
+        import::jobs::parse_json_ld(DEMO_JOBS_JSONLD, "fixtures/jobs_sample.jsonld")
             .map_err(|e| StoreError::Rule(e[0].render(Lang::En)))?,
     );
     store.upsert_jobs(&jobs, now).map_err(|(_, e)| e)?;

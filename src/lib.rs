@@ -27,3 +27,4 @@ pub mod terminal;
 pub mod text;
 pub mod ui;
 pub mod widgets;
+pub mod words;

@@ -840,14 +840,11 @@ fn check_names_a_shift_changed_behind_its_seal() {
         let li = store
             .officer_or_add(&st, "李梅", Role::Cadre, "", now)
             .unwrap();
-        let intake = validate(
-            &RawIntake {
-                name: "张三".into(),
-                category: Some(Category::Legal),
-                ..Default::default()
-            },
-            dutydesk::i18n::Lang::Zh,
-        )
+        let intake = validate(&RawIntake {
+            name: "张三".into(),
+            category: Some(Category::Legal),
+            ..Default::default()
+        })
         .unwrap();
         let v = store.save_intake(&intake, &st.id, &li.id, now).unwrap();
         store

@@ -163,14 +163,11 @@ fn a_committed_save_takes_its_own_draft_with_it() {
     // The save's own transaction deletes the draft: query the file before the desk does
     // anything after the commit.
     let desk = a.app.store.desk_id().unwrap().to_string();
-    let intake = dutydesk::domain::intake::validate(
-        &dutydesk::domain::intake::RawIntake {
-            name: "张三".into(),
-            category: Some(dutydesk::domain::lists::Category::WageArrears),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    let intake = dutydesk::domain::intake::validate(&dutydesk::domain::intake::RawIntake {
+        name: "张三".into(),
+        category: Some(dutydesk::domain::lists::Category::WageArrears),
+        ..Default::default()
+    })
     .unwrap();
     let station = a.app.store.station().unwrap().unwrap();
     let officer = a.app.store.current_officer().unwrap().unwrap();

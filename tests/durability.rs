@@ -435,16 +435,13 @@ fn two_store_handles_saving_at_once_wait_their_turn_and_lose_nothing() {
                 start.wait();
                 (base..base + 30)
                     .filter_map(|k| {
-                        let intake = validate(
-                            &RawIntake {
-                                name: format!("{}{k}", SURNAMES[k % SURNAMES.len()]),
-                                id_number: id_number(k),
-                                category: Some(Category::WageArrears),
-                                summary: desk.into(),
-                                ..Default::default()
-                            },
-                            Lang::Zh,
-                        )
+                        let intake = validate(&RawIntake {
+                            name: format!("{}{k}", SURNAMES[k % SURNAMES.len()]),
+                            id_number: id_number(k),
+                            category: Some(Category::WageArrears),
+                            summary: desk.into(),
+                            ..Default::default()
+                        })
                         .unwrap();
                         store
                             .save_intake(&intake, &station, &officer, chrono::Utc::now())
@@ -485,15 +482,12 @@ fn a_save_held_off_for_the_whole_wait_says_it_waited() {
         .unwrap();
     let other = rusqlite::Connection::open(&db).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let intake = validate(
-        &RawIntake {
-            name: "张三".into(),
-            id_number: id_number(7),
-            category: Some(Category::WageArrears),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    let intake = validate(&RawIntake {
+        name: "张三".into(),
+        id_number: id_number(7),
+        category: Some(Category::WageArrears),
+        ..Default::default()
+    })
     .unwrap();
     let err = store.save_intake(&intake, &st.id, &o.id, now).unwrap_err();
     other.execute_batch("ROLLBACK").unwrap();

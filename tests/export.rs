@@ -374,18 +374,15 @@ fn hostile(home: &Path) -> PathBuf {
         .officer_or_add(&st, "李梅", Role::Cadre, "", now)
         .unwrap();
     store.set_current_officer(&o).unwrap();
-    let intake = validate(
-        &RawIntake {
-            name: "=1+1".into(),
-            phone: "13800138000".into(),
-            employer: "@SUM(A1)".into(),
-            hometown: "+cmd|' /C calc'!A0".into(),
-            category: Some(Category::WageArrears),
-            summary: "欠薪\u{1b}[2J\u{1b}]0;pwned\u{7}两个月\r\n联系电话13912345678".into(),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    let intake = validate(&RawIntake {
+        name: "=1+1".into(),
+        phone: "13800138000".into(),
+        employer: "@SUM(A1)".into(),
+        hometown: "+cmd|' /C calc'!A0".into(),
+        category: Some(Category::WageArrears),
+        summary: "欠薪\u{1b}[2J\u{1b}]0;pwned\u{7}两个月\r\n联系电话13912345678".into(),
+        ..Default::default()
+    })
     .unwrap();
     store.save_intake(&intake, &st.id, &o.id, now).unwrap();
     db

@@ -270,15 +270,12 @@ fn help_lists_the_keymap_in_force() {
 
 /// A second visit saved at the desk's clock by the officer on duty.
 fn save_visit(d: &mut Desk, name: &str, category: dutydesk::domain::lists::Category) {
-    let intake = dutydesk::domain::intake::validate(
-        &dutydesk::domain::intake::RawIntake {
-            name: name.into(),
-            category: Some(category),
-            summary: "想了解补缴社保的办法".into(),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    let intake = dutydesk::domain::intake::validate(&dutydesk::domain::intake::RawIntake {
+        name: name.into(),
+        category: Some(category),
+        summary: "想了解补缴社保的办法".into(),
+        ..Default::default()
+    })
     .unwrap();
     let (station, officer) = (
         d.app.station.clone().unwrap().id,
@@ -488,7 +485,6 @@ fn load_directory(store: &mut Store) {
     let parsed = dutydesk::import::directory::parse_csv(
         dutydesk::demo::DEMO_DIRECTORY,
         "demo_directory.csv",
-        Lang::Zh,
     )
     .unwrap();
     store.upsert_services(&parsed.services, Utc::now()).unwrap();
@@ -773,8 +769,7 @@ fn an_overdue_referral_is_red_and_first_and_counted_on_the_tab() {
 
 fn load_jobs(store: &mut Store) {
     let jobs =
-        dutydesk::import::jobs::parse_csv(dutydesk::demo::DEMO_JOBS, "demo_jobs.csv", Lang::Zh)
-            .unwrap();
+        dutydesk::import::jobs::parse_csv(dutydesk::demo::DEMO_JOBS, "demo_jobs.csv").unwrap();
     store.upsert_jobs(&jobs, Utc::now()).unwrap();
 }
 

@@ -1664,16 +1664,13 @@ fn sealed_desk(hub: &Hub) -> (PathBuf, String, String) {
         .unwrap();
     store.set_current_officer(&li).unwrap();
     let intake = |name: &str, phone: &str| {
-        validate(
-            &RawIntake {
-                name: name.into(),
-                phone: phone.into(),
-                category: Some(Category::Legal),
-                channel: Some(Channel::WalkIn),
-                ..Default::default()
-            },
-            dutydesk::i18n::Lang::Zh,
-        )
+        validate(&RawIntake {
+            name: name.into(),
+            phone: phone.into(),
+            category: Some(Category::Legal),
+            channel: Some(Channel::WalkIn),
+            ..Default::default()
+        })
         .unwrap()
     };
     let mut first = Vec::new();

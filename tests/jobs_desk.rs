@@ -53,8 +53,7 @@ impl Desk {
 fn desk_with_openings(db: &std::path::Path, lang: Lang) -> Desk {
     let mut d = Desk::ready(db, lang);
     let jobs =
-        dutydesk::import::jobs::parse_csv(dutydesk::demo::DEMO_JOBS, "demo_jobs.csv", Lang::Zh)
-            .unwrap();
+        dutydesk::import::jobs::parse_csv(dutydesk::demo::DEMO_JOBS, "demo_jobs.csv").unwrap();
     d.app.store.upsert_jobs(&jobs, Utc::now()).unwrap();
     d.app.build_job_index_now().unwrap();
     d

@@ -9,21 +9,17 @@ use chrono::{Duration, Utc};
 use dutydesk::domain::intake::{RawIntake, validate};
 use dutydesk::domain::lists::{Category, Role};
 use dutydesk::domain::shift::Disposition;
-use dutydesk::i18n::Lang;
 use dutydesk::store::Store;
 
 fn intake(name: &str, phone: &str, id: &str) -> dutydesk::domain::intake::Intake {
-    validate(
-        &RawIntake {
-            name: name.into(),
-            phone: phone.into(),
-            id_number: id.into(),
-            category: Some(Category::WageArrears),
-            summary: "拖欠工资".into(),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    validate(&RawIntake {
+        name: name.into(),
+        phone: phone.into(),
+        id_number: id.into(),
+        category: Some(Category::WageArrears),
+        summary: "拖欠工资".into(),
+        ..Default::default()
+    })
     .unwrap()
 }
 

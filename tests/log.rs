@@ -56,15 +56,12 @@ fn desk() -> Desk {
 }
 
 fn visit(d: &mut Desk, officer: &str, name: &str, category: Category, minute: i64) -> String {
-    let intake = validate(
-        &RawIntake {
-            name: name.into(),
-            category: Some(category),
-            channel: Some(Channel::WalkIn),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    let intake = validate(&RawIntake {
+        name: name.into(),
+        category: Some(category),
+        channel: Some(Channel::WalkIn),
+        ..Default::default()
+    })
     .unwrap();
     let station = d.station.clone();
     d.store

@@ -25,16 +25,13 @@ fn now() -> DateTime<Utc> {
 }
 
 fn intake(name: &str, category: Category, visitor_id: Option<String>) -> Intake {
-    validate(
-        &RawIntake {
-            visitor_id,
-            name: name.into(),
-            category: Some(category),
-            channel: Some(Channel::WalkIn),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    validate(&RawIntake {
+        visitor_id,
+        name: name.into(),
+        category: Some(category),
+        channel: Some(Channel::WalkIn),
+        ..Default::default()
+    })
     .unwrap()
 }
 

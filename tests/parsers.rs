@@ -10,7 +10,6 @@ use dutydesk::config::Config;
 use dutydesk::domain::id_number::{self, IdNumber};
 use dutydesk::domain::money::{format_fen, parse_yuan};
 use dutydesk::domain::phone::{self, Phone};
-use dutydesk::i18n::Lang;
 use dutydesk::import;
 use dutydesk::keymap::{KeyChord, Keymap};
 use proptest::prelude::*;
@@ -21,7 +20,7 @@ fn fixture(name: &str, lines: usize) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name);
-    let text = import::decode(&std::fs::read(path).unwrap(), Lang::Zh).unwrap();
+    let text = import::decode(&std::fs::read(path).unwrap()).unwrap();
     text.split_inclusive('\n').take(lines).collect()
 }
 
@@ -190,15 +189,15 @@ proptest! {
 
     #[test]
     fn any_bytes_decode_or_are_refused_plainly(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        if let Ok(text) = import::decode(&bytes, Lang::Zh) {
-            let _ = import::visits::parse(&text, china_zone(), Lang::Zh);
+        if let Ok(text) = import::decode(&bytes) {
+            let _ = import::visits::parse(&text, china_zone());
         }
     }
 
     #[test]
     fn a_mangled_ledger_is_read_or_refused_by_line(e in edits()) {
         let text = mutate(&fixture("demo_visits.csv", 12), &e);
-        if let Err(errors) = import::visits::parse(&text, china_zone(), Lang::Zh) {
+        if let Err(errors) = import::visits::parse(&text, china_zone()) {
             prop_assert!(!errors.is_empty());
         }
     }
@@ -206,9 +205,9 @@ proptest! {
     #[test]
     fn mangled_job_files_are_read_or_refused(e in edits()) {
         let csv = mutate(&fixture("demo_jobs.csv", 12), &e);
-        let _ = import::jobs::parse_csv(&csv, "jobs.csv", Lang::Zh);
+        let _ = import::jobs::parse_csv(&csv, "jobs.csv");
         let json = mutate(&fixture("jobs_sample.jsonld", 80), &e);
-        if let Err(errors) = import::jobs::parse_json_ld(&json, "jobs.jsonld", Lang::Zh) {
+        if let Err(errors) = import::jobs::parse_json_ld(&json, "jobs.jsonld") {
             prop_assert!(!errors.is_empty());
         }
     }
@@ -216,9 +215,9 @@ proptest! {
     #[test]
     fn mangled_directories_are_read_or_refused(e in edits()) {
         let csv = mutate(&fixture("demo_directory.csv", 12), &e);
-        let _ = import::directory::parse_csv(&csv, "directory.csv", Lang::Zh);
+        let _ = import::directory::parse_csv(&csv, "directory.csv");
         let json = mutate(&fixture("hsds_sample.json", 120), &e);
-        if let Err(errors) = import::directory::parse_hsds_json(&json, "hsds.json", Lang::Zh) {
+        if let Err(errors) = import::directory::parse_hsds_json(&json, "hsds.json") {
             prop_assert!(!errors.is_empty());
         }
     }

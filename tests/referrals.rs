@@ -68,17 +68,14 @@ fn desk_at(path: &std::path::Path) -> Desk {
             now(),
         )
         .unwrap();
-    let intake = validate(
-        &RawIntake {
-            name: "张三".into(),
-            employer: "城西建筑公司".into(),
-            category: Some(Category::WageArrears),
-            headcount: "13".into(),
-            amount_owed: "115000".into(),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    let intake = validate(&RawIntake {
+        name: "张三".into(),
+        employer: "城西建筑公司".into(),
+        category: Some(Category::WageArrears),
+        headcount: "13".into(),
+        amount_owed: "115000".into(),
+        ..Default::default()
+    })
     .unwrap();
     let saved = store.save_intake(&intake, &st.id, &li.id, now()).unwrap();
     let services = store.services(None).unwrap();

@@ -11,7 +11,6 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use dutydesk::domain::intake::{RawIntake, validate};
 use dutydesk::domain::lists::{Category, Channel, Role};
 use dutydesk::domain::shift::Disposition;
-use dutydesk::i18n::Lang;
 use dutydesk::store::Store;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
@@ -53,17 +52,14 @@ struct Desk {
 }
 
 fn intake(name: &str, phone: &str, visitor_id: Option<String>) -> dutydesk::domain::intake::Intake {
-    validate(
-        &RawIntake {
-            visitor_id,
-            name: name.into(),
-            phone: phone.into(),
-            category: Some(Category::Legal),
-            channel: Some(Channel::WalkIn),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    validate(&RawIntake {
+        visitor_id,
+        name: name.into(),
+        phone: phone.into(),
+        category: Some(Category::Legal),
+        channel: Some(Channel::WalkIn),
+        ..Default::default()
+    })
     .unwrap()
 }
 

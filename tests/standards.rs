@@ -416,9 +416,11 @@ fn messages_say_what_is_wrong_in_both_languages() {
         category: Some(Category::WageArrears),
         ..Default::default()
     };
-    let errors = validate(&raw, Lang::Zh).unwrap_err();
+    let errors = validate(&raw).unwrap_err();
     assert!(
-        errors[0].message.contains("没有109开头的手机号段"),
+        errors[0]
+            .message(Lang::Zh)
+            .contains("没有109开头的手机号段"),
         "{errors:?}"
     );
 }
@@ -614,7 +616,7 @@ fn an_unknown_province_is_a_warning_the_officer_can_accept() {
         category: Some(Category::WageArrears),
         ..Default::default()
     };
-    assert!(validate(&raw, Lang::Zh).is_ok());
+    assert!(validate(&raw).is_ok());
 }
 
 #[test]
@@ -818,15 +820,12 @@ fn u_umlaut_typed_as_v_u_or_umlaut_finds_returning_visitors() {
         .officer_or_add(&st, "李梅", Role::Cadre, "", now)
         .unwrap();
     for name in ["吕小明", "绿珠", "鲁大海", "女娲", "张三"] {
-        let intake = validate(
-            &RawIntake {
-                name: name.into(),
-                category: Some(Category::WageArrears),
-                summary: "拖欠工资".into(),
-                ..Default::default()
-            },
-            Lang::Zh,
-        )
+        let intake = validate(&RawIntake {
+            name: name.into(),
+            category: Some(Category::WageArrears),
+            summary: "拖欠工资".into(),
+            ..Default::default()
+        })
         .unwrap();
         store.save_intake(&intake, &st.id, &o.id, now).unwrap();
     }

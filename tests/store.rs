@@ -7,17 +7,14 @@ use dutydesk::i18n::Lang;
 use dutydesk::store::{LATEST_VERSION, Store, StoreError};
 
 fn intake(name: &str, phone: &str, id: &str) -> dutydesk::domain::intake::Intake {
-    validate(
-        &RawIntake {
-            name: name.into(),
-            phone: phone.into(),
-            id_number: id.into(),
-            category: Some(Category::WageArrears),
-            summary: "拖欠工资".into(),
-            ..Default::default()
-        },
-        Lang::Zh,
-    )
+    validate(&RawIntake {
+        name: name.into(),
+        phone: phone.into(),
+        id_number: id.into(),
+        category: Some(Category::WageArrears),
+        summary: "拖欠工资".into(),
+        ..Default::default()
+    })
     .unwrap()
 }
 
@@ -467,7 +464,6 @@ fn the_arbitration_facts_are_saved_with_their_last_day() {
                 learned_on: "2026-01-20".into(),
                 ..Default::default()
             },
-            Lang::Zh,
             today,
         )
         .unwrap()

@@ -17,9 +17,9 @@ pub(super) fn visits(
     officer: Option<&str>,
     lang: Lang,
 ) -> Result<()> {
-    let text = import::read_file(file, import::visits::MAX_FILE_BYTES, lang)
+    let text = import::read_file(file, import::visits::MAX_FILE_BYTES)
         .map_err(|e| anyhow!("{}", e.render(lang)))?;
-    let (rows, cleaned) = match import::visits::read(&text, china_zone(), lang) {
+    let (rows, cleaned) = match import::visits::read(&text, china_zone()) {
         Ok(ledger) => (ledger.rows, ledger.cleaned),
         Err(errors) => {
             for e in &errors {
@@ -115,8 +115,8 @@ fn skipped_records(skipped: &[import::feed::Skipped], what: &str, lang: Lang) ->
 }
 
 pub(super) fn jobs(db: &Path, file: &Path, skip_bad: bool, lang: Lang) -> Result<()> {
-    let feed = import::jobs::load_feed(file, lang, skip_bad)
-        .map_err(|e| refused_file(&e, "岗位", lang))?;
+    let feed =
+        import::jobs::load_feed(file, skip_bad).map_err(|e| refused_file(&e, "岗位", lang))?;
     let (jobs, cleaned) = (&feed.records, feed.cleaned);
     let mut store = open_store(db, lang)?;
     store.refuse_if_damaged().map_err(plain(lang))?;
@@ -164,7 +164,7 @@ pub(super) fn jobs(db: &Path, file: &Path, skip_bad: bool, lang: Lang) -> Result
 
 pub(super) fn directory(db: &Path, paths: &[PathBuf], skip_bad: bool, lang: Lang) -> Result<()> {
     let path = &paths[0];
-    let feed = import::directory::load_feed(paths, lang, skip_bad)
+    let feed = import::directory::load_feed(paths, skip_bad)
         .map_err(|e| refused_file(&e, "服务", lang))?;
     let parsed = &feed.parsed;
     let mut store = open_store(db, lang)?;

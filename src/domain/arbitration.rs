@@ -20,6 +20,7 @@ use chrono::{Months, NaiveDate};
 
 use crate::domain::lists::Category;
 use crate::labeled_enum;
+use crate::words::Said;
 
 labeled_enum!(
     /// Whether the employment the dispute is about still lasts.
@@ -271,116 +272,64 @@ pub fn parse_past_date(text: &str, today: NaiveDate) -> Result<NaiveDate, DateEr
     Ok(date)
 }
 
-fn basis_words(basis: Basis, lang: crate::i18n::Lang) -> String {
+fn basis_said(basis: Basis) -> Said {
     let d = basis.date().format("%Y-%m-%d");
-    match (basis, lang) {
-        (Basis::Learned(_), crate::i18n::Lang::Zh) => format!("自知悉之日{d}起一年"),
-        (Basis::Learned(_), crate::i18n::Lang::En) => format!("a year from learning of it on {d}"),
-        (Basis::EmploymentEnded(_), crate::i18n::Lang::Zh) => format!("自离职之日{d}起一年"),
-        (Basis::EmploymentEnded(_), crate::i18n::Lang::En) => {
-            format!("a year from the job's end on {d}")
-        }
+    match basis {
+        Basis::Learned(_) => Said::new("arbitration.basis.learned").with("date", d),
+        Basis::EmploymentEnded(_) => Said::new("arbitration.basis.ended").with("date", d),
+    }
+}
+
+impl Clock {
+    /// What the desk says of the clock, as a message of the catalog (`arbitration.*`);
+    /// `None` where the law is not about the request.
+    pub fn said(self) -> Option<Said> {
+        Some(match self {
+            Clock::NotCovered => return None,
+            Clock::NeedsFacts(m) => Said::new("arbitration.needs_facts").with_said(
+                "what",
+                match m {
+                    Missing::Employment => Said::new("arbitration.missing.employment"),
+                    Missing::EndedOn => Said::new("arbitration.missing.ended_on"),
+                    Missing::LearnedOn => Said::new("arbitration.missing.learned_on"),
+                },
+            ),
+            Clock::NoLimitWhileEmployed => Said::new("arbitration.no_limit_while_employed"),
+            Clock::Running {
+                last_day,
+                basis,
+                days_left,
+            }
+            | Clock::Closing {
+                last_day,
+                basis,
+                days_left,
+            } => {
+                let left = match days_left {
+                    0 => Said::new("arbitration.left.last_day"),
+                    1 => Said::new("arbitration.left.one_day"),
+                    n => Said::new("arbitration.left.days").with("n", n),
+                };
+                Said::new("arbitration.running")
+                    .with("last_day", last_day.format("%Y-%m-%d"))
+                    .with_said("left", left)
+                    .with_said("basis", basis_said(basis))
+            }
+            Clock::Expired {
+                last_day,
+                days_over,
+                ..
+            } => Said::new("arbitration.expired")
+                .with("last_day", last_day.format("%Y-%m-%d"))
+                .with("days_over", days_over),
+        })
     }
 }
 
 /// What the desk says of `clock`, in one line; `None` where the law is not about the
 /// request. An estimate: interruption and suspension are not counted.
 pub fn words(clock: Clock, lang: crate::i18n::Lang) -> Option<String> {
-    Some(match (clock, lang) {
-        (Clock::NotCovered, _) => return None,
-        (Clock::NeedsFacts(m), crate::i18n::Lang::Zh) => format!(
-            "未能估算:请补填{}",
-            match m {
-                Missing::Employment => "在职状态",
-                Missing::EndedOn => "离职日期",
-                Missing::LearnedOn => "知悉日期",
-            }
-        ),
-        (Clock::NeedsFacts(m), crate::i18n::Lang::En) => format!(
-            "not estimated: {} not given",
-            match m {
-                Missing::Employment => "whether still employed",
-                Missing::EndedOn => "when the job ended",
-                Missing::LearnedOn => "when they learned of it",
-            }
-        ),
-        (Clock::NoLimitWhileEmployed, crate::i18n::Lang::Zh) => {
-            "在职期间欠薪不受时效限制(离职后一年内申请)".into()
-        }
-        (Clock::NoLimitWhileEmployed, crate::i18n::Lang::En) => {
-            "wages owed while employed are not time-barred (apply within a year of leaving)".into()
-        }
-        (
-            Clock::Running {
-                last_day,
-                basis,
-                days_left,
-            }
-            | Clock::Closing {
-                last_day,
-                basis,
-                days_left,
-            },
-            crate::i18n::Lang::Zh,
-        ) => {
-            let left = if days_left == 0 {
-                "今天是最后一天".to_string()
-            } else {
-                format!("余{days_left}天")
-            };
-            format!(
-                "{}前申请仲裁({left};{})",
-                last_day.format("%Y-%m-%d"),
-                basis_words(basis, lang)
-            )
-        }
-        (
-            Clock::Running {
-                last_day,
-                basis,
-                days_left,
-            }
-            | Clock::Closing {
-                last_day,
-                basis,
-                days_left,
-            },
-            crate::i18n::Lang::En,
-        ) => {
-            let left = match days_left {
-                0 => "today is the last day".to_string(),
-                1 => "1 day left".to_string(),
-                n => format!("{n} days left"),
-            };
-            format!(
-                "apply by {} ({left}; {})",
-                last_day.format("%Y-%m-%d"),
-                basis_words(basis, lang)
-            )
-        }
-        (
-            Clock::Expired {
-                last_day,
-                days_over,
-                ..
-            },
-            crate::i18n::Lang::Zh,
-        ) => format!(
-            "已于{}届满(过{days_over}天;如有中断、中止情形请核实)",
-            last_day.format("%Y-%m-%d")
-        ),
-        (
-            Clock::Expired {
-                last_day,
-                days_over,
-                ..
-            },
-            crate::i18n::Lang::En,
-        ) => format!(
-            "ran out on {} ({days_over} days ago; check for interruption or suspension)",
-            last_day.format("%Y-%m-%d")
-        ),
-    })
+    clock.said().map(|s| s.say(lang))
 }
 
 #[cfg(test)]

@@ -13,43 +13,56 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::domain::lists::Gender;
 use crate::i18n::Lang;
+use crate::words::Said;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdNumber(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdError {
-    #[error("an ID number has 18 characters (or 15 for old cards), this has {0}")]
+    /// Not 18 characters (nor 15): how many it has.
     Length(usize),
-    #[error("character {0} must be a digit")]
+    /// The character at this place (from 1) must be a digit.
     NotDigit(usize),
-    #[error("the birth date {0} does not exist")]
+    /// The birth date (YYYYMMDD) does not exist.
     BadDate(String),
-    #[error("the birth date {0} is before 1900-01-01: check the year")]
+    /// The birth date is before 1900-01-01.
     TooEarly(String),
-    #[error("the birth date {0} is after today: check the year, month and day")]
+    /// The birth date is after today.
     Future(String),
-    #[error("the check character should be {expected}, not {found}")]
-    CheckChar { expected: char, found: char },
+    CheckChar {
+        expected: char,
+        found: char,
+    },
 }
 
 impl IdError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::En) => self.to_string(),
-            (IdError::Length(n), Lang::Zh) => format!("身份证号应为18位(旧证15位),现为{n}位"),
-            (IdError::NotDigit(p), Lang::Zh) => format!("第{p}位应为数字"),
-            (IdError::BadDate(d), Lang::Zh) => format!("出生日期{d}不存在"),
-            (IdError::TooEarly(d), Lang::Zh) => {
-                format!("出生日期{d}早于1900年1月1日,请核对年份")
-            }
-            (IdError::Future(d), Lang::Zh) => format!("出生日期{d}晚于今天,请核对年月日"),
-            (IdError::CheckChar { expected, found }, Lang::Zh) => {
-                format!("校验位应为{expected},不是{found},请核对号码")
-            }
+    /// What is wrong, as a message of the catalog (`id_number.*`).
+    pub fn said(&self) -> Said {
+        match self {
+            IdError::Length(n) => Said::new("id_number.length").with("n", n),
+            IdError::NotDigit(p) => Said::new("id_number.not_digit").with("pos", p),
+            IdError::BadDate(d) => Said::new("id_number.bad_date").with("date", d),
+            IdError::TooEarly(d) => Said::new("id_number.too_early").with("date", d),
+            IdError::Future(d) => Said::new("id_number.future").with("date", d),
+            IdError::CheckChar { expected, found } => Said::new("id_number.check_char")
+                .with("expected", expected)
+                .with("found", found),
         }
     }
+
+    pub fn message(&self, lang: Lang) -> String {
+        self.said().say(lang)
+    }
 }
+
+impl std::fmt::Display for IdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for IdError {}
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -72,15 +85,14 @@ pub enum IdWarning {
 }
 
 impl IdWarning {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (IdWarning::UnknownProvince(p), Lang::Zh) => {
-                format!("前两位{p}不是省份代码,请核对(证件如此可保存)")
-            }
-            (IdWarning::UnknownProvince(p), Lang::En) => {
-                format!("{p} is no province's code: check it (save if the card says so)")
-            }
+    pub fn said(&self) -> Said {
+        match self {
+            IdWarning::UnknownProvince(p) => Said::new("id_number.unknown_province").with("p", p),
         }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        self.said().say(lang)
     }
 }
 

@@ -5,13 +5,14 @@
 use chrono::NaiveDate;
 
 use crate::domain::arbitration::{self, DateError, Employment};
-use crate::domain::id_number::IdNumber;
+use crate::domain::id_number::{IdError, IdNumber};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
-use crate::domain::money;
-use crate::domain::phone::Phone;
+use crate::domain::money::{self, MoneyError};
+use crate::domain::phone::{Phone, PhoneError};
 use crate::i18n::Lang;
 use crate::labeled_enum;
+use crate::words::Said;
 
 labeled_enum!(
     /// The fields of an intake, in form order. Codes double as English CSV headers.
@@ -123,45 +124,76 @@ impl Intake {
     }
 }
 
+/// A field refused, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub field: Field,
-    pub message: String,
+    pub cause: FieldCause,
 }
 
-fn too_long(lang: Lang, max: usize) -> String {
-    match lang {
-        Lang::Zh => format!("不能超过{max}个字"),
-        Lang::En => format!("at most {max} characters"),
+/// Why a field of the form was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldCause {
+    Required,
+    /// Longer than this many characters.
+    TooLong {
+        max: usize,
+    },
+    Phone(PhoneError),
+    IdNumber(IdError),
+    Money(MoneyError),
+    Date(DateError),
+    /// The number of workers is not a whole number from 1 to 100,000.
+    Headcount,
+    NoCategory,
+    /// The job ended, but the form says not when.
+    NoEndDate,
+}
+
+impl FieldError {
+    fn new(field: Field, cause: FieldCause) -> FieldError {
+        FieldError { field, cause }
+    }
+
+    /// Why, as a message of the catalog (`intake.*`, or the field's own checker's).
+    pub fn said(&self) -> Said {
+        match &self.cause {
+            FieldCause::Required => Said::new("intake.required"),
+            FieldCause::TooLong { max } => Said::new("intake.too_long").with("max", max),
+            FieldCause::Phone(e) => e.said(),
+            FieldCause::IdNumber(e) => e.said(),
+            FieldCause::Money(e) => e.said(),
+            FieldCause::Date(DateError::Unreadable) => Said::new("intake.date.unreadable"),
+            FieldCause::Date(DateError::OutOfRange) => Said::new("intake.date.out_of_range"),
+            FieldCause::Date(DateError::InTheFuture) => Said::new("intake.date.in_the_future"),
+            FieldCause::Headcount => Said::new("intake.headcount"),
+            FieldCause::NoCategory => Said::new("intake.no_category"),
+            FieldCause::NoEndDate => Said::new("intake.no_end_date"),
+        }
+    }
+
+    /// Why, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        self.said().say(lang)
     }
 }
 
-fn check_text(
-    errors: &mut Vec<FieldError>,
-    lang: Lang,
-    field: Field,
-    text: &str,
-    max: usize,
-) -> String {
+fn check_text(errors: &mut Vec<FieldError>, field: Field, text: &str, max: usize) -> String {
     let t = text.trim();
     if t.chars().count() > max {
-        errors.push(FieldError {
-            field,
-            message: too_long(lang, max),
-        });
+        errors.push(FieldError::new(field, FieldCause::TooLong { max }));
     }
     t.to_string()
 }
 
 /// Checks every field and returns all problems at once, each naming its field.
-pub fn validate(raw: &RawIntake, lang: Lang) -> Result<Intake, Vec<FieldError>> {
-    validate_on(raw, lang, crate::domain::id_number::today_in_china())
+pub fn validate(raw: &RawIntake) -> Result<Intake, Vec<FieldError>> {
+    validate_on(raw, crate::domain::id_number::today_in_china())
 }
 
 /// A date of the arbitration facts: empty is none; else a past date within 1900–2100.
 fn check_past_date(
     errors: &mut Vec<FieldError>,
-    lang: Lang,
     field: Field,
     text: &str,
     today: NaiveDate,
@@ -172,20 +204,7 @@ fn check_past_date(
     match arbitration::parse_past_date(text, today) {
         Ok(d) => Some(d),
         Err(e) => {
-            let message = match e {
-                DateError::Unreadable => {
-                    lang.pick("日期格式不对,例:2025-03-10", "bad date, e.g. 2025-03-10")
-                }
-                DateError::OutOfRange => lang.pick(
-                    "年份应在1900到2100之间",
-                    "the year must be from 1900 to 2100",
-                ),
-                DateError::InTheFuture => lang.pick("不能晚于今天", "cannot be after today"),
-            };
-            errors.push(FieldError {
-                field,
-                message: message.into(),
-            });
+            errors.push(FieldError::new(field, FieldCause::Date(e)));
             None
         }
     }
@@ -193,22 +212,13 @@ fn check_past_date(
 
 /// The people and money of a request: how many workers (1 to 100,000) and how much is
 /// owed (yuan, to the fen).
-fn check_amounts(
-    errors: &mut Vec<FieldError>,
-    raw: &RawIntake,
-    lang: Lang,
-) -> (Option<u32>, Option<i64>) {
+fn check_amounts(errors: &mut Vec<FieldError>, raw: &RawIntake) -> (Option<u32>, Option<i64>) {
     let headcount = match raw.headcount.trim() {
         "" => None,
         s => match s.parse::<u32>() {
             Ok(n) if (1..=100_000).contains(&n) => Some(n),
             _ => {
-                errors.push(FieldError {
-                    field: Field::Headcount,
-                    message: lang
-                        .pick("应为1到100000的整数", "a whole number from 1 to 100000")
-                        .into(),
-                });
+                errors.push(FieldError::new(Field::Headcount, FieldCause::Headcount));
                 None
             }
         },
@@ -218,10 +228,7 @@ fn check_amounts(
         s => match money::parse_yuan(s) {
             Ok(v) => Some(v),
             Err(e) => {
-                errors.push(FieldError {
-                    field: Field::AmountOwed,
-                    message: e.message(lang),
-                });
+                errors.push(FieldError::new(Field::AmountOwed, FieldCause::Money(e)));
                 None
             }
         },
@@ -235,34 +242,22 @@ fn check_amounts(
 fn check_arbitration(
     errors: &mut Vec<FieldError>,
     raw: &RawIntake,
-    lang: Lang,
     today: NaiveDate,
 ) -> (Option<Employment>, Option<NaiveDate>, Option<NaiveDate>) {
     let asked = raw.category.is_some_and(arbitration::covers);
     let employment = raw.employment.filter(|_| asked);
     let ended = employment == Some(Employment::Ended);
     let employment_ended_on = if ended {
-        let d = check_past_date(
-            errors,
-            lang,
-            Field::EndedOn,
-            &raw.employment_ended_on,
-            today,
-        );
+        let d = check_past_date(errors, Field::EndedOn, &raw.employment_ended_on, today);
         if d.is_none() && raw.employment_ended_on.trim().is_empty() {
-            errors.push(FieldError {
-                field: Field::EndedOn,
-                message: lang
-                    .pick("已离职请填离职日期", "say when the job ended")
-                    .into(),
-            });
+            errors.push(FieldError::new(Field::EndedOn, FieldCause::NoEndDate));
         }
         d
     } else {
         None
     };
     let learned_on = if asked {
-        check_past_date(errors, lang, Field::LearnedOn, &raw.learned_on, today)
+        check_past_date(errors, Field::LearnedOn, &raw.learned_on, today)
     } else {
         None
     };
@@ -270,28 +265,18 @@ fn check_arbitration(
 }
 
 /// [`validate`] on a given day (dates of the arbitration facts may not be after it).
-pub fn validate_on(
-    raw: &RawIntake,
-    lang: Lang,
-    today: NaiveDate,
-) -> Result<Intake, Vec<FieldError>> {
+pub fn validate_on(raw: &RawIntake, today: NaiveDate) -> Result<Intake, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let name = check_text(&mut errors, lang, Field::Name, &raw.name, MAX_NAME_CHARS);
+    let name = check_text(&mut errors, Field::Name, &raw.name, MAX_NAME_CHARS);
     if name.is_empty() {
-        errors.push(FieldError {
-            field: Field::Name,
-            message: lang.pick("必填", "required").to_string(),
-        });
+        errors.push(FieldError::new(Field::Name, FieldCause::Required));
     }
     let phone = match raw.phone.trim() {
         "" => None,
         p => match Phone::parse(p) {
             Ok(p) => Some(p),
             Err(e) => {
-                errors.push(FieldError {
-                    field: Field::Phone,
-                    message: e.message(lang),
-                });
+                errors.push(FieldError::new(Field::Phone, FieldCause::Phone(e)));
                 None
             }
         },
@@ -301,10 +286,7 @@ pub fn validate_on(
         s => match IdNumber::parse(s) {
             Ok(id) => Some(id),
             Err(e) => {
-                errors.push(FieldError {
-                    field: Field::IdNumber,
-                    message: e.message(lang),
-                });
+                errors.push(FieldError::new(Field::IdNumber, FieldCause::IdNumber(e)));
                 None
             }
         },
@@ -313,47 +295,24 @@ pub fn validate_on(
         Some(id) => id.gender(),
         None => raw.gender.unwrap_or(Gender::Unknown),
     };
-    let employer = check_text(
-        &mut errors,
-        lang,
-        Field::Employer,
-        &raw.employer,
-        MAX_TEXT_CHARS,
-    );
+    let employer = check_text(&mut errors, Field::Employer, &raw.employer, MAX_TEXT_CHARS);
     let occupation_note = check_text(
         &mut errors,
-        lang,
         Field::OccupationNote,
         &raw.occupation_note,
         MAX_TEXT_CHARS,
     );
-    let hometown = check_text(
-        &mut errors,
-        lang,
-        Field::Hometown,
-        &raw.hometown,
-        MAX_TEXT_CHARS,
-    );
-    let summary = check_text(
-        &mut errors,
-        lang,
-        Field::Summary,
-        &raw.summary,
-        MAX_SUMMARY_CHARS,
-    );
-    let (headcount, amount_owed_fen) = check_amounts(&mut errors, raw, lang);
+    let hometown = check_text(&mut errors, Field::Hometown, &raw.hometown, MAX_TEXT_CHARS);
+    let summary = check_text(&mut errors, Field::Summary, &raw.summary, MAX_SUMMARY_CHARS);
+    let (headcount, amount_owed_fen) = check_amounts(&mut errors, raw);
     let category = match raw.category {
         Some(c) => c,
         None => {
-            errors.push(FieldError {
-                field: Field::Category,
-                message: lang.pick("请选择诉求类别", "choose a category").into(),
-            });
+            errors.push(FieldError::new(Field::Category, FieldCause::NoCategory));
             Category::Other
         }
     };
-    let (employment, employment_ended_on, learned_on) =
-        check_arbitration(&mut errors, raw, lang, today);
+    let (employment, employment_ended_on, learned_on) = check_arbitration(&mut errors, raw, today);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -383,13 +342,10 @@ pub fn validate_on(
 }
 
 /// Checks one field alone, for inline messages as the officer leaves it.
-pub fn validate_field(raw: &RawIntake, field: Field, lang: Lang) -> Option<String> {
-    match validate(raw, lang) {
+pub fn validate_field(raw: &RawIntake, field: Field) -> Option<FieldError> {
+    match validate(raw) {
         Ok(_) => None,
-        Err(errors) => errors
-            .into_iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message),
+        Err(errors) => errors.into_iter().find(|e| e.field == field),
     }
 }
 
@@ -421,7 +377,7 @@ mod tests {
 
     #[test]
     fn a_good_intake_is_normalised() {
-        let i = validate(&raw(), Lang::Zh).unwrap();
+        let i = validate(&raw()).unwrap();
         assert_eq!(i.name, "张三");
         assert_eq!(i.phone.unwrap().e164(), "+8613800138000");
         assert_eq!(i.headcount, Some(13));
@@ -436,13 +392,13 @@ mod tests {
         r.phone = "12345".into();
         r.id_number = "110105194912310021".into();
         r.headcount = "0".into();
-        let errs = validate(&r, Lang::Zh).unwrap_err();
+        let errs = validate(&r).unwrap_err();
         let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
             vec![Field::Name, Field::Phone, Field::IdNumber, Field::Headcount]
         );
-        assert!(errs[2].message.contains("校验位应为X"));
+        assert!(errs[2].message(Lang::Zh).contains("校验位应为X"));
     }
 
     #[test]
@@ -452,7 +408,7 @@ mod tests {
         r.employment = Some(Employment::Ended);
         r.employment_ended_on = "2026/1/15".into();
         r.learned_on = "2025-12-01".into();
-        let i = validate_on(&r, Lang::Zh, today).unwrap();
+        let i = validate_on(&r, today).unwrap();
         assert_eq!(i.employment_ended_on, NaiveDate::from_ymd_opt(2026, 1, 15));
         assert_eq!(i.learned_on, NaiveDate::from_ymd_opt(2025, 12, 1));
         assert_eq!(
@@ -462,25 +418,28 @@ mod tests {
         // Ended needs its date; dates are past and within the years.
         r.employment_ended_on = " ".into();
         r.learned_on = "2026-11-23".into();
-        let errs = validate_on(&r, Lang::Zh, today).unwrap_err();
+        let errs = validate_on(&r, today).unwrap_err();
         let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
         assert_eq!(fields, [Field::EndedOn, Field::LearnedOn]);
-        assert!(errs[1].message.contains("不能晚于今天"));
+        assert!(errs[1].message(Lang::Zh).contains("不能晚于今天"));
         r.employment_ended_on = "1899-12-31".into();
         r.learned_on = "2025-13-01".into();
-        let errs = validate_on(&r, Lang::En, today).unwrap_err();
-        assert!(errs[0].message.contains("1900 to 2100"), "{errs:?}");
-        assert!(errs[1].message.contains("bad date"), "{errs:?}");
+        let errs = validate_on(&r, today).unwrap_err();
+        assert!(
+            errs[0].message(Lang::En).contains("1900 to 2100"),
+            "{errs:?}"
+        );
+        assert!(errs[1].message(Lang::En).contains("bad date"), "{errs:?}");
         // Still employed: an end date typed before is not kept (nor checked).
         r.employment = Some(Employment::Continues);
         r.learned_on = String::new();
-        let i = validate_on(&r, Lang::Zh, today).unwrap();
+        let i = validate_on(&r, today).unwrap();
         assert_eq!((i.employment_ended_on, i.learned_on), (None, None));
         // A category the law is not about keeps none of it.
         r.category = Some(Category::JobSeeking);
         r.employment = Some(Employment::Ended);
         r.learned_on = "bad".into();
-        let i = validate_on(&r, Lang::Zh, today).unwrap();
+        let i = validate_on(&r, today).unwrap();
         assert_eq!(
             (i.employment, i.employment_ended_on, i.learned_on),
             (None, None, None)
@@ -492,6 +451,6 @@ mod tests {
         let mut r = raw();
         r.id_number = "11010519491231002X".into();
         r.gender = Some(Gender::Male);
-        assert_eq!(validate(&r, Lang::En).unwrap().gender, Gender::Female);
+        assert_eq!(validate(&r).unwrap().gender, Gender::Female);
     }
 }

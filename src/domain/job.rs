@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::domain::labels::Labeled;
 use crate::i18n::Lang;
 use crate::labeled_enum;
+use crate::words::{self, Said};
 
 labeled_enum!(
     /// What a wage figure is per. Gig work is often paid by the day.
@@ -196,19 +197,16 @@ impl Benefits {
     /// As words in a language, for display: `包吃 包住` on a Chinese desk, `meals, housing`
     /// on an English one. The search text keeps the Chinese ([`Benefits::words`]).
     pub fn words_in(self, lang: Lang) -> String {
-        match lang {
-            Lang::Zh => self.words().to_string(),
-            Lang::En => [
-                (self.meals, "meals"),
-                (self.housing, "housing"),
-                (self.insurance, "insurance"),
-            ]
-            .iter()
-            .filter(|(b, _)| *b)
-            .map(|(_, w)| *w)
-            .collect::<Vec<_>>()
-            .join(", "),
-        }
+        [
+            (self.meals, words::word(lang, "job.benefit.meals")),
+            (self.housing, words::word(lang, "job.benefit.housing")),
+            (self.insurance, words::word(lang, "job.benefit.insurance")),
+        ]
+        .iter()
+        .filter(|(b, _)| *b)
+        .map(|(_, w)| *w)
+        .collect::<Vec<_>>()
+        .join(words::word(lang, "job.benefit.sep"))
     }
 
     pub fn bits(self) -> u8 {
@@ -338,7 +336,7 @@ impl Job {
     /// The search index keeps the Chinese ([`Job::wage_words`]).
     pub fn wage_words_in(&self, lang: Lang) -> String {
         if self.unknown.salary && self.wage_min.is_none() && self.wage_max.is_none() {
-            return lang.pick("未注明", "not stated").into();
+            return words::word(lang, "job.wage.not_stated").into();
         }
         let unit = if self.wage_unit_stated {
             format!("/{}", self.wage_unit.label(lang))
@@ -353,7 +351,7 @@ impl Job {
         match (self.wage_min, self.wage_max) {
             (Some(a), Some(b)) if a != b => format!("{sign}{}–{}{unit}", n(a), n(b)),
             (Some(a), _) | (None, Some(a)) => format!("{sign}{}{unit}", n(a)),
-            (None, None) => lang.pick("面议", "negotiable").into(),
+            (None, None) => words::word(lang, "job.wage.negotiable").into(),
         }
     }
 }
@@ -419,33 +417,28 @@ pub enum CreditCodeError {
 }
 
 impl CreditCodeError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (CreditCodeError::Length(n), Lang::Zh) => {
-                format!("统一社会信用代码应为18位,这里有{n}位")
+    /// What is wrong, as a message of the catalog (`job.credit_code.*`).
+    pub fn said(&self) -> Said {
+        match self {
+            CreditCodeError::Length(n) => Said::new("job.credit_code.length").with("n", n),
+            CreditCodeError::BadChar { pos, ch } if (3..=8).contains(pos) => {
+                Said::new("job.credit_code.region_digit")
+                    .with("pos", pos)
+                    .with("ch", ch)
             }
-            (CreditCodeError::Length(n), Lang::En) => {
-                format!("a unified social credit code has 18 characters, this has {n}")
+            CreditCodeError::BadChar { pos, ch } => Said::new("job.credit_code.bad_char")
+                .with("pos", pos)
+                .with("ch", ch),
+            CreditCodeError::CheckChar { expected, found } => {
+                Said::new("job.credit_code.check_char")
+                    .with("expected", expected)
+                    .with("found", found)
             }
-            (CreditCodeError::BadChar { pos, ch }, Lang::Zh) if (3..=8).contains(pos) => {
-                format!("统一社会信用代码第{pos}位“{ch}”应为数字(第3–8位是行政区划代码)")
-            }
-            (CreditCodeError::BadChar { pos, ch }, Lang::En) if (3..=8).contains(pos) => format!(
-                "character {pos} of the credit code (“{ch}”) must be a digit: characters 3–8 are the region code"
-            ),
-            (CreditCodeError::BadChar { pos, ch }, Lang::Zh) => format!(
-                "统一社会信用代码第{pos}位“{ch}”不能用:只有数字和除I、O、S、V、Z外的大写字母"
-            ),
-            (CreditCodeError::BadChar { pos, ch }, Lang::En) => format!(
-                "character {pos} of the credit code (“{ch}”) cannot be: digits and capital letters other than I, O, S, V, Z"
-            ),
-            (CreditCodeError::CheckChar { expected, found }, Lang::Zh) => {
-                format!("统一社会信用代码校验位应为{expected},不是{found},请核对前17位")
-            }
-            (CreditCodeError::CheckChar { expected, found }, Lang::En) => format!(
-                "the credit code's check character should be {expected}, not {found}: check the first 17"
-            ),
         }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        self.said().say(lang)
     }
 }
 

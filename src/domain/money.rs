@@ -2,27 +2,38 @@
 //! `11.5万`, `11.5万元`.
 
 use crate::i18n::Lang;
+use crate::words::Said;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MoneyError {
-    #[error("not an amount of yuan, e.g. 115000 or 11.5万")]
     Unparseable,
-    #[error("amounts are in yuan with at most two decimals (fen)")]
+    /// More than two decimals: finer than a fen.
     TooPrecise,
-    #[error("amount too large")]
     TooLarge,
 }
 
 impl MoneyError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::En) => self.to_string(),
-            (MoneyError::Unparseable, Lang::Zh) => "金额格式不对,例:115000 或 11.5万".into(),
-            (MoneyError::TooPrecise, Lang::Zh) => "金额最多精确到分(两位小数)".into(),
-            (MoneyError::TooLarge, Lang::Zh) => "金额过大".into(),
+    /// What is wrong, as a message of the catalog (`money.*`).
+    pub fn said(self) -> Said {
+        match self {
+            MoneyError::Unparseable => Said::new("money.unparseable"),
+            MoneyError::TooPrecise => Said::new("money.too_precise"),
+            MoneyError::TooLarge => Said::new("money.too_large"),
         }
     }
+
+    pub fn message(&self, lang: Lang) -> String {
+        self.said().say(lang)
+    }
 }
+
+impl std::fmt::Display for MoneyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for MoneyError {}
 
 /// Parses an amount in yuan into fen.
 pub fn parse_yuan(raw: &str) -> Result<i64, MoneyError> {

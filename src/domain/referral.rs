@@ -9,6 +9,7 @@ use crate::domain::labels::Labeled;
 use crate::domain::lists::Urgency;
 use crate::i18n::Lang;
 use crate::labeled_enum;
+use crate::words;
 
 labeled_enum!(
     /// Where a request is routed (三位一体: 维权 · 帮扶 · 服务, plus other agencies).
@@ -107,20 +108,69 @@ labeled_enum!(
     }
 );
 
+/// Why a change to a referral is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NoDeclineReason,
+    /// Declined as "other" without the note that says what it is.
+    OtherWithoutNote,
+    NoOutcome,
+    UnresolvedWithoutReason,
+    /// A move not allowed from the referral's status.
+    Move {
+        tried: Move,
+        from: ReferralStatus,
+    },
+}
+
+impl Refusal {
+    /// Why, in `lang` (the catalog's `referral.*`); a refused move says what is allowed.
+    pub fn message(self, lang: Lang) -> String {
+        let (tried, from) = match self {
+            Refusal::NoDeclineReason => return words::say(lang, "referral.no_decline_reason", &[]),
+            Refusal::OtherWithoutNote => {
+                return words::say(lang, "referral.other_without_note", &[]);
+            }
+            Refusal::NoOutcome => return words::say(lang, "referral.no_outcome", &[]),
+            Refusal::UnresolvedWithoutReason => {
+                return words::say(lang, "referral.unresolved_without_reason", &[]);
+            }
+            Refusal::Move { tried, from } => (tried, from),
+        };
+        let allowed: Vec<&str> = allowed_moves(from).iter().map(|a| a.label(lang)).collect();
+        let allowed = if allowed.is_empty() {
+            words::word(lang, "referral.allowed_none").to_string()
+        } else {
+            allowed.join(words::word(lang, "referral.allowed_sep"))
+        };
+        let status = match lang {
+            Lang::Zh => from.zh().to_string(),
+            Lang::En => from.en().to_lowercase(),
+        };
+        words::say(
+            lang,
+            "referral.refused_move",
+            &[
+                ("status", &status),
+                ("move", tried.label(lang)),
+                ("allowed", &allowed),
+            ],
+        )
+    }
+}
+
 /// A decline needs a reason from the list; "other" also needs the note that says it.
-pub fn check_decline(reason: Option<DeclineReason>, note: &str, lang: Lang) -> Result<(), String> {
+pub fn decline_refusal(reason: Option<DeclineReason>, note: &str) -> Result<(), Refusal> {
     match reason {
-        None => Err(lang
-            .pick("退回须选择理由", "declining needs a reason from the list")
-            .into()),
-        Some(DeclineReason::Other) if note.trim().is_empty() => Err(lang
-            .pick(
-                "理由为“其他”时须在说明中写明",
-                "with the reason “other”, say what it is in the note",
-            )
-            .into()),
+        None => Err(Refusal::NoDeclineReason),
+        Some(DeclineReason::Other) if note.trim().is_empty() => Err(Refusal::OtherWithoutNote),
         Some(_) => Ok(()),
     }
+}
+
+/// [`decline_refusal`] in words (the store says a refusal in both languages).
+pub fn check_decline(reason: Option<DeclineReason>, note: &str, lang: Lang) -> Result<(), String> {
+    decline_refusal(reason, note).map_err(|r| r.message(lang))
 }
 
 /// A move a referral can make. Each is recorded as an event.
@@ -154,11 +204,11 @@ impl Move {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Move::Accept => lang.pick("受理", "accept"),
-            Move::Decline => lang.pick("退回", "decline"),
-            Move::Start => lang.pick("开始办理", "start"),
-            Move::Close => lang.pick("办结", "close"),
-            Move::Reopen => lang.pick("重新打开", "reopen"),
+            Move::Accept => words::word(lang, "referral.move.accept"),
+            Move::Decline => words::word(lang, "referral.move.decline"),
+            Move::Start => words::word(lang, "referral.move.start"),
+            Move::Close => words::word(lang, "referral.move.close"),
+            Move::Reopen => words::word(lang, "referral.move.reopen"),
         }
     }
 
@@ -189,20 +239,7 @@ pub fn allowed_moves(from: ReferralStatus) -> Vec<Move> {
 
 /// The message for a move that is not allowed: what it was, and what is allowed instead.
 pub fn refused_move(m: Move, from: ReferralStatus, lang: Lang) -> String {
-    let allowed: Vec<&str> = allowed_moves(from).iter().map(|a| a.label(lang)).collect();
-    let allowed = if allowed.is_empty() {
-        lang.pick("无", "nothing").to_string()
-    } else {
-        allowed.join(lang.pick("、", ", "))
-    };
-    match lang {
-        Lang::Zh => format!("“{}”状态下不能{};可以:{allowed}", from.zh(), m.label(lang)),
-        Lang::En => format!(
-            "a referral that is {} cannot {}; allowed: {allowed}",
-            from.en().to_lowercase(),
-            m.label(lang)
-        ),
-    }
+    Refusal::Move { tried: m, from }.message(lang)
 }
 
 /// What closing records: the outcome and the figures that matter for reporting.
@@ -218,19 +255,17 @@ pub struct Closing {
 
 impl Closing {
     /// An outcome is required; "not resolved" also needs its reason.
-    pub fn check(&self, lang: Lang) -> Result<(), String> {
+    pub fn refusal(&self) -> Result<(), Refusal> {
         match (self.outcome, self.reason) {
-            (None, _) => Err(lang
-                .pick("办结须选择结果", "closing needs an outcome")
-                .into()),
-            (Some(Outcome::NotResolved), None) => Err(lang
-                .pick(
-                    "结果为“未解决”时须选择原因",
-                    "an unresolved outcome needs a reason",
-                )
-                .into()),
+            (None, _) => Err(Refusal::NoOutcome),
+            (Some(Outcome::NotResolved), None) => Err(Refusal::UnresolvedWithoutReason),
             _ => Ok(()),
         }
+    }
+
+    /// [`Closing::refusal`] in words.
+    pub fn check(&self, lang: Lang) -> Result<(), String> {
+        self.refusal().map_err(|r| r.message(lang))
     }
 }
 
@@ -307,13 +342,16 @@ pub fn due_state(due: NaiveDate, today: NaiveDate) -> DueState {
 
 /// Whether the due date is in the past, today, soon or later, for colour and order.
 pub fn due_words(due: NaiveDate, today: NaiveDate, lang: Lang) -> String {
-    match (due_state(due, today), lang) {
-        (DueState::Overdue(n), Lang::Zh) => format!("逾期{n}天"),
-        (DueState::Overdue(n), Lang::En) => format!("{n}d late"),
-        (DueState::DueToday, _) => lang.pick("今日到期", "due today").to_string(),
-        (DueState::DueSoon, Lang::Zh) => format!("{}天后到期", (due - today).num_days()),
-        (DueState::DueSoon, Lang::En) => format!("due in {}d", (due - today).num_days()),
-        (DueState::Later, _) => due.format("%m-%d").to_string(),
+    let n = |n: i64| n.to_string();
+    match due_state(due, today) {
+        DueState::Overdue(d) => words::say(lang, "referral.due.overdue", &[("n", &n(d))]),
+        DueState::DueToday => words::word(lang, "referral.due.today").to_string(),
+        DueState::DueSoon => words::say(
+            lang,
+            "referral.due.soon",
+            &[("n", &n((due - today).num_days()))],
+        ),
+        DueState::Later => due.format("%m-%d").to_string(),
     }
 }
 

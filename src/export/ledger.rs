@@ -24,6 +24,7 @@ use crate::i18n::Lang;
 use crate::import::visits::{Column, HEADERS};
 use crate::report::safe;
 use crate::store::{LedgerVisit, Store};
+use crate::words;
 
 /// The columns `import visits` does not read: what became of the visit and its referrals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -413,13 +414,11 @@ pub fn export(
     if e.to < e.from {
         anyhow::bail!(
             "{}",
-            match lang {
-                Lang::Zh => format!("结束日期 {} 早于开始日期 {};未写入文件", e.to, e.from),
-                Lang::En => format!(
-                    "the period ends ({}) before it begins ({}); no file was written",
-                    e.to, e.from
-                ),
-            }
+            words::say(
+                lang,
+                "export.ledger.ends_before_it_begins",
+                &[("to", &e.to.to_string()), ("from", &e.from.to_string())],
+            )
         );
     }
     let said = |x: crate::outfile::OutError| anyhow::anyhow!(x.message(lang));

@@ -4,6 +4,7 @@
 
 use crate::i18n::Lang;
 use crate::import::FileError;
+use crate::words::{self, Arg, Said};
 
 /// What a feed gave: the records read, those left out (with `--skip-bad` only), and how
 /// many values had control characters cleaned out.
@@ -19,7 +20,7 @@ pub struct Feed<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skipped {
     pub file: String,
-    pub position: String,
+    pub position: Arg,
     pub problems: Vec<FileError>,
 }
 
@@ -27,24 +28,21 @@ impl Skipped {
     /// `file: $[3]: skipped: $[3].baseSalary: no amount; …`
     pub fn render(&self, lang: Lang) -> String {
         let why: Vec<String> = self.problems.iter().map(|p| p.error.render(lang)).collect();
-        match lang {
-            Lang::Zh => format!("{}: {}:已跳过:{}", self.file, self.position, why.join(";")),
-            Lang::En => format!(
-                "{}: {}: skipped: {}",
-                self.file,
-                self.position,
-                why.join("; ")
-            ),
-        }
+        words::say(
+            lang,
+            "import.skipped",
+            &[
+                ("file", &self.file),
+                ("position", &self.position.say(lang)),
+                ("why", &why.join(words::word(lang, "import.skipped_sep"))),
+            ],
+        )
     }
 }
 
 /// The position of a CSV record, as its line is said.
-pub fn line_position(line: u64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("第{line}行"),
-        Lang::En => format!("line {line}"),
-    }
+pub fn line_position(line: u64) -> Arg {
+    Said::new("import.line").with("line", line).into()
 }
 
 /// Records read one by one, each with its file, position and problems, settled at the
@@ -68,7 +66,7 @@ impl<T> Settle<T> {
     }
 
     /// A record and the problems found in it (none: it is good).
-    pub fn record(&mut self, file: &str, position: String, record: T, problems: Vec<FileError>) {
+    pub fn record(&mut self, file: &str, position: Arg, record: T, problems: Vec<FileError>) {
         if problems.is_empty() {
             self.good.push(record);
         } else if self.skip_bad {
@@ -137,7 +135,12 @@ mod tests {
             "f",
             "$[1]".into(),
             2,
-            vec![FileError::new("f", 0, "$[1].title", "required")],
+            vec![FileError::new(
+                "f",
+                0,
+                "$[1].title",
+                crate::import::required(),
+            )],
         );
         assert_eq!(all.finish(0).unwrap_err().len(), 1);
         let mut some: Settle<u32> = Settle::new(true);
@@ -146,7 +149,12 @@ mod tests {
             "f",
             "$[1]".into(),
             2,
-            vec![FileError::new("f", 0, "$[1].title", "required")],
+            vec![FileError::new(
+                "f",
+                0,
+                "$[1].title",
+                crate::import::required(),
+            )],
         );
         let feed = some.finish(0).unwrap();
         assert_eq!(feed.records, vec![1]);

@@ -6,29 +6,43 @@ pub mod jobs;
 pub mod visits;
 
 use crate::i18n::Lang;
+use crate::words::{self, Arg, Said};
 
-/// A problem with one row (or the header, line 1), naming the field.
+/// A problem with one row (or the header, line 1), naming the field: the field as the
+/// file names it (or as the desk's list labels it), and what is wrong, as a message of the
+/// catalog (`import.*`), said in a language only where it is shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowError {
     pub line: u64,
-    pub field: String,
-    pub message: String,
+    pub field: Arg,
+    pub message: Said,
 }
 
 impl RowError {
     /// `第3行,名称:必填`; without a line (0: a JSON path or the file as a whole), the field
     /// alone: `$[3].baseSalary:…`.
     pub fn render(&self, lang: Lang) -> String {
-        match (lang, self.line, self.field.is_empty()) {
-            (_, 0, true) => return self.message.clone(),
-            (Lang::Zh, 0, false) => return format!("{}:{}", self.field, self.message),
-            (Lang::En, 0, false) => return format!("{}: {}", self.field, self.message),
-            _ => {}
+        let message = self.message.say(lang);
+        if self.line == 0 && self.field.is_empty() {
+            return message;
         }
-        match lang {
-            Lang::Zh => format!("第{}行,{}:{}", self.line, self.field, self.message),
-            Lang::En => format!("line {}, {}: {}", self.line, self.field, self.message),
+        let field = self.field.say(lang);
+        if self.line == 0 {
+            return words::say(
+                lang,
+                "import.at_field",
+                &[("field", &field), ("message", &message)],
+            );
         }
+        words::say(
+            lang,
+            "import.at_line",
+            &[
+                ("line", &self.line.to_string()),
+                ("field", &field),
+                ("message", &message),
+            ],
+        )
     }
 }
 
@@ -41,78 +55,89 @@ pub struct FileError {
 
 impl FileError {
     pub fn render(&self, lang: Lang) -> String {
-        format!("{}: {}", self.file, self.error.render(lang))
+        words::say(
+            lang,
+            "import.in_file",
+            &[("file", &self.file), ("message", &self.error.render(lang))],
+        )
     }
 
-    pub fn new(file: &str, line: u64, field: &str, message: impl Into<String>) -> FileError {
+    pub fn new(file: &str, line: u64, field: impl Into<Arg>, message: Said) -> FileError {
         FileError {
             file: file.to_string(),
             error: RowError {
                 line,
-                field: field.to_string(),
-                message: message.into(),
+                field: field.into(),
+                message,
             },
         }
     }
 }
 
+/// What a library said of a file it could not read (csv, JSON), in its own words.
+pub fn system(error: impl ToString) -> Said {
+    Said::new("import.system").with("error", error)
+}
+
+/// "Required", of an empty cell that must be filled.
+pub fn required() -> Said {
+    Said::new("import.required")
+}
+
+/// Columns named in a list: `日期、姓名` / `date, name`.
+pub fn joined(items: impl IntoIterator<Item = Arg>) -> Arg {
+    Arg::Joined {
+        items: items.into_iter().collect(),
+        sep: Box::new(Said::new("import.list_sep")),
+    }
+}
+
+/// A file's header refused for the `missing` columns it lacks.
+pub fn missing_columns<'a>(missing: impl IntoIterator<Item = &'a str>) -> Said {
+    Said::new("import.missing_columns")
+        .with_arg("columns", joined(missing.into_iter().map(Arg::from)))
+}
+
 /// A file's text (UTF-8 or GBK), refused unread if larger than `max` bytes.
-pub fn read_file(path: &std::path::Path, max: u64, lang: Lang) -> Result<String, FileError> {
+pub fn read_file(path: &std::path::Path, max: u64) -> Result<String, FileError> {
     let file = path.display().to_string();
     let size = std::fs::metadata(path)
-        .map_err(|e| FileError::new(&file, 0, "", io_words(&e, lang)))?
+        .map_err(|e| FileError::new(&file, 0, "", io_words(&e)))?
         .len();
     if size > max {
         return Err(FileError::new(
             &file,
             0,
             "",
-            match lang {
-                Lang::Zh => format!("文件过大({} MB,上限{} MB),未读取", size >> 20, max >> 20),
-                Lang::En => format!(
-                    "file too large ({} MB, limit {} MB); not read",
-                    size >> 20,
-                    max >> 20
-                ),
-            },
+            Said::new("import.too_large")
+                .with("size", size >> 20)
+                .with("max", max >> 20),
         ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| FileError::new(&file, 0, "", io_words(&e, lang)))?;
-    decode(&bytes, lang).map_err(|e| FileError::new(&file, 0, "", e))
+    let bytes = std::fs::read(path).map_err(|e| FileError::new(&file, 0, "", io_words(&e)))?;
+    decode(&bytes).map_err(|e| FileError::new(&file, 0, "", e))
 }
 
 /// Why a file could not be read, in the officer's words (the system's own sentence, in
 /// English and with an error number, only for the rare cases not named here).
-pub fn io_words(e: &std::io::Error, lang: Lang) -> String {
+pub fn io_words(e: &std::io::Error) -> Said {
     use std::io::ErrorKind;
     match e.kind() {
-        ErrorKind::NotFound => lang.pick(
-            "找不到这个文件(请检查路径)",
-            "no such file (check the path)",
-        ),
-        ErrorKind::PermissionDenied => {
-            lang.pick("没有读取这个文件的权限", "no permission to read this file")
-        }
-        ErrorKind::IsADirectory => {
-            lang.pick("这是一个文件夹,不是文件", "this is a folder, not a file")
-        }
-        _ => return e.to_string(),
+        ErrorKind::NotFound => Said::new("import.io.not_found"),
+        ErrorKind::PermissionDenied => Said::new("import.io.permission"),
+        ErrorKind::IsADirectory => Said::new("import.io.is_dir"),
+        _ => system(e),
     }
-    .to_string()
 }
 
 /// Parses a JSON file's text, or says where it is not JSON.
-pub fn parse_json(text: &str, file: &str, lang: Lang) -> Result<serde_json::Value, Vec<FileError>> {
+pub fn parse_json(text: &str, file: &str) -> Result<serde_json::Value, Vec<FileError>> {
     serde_json::from_str(text).map_err(|e| {
         vec![FileError::new(
             file,
             e.line() as u64,
             "JSON",
-            match lang {
-                Lang::Zh => format!("不是有效的JSON:{e}"),
-                Lang::En => format!("not valid JSON: {e}"),
-            },
+            Said::new("import.not_json").with("error", e),
         )]
     })
 }
@@ -174,19 +199,11 @@ pub fn year_in_range(date: chrono::NaiveDate) -> bool {
 }
 
 /// What is said of a date outside [`YEARS`].
-pub fn year_out_of_range(text: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "日期“{text}”的年份不在{}–{}年之间",
-            YEARS.start(),
-            YEARS.end()
-        ),
-        Lang::En => format!(
-            "the date {text:?} is not in the years {}–{}",
-            YEARS.start(),
-            YEARS.end()
-        ),
-    }
+pub fn year_out_of_range(text: &str) -> Said {
+    Said::new("import.date.out_of_years")
+        .with("text", text)
+        .with("from", YEARS.start())
+        .with("to", YEARS.end())
 }
 
 /// Why an imported date was not taken.
@@ -199,12 +216,10 @@ pub enum DateProblem {
 
 impl DateProblem {
     /// What is said of the cell `text`.
-    pub fn message(self, text: &str, lang: Lang) -> String {
+    pub fn said(self, text: &str) -> Said {
         match self {
-            DateProblem::OutOfYears => year_out_of_range(text.trim(), lang),
-            DateProblem::Unreadable => lang
-                .pick("日期格式不对,例:2026-11-20", "bad date, e.g. 2026-11-20")
-                .to_string(),
+            DateProblem::OutOfYears => year_out_of_range(text.trim()),
+            DateProblem::Unreadable => Said::new("import.date.unreadable"),
         }
     }
 }
@@ -231,9 +246,9 @@ pub fn date_of(text: &str) -> Result<Option<chrono::NaiveDate>, DateProblem> {
     }
 }
 
-/// [`date_of`], with the problem said in `lang`.
-pub fn read_date(text: &str, lang: Lang) -> Result<Option<chrono::NaiveDate>, String> {
-    date_of(text).map_err(|p| p.message(text, lang))
+/// [`date_of`], with the problem as a message.
+pub fn read_date(text: &str) -> Result<Option<chrono::NaiveDate>, Said> {
+    date_of(text).map_err(|p| p.said(text))
 }
 
 /// `-5-01-01`, `+12026-01-01`: a date whose year has a sign or more than four digits, and so
@@ -345,10 +360,9 @@ impl Cleaner {
 
 /// The success message's tail saying how many values were cleaned, empty if none.
 pub fn cleaned_note(cleaned: usize, lang: Lang) -> String {
-    match (cleaned, lang) {
-        (0, _) => String::new(),
-        (n, Lang::Zh) => format!(";清除了{n}处控制字符"),
-        (n, Lang::En) => format!("; control characters cleaned from {n} value(s)"),
+    match cleaned {
+        0 => String::new(),
+        n => words::say(lang, "import.cleaned", &[("n", &n.to_string())]),
     }
 }
 
@@ -374,7 +388,7 @@ impl Table {
                 vec![RowError {
                     line: 1,
                     field: "CSV".into(),
-                    message: e.to_string(),
+                    message: system(e),
                 }]
             })?
             .iter()
@@ -413,7 +427,7 @@ impl Table {
                 Err(e) => errors.push(RowError {
                     line: e.position().map_or(0, |p| lines.at(p.byte())),
                     field: "CSV".into(),
-                    message: e.to_string(),
+                    message: system(e),
                 }),
             }
         }
@@ -447,7 +461,6 @@ impl Table {
         spec: &'s [(&'s str, &'s [&'s str])],
         required: &[&str],
         file: &str,
-        lang: Lang,
     ) -> Result<std::collections::HashMap<&'s str, usize>, Vec<FileError>> {
         let col: std::collections::HashMap<&str, usize> = spec
             .iter()
@@ -464,11 +477,8 @@ impl Table {
         Err(vec![FileError::new(
             file,
             1,
-            lang.pick("表头", "header"),
-            match lang {
-                Lang::Zh => format!("缺少必需的列:{}", missing.join("、")),
-                Lang::En => format!("missing required column(s): {}", missing.join(", ")),
-            },
+            Said::new("import.header"),
+            missing_columns(missing),
         )])
     }
 
@@ -481,27 +491,16 @@ impl Table {
 }
 
 /// Text from a file in UTF-8 (with or without BOM) or GBK, Excel's Chinese default.
-pub fn decode(bytes: &[u8], lang: Lang) -> Result<String, String> {
+pub fn decode(bytes: &[u8]) -> Result<String, Said> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec()).map_err(|_| {
-            lang.pick(
-                "文件以UTF-8标记开头,但内容不是UTF-8",
-                "file starts with a UTF-8 mark but is not UTF-8",
-            )
-            .into()
-        });
+        return String::from_utf8(rest.to_vec()).map_err(|_| Said::new("import.bad_bom"));
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok(s.to_string());
     }
     let (text, _, had_errors) = encoding_rs::GBK.decode(bytes);
     if had_errors {
-        return Err(lang
-            .pick(
-                "文件编码无法识别:既不是UTF-8也不是GBK",
-                "unknown encoding: neither UTF-8 nor GBK",
-            )
-            .into());
+        return Err(Said::new("import.unknown_encoding"));
     }
     Ok(text.into_owned())
 }
@@ -512,14 +511,14 @@ mod tests {
 
     #[test]
     fn utf8_bom_and_gbk_all_decode() {
-        assert_eq!(decode("姓名".as_bytes(), Lang::Zh).unwrap(), "姓名");
+        assert_eq!(decode("姓名".as_bytes()).unwrap(), "姓名");
         assert_eq!(
-            decode(b"\xEF\xBB\xBF\xE5\xA7\x93\xE5\x90\x8D", Lang::Zh).unwrap(),
+            decode(b"\xEF\xBB\xBF\xE5\xA7\x93\xE5\x90\x8D").unwrap(),
             "姓名"
         );
         let (gbk, _, _) = encoding_rs::GBK.encode("姓名,电话");
-        assert_eq!(decode(&gbk, Lang::Zh).unwrap(), "姓名,电话");
-        assert!(decode(b"\xFF\xFF\xFF", Lang::Zh).is_err());
+        assert_eq!(decode(&gbk).unwrap(), "姓名,电话");
+        assert!(decode(b"\xFF\xFF\xFF").is_err());
     }
 
     #[test]
@@ -647,13 +646,15 @@ mod tests {
         assert_eq!(date_of("2026-13-01"), Err(DateProblem::Unreadable));
         assert_eq!(date_of("明天"), Err(DateProblem::Unreadable));
         assert!(
-            read_date("0-01-01", Lang::Zh)
+            read_date("0-01-01")
                 .unwrap_err()
+                .say(Lang::Zh)
                 .contains("1900–2100")
         );
         assert!(
-            read_date("9999-01-01", Lang::En)
+            read_date("9999-01-01")
                 .unwrap_err()
+                .say(Lang::En)
                 .contains("1900–2100")
         );
     }

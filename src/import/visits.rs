@@ -10,9 +10,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZon
 use crate::domain::intake::{self, Field, RawIntake};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
-use crate::i18n::Lang;
 use crate::import::{Cleaner, DateProblem, Lines, RowError, Shape, signed_year, year_in_range};
 use crate::store::ImportRow;
+use crate::words::{Arg, Said};
 
 /// Columns beyond the intake fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,17 +155,17 @@ fn loose<T: Labeled>(text: &str, extra: &[(&str, T)]) -> Result<Option<T>, ()> {
     T::parse_loose(t).map(Some).ok_or(())
 }
 
-fn allowed<T: Labeled>(lang: Lang) -> String {
-    T::ALL
-        .iter()
-        .map(|v| v.label(lang))
-        .collect::<Vec<_>>()
-        .join(" / ")
+/// A list's labels, as a cell may give them: `男 / 女 / 未知`.
+fn allowed<T: Labeled>() -> Arg {
+    Arg::Joined {
+        items: T::ALL.iter().map(|v| Arg::label(*v)).collect(),
+        sep: Box::new(Said::new("import.visits.list_sep")),
+    }
 }
 
 /// Parses and checks the whole ledger. Returns every row, or every problem found.
-pub fn parse(text: &str, zone: FixedOffset, lang: Lang) -> Result<Vec<ImportRow>, Vec<RowError>> {
-    read(text, zone, lang).map(|l| l.rows)
+pub fn parse(text: &str, zone: FixedOffset) -> Result<Vec<ImportRow>, Vec<RowError>> {
+    read(text, zone).map(|l| l.rows)
 }
 
 /// A ledger read and checked.
@@ -183,14 +183,14 @@ fn read_field(
     f: Field,
     cell: &str,
     line: u64,
-    lang: Lang,
     masked: &mut Vec<(Field, u64, String)>,
-    bad: &mut dyn FnMut(&str, String),
+    bad: &mut dyn FnMut(Arg, Said),
 ) {
-    let label = f.label(lang);
-    let not_in_list = |list: String| match lang {
-        Lang::Zh => format!("“{cell}”不在可选项中({list})"),
-        Lang::En => format!("{cell:?} is not one of: {list}"),
+    let label = || Arg::label(f);
+    let not_in_list = |list: Arg| {
+        Said::new("import.visits.not_in_list")
+            .with("cell", cell)
+            .with_arg("list", list)
     };
     match f {
         Field::Name => raw.name = cell.into(),
@@ -222,7 +222,7 @@ fn read_field(
         },
         Field::Gender => match loose(cell, &[]) {
             Ok(g) => raw.gender = g,
-            Err(()) => bad(label, not_in_list(allowed::<Gender>(lang))),
+            Err(()) => bad(label(), not_in_list(allowed::<Gender>())),
         },
         Field::Membership => {
             match loose(
@@ -230,23 +230,23 @@ fn read_field(
                 &[("是", Membership::Member), ("否", Membership::NonMember)],
             ) {
                 Ok(m) => raw.membership = m,
-                Err(()) => bad(label, not_in_list(allowed::<Membership>(lang))),
+                Err(()) => bad(label(), not_in_list(allowed::<Membership>())),
             }
         }
         Field::Channel => match loose(cell, &[]) {
             Ok(c) => raw.channel = c,
-            Err(()) => bad(label, not_in_list(allowed::<Channel>(lang))),
+            Err(()) => bad(label(), not_in_list(allowed::<Channel>())),
         },
         Field::Category => match loose(cell, &[]) {
             Ok(c) => raw.category = c,
-            Err(()) => bad(label, not_in_list(allowed::<Category>(lang))),
+            Err(()) => bad(label(), not_in_list(allowed::<Category>())),
         },
         // Not a ledger column: the form's arbitration facts.
         Field::Employment | Field::EndedOn | Field::LearnedOn => {}
         Field::Urgency => match loose(cell, &[("急", Urgency::Urgent), ("一般", Urgency::Normal)])
         {
             Ok(u) => raw.urgency = u,
-            Err(()) => bad(label, not_in_list(allowed::<Urgency>(lang))),
+            Err(()) => bad(label(), not_in_list(allowed::<Urgency>())),
         },
     }
 }
@@ -255,18 +255,17 @@ fn read_field(
 /// (for its problems). Refused when it cannot be read or lacks a required column.
 fn read_header(
     reader: &mut csv::Reader<&[u8]>,
-    lang: Lang,
 ) -> Result<(Vec<Option<Column>>, String), Vec<RowError>> {
-    let header_err = |message: String| {
+    let header_err = |message: Said| {
         vec![RowError {
             line: 1,
-            field: lang.pick("表头", "header").into(),
+            field: Said::new("import.header").into(),
             message,
         }]
     };
     let headers = reader
         .headers()
-        .map_err(|e| header_err(e.to_string()))?
+        .map_err(|e| header_err(crate::import::system(e)))?
         .clone();
     let columns: Vec<Option<Column>> = headers.iter().map(column_for).collect();
     let missing: Vec<&str> = REQUIRED
@@ -275,10 +274,7 @@ fn read_header(
         .map(|c| column_name(*c))
         .collect();
     if !missing.is_empty() {
-        return Err(header_err(match lang {
-            Lang::Zh => format!("缺少必需的列:{}", missing.join("、")),
-            Lang::En => format!("missing required column(s): {}", missing.join(", ")),
-        }));
+        return Err(header_err(crate::import::missing_columns(missing)));
     }
     let date_header = headers
         .iter()
@@ -298,30 +294,29 @@ fn push_field_errors(
     first_error: usize,
     field_errors: Vec<intake::FieldError>,
     line: u64,
-    lang: Lang,
 ) {
     for e in field_errors {
         if e.field == Field::Category
             && errors[first_error..]
                 .iter()
-                .any(|x| x.field == e.field.label(lang))
+                .any(|x| x.field == Arg::label(e.field))
         {
             continue;
         }
         errors.push(RowError {
             line,
-            field: e.field.label(lang).into(),
-            message: e.message,
+            field: Arg::label(e.field),
+            message: e.said(),
         });
     }
 }
 
 /// [`parse`], also counting the values cleaned of control characters.
-pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<RowError>> {
+pub fn read(text: &str, zone: FixedOffset) -> Result<Ledger, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
-    let (columns, date_header) = read_header(&mut reader, lang)?;
+    let (columns, date_header) = read_header(&mut reader)?;
     let mut lines = Lines::new(text);
     let mut cleaner = Cleaner::default();
     let mut rows = Vec::new();
@@ -336,7 +331,7 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                 errors.push(RowError {
                     line,
                     field: "CSV".into(),
-                    message: e.to_string(),
+                    message: crate::import::system(e),
                 });
                 continue;
             }
@@ -363,39 +358,34 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
         let mut raw = RawIntake::default();
         let mut when = None;
         let mut officer = None;
-        let mut bad = |field: &str, message: String| {
+        let mut bad = |field: Arg, message: Said| {
             errors.push(RowError {
                 line,
-                field: field.to_string(),
+                field,
                 message,
             });
         };
         for (_, col, cell) in &cells {
             let cell = cell.as_str();
             let label = match col {
-                Column::Field(f) => f.label(lang),
-                Column::Date => date_header.as_str(),
-                other => column_name(*other),
+                Column::Field(f) => Arg::label(*f),
+                Column::Date => Arg::from(&date_header),
+                other => Arg::from(column_name(*other)),
             };
             match col {
                 Column::Date => match read_when(cell, zone) {
                     Ok(t) => when = Some(t),
                     Err(DateProblem::OutOfYears) => {
-                        bad(label, crate::import::year_out_of_range(cell, lang))
+                        bad(label, crate::import::year_out_of_range(cell));
                     }
-                    Err(DateProblem::Unreadable) => bad(
-                        label,
-                        lang.pick(
-                            "日期格式不对,例:2026-11-20 或 2026-11-20 09:30",
-                            "bad date, e.g. 2026-11-20 or 2026-11-20 09:30",
-                        )
-                        .into(),
-                    ),
+                    Err(DateProblem::Unreadable) => {
+                        bad(label, Said::new("import.visits.bad_date"));
+                    }
                 },
                 Column::Officer if !cell.is_empty() => officer = Some(cell.to_string()),
                 Column::Officer => {}
                 Column::Field(f) => {
-                    read_field(&mut raw, *f, cell, line, lang, &mut masked, &mut bad);
+                    read_field(&mut raw, *f, cell, line, &mut masked, &mut bad);
                 }
             }
         }
@@ -403,11 +393,11 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
         if date_cell_empty {
             errors.push(RowError {
                 line,
-                field: date_header.clone(),
-                message: lang.pick("必填", "required").into(),
+                field: Arg::from(&date_header),
+                message: crate::import::required(),
             });
         }
-        match intake::validate(&raw, lang) {
+        match intake::validate(&raw) {
             Ok(intake) => {
                 if let Some(visited_at) = when {
                     rows.push(ImportRow {
@@ -419,11 +409,11 @@ pub fn read(text: &str, zone: FixedOffset, lang: Lang) -> Result<Ledger, Vec<Row
                 }
             }
             Err(field_errors) => {
-                push_field_errors(&mut errors, first_error, field_errors, line, lang);
+                push_field_errors(&mut errors, first_error, field_errors, line);
             }
         }
     }
-    errors.extend(masked_errors(&masked, lang));
+    errors.extend(masked_errors(&masked));
     if errors.is_empty() {
         Ok(Ledger {
             rows,
@@ -443,7 +433,7 @@ fn is_masked(cell: &str) -> bool {
 /// One problem per column holding masked numbers: its first row, the value, how many rows,
 /// and what to import instead. A masked number is refused, never stored as a number nor
 /// dropped in silence (the person would come in without it, and not be recognised).
-fn masked_errors(masked: &[(Field, u64, String)], lang: Lang) -> Vec<RowError> {
+fn masked_errors(masked: &[(Field, u64, String)]) -> Vec<RowError> {
     [Field::Phone, Field::IdNumber]
         .into_iter()
         .filter_map(|field| {
@@ -452,15 +442,10 @@ fn masked_errors(masked: &[(Field, u64, String)], lang: Lang) -> Vec<RowError> {
             let rows = 1 + of.count();
             Some(RowError {
                 line: *line,
-                field: field.label(lang).into(),
-                message: match lang {
-                    Lang::Zh => format!(
-                        "“{value}”是打码的号码,不能当作真实号码导入(共{rows}行);这是未加 --unmasked 导出的台账。请导入 dutydesk export visits --unmasked 导出的文件,或删去此列后再导入"
-                    ),
-                    Lang::En => format!(
-                        "{value:?} is a masked number and cannot be imported as one ({rows} row(s)); this ledger was exported without --unmasked. Import a file from dutydesk export visits --unmasked, or remove this column"
-                    ),
-                },
+                field: Arg::label(field),
+                message: Said::new("import.visits.masked")
+                    .with("value", value)
+                    .with("rows", rows),
             })
         })
         .collect()
@@ -470,20 +455,25 @@ fn masked_errors(masked: &[(Field, u64, String)], lang: Lang) -> Vec<RowError> {
 mod tests {
     use super::*;
     use crate::domain::clock::china_zone;
+    use crate::i18n::Lang;
 
     #[test]
     fn masked_numbers_are_refused_once_per_column_with_what_to_do() {
         let csv = "日期,姓名,电话,身份证号,诉求类别\n2026-11-20,张三,138****8000,3301**********1234,欠薪\n2026-11-21,李四,139****5678,,求职\n";
-        let errs = parse(csv, china_zone(), Lang::Zh).unwrap_err();
-        let got: Vec<(u64, &str)> = errs.iter().map(|e| (e.line, e.field.as_str())).collect();
-        assert_eq!(got, vec![(2, "电话"), (2, "身份证号")]);
-        assert!(errs[0].message.contains("共2行") && errs[0].message.contains("--unmasked"));
+        let errs = parse(csv, china_zone()).unwrap_err();
+        let got: Vec<(u64, String)> = errs
+            .iter()
+            .map(|e| (e.line, e.field.say(Lang::Zh)))
+            .collect();
+        assert_eq!(got, vec![(2, "电话".into()), (2, "身份证号".into())]);
+        let message = errs[0].message.say(Lang::Zh);
+        assert!(message.contains("共2行") && message.contains("--unmasked"));
     }
 
     #[test]
     fn the_occupation_note_column_is_read_and_wins_over_free_text() {
         let csv = "日期,姓名,诉求类别,职业,职业说明\n2026-11-20,张三,欠薪,快递员,顺丰城西\n2026-11-20,李四,欠薪,焊工,\n";
-        let rows = parse(csv, china_zone(), Lang::Zh).unwrap();
+        let rows = parse(csv, china_zone()).unwrap();
         assert_eq!(rows[0].intake.occupation, Occupation::Courier);
         assert_eq!(rows[0].intake.occupation_note, "顺丰城西");
         assert_eq!(rows[1].intake.occupation, Occupation::Other);
@@ -506,30 +496,39 @@ mod tests {
     #[test]
     fn every_bad_row_is_reported_with_its_line_and_field() {
         let csv = "日期,姓名,电话,诉求类别\r\n2026-11-20,张三,13800138000,欠薪\r\n2026-11-20,,13800138000,欠薪\r\n2026-13-01,李四,123,求职\r\n2026-11-21,王五,,催款\r\n";
-        let errs = parse(csv, china_zone(), Lang::Zh).unwrap_err();
-        let got: Vec<(u64, &str)> = errs.iter().map(|e| (e.line, e.field.as_str())).collect();
+        let errs = parse(csv, china_zone()).unwrap_err();
+        let got: Vec<(u64, String)> = errs
+            .iter()
+            .map(|e| (e.line, e.field.say(Lang::Zh)))
+            .collect();
         assert_eq!(
             got,
-            vec![(3, "姓名"), (4, "日期"), (4, "电话"), (5, "诉求类别")]
+            vec![
+                (3, "姓名".into()),
+                (4, "日期".into()),
+                (4, "电话".into()),
+                (5, "诉求类别".into())
+            ]
         );
         assert!(errs[0].render(Lang::Zh).starts_with("第3行,姓名"));
     }
 
     #[test]
     fn missing_required_columns_are_named() {
-        let errs = parse("姓名,电话\n张三,13800138000\n", china_zone(), Lang::En).unwrap_err();
+        let errs = parse("姓名,电话\n张三,13800138000\n", china_zone()).unwrap_err();
         assert_eq!(errs[0].line, 1);
+        let message = errs[0].message.say(Lang::En);
         assert!(
-            errs[0].message.contains("日期") && errs[0].message.contains("诉求类别"),
+            message.contains("日期") && message.contains("诉求类别"),
             "{}",
-            errs[0].message
+            message
         );
     }
 
     #[test]
     fn english_headers_and_free_text_occupation() {
         let csv = "date,name,category,occupation,officer\n2026-11-20 10:00,Li Ming,job_seeking,焊工,王建国\n";
-        let rows = parse(csv, china_zone(), Lang::En).unwrap();
+        let rows = parse(csv, china_zone()).unwrap();
         assert_eq!(rows[0].intake.occupation, Occupation::Other);
         assert_eq!(rows[0].intake.occupation_note, "焊工");
         assert_eq!(rows[0].officer.as_deref(), Some("王建国"));

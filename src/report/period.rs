@@ -10,6 +10,7 @@ use crate::domain::money::format_fen;
 use crate::domain::phone;
 use crate::i18n::Lang;
 use crate::store::Totals;
+use crate::words;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -79,63 +80,60 @@ pub fn overdue_as_of(to: NaiveDate, today: NaiveDate) -> NaiveDate {
 /// The summary: visits (new requests and follow-ups), workers, referrals opened and
 /// closed, what was recovered, paid and placed, and what was overdue at the end.
 fn summary_section(t: &Totals, lang: Lang) -> Section {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let opened: i64 = t.referrals.iter().map(|(_, f)| f.opened).sum();
     let closed: i64 = t.referrals.iter().map(|(_, f)| f.closed).sum();
     let overdue: i64 = t.referrals.iter().map(|(_, f)| f.overdue).sum();
-    let item = l("项目", "Item");
+    let item = words::word(lang, "report.period.item");
     section(
-        l("概况", "Summary"),
-        &[item, l("数值", "Value")],
+        words::word(lang, "report.period.summary"),
+        &[item, words::word(lang, "report.period.value")],
         vec![
             vec![
-                Cell::Text(l("来访人次", "Visits").into()),
+                Cell::Text(words::word(lang, "report.period.visits").into()),
                 Cell::Count(t.visits),
             ],
             vec![
-                Cell::Text(l("其中:新诉求", "of which new requests").into()),
+                Cell::Text(words::word(lang, "report.period.of_which_new_requests").into()),
                 Cell::Count(t.visits - t.follow_ups),
             ],
             vec![
-                Cell::Text(
-                    l(
-                        "其中:回访(已有转介的后续来访)",
-                        "of which follow-ups (回访)",
-                    )
-                    .into(),
-                ),
+                Cell::Text(words::word(lang, "report.period.of_which_follow_ups").into()),
                 Cell::Count(t.follow_ups),
             ],
             vec![
-                Cell::Text(l("涉及职工人数", "Workers concerned").into()),
+                Cell::Text(words::word(lang, "report.period.workers_concerned").into()),
                 Cell::Count(t.workers_in_visits),
             ],
             vec![
-                Cell::Text(l("新转介", "Referrals opened").into()),
+                Cell::Text(words::word(lang, "report.period.referrals_opened").into()),
                 Cell::Count(opened),
             ],
             vec![
-                Cell::Text(l("转介办结", "Referrals closed").into()),
+                Cell::Text(words::word(lang, "report.period.referrals_closed").into()),
                 Cell::Count(closed),
             ],
             vec![
-                Cell::Text(l("追回工资(元)", "Wages recovered (yuan)").into()),
+                Cell::Text(words::word(lang, "report.period.wages_recovered_yuan").into()),
                 Cell::Money(t.wages_recovered_fen),
             ],
             vec![
-                Cell::Text(l("追回工资涉及职工", "Workers covered by recovered wages").into()),
+                Cell::Text(
+                    words::word(lang, "report.period.workers_covered_by_recovered_wages").into(),
+                ),
                 Cell::Count(t.workers_covered),
             ],
             vec![
-                Cell::Text(l("发放帮扶救助(元)", "Aid paid (yuan)").into()),
+                Cell::Text(words::word(lang, "report.period.aid_paid_yuan").into()),
                 Cell::Money(t.aid_paid_fen),
             ],
             vec![
-                Cell::Text(l("就业安置人数", "People placed in jobs").into()),
+                Cell::Text(words::word(lang, "report.period.people_placed_in_jobs").into()),
                 Cell::Count(t.placed),
             ],
             vec![
-                Cell::Text(l("期末逾期转介", "Referrals overdue at period end").into()),
+                Cell::Text(
+                    words::word(lang, "report.period.referrals_overdue_at_period_end").into(),
+                ),
                 Cell::Count(overdue),
             ],
         ],
@@ -144,18 +142,17 @@ fn summary_section(t: &Totals, lang: Lang) -> Section {
 
 /// Referrals by kind of service and outcome.
 fn referrals_section(t: &Totals, lang: Lang) -> Section {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     section(
-        l("转介(按类别与结果)", "Referrals by kind and outcome"),
+        words::word(lang, "report.period.referrals_by_kind_and_outcome"),
         &[
-            l("类别", "Kind"),
-            l("新转介", "Opened"),
-            l("办结", "Closed"),
-            l("已解决", "Resolved"),
-            l("部分解决", "Partly"),
-            l("未解决", "Not resolved"),
-            l("退回", "Declined"),
-            l("期末逾期", "Overdue at end"),
+            words::word(lang, "report.period.kind"),
+            words::word(lang, "report.period.opened"),
+            words::word(lang, "report.period.closed"),
+            words::word(lang, "report.period.resolved"),
+            words::word(lang, "report.period.partly"),
+            words::word(lang, "report.period.not_resolved"),
+            words::word(lang, "report.period.declined"),
+            words::word(lang, "report.period.overdue_at_end"),
         ],
         t.referrals
             .iter()
@@ -178,17 +175,16 @@ fn referrals_section(t: &Totals, lang: Lang) -> Section {
 /// The referrals overdue at the period's end, days late counted to `as_of`; phones masked
 /// unless `unmasked`.
 fn overdue_section(t: &Totals, lang: Lang, as_of: NaiveDate, unmasked: bool) -> Section {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     section(
-        l("期末逾期转介明细", "Referrals overdue at period end"),
+        words::word(lang, "report.period.overdue_list"),
         &[
-            l("来访人", "Visitor"),
-            l("电话", "Phone"),
-            l("类别", "Kind"),
-            l("服务", "Service"),
-            l("责任人", "Owner"),
-            l("应办结", "Due"),
-            l("逾期天数", "Days late"),
+            words::word(lang, "report.period.visitor"),
+            words::word(lang, "report.period.phone"),
+            words::word(lang, "report.period.kind"),
+            words::word(lang, "report.period.service"),
+            words::word(lang, "report.period.owner"),
+            words::word(lang, "report.period.due"),
+            words::word(lang, "report.period.days_late"),
         ],
         t.overdue
             .iter()
@@ -225,54 +221,55 @@ pub fn build(
     lang: Lang,
     unmasked: bool,
 ) -> Report {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let period = if from == to {
         from.to_string()
     } else {
-        match lang {
-            Lang::Zh => format!("{from} 至 {to}"),
-            Lang::En => format!("{from} to {to}"),
-        }
+        words::say(
+            lang,
+            "report.period.range",
+            &[("from", &from.to_string()), ("to", &to.to_string())],
+        )
     };
-    let title = match lang {
-        Lang::Zh => format!("{station} 服务记录汇总({period})"),
-        Lang::En => format!("{station}: service records, {period}"),
-    };
-    let visits_word = l("人次", "Visits");
+    let title = words::say(
+        lang,
+        "report.period.title",
+        &[("station", station), ("period", &period)],
+    );
+    let visits_word = words::word(lang, "report.period.visits_count");
     let summary = summary_section(t, lang);
     let referrals = referrals_section(t, lang);
     // A follow-up (回访) is no new request: it has its own line after the categories.
     let mut by_request = counted(lang, &t.by_category);
     if t.follow_ups > 0 {
         by_request.push(vec![
-            Cell::Text(l("回访", "Follow-up (回访)").into()),
+            Cell::Text(words::word(lang, "report.period.follow_up").into()),
             Cell::Count(t.follow_ups),
         ]);
     }
     let overdue_list = overdue_section(t, lang, as_of, unmasked);
     Report {
         title,
-        totals_sheet: l("汇总", "Totals").to_string(),
+        totals_sheet: words::word(lang, "report.period.totals").to_string(),
         sections: vec![
             summary,
             section(
-                l("来访渠道", "Visits by channel"),
-                &[l("渠道", "Channel"), visits_word],
+                words::word(lang, "report.period.visits_by_channel"),
+                &[words::word(lang, "report.period.channel"), visits_word],
                 counted(lang, &t.by_channel),
             ),
             section(
-                l("诉求类别", "Visits by request"),
-                &[l("类别", "Request"), visits_word],
+                words::word(lang, "report.period.visits_by_request"),
+                &[words::word(lang, "report.period.request"), visits_word],
                 by_request,
             ),
             section(
-                l("来访人群体(职业)", "Visitors by group (occupation)"),
-                &[l("群体", "Group"), visits_word],
+                words::word(lang, "report.period.visitors_by_group_occupation"),
+                &[words::word(lang, "report.period.group"), visits_word],
                 counted(lang, &t.by_occupation),
             ),
             section(
-                l("会员情况", "Union membership"),
-                &[l("会员", "Membership"), visits_word],
+                words::word(lang, "report.period.union_membership"),
+                &[words::word(lang, "report.period.membership"), visits_word],
                 counted(lang, &t.by_membership),
             ),
             referrals,
@@ -511,18 +508,11 @@ pub fn export(
     if e.to < e.from {
         anyhow::bail!(
             "{}",
-            e.lang
-                .pick("结束日期早于开始日期", "the period ends before it begins")
+            words::word(e.lang, "report.period.ends_before_it_begins")
         );
     }
     if e.format == ReportFormat::Xlsx && e.output.is_none() {
-        anyhow::bail!(
-            "{}",
-            e.lang.pick(
-                "xlsx 格式需要用 -o 指定文件",
-                "xlsx needs a file: give -o FILE"
-            )
-        );
+        anyhow::bail!("{}", words::word(e.lang, "report.period.xlsx_needs_a_file"));
     }
     let said = |x: crate::outfile::OutError| anyhow::anyhow!(x.message(e.lang));
     if let Some(path) = e.output {

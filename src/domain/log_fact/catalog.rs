@@ -1,13 +1,15 @@
-//! The words of the daily log's system-written lines, both languages side by side: every
-//! line the desk writes itself is put together from these templates (`{name}` is filled
-//! with the fact's value). The Chinese is exactly what earlier versions stored as `text`,
-//! so old lines are read back by the same words (see `parse`). A line's own parameters
-//! (names, the officer's notes) are never translated.
+//! The daily log's system-written lines, as messages of the desk's catalog
+//! (`src/words/{zh,en}.toml`, group `log`): every line the desk writes itself is put
+//! together from these templates (`{name}` is filled with the fact's value). The Chinese
+//! is exactly what earlier versions stored as `text`, so old lines are read back by the
+//! same words (see `parse`) — a Chinese `log.*` template is never to be reworded. A
+//! line's own parameters (names, the officer's notes) are never translated.
 
 use crate::i18n::Lang;
+use crate::words;
 
 macro_rules! catalog {
-    ($($(#[$meta:meta])* $key:ident => $zh:literal, $en:literal;)+) => {
+    ($($(#[$meta:meta])* $key:ident => $words:literal;)+) => {
         /// A message of the log catalog.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Msg { $($(#[$meta])* $key),+ }
@@ -15,10 +17,10 @@ macro_rules! catalog {
         impl Msg {
             pub const ALL: &'static [Msg] = &[$(Msg::$key),+];
 
-            /// The template in `lang`.
-            pub fn template(self, lang: Lang) -> &'static str {
+            /// Its key in the catalog.
+            pub fn key(self) -> &'static str {
                 match self {
-                    $(Msg::$key => lang.pick($zh, $en)),+
+                    $(Msg::$key => $words),+
                 }
             }
         }
@@ -26,78 +28,61 @@ macro_rules! catalog {
 }
 
 catalog! {
-    ShiftOpened => "{name} 开班", "{name} opened the shift";
-    Joined => "{name} 加入本班", "{name} joined the shift";
-    JoinedFrom => "{name}({affiliation})加入本班", "{name} ({affiliation}) joined the shift";
-    SignedOff => "{name} 签结交班", "{name} signed off and handed over";
-    Acknowledged => "已阅 {signer} 的交班记录", "Read {signer}'s handover";
-    Intake => "{name} · {category} · {channel}", "{name} · {category} · {channel}";
-    Returning => " · 老来访人", " · returning visitor";
-    FollowUp => " · 回访", " · follow-up";
-    ImportVisits => "导入来访台账 {n} 条", "Ledger imported: {n} visits";
-    ImportJobs => "导入岗位:新增 {added} 条,更新 {updated} 条",
-        "Job openings imported: {added} new, {updated} updated";
-    ImportServices => "导入服务目录:新增 {added} 条,更新 {updated} 条",
-        "Service directory imported: {added} new, {updated} updated";
+    ShiftOpened => "log.shift_opened";
+    Joined => "log.joined";
+    JoinedFrom => "log.joined_from";
+    SignedOff => "log.signed_off";
+    Acknowledged => "log.acknowledged";
+    Intake => "log.intake";
+    Returning => "log.returning";
+    FollowUp => "log.follow_up";
+    ImportVisits => "log.import_visits";
+    ImportJobs => "log.import_jobs";
+    ImportServices => "log.import_services";
     /// A referral's line: who, to which service of which kind, and what happened.
-    Referral => "{visitor} → {service}({kind}) {what}", "{visitor} → {service} ({kind}) {what}";
-    Sent => "转介 {note}", "referred {note}";
-    WithoutConsent => "[未经同意:{why}] {note}", "[without consent: {why}] {note}";
-    Moved => "{move}:{from}→{to} {what}", "{move}: {from} → {to} {what}";
-    Accept => "受理", "accepted";
-    Decline => "退回", "declined";
-    Start => "开始办理", "started";
-    Close => "办结", "closed";
-    Reopen => "重新打开", "reopened";
-    WagesRecovered => "追回工资{money}", "wages recovered {money}";
-    WagesRecoveredFor => "追回工资{money},{workers}人", "wages recovered {money} for {workers} workers";
-    AidPaid => "发放救助{money}", "aid paid {money}";
-    Placed => "已就业:{job}", "placed: {job}";
+    Referral => "log.referral";
+    Sent => "log.sent";
+    WithoutConsent => "log.without_consent";
+    Moved => "log.moved";
+    Accept => "log.accept";
+    Decline => "log.decline";
+    Start => "log.start";
+    Close => "log.close";
+    Reopen => "log.reopen";
+    WagesRecovered => "log.wages_recovered";
+    WagesRecoveredFor => "log.wages_recovered_for";
+    AidPaid => "log.aid_paid";
+    Placed => "log.placed";
     /// Between the parts of a closing (outcome · reason · figures · note).
-    Parts => " · ", " · ";
-    HandoverAsked => "转交给 {to}(待对方接收)", "handed over to {to} (until they accept)";
-    HandoverAccepted => "{by} 接收了转交", "{by} accepted the handover";
-    HandoverRefused => "{by} 拒绝了转交", "{by} refused the handover";
-    Corrected => "更正来访记录:{changes};原因:{reason}",
-        "Visit record corrected: {changes}; reason: {reason}";
-    Change => "{field}:{from} → {to}", "{field}: {from} → {to}";
+    Parts => "log.parts";
+    HandoverAsked => "log.handover_asked";
+    HandoverAccepted => "log.handover_accepted";
+    HandoverRefused => "log.handover_refused";
+    Corrected => "log.corrected";
+    Change => "log.change";
     /// Between the changes of a correction.
-    Changes => ";", "; ";
-    FieldCategory => "诉求类别", "Request";
-    FieldChannel => "渠道", "Channel";
-    FieldUrgency => "紧急程度", "Urgency";
-    FieldHeadcount => "涉及人数", "Workers";
-    FieldAmount => "欠薪金额", "Amount owed";
-    FieldSummary => "诉求摘要", "Summary";
-    FieldEmployment => "在职状态", "Employment";
-    FieldEndedOn => "离职日期", "Job ended on";
-    FieldLearnedOn => "知悉日期", "Learned of it";
+    Changes => "log.changes";
+    FieldCategory => "log.field_category";
+    FieldChannel => "log.field_channel";
+    FieldUrgency => "log.field_urgency";
+    FieldHeadcount => "log.field_headcount";
+    FieldAmount => "log.field_amount";
+    FieldSummary => "log.field_summary";
+    FieldEmployment => "log.field_employment";
+    FieldEndedOn => "log.field_ended_on";
+    FieldLearnedOn => "log.field_learned_on";
 }
 
 impl Msg {
+    /// The template in `lang`.
+    pub fn template(self, lang: Lang) -> &'static str {
+        words::template(lang, self.key())
+    }
+
     /// The template filled in: each `{name}` by its value in `args` (a value is put in as
     /// it is, never read for further names). A name without a value stays as written.
     pub fn fill(self, lang: Lang, args: &[(&str, &str)]) -> String {
-        let mut out = String::new();
-        let mut rest = self.template(lang);
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let value = after.find('}').and_then(|close| {
-                let name = &after[..close];
-                let (_, v) = args.iter().find(|(k, _)| *k == name)?;
-                Some((*v, close))
-            });
-            if let Some((v, close)) = value {
-                out.push_str(v);
-                rest = &after[close + 1..];
-            } else {
-                out.push('{');
-                rest = after;
-            }
-        }
-        out.push_str(rest);
-        out
+        words::fill(self.template(lang), args)
     }
 
     /// The plain words of a message without parameters.
@@ -107,15 +92,7 @@ impl Msg {
 
     /// The `{names}` a template uses, in order.
     pub fn names(self, lang: Lang) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        let mut rest = self.template(lang);
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            let Some(close) = after.find('}') else { break };
-            out.push(&after[..close]);
-            rest = &after[close + 1..];
-        }
-        out
+        words::names(self.template(lang))
     }
 }
 
@@ -152,5 +129,63 @@ mod tests {
             Msg::Acknowledged.fill(Lang::Zh, &[]),
             "已阅 {signer} 的交班记录"
         );
+    }
+
+    /// The Chinese of every log line exactly as earlier versions stored it: old lines are
+    /// read back by these words, so a reworded `log.*` in zh.toml would leave them unread.
+    #[test]
+    fn the_chinese_templates_are_the_words_old_lines_were_stored_in() {
+        let stored = [
+            (Msg::ShiftOpened, "{name} 开班"),
+            (Msg::Joined, "{name} 加入本班"),
+            (Msg::JoinedFrom, "{name}({affiliation})加入本班"),
+            (Msg::SignedOff, "{name} 签结交班"),
+            (Msg::Acknowledged, "已阅 {signer} 的交班记录"),
+            (Msg::Intake, "{name} · {category} · {channel}"),
+            (Msg::Returning, " · 老来访人"),
+            (Msg::FollowUp, " · 回访"),
+            (Msg::ImportVisits, "导入来访台账 {n} 条"),
+            (
+                Msg::ImportJobs,
+                "导入岗位:新增 {added} 条,更新 {updated} 条",
+            ),
+            (
+                Msg::ImportServices,
+                "导入服务目录:新增 {added} 条,更新 {updated} 条",
+            ),
+            (Msg::Referral, "{visitor} → {service}({kind}) {what}"),
+            (Msg::Sent, "转介 {note}"),
+            (Msg::WithoutConsent, "[未经同意:{why}] {note}"),
+            (Msg::Moved, "{move}:{from}→{to} {what}"),
+            (Msg::Accept, "受理"),
+            (Msg::Decline, "退回"),
+            (Msg::Start, "开始办理"),
+            (Msg::Close, "办结"),
+            (Msg::Reopen, "重新打开"),
+            (Msg::WagesRecovered, "追回工资{money}"),
+            (Msg::WagesRecoveredFor, "追回工资{money},{workers}人"),
+            (Msg::AidPaid, "发放救助{money}"),
+            (Msg::Placed, "已就业:{job}"),
+            (Msg::Parts, " · "),
+            (Msg::HandoverAsked, "转交给 {to}(待对方接收)"),
+            (Msg::HandoverAccepted, "{by} 接收了转交"),
+            (Msg::HandoverRefused, "{by} 拒绝了转交"),
+            (Msg::Corrected, "更正来访记录:{changes};原因:{reason}"),
+            (Msg::Change, "{field}:{from} → {to}"),
+            (Msg::Changes, ";"),
+            (Msg::FieldCategory, "诉求类别"),
+            (Msg::FieldChannel, "渠道"),
+            (Msg::FieldUrgency, "紧急程度"),
+            (Msg::FieldHeadcount, "涉及人数"),
+            (Msg::FieldAmount, "欠薪金额"),
+            (Msg::FieldSummary, "诉求摘要"),
+            (Msg::FieldEmployment, "在职状态"),
+            (Msg::FieldEndedOn, "离职日期"),
+            (Msg::FieldLearnedOn, "知悉日期"),
+        ];
+        assert_eq!(stored.len(), Msg::ALL.len());
+        for (m, zh) in stored {
+            assert_eq!(m.template(Lang::Zh), zh, "{m:?} ({})", m.key());
+        }
     }
 }

@@ -385,7 +385,7 @@ impl IntakePane {
         if !self.form.focused().is_touched() {
             return;
         }
-        let msg = intake::validate_field(&self.raw(), field, lang);
+        let msg = intake::validate_field(&self.raw(), field).map(|e| e.message(lang));
         self.form.set_error(field.code(), msg);
     }
 
@@ -426,12 +426,12 @@ impl IntakePane {
         }
         let lang = cx.lang;
         let raw = self.raw();
-        let checked = match intake::validate_on(&raw, lang, cx.today()) {
+        let checked = match intake::validate_on(&raw, cx.today()) {
             Ok(i) => i,
             Err(errors) => {
                 self.form.clear_errors();
                 for e in &errors {
-                    self.form.set_error(e.field.code(), Some(e.message.clone()));
+                    self.form.set_error(e.field.code(), Some(e.message(lang)));
                 }
                 self.focus = Focus::Form;
                 self.form.focus_id(errors[0].field.code());
@@ -444,14 +444,14 @@ impl IntakePane {
                         "未保存:有{n}项需要修改({}),已填内容都保留着。{}:{}",
                         names.join("、"),
                         first.field.label(lang),
-                        first.message
+                        first.message(lang)
                     ),
                     Lang::En => format!(
                         "Not saved: {n} {} to fix ({}); everything typed is kept. {}: {}",
                         if n == 1 { "field" } else { "fields" },
                         names.join(", "),
                         first.field.label(lang),
-                        first.message
+                        first.message(lang)
                     ),
                 })];
             }

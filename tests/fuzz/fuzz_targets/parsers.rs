@@ -7,7 +7,6 @@ use dutydesk::config::Config;
 use dutydesk::domain::id_number::IdNumber;
 use dutydesk::domain::money::parse_yuan;
 use dutydesk::domain::phone::Phone;
-use dutydesk::i18n::Lang;
 use dutydesk::import;
 use dutydesk::keymap::{KeyChord, Keymap};
 use libfuzzer_sys::fuzz_target;
@@ -17,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // Files arrive as bytes (UTF-8 or GBK); what people type arrives as text.
-    let Ok(text) = import::decode(rest, Lang::Zh) else {
+    let Ok(text) = import::decode(rest) else {
         return;
     };
     match which % 10 {
@@ -36,19 +35,19 @@ fuzz_target!(|data: &[u8]| {
             let _ = KeyChord::parse(&text);
         }
         4 => {
-            let _ = import::visits::parse(&text, china_zone(), Lang::Zh);
+            let _ = import::visits::parse(&text, china_zone());
         }
         5 => {
-            let _ = import::jobs::parse_csv(&text, "jobs.csv", Lang::Zh);
+            let _ = import::jobs::parse_csv(&text, "jobs.csv");
         }
         6 => {
-            let _ = import::jobs::parse_json_ld(&text, "jobs.jsonld", Lang::Zh);
+            let _ = import::jobs::parse_json_ld(&text, "jobs.jsonld");
         }
         7 => {
-            let _ = import::directory::parse_csv(&text, "directory.csv", Lang::Zh);
+            let _ = import::directory::parse_csv(&text, "directory.csv");
         }
         8 => {
-            let _ = import::directory::parse_hsds_json(&text, "hsds.json", Lang::Zh);
+            let _ = import::directory::parse_hsds_json(&text, "hsds.json");
         }
         _ => {
             let _ = Keymap::default_map().apply("keymap.toml", &text);
