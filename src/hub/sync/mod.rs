@@ -44,6 +44,10 @@ pub struct Outcome {
     /// Reference rows received: directory entries, job openings.
     pub received: usize,
     pub received_jobs: usize,
+    /// Referrals other stations asked this one to take on, received in this run.
+    pub transfers_received: usize,
+    /// Answers to this station's own transfer requests, applied in this run.
+    pub transfer_answers: usize,
     /// The hub's cursor at the end.
     pub cursor: i64,
     /// Later versions of sealed rows the hub did not apply (recorded in hub.seal_conflict).
@@ -164,12 +168,16 @@ fn run(
     if opts.reenroll {
         epoch = reenroll(store, &mut client, state)?;
     }
+    // Transfers first: an answer closing a referral here goes up in this same run.
+    let exchanged = super::transfer::exchange(&mut client, store)?;
     prepare_session(&mut client)?;
     let mut known_rows = known_rows(&mut client)?;
     let mut sent_rows: HashMap<&str, usize> = HashMap::new();
     let batch = opts.batch.max(1);
     let mut out = Outcome {
         epoch,
+        transfers_received: exchanged.requests,
+        transfer_answers: exchanged.answers,
         ..Outcome::default()
     };
     loop {

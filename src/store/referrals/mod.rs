@@ -197,7 +197,7 @@ fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
 }
 
 /// The shift log's line for a referral created or changed at the desk.
-fn log_referral(
+pub(in crate::store) fn log_referral(
     conn: &Connection,
     station_id: &str,
     row: &ReferralRow,
@@ -293,7 +293,7 @@ pub(super) fn record_follow_up(
     Ok(())
 }
 
-fn load(conn: &Connection, id: &str) -> Result<ReferralRow, StoreError> {
+pub(in crate::store) fn load(conn: &Connection, id: &str) -> Result<ReferralRow, StoreError> {
     let sql = format!("{REFERRAL_SELECT} WHERE r.id = ?1");
     conn.query_row(&sql, [id], referral_from_row)
         .optional()?
@@ -337,77 +337,7 @@ impl Store {
             ));
         }
         let tx = self.write_tx()?;
-        let service: Service = {
-            let sql = format!("{} WHERE id = ?1", super::services::SERVICE_SELECT);
-            tx.query_row(&sql, [&new.service_id], super::services::service_from_row)
-                .optional()?
-                .ok_or_else(|| refused("服务不存在", "no such service"))?
-        };
-        if service.status != ServiceStatus::Active {
-            return Err(refused(
-                format!("“{}”{},不能转介", service.name, service.status.zh()),
-                format!(
-                    "{} is {}; it cannot take referrals",
-                    service.name,
-                    service.status.en().to_lowercase()
-                ),
-            ));
-        }
-        let id = new_id();
-        let t = ts(now);
-        tx.execute(
-            "INSERT INTO referral(id, station_id, visit_id, service_id, kind, owner_id, status,
-               consent, consent_override, note, urgency, due_on, created_at, updated_at, job_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sent', ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
-            params![
-                id,
-                station_id,
-                new.visit_id,
-                service.id,
-                service.kind.code(),
-                officer_id,
-                i64::from(new.consent),
-                new.consent_override.trim(),
-                new.note.trim(),
-                new.urgency.code(),
-                date(new.due_on),
-                t,
-                new.job_id
-            ],
-        )?;
-        let note = if new.consent {
-            new.note.trim().to_string()
-        } else {
-            format!(
-                "[未经同意:{}] {}",
-                new.consent_override.trim(),
-                new.note.trim()
-            )
-        };
-        events::record(
-            &tx,
-            NewEvent {
-                station_id,
-                entity: "referral",
-                entity_id: &id,
-                action: "created",
-                officer_id: Some(officer_id),
-                at: now,
-                detail: &detail("", "sent", note.trim()),
-            },
-        )?;
-        let row = load(&tx, &id)?;
-        log_referral(
-            &tx,
-            station_id,
-            &row,
-            officer_id,
-            now,
-            ReferralEvent::Sent {
-                note: new.note.trim().to_string(),
-                without_consent: (!new.consent).then(|| new.consent_override.trim().to_string()),
-            },
-        )?;
+        let row = insert_referral(&tx, new, station_id, officer_id, now)?;
         tx.commit()?;
         Ok(row)
     }
@@ -457,6 +387,89 @@ impl Store {
         let rows = stmt.query_map([visit_id], referral_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// A new referral written in the caller's transaction, with its event and log line (the
+/// consent already checked by the caller).
+pub(in crate::store) fn insert_referral(
+    tx: &Connection,
+    new: &NewReferral,
+    station_id: &str,
+    officer_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ReferralRow, StoreError> {
+    let service: Service = {
+        let sql = format!("{} WHERE id = ?1", super::services::SERVICE_SELECT);
+        tx.query_row(&sql, [&new.service_id], super::services::service_from_row)
+            .optional()?
+            .ok_or_else(|| refused("服务不存在", "no such service"))?
+    };
+    if service.status != ServiceStatus::Active {
+        return Err(refused(
+            format!("“{}”{},不能转介", service.name, service.status.zh()),
+            format!(
+                "{} is {}; it cannot take referrals",
+                service.name,
+                service.status.en().to_lowercase()
+            ),
+        ));
+    }
+    let id = new_id();
+    let t = ts(now);
+    tx.execute(
+        "INSERT INTO referral(id, station_id, visit_id, service_id, kind, owner_id, status,
+           consent, consent_override, note, urgency, due_on, created_at, updated_at, job_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sent', ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
+        params![
+            id,
+            station_id,
+            new.visit_id,
+            service.id,
+            service.kind.code(),
+            officer_id,
+            i64::from(new.consent),
+            new.consent_override.trim(),
+            new.note.trim(),
+            new.urgency.code(),
+            date(new.due_on),
+            t,
+            new.job_id
+        ],
+    )?;
+    let note = if new.consent {
+        new.note.trim().to_string()
+    } else {
+        format!(
+            "[未经同意:{}] {}",
+            new.consent_override.trim(),
+            new.note.trim()
+        )
+    };
+    events::record(
+        tx,
+        NewEvent {
+            station_id,
+            entity: "referral",
+            entity_id: &id,
+            action: "created",
+            officer_id: Some(officer_id),
+            at: now,
+            detail: &detail("", "sent", note.trim()),
+        },
+    )?;
+    let row = load(tx, &id)?;
+    log_referral(
+        tx,
+        station_id,
+        &row,
+        officer_id,
+        now,
+        ReferralEvent::Sent {
+            note: new.note.trim().to_string(),
+            without_consent: (!new.consent).then(|| new.consent_override.trim().to_string()),
+        },
+    )?;
+    Ok(row)
 }
 
 fn station_of(conn: &Connection, referral_id: &str) -> Result<String, StoreError> {
