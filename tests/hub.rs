@@ -1220,6 +1220,23 @@ fn no_clear_id_numbers_or_phones_at_the_hub() {
     // Numbers typed into free text too.
     {
         let c = rusqlite::Connection::open(&db).unwrap();
+        // The fact lines again, their text as the desk writes it: the Chinese line, with
+        // the visitor's name.
+        for id in ["fact-line-0", "fact-line-1"] {
+            let fact: String = c
+                .query_row("SELECT fact FROM log_entry WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            let fact: dutydesk::domain::log_fact::LogFact = serde_json::from_str(&fact).unwrap();
+            c.execute(
+                "INSERT INTO log_entry (id, station_id, shift_id, at, officer_id, kind, text, fact)
+                 SELECT id || '-as-written', station_id, shift_id, at, officer_id, kind, ?2, fact
+                   FROM log_entry WHERE id = ?1",
+                rusqlite::params![id, fact.render(dutydesk::i18n::Lang::Zh)],
+            )
+            .unwrap();
+        }
         c.execute(
             "UPDATE visit SET summary = summary || ' 联系电话13912345678,身份证 11010519491231002X'
               WHERE rowid IN (SELECT rowid FROM visit LIMIT 20) AND shift_id IS NULL",
@@ -1259,8 +1276,60 @@ fn no_clear_id_numbers_or_phones_at_the_hub() {
         scanned += n;
     }
     assert!(scanned > 10_000, "{scanned} values scanned");
-    // The keyed hashes are there, and are HMAC-SHA256 under the county key.
+    // No visitor's name anywhere at the hub either (the county does not send names): not
+    // in a log line's text, which the desk writes from the fact with the name in it.
     let desk = rusqlite::Connection::open(&db).unwrap();
+    let names: Vec<String> = desk
+        .prepare(
+            "SELECT DISTINCT name FROM visitor WHERE length(name) >= 2
+              AND name NOT IN (SELECT name FROM officer)",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(names.len() > 100, "{} names", names.len());
+    let names: Vec<String> = names.into_iter().chain(["秘密来访人".into()]).collect();
+    let named: i64 = desk
+        .query_row(
+            "SELECT count(*) FROM log_entry WHERE instr(text, '秘密来访人') > 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        named > 0,
+        "no log line at the desk names a visitor: the check proves nothing"
+    );
+    admin
+        .batch_execute("CREATE TEMP TABLE desk_names (name text PRIMARY KEY)")
+        .unwrap();
+    for n in &names {
+        admin
+            .execute(
+                "INSERT INTO desk_names VALUES ($1) ON CONFLICT DO NOTHING",
+                &[n],
+            )
+            .unwrap();
+    }
+    for r in &columns {
+        let (t, col): (String, String) = (r.get(0), r.get(1));
+        let found: Vec<String> = admin
+            .query(
+                &format!(
+                    "SELECT DISTINCT n.name || ' in ' || h.{col} FROM hub.{t} h
+                       JOIN desk_names n ON strpos(h.{col}, n.name) > 0 LIMIT 3"
+                ),
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(found.is_empty(), "hub.{t}.{col} names visitors: {found:?}");
+    }
+    // The keyed hashes are there, and are HMAC-SHA256 under the county key.
     let (id, id_number, phone): (String, String, String) = desk
         .query_row(
             "SELECT id, id_number, phone FROM visitor

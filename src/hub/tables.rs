@@ -278,7 +278,8 @@ pub const TABLES: &[Table] = &[
             c("at", Text),
             c("officer_id", Text),
             c("kind", Text),
-            c("text", Free),
+            // Late since hub schema 10 took the names out of lines already received.
+            l("text", Free),
             c("about", Text),
             l("fact", Fact),
         ],

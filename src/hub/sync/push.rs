@@ -85,6 +85,47 @@ pub(super) fn encode(v: &Value, kind: Kind, key: &CountyKey, send_names: bool) -
     }
 }
 
+/// A row's values as the hub may hold them: each column as its kind asks, and a log
+/// line written from a fact (its Chinese line names the visitor) with its text written
+/// again from the fact as the hub holds it, without the name, unless the county sends
+/// names. A line whose fact this dutydesk cannot read goes without its text.
+pub(super) fn encode_row(
+    t: &Table,
+    values: &[Value],
+    key: &CountyKey,
+    send_names: bool,
+) -> Vec<Option<String>> {
+    let mut row: Vec<Option<String>> = t
+        .cols
+        .iter()
+        .zip(values)
+        .map(|(c, v)| encode(v, c.kind, key, send_names))
+        .collect();
+    if send_names || t.name != "log_entry" {
+        return row;
+    }
+    let at = |name: &str| t.cols.iter().position(|c| c.hub == name);
+    let (Some(text), Some(fact)) = (at("text"), at("fact")) else {
+        return row;
+    };
+    if let Value::Text(json) = &values[fact] {
+        row[text] = line_for_hub(json);
+    }
+    row
+}
+
+/// A fact's Chinese line without the visitor's name, numbers scrubbed.
+fn line_for_hub(json: &str) -> Option<String> {
+    use crate::domain::log_fact::LogFact;
+    let mut fact: LogFact = serde_json::from_str(json).ok()?;
+    match &mut fact {
+        LogFact::Intake { name, .. } => *name = "来访人".into(),
+        LogFact::Referral { visitor, .. } => *visitor = "来访人".into(),
+        _ => {}
+    }
+    Some(scrub(&fact.render(crate::i18n::Lang::Zh)).into_owned())
+}
+
 /// A log line's fact as the hub may hold it: the visitor's name taken out unless the
 /// county's config sends names, numbers in its free text scrubbed. A fact this dutydesk
 /// cannot read goes as nothing rather than unexamined.
@@ -142,11 +183,11 @@ fn staged_rows(
         let mut line = String::new();
         match &found {
             Some(values) => {
-                for (i, (c, v)) in t.cols.iter().zip(values).enumerate() {
+                let row = encode_row(t, values, key, send_names);
+                for (i, (enc, v)) in row.into_iter().zip(values).enumerate() {
                     if i > 0 {
                         line.push('\t');
                     }
-                    let enc = encode(v, c.kind, key, send_names);
                     if Some(i) == visited_at {
                         let Some(at) = enc.clone() else {
                             bail!(

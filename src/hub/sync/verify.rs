@@ -5,7 +5,7 @@ use anyhow::{Result, anyhow};
 use super::super::client::connect;
 use super::super::keyed::CountyKey;
 use super::super::tables::{Kind, TABLES};
-use super::push::encode;
+use super::push::encode_row;
 use super::store_err;
 use crate::store::Store;
 
@@ -80,11 +80,7 @@ pub fn verify(store: &Store) -> Result<Verified> {
         store
             .sync_scan(t.desk_table(), t.desk_only(), &desk_cols, |values| {
                 desk_rows += 1;
-                let mut fields = t
-                    .cols
-                    .iter()
-                    .zip(values)
-                    .map(|(c, v)| encode(v, c.kind, &key, send_names));
+                let mut fields = encode_row(t, values, &key, send_names).into_iter();
                 desk_sum = desk_sum.wrapping_add(row_sum(&mut fields));
             })
             .map_err(store_err)?;

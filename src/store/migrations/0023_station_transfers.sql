@@ -84,3 +84,10 @@ CREATE TRIGGER sync_transfer_in_delete AFTER DELETE ON transfer_in
 WHEN OLD.status <> 'waiting' AND EXISTS (SELECT 1 FROM sync_state) BEGIN
     INSERT INTO sync_outbox (tbl, row_id) VALUES ('transfer_reply', OLD.id);
 END;
+
+-- The hub held log lines written from a fact with the visitor's name in their text (hub
+-- schema 10 takes it out): a desk already joined sends them again, their text now written
+-- from the fact without the name.
+INSERT INTO sync_outbox (tbl, row_id)
+SELECT 'log_entry', id FROM log_entry
+ WHERE fact IS NOT NULL AND EXISTS (SELECT 1 FROM sync_state);
