@@ -2321,36 +2321,14 @@ fn a_desk_asks_whether_a_person_was_seen_at_other_stations() {
 
 #[test]
 fn f9_at_the_desk_syncs_and_the_status_line_says_when() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use dutydesk::app::{App, Clock};
     let hub = Hub::new("f9");
     let db = hub.desk("按键站", 50, 5, 13);
     change(&db, 7, "F9改动");
-    let store = Store::open(&db).unwrap();
-    let mut app = App::new(
-        store,
-        dutydesk::i18n::Lang::En,
-        dutydesk::keymap::Keymap::default_map(),
-        Clock::System,
-    )
-    .unwrap();
-    app.handle_key(KeyEvent::new(KeyCode::F(9), KeyModifiers::NONE));
-    // The sync runs on its own thread; the event loop's tick picks up how it ended.
-    let started = std::time::Instant::now();
-    let said = loop {
-        app.tick();
-        let text = app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default();
-        if !text.starts_with("Syncing") || started.elapsed() > Duration::from_secs(120) {
-            break text;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let said = f9_status(&db);
     assert!(
-        said.starts_with("Synced with the county hub at") && said.contains("7 changes sent"),
+        said.starts_with("Synced with the county hub at")
+            && said
+                .contains("7 changes sent, received 0 directory, 0 jobs, 0 transfers, 0 answers"),
         "{said}"
     );
     let at_hub: i64 = pg(&hub.url)
@@ -2361,6 +2339,35 @@ fn f9_at_the_desk_syncs_and_the_status_line_says_when() {
         .unwrap()
         .get(0);
     assert_eq!(at_hub, 7);
+}
+
+/// F9 pressed at the desk on `db`: what the status line says once the sync ends.
+fn f9_status(db: &Path) -> String {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use dutydesk::app::{App, Clock};
+    let store = Store::open(db).unwrap();
+    let mut app = App::new(
+        store,
+        dutydesk::i18n::Lang::En,
+        dutydesk::keymap::Keymap::default_map(),
+        Clock::System,
+    )
+    .unwrap();
+    app.handle_key(KeyEvent::new(KeyCode::F(9), KeyModifiers::NONE));
+    // The sync runs on its own thread; the event loop's tick picks up how it ended.
+    let started = std::time::Instant::now();
+    loop {
+        app.tick();
+        let text = app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        if !text.starts_with("Syncing") || started.elapsed() > Duration::from_secs(120) {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// A desk's command, its JSON answer.
@@ -2527,8 +2534,14 @@ fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_ro
     }
     assert_eq!(r.get::<_, String>(2), a_id);
 
-    // B takes it in with its sync.
-    ok(hub.sync(&b, None).output().unwrap());
+    // B takes it in with its sync, which says so and that it waits on an answer.
+    let said = ok(hub.sync(&b, None).output().unwrap());
+    assert!(
+        said.contains(
+            "0 job openings, 1 transfer requests from other stations and 0 answers to this station's"
+        ) && said.contains("1 transfer requests from other stations await this station's answer"),
+        "{said}"
+    );
     let incoming = json_of(
         desk(&b)
             .args(["referrals", "incoming", "--format", "json"])
@@ -2542,6 +2555,12 @@ fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_ro
     assert_eq!(list[0]["status"], "waiting");
     assert_eq!(list[0]["note"], "来访人已搬到乙站附近");
     assert!(list[0]["visitor"].is_null(), "{incoming}");
+    // F9 at B's desk says it too.
+    let said = f9_status(&b);
+    assert!(
+        said.contains("0 jobs, 0 transfers, 0 answers; 1 transfers await an answer"),
+        "{said}"
+    );
 
     // B accepts: its own referral, to one of its services.
     let b_officer = officer(&b);
@@ -2611,8 +2630,18 @@ fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_ro
     );
     ok(hub.sync(&b, None).output().unwrap());
 
-    // C refuses the one addressed to it, saying why.
-    ok(hub.sync(&c, None).output().unwrap());
+    // C refuses the one addressed to it, saying why (its sync said so in Chinese).
+    let said = ok(common::process(hub.dir())
+        .args(["--lang", "zh", "--db"])
+        .arg(&c)
+        .arg("sync")
+        .output()
+        .unwrap());
+    assert!(
+        said.contains("他站转来的请求 1 条、本站转出的答复 0 条")
+            && said.contains("1 条他站转来的请求待本站答复"),
+        "{said}"
+    );
     let c_officer = officer(&c);
     let said = fails(
         desk(&c)
@@ -2678,7 +2707,9 @@ fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_ro
 
     // A's next sync: B's acceptance closes A's referral as 已转他站; C's refusal leaves
     // the other open, its reason in the history.
-    ok(hub.sync(&a, None).output().unwrap());
+    let said = ok(hub.sync(&a, None).output().unwrap());
+    assert!(said.contains("and 2 answers to this station's"), "{said}");
+    assert!(!said.contains("await"), "{said}");
     assert_eq!(
         one::<String>(
             &a,

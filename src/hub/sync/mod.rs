@@ -48,6 +48,8 @@ pub struct Outcome {
     pub transfers_received: usize,
     /// Answers to this station's own transfer requests, applied in this run.
     pub transfer_answers: usize,
+    /// Requests from other stations waiting on this station's answer, after this run.
+    pub transfers_waiting: i64,
     /// The hub's cursor at the end.
     pub cursor: i64,
     /// Later versions of sealed rows the hub did not apply (recorded in hub.seal_conflict).
@@ -255,7 +257,53 @@ fn run(
         progress(out.changes, max - last.seq);
     }
     (out.received, out.received_jobs) = pull_reference(&mut client, store, state, batch)?;
+    out.transfers_waiting = store.waiting_transfers().map_err(store_err)?;
     Ok(out)
+}
+
+impl Outcome {
+    /// What this run received, in one phrase: directory entries, job openings, transfer
+    /// requests from other stations, answers to this station's own.
+    pub fn received_said(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Zh => format!(
+                "收到服务目录 {} 条、县级岗位 {} 个、他站转来的请求 {} 条、本站转出的答复 {} 条",
+                self.received, self.received_jobs, self.transfers_received, self.transfer_answers
+            ),
+            crate::i18n::Lang::En => format!(
+                "received {} directory entries, {} job openings, {} transfer requests from other stations and {} answers to this station's",
+                self.received, self.received_jobs, self.transfers_received, self.transfer_answers
+            ),
+        }
+    }
+
+    /// The same, short, for the desk's status line.
+    pub fn received_short(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Zh => format!(
+                "收到目录 {}、岗位 {}、转来 {}、答复 {}",
+                self.received, self.received_jobs, self.transfers_received, self.transfer_answers
+            ),
+            crate::i18n::Lang::En => format!(
+                "received {} directory, {} jobs, {} transfers, {} answers",
+                self.received, self.received_jobs, self.transfers_received, self.transfer_answers
+            ),
+        }
+    }
+
+    /// The requests from other stations still to answer, when there are any.
+    pub fn waiting_said(&self, lang: crate::i18n::Lang) -> Option<String> {
+        (self.transfers_waiting > 0).then(|| match lang {
+            crate::i18n::Lang::Zh => format!(
+                "{} 条他站转来的请求待本站答复(dutydesk referrals incoming)",
+                self.transfers_waiting
+            ),
+            crate::i18n::Lang::En => format!(
+                "{} transfer requests from other stations await this station's answer (dutydesk referrals incoming)",
+                self.transfers_waiting
+            ),
+        })
+    }
 }
 
 /// A table sent more rows in this run than its statistics know of is analysed again, so
