@@ -2538,7 +2538,7 @@ fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_ro
     let said = ok(hub.sync(&b, None).output().unwrap());
     assert!(
         said.contains(
-            "0 job openings, 1 transfer requests from other stations and 0 answers to this station's"
+            "0 job openings; 1 transfer requests from other stations, 0 answers to this station's"
         ) && said.contains("1 transfer requests from other stations await this station's answer"),
         "{said}"
     );
@@ -2708,7 +2708,7 @@ fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_ro
     // A's next sync: B's acceptance closes A's referral as 已转他站; C's refusal leaves
     // the other open, its reason in the history.
     let said = ok(hub.sync(&a, None).output().unwrap());
-    assert!(said.contains("and 2 answers to this station's"), "{said}");
+    assert!(said.contains(", 2 answers to this station's"), "{said}");
     assert!(!said.contains("await"), "{said}");
     assert_eq!(
         one::<String>(

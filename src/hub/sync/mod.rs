@@ -271,7 +271,7 @@ impl Outcome {
                 self.received, self.received_jobs, self.transfers_received, self.transfer_answers
             ),
             crate::i18n::Lang::En => format!(
-                "received {} directory entries, {} job openings, {} transfer requests from other stations and {} answers to this station's",
+                "received {} directory entries and {} job openings; {} transfer requests from other stations, {} answers to this station's",
                 self.received, self.received_jobs, self.transfers_received, self.transfer_answers
             ),
         }
