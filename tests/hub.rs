@@ -708,6 +708,25 @@ fn two_desks_sum_to_the_county_report() {
 // home as `visitor_key` is.
 const NOT_SENT_COLUMNS: &[&str] = &["station_id", "search_keys"];
 
+/// Columns of a sent desk table that deliberately stay home, and why.
+const NOT_SENT_OF_TABLE: &[(&str, &str, &str)] = &[
+    (
+        "transfer_in",
+        "request",
+        "the request as received: the asking station's own row at the hub",
+    ),
+    (
+        "transfer_in",
+        "from_station",
+        "the asking station's name, in its request",
+    ),
+    (
+        "transfer_in",
+        "received_at",
+        "when this desk took the request in",
+    ),
+];
+
 /// Desk tables that are deliberately not sent, and why.
 const NOT_SENT_TABLES: &[(&str, &str)] = &[
     (
@@ -772,8 +791,13 @@ fn every_desk_column_is_sent_or_deliberately_kept_home() {
             // The directory's columns are the county's: only a local service goes up,
             // with every column but source_id (a local service has none).
             let directory_only = *t == "service" && col == "source_id";
+            // A received request is the asking station's row at the hub already; only
+            // the answer goes back.
+            let kept_home = NOT_SENT_OF_TABLE
+                .iter()
+                .any(|(tt, cc, _)| tt == t && cc == col);
             assert!(
-                known || directory_only,
+                known || directory_only || kept_home,
                 "{t}.{col} is at the desk but not sent to the hub"
             );
         }
@@ -1196,6 +1220,23 @@ fn no_clear_id_numbers_or_phones_at_the_hub() {
     // Numbers typed into free text too.
     {
         let c = rusqlite::Connection::open(&db).unwrap();
+        // The fact lines again, their text as the desk writes it: the Chinese line, with
+        // the visitor's name.
+        for id in ["fact-line-0", "fact-line-1"] {
+            let fact: String = c
+                .query_row("SELECT fact FROM log_entry WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            let fact: dutydesk::domain::log_fact::LogFact = serde_json::from_str(&fact).unwrap();
+            c.execute(
+                "INSERT INTO log_entry (id, station_id, shift_id, at, officer_id, kind, text, fact)
+                 SELECT id || '-as-written', station_id, shift_id, at, officer_id, kind, ?2, fact
+                   FROM log_entry WHERE id = ?1",
+                rusqlite::params![id, fact.render(dutydesk::i18n::Lang::Zh)],
+            )
+            .unwrap();
+        }
         c.execute(
             "UPDATE visit SET summary = summary || ' 联系电话13912345678,身份证 11010519491231002X'
               WHERE rowid IN (SELECT rowid FROM visit LIMIT 20) AND shift_id IS NULL",
@@ -1235,8 +1276,60 @@ fn no_clear_id_numbers_or_phones_at_the_hub() {
         scanned += n;
     }
     assert!(scanned > 10_000, "{scanned} values scanned");
-    // The keyed hashes are there, and are HMAC-SHA256 under the county key.
+    // No visitor's name anywhere at the hub either (the county does not send names): not
+    // in a log line's text, which the desk writes from the fact with the name in it.
     let desk = rusqlite::Connection::open(&db).unwrap();
+    let names: Vec<String> = desk
+        .prepare(
+            "SELECT DISTINCT name FROM visitor WHERE length(name) >= 2
+              AND name NOT IN (SELECT name FROM officer)",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(names.len() > 100, "{} names", names.len());
+    let names: Vec<String> = names.into_iter().chain(["秘密来访人".into()]).collect();
+    let named: i64 = desk
+        .query_row(
+            "SELECT count(*) FROM log_entry WHERE instr(text, '秘密来访人') > 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        named > 0,
+        "no log line at the desk names a visitor: the check proves nothing"
+    );
+    admin
+        .batch_execute("CREATE TEMP TABLE desk_names (name text PRIMARY KEY)")
+        .unwrap();
+    for n in &names {
+        admin
+            .execute(
+                "INSERT INTO desk_names VALUES ($1) ON CONFLICT DO NOTHING",
+                &[n],
+            )
+            .unwrap();
+    }
+    for r in &columns {
+        let (t, col): (String, String) = (r.get(0), r.get(1));
+        let found: Vec<String> = admin
+            .query(
+                &format!(
+                    "SELECT DISTINCT n.name || ' in ' || h.{col} FROM hub.{t} h
+                       JOIN desk_names n ON strpos(h.{col}, n.name) > 0 LIMIT 3"
+                ),
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(found.is_empty(), "hub.{t}.{col} names visitors: {found:?}");
+    }
+    // The keyed hashes are there, and are HMAC-SHA256 under the county key.
     let (id, id_number, phone): (String, String, String) = desk
         .query_row(
             "SELECT id, id_number, phone FROM visitor
@@ -2225,36 +2318,14 @@ fn a_desk_asks_whether_a_person_was_seen_at_other_stations() {
 
 #[test]
 fn f9_at_the_desk_syncs_and_the_status_line_says_when() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use dutydesk::app::{App, Clock};
     let hub = Hub::new("f9");
     let db = hub.desk("按键站", 50, 5, 13);
     change(&db, 7, "F9改动");
-    let store = Store::open(&db).unwrap();
-    let mut app = App::new(
-        store,
-        dutydesk::i18n::Lang::En,
-        dutydesk::keymap::Keymap::default_map(),
-        Clock::System,
-    )
-    .unwrap();
-    app.handle_key(KeyEvent::new(KeyCode::F(9), KeyModifiers::NONE));
-    // The sync runs on its own thread; the event loop's tick picks up how it ended.
-    let started = std::time::Instant::now();
-    let said = loop {
-        app.tick();
-        let text = app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default();
-        if !text.starts_with("Syncing") || started.elapsed() > Duration::from_secs(120) {
-            break text;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let said = f9_status(&db);
     assert!(
-        said.starts_with("Synced with the county hub at") && said.contains("7 changes sent"),
+        said.starts_with("Synced with the county hub at")
+            && said
+                .contains("7 changes sent, received 0 directory, 0 jobs, 0 transfers, 0 answers"),
         "{said}"
     );
     let at_hub: i64 = pg(&hub.url)
@@ -2265,4 +2336,455 @@ fn f9_at_the_desk_syncs_and_the_status_line_says_when() {
         .unwrap()
         .get(0);
     assert_eq!(at_hub, 7);
+}
+
+/// F9 pressed at the desk on `db`: what the status line says once the sync ends.
+fn f9_status(db: &Path) -> String {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use dutydesk::app::{App, Clock};
+    let store = Store::open(db).unwrap();
+    let mut app = App::new(
+        store,
+        dutydesk::i18n::Lang::En,
+        dutydesk::keymap::Keymap::default_map(),
+        Clock::System,
+    )
+    .unwrap();
+    app.handle_key(KeyEvent::new(KeyCode::F(9), KeyModifiers::NONE));
+    // The sync runs on its own thread; the event loop's tick picks up how it ended.
+    let started = std::time::Instant::now();
+    loop {
+        app.tick();
+        let text = app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        if !text.starts_with("Syncing") || started.elapsed() > Duration::from_secs(120) {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A desk's command, its JSON answer.
+fn json_of(out: Output) -> serde_json::Value {
+    serde_json::from_str(&ok(out)).unwrap()
+}
+
+/// The failure a command says, when it must fail.
+fn fails(out: Output) -> String {
+    assert!(
+        !out.status.success(),
+        "succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn one<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_rows() {
+    let hub = Hub::new("transfer");
+    let a = hub.desk("甲站", 60, 30, 31);
+    let b = hub.desk("乙站", 40, 10, 32);
+    let c = hub.desk("丙站", 40, 10, 33);
+    let open = |db: &Path, skip: i64| -> String {
+        one(
+            db,
+            &format!(
+                "SELECT id FROM referral WHERE status IN ('sent', 'accepted', 'in_progress')
+                  ORDER BY id LIMIT 1 OFFSET {skip}"
+            ),
+        )
+    };
+    let officer = |db: &Path| -> String { one(db, "SELECT name FROM officer ORDER BY id LIMIT 1") };
+    let (to_b, to_c) = (open(&a, 0), open(&a, 1));
+    let a_officer = officer(&a);
+    let desk = |db: &Path| {
+        let mut c = dutydesk(hub.dir());
+        c.arg("--db").arg(db);
+        c
+    };
+    let changes_before: i64 = one(&a, "SELECT count(*) FROM sync_outbox");
+
+    // Without the visitor's consent: refused, said plainly, nothing written.
+    let said = fails(
+        desk(&a)
+            .args([
+                "referrals",
+                "transfer",
+                &to_b,
+                "--to",
+                "乙站",
+                "--officer",
+                &a_officer,
+            ])
+            .output()
+            .unwrap(),
+    );
+    assert!(said.contains("consent"), "{said}");
+    let zh = String::from_utf8_lossy(
+        &common::process(hub.dir())
+            .args(["--lang", "zh", "--db"])
+            .arg(&a)
+            .args(["referrals", "transfer", &to_b, "--to", "乙站"])
+            .args(["--officer", &a_officer])
+            .output()
+            .unwrap()
+            .stderr,
+    )
+    .into_owned();
+    assert!(zh.contains("来访人未同意"), "{zh}");
+    assert_eq!(one::<i64>(&a, "SELECT count(*) FROM transfer_out"), 0);
+    assert_eq!(
+        one::<i64>(&a, "SELECT count(*) FROM sync_outbox"),
+        changes_before,
+        "a refused request changed the desk"
+    );
+    // A station the hub does not know: refused, nothing written.
+    let said = fails(
+        desk(&a)
+            .args([
+                "referrals",
+                "transfer",
+                &to_b,
+                "--to",
+                "无此站",
+                "--consent",
+            ])
+            .args(["--officer", &a_officer])
+            .output()
+            .unwrap(),
+    );
+    assert!(said.contains("no station named"), "{said}");
+
+    // Two requests with consent: one to B, one to C.
+    let asked = json_of(
+        desk(&a)
+            .args(["referrals", "transfer", &to_b, "--to", "乙站", "--consent"])
+            .args(["--note", "来访人已搬到乙站附近", "--officer", &a_officer])
+            .args(["--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let req_b = asked["id"].as_str().unwrap().to_string();
+    assert_eq!(asked["referral_id"], to_b.as_str());
+    assert_eq!(asked["status"], "asked");
+    let req_c = json_of(
+        desk(&a)
+            .args(["referrals", "transfer", &to_c, "--to", "丙站", "--consent"])
+            .args(["--officer", &a_officer, "--format", "json"])
+            .output()
+            .unwrap(),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // One open request a referral.
+    let said = fails(
+        desk(&a)
+            .args(["referrals", "transfer", &to_b, "--to", "丙站", "--consent"])
+            .args(["--officer", &a_officer])
+            .output()
+            .unwrap(),
+    );
+    assert!(said.contains("already waiting"), "{said}");
+    ok(hub.sync(&a, None).output().unwrap());
+
+    // B reads the request addressed to it, and not the one addressed to C.
+    let (mut sb, _, b_id) = station_login(&hub, &hub.dir().join("乙站.toml"));
+    let (mut sa, _, a_id) = station_login(&hub, &hub.dir().join("甲站.toml"));
+    let seen: Vec<String> = sb
+        .query("SELECT id FROM hub.transfer", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![req_b.clone()],
+        "B read a request not addressed to it"
+    );
+    let mut admin = pg(&hub.url);
+    let at_hub: i64 = admin
+        .query_one("SELECT count(*) FROM hub.transfer WHERE id = $1", &[&req_c])
+        .unwrap()
+        .get(0);
+    assert_eq!(at_hub, 1, "the request to C is at the hub");
+    // The request carries no name (the county does not send them) and no clear numbers.
+    let r = admin
+        .query_one(
+            "SELECT visitor_name, id_number_hmac, station_id FROM hub.transfer WHERE id = $1",
+            &[&req_b],
+        )
+        .unwrap();
+    assert_eq!(r.get::<_, Option<String>>(0), None);
+    if let Some(h) = r.get::<_, Option<String>>(1) {
+        assert!(h.starts_with("k1:"), "{h}");
+    }
+    assert_eq!(r.get::<_, String>(2), a_id);
+
+    // B takes it in with its sync, which says so and that it waits on an answer.
+    let said = ok(hub.sync(&b, None).output().unwrap());
+    assert!(
+        said.contains(
+            "0 job openings; 1 transfer requests from other stations, 0 answers to this station's"
+        ) && said.contains("1 transfer requests from other stations await this station's answer"),
+        "{said}"
+    );
+    let incoming = json_of(
+        desk(&b)
+            .args(["referrals", "incoming", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let list = incoming.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{incoming}");
+    assert_eq!(list[0]["id"], req_b.as_str());
+    assert_eq!(list[0]["from_station"], "甲站");
+    assert_eq!(list[0]["status"], "waiting");
+    assert_eq!(list[0]["note"], "来访人已搬到乙站附近");
+    assert!(list[0]["visitor"].is_null(), "{incoming}");
+    // F9 at B's desk says it too.
+    let said = f9_status(&b);
+    assert!(
+        said.contains("0 jobs, 0 transfers, 0 answers; 1 transfers await an answer"),
+        "{said}"
+    );
+
+    // B accepts: its own referral, to one of its services.
+    let b_officer = officer(&b);
+    let b_service: String = one(
+        &b,
+        "SELECT id FROM service WHERE status = 'active' ORDER BY id LIMIT 1",
+    );
+    let accepted = json_of(
+        desk(&b)
+            .args(["referrals", "accept", &req_b, "--service", &b_service])
+            .args(["--officer", &b_officer, "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let b_referral = accepted["referral_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        one::<String>(
+            &b,
+            &format!("SELECT status || ' ' || service_id FROM referral WHERE id = '{b_referral}'")
+        ),
+        format!("sent {b_service}")
+    );
+    assert!(
+        one::<String>(
+            &b,
+            &format!(
+                "SELECT v.summary FROM referral r JOIN visit v ON v.id = r.visit_id
+                  WHERE r.id = '{b_referral}'"
+            )
+        )
+        .starts_with("[转自甲站]")
+    );
+    // A second accept, or a refusal after it: refused.
+    let said = fails(
+        desk(&b)
+            .args(["referrals", "accept", &req_b, "--service", &b_service])
+            .args(["--officer", &b_officer])
+            .output()
+            .unwrap(),
+    );
+    assert!(said.contains("already accepted"), "{said}");
+    let said = fails(
+        desk(&b)
+            .args(["referrals", "refuse", &req_b, "--reason", "x"])
+            .args(["--officer", &b_officer])
+            .output()
+            .unwrap(),
+    );
+    assert!(said.contains("already accepted"), "{said}");
+    assert_eq!(
+        one::<i64>(
+            &b,
+            "SELECT count(*) FROM referral WHERE note LIKE '转自甲站%'"
+        ),
+        1
+    );
+    // Who and when, at B.
+    assert_eq!(
+        one::<i64>(
+            &b,
+            &format!(
+                "SELECT count(*) FROM event WHERE action = 'station_transfer_accepted'
+                  AND entity_id = '{b_referral}' AND officer_id IS NOT NULL"
+            )
+        ),
+        1
+    );
+    ok(hub.sync(&b, None).output().unwrap());
+
+    // C refuses the one addressed to it, saying why (its sync said so in Chinese).
+    let said = ok(common::process(hub.dir())
+        .args(["--lang", "zh", "--db"])
+        .arg(&c)
+        .arg("sync")
+        .output()
+        .unwrap());
+    assert!(
+        said.contains("他站转来的请求 1 条、本站转出的答复 0 条")
+            && said.contains("1 条他站转来的请求待本站答复"),
+        "{said}"
+    );
+    let c_officer = officer(&c);
+    let said = fails(
+        desk(&c)
+            .args(["referrals", "refuse", &req_c, "--reason", " "])
+            .args(["--officer", &c_officer])
+            .output()
+            .unwrap(),
+    );
+    assert!(said.contains("reason"), "{said}");
+    ok(desk(&c)
+        .args([
+            "referrals",
+            "refuse",
+            &req_c,
+            "--reason",
+            "本站无法律援助律师",
+        ])
+        .args(["--officer", &c_officer])
+        .output()
+        .unwrap());
+    ok(hub.sync(&c, None).output().unwrap());
+
+    // A cannot write B's rows: not B's answer, not a request as B, not B's referral.
+    let said = refused(
+        sa.execute(
+            "INSERT INTO hub.transfer_reply (station_id, id, from_station_id, status,
+               src_epoch, src_seq) VALUES ($1, 'forged', $2, 'accepted', 1, 1)",
+            &[&b_id, &a_id],
+        ),
+        "A wrote an answer as B",
+    );
+    assert!(said.contains("row-level security"), "{said}");
+    let changed = sa
+        .execute(
+            "UPDATE hub.transfer_reply SET status = 'refused', reason = 'forged'
+              WHERE station_id = $1",
+            &[&b_id],
+        )
+        .unwrap();
+    assert_eq!(changed, 0, "A changed B's answer");
+    let said = refused(
+        sb.execute(
+            "INSERT INTO hub.transfer (station_id, id, to_station_id, src_epoch, src_seq)
+             VALUES ($1, 'forged', $2, 1, 1)",
+            &[&a_id, &b_id],
+        ),
+        "B wrote a request as A",
+    );
+    assert!(said.contains("row-level security"), "{said}");
+    let changed = sb
+        .execute("UPDATE hub.transfer SET status = 'refused'", &[])
+        .unwrap();
+    assert_eq!(changed, 0, "B changed A's request");
+    // A reads the answers to its own requests, and nothing else of B's.
+    let theirs: i64 = sa
+        .query_one(
+            "SELECT count(*) FROM hub.referral WHERE station_id <> $1",
+            &[&a_id],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(theirs, 0);
+
+    // A's next sync: B's acceptance closes A's referral as 已转他站; C's refusal leaves
+    // the other open, its reason in the history.
+    let said = ok(hub.sync(&a, None).output().unwrap());
+    assert!(said.contains(", 2 answers to this station's"), "{said}");
+    assert!(!said.contains("await"), "{said}");
+    assert_eq!(
+        one::<String>(
+            &a,
+            &format!("SELECT status || ' ' || outcome FROM referral WHERE id = '{to_b}'")
+        ),
+        "closed transferred"
+    );
+    assert!(
+        one::<String>(
+            &a,
+            &format!("SELECT status FROM referral WHERE id = '{to_c}'")
+        ) != "closed"
+    );
+    let refusal: String = one(
+        &a,
+        &format!(
+            "SELECT detail FROM event WHERE entity_id = '{to_c}'
+              AND action = 'station_transfer_refused'"
+        ),
+    );
+    assert!(refusal.contains("本站无法律援助律师"), "{refusal}");
+    let listed = json_of(
+        desk(&a)
+            .args(["referrals", "list", "--all", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let closed = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == to_b.as_str())
+        .unwrap();
+    assert_eq!(closed["outcome"], "transferred");
+    assert_eq!(closed["outcome_label"], "Transferred to another station");
+    // The closing went up in the same sync, as A's own row.
+    let r = admin
+        .query_one(
+            "SELECT station_id, status, outcome FROM hub.referral
+              WHERE id = $1 AND station_id = $2",
+            &[&to_b, &a_id],
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+            r.get::<_, String>(2)
+        ),
+        (a_id.clone(), "closed".into(), "transferred".into())
+    );
+    // Every row where its writer is: requests A's, answers B's and C's, B's referral B's.
+    let writers: Vec<(String, String)> = admin
+        .query(
+            "SELECT 'transfer', station_id FROM hub.transfer
+             UNION ALL SELECT 'reply:' || status, station_id FROM hub.transfer_reply
+             UNION ALL SELECT 'b_referral', station_id FROM hub.referral WHERE id = $1
+             ORDER BY 1, 2",
+            &[&b_referral],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let c_id = station_login(&hub, &hub.dir().join("丙站.toml")).2;
+    let mut want = vec![
+        ("b_referral".to_string(), b_id.clone()),
+        ("reply:accepted".to_string(), b_id.clone()),
+        ("reply:refused".to_string(), c_id),
+        ("transfer".to_string(), a_id.clone()),
+        ("transfer".to_string(), a_id.clone()),
+    ];
+    want.sort();
+    assert_eq!(writers, want);
+    // A replay changes nothing: the answer is applied once.
+    let events_before: i64 = one(&a, "SELECT count(*) FROM event");
+    ok(hub.sync(&a, None).output().unwrap());
+    assert_eq!(one::<i64>(&a, "SELECT count(*) FROM event"), events_before);
+    verified(&hub, &a);
+    verified(&hub, &b);
 }

@@ -355,6 +355,8 @@ fn as_version_20(path: &std::path::Path) {
          {};
          ALTER TABLE visitor DROP COLUMN search_keys;
          DELETE FROM setting WHERE key = 'visitor_keys_filed_through';
+         DROP TABLE transfer_in; -- and what later migrations made (station transfers)
+         DROP TABLE transfer_out;
          PRAGMA user_version = 20;",
         event
             .replacen("CREATE TABLE event (", "CREATE TABLE event_old (", 1)

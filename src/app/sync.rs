@@ -57,16 +57,34 @@ pub fn poll(rx: &SyncRun, at: &str, lang: Lang) -> Option<Effect> {
         Err(TryRecvError::Disconnected) => Err("the sync stopped".into()),
     };
     Some(match done {
-        Ok(out) => Effect::Info(match lang {
-            Lang::Zh => format!(
-                "{at} 已同步到县级汇总库:发送 {} 项改动,收到服务目录 {} 条",
-                out.changes, out.received
-            ),
-            Lang::En => format!(
-                "Synced with the county hub at {at}: {} changes sent, {} directory entries received",
-                out.changes, out.received
-            ),
-        }),
+        Ok(out) => {
+            let waiting = if out.transfers_waiting > 0 {
+                match lang {
+                    Lang::Zh => format!(
+                        ";{} 条转来待答复(referrals incoming)",
+                        out.transfers_waiting
+                    ),
+                    Lang::En => format!(
+                        "; {} transfers await an answer (referrals incoming)",
+                        out.transfers_waiting
+                    ),
+                }
+            } else {
+                String::new()
+            };
+            Effect::Info(match lang {
+                Lang::Zh => format!(
+                    "{at} 已同步到县级汇总库:发送 {} 项改动,{}{waiting}",
+                    out.changes,
+                    out.received_short(lang)
+                ),
+                Lang::En => format!(
+                    "Synced with the county hub at {at}: {} changes sent, {}{waiting}",
+                    out.changes,
+                    out.received_short(lang)
+                ),
+            })
+        }
         Err(e) => {
             tracing::warn!(error = %e, "sync failed");
             let e = crate::report::safe::terminal(&e, false).into_owned();

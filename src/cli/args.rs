@@ -155,6 +155,55 @@ pub enum ReferralsCmd {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Ask another station to take an open referral on, through the county hub (goes
+    /// with the next sync; the visitor's consent is required)
+    Transfer {
+        /// The referral's id, or its first characters
+        referral: String,
+        /// The station's name, as enrolled at the hub
+        #[arg(long, value_name = "STATION")]
+        to: String,
+        /// The visitor agreed that their details go to that station
+        #[arg(long)]
+        consent: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Who asks [default: the desk's officer on duty]
+        #[arg(long, value_name = "NAME")]
+        officer: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Referrals other stations asked this one to take on (received with each sync)
+    Incoming {
+        /// Answered ones too
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Take a request on: this station's own referral for the visitor
+    Accept {
+        /// The request's id (`referrals incoming` shows it)
+        id: String,
+        /// This station's service [default: the county directory's service it names]
+        #[arg(long, value_name = "SERVICE_ID")]
+        service: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        officer: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Refuse a request, saying why (the station that asked keeps its referral open)
+    Refuse {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, value_name = "NAME")]
+        officer: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -15,6 +15,7 @@ mod import;
 mod jobs;
 mod logging;
 mod referrals;
+mod transfers;
 pub mod zh;
 
 use std::path::{Path, PathBuf};
@@ -165,6 +166,53 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_existing(&db(), lang)?;
             referrals::list(&store, overdue, mine.as_deref(), all, format, lang)
         }
+        Command::Referrals(ReferralsCmd::Transfer {
+            referral,
+            to,
+            consent,
+            note,
+            officer,
+            format,
+        }) => transfers::transfer(
+            &mut open_existing(&logged(), lang)?,
+            &referral,
+            &to,
+            consent,
+            &note,
+            officer.as_deref(),
+            format,
+            lang,
+        ),
+        Command::Referrals(ReferralsCmd::Incoming { all, format }) => {
+            transfers::incoming(&open_existing(&db(), lang)?, all, format, lang)
+        }
+        Command::Referrals(ReferralsCmd::Accept {
+            id,
+            service,
+            officer,
+            format,
+        }) => transfers::accept(
+            &mut open_existing(&logged(), lang)?,
+            &load_config(cli.global.config.as_deref())?,
+            &id,
+            service.as_deref(),
+            officer.as_deref(),
+            format,
+            lang,
+        ),
+        Command::Referrals(ReferralsCmd::Refuse {
+            id,
+            reason,
+            officer,
+            format,
+        }) => transfers::refuse(
+            &mut open_existing(&logged(), lang)?,
+            &id,
+            &reason,
+            officer.as_deref(),
+            format,
+            lang,
+        ),
         Command::Directory(DirectoryCmd::List { format }) => {
             directory::list(&open_existing(&db(), lang)?, format, lang)
         }

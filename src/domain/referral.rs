@@ -83,6 +83,7 @@ labeled_enum!(
         Resolved => "resolved", "已解决", "Resolved";
         Partly => "partly", "部分解决", "Partly resolved";
         NotResolved => "not_resolved", "未解决", "Not resolved";
+        Transferred => "transferred", "已转他站", "Transferred to another station";
     }
 );
 

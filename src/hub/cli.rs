@@ -406,27 +406,28 @@ pub fn run_sync(db: &Path, args: &SyncArgs, lang: Lang) -> Result<()> {
         "{}",
         match lang {
             Lang::Zh => format!(
-                "已发送 {} 项改动({} 行,{} 批),收到服务目录 {} 条、县级岗位 {} 个;汇总库已收至第 {} 项(第 {} 轮)",
+                "已发送 {} 项改动({} 行,{} 批);{};汇总库已收至第 {} 项(第 {} 轮)",
                 out.changes,
                 out.rows,
                 out.batches,
-                out.received,
-                out.received_jobs,
+                out.received_said(lang),
                 out.cursor,
                 out.epoch
             ),
             Lang::En => format!(
-                "sent {} changes ({} rows) in {} batches; received {} directory entries and {} job openings; the hub holds changes up to {} (epoch {})",
+                "sent {} changes ({} rows) in {} batches; {}; the hub holds changes up to {} (epoch {})",
                 out.changes,
                 out.rows,
                 out.batches,
-                out.received,
-                out.received_jobs,
+                out.received_said(lang),
                 out.cursor,
                 out.epoch
             ),
         }
     );
+    if let Some(waiting) = out.waiting_said(lang) {
+        println!("{waiting}");
+    }
     Ok(())
 }
 

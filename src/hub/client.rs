@@ -17,6 +17,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_seen_elsewhere.sql"),
     include_str!("migrations/0007_new_desk_columns.sql"),
     include_str!("migrations/0008_county_jobs.sql"),
+    include_str!("migrations/0009_station_transfers.sql"),
+    include_str!("migrations/0010_log_lines_without_names.sql"),
 ];
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)] // a handful of migrations

@@ -12,3 +12,4 @@ pub mod publish;
 pub mod report;
 pub mod sync;
 pub mod tables;
+pub mod transfer;

@@ -175,6 +175,8 @@ pub fn totals(
                     match Outcome::from_code(&value) {
                         Some(Outcome::Resolved) => f.resolved += n,
                         Some(Outcome::Partly) => f.partly += n,
+                        // Handed on: its outcome is the other station's to record.
+                        Some(Outcome::Transferred) => {}
                         Some(Outcome::NotResolved) | None => f.not_resolved += n,
                     }
                 }

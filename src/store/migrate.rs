@@ -25,6 +25,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_arbitration_phone_tails.sql"),
     include_str!("migrations/0020_hub_local_services.sql"),
     include_str!("migrations/0021_keys_on_the_row.sql"),
+    // 0022 is the visit save's (another branch); the lead orders them at merge.
+    include_str!("migrations/0023_station_transfers.sql"),
 ];
 
 /// A step in Rust run after a migration's SQL, in the same transaction: (the version the

@@ -19,6 +19,7 @@ mod slips;
 mod station;
 mod sync;
 mod totals;
+mod transfers;
 mod visitors;
 mod visits;
 
@@ -47,6 +48,7 @@ pub use slips::IdMatches;
 pub use station::{Officer, Station};
 pub use sync::{OutboxEntry, SyncState};
 pub use totals::{Counts, KindFigures, OverdueRow, Totals, VisitScope};
+pub use transfers::{IncomingTransfer, OutgoingTransfer, TransferReply, TransferRequest};
 pub use visitors::{MatchedBy, VisitorMatch, VisitorRow, tail_lookup_key};
 pub use visits::{ImportRow, IntakePlan, SavedIntake, VisitDetail, VisitRow};
 

@@ -207,6 +207,8 @@ fn count_referrals(
             match outcome {
                 Some(Outcome::Resolved) => k.resolved += 1,
                 Some(Outcome::Partly) => k.partly += 1,
+                // Handed on: its outcome is the other station's to record.
+                Some(Outcome::Transferred) => {}
                 Some(Outcome::NotResolved) | None => k.not_resolved += 1,
             }
             if kind == ServiceKind::Jobs && outcome == Some(Outcome::Resolved) {

@@ -422,7 +422,15 @@ impl RefDialog {
                         F_OUTCOME,
                         "办理结果",
                         "Outcome",
-                        placeholder("请选择", "Choose", choices_of::<Outcome>()),
+                        placeholder(
+                            "请选择",
+                            "Choose",
+                            // 已转他站 is the hub's to record, when the other station accepts.
+                            choices_of::<Outcome>()
+                                .into_iter()
+                                .filter(|c| c.code != Outcome::Transferred.code())
+                                .collect(),
+                        ),
                     )
                     .required(),
                     FormField::choice(

@@ -1,0 +1,139 @@
+//! A referral handed from one officer to another at the station (首问责任制).
+
+use super::*;
+
+impl Store {
+    /// The owner hands an open referral to another officer; it stays theirs until that
+    /// officer accepts (首问责任制).
+    pub fn request_transfer(
+        &mut self,
+        id: &str,
+        version: i64,
+        by: &str,
+        to: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralRow, StoreError> {
+        let tx = self.write_tx()?;
+        let current = load(&tx, id)?;
+        check_version(&current, version)?;
+        if !current.status.is_open() {
+            return Err(refused(
+                format!("“{}”的转介不能转交", current.status.zh()),
+                format!(
+                    "a {} referral cannot be handed over",
+                    current.status.en().to_lowercase()
+                ),
+            ));
+        }
+        if current.owner_id != by {
+            return Err(refused(
+                format!("只有责任人{}可以转交这条转介", current.owner_name),
+                format!("only its owner, {}, can hand it over", current.owner_name),
+            ));
+        }
+        if to == by {
+            return Err(refused(
+                "不能转交给自己",
+                "you cannot hand a referral to yourself",
+            ));
+        }
+        tx.execute(
+            "UPDATE referral SET pending_owner_id = ?3, updated_at = ?4, version = version + 1
+             WHERE id = ?1 AND version = ?2",
+            params![id, version, to, ts(now)],
+        )?;
+        let to_name: String =
+            tx.query_row("SELECT name FROM officer WHERE id = ?1", [to], |r| r.get(0))?;
+        let station = station_of(&tx, id)?;
+        events::record(
+            &tx,
+            NewEvent {
+                station_id: &station,
+                entity: "referral",
+                entity_id: id,
+                action: "transfer_requested",
+                officer_id: Some(by),
+                at: now,
+                detail: &detail(&current.owner_name, &to_name, ""),
+            },
+        )?;
+        let row = load(&tx, id)?;
+        log_referral(
+            &tx,
+            &station,
+            &row,
+            by,
+            now,
+            ReferralEvent::HandoverAsked { to: to_name },
+        )?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// The officer a referral is being handed to accepts (it becomes theirs) or refuses
+    /// (it stays with its owner).
+    pub fn answer_transfer(
+        &mut self,
+        id: &str,
+        version: i64,
+        by: &str,
+        accept: bool,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralRow, StoreError> {
+        let tx = self.write_tx()?;
+        let current = load(&tx, id)?;
+        check_version(&current, version)?;
+        if current.pending_owner_id.as_deref() != Some(by) {
+            return Err(refused(
+                "这条转介没有转交给您",
+                "this referral is not being handed to you",
+            ));
+        }
+        let t = ts(now);
+        if accept {
+            tx.execute(
+                "UPDATE referral SET owner_id = ?3, pending_owner_id = NULL, updated_at = ?4,
+                   version = version + 1 WHERE id = ?1 AND version = ?2",
+                params![id, version, by, t],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE referral SET pending_owner_id = NULL, updated_at = ?3,
+                   version = version + 1 WHERE id = ?1 AND version = ?2",
+                params![id, version, t],
+            )?;
+        }
+        let new_owner = current.pending_owner_name.clone().unwrap_or_default();
+        let station = station_of(&tx, id)?;
+        events::record(
+            &tx,
+            NewEvent {
+                station_id: &station,
+                entity: "referral",
+                entity_id: id,
+                action: if accept {
+                    "transfer_accepted"
+                } else {
+                    "transfer_refused"
+                },
+                officer_id: Some(by),
+                at: now,
+                detail: &detail(&current.owner_name, &new_owner, ""),
+            },
+        )?;
+        let row = load(&tx, id)?;
+        log_referral(
+            &tx,
+            &station,
+            &row,
+            by,
+            now,
+            ReferralEvent::HandoverAnswered {
+                by: new_owner,
+                accepted: accept,
+            },
+        )?;
+        tx.commit()?;
+        Ok(row)
+    }
+}
