@@ -157,62 +157,7 @@ pub fn run(cli: Cli) -> Result<()> {
             format,
             lang,
         ),
-        Command::Referrals(ReferralsCmd::List {
-            overdue,
-            mine,
-            all,
-            format,
-        }) => {
-            let store = open_existing(&db(), lang)?;
-            referrals::list(&store, overdue, mine.as_deref(), all, format, lang)
-        }
-        Command::Referrals(ReferralsCmd::Transfer {
-            referral,
-            to,
-            consent,
-            note,
-            officer,
-            format,
-        }) => transfers::transfer(
-            &mut open_existing(&logged(), lang)?,
-            &referral,
-            &to,
-            consent,
-            &note,
-            officer.as_deref(),
-            format,
-            lang,
-        ),
-        Command::Referrals(ReferralsCmd::Incoming { all, format }) => {
-            transfers::incoming(&open_existing(&db(), lang)?, all, format, lang)
-        }
-        Command::Referrals(ReferralsCmd::Accept {
-            id,
-            service,
-            officer,
-            format,
-        }) => transfers::accept(
-            &mut open_existing(&logged(), lang)?,
-            &load_config(cli.global.config.as_deref())?,
-            &id,
-            service.as_deref(),
-            officer.as_deref(),
-            format,
-            lang,
-        ),
-        Command::Referrals(ReferralsCmd::Refuse {
-            id,
-            reason,
-            officer,
-            format,
-        }) => transfers::refuse(
-            &mut open_existing(&logged(), lang)?,
-            &id,
-            &reason,
-            officer.as_deref(),
-            format,
-            lang,
-        ),
+        Command::Referrals(cmd) => run_referrals(cmd, &cli.global, lang),
         Command::Directory(DirectoryCmd::List { format }) => {
             directory::list(&open_existing(&db(), lang)?, format, lang)
         }
@@ -261,6 +206,75 @@ pub fn run(cli: Cli) -> Result<()> {
             &referral,
             &output,
             force,
+            lang,
+        ),
+    }
+}
+
+/// `dutydesk referrals …`: the queue, and transfers to and from other stations.
+fn run_referrals(cmd: ReferralsCmd, global: &GlobalOpts, lang: Lang) -> Result<()> {
+    let db = || global.db.clone().unwrap_or_else(default_db_path);
+    // Commands that write keep a log beside the database (never ID numbers or phones).
+    let logged = || {
+        let db = db();
+        logging::init_logging(&db);
+        db
+    };
+    match cmd {
+        ReferralsCmd::List {
+            overdue,
+            mine,
+            all,
+            format,
+        } => {
+            let store = open_existing(&db(), lang)?;
+            referrals::list(&store, overdue, mine.as_deref(), all, format, lang)
+        }
+        ReferralsCmd::Transfer {
+            referral,
+            to,
+            consent,
+            note,
+            officer,
+            format,
+        } => transfers::transfer(
+            &mut open_existing(&logged(), lang)?,
+            &referral,
+            &to,
+            consent,
+            &note,
+            officer.as_deref(),
+            format,
+            lang,
+        ),
+        ReferralsCmd::Incoming { all, format } => {
+            transfers::incoming(&open_existing(&db(), lang)?, all, format, lang)
+        }
+        ReferralsCmd::Accept {
+            id,
+            service,
+            officer,
+            format,
+        } => transfers::accept(
+            &mut open_existing(&logged(), lang)?,
+            &load_config(global.config.as_deref())?,
+            &id,
+            service.as_deref(),
+            officer.as_deref(),
+            format,
+            lang,
+        ),
+        ReferralsCmd::Refuse {
+            id,
+            reason,
+            officer,
+            format,
+        } => transfers::refuse(
+            &mut open_existing(&logged(), lang)?,
+            &id,
+            &reason,
+            officer.as_deref(),
+            format,
             lang,
         ),
     }

@@ -11,12 +11,12 @@ use super::client::{connect, said};
 use crate::i18n::Lang;
 use crate::store::{OutgoingTransfer, Store, SyncState, TransferReply, TransferRequest};
 
-fn store_err(e: crate::store::StoreError) -> anyhow::Error {
+fn store_err(e: &crate::store::StoreError) -> anyhow::Error {
     anyhow!(e.message(crate::i18n::Lang::En))
 }
 
 fn joined(store: &Store) -> Result<SyncState> {
-    store.sync_state().map_err(store_err)?.ok_or_else(|| {
+    store.sync_state().map_err(|e| store_err(&e))?.ok_or_else(|| {
         anyhow!("this desk has not joined a hub, and a referral goes to another station only through it: run `dutydesk sync --join FILE` first")
     })
 }
@@ -132,9 +132,9 @@ pub fn exchange(client: &mut postgres::Client, store: &mut Store) -> Result<Exch
     if !requests.is_empty() {
         out.requests = store
             .receive_station_transfers(&requests, now)
-            .map_err(store_err)?;
+            .map_err(|e| store_err(&e))?;
     }
-    let asked = store.asked_transfers().map_err(store_err)?;
+    let asked = store.asked_transfers().map_err(|e| store_err(&e))?;
     if asked.is_empty() {
         return Ok(out);
     }
@@ -160,7 +160,7 @@ pub fn exchange(client: &mut postgres::Client, store: &mut Store) -> Result<Exch
         };
         if store
             .apply_transfer_reply(&reply, Utc::now())
-            .map_err(store_err)?
+            .map_err(|e| store_err(&e))?
         {
             out.answers += 1;
         }

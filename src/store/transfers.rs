@@ -101,8 +101,8 @@ fn station_id(conn: &rusqlite::Connection) -> Result<(String, String), StoreErro
     .ok_or_else(|| refused("此数据库还没有站点", "this database has no station yet"))
 }
 
-fn time(s: Option<String>) -> Option<DateTime<Utc>> {
-    s.as_deref().and_then(parse_ts)
+fn time(s: Option<&str>) -> Option<DateTime<Utc>> {
+    s.and_then(parse_ts)
 }
 
 impl Store {
@@ -255,10 +255,10 @@ impl Store {
             let json: String = r.get(0)?;
             Ok(IncomingTransfer {
                 request: serde_json::from_str(&json).unwrap_or_default(),
-                received_at: time(r.get(1)?).unwrap_or_default(),
+                received_at: time(r.get::<_, Option<String>>(1)?.as_deref()).unwrap_or_default(),
                 status: r.get(2)?,
                 answered_by: r.get(3)?,
-                answered_at: time(r.get(4)?),
+                answered_at: time(r.get::<_, Option<String>>(4)?.as_deref()),
                 reason: r.get(5)?,
                 referral_id: r.get(6)?,
             })
@@ -288,8 +288,8 @@ impl Store {
                 referral_id: r.get(1)?,
                 to_station: r.get(2)?,
                 status: r.get(3)?,
-                requested_at: time(r.get(4)?).unwrap_or_default(),
-                answered_at: time(r.get(5)?),
+                requested_at: time(r.get::<_, Option<String>>(4)?.as_deref()).unwrap_or_default(),
+                answered_at: time(r.get::<_, Option<String>>(5)?.as_deref()),
                 answered_by: r.get(6)?,
                 reason: r.get(7)?,
             })

@@ -1,6 +1,13 @@
 //! A referral handed from one officer to another at the station (首问责任制).
 
-use super::*;
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::{check_version, detail, load, log_referral, refused, station_of};
+use crate::domain::labels::Labeled;
+use crate::domain::log_fact::ReferralEvent;
+use crate::store::events::{self, NewEvent};
+use crate::store::{ReferralRow, Store, StoreError, ts};
 
 impl Store {
     /// The owner hands an open referral to another officer; it stays theirs until that

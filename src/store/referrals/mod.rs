@@ -13,8 +13,7 @@ use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
 use crate::domain::log_fact::{ClosingFact, LogFact, ReferralEvent};
 use crate::domain::referral::{
-    Closing, DeclineReason, Move, Outcome, OutcomeReason, ReferralStatus, ServiceKind,
-    ServiceStatus, check_decline, refused_move,
+    Closing, DeclineReason, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus,
 };
 use crate::domain::shift::EntryKind;
 use crate::i18n::Lang;

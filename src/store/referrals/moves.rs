@@ -1,6 +1,17 @@
 //! A referral moved through its states (accept, start, close, reopen, decline).
 
-use super::*;
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::{
+    check_version, closing_summary, decline_detail, detail, load, log_referral, refused, station_of,
+};
+use crate::domain::labels::Labeled;
+use crate::domain::log_fact::{ClosingFact, ReferralEvent};
+use crate::domain::referral::{Closing, DeclineReason, Move, check_decline, refused_move};
+use crate::i18n::Lang;
+use crate::store::events::{self, NewEvent};
+use crate::store::{ReferralRow, Store, StoreError, ts};
 
 impl Store {
     /// Moves a referral (accept, start, close, reopen) if its rules allow it and nobody
