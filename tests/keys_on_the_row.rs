@@ -308,7 +308,8 @@ const KEPT: [&str; 12] = [
 
 /// Takes a file of this version back to what version 20 wrote (the file before migration 0021): the waiting keys filed,
 /// no `search_keys` column nor its setting, `event` a rowid table again (from its own SQL,
-/// its indexes and triggers made again).
+/// its indexes and triggers made again), every log line in the index by time (migration
+/// 22 keeps only those outside a shift there).
 fn as_version_20(path: &std::path::Path) {
     let mut c = rusqlite::Connection::open(path).unwrap();
     let tx = c.transaction().unwrap();
@@ -355,6 +356,8 @@ fn as_version_20(path: &std::path::Path) {
          {};
          ALTER TABLE visitor DROP COLUMN search_keys;
          DELETE FROM setting WHERE key = 'visitor_keys_filed_through';
+         DROP INDEX log_outside_shifts;
+         CREATE INDEX log_by_time ON log_entry(at);
          DROP TABLE transfer_in; -- and what later migrations made (station transfers)
          DROP TABLE transfer_out;
          PRAGMA user_version = 20;",

@@ -25,7 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_arbitration_phone_tails.sql"),
     include_str!("migrations/0020_hub_local_services.sql"),
     include_str!("migrations/0021_keys_on_the_row.sql"),
-    // 0022 is the visit save's (another branch); the lead orders them at merge.
+    include_str!("migrations/0022_log_index_outside_shifts.sql"),
     include_str!("migrations/0023_station_transfers.sql"),
 ];
 
@@ -39,9 +39,12 @@ const STEPS: &[(i64, Step)] = &[
     (19, super::visitors::tail_keys_at_migration),
     // The audit log's events keyed by their id alone (issue 15: one b-tree fewer a save).
     (20, events_without_rowid),
+    // Again: a file that reached version 20 before that step was in it (main's own
+    // migration 20 is the hub's local services) kept `event` a rowid table.
+    (22, events_without_rowid),
 ];
 
-/// Migration 20's step: `event` becomes a WITHOUT ROWID table keyed by its id. Its id
+/// Migration 20's (and 22's) step: `event` becomes a WITHOUT ROWID table keyed by its id. Its id
 /// was a primary key beside SQLite's own row number, so every event wrote two b-trees
 /// (the rows, and the id's index); now one. Same columns, same rows; the indexes and
 /// triggers the file has on it (the append-only guards, the hub's) made again as they
