@@ -1808,6 +1808,53 @@ fn a_resolved_closing_takes_no_reason_and_a_reopened_referral_shows_its_last_clo
     );
 }
 
+/// On an English desk a referral's history says its closing in English (it read
+/// "closed In progress → Closed · 部分解决 · 追回工资¥30,000"): the closing is kept as a
+/// fact beside the words earlier versions stored.
+#[test]
+fn an_english_desk_reads_a_closing_in_its_history_in_english() {
+    let (_dir, db) = fresh_db();
+    seed_arrears(&db, "城西建筑公司");
+    let mut d = Desk::ready(&db, Lang::En);
+    load_directory(&mut d.app.store);
+    d.press("张三 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right")
+        .press("Tab 13 Tab 11.5万 Tab Right Tab 工地拖欠两个月工资 C-s C-t")
+        .press("Tab Right C-s F3 a s c");
+    // Partly resolved, ¥30,000 recovered.
+    d.press("Right Right Tab Tab 30000 C-s");
+    assert!(d.app.modal.is_none(), "{:?}", d.app.status);
+    assert_eq!(referral_status(&d), "closed");
+    for _ in 0..6 {
+        if d.app.referrals.selected().is_some() {
+            break;
+        }
+        d.press("u");
+    }
+    let detail = d
+        .app
+        .referrals
+        .detail
+        .clone()
+        .expect("the closed referral's detail");
+    let closed = detail
+        .history
+        .iter()
+        .find(|e| e.action == "closed")
+        .expect("a closing in the history");
+    let words = dutydesk::panes::referrals::view::event_words(closed, Lang::En);
+    assert!(words.contains("Partly resolved"), "{words}");
+    assert!(words.contains("wages recovered ¥30,000"), "{words}");
+    assert!(
+        !words.contains("部分解决") && !words.contains("追回"),
+        "{words}"
+    );
+    let zh = dutydesk::panes::referrals::view::event_words(closed, Lang::Zh);
+    assert!(
+        zh.contains("部分解决") && zh.contains("追回工资¥30,000"),
+        "{zh}"
+    );
+}
+
 /// The route dialog's state, when it is open.
 fn route(d: &Desk) -> &dutydesk::panes::referrals::RouteDialog {
     match &d.app.modal {

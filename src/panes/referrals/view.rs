@@ -562,7 +562,14 @@ pub fn event_words(e: &EventRow, lang: Lang) -> String {
     {
         s.push_str(&format!(" · {}", reason.label(lang)));
     }
-    if let Some(note) = v
+    // A closing since the fact was kept: its words in the reader's language.
+    let closing = v.get("closing").and_then(|c| {
+        serde_json::from_value::<crate::domain::log_fact::ClosingFact>(c.clone()).ok()
+    });
+    if let Some(c) = closing {
+        let note = v.get("officer_note").and_then(|x| x.as_str()).unwrap_or("");
+        s.push_str(&format!(" · {}", text::one_line(&c.summary(note, lang))));
+    } else if let Some(note) = v
         .get("note")
         .and_then(|x| x.as_str())
         .filter(|n| !n.is_empty())

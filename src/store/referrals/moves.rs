@@ -133,9 +133,19 @@ impl Store {
         if let (Move::Close, Some(c)) = (m, closing) {
             what = closing_summary(c, note);
         }
-        let event_detail = match decline {
-            Some(reason) => decline_detail(current.status.code(), to.code(), reason, note),
-            None => detail(current.status.code(), to.code(), &what),
+        let event_detail = match (decline, m, closing) {
+            (Some(reason), ..) => decline_detail(current.status.code(), to.code(), reason, note),
+            // The closing also as a fact beside its Chinese words, so the history reads it
+            // in the desk's language (`note` stays what earlier versions wrote).
+            (None, Move::Close, Some(c)) => serde_json::json!({
+                "from": current.status.code(),
+                "to": to.code(),
+                "note": what,
+                "closing": ClosingFact::from(c),
+                "officer_note": note,
+            })
+            .to_string(),
+            (None, ..) => detail(current.status.code(), to.code(), &what),
         };
         let station = station_of(&tx, id)?;
         events::record(
