@@ -12,6 +12,9 @@ use dutydesk::domain::shift::{Disposition, EntryKind};
 use dutydesk::store::Store;
 use rusqlite::Connection;
 
+#[path = "common/old_versions.rs"]
+mod old_versions;
+
 fn intake(name: &str, phone: &str) -> dutydesk::domain::intake::Intake {
     validate(&RawIntake {
         name: name.into(),
@@ -177,40 +180,14 @@ const KEPT: [&str; 9] = [
 fn as_version_21(path: &std::path::Path) {
     let mut c = Connection::open(path).unwrap();
     let tx = c.transaction().unwrap();
-    let event: String = tx
-        .query_row(
-            "SELECT sql FROM sqlite_master WHERE name = 'event'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(event.ends_with("STRICT, WITHOUT ROWID"), "{event}");
-    let after: Vec<String> = tx
-        .prepare(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'event' AND type IN ('index', 'trigger')
-             AND sql IS NOT NULL",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let back = old_versions::event_as_rowid_table(&tx);
     tx.execute_batch(&format!(
-        "{};
-         INSERT INTO event_old SELECT * FROM event;
-         DROP TABLE event;
-         ALTER TABLE event_old RENAME TO event;
-         {};
+        "{back}
          DROP INDEX log_outside_shifts;
          CREATE INDEX log_by_time ON log_entry(at);
          DROP TABLE transfer_in; -- and what later migrations made (station transfers)
          DROP TABLE transfer_out;
-         PRAGMA user_version = 21;",
-        event
-            .replacen("CREATE TABLE event (", "CREATE TABLE event_old (", 1)
-            .replacen("CREATE TABLE \"event\" (", "CREATE TABLE event_old (", 1)
-            .replace(", WITHOUT ROWID", ""),
-        after.join(";\n")
+         PRAGMA user_version = 21;"
     ))
     .unwrap();
     tx.commit().unwrap();

@@ -1730,12 +1730,7 @@ fn help_pages_through_to_its_end_at_80x24() {
 /// of the list, and the referral to another service).
 #[test]
 fn typing_a_note_keeps_the_service_chosen_in_the_route_dialog() {
-    let (_dir, db) = fresh_db();
-    seed_arrears(&db, "城西建筑公司");
-    let mut d = Desk::ready(&db, Lang::Zh);
-    load_directory(&mut d.app.store);
-    d.press("张三 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right")
-        .press("Tab 13 Tab 11.5万 Tab Right Tab 工地拖欠两个月工资 C-s C-t");
+    let (_dir, mut d) = group_case_in_route_dialog(Lang::Zh);
     assert!(route(&d).visible().len() > 2, "a list to choose from");
     d.press("Down Down");
     let chosen = route(&d).selected().unwrap().id.clone();
@@ -1762,13 +1757,8 @@ fn typing_a_note_keeps_the_service_chosen_in_the_route_dialog() {
 /// 来访人撤回); reopened, its last closing is shown as that, not as its outcome.
 #[test]
 fn a_resolved_closing_takes_no_reason_and_a_reopened_referral_shows_its_last_closing() {
-    let (_dir, db) = fresh_db();
-    seed_arrears(&db, "城西建筑公司");
-    let mut d = Desk::ready(&db, Lang::Zh);
-    load_directory(&mut d.app.store);
-    d.press("张三 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right")
-        .press("Tab 13 Tab 11.5万 Tab Right Tab 工地拖欠两个月工资 C-s C-t")
-        .press("Tab Right C-s F3 a s c");
+    let (_dir, mut d) = group_case_in_route_dialog(Lang::Zh);
+    d.press("Tab Right C-s F3 a s c");
     // 已解决, with a reason: refused, nothing closed.
     d.press("Right Tab Right C-s");
     assert!(
@@ -1813,13 +1803,8 @@ fn a_resolved_closing_takes_no_reason_and_a_reopened_referral_shows_its_last_clo
 /// fact beside the words earlier versions stored.
 #[test]
 fn an_english_desk_reads_a_closing_in_its_history_in_english() {
-    let (_dir, db) = fresh_db();
-    seed_arrears(&db, "城西建筑公司");
-    let mut d = Desk::ready(&db, Lang::En);
-    load_directory(&mut d.app.store);
-    d.press("张三 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right")
-        .press("Tab 13 Tab 11.5万 Tab Right Tab 工地拖欠两个月工资 C-s C-t")
-        .press("Tab Right C-s F3 a s c");
+    let (_dir, mut d) = group_case_in_route_dialog(Lang::En);
+    d.press("Tab Right C-s F3 a s c");
     // Partly resolved, ¥30,000 recovered.
     d.press("Right Right Tab Tab 30000 C-s");
     assert!(d.app.modal.is_none(), "{:?}", d.app.status);
@@ -1853,6 +1838,17 @@ fn an_english_desk_reads_a_closing_in_its_history_in_english() {
         zh.contains("部分解决") && zh.contains("追回工资¥30,000"),
         "{zh}"
     );
+}
+
+/// A desk (in `lang`) with 张三's group wage case saved and its route dialog open.
+fn group_case_in_route_dialog(lang: Lang) -> (tempfile::TempDir, Desk) {
+    let (dir, db) = fresh_db();
+    seed_arrears(&db, "城西建筑公司");
+    let mut d = Desk::ready(&db, lang);
+    load_directory(&mut d.app.store);
+    d.press("张三 Tab Tab Tab Tab 城西建筑公司 Tab Tab Tab Tab Tab Tab Right")
+        .press("Tab 13 Tab 11.5万 Tab Right Tab 工地拖欠两个月工资 C-s C-t");
+    (dir, d)
 }
 
 /// The route dialog's state, when it is open.

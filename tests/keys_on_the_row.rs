@@ -11,6 +11,9 @@ use dutydesk::domain::lists::{Category, Role};
 use dutydesk::domain::shift::Disposition;
 use dutydesk::store::Store;
 
+#[path = "common/old_versions.rs"]
+mod old_versions;
+
 fn intake(name: &str, phone: &str, id: &str) -> dutydesk::domain::intake::Intake {
     validate(&RawIntake {
         name: name.into(),
@@ -330,42 +333,16 @@ fn as_version_20(path: &std::path::Path) {
             .unwrap();
         }
     }
-    let event: String = tx
-        .query_row(
-            "SELECT sql FROM sqlite_master WHERE name = 'event'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(event.ends_with("STRICT, WITHOUT ROWID"), "{event}");
-    let after: Vec<String> = tx
-        .prepare(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'event' AND type IN ('index', 'trigger')
-             AND sql IS NOT NULL",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let back = old_versions::event_as_rowid_table(&tx);
     tx.execute_batch(&format!(
-        "{};
-         INSERT INTO event_old SELECT * FROM event ORDER BY at, id;
-         DROP TABLE event;
-         ALTER TABLE event_old RENAME TO event;
-         {};
+        "{back}
          ALTER TABLE visitor DROP COLUMN search_keys;
          DELETE FROM setting WHERE key = 'visitor_keys_filed_through';
          DROP INDEX log_outside_shifts;
          CREATE INDEX log_by_time ON log_entry(at);
          DROP TABLE transfer_in; -- and what later migrations made (station transfers)
          DROP TABLE transfer_out;
-         PRAGMA user_version = 20;",
-        event
-            .replacen("CREATE TABLE event (", "CREATE TABLE event_old (", 1)
-            .replacen("CREATE TABLE \"event\" (", "CREATE TABLE event_old (", 1)
-            .replace(", WITHOUT ROWID", ""),
-        after.join(";\n")
+         PRAGMA user_version = 20;"
     ))
     .unwrap();
     tx.commit().unwrap();
