@@ -139,7 +139,15 @@ fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
 
 /// SQLite's `RAISE(ABORT, 'sealed: …')` from the seal triggers, said plainly.
 pub(super) fn is_seal_error(e: &rusqlite::Error) -> bool {
-    e.to_string().contains("sealed:")
+    // A trigger's RAISE(ABORT) is SQLITE_CONSTRAINT_TRIGGER with the trigger's message:
+    // told apart by that code and the message the seal triggers start with, not by any
+    // error whose text happens to hold the word.
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, Some(msg))
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER
+                && msg.starts_with("sealed:")
+    )
 }
 
 pub(super) fn sealed_error() -> StoreError {
