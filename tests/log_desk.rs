@@ -186,3 +186,41 @@ fn the_selected_log_line_is_shown_whole_at_80_columns() {
         "its row is cut:\n{screen}"
     );
 }
+
+/// A referral another station asked this one to take, received by a sync, is said in F3's
+/// title until it is answered (`dutydesk referrals incoming` lists it), in either language.
+#[test]
+fn f3_says_when_another_stations_transfer_waits_on_an_answer() {
+    for (lang, said) in [
+        (Lang::Zh, "他站转来1件待答复"),
+        (Lang::En, "1 transfer from other stations waiting"),
+    ] {
+        let (_dir, db) = fresh_db();
+        let mut d = Desk::ready(&db, lang);
+        d.press("F3");
+        assert!(!d.screen().contains(said));
+        d.app
+            .store
+            .conn()
+            .execute(
+                "INSERT INTO transfer_in (id, station_id, from_station_id, from_station, request,
+                                          received_at)
+                 SELECT 'req-1', id, 'st-a', '甲站', '{}', '2026-11-22T02:00:00Z' FROM station",
+                [],
+            )
+            .unwrap();
+        d.press("F2 F3");
+        let screen = d.screen();
+        assert!(screen.contains(said), "{screen}");
+        d.app
+            .store
+            .conn()
+            .execute(
+                "UPDATE transfer_in SET status = 'refused', reason = '不在本站范围'",
+                [],
+            )
+            .unwrap();
+        d.press("F2 F3");
+        assert!(!d.screen().contains(said));
+    }
+}

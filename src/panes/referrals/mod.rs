@@ -34,6 +34,8 @@ pub struct ReferralsPane {
     pub collective_at: Option<chrono::DateTime<chrono::Utc>>,
     pub filter: QueueFilter,
     pub counts: QueueCounts,
+    /// Referrals other stations asked this one to take, waiting on an answer (issue 20).
+    pub incoming: i64,
     /// Employers with 3+ wage-arrears visits in 30 days: possible collective cases.
     pub collective: HashSet<String>,
     /// The selected referral with its service and history.
@@ -51,6 +53,7 @@ impl Default for ReferralsPane {
             collective_at: None,
             filter: QueueFilter::default(),
             counts: QueueCounts::default(),
+            incoming: 0,
             collective: HashSet::new(),
             detail: None,
             slip_offer: None,

@@ -34,6 +34,7 @@ impl ReferralsPane {
         let store = &*cx.store;
         self.rows = store.queue(&self.filter, today, self.limit)?;
         self.counts = store.queue_counts(today)?;
+        self.incoming = store.waiting_transfers()?;
         // Counting 30 days of arrears visits is the dearest part: it is done when the queue
         // first opens and then every few minutes; a saved visit updates its own employer.
         let stale = self

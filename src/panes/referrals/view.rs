@@ -197,12 +197,21 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
             pane.filter_words(lang)
         ),
     };
+    // Other stations' requests wait on this one's answer (`dutydesk referrals incoming`).
+    let waiting = match (pane.incoming, lang) {
+        (0, _) => String::new(),
+        (n, Lang::Zh) => format!(" · 他站转来{n}件待答复"),
+        (n, Lang::En) => format!(
+            " · {} from other stations waiting",
+            text::count(n, "transfer", "transfers")
+        ),
+    };
     // At 80 columns what is shown wins over the counts (the tab bar has them).
-    let heading = if text::width(&heading) + 4 <= area.width as usize {
-        heading
+    let heading = if text::width(&heading) + text::width(&waiting) + 4 <= area.width as usize {
+        format!("{heading}{waiting}")
     } else {
         format!(
-            "{}{}",
+            "{}{}{waiting}",
             lang.pick("转介 · 显示:", "Referrals · showing: "),
             pane.filter_words(lang)
         )
