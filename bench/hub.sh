@@ -39,8 +39,9 @@ secs() { echo "$2 - $1" | bc; }
 "$D" hub init --hub "$H" >/dev/null
 "$D" --db "$WORK/desk.db" gen --visits "$VISITS" --referrals $((VISITS / 10)) >/dev/null
 "$D" hub enroll --hub "$H" --station 基准站 -o "$WORK/desk.toml" >/dev/null
-changes=$(sqlite3 "$WORK/desk.db" "SELECT count(*) FROM sync_outbox")
-t0=$(now); "$D" --db "$WORK/desk.db" --lang en sync --join "$WORK/desk.toml" >/dev/null 2>&1; t1=$(now)
+# The outbox is filled when the desk joins: the count is what the first sync says it sent.
+t0=$(now); first_said=$("$D" --db "$WORK/desk.db" --lang en sync --join "$WORK/desk.toml" 2>&1); t1=$(now)
+changes=$(echo "$first_said" | sed -n 's/^sent \([0-9]*\) changes.*/\1/p' | head -1)
 first=$(secs "$t0" "$t1")
 
 sqlite3 "$WORK/desk.db" "UPDATE visitor SET employer = employer || '·'
