@@ -11,9 +11,9 @@ use super::shifts;
 use super::{EventRow, Service, Store, StoreError, new_id, parse_ts, ts};
 use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Urgency};
-use crate::domain::log_fact::{ClosingFact, LogFact, ReferralEvent};
+use crate::domain::log_fact::{LogFact, ReferralEvent};
 use crate::domain::referral::{
-    Closing, DeclineReason, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus,
+    DeclineReason, Outcome, OutcomeReason, ReferralStatus, ServiceKind, ServiceStatus,
 };
 use crate::domain::shift::EntryKind;
 use crate::i18n::Lang;
@@ -477,9 +477,4 @@ fn station_of(conn: &Connection, referral_id: &str) -> Result<String, StoreError
         [referral_id],
         |r| r.get(0),
     )?)
-}
-
-/// The closing as one line of history: outcome, reason, figures, note.
-fn closing_summary(c: &Closing, note: &str) -> String {
-    ClosingFact::from(c).summary(note, Lang::Zh)
 }

@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{
-    check_version, closing_summary, decline_detail, detail, load, log_referral, refused, station_of,
-};
+use super::{check_version, decline_detail, detail, load, log_referral, refused, station_of};
 use crate::domain::labels::Labeled;
 use crate::domain::log_fact::{ClosingFact, ReferralEvent};
 use crate::domain::referral::{Closing, DeclineReason, Move, check_decline, refused_move};
@@ -129,23 +127,20 @@ impl Store {
                 "the referral changed; try again",
             ));
         }
-        let mut what = note.to_string();
-        if let (Move::Close, Some(c)) = (m, closing) {
-            what = closing_summary(c, note);
-        }
-        let event_detail = match (decline, m, closing) {
-            (Some(reason), ..) => decline_detail(current.status.code(), to.code(), reason, note),
-            // The closing also as a fact beside its Chinese words, so the history reads it
-            // in the desk's language (`note` stays what earlier versions wrote).
-            (None, Move::Close, Some(c)) => serde_json::json!({
+        let fact = closing.filter(|_| m == Move::Close).map(ClosingFact::from);
+        let event_detail = match (decline, &fact) {
+            (Some(reason), _) => decline_detail(current.status.code(), to.code(), reason, note),
+            // The closing as a fact beside its Chinese words, so the history reads it in
+            // the desk's language (`note` stays what earlier versions wrote).
+            (None, Some(f)) => serde_json::json!({
                 "from": current.status.code(),
                 "to": to.code(),
-                "note": what,
-                "closing": ClosingFact::from(c),
+                "note": f.summary(note, Lang::Zh),
+                "closing": f,
                 "officer_note": note,
             })
             .to_string(),
-            (None, ..) => detail(current.status.code(), to.code(), &what),
+            (None, None) => detail(current.status.code(), to.code(), note),
         };
         let station = station_of(&tx, id)?;
         events::record(
@@ -171,7 +166,7 @@ impl Store {
                 action: m,
                 from: current.status,
                 to,
-                closing: closing.filter(|_| m == Move::Close).map(ClosingFact::from),
+                closing: fact,
                 decline: decline.filter(|_| m == Move::Decline),
                 note: note.to_string(),
             },
