@@ -13,7 +13,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::Pane;
 use crate::ui::text;
-use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim, scrolled};
+use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim, key_item, scrolled};
 
 /// Draws the frame from `app` and says what keys need to know of it (`ui::draw` keeps it).
 pub fn render(app: &App, frame: &mut Frame) -> Drawn {
@@ -177,20 +177,31 @@ fn status_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         (Some(s), None) => format!(" {} ", s.name),
         _ => String::new(),
     };
-    let hints = match lang {
-        Lang::Zh => format!(
-            "{} 帮助  {} 保存  {} 退出 ",
-            app.keymap.hint(Context::Global, Action::Help),
-            app.keymap.hint(Context::Form, Action::Save),
-            app.keymap.hint(Context::Global, Action::Quit)
+    // Ranked for a narrow line: save goes first (every dialog says its save key), help last.
+    let items = [
+        key_item(
+            &app.keymap,
+            Context::Global,
+            Action::Help,
+            lang.pick("帮助", "help"),
+            0,
         ),
-        Lang::En => format!(
-            "{} help  {} save  {} quit ",
-            app.keymap.hint(Context::Global, Action::Help),
-            app.keymap.hint(Context::Form, Action::Save),
-            app.keymap.hint(Context::Global, Action::Quit)
+        key_item(
+            &app.keymap,
+            Context::Form,
+            Action::Save,
+            lang.pick("保存", "save"),
+            2,
         ),
-    };
+        key_item(
+            &app.keymap,
+            Context::Global,
+            Action::Quit,
+            lang.pick("退出", "quit"),
+            1,
+        ),
+    ];
+    let hints = format!("{} ", text::fit_items(&items, "  ", usize::MAX));
     let who_span = || {
         Span::styled(
             who.clone(),
@@ -198,19 +209,11 @@ fn status_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         )
     };
     let Some(s) = &app.status else {
-        // A long name and role: the hints go whole (never `C-q` without its word), save
-        // first (every dialog says its save key), help last.
-        let hints = {
-            let room = width.saturating_sub(text::width(&who) + 2);
-            let items: Vec<(String, u8)> = hints
-                .split("  ")
-                .map(str::trim)
-                .filter(|h| !h.is_empty())
-                .enumerate()
-                .map(|(i, h)| (h.to_string(), [0, 2, 1][i.min(2)]))
-                .collect();
-            format!("{} ", text::fit_items(&items, "  ", room))
-        };
+        // A long name and role: the hints go whole, never `C-q` without its word.
+        let hints = format!(
+            "{} ",
+            text::fit_items(&items, "  ", width.saturating_sub(text::width(&who) + 2))
+        );
         let room = width.saturating_sub(text::width(&who) + text::width(&hints) + 1);
         return vec![Line::from(vec![
             who_span(),
