@@ -161,37 +161,15 @@ pub fn run_hub(cmd: HubCmd, lang: Lang) -> Result<()> {
         HubCmd::Import(HubImportCmd::Directory { path, hub }) => {
             let mut client = hub.connect()?;
             let done = super::publish::directory(&mut client, &path, lang)?;
-            println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "服务目录已发布:新增 {} 条,更新 {} 条,未变 {} 条;各站下次同步时收到",
-                        done.added, done.updated, done.unchanged
-                    ),
-                    Lang::En => format!(
-                        "directory published: {} added, {} updated, {} unchanged; desks receive it on their next sync",
-                        done.added, done.updated, done.unchanged
-                    ),
-                }
-            );
+            let (zh, en) = (("服务目录", "条"), ("directory", "it"));
+            println!("{}", published(&done, zh, en, lang));
             Ok(())
         }
         HubCmd::Import(HubImportCmd::Jobs { file, hub }) => {
             let mut client = hub.connect()?;
             let done = super::publish::jobs(&mut client, &file, lang)?;
-            println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "岗位已发布:新增 {} 个,更新 {} 个,未变 {} 个;各站下次同步时收到",
-                        done.added, done.updated, done.unchanged
-                    ),
-                    Lang::En => format!(
-                        "job openings published: {} added, {} updated, {} unchanged; desks receive them on their next sync",
-                        done.added, done.updated, done.unchanged
-                    ),
-                }
-            );
+            let (zh, en) = (("岗位", "个"), ("job openings", "them"));
+            println!("{}", published(&done, zh, en, lang));
             Ok(())
         }
         HubCmd::Report {
@@ -632,6 +610,31 @@ pub fn print_anchors(anchors: &super::check::Anchors, lang: Lang) -> bool {
                 );
             }
             c.same()
+        }
+    }
+}
+
+/// What a publish did, said once for the directory and the job openings: `zh` is (what,
+/// its measure word), `en` is (what, how the sentence refers back to it).
+fn published(
+    done: &super::publish::Published,
+    zh: (&str, &str),
+    en: (&str, &str),
+    lang: Lang,
+) -> String {
+    let (added, updated, unchanged) = (done.added, done.updated, done.unchanged);
+    match lang {
+        Lang::Zh => {
+            let (what, unit) = zh;
+            format!(
+                "{what}已发布:新增 {added} {unit},更新 {updated} {unit},未变 {unchanged} {unit};各站下次同步时收到"
+            )
+        }
+        Lang::En => {
+            let (what, it) = en;
+            format!(
+                "{what} published: {added} added, {updated} updated, {unchanged} unchanged; desks receive {it} on their next sync"
+            )
         }
     }
 }
