@@ -137,31 +137,6 @@ fn a_days_log_lists_every_line_of_that_day_whatever_shift_and_no_other() {
     assert!(store.check().unwrap().ok());
 }
 
-/// Every row of `table` as text, sorted.
-fn rows(c: &Connection, table: &str) -> Vec<String> {
-    let cols: Vec<String> = c
-        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let list = cols
-        .iter()
-        .map(|n| format!("quote({n})"))
-        .collect::<Vec<_>>()
-        .join(" || '|' || ");
-    let mut out: Vec<String> = c
-        .prepare(&format!("SELECT {list} FROM {table}"))
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    out.sort();
-    out
-}
-
 const KEPT: [&str; 9] = [
     "visit",
     "visitor",
@@ -229,7 +204,7 @@ fn a_file_of_version_21_opens_with_every_row_it_held_and_the_same_days_logs() {
             .iter()
             .map(|(f, t)| written_between(&c, *f, *t))
             .collect();
-        (KEPT.map(|t| rows(&c, t)), logs)
+        (KEPT.map(|t| old_versions::rows(&c, t, &[])), logs)
     };
     assert!(
         logs_before.iter().filter(|l| !l.is_empty()).count() >= 2,
@@ -245,7 +220,7 @@ fn a_file_of_version_21_opens_with_every_row_it_held_and_the_same_days_logs() {
         )
         .unwrap();
     assert!(event.ends_with("STRICT, WITHOUT ROWID"), "{event}");
-    let after = KEPT.map(|t| rows(store.conn(), t));
+    let after = KEPT.map(|t| old_versions::rows(store.conn(), t, &[]));
     for ((table, b), a) in KEPT.iter().zip(&before).zip(&after) {
         assert_eq!(b, a, "{table}");
     }

@@ -53,19 +53,31 @@ fn sign_off(
     store.sign_off(&shift.id, officer, "无", at).unwrap();
 }
 
+/// A fresh file with its station and 李梅 on the roster.
+fn station_with_officer() -> (
+    tempfile::TempDir,
+    Store,
+    dutydesk::store::Station,
+    dutydesk::store::Officer,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let now = Utc::now();
+    let st = store.create_station("城西街道职工服务站", now).unwrap();
+    let o = store
+        .officer_or_add(&st, "李梅", Role::Cadre, "", now)
+        .unwrap();
+    (dir, store, st, o)
+}
+
 fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 #[test]
 fn a_person_saved_a_moment_ago_is_found_by_every_key_before_and_after_filing() {
-    let store_dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&store_dir.path().join("desk.sqlite3")).unwrap();
+    let (_dir, mut store, st, o) = station_with_officer();
     let now = Utc::now();
-    let st = store.create_station("城西街道职工服务站", now).unwrap();
-    let o = store
-        .officer_or_add(&st, "李梅", Role::Cadre, "", now)
-        .unwrap();
     // The first save opens the shift, which files the keys waiting (its own among them).
     let first = store
         .save_intake(&intake("王秀英", "13800138000", ""), &st.id, &o.id, now)
@@ -155,13 +167,8 @@ fn a_person_saved_a_moment_ago_is_found_by_every_key_before_and_after_filing() {
 
 #[test]
 fn a_corrected_name_is_found_and_the_old_one_no_longer_is_whether_filed_or_waiting() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let (_dir, mut store, st, o) = station_with_officer();
     let now = Utc::now();
-    let st = store.create_station("城西街道职工服务站", now).unwrap();
-    let o = store
-        .officer_or_add(&st, "李梅", Role::Cadre, "", now)
-        .unwrap();
     let first = store
         .save_intake(&intake("王秀英", "13800138000", ""), &st.id, &o.id, now)
         .unwrap();
@@ -233,13 +240,8 @@ fn a_corrected_name_is_found_and_the_old_one_no_longer_is_whether_filed_or_waiti
 
 #[test]
 fn many_people_waiting_are_filed_by_a_save_and_all_are_found() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let (_dir, mut store, st, o) = station_with_officer();
     let now = Utc::now();
-    let st = store.create_station("城西街道职工服务站", now).unwrap();
-    let o = store
-        .officer_or_add(&st, "李梅", Role::Cadre, "", now)
-        .unwrap();
     for i in 0..300 {
         store
             .save_intake(
@@ -266,32 +268,6 @@ fn many_people_waiting_are_filed_by_a_save_and_all_are_found() {
             "by phone, #{i}"
         );
     }
-}
-
-/// Every row of `table` as text, sorted, leaving out `search_keys` (migration 21's column).
-fn rows(c: &rusqlite::Connection, table: &str) -> Vec<String> {
-    let cols: Vec<String> = c
-        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .filter(|n: &String| n != "search_keys")
-        .collect();
-    let list = cols
-        .iter()
-        .map(|n| format!("quote({n})"))
-        .collect::<Vec<_>>()
-        .join(" || '|' || ");
-    let mut out: Vec<String> = c
-        .prepare(&format!("SELECT {list} FROM {table}"))
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    out.sort();
-    out
 }
 
 const KEPT: [&str; 12] = [
@@ -374,11 +350,16 @@ fn a_file_of_version_20_opens_with_every_row_it_held_and_passes_check() {
             })
             .is_ok();
         assert!(has_rowid, "event is a rowid table at version 20");
-        KEPT.iter().map(|t| rows(&c, t)).collect()
+        KEPT.iter()
+            .map(|t| old_versions::rows(&c, t, &["search_keys"]))
+            .collect()
     };
     assert!(before[0].len() > 3 && before[4].len() > 3 && !before[10].is_empty());
     let mut store = Store::open(&db).unwrap();
-    let after: Vec<Vec<String>> = KEPT.iter().map(|t| rows(store.conn(), t)).collect();
+    let after: Vec<Vec<String>> = KEPT
+        .iter()
+        .map(|t| old_versions::rows(store.conn(), t, &["search_keys"]))
+        .collect();
     for ((table, b), a) in KEPT.iter().zip(&before).zip(&after) {
         assert_eq!(b, a, "{table}");
     }
