@@ -645,11 +645,7 @@ impl App {
         let no = matches!(action, Action::No | Action::Back);
         let fx = match kind {
             Confirm::ReferJob if yes => self.jobs.refer(&mut ctx!(self)),
-            Confirm::MarkPlaced if yes => {
-                let mut fx = vec![Effect::Close];
-                fx.extend(self.jobs.mark_placed(&mut ctx!(self)));
-                fx
-            }
+            Confirm::MarkPlaced if yes => self.jobs.mark_placed(&mut ctx!(self)),
             Confirm::AnswerTransfer if matches!(action, Action::Yes | Action::No) => {
                 self.referrals.answer_transfer(yes, &mut ctx!(self))
             }

@@ -63,6 +63,19 @@ pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// A box's title: the first of `choices` (longest first) that its top border shows
+/// whole in `width` columns, else the last, cut — measured, not guessed from the width.
+pub(crate) fn title_fitting(width: u16, choices: Vec<String>) -> String {
+    let room = (width as usize).saturating_sub(4);
+    let last = choices.len().saturating_sub(1);
+    choices
+        .into_iter()
+        .enumerate()
+        .find(|(i, c)| *i == last || text::width(c) <= room)
+        .map(|(_, c)| text::truncate(&c, room))
+        .unwrap_or_default()
+}
+
 /// One ranked item of a key line: the key bound to `action` in `context`, then `words`.
 pub(crate) fn key_item(
     keymap: &crate::keymap::Keymap,

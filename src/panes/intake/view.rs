@@ -16,7 +16,7 @@ use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::VisitRow;
 use crate::text;
-use crate::widgets::chrome::{ACCENT, block, dim};
+use crate::widgets::chrome::{ACCENT, block, dim, title_fitting};
 
 /// F2 in `area`: the form (with returning visitors found as it is typed) and today's
 /// visits. Returns how wide the summary box was drawn, so Up/Down in it move by wrapped
@@ -36,13 +36,16 @@ pub fn render(pane: &IntakePane, v: &View, frame: &mut Frame, area: Rect) -> usi
             }
         }
         (Some(p), Lang::Zh) => format!("来访登记 · 老来访人 {}(以往{}次)", p.name, p.visit_count),
-        // At 80 columns the box is 44 wide: the English says it in fewer words.
-        (Some(p), Lang::En) if left.width < 60 => {
-            format!("Returning: {} ({} earlier)", p.name, p.visit_count)
-        }
-        (Some(p), Lang::En) => format!(
-            "Intake · returning visitor {} ({} earlier)",
-            p.name, p.visit_count
+        // At 80 columns the English says it in fewer words.
+        (Some(p), Lang::En) => title_fitting(
+            left.width,
+            vec![
+                format!(
+                    "Intake · returning visitor {} ({} earlier)",
+                    p.name, p.visit_count
+                ),
+                format!("Returning: {} ({} earlier)", p.name, p.visit_count),
+            ],
         ),
         (None, _) => lang.pick("来访登记", "Visitor intake").to_string(),
     };
@@ -71,9 +74,13 @@ fn render_matches(pane: &IntakePane, view: &View, frame: &mut Frame, area: Rect)
     let key = view.keymap.hint(Context::Form, Action::PickMatch);
     let heading = match lang {
         Lang::Zh => format!("老来访人 · {key} 选用 · ↑↓ 切换"),
-        // 80 columns: the box is 32 wide.
-        Lang::En if area.width < 42 => format!("Returning · {key} use · ↑↓"),
-        Lang::En => format!("Returning visitors · {key} use · ↑↓ move"),
+        Lang::En => title_fitting(
+            area.width,
+            vec![
+                format!("Returning visitors · {key} use · ↑↓ move"),
+                format!("Returning · {key} use · ↑↓"),
+            ],
+        ),
     };
     let b = block(&heading, true);
     let inner = b.inner(area);

@@ -509,8 +509,15 @@ impl JobsPane {
         }
     }
 
-    /// Closes the current visitor's open referral to the selected opening as placed.
+    /// The answer yes to `C-p`'s question: closes it, then the current visitor's open
+    /// referral to the selected opening as placed (as `refer` closes its question).
     pub fn mark_placed(&mut self, cx: &mut Ctx) -> Effects {
+        let mut fx = vec![Effect::Close];
+        fx.extend(self.close_as_placed(cx));
+        fx
+    }
+
+    fn close_as_placed(&mut self, cx: &mut Ctx) -> Effects {
         let mut r = match self.placed_referral(cx) {
             Ok(r) => r,
             Err(fx) => return fx,

@@ -17,7 +17,7 @@ use crate::keymap::Context;
 use crate::panes::View;
 use crate::text;
 use crate::widgets::chrome::{
-    ACCENT, Scrolled, block, centered, clear_for_overlay, dim, key_item, scrolled,
+    ACCENT, Scrolled, block, centered, clear_for_overlay, dim, key_item, scrolled, title_fitting,
 };
 
 /// One field of a result row: its characters, those in `marks` (char indices counted from
@@ -82,17 +82,20 @@ pub fn render(pane: &JobsPane, v: &View, db: &std::path::Path, frame: &mut Frame
     };
     // At 80 columns the title keeps what was found and how, without "in all".
     let heading = match (&pane.index, lang) {
-        (Some(idx), Lang::En) if text::width(&heading) + 4 > left.width as usize => format!(
-            "Jobs · {}{} of {} · {:.1} ms",
-            if pane.ranking_wish().is_some() {
-                "by wish · "
-            } else {
-                ""
-            },
-            pane.hits.len(),
-            idx.len(),
-            pane.last_search_ms
-        ),
+        (Some(idx), Lang::En) => {
+            let short = format!(
+                "Jobs · {}{} of {} · {:.1} ms",
+                if pane.ranking_wish().is_some() {
+                    "by wish · "
+                } else {
+                    ""
+                },
+                pane.hits.len(),
+                idx.len(),
+                pane.last_search_ms
+            );
+            title_fitting(left.width, vec![heading, short])
+        }
         _ => heading,
     };
     let focused = v.focused;

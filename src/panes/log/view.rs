@@ -17,7 +17,7 @@ use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::{LogEntry, Shift};
 use crate::text;
-use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim};
+use crate::widgets::chrome::{ACCENT, block, centered, clear_for_overlay, dim, title_fitting};
 
 fn kind_style(kind: EntryKind) -> Style {
     match kind {
@@ -458,9 +458,13 @@ fn render_review(
         lang.pick("按诉求类别", "By request").to_string()
     };
     let visits_title = match lang {
-        // The box is 22 wide at 80 columns: "来访 2 人次 · 按渠道" is 23.
-        Lang::Zh if channel_area.width < 26 => format!("来访{}人次·渠道", t.visits),
-        Lang::Zh => format!("来访 {} 人次 · 按渠道", t.visits),
+        Lang::Zh => title_fitting(
+            channel_area.width,
+            vec![
+                format!("来访 {} 人次 · 按渠道", t.visits),
+                format!("来访{}人次·渠道", t.visits),
+            ],
+        ),
         Lang::En if t.visits == 1 => "1 visit · channel".to_string(),
         Lang::En => format!("{} visits · channel", t.visits),
     };
@@ -617,23 +621,26 @@ fn render_unreconciled(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect, 
     let (lang, zone) = (v.lang, v.zone);
     let n = r.unreconciled.len();
     let visits = if n == 1 { "visit needs" } else { "visits need" };
-    let title = match (n, lang) {
-        (0, Lang::Zh) => "对账:每条来访都有处置结果,可以签结".to_string(),
-        (0, Lang::En) => "Reconciled: every visit has a disposition; ready to sign off".to_string(),
-        (n, Lang::Zh) => format!("对账:{n} 条来访待填处置结果(签结前必须填完)"),
-        (n, Lang::En) => format!("Reconcile: {n} {visits} a disposition before sign-off"),
-    };
     // At 80 columns the box is half the screen: the title says the same in fewer words.
-    let title = if text::width(&title) + 4 <= area.width as usize {
-        title
-    } else {
-        match (n, lang) {
-            (0, Lang::Zh) => "对账完毕,可以签结".to_string(),
-            (0, Lang::En) => "Reconciled: ready to sign off".to_string(),
-            (n, Lang::Zh) => format!("对账:{n} 条待填处置"),
-            (n, Lang::En) => format!("Reconcile: {n} {visits} a disposition"),
-        }
+    let (long, short) = match (n, lang) {
+        (0, Lang::Zh) => (
+            "对账:每条来访都有处置结果,可以签结".to_string(),
+            "对账完毕,可以签结".to_string(),
+        ),
+        (0, Lang::En) => (
+            "Reconciled: every visit has a disposition; ready to sign off".to_string(),
+            "Reconciled: ready to sign off".to_string(),
+        ),
+        (n, Lang::Zh) => (
+            format!("对账:{n} 条来访待填处置结果(签结前必须填完)"),
+            format!("对账:{n} 条待填处置"),
+        ),
+        (n, Lang::En) => (
+            format!("Reconcile: {n} {visits} a disposition before sign-off"),
+            format!("Reconcile: {n} {visits} a disposition"),
+        ),
     };
+    let title = title_fitting(area.width, vec![long, short]);
     let b = block(&title, n > 0 && v.focused);
     let b = if n > 0 {
         b.border_style(Style::default().fg(Color::Yellow))

@@ -17,7 +17,9 @@ use crate::keymap::Context;
 use crate::panes::View;
 use crate::store::{EventRow, ReferralDetail, ReferralRow, Service};
 use crate::text;
-use crate::widgets::chrome::{ACCENT, Scrolled, block, centered, clear_for_overlay, dim, scrolled};
+use crate::widgets::chrome::{
+    ACCENT, Scrolled, block, centered, clear_for_overlay, dim, scrolled, title_fitting,
+};
 
 /// The colour of a referral by its deadline: its arbitration limit 60 days away or nearer
 /// in its own colour, else overdue red, due today yellow.
@@ -207,15 +209,12 @@ pub fn render(pane: &ReferralsPane, v: &View, frame: &mut Frame, area: Rect) {
         ),
     };
     // At 80 columns what is shown wins over the counts (the tab bar has them).
-    let heading = if text::width(&heading) + text::width(&waiting) + 4 <= area.width as usize {
-        format!("{heading}{waiting}")
-    } else {
-        format!(
-            "{}{}{waiting}",
-            lang.pick("转介 · 显示:", "Referrals · showing: "),
-            pane.filter_words(lang)
-        )
-    };
+    let short = format!(
+        "{}{}{waiting}",
+        lang.pick("转介 · 显示:", "Referrals · showing: "),
+        pane.filter_words(lang)
+    );
+    let heading = title_fitting(area.width, vec![format!("{heading}{waiting}"), short]);
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     let focused = v.focused;
