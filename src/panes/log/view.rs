@@ -457,17 +457,7 @@ fn render_review(
     } else {
         lang.pick("按诉求类别", "By request").to_string()
     };
-    let visits_title = match lang {
-        Lang::Zh => title_fitting(
-            channel_area.width,
-            vec![
-                format!("来访 {} 人次 · 按渠道", t.visits),
-                format!("来访{}人次·渠道", t.visits),
-            ],
-        ),
-        Lang::En if t.visits == 1 => "1 visit · channel".to_string(),
-        Lang::En => format!("{} visits · channel", t.visits),
-    };
+    let visits_title = visits_title(t.visits, lang, channel_area.width);
     frame.render_widget(bar_chart(&visits_title, &channel_bars), channel_area);
     frame.render_widget(bar_chart(&category_title, &category_bars), category_area);
     render_referral_figures(v, frame, referral_area, r);
@@ -615,6 +605,20 @@ fn render_referral_figures(v: &View, frame: &mut Frame, area: Rect, r: &ReviewDa
         ),
     }));
     crate::widgets::lines::put_lines(frame, inner, lines);
+}
+
+/// The review's channel box title: the shift's visits, in fewer words where narrow.
+fn visits_title(visits: i64, lang: Lang, width: u16) -> String {
+    match lang {
+        Lang::Zh => title_fitting(
+            width,
+            vec![
+                format!("来访 {visits} 人次 · 按渠道"),
+                format!("来访{visits}人次·渠道"),
+            ],
+        ),
+        Lang::En => format!("{} · channel", text::count(visits, "visit", "visits")),
+    }
 }
 
 fn render_unreconciled(pane: &LogPane, v: &View, frame: &mut Frame, area: Rect, r: &ReviewData) {
