@@ -1753,6 +1753,56 @@ fn typing_a_note_keeps_the_service_chosen_in_the_route_dialog() {
     assert_eq!(service, chosen);
 }
 
+/// At 80×24 the chosen service's facts run below its box: the border says so, and
+/// PageDown shows the rest (its hours and status) without leaving the service, saving
+/// anything or moving the choice; another service starts at its top.
+#[test]
+fn page_down_shows_the_rest_of_the_chosen_service_in_the_route_dialog_at_80x24() {
+    let (_dir, mut d) = group_case_in_route_dialog(Lang::Zh);
+    d.resize(80, 24);
+    let chosen = route(&d).selected().unwrap().clone();
+    assert!(!chosen.hours.is_empty(), "a service with its hours");
+    let first = d.screen();
+    assert!(first.contains("第1/"), "the border counts pages:\n{first}");
+    let last_of = |screen: &str| screen.contains("办公时间");
+    assert!(
+        !last_of(&first),
+        "the hours lie below the box at first:\n{first}"
+    );
+    for _ in 0..3 {
+        d.press("PageDown");
+    }
+    let turned = d.screen();
+    assert!(last_of(&turned), "PageDown shows the hours:\n{turned}");
+    assert!(turned.contains("完"), "the last page says so:\n{turned}");
+    assert_eq!(
+        route(&d).selected().unwrap().id,
+        chosen.id,
+        "still the one chosen"
+    );
+    let referrals: i64 = d
+        .app
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM referral", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(referrals, 0, "turning a page refers no one");
+    d.press("PageUp PageUp PageUp");
+    assert!(!last_of(&d.screen()), "PageUp goes back to the top");
+    d.press("PageDown Down");
+    assert_ne!(route(&d).selected().unwrap().id, chosen.id);
+    let other = route(&d).selected().unwrap().name.clone();
+    assert_eq!(
+        route(&d).service_scroll(),
+        0,
+        "another service starts at its top"
+    );
+    assert!(
+        d.screen().contains(other.as_str()),
+        "another service shows from its name"
+    );
+}
+
 /// A resolved referral takes no "why not resolved" reason (the dialog once saved 已解决 ·
 /// 来访人撤回); reopened, its last closing is shown as that, not as its outcome.
 #[test]

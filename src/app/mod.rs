@@ -679,17 +679,14 @@ impl App {
             | Some(Modal::Visit { scroll, .. })
             | Some(Modal::Referral { scroll, .. })
             | Some(Modal::Job { scroll, .. }) => {
-                // A page is what the overlay shows, less a line kept for context; the
-                // last page shows the end, never blank rows after it.
-                let Scrolled { rows, lines } = self.drawn.overlay;
-                let page = rows.saturating_sub(1).max(1);
-                let last = lines.saturating_sub(rows);
+                let shown = self.drawn.overlay;
+                let last = shown.lines.saturating_sub(shown.rows);
                 match action {
                     Action::Back | Action::Help => self.modal = None,
                     Action::Up => *scroll = scroll.saturating_sub(1),
                     Action::Down => *scroll = scroll.saturating_add(1).min(last),
-                    Action::PageUp => *scroll = scroll.saturating_sub(page),
-                    Action::PageDown => *scroll = scroll.saturating_add(page).min(last),
+                    Action::PageUp => *scroll = shown.turned(*scroll, false),
+                    Action::PageDown => *scroll = shown.turned(*scroll, true),
                     Action::Quit => self.request_quit(),
                     _ => {}
                 }
@@ -703,7 +700,11 @@ impl App {
                 let first_run = *first_run;
                 crate::overlays::setup::update(form, first_run, roster, action, &mut ctx!(self))
             }
-            Some(Modal::Route(d)) => self.referrals.update_route(d, action, &mut ctx!(self)),
+            Some(Modal::Route(d)) => {
+                let shown = self.drawn.overlay;
+                self.referrals
+                    .update_route(d, action, shown, &mut ctx!(self))
+            }
             Some(Modal::RefDialog(d)) => {
                 self.referrals.update_ref_dialog(d, action, &mut ctx!(self))
             }

@@ -60,10 +60,12 @@ pub fn render(app: &App, frame: &mut Frame) -> Drawn {
         }) => Some(super::record::render_visit(
             app, frame, detail, *scroll, *revealed,
         )),
-        Some(Modal::Route(d)) => {
-            crate::panes::referrals::route_view::render_route(&v, &app.config, frame, d);
-            None
-        }
+        Some(Modal::Route(d)) => Some(crate::panes::referrals::route_view::render_route(
+            &v,
+            &app.config,
+            frame,
+            d,
+        )),
         Some(Modal::RefDialog(d)) => {
             crate::panes::referrals::view::render_ref_dialog(&v, frame, d);
             None

@@ -175,3 +175,20 @@ pub struct Scrolled {
     pub rows: u16,
     pub lines: u16,
 }
+
+impl Scrolled {
+    /// The first line shown after turning a page down or up from `scroll`: a page is
+    /// what was shown less a line kept for context, and the last page shows the end,
+    /// never blank rows after it.
+    #[must_use]
+    pub fn turned(self, scroll: u16, down: bool) -> u16 {
+        let page = self.rows.saturating_sub(1).max(1);
+        if down {
+            scroll
+                .saturating_add(page)
+                .min(self.lines.saturating_sub(self.rows))
+        } else {
+            scroll.saturating_sub(page)
+        }
+    }
+}

@@ -19,6 +19,7 @@ use crate::i18n::Lang;
 use crate::store::{
     Officer, QueueCounts, QueueFilter, ReferralDetail, ReferralRow, Service, StatusFilter, VisitRow,
 };
+use crate::widgets::chrome::Scrolled;
 use crate::widgets::form::{Choice, Form, FormField, choices_of};
 
 /// How many queue rows are read at first; more are read as the selection nears the end.
@@ -143,6 +144,9 @@ pub struct RouteDialog {
     pub collective: bool,
     /// Typing a service the directory lacks: its fields are in the form, after the search.
     pub adding: bool,
+    /// How far the chosen service's box is scrolled (PageDown), and for which service: a
+    /// service chosen after it starts at its top again.
+    pub service_scroll: Option<(String, u16)>,
 }
 
 fn placeholder(zh: &'static str, en: &'static str, rest: Vec<Choice>) -> Vec<Choice> {
@@ -220,6 +224,7 @@ impl RouteDialog {
             sel: 0,
             collective,
             adding: false,
+            service_scroll: None,
         }
     }
 
@@ -329,6 +334,21 @@ impl RouteDialog {
 
     pub fn selected(&self) -> Option<&Service> {
         self.visible().get(self.sel).copied()
+    }
+
+    /// The first line of the chosen service's box on screen.
+    pub fn service_scroll(&self) -> u16 {
+        match (&self.service_scroll, self.selected()) {
+            (Some((id, by)), Some(s)) if *id == s.id => *by,
+            _ => 0,
+        }
+    }
+
+    /// PageDown / PageUp on the chosen service's box, as it was last drawn: at 80×24 a
+    /// service's contact lines can lie below the box.
+    pub fn turn_service_page(&mut self, down: bool, shown: Scrolled) {
+        let by = shown.turned(self.service_scroll(), down);
+        self.service_scroll = self.selected().map(|s| (s.id.clone(), by));
     }
 
     /// After typing in a field: only typing in the search narrows the list, so only then

@@ -19,10 +19,13 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::View;
 use crate::text;
-use crate::widgets::chrome::{block, centered, clear_for_overlay, dim, key_item};
+use crate::widgets::chrome::{
+    Scrolled, block, centered, clear_for_overlay, dim, key_item, scrolled,
+};
 
 /// The route dialog: the visit, the directory to choose from, consent and urgency.
-pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDialog) {
+/// Returns what the chosen service's box showed, for PageDown to turn it.
+pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDialog) -> Scrolled {
     let lang = view.lang;
     let area = centered(frame.area(), 120, frame.area().height.saturating_sub(2));
     clear_for_overlay(frame, area);
@@ -141,9 +144,10 @@ pub fn render_route(view: &View, config: &Config, frame: &mut Frame, d: &RouteDi
     };
     crate::widgets::lines::put_lines(frame, list_inner, lines);
 
-    render_route_service(view, config, frame, d, right);
+    let shown = render_route_service(view, config, frame, d, right);
     let hint_text = route_hint(view, d, visible.is_empty(), hint.width as usize);
     frame.render_widget(Paragraph::new(Span::styled(hint_text, dim())), hint);
+    shown
 }
 
 /// The route dialog's right side: the chosen service in full, its deadline right under
@@ -154,13 +158,15 @@ fn render_route_service(
     frame: &mut Frame,
     d: &RouteDialog,
     right: Rect,
-) {
+) -> Scrolled {
     let lang = view.lang;
     let b = block(lang.pick("服务详情", "Service"), false);
-    let detail_inner = b.inner(right);
-    frame.render_widget(b, right);
-    if let Some(s) = d.selected() {
-        let cols = detail_inner.width as usize;
+    let Some(s) = d.selected() else {
+        frame.render_widget(b, right);
+        return Scrolled::default();
+    };
+    {
+        let cols = b.inner(right).width as usize;
         let mut lines = service_lines(s, lang, cols);
         let urgency = d
             .form
@@ -217,7 +223,8 @@ fn render_route_service(
                 Style::default().fg(Color::Red),
             )));
         }
-        crate::widgets::lines::put_lines(frame, detail_inner, lines);
+        let page_key = view.keymap.hint(Context::Form, Action::PageDown);
+        scrolled(frame, right, b, lines, d.service_scroll(), lang, &page_key)
     }
 }
 

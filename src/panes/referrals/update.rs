@@ -17,6 +17,7 @@ use crate::i18n::Lang;
 use crate::keymap::Context;
 use crate::panes::{Confirm, Ctx, Effect, Effects, Modal};
 use crate::store::{NewReferral, ReferralRow, Store, StoreError};
+use crate::widgets::chrome::Scrolled;
 use crate::widgets::form::{Form, Nav};
 
 /// How far back wage-arrears visits count towards a possible collective case.
@@ -381,7 +382,13 @@ impl ReferralsPane {
 
     /// A key in the route dialog: choose a service, record consent and urgency; only the
     /// save key refers (or, while typing a new service, adds it to the directory).
-    pub fn update_route(&mut self, d: &mut RouteDialog, action: Action, cx: &mut Ctx) -> Effects {
+    pub fn update_route(
+        &mut self,
+        d: &mut RouteDialog,
+        action: Action,
+        shown: Scrolled,
+        cx: &mut Ctx,
+    ) -> Effects {
         match d.form.navigate(action) {
             Nav::Cycled(true) => {
                 let id = d.form.focused_id();
@@ -392,6 +399,9 @@ impl ReferralsPane {
             }
             Nav::Other(Action::NextMatch | Action::Down) => d.move_sel(1),
             Nav::Other(Action::PrevMatch | Action::Up) => d.move_sel(-1),
+            // The chosen service's box, when its contact lines run below it.
+            Nav::Other(Action::PageDown) => d.turn_service_page(true, shown),
+            Nav::Other(Action::PageUp) => d.turn_service_page(false, shown),
             Nav::Other(Action::AddService) if d.visible().is_empty() => d.start_adding(cx.lang),
             Nav::Other(Action::AddService) => {
                 let msg = cx.lang.pick(
