@@ -8,7 +8,7 @@ use crate::domain::labels::Labeled;
 use crate::domain::lists::Role;
 use crate::i18n::Lang;
 use crate::import;
-use crate::store::{Store, StoreError};
+use crate::store::{ImportRow, Store, StoreError};
 
 pub const DEMO_STATION: &str = include_str!("../fixtures/demo_station.toml");
 pub const DEMO_VISITS: &str = include_str!("../fixtures/demo_visits.csv");
@@ -68,15 +68,12 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
         .map(|r| r.visited_at.with_timezone(&zone).date_naive())
         .max()
     {
-        let shift = Duration::days((now.with_timezone(&zone).date_naive() - last).num_days());
+        let today = now.with_timezone(&zone).date_naive();
+        let shift = Duration::days((today - last).num_days());
         for r in &mut rows {
             r.visited_at += shift;
-            // No visit later than the clock: this morning's demo does not show the
-            // afternoon's visitors. They came the day before instead.
-            if r.visited_at > now {
-                r.visited_at -= Duration::days(1);
-            }
         }
+        keep_before(&mut rows, crate::app::day_start(today, zone), now);
     }
     let current = store.current_officer()?.map(|o| o.id);
     let n = store
@@ -97,6 +94,33 @@ pub fn seed(store: &mut Store, zone: FixedOffset, now: DateTime<Utc>) -> Result<
     );
     store.upsert_jobs(&jobs, now).map_err(|(_, e)| e)?;
     Ok(n)
+}
+
+/// No visit later than the clock: today's visitors the ledger has after `now` came
+/// earlier today instead, in the same order, spread over the time between the last one
+/// already before the clock (or the day's start) and now — so a demo opened at 01:00
+/// still shows today's visits. Only with less than a minute each to spare (the first
+/// minutes of the day) do they move a day back.
+fn keep_before(rows: &mut [ImportRow], day_start: DateTime<Utc>, now: DateTime<Utc>) {
+    let mut late: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].visited_at > now)
+        .collect();
+    late.sort_by_key(|&i| rows[i].visited_at);
+    let from = rows
+        .iter()
+        .map(|r| r.visited_at)
+        .filter(|&t| t >= day_start && t <= now)
+        .max()
+        .unwrap_or(day_start);
+    let n = i64::try_from(late.len()).unwrap_or(i64::MAX);
+    let step = (now - from).num_seconds() / n.saturating_add(1);
+    for (k, i) in (1_i64..).zip(late) {
+        rows[i].visited_at = if step >= 60 {
+            from + Duration::seconds(step * k)
+        } else {
+            rows[i].visited_at - Duration::days(1)
+        };
+    }
 }
 
 /// The referrals above were logged in a shift; 王建国 signed it off yesterday evening
@@ -233,4 +257,79 @@ fn seed_referrals(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone};
+
+    use super::*;
+
+    /// The demo seeded at a station time of 2026-12-01 h:m: the clock, and who came
+    /// when, in time order.
+    fn seeded_at(h: u32, m: u32) -> (DateTime<Utc>, Vec<(DateTime<Utc>, String)>) {
+        let zone = crate::app::china_zone();
+        let local = NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap();
+        let now = zone
+            .from_local_datetime(&local)
+            .unwrap()
+            .with_timezone(&Utc);
+        let mut store = Store::open_in_memory().unwrap();
+        seed(&mut store, zone, now).unwrap();
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT t.visited_at, v.name FROM visit t JOIN visitor v ON v.id = t.visitor_id
+                 ORDER BY t.visited_at",
+            )
+            .unwrap();
+        let at = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .map(|r| {
+                let (t, name) = r.unwrap();
+                (crate::store::parse_ts(&t).unwrap(), name)
+            })
+            .collect();
+        (now, at)
+    }
+
+    /// Who came on the clock's day, in order.
+    fn today(now: DateTime<Utc>, at: &[(DateTime<Utc>, String)]) -> Vec<String> {
+        let zone = crate::app::china_zone();
+        let day = now.with_timezone(&zone).date_naive();
+        at.iter()
+            .filter(|(t, _)| t.with_timezone(&zone).date_naive() == day)
+            .map(|(_, name)| name.clone())
+            .collect()
+    }
+
+    /// A demo opened in the small hours once showed "today's visits (0)": every visit of
+    /// the ledger's last day was later than the clock and went a day back.
+    #[test]
+    fn a_demo_opened_at_one_in_the_morning_has_todays_visitors_in_order_before_the_clock() {
+        let (now, at) = seeded_at(1, 0);
+        assert!(at.iter().all(|(t, _)| *t <= now), "a visit after the clock");
+        let (evening, whole) = seeded_at(21, 0);
+        let expected = today(evening, &whole);
+        assert!(!expected.is_empty());
+        assert_eq!(
+            today(now, &at),
+            expected,
+            "the same visitors, earlier, in order"
+        );
+        assert_eq!(at.len(), whole.len(), "none lost");
+    }
+
+    #[test]
+    fn at_midnight_there_is_no_room_and_todays_visitors_came_the_day_before() {
+        let (now, at) = seeded_at(0, 0);
+        assert!(at.iter().all(|(t, _)| *t <= now));
+        assert!(today(now, &at).is_empty());
+        let (_, whole) = seeded_at(21, 0);
+        assert_eq!(at.len(), whole.len(), "none lost");
+    }
 }
