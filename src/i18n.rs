@@ -1,6 +1,9 @@
 //! The interface language. Chinese is the default; `--lang en` switches to English.
-//! Strings live next to the code that shows them, as `lang.pick("中文", "English")`,
-//! so a newcomer sees both at the place they are used.
+//! The terminal's own strings (panes, widgets, the commands' edges) live next to the code
+//! that shows them, as `lang.pick("中文", "English")`, so a newcomer sees both at the place
+//! they are used. Below the terminal, sentences live in the message catalog (`src/words`):
+//! `domain/`, `store/`, `import/`, `report/`, `export/` and `hub/` never pick by language
+//! (tests/layout.rs).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {

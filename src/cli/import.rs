@@ -73,9 +73,16 @@ pub(super) fn visits(
         match lang {
             Lang::Zh => format!("已导入{n}条来访记录到 {}", db.display()),
             Lang::En => format!("imported {n} visits into {}", db.display()),
-        } + &import::cleaned_note(cleaned, lang)
+        } + &cleaned_tail(cleaned, lang)
     );
     Ok(())
+}
+
+/// The success message's tail saying how many values were cleaned, empty if none.
+fn cleaned_tail(n: usize, lang: Lang) -> String {
+    import::cleaned_note(n)
+        .map(|s| s.say(lang))
+        .unwrap_or_default()
 }
 
 /// An import refused: every problem on stderr (file, row, field), then one sentence
@@ -157,7 +164,7 @@ pub(super) fn jobs(db: &Path, file: &Path, skip_bad: bool, lang: Lang) -> Result
                 done.updated
             ),
         } + &incomplete_note
-            + &import::cleaned_note(cleaned, lang)
+            + &cleaned_tail(cleaned, lang)
     );
     skipped_records(&feed.skipped, "岗位", lang)
 }
@@ -203,7 +210,7 @@ pub(super) fn directory(db: &Path, paths: &[PathBuf], skip_bad: bool, lang: Lang
                 done.added,
                 done.updated
             ),
-        } + &import::cleaned_note(parsed.cleaned, lang)
+        } + &cleaned_tail(parsed.cleaned, lang)
     );
     skipped_records(&feed.skipped, "服务", lang)
 }

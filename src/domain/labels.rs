@@ -11,7 +11,7 @@ pub trait Labeled: Sized + Copy + 'static {
     fn en(self) -> &'static str;
 
     fn label(self, lang: Lang) -> &'static str {
-        lang.pick(self.zh(), self.en())
+        crate::words::label(lang, self.zh(), self.en())
     }
 
     fn from_code(code: &str) -> Option<Self> {

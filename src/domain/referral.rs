@@ -5,11 +5,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::calendar::WorkCalendar;
-use crate::domain::labels::Labeled;
 use crate::domain::lists::Urgency;
 use crate::i18n::Lang;
 use crate::labeled_enum;
-use crate::words;
+use crate::words::{self, Arg, Said};
 
 labeled_enum!(
     /// Where a request is routed (三位一体: 维权 · 帮扶 · 服务, plus other agencies).
@@ -127,36 +126,32 @@ pub enum Refusal {
 impl Refusal {
     /// Why, in `lang` (the catalog's `referral.*`); a refused move says what is allowed.
     pub fn message(self, lang: Lang) -> String {
-        let (tried, from) = match self {
-            Refusal::NoDeclineReason => return words::say(lang, "referral.no_decline_reason", &[]),
-            Refusal::OtherWithoutNote => {
-                return words::say(lang, "referral.other_without_note", &[]);
+        self.said().say(lang)
+    }
+
+    /// Why, as a message of the catalog (`referral.*`).
+    pub fn said(self) -> Said {
+        match self {
+            Refusal::NoDeclineReason => Said::new("referral.no_decline_reason"),
+            Refusal::OtherWithoutNote => Said::new("referral.other_without_note"),
+            Refusal::NoOutcome => Said::new("referral.no_outcome"),
+            Refusal::UnresolvedWithoutReason => Said::new("referral.unresolved_without_reason"),
+            Refusal::Move { tried, from } => {
+                let allowed = allowed_moves(from);
+                let allowed = if allowed.is_empty() {
+                    Arg::from(Said::new("referral.allowed_none"))
+                } else {
+                    Arg::Joined {
+                        items: allowed.into_iter().map(|m| Arg::from(m.said())).collect(),
+                        sep: Box::new(Said::new("referral.allowed_sep")),
+                    }
+                };
+                Said::new("referral.refused_move")
+                    .with_arg("status", Arg::label_lower(from))
+                    .with_said("move", tried.said())
+                    .with_arg("allowed", allowed)
             }
-            Refusal::NoOutcome => return words::say(lang, "referral.no_outcome", &[]),
-            Refusal::UnresolvedWithoutReason => {
-                return words::say(lang, "referral.unresolved_without_reason", &[]);
-            }
-            Refusal::Move { tried, from } => (tried, from),
-        };
-        let allowed: Vec<&str> = allowed_moves(from).iter().map(|a| a.label(lang)).collect();
-        let allowed = if allowed.is_empty() {
-            words::word(lang, "referral.allowed_none").to_string()
-        } else {
-            allowed.join(words::word(lang, "referral.allowed_sep"))
-        };
-        let status = match lang {
-            Lang::Zh => from.zh().to_string(),
-            Lang::En => from.en().to_lowercase(),
-        };
-        words::say(
-            lang,
-            "referral.refused_move",
-            &[
-                ("status", &status),
-                ("move", tried.label(lang)),
-                ("allowed", &allowed),
-            ],
-        )
+        }
     }
 }
 
@@ -210,6 +205,17 @@ impl Move {
             Move::Start => words::word(lang, "referral.move.start"),
             Move::Close => words::word(lang, "referral.move.close"),
             Move::Reopen => words::word(lang, "referral.move.reopen"),
+        }
+    }
+
+    /// The move's name as a message of the catalog, to put into a sentence.
+    pub fn said(self) -> Said {
+        match self {
+            Move::Accept => Said::new("referral.move.accept"),
+            Move::Decline => Said::new("referral.move.decline"),
+            Move::Start => Said::new("referral.move.start"),
+            Move::Close => Said::new("referral.move.close"),
+            Move::Reopen => Said::new("referral.move.reopen"),
         }
     }
 
@@ -359,6 +365,7 @@ pub fn due_words(due: NaiveDate, today: NaiveDate, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::labels::Labeled;
     use ReferralStatus::*;
 
     #[test]

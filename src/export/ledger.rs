@@ -42,13 +42,13 @@ impl Extra {
     /// Headers none of which the importer knows (it ignores them; a test holds this).
     fn header(self, lang: Lang) -> &'static str {
         match self {
-            Extra::FollowUp => lang.pick("回访", "follow_up"),
-            Extra::Disposition => lang.pick("处置结果", "disposition"),
-            Extra::Service => lang.pick("转介服务", "referral_service"),
-            Extra::Status => lang.pick("转介状态", "referral_status"),
-            Extra::Outcome => lang.pick("办理结果", "referral_outcome"),
-            Extra::Due => lang.pick("应办结日期", "referral_due"),
-            Extra::Owner => lang.pick("承办人", "referral_owner"),
+            Extra::FollowUp => words::word(lang, "export.ledger.header.follow_up"),
+            Extra::Disposition => words::word(lang, "export.ledger.header.disposition"),
+            Extra::Service => words::word(lang, "export.ledger.header.service"),
+            Extra::Status => words::word(lang, "export.ledger.header.status"),
+            Extra::Outcome => words::word(lang, "export.ledger.header.outcome"),
+            Extra::Due => words::word(lang, "export.ledger.header.due"),
+            Extra::Owner => words::word(lang, "export.ledger.header.owner"),
         }
     }
 }
@@ -97,10 +97,8 @@ pub fn header(col: Col, lang: Lang) -> &'static str {
                 .iter()
                 .find(|(h, _)| *h == c)
                 .map_or(&["?"][..], |(_, n)| *n);
-            match lang {
-                Lang::Zh => names[0],
-                Lang::En => names[names.len() - 1],
-            }
+            // The importer's headers: its Chinese first, its English last.
+            words::label(lang, names[0], names[names.len() - 1])
         }
     }
 }
@@ -138,6 +136,8 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub sheet: String,
+    /// The language of its headers, and of what is said about it.
+    pub lang: Lang,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
@@ -184,7 +184,7 @@ fn cells(v: &LedgerVisit, lang: Lang, full: bool, zone: FixedOffset) -> Vec<Cell
             Cell::text("")
         }
     };
-    let sep = lang.pick("；", "; ");
+    let sep = words::word(lang, "export.ledger.sep");
     let joined = |f: &dyn Fn(&crate::store::LedgerReferral) -> String| {
         Cell::Text(v.referrals.iter().map(f).collect::<Vec<_>>().join(sep))
     };
@@ -238,7 +238,7 @@ fn cells(v: &LedgerVisit, lang: Lang, full: bool, zone: FixedOffset) -> Vec<Cell
             },
             Col::Extra(x) => match x {
                 Extra::FollowUp => Cell::text(if v.follow_up {
-                    lang.pick("是", "yes")
+                    words::word(lang, "export.ledger.yes")
                 } else {
                     ""
                 }),
@@ -264,7 +264,8 @@ fn cells(v: &LedgerVisit, lang: Lang, full: bool, zone: FixedOffset) -> Vec<Cell
 /// The ledger of `visits` as a table: numbers masked unless `full`.
 pub fn build(visits: &[LedgerVisit], lang: Lang, full: bool, zone: FixedOffset) -> Table {
     Table {
-        sheet: lang.pick("台账", "Ledger").to_string(),
+        sheet: words::word(lang, "export.ledger.sheet").to_string(),
+        lang,
         headers: COLUMNS
             .iter()
             .map(|(c, _)| header(*c, lang).to_string())
@@ -319,11 +320,14 @@ fn excel_day(d: NaiveDate) -> Option<rust_xlsxwriter::ExcelDateTime> {
 pub fn xlsx(t: &Table, path: &Path) -> anyhow::Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     if t.rows.len() > XLSX_MAX_ROWS {
-        anyhow::bail!(
-            "an XLSX sheet holds at most {XLSX_MAX_ROWS} rows and the period has {} visits: use --format csv or a shorter period / 一个XLSX工作表最多{XLSX_MAX_ROWS}行,此期间有{}条来访:请用 --format csv 或缩短期间",
-            t.rows.len(),
-            t.rows.len()
-        );
+        anyhow::bail!(words::say(
+            t.lang,
+            "export.ledger.too_many_rows",
+            &[
+                ("max", &XLSX_MAX_ROWS.to_string()),
+                ("rows", &t.rows.len().to_string()),
+            ],
+        ));
     }
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -459,10 +463,11 @@ pub fn month_to_folder(
 ) -> anyhow::Result<(PathBuf, usize)> {
     std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
     let month = today.format("%Y-%m");
-    let stem = match lang {
-        Lang::Zh => format!("台账-{month}"),
-        Lang::En => format!("ledger-{month}"),
-    };
+    let stem = words::say(
+        lang,
+        "export.ledger.file_stem",
+        &[("month", &month.to_string())],
+    );
     let path = crate::outfile::free_name(dir, &stem, "xlsx");
     let what = Export {
         from: month_start(today),

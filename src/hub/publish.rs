@@ -36,7 +36,7 @@ fn as_county(tx: &mut postgres::Transaction, what: &str) -> Result<()> {
 }
 
 pub fn directory(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Published> {
-    let parsed = crate::import::directory::load(path, lang).map_err(|e| refused(&e, lang))?;
+    let parsed = crate::import::directory::load(path).map_err(|e| refused(&e, lang))?;
     let mut tx = client.transaction()?;
     as_county(&mut tx, "directory")?;
     let now = crate::store::ts(chrono::Utc::now());
@@ -115,7 +115,7 @@ pub fn jobs(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Pu
     use crate::store::{JOB_INT_COLUMNS, JOB_ROW_COLUMNS, job_values};
     use postgres::types::ToSql;
     use rusqlite::types::Value;
-    let parsed = crate::import::jobs::load(path, lang).map_err(|e| refused(&e, lang))?;
+    let parsed = crate::import::jobs::load(path).map_err(|e| refused(&e, lang))?;
     let mut tx = client.transaction()?;
     as_county(&mut tx, "job openings")?;
     let cols = JOB_ROW_COLUMNS.join(", ");

@@ -16,6 +16,7 @@ use crate::domain::referral::{Outcome, ServiceKind};
 use crate::i18n::Lang;
 use crate::report::period::{Cell, Section};
 use crate::store::{KindFigures, Totals};
+use crate::words;
 
 #[cfg(test)]
 mod tests {
@@ -261,13 +262,7 @@ pub struct Args {
 /// Writes the report where `a` says: a file (xlsx needs one) or stdout.
 pub fn export(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Result<()> {
     if a.format == HubFormat::Xlsx && a.output.is_none() {
-        bail!(
-            "{}",
-            a.lang.pick(
-                "xlsx 格式需要用 -o 指定文件",
-                "xlsx needs a file: give -o FILE"
-            )
-        );
+        bail!("{}", words::word(a.lang, "report.period.xlsx_needs_a_file"));
     }
     let said = |x: crate::outfile::OutError| anyhow!(x.message(a.lang));
     // No database to protect here: an empty path names none.
@@ -379,8 +374,7 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
     if a.to < a.from {
         bail!(
             "{}",
-            a.lang
-                .pick("结束日期早于开始日期", "the period ends before it begins")
+            words::word(a.lang, "report.period.ends_before_it_begins")
         );
     }
     let station_id: Option<String> = match &a.station {
@@ -407,14 +401,14 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
         .collect();
     let when = |t: Option<DateTime<Utc>>| {
         t.map_or_else(
-            || a.lang.pick("从未同步", "never").to_string(),
+            || words::word(a.lang, "hub.report.never").to_string(),
             |t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string(),
         )
     };
     let scope = a
         .station
         .clone()
-        .unwrap_or_else(|| a.lang.pick("全县", "County").to_string());
+        .unwrap_or_else(|| words::word(a.lang, "hub.report.county").to_string());
     if a.format == HubFormat::Json {
         return Ok(Rendered::Bytes(json_report(
             a, &t, &lines, &stale, &scope, as_of,
@@ -423,13 +417,14 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
     let mut report = crate::report::period::build(&scope, (a.from, a.to, as_of), &t, a.lang, false);
     // The last section lists overdue referrals by person: the hub holds no names.
     report.sections.pop();
-    let l = |zh: &'static str, en: &'static str| a.lang.pick(zh, en).to_string();
+    let station = words::word(a.lang, "hub.report.station");
+    let last_sync = words::word(a.lang, "hub.report.last_sync");
     report.sections.push(Section {
-        title: l("各站来访与同步", "Stations: visits and last sync"),
+        title: words::word(a.lang, "hub.report.stations").to_string(),
         headers: vec![
-            l("服务站", "Station"),
-            l("人次", "Visits"),
-            l("最近同步", "Last sync"),
+            station.to_string(),
+            words::word(a.lang, "hub.report.visits").to_string(),
+            last_sync.to_string(),
         ],
         rows: lines
             .iter()
@@ -443,11 +438,12 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
             .collect(),
     });
     report.sections.push(Section {
-        title: match a.lang {
-            Lang::Zh => format!("{} 天以上未同步的服务站", a.stale_days),
-            Lang::En => format!("Stations not synced for {} days", a.stale_days),
-        },
-        headers: vec![l("服务站", "Station"), l("最近同步", "Last sync")],
+        title: words::say(
+            a.lang,
+            "hub.report.not_synced",
+            &[("days", &a.stale_days.to_string())],
+        ),
+        headers: vec![station.to_string(), last_sync.to_string()],
         rows: stale
             .iter()
             .map(|s| vec![Cell::Text(s.name.clone()), Cell::Text(when(s.last_sync_at))])

@@ -10,15 +10,17 @@ use chrono::{DateTime, Utc};
 use super::client::{connect, said};
 use crate::i18n::Lang;
 use crate::store::{OutgoingTransfer, Store, SyncState, TransferReply, TransferRequest};
+use crate::words;
 
 fn store_err(e: &crate::store::StoreError) -> anyhow::Error {
     anyhow!(e.message(crate::i18n::Lang::En))
 }
 
-fn joined(store: &Store) -> Result<SyncState> {
-    store.sync_state().map_err(|e| store_err(&e))?.ok_or_else(|| {
-        anyhow!("this desk has not joined a hub, and a referral goes to another station only through it: run `dutydesk sync --join FILE` first")
-    })
+fn joined(store: &Store, lang: Lang) -> Result<SyncState> {
+    store
+        .sync_state()
+        .map_err(|e| anyhow!(e.message(lang)))?
+        .ok_or_else(|| anyhow!(words::say(lang, "hub.transfer.not_joined", &[])))
 }
 
 /// Station A asks the station named `to` to take a referral on. The station is looked
@@ -42,12 +44,7 @@ pub fn request(
             .request_station_transfer(referral_id, (to, to), false, note, officer_id, now)
             .map_err(said_in);
     }
-    let state = joined(store).map_err(|e| match lang {
-        Lang::Zh => anyhow!(
-            "此值班台尚未接入县级汇聚库,转介只能经它转给他站:先运行 dutydesk sync --join 文件"
-        ),
-        Lang::En => e,
-    })?;
+    let state = joined(store, lang)?;
     let mut client = connect(
         &state.hub,
         Some((&state.role, &state.password)),
@@ -56,18 +53,19 @@ pub fn request(
     let to_id: Option<String> = client
         .query_one("SELECT hub.station_named($1)", &[&to])
         .map_err(|e| {
-            anyhow!(
-                "{}: {}",
-                lang.pick("县级汇聚库没有应答", "the hub did not answer"),
-                said(&e)
-            )
+            anyhow!(words::say(
+                lang,
+                "hub.transfer.no_answer",
+                &[("error", &said(&e))]
+            ))
         })?
         .get(0);
     let Some(to_id) = to_id else {
-        match lang {
-            Lang::Zh => bail!("县级汇聚库中没有名为“{to}”的站点:未记录任何内容"),
-            Lang::En => bail!("the hub knows no station named {to:?}: nothing was recorded"),
-        }
+        bail!(words::say(
+            lang,
+            "hub.transfer.no_such_station",
+            &[("to", to)]
+        ));
     };
     store
         .request_station_transfer(referral_id, (&to_id, to), true, note, officer_id, now)

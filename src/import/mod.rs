@@ -358,12 +358,9 @@ impl Cleaner {
     }
 }
 
-/// The success message's tail saying how many values were cleaned, empty if none.
-pub fn cleaned_note(cleaned: usize, lang: Lang) -> String {
-    match cleaned {
-        0 => String::new(),
-        n => words::say(lang, "import.cleaned", &[("n", &n.to_string())]),
-    }
+/// The success message's tail saying how many values were cleaned; None if none.
+pub fn cleaned_note(cleaned: usize) -> Option<Said> {
+    (cleaned > 0).then(|| Said::new("import.cleaned").with("n", cleaned))
 }
 
 /// A CSV file read whole: its header cells and each non-blank record with its line, every

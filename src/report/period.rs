@@ -53,6 +53,8 @@ pub struct Report {
     /// The name of the totals sheet in XLSX.
     pub totals_sheet: String,
     pub sections: Vec<Section>,
+    /// What an empty section says in Markdown.
+    pub none: String,
 }
 
 fn section(title: &str, headers: &[&str], rows: Vec<Vec<Cell>>) -> Section {
@@ -250,6 +252,7 @@ pub fn build(
     Report {
         title,
         totals_sheet: words::word(lang, "report.period.totals").to_string(),
+        none: words::word(lang, "report.period.none").to_string(),
         sections: vec![
             summary,
             section(
@@ -377,7 +380,7 @@ pub fn markdown(r: &Report) -> String {
     for s in &r.sections {
         out.push_str(&format!("\n## {}\n\n", md_escape(&s.title)));
         if s.rows.is_empty() {
-            out.push_str("(无 / none)\n");
+            out.push_str(&format!("({})\n", md_escape(&r.none)));
             continue;
         }
         let headers: Vec<String> = s.headers.iter().map(|h| md_escape(h)).collect();

@@ -16,6 +16,7 @@ use crate::domain::log_fact::{FieldChange, LogFact, VisitField, changes_text};
 use crate::domain::money::format_fen;
 use crate::domain::shift::EntryKind;
 use crate::i18n::Lang;
+use crate::words::{self, Said};
 
 /// What a correction did.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,23 +27,22 @@ pub struct Corrected {
     pub person_changes: String,
     /// The visit is in a signed-off shift: its correction became an addendum.
     pub as_addendum: bool,
-    /// The visit's changes as facts, and the person's in English, for [`Corrected::what`].
+    /// The visit's changes and the person's as facts, for [`Corrected::what`].
     pub changes: Vec<FieldChange>,
-    pub person_changes_en: String,
+    pub person: Vec<Said>,
 }
 
 impl Corrected {
     /// Everything changed, in the language of the desk that corrected it.
     pub fn what(&self, lang: Lang) -> String {
-        let person = match lang {
-            Lang::Zh => self.person_changes.clone(),
-            Lang::En => self.person_changes_en.clone(),
-        };
-        [changes_text(&self.changes, lang), person]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(lang.pick(";", "; "))
+        [
+            changes_text(&self.changes, lang),
+            super::visits::said_in(&self.person, lang),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(words::word(lang, "store.person.sep"))
     }
 }
 
@@ -87,8 +87,8 @@ fn visit_as_saved(
     .optional()
 }
 
-fn refused(zh: &str, en: &str) -> StoreError {
-    StoreError::Refused(zh.into(), en.into())
+fn refused(said: Said) -> StoreError {
+    StoreError::Refused(said)
 }
 
 impl Store {
@@ -103,7 +103,7 @@ impl Store {
     ) -> Result<Corrected, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(refused("更正须写明原因", "a correction needs a reason"));
+            return Err(refused(Said::new("store.correction.no_reason")));
         }
         let tx = self.write_tx()?;
         let row = visit_as_saved(&tx, visit_id)?;
@@ -119,7 +119,7 @@ impl Store {
             sealed_at,
         )) = row
         else {
-            return Err(refused("没有这条来访记录", "no such visit"));
+            return Err(refused(Said::new("store.no_such_visit")));
         };
         let sealed = sealed_at.is_some();
         let mut changes = field_changes(
@@ -138,10 +138,10 @@ impl Store {
             visitor_from_row,
         )?;
         let new = corrected_person(&old, fixed);
-        let person_changes = super::visits::changes_of(&old, &new);
-        let person_changes_en = super::visits::changes_of_in(&old, &new, Lang::En);
+        let person = super::visits::person_changes(&old, &new);
+        let person_changes = super::visits::said_in(&person, Lang::Zh);
         if visit_changes.is_empty() && person_changes.is_empty() {
-            return Err(refused("没有改动,无需更正", "nothing was changed"));
+            return Err(refused(Said::new("store.correction.nothing_changed")));
         }
         if let Some(n) = &new.id_number {
             refuse_if_anothers(&tx, n, &visitor_id)?;
@@ -216,7 +216,7 @@ impl Store {
             person_changes,
             as_addendum: sealed && !changes.is_empty(),
             changes,
-            person_changes_en,
+            person,
         })
     }
 }
@@ -323,10 +323,7 @@ fn refuse_if_anothers(
         )
         .optional()?;
     if owner.is_some() {
-        return Err(refused(
-            "该身份证号已属于另一位来访人,未更正",
-            "that ID number belongs to another person; nothing was corrected",
-        ));
+        return Err(refused(Said::new("store.correction.id_taken")));
     }
     Ok(())
 }

@@ -227,10 +227,7 @@ pub fn is_county_source(source_id: &str) -> bool {
 }
 
 fn county_opening_refused() -> StoreError {
-    StoreError::Refused(
-        "这是县级发布的岗位(来源编号以 hub: 开头),在本站只读:请由县里在汇总库更新(dutydesk hub import jobs),各站下次同步时收到;未导入任何岗位".into(),
-        "this is an opening the county published (its source id starts with hub:), read-only at the desk: the county updates it at the hub (dutydesk hub import jobs) and desks receive it on their next sync; nothing was imported".into(),
-    )
+    StoreError::Refused(crate::words::Said::new("store.county_opening"))
 }
 
 impl Store {

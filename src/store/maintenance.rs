@@ -104,11 +104,7 @@ impl Store {
     pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
         if dest.exists() {
             return Err(StoreError::Refused(
-                format!("{} 已存在:备份不会覆盖已有文件", dest.display()),
-                format!(
-                    "{} exists: a backup never overwrites a file",
-                    dest.display()
-                ),
+                crate::words::Said::new("store.backup_exists").with("path", dest.display()),
             ));
         }
         super::open::create_private_file(dest)?;

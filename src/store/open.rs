@@ -7,6 +7,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use super::Store;
 use super::migrate::{LATEST_VERSION, migrate, user_version};
 use crate::i18n::Lang;
+use crate::words::Said;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,9 +56,10 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error("{0}")]
     Rule(String),
-    /// A change the desk's rules refuse, said in both languages: (中文, English).
-    #[error("{1}")]
-    Refused(String, String),
+    /// A change the desk's rules refuse, as a message of the catalog (`store.*`): said in
+    /// the desk's language by [`StoreError::message`], in English by `Display`.
+    #[error("{}", .0.say(Lang::En))]
+    Refused(Said),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -68,94 +70,72 @@ impl From<rusqlite::Error> for StoreError {
             return super::shifts::sealed_error();
         }
         // What can happen to a file in use, said plainly; the transaction rolled back.
-        let said = |zh: &str, en: &str| StoreError::Refused(zh.into(), en.into());
+        let said = StoreError::Refused;
         match e.sqlite_error_code() {
-            Some(ErrorCode::DiskFull) => said(
-                "磁盘已满,这次没有写入任何内容;请腾出空间后再试",
-                "the disk is full; nothing was written this time. Free some space and try again",
-            ),
+            Some(ErrorCode::DiskFull) => said(Said::new("store.write.disk_full")),
             // Only a wait that really ran its course is called one: a busy answer without
             // it (a write lock refused without waiting) says what happened instead.
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) if waited_out() => {
-                said(
-                    "数据库正被另一台值班台或程序占用,等待10秒仍未轮到,这次没有写入;请稍后再试",
-                    "the database was held by another desk or program for the whole 10-second wait; nothing was written. Try again shortly",
-                )
+                said(Said::new("store.write.waited_out"))
             }
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => said(
-                "另一台值班台同时在写数据库,这次没有写入;请再保存一次",
-                "another desk was writing to the database at the same moment; nothing was written. Save again",
-            ),
-            Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) => said(
-                "数据库文件只读,这次没有写入",
-                "the database file is read-only; nothing was written",
-            ),
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                said(Said::new("store.write.busy"))
+            }
+            Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) => {
+                said(Said::new("store.write.read_only"))
+            }
             _ => StoreError::Sqlite(e),
         }
     }
 }
 
 impl StoreError {
-    /// One plain sentence for the officer, in the interface language.
+    /// One plain sentence for the officer, in the interface language (the catalog's
+    /// `store.*`).
     pub fn message(&self, lang: Lang) -> String {
-        if let StoreError::Refused(zh, en) = self {
-            return lang.pick(zh, en).to_string();
-        }
-        if lang == Lang::En {
-            return match self {
-                StoreError::IdOwnedBy { name, .. } => format!(
-                    "this ID number belongs to another person ({}) recorded under another name; nothing was saved",
-                    crate::domain::intake::mask_name(name)
-                ),
-                StoreError::VisitorChanged { what } => format!(
-                    "another desk changed this person's record after you filled the form ({what}); nothing was saved. Press C-r to fill it again, check, then save"
-                ),
-                other => other.to_string(),
-            };
-        }
-        match self {
-            StoreError::IsDirectory(p) => format!("{} 是一个文件夹,不是数据库文件", p.display()),
+        self.said()
+            .map_or_else(|| self.to_string(), |s| s.say(lang))
+    }
+
+    /// What went wrong as a message of the catalog; None for a rule broken in code
+    /// (`Rule`), whose words are its own.
+    pub fn said(&self) -> Option<Said> {
+        let path = |p: &Path| p.display().to_string();
+        Some(match self {
+            StoreError::IsDirectory(p) => {
+                Said::new("store.error.is_directory").with("path", path(p))
+            }
             StoreError::NotADatabase(p) => {
-                format!(
-                    "{} 不是值班台数据库(不是SQLite文件,或已损坏),未做任何改动",
-                    p.display()
-                )
+                Said::new("store.error.not_a_database").with("path", path(p))
             }
             StoreError::NewerVersion {
-                path,
+                path: p,
                 found,
                 supported,
-            } => format!(
-                "{} 由更新版本的程序写入(结构版本{found},本程序最高支持{supported}),未做任何改动,请升级程序",
-                path.display()
-            ),
-            StoreError::NotOurs(p) => format!(
-                "{} 是其他程序的SQLite数据库,不是值班台数据库,未做任何改动",
-                p.display()
-            ),
-            StoreError::ForeignWal(p) => format!(
-                "{} 旁边的 -wal 文件属于另一个数据库(或它的另一份副本),两个文件都未做任何改动;请移走该 -wal 文件,或恢复与它配套的副本",
-                p.display()
-            ),
-            StoreError::Damaged { path, detail } => format!(
-                "{} 已损坏({detail}),未写入任何内容;请恢复备份,或运行 dutydesk check",
-                path.display()
-            ),
-            StoreError::IdOwnedBy { name, .. } => format!(
-                "该身份证号属于另一位来访人({}),与所填姓名不同;未保存",
-                crate::domain::intake::mask_name(name)
-            ),
-            StoreError::VisitorChanged { what } => format!(
-                "另一台值班台在您调出此人后更改了其记录({what});未保存。请按 C-r 重新调出核对后再保存"
-            ),
-            StoreError::Locked(p) => format!("{} 被其他程序锁定,请关闭后重试", p.display()),
-            StoreError::ReadOnly(p) => format!("{} 无法写入(文件或文件夹只读)", p.display()),
-            StoreError::DiskFull(p) => format!("{}:磁盘已满,未做任何改动", p.display()),
-            StoreError::Io { path, source } => format!("{}:{source}", path.display()),
-            StoreError::Sqlite(e) => format!("数据库错误:{e}"),
-            StoreError::Rule(m) => m.clone(),
-            StoreError::Refused(zh, _) => zh.clone(),
-        }
+            } => Said::new("store.error.newer_version")
+                .with("path", path(p))
+                .with("found", found)
+                .with("supported", supported),
+            StoreError::NotOurs(p) => Said::new("store.error.not_ours").with("path", path(p)),
+            StoreError::ForeignWal(p) => Said::new("store.error.foreign_wal").with("path", path(p)),
+            StoreError::Damaged { path: p, detail } => Said::new("store.error.damaged")
+                .with("path", path(p))
+                .with("detail", detail),
+            StoreError::IdOwnedBy { name, .. } => Said::new("store.error.id_owned_by")
+                .with("name", crate::domain::intake::mask_name(name)),
+            StoreError::VisitorChanged { what } => {
+                Said::new("store.error.visitor_changed").with("what", what)
+            }
+            StoreError::Locked(p) => Said::new("store.error.locked").with("path", path(p)),
+            StoreError::ReadOnly(p) => Said::new("store.error.read_only").with("path", path(p)),
+            StoreError::DiskFull(p) => Said::new("store.error.disk_full").with("path", path(p)),
+            StoreError::Io { path: p, source } => Said::new("store.error.io")
+                .with("path", path(p))
+                .with("error", source),
+            StoreError::Sqlite(e) => Said::new("store.error.sqlite").with("error", e),
+            StoreError::Refused(s) => s.clone(),
+            StoreError::Rule(_) => return None,
+        })
     }
 
     fn classify(path: &Path, e: rusqlite::Error) -> StoreError {

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{Store, StoreError, new_id, ts};
 use crate::domain::labels::Labeled;
 use crate::domain::referral::{DeadlineRule, ServiceKind, ServiceStatus};
+use crate::words::Said;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -191,10 +192,7 @@ impl Store {
     ) -> Result<Service, StoreError> {
         let name = s.name.trim();
         if name.is_empty() {
-            return Err(StoreError::Refused(
-                "服务名称必填".into(),
-                "the service needs a name".into(),
-            ));
+            return Err(StoreError::Refused(Said::new("store.service.no_name")));
         }
         let tx = self.write_tx()?;
         let existing: Option<String> = tx
@@ -206,8 +204,7 @@ impl Store {
             .optional()?;
         if let Some(existing) = existing {
             return Err(StoreError::Refused(
-                format!("目录中已有“{existing}”:请在列表中选用"),
-                format!("the directory already has “{existing}”: choose it from the list"),
+                Said::new("store.service.exists").with("name", existing),
             ));
         }
         let id = new_id();

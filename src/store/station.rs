@@ -63,9 +63,9 @@ impl Store {
     pub fn create_station(&self, name: &str, now: DateTime<Utc>) -> Result<Station, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Rule(
-                "station name is required / 站点名称必填".into(),
-            ));
+            return Err(StoreError::Refused(crate::words::Said::new(
+                "store.station_name_required",
+            )));
         }
         let id = new_id();
         let t = ts(now);
@@ -113,10 +113,9 @@ impl Store {
     ) -> Result<Officer, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Refused(
-                "值班人员姓名必填".into(),
-                "the officer's name is required".into(),
-            ));
+            return Err(StoreError::Refused(crate::words::Said::new(
+                "store.officer_name_required",
+            )));
         }
         if let Some(o) = self.officer_by_name(name)? {
             return Ok(o);

@@ -19,9 +19,10 @@ use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
 use crate::domain::log_fact::{ClosingFact, ReferralEvent};
 use crate::domain::referral::{Move, Outcome, ReferralStatus};
+use crate::words::{Arg, Said};
 
-fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
-    StoreError::Refused(zh.into(), en.into())
+fn refused(said: Said) -> StoreError {
+    StoreError::Refused(said)
 }
 
 /// What a request carries to the other station: what it needs to take the case on, as
@@ -98,7 +99,7 @@ fn station_id(conn: &rusqlite::Connection) -> Result<(String, String), StoreErro
         Ok((r.get(0)?, r.get(1)?))
     })
     .optional()?
-    .ok_or_else(|| refused("此数据库还没有站点", "this database has no station yet"))
+    .ok_or_else(|| refused(Said::new("store.transfer.no_station")))
 }
 
 fn time(s: Option<&str>) -> Option<DateTime<Utc>> {
@@ -120,27 +121,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<OutgoingTransfer, StoreError> {
         if !consent {
-            return Err(refused(
-                "来访人未同意把其信息转给另一个站点:取得同意后加 --consent 再转(未记录任何内容)",
-                "the visitor has not agreed that their details go to another station: with their consent, add --consent (nothing was recorded)",
-            ));
+            return Err(refused(Said::new("store.transfer.no_consent")));
         }
         let tx = self.write_tx()?;
         let current = load(&tx, referral_id)?;
         let (station, station_name) = station_id(&tx)?;
         if to.0 == station {
-            return Err(refused(
-                "不能转给本站",
-                "a referral cannot be handed to its own station",
-            ));
+            return Err(refused(Said::new("store.transfer.own_station")));
         }
         if !current.status.is_open() {
             return Err(refused(
-                format!("“{}”的转介不能转给他站", current.status.zh()),
-                format!(
-                    "a {} referral cannot be handed to another station",
-                    current.status.en().to_lowercase()
-                ),
+                Said::new("store.transfer.not_open")
+                    .with_arg("status", Arg::label_lower(current.status)),
             ));
         }
         let asked: Option<String> = tx
@@ -152,8 +144,7 @@ impl Store {
             .optional()?;
         if let Some(other) = asked {
             return Err(refused(
-                format!("这条转介已在等待“{other}”答复"),
-                format!("this referral is already waiting on {other}'s answer"),
+                Said::new("store.transfer.already_asked").with("station", other),
             ));
         }
         let id = new_id();
@@ -311,21 +302,14 @@ impl Store {
             )
             .optional()?;
         let Some((status, json)) = found else {
-            return Err(refused(
-                "没有这条转来的请求(先同步:dutydesk sync)",
-                "no such request received (sync first: dutydesk sync)",
-            ));
+            return Err(refused(Said::new("store.transfer.no_such_request")));
         };
         if status != "waiting" {
-            let (zh, en) = if status == "accepted" {
-                ("已接收", "accepted")
+            return Err(refused(if status == "accepted" {
+                Said::new("store.transfer.already_accepted")
             } else {
-                ("已拒绝", "refused")
-            };
-            return Err(refused(
-                format!("这条请求已{zh},不能再答复"),
-                format!("this request was already {en}; it cannot be answered again"),
-            ));
+                Said::new("store.transfer.already_refused")
+            }));
         }
         let request: TransferRequest =
             serde_json::from_str(&json).map_err(|e| StoreError::Rule(e.to_string()))?;
@@ -360,21 +344,14 @@ impl Store {
         };
         let Some(service_id) = service_id else {
             return Err(refused(
-                format!(
-                    "请求所转的服务“{}”不在本站目录中:用 --service 指定本站的服务",
-                    req.service_name
-                ),
-                format!(
-                    "the service the request names, {}, is not in this station's directory: name one of this station's with --service",
-                    req.service_name
-                ),
+                Said::new("store.transfer.service_not_here").with("service", &req.service_name),
             ));
         };
         let service_row: Service = {
             let sql = format!("{} WHERE id = ?1", super::services::SERVICE_SELECT);
             tx.query_row(&sql, [&service_id], super::services::service_from_row)
                 .optional()?
-                .ok_or_else(|| refused("服务不存在", "no such service"))?
+                .ok_or_else(|| refused(Said::new("store.no_such_service")))?
         };
         let urgency = Urgency::from_code(&req.urgency).unwrap_or(Urgency::Normal);
         let name = req
@@ -471,10 +448,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         if reason.trim().is_empty() {
-            return Err(refused(
-                "拒绝须写明理由(--reason)",
-                "refusing needs a reason (--reason)",
-            ));
+            return Err(refused(Said::new("store.transfer.refusal_needs_reason")));
         }
         let tx = self.write_tx()?;
         let (_, req) = Self::waiting_request(&tx, id)?;

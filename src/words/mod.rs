@@ -34,6 +34,8 @@ pub const QUOTES_CHINESE: &[&str] = &[
     "report.period.follow_up",
     // How people write a wage in a file: `200/天`, `面议`.
     "import.jobs.bad_wage",
+    // A ledger's column is named by its Chinese header: `接待人`.
+    "store.import.no_officer",
 ];
 
 /// One language's messages by dotted key.
@@ -160,6 +162,15 @@ pub fn names(template: &str) -> Vec<&str> {
     out
 }
 
+/// A closed list's label in `lang`: the lists hold their labels in both languages (see
+/// `domain::labels`), and this is where one of them is chosen.
+pub fn label(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
 /// A message as a fact: its key and its parameters, no words yet. What the modules below
 /// the terminal return where a sentence used to be; [`Said::say`] puts it into words in
 /// the language of the desk (or of the file) it is shown in.
@@ -176,8 +187,17 @@ pub struct Said {
 pub enum Arg {
     Text(String),
     Said(Box<Said>),
-    Label { zh: &'static str, en: &'static str },
-    Joined { items: Vec<Arg>, sep: Box<Said> },
+    Label {
+        zh: &'static str,
+        en: &'static str,
+    },
+    Joined {
+        items: Vec<Arg>,
+        sep: Box<Said>,
+    },
+    /// A value in lower case (a list's English label inside a sentence: "a closed
+    /// referral"); Chinese has no case, so it reads as it is.
+    Lower(Box<Arg>),
 }
 
 impl Arg {
@@ -189,12 +209,18 @@ impl Arg {
         }
     }
 
+    /// A closed list's value, by its label, in lower case.
+    pub fn label_lower<T: crate::domain::labels::Labeled>(v: T) -> Arg {
+        Arg::Lower(Box::new(Arg::label(v)))
+    }
+
     /// The value in `lang`.
     pub fn say(&self, lang: Lang) -> String {
         match self {
             Arg::Text(t) => t.clone(),
             Arg::Said(s) => s.say(lang),
-            Arg::Label { zh, en } => lang.pick(zh, en).to_string(),
+            Arg::Label { zh, en } => label(lang, zh, en).to_string(),
+            Arg::Lower(a) => a.say(lang).to_lowercase(),
             Arg::Joined { items, sep } => {
                 let sep = sep.say(lang);
                 items
@@ -220,6 +246,7 @@ impl Arg {
         match self {
             Arg::Text(t) => t.is_empty(),
             Arg::Joined { items, .. } => items.is_empty(),
+            Arg::Lower(a) => a.is_empty(),
             Arg::Said(_) | Arg::Label { .. } => false,
         }
     }

@@ -265,43 +265,29 @@ impl Outcome {
     /// What this run received, in one phrase: directory entries, job openings, transfer
     /// requests from other stations, answers to this station's own.
     pub fn received_said(&self, lang: crate::i18n::Lang) -> String {
-        match lang {
-            crate::i18n::Lang::Zh => format!(
-                "收到服务目录 {} 条、县级岗位 {} 个、他站转来的请求 {} 条、本站转出的答复 {} 条",
-                self.received, self.received_jobs, self.transfers_received, self.transfer_answers
-            ),
-            crate::i18n::Lang::En => format!(
-                "received {} directory entries and {} job openings; {} transfer requests from other stations, {} answers to this station's",
-                self.received, self.received_jobs, self.transfers_received, self.transfer_answers
-            ),
-        }
+        self.received_as(crate::words::Said::new("hub.sync.received"))
+            .say(lang)
+    }
+
+    fn received_as(&self, said: crate::words::Said) -> crate::words::Said {
+        said.with("directory", self.received)
+            .with("jobs", self.received_jobs)
+            .with("requests", self.transfers_received)
+            .with("answers", self.transfer_answers)
     }
 
     /// The same, short, for the desk's status line.
     pub fn received_short(&self, lang: crate::i18n::Lang) -> String {
-        match lang {
-            crate::i18n::Lang::Zh => format!(
-                "收到目录 {}、岗位 {}、转来 {}、答复 {}",
-                self.received, self.received_jobs, self.transfers_received, self.transfer_answers
-            ),
-            crate::i18n::Lang::En => format!(
-                "received {} directory, {} jobs, {} transfers, {} answers",
-                self.received, self.received_jobs, self.transfers_received, self.transfer_answers
-            ),
-        }
+        self.received_as(crate::words::Said::new("hub.sync.received_short"))
+            .say(lang)
     }
 
     /// The requests from other stations still to answer, when there are any.
     pub fn waiting_said(&self, lang: crate::i18n::Lang) -> Option<String> {
-        (self.transfers_waiting > 0).then(|| match lang {
-            crate::i18n::Lang::Zh => format!(
-                "{} 条他站转来的请求待本站答复(dutydesk referrals incoming)",
-                self.transfers_waiting
-            ),
-            crate::i18n::Lang::En => format!(
-                "{} transfer requests from other stations await this station's answer (dutydesk referrals incoming)",
-                self.transfers_waiting
-            ),
+        (self.transfers_waiting > 0).then(|| {
+            crate::words::Said::new("hub.sync.waiting")
+                .with("n", self.transfers_waiting)
+                .say(lang)
         })
     }
 }

@@ -18,7 +18,6 @@ use std::path::Path;
 
 use crate::domain::labels::Labeled;
 use crate::domain::referral::{ServiceKind, ServiceStatus};
-use crate::i18n::Lang;
 use crate::import::feed::Skipped;
 use crate::import::{DateProblem, FileError, date_of, read_file};
 use crate::store::Service;
@@ -59,11 +58,9 @@ impl Parsed {
 }
 
 /// Reads a directory from `path`: a folder is an HSDS data package, `.json` is HSDS JSON,
-/// anything else our CSV. All services or none.
-///
-/// (`_lang` is no longer used: the problems are said where they are shown. It stays while
-/// `hub/publish.rs` passes it.)
-pub fn load(path: &Path, _lang: Lang) -> Result<Parsed, Vec<FileError>> {
+/// anything else our CSV. All services or none. The problems are said where they are
+/// shown.
+pub fn load(path: &Path) -> Result<Parsed, Vec<FileError>> {
     load_feed(&[path.to_path_buf()], false).map(|f| f.parsed)
 }
 

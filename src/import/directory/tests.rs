@@ -1,6 +1,7 @@
 //! Directories read and refused.
 
 use super::*;
+use crate::i18n::Lang;
 
 #[test]
 fn kinds_are_guessed_from_chinese_words() {

@@ -12,7 +12,6 @@
 use std::path::Path;
 
 use crate::domain::job::{Job, parse_credit_code};
-use crate::i18n::Lang;
 use crate::import::feed::Feed;
 use crate::import::{FileError, read_file};
 use crate::words::Said;
@@ -26,9 +25,9 @@ pub use json_ld::parse_json_ld;
 /// A jobs file can be large (a city's openings); past this it is refused unread.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// The postings of the file at `path`, all or none. (`_lang` is no longer used: the
-/// problems are said where they are shown. It stays while `hub/publish.rs` passes it.)
-pub fn load(path: &Path, _lang: Lang) -> Result<Vec<Job>, Vec<FileError>> {
+/// The postings of the file at `path`, all or none. The problems are said where they
+/// are shown.
+pub fn load(path: &Path) -> Result<Vec<Job>, Vec<FileError>> {
     load_counted(path).map(|(jobs, _)| jobs)
 }
 

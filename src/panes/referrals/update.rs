@@ -517,7 +517,7 @@ pub fn route_dialog(visit_id: &str, cx: &Ctx) -> Effects {
     let loaded = (|| {
         let detail = store
             .visit_detail(visit_id)?
-            .ok_or_else(|| StoreError::Refused("来访记录不存在".into(), "no such visit".into()))?;
+            .ok_or_else(|| StoreError::Refused(crate::words::Said::new("store.visit_missing")))?;
         let services = store.services(None)?;
         Ok::<_, StoreError>((detail, services))
     })();

@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::{check_version, detail, load, log_referral, refused, station_of};
-use crate::domain::labels::Labeled;
 use crate::domain::log_fact::ReferralEvent;
 use crate::store::events::{self, NewEvent};
 use crate::store::{ReferralRow, Store, StoreError, ts};
+use crate::words::{Arg, Said};
 
 impl Store {
     /// The owner hands an open referral to another officer; it stays theirs until that
@@ -25,24 +25,17 @@ impl Store {
         check_version(&current, version)?;
         if !current.status.is_open() {
             return Err(refused(
-                format!("“{}”的转介不能转交", current.status.zh()),
-                format!(
-                    "a {} referral cannot be handed over",
-                    current.status.en().to_lowercase()
-                ),
+                Said::new("store.referral.handover_not_open")
+                    .with_arg("status", Arg::label_lower(current.status)),
             ));
         }
         if current.owner_id != by {
             return Err(refused(
-                format!("只有责任人{}可以转交这条转介", current.owner_name),
-                format!("only its owner, {}, can hand it over", current.owner_name),
+                Said::new("store.referral.handover_not_owner").with("owner", &current.owner_name),
             ));
         }
         if to == by {
-            return Err(refused(
-                "不能转交给自己",
-                "you cannot hand a referral to yourself",
-            ));
+            return Err(refused(Said::new("store.referral.handover_to_self")));
         }
         tx.execute(
             "UPDATE referral SET pending_owner_id = ?3, updated_at = ?4, version = version + 1
@@ -91,10 +84,7 @@ impl Store {
         let current = load(&tx, id)?;
         check_version(&current, version)?;
         if current.pending_owner_id.as_deref() != Some(by) {
-            return Err(refused(
-                "这条转介没有转交给您",
-                "this referral is not being handed to you",
-            ));
+            return Err(refused(Said::new("store.referral.handover_not_yours")));
         }
         let t = ts(now);
         if accept {

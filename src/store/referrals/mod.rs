@@ -17,6 +17,7 @@ use crate::domain::referral::{
 };
 use crate::domain::shift::EntryKind;
 use crate::i18n::Lang;
+use crate::words::{Arg, Said};
 
 mod handover;
 mod moves;
@@ -71,12 +72,19 @@ pub struct ReferralRow {
 impl ReferralRow {
     /// Why it was declined, in words: the listed reason, then the note ("" if never).
     pub fn declined_because(&self, lang: Lang) -> String {
-        let parts = [
-            self.decline_code.map_or("", |c| c.label(lang)),
-            self.decline_reason.as_str(),
+        self.declined().say(lang)
+    }
+
+    /// Why it was declined: the listed reason, then the note (nothing if never).
+    pub fn declined(&self) -> Arg {
+        let items = [
+            self.decline_code.map(Arg::label),
+            Some(Arg::from(&self.decline_reason)).filter(|a| !a.is_empty()),
         ];
-        let parts: Vec<&str> = parts.into_iter().filter(|s| !s.is_empty()).collect();
-        parts.join(" · ")
+        Arg::Joined {
+            items: items.into_iter().flatten().collect(),
+            sep: Box::new(Said::new("store.referral.declined_sep")),
+        }
     }
 }
 
@@ -191,8 +199,8 @@ fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
-    StoreError::Refused(zh.into(), en.into())
+fn refused(said: Said) -> StoreError {
+    StoreError::Refused(said)
 }
 
 /// The shift log's line for a referral created or changed at the desk.
@@ -259,22 +267,13 @@ pub(super) fn record_follow_up(
         .query_row([referral_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((_, status)) = found.filter(|(of, _)| of == visitor_id) else {
-        return Err(refused(
-            "回访所指的转介不是此来访人的",
-            "the referral this follow-up names is not this visitor's",
-        ));
+        return Err(refused(Said::new("store.referral.not_this_visitors")));
     };
     let status = ReferralStatus::from_code(&status).unwrap_or(ReferralStatus::Closed);
     if !status.is_open() {
         return Err(refused(
-            format!(
-                "这条转介已{}(可能刚在另一台值班台办理),不能记为回访:请再保存一次,重新选择",
-                status.zh()
-            ),
-            format!(
-                "that referral is now {} (perhaps at another desk just now): save again to choose afresh",
-                status.en().to_lowercase()
-            ),
+            Said::new("store.referral.follow_up_closed")
+                .with_arg("status", Arg::label_lower(status)),
         ));
     }
     events::record(
@@ -296,7 +295,7 @@ pub(in crate::store) fn load(conn: &Connection, id: &str) -> Result<ReferralRow,
     let sql = format!("{REFERRAL_SELECT} WHERE r.id = ?1");
     conn.query_row(&sql, [id], referral_from_row)
         .optional()?
-        .ok_or_else(|| refused("转介记录不存在", "no such referral"))
+        .ok_or_else(|| refused(Said::new("store.referral.no_such_referral")))
 }
 
 /// Refuses a change made against a version another desk has since replaced, saying what
@@ -306,16 +305,9 @@ fn check_version(current: &ReferralRow, expected: i64) -> Result<(), StoreError>
         return Ok(());
     }
     Err(refused(
-        format!(
-            "另一台值班台刚修改了这条转介(现为“{}”,责任人{}),您的修改未保存;已显示最新状态",
-            current.status.zh(),
-            current.owner_name
-        ),
-        format!(
-            "another desk changed this referral meanwhile (now {}, owner {}); your change was not saved and the latest is shown",
-            current.status.en().to_lowercase(),
-            current.owner_name
-        ),
+        Said::new("store.referral.changed_elsewhere")
+            .with_arg("status", Arg::label_lower(current.status))
+            .with("owner", &current.owner_name),
     ))
 }
 
@@ -330,10 +322,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ReferralRow, StoreError> {
         if !new.consent && new.consent_override.trim().is_empty() {
-            return Err(refused(
-                "来访人未同意向接收单位提供其信息:请取得同意,或填写不经同意转介的理由",
-                "the visitor has not agreed to share their details: get consent, or record why you refer without it",
-            ));
+            return Err(refused(Said::new("store.referral.no_consent")));
         }
         let tx = self.write_tx()?;
         let row = insert_referral(&tx, new, station_id, officer_id, now)?;
@@ -349,7 +338,7 @@ impl Store {
         let referral = load(&self.conn, id)?;
         let service = self
             .service(&referral.service_id)?
-            .ok_or_else(|| refused("服务不存在", "no such service"))?;
+            .ok_or_else(|| refused(Said::new("store.no_such_service")))?;
         let history = self.events_for(id)?;
         Ok(ReferralDetail {
             referral,
@@ -401,16 +390,13 @@ pub(in crate::store) fn insert_referral(
         let sql = format!("{} WHERE id = ?1", super::services::SERVICE_SELECT);
         tx.query_row(&sql, [&new.service_id], super::services::service_from_row)
             .optional()?
-            .ok_or_else(|| refused("服务不存在", "no such service"))?
+            .ok_or_else(|| refused(Said::new("store.no_such_service")))?
     };
     if service.status != ServiceStatus::Active {
         return Err(refused(
-            format!("“{}”{},不能转介", service.name, service.status.zh()),
-            format!(
-                "{} is {}; it cannot take referrals",
-                service.name,
-                service.status.en().to_lowercase()
-            ),
+            Said::new("store.referral.service_not_active")
+                .with("service", &service.name)
+                .with_arg("status", Arg::label_lower(service.status)),
         ));
     }
     let id = new_id();

@@ -6,10 +6,11 @@ use rusqlite::params;
 use super::{check_version, decline_detail, detail, load, log_referral, refused, station_of};
 use crate::domain::labels::Labeled;
 use crate::domain::log_fact::{ClosingFact, ReferralEvent};
-use crate::domain::referral::{Closing, DeclineReason, Move, check_decline, refused_move};
+use crate::domain::referral::{Closing, DeclineReason, Move, Refusal, decline_refusal};
 use crate::i18n::Lang;
 use crate::store::events::{self, NewEvent};
 use crate::store::{ReferralRow, Store, StoreError, ts};
+use crate::words::Said;
 
 impl Store {
     /// Moves a referral (accept, start, close, reopen) if its rules allow it and nobody
@@ -69,27 +70,27 @@ impl Store {
         check_version(&current, version)?;
         let Some(to) = m.target(current.status) else {
             return Err(refused(
-                refused_move(m, current.status, Lang::Zh),
-                refused_move(m, current.status, Lang::En),
+                Refusal::Move {
+                    tried: m,
+                    from: current.status,
+                }
+                .said(),
             ));
         };
         let note = note.trim();
         if m == Move::Decline {
-            check_decline(decline, note, Lang::Zh)
-                .map_err(|zh| refused(zh, check_decline(decline, note, Lang::En).unwrap_err()))?;
+            decline_refusal(decline, note).map_err(|r| refused(r.said()))?;
         }
         if m == Move::Reopen && note.is_empty() {
             return Err(refused(
-                format!("{}须写明理由", m.label(Lang::Zh)),
-                format!("to {} you must give a reason", m.label(Lang::En)),
+                Said::new("store.referral.needs_reason").with_said("move", m.said()),
             ));
         }
         let t = ts(now);
         let changed = match m {
             Move::Close => {
                 let c = closing.cloned().unwrap_or_default();
-                c.check(Lang::Zh)
-                    .map_err(|zh| refused(zh, c.check(Lang::En).unwrap_err()))?;
+                c.refusal().map_err(|r| refused(r.said()))?;
                 tx.execute(
                     "UPDATE referral SET status = ?3, outcome = ?4, outcome_reason = ?5,
                        wages_recovered_fen = ?6, workers_covered = ?7, aid_paid_fen = ?8,
@@ -122,10 +123,7 @@ impl Store {
         };
         if changed != 1 {
             // Cannot happen under the write lock taken above; said plainly if it does.
-            return Err(refused(
-                "这条转介已被修改,请重试",
-                "the referral changed; try again",
-            ));
+            return Err(refused(Said::new("store.referral.changed_meanwhile")));
         }
         let fact = closing.filter(|_| m == Move::Close).map(ClosingFact::from);
         let event_detail = match (decline, &fact) {

@@ -24,7 +24,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(refused("补记内容不能为空", "the addendum is empty"));
+            return Err(refused(crate::words::Said::new(
+                "store.shift.empty_addendum",
+            )));
         }
         let tx = self.write_tx()?;
         let sealed: Option<Option<String>> = tx
@@ -35,12 +37,9 @@ impl Store {
             )
             .optional()?;
         match sealed {
-            None => return Err(refused("没有这个班次", "no such shift")),
+            None => return Err(refused(crate::words::Said::new("store.no_such_shift"))),
             Some(None) => {
-                return Err(refused(
-                    "这个班次还没签结,直接写记录即可",
-                    "this shift is not signed off yet: write an entry instead",
-                ));
+                return Err(refused(crate::words::Said::new("store.shift.not_sealed")));
             }
             Some(Some(_)) => {}
         }
@@ -115,7 +114,7 @@ impl Store {
             )
             .optional()?;
         let Some(signer) = signer else {
-            return Err(refused("没有待确认的交班", "no handover to acknowledge"));
+            return Err(refused(crate::words::Said::new("store.shift.no_handover")));
         };
         log_desk(
             &tx,

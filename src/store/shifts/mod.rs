@@ -130,11 +130,8 @@ impl SealCheck {
     }
 }
 
-const SEALED_ZH: &str = "该班次已签结封存,记录不能再改;如需更正请写补记";
-const SEALED_EN: &str = "this shift is signed off and sealed; write an addendum to correct it";
-
-fn refused(zh: impl Into<String>, en: impl Into<String>) -> StoreError {
-    StoreError::Refused(zh.into(), en.into())
+fn refused(said: crate::words::Said) -> StoreError {
+    StoreError::Refused(said)
 }
 
 /// SQLite's `RAISE(ABORT, 'sealed: …')` from the seal triggers, said plainly.
@@ -151,7 +148,7 @@ pub(super) fn is_seal_error(e: &rusqlite::Error) -> bool {
 }
 
 pub(super) fn sealed_error() -> StoreError {
-    refused(SEALED_ZH, SEALED_EN)
+    refused(crate::words::Said::new("store.shift.sealed"))
 }
 
 /// The station's open shift, if any.

@@ -41,10 +41,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let note = note.trim();
         if disposition == Disposition::NoAction && note.is_empty() {
-            return Err(refused(
-                "“无需处理”须写一句原因",
-                "“no action needed” needs a word why",
-            ));
+            return Err(refused(crate::words::Said::new(
+                "store.shift.no_action_why",
+            )));
         }
         let tx = self.write_tx()?;
         // What it said before: a changed disposition is recorded before → after.
@@ -62,7 +61,7 @@ impl Store {
             params![visit_id, disposition.code(), note, ts(now)],
         )?;
         if changed != 1 {
-            return Err(refused("没有这条来访记录", "no such visit"));
+            return Err(refused(crate::words::Said::new("store.no_such_visit")));
         }
         let station_id: String = tx.query_row(
             "SELECT station_id FROM visit WHERE id = ?1",
@@ -104,7 +103,7 @@ impl Store {
             )
             .optional()?;
         let station_id = match open {
-            None => return Err(refused("没有这个班次", "no such shift")),
+            None => return Err(refused(crate::words::Said::new("store.no_such_shift"))),
             Some((_, Some(_))) => return Err(sealed_error()),
             Some((station, None)) => station,
         };
@@ -115,10 +114,7 @@ impl Store {
         )?;
         if missing > 0 {
             return Err(refused(
-                format!("还有{missing}条来访没有处置结果(当场答复/已转介/无需处理),不能签结"),
-                format!(
-                    "{missing} visit(s) still need a disposition (on the spot / referred / no action) before sign-off"
-                ),
+                crate::words::Said::new("store.shift.undisposed").with("missing", missing),
             ));
         }
         tx.execute(

@@ -49,13 +49,10 @@ impl Store {
     ) -> Result<String, StoreError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(refused("记录内容不能为空", "the entry is empty"));
+            return Err(refused(crate::words::Said::new("store.shift.empty_entry")));
         }
         if !EntryKind::WRITTEN.contains(&kind) {
-            return Err(refused(
-                "这类记录由系统自动写入",
-                "the desk writes this kind of entry itself",
-            ));
+            return Err(refused(crate::words::Said::new("store.shift.desk_kind")));
         }
         let tx = self.write_tx()?;
         let id = log_desk(
@@ -209,7 +206,7 @@ impl Store {
             )
             .optional()?;
         let Some(text) = text else {
-            return Err(refused("没有这条待办", "no such to-do"));
+            return Err(refused(crate::words::Said::new("store.shift.no_such_todo")));
         };
         let done: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM log_entry WHERE about = ?1 AND kind = 'done')",
@@ -217,7 +214,7 @@ impl Store {
             |r| r.get(0),
         )?;
         if done {
-            return Err(refused("这条待办已办", "this to-do is already done"));
+            return Err(refused(crate::words::Said::new("store.shift.todo_done")));
         }
         log_desk(
             &tx,

@@ -258,9 +258,9 @@ impl Store {
                 }
                 None => default_officer_id
                     .ok_or_else(|| {
-                        fail(StoreError::Rule(
-                            "no officer: add a 接待人 column or pass --officer / 缺少接待人".into(),
-                        ))
+                        fail(StoreError::Refused(crate::words::Said::new(
+                            "store.import.no_officer",
+                        )))
                     })?
                     .to_string(),
             };

@@ -10,7 +10,7 @@ mod save;
 
 pub use import::ImportRow;
 pub use person::IntakePlan;
-pub(super) use person::{changes_of, changes_of_in};
+pub(super) use person::{person_changes, said_in};
 pub(super) use save::insert_intake;
 
 use chrono::{DateTime, Utc};

@@ -10,8 +10,10 @@ use crate::domain::{id_number, phone};
 use crate::i18n::Lang;
 use crate::store::visitors::{VISITOR_COLUMNS, VisitorRow, visitor_from_row};
 use crate::store::{Store, StoreError};
+use crate::words::{self, Arg, Said};
 
 fn id_taken() -> StoreError {
+    // Both languages in one sentence: tests/store.rs reads its Chinese from `Display`.
     StoreError::Rule(
         "该身份证号已属于另一位来访人,请选择该来访人 / This ID number belongs to another visitor: pick that visitor"
             .into(),
@@ -22,78 +24,86 @@ fn id_taken() -> StoreError {
 /// 城西建筑 → 宏达制衣厂;电话:138****8000 → 139****5678". Numbers are masked here too:
 /// the audit log is read by people the numbers are hidden from.
 pub(in crate::store) fn changes_of(old: &VisitorRow, new: &VisitorRow) -> String {
-    changes_of_in(old, new, Lang::Zh)
+    said_in(&person_changes(old, new), Lang::Zh)
 }
 
-/// The same in a language, for a status line: "Employer: 城西建筑 → 宏达制衣厂" on an
-/// English desk (the audit log keeps the Chinese).
-pub(in crate::store) fn changes_of_in(old: &VisitorRow, new: &VisitorRow, lang: Lang) -> String {
+/// Changes said in `lang`, joined by the catalog's separator.
+pub(in crate::store) fn said_in(changes: &[Said], lang: Lang) -> String {
+    changes
+        .iter()
+        .map(|c| c.say(lang))
+        .collect::<Vec<_>>()
+        .join(words::word(lang, "store.person.sep"))
+}
+
+/// The same as facts, one a field, for a status line in the desk's language: "Employer:
+/// 城西建筑 → 宏达制衣厂" on an English desk (the audit log keeps the Chinese).
+pub(in crate::store) fn person_changes(old: &VisitorRow, new: &VisitorRow) -> Vec<Said> {
     use crate::domain::intake::Field;
     let or_dash = |s: &str| {
-        if s.is_empty() {
+        Arg::Text(if s.is_empty() {
             "—".to_string()
         } else {
             s.to_string()
-        }
+        })
     };
     let phone = |p: &Option<String>| or_dash(&p.as_deref().map(phone::mask).unwrap_or_default());
     let id = |i: &Option<String>| or_dash(&i.as_deref().map(id_number::mask).unwrap_or_default());
-    let label = |f: Field| f.label(lang);
     let pairs = [
-        (label(Field::Name), or_dash(&old.name), or_dash(&new.name)),
-        (label(Field::Phone), phone(&old.phone), phone(&new.phone)),
+        (Field::Name, or_dash(&old.name), or_dash(&new.name)),
+        (Field::Phone, phone(&old.phone), phone(&new.phone)),
+        (Field::IdNumber, id(&old.id_number), id(&new.id_number)),
         (
-            label(Field::IdNumber),
-            id(&old.id_number),
-            id(&new.id_number),
+            Field::Gender,
+            Arg::label(old.gender),
+            Arg::label(new.gender),
         ),
         (
-            label(Field::Gender),
-            old.gender.label(lang).to_string(),
-            new.gender.label(lang).to_string(),
-        ),
-        (
-            label(Field::Employer),
+            Field::Employer,
             or_dash(&old.employer),
             or_dash(&new.employer),
         ),
         (
-            label(Field::Occupation),
-            old.occupation.label(lang).to_string(),
-            new.occupation.label(lang).to_string(),
+            Field::Occupation,
+            Arg::label(old.occupation),
+            Arg::label(new.occupation),
         ),
         (
-            label(Field::OccupationNote),
+            Field::OccupationNote,
             or_dash(&old.occupation_note),
             or_dash(&new.occupation_note),
         ),
         (
-            label(Field::Hometown),
+            Field::Hometown,
             or_dash(&old.hometown),
             or_dash(&new.hometown),
         ),
         (
-            label(Field::Membership),
-            old.membership.label(lang).to_string(),
-            new.membership.label(lang).to_string(),
+            Field::Membership,
+            Arg::label(old.membership),
+            Arg::label(new.membership),
         ),
     ];
-    let colon = lang.pick(":", ": ");
-    let mut out: Vec<String> = pairs
+    let changed: Vec<&(Field, Arg, Arg)> = pairs.iter().filter(|(_, a, b)| a != b).collect();
+    let mut out: Vec<Said> = changed
         .iter()
-        .filter(|(_, a, b)| a != b)
-        .map(|(k, a, b)| format!("{k}{colon}{a} → {b}"))
+        .map(|(f, a, b)| {
+            Said::new("store.person.change")
+                .with_arg("field", Arg::label(*f))
+                .with_arg("from", a.clone())
+                .with_arg("to", b.clone())
+        })
         .collect();
     // A changed number whose masked forms look alike still says it changed.
-    for (k, a, b) in [
-        (label(Field::Phone), &old.phone, &new.phone),
-        (label(Field::IdNumber), &old.id_number, &new.id_number),
+    for (f, a, b) in [
+        (Field::Phone, &old.phone, &new.phone),
+        (Field::IdNumber, &old.id_number, &new.id_number),
     ] {
-        if a != b && !out.iter().any(|l| l.starts_with(k)) {
-            out.push(format!("{k}{colon}{}", lang.pick("已更改", "changed")));
+        if a != b && !changed.iter().any(|(c, _, _)| *c == f) {
+            out.push(Said::new("store.person.changed").with_arg("field", Arg::label(f)));
         }
     }
-    out.join(lang.pick(";", "; "))
+    out
 }
 
 /// The version of a person's record a form was filled from: when it last changed, and a
