@@ -14,6 +14,19 @@ pub trait Labeled: Sized + Copy + 'static {
         crate::words::label(lang, self.zh(), self.en())
     }
 
+    /// The value as a message's parameter, said in the message's language.
+    fn arg(self) -> crate::words::Arg {
+        crate::words::Arg::Label {
+            zh: self.zh(),
+            en: self.en(),
+        }
+    }
+
+    /// The same in lower case (a list's English label inside a sentence).
+    fn arg_lower(self) -> crate::words::Arg {
+        crate::words::Arg::Lower(Box::new(self.arg()))
+    }
+
     fn from_code(code: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|v| v.code() == code)
     }

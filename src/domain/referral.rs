@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::calendar::WorkCalendar;
+use crate::domain::labels::Labeled;
 use crate::domain::lists::Urgency;
 use crate::i18n::Lang;
 use crate::labeled_enum;
@@ -147,7 +148,7 @@ impl Refusal {
                     }
                 };
                 Said::new("referral.refused_move")
-                    .with_arg("status", Arg::label_lower(from))
+                    .with_arg("status", from.arg_lower())
                     .with_said("move", tried.said())
                     .with_arg("allowed", allowed)
             }

@@ -158,7 +158,7 @@ fn loose<T: Labeled>(text: &str, extra: &[(&str, T)]) -> Result<Option<T>, ()> {
 /// A list's labels, as a cell may give them: `男 / 女 / 未知`.
 fn allowed<T: Labeled>() -> Arg {
     Arg::Joined {
-        items: T::ALL.iter().map(|v| Arg::label(*v)).collect(),
+        items: T::ALL.iter().map(|v| v.arg()).collect(),
         sep: Box::new(Said::new("import.visits.list_sep")),
     }
 }
@@ -186,7 +186,7 @@ fn read_field(
     masked: &mut Vec<(Field, u64, String)>,
     bad: &mut dyn FnMut(Arg, Said),
 ) {
-    let label = || Arg::label(f);
+    let label = || f.arg();
     let not_in_list = |list: Arg| {
         Said::new("import.visits.not_in_list")
             .with("cell", cell)
@@ -299,13 +299,13 @@ fn push_field_errors(
         if e.field == Field::Category
             && errors[first_error..]
                 .iter()
-                .any(|x| x.field == Arg::label(e.field))
+                .any(|x| x.field == e.field.arg())
         {
             continue;
         }
         errors.push(RowError {
             line,
-            field: Arg::label(e.field),
+            field: e.field.arg(),
             message: e.said(),
         });
     }
@@ -368,7 +368,7 @@ pub fn read(text: &str, zone: FixedOffset) -> Result<Ledger, Vec<RowError>> {
         for (_, col, cell) in &cells {
             let cell = cell.as_str();
             let label = match col {
-                Column::Field(f) => Arg::label(*f),
+                Column::Field(f) => f.arg(),
                 Column::Date => Arg::from(&date_header),
                 other => Arg::from(column_name(*other)),
             };
@@ -442,7 +442,7 @@ fn masked_errors(masked: &[(Field, u64, String)]) -> Vec<RowError> {
             let rows = 1 + of.count();
             Some(RowError {
                 line: *line,
-                field: Arg::label(field),
+                field: field.arg(),
                 message: Said::new("import.visits.masked")
                     .with("value", value)
                     .with("rows", rows),

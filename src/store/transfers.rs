@@ -19,7 +19,7 @@ use crate::domain::labels::Labeled;
 use crate::domain::lists::{Category, Channel, Gender, Membership, Occupation, Urgency};
 use crate::domain::log_fact::{ClosingFact, ReferralEvent};
 use crate::domain::referral::{Move, Outcome, ReferralStatus};
-use crate::words::{Arg, Said};
+use crate::words::Said;
 
 fn refused(said: Said) -> StoreError {
     StoreError::Refused(said)
@@ -131,8 +131,7 @@ impl Store {
         }
         if !current.status.is_open() {
             return Err(refused(
-                Said::new("store.transfer.not_open")
-                    .with_arg("status", Arg::label_lower(current.status)),
+                Said::new("store.transfer.not_open").with_arg("status", current.status.arg_lower()),
             ));
         }
         let asked: Option<String> = tx

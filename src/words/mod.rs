@@ -201,19 +201,6 @@ pub enum Arg {
 }
 
 impl Arg {
-    /// A closed list's value, by its label.
-    pub fn label<T: crate::domain::labels::Labeled>(v: T) -> Arg {
-        Arg::Label {
-            zh: v.zh(),
-            en: v.en(),
-        }
-    }
-
-    /// A closed list's value, by its label, in lower case.
-    pub fn label_lower<T: crate::domain::labels::Labeled>(v: T) -> Arg {
-        Arg::Lower(Box::new(Arg::label(v)))
-    }
-
     /// The value in `lang`.
     pub fn say(&self, lang: Lang) -> String {
         match self {

@@ -4,10 +4,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::{check_version, detail, load, log_referral, refused, station_of};
+use crate::domain::labels::Labeled;
 use crate::domain::log_fact::ReferralEvent;
 use crate::store::events::{self, NewEvent};
 use crate::store::{ReferralRow, Store, StoreError, ts};
-use crate::words::{Arg, Said};
+use crate::words::Said;
 
 impl Store {
     /// The owner hands an open referral to another officer; it stays theirs until that
@@ -26,7 +27,7 @@ impl Store {
         if !current.status.is_open() {
             return Err(refused(
                 Said::new("store.referral.handover_not_open")
-                    .with_arg("status", Arg::label_lower(current.status)),
+                    .with_arg("status", current.status.arg_lower()),
             ));
         }
         if current.owner_id != by {

@@ -78,7 +78,7 @@ impl ReferralRow {
     /// Why it was declined: the listed reason, then the note (nothing if never).
     pub fn declined(&self) -> Arg {
         let items = [
-            self.decline_code.map(Arg::label),
+            self.decline_code.map(Labeled::arg),
             Some(Arg::from(&self.decline_reason)).filter(|a| !a.is_empty()),
         ];
         Arg::Joined {
@@ -272,8 +272,7 @@ pub(super) fn record_follow_up(
     let status = ReferralStatus::from_code(&status).unwrap_or(ReferralStatus::Closed);
     if !status.is_open() {
         return Err(refused(
-            Said::new("store.referral.follow_up_closed")
-                .with_arg("status", Arg::label_lower(status)),
+            Said::new("store.referral.follow_up_closed").with_arg("status", status.arg_lower()),
         ));
     }
     events::record(
@@ -306,7 +305,7 @@ fn check_version(current: &ReferralRow, expected: i64) -> Result<(), StoreError>
     }
     Err(refused(
         Said::new("store.referral.changed_elsewhere")
-            .with_arg("status", Arg::label_lower(current.status))
+            .with_arg("status", current.status.arg_lower())
             .with("owner", &current.owner_name),
     ))
 }
@@ -396,7 +395,7 @@ pub(in crate::store) fn insert_referral(
         return Err(refused(
             Said::new("store.referral.service_not_active")
                 .with("service", &service.name)
-                .with_arg("status", Arg::label_lower(service.status)),
+                .with_arg("status", service.status.arg_lower()),
         ));
     }
     let id = new_id();

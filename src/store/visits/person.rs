@@ -53,11 +53,7 @@ pub(in crate::store) fn person_changes(old: &VisitorRow, new: &VisitorRow) -> Ve
         (Field::Name, or_dash(&old.name), or_dash(&new.name)),
         (Field::Phone, phone(&old.phone), phone(&new.phone)),
         (Field::IdNumber, id(&old.id_number), id(&new.id_number)),
-        (
-            Field::Gender,
-            Arg::label(old.gender),
-            Arg::label(new.gender),
-        ),
+        (Field::Gender, old.gender.arg(), new.gender.arg()),
         (
             Field::Employer,
             or_dash(&old.employer),
@@ -65,8 +61,8 @@ pub(in crate::store) fn person_changes(old: &VisitorRow, new: &VisitorRow) -> Ve
         ),
         (
             Field::Occupation,
-            Arg::label(old.occupation),
-            Arg::label(new.occupation),
+            old.occupation.arg(),
+            new.occupation.arg(),
         ),
         (
             Field::OccupationNote,
@@ -80,8 +76,8 @@ pub(in crate::store) fn person_changes(old: &VisitorRow, new: &VisitorRow) -> Ve
         ),
         (
             Field::Membership,
-            Arg::label(old.membership),
-            Arg::label(new.membership),
+            old.membership.arg(),
+            new.membership.arg(),
         ),
     ];
     let changed: Vec<&(Field, Arg, Arg)> = pairs.iter().filter(|(_, a, b)| a != b).collect();
@@ -89,7 +85,7 @@ pub(in crate::store) fn person_changes(old: &VisitorRow, new: &VisitorRow) -> Ve
         .iter()
         .map(|(f, a, b)| {
             Said::new("store.person.change")
-                .with_arg("field", Arg::label(*f))
+                .with_arg("field", f.arg())
                 .with_arg("from", a.clone())
                 .with_arg("to", b.clone())
         })
@@ -100,7 +96,7 @@ pub(in crate::store) fn person_changes(old: &VisitorRow, new: &VisitorRow) -> Ve
         (Field::IdNumber, &old.id_number, &new.id_number),
     ] {
         if a != b && !changed.iter().any(|(c, _, _)| *c == f) {
-            out.push(Said::new("store.person.changed").with_arg("field", Arg::label(f)));
+            out.push(Said::new("store.person.changed").with_arg("field", f.arg()));
         }
     }
     out
