@@ -3037,3 +3037,236 @@ fn a_person_received_by_transfer_is_one_person_at_the_receiving_station() {
     assert!(!r.get::<_, String>(1).contains(new_number.as_str()));
     verified(&hub, &b);
 }
+
+/// The hub's migrations up to schema 9, as a hub made before schema 10 ran them.
+const HUB_MIGRATIONS_TO_9: &[&str] = &[
+    include_str!("../src/hub/migrations/0001_init.sql"),
+    include_str!("../src/hub/migrations/0002_rollup_month.sql"),
+    include_str!("../src/hub/migrations/0003_seal_conflict.sql"),
+    include_str!("../src/hub/migrations/0004_visit_key.sql"),
+    include_str!("../src/hub/migrations/0005_refresh_stats.sql"),
+    include_str!("../src/hub/migrations/0006_seen_elsewhere.sql"),
+    include_str!("../src/hub/migrations/0007_new_desk_columns.sql"),
+    include_str!("../src/hub/migrations/0008_county_jobs.sql"),
+    include_str!("../src/hub/migrations/0009_station_transfers.sql"),
+];
+
+#[test]
+// Schema 10 takes the visitors' names out of the log lines older desks sent.
+#[allow(clippy::too_many_lines)]
+fn hub_schema_10_takes_names_out_of_the_log_lines_an_old_hub_holds() {
+    // A hub at schema 9, as `hub init` left it before schema 10 existed.
+    let url = hub_db("schema_9");
+    let mut admin = pg(&url);
+    admin
+        .batch_execute(
+            "CREATE SCHEMA hub;
+             CREATE TABLE hub.schema_version (
+                 version     integer PRIMARY KEY,
+                 applied_at  timestamptz NOT NULL DEFAULT now());",
+        )
+        .unwrap();
+    for (i, sql) in HUB_MIGRATIONS_TO_9.iter().enumerate() {
+        admin.batch_execute(sql).unwrap();
+        let version = i32::try_from(i + 1).unwrap();
+        admin
+            .execute(
+                "INSERT INTO hub.schema_version (version) VALUES ($1)",
+                &[&version],
+            )
+            .unwrap();
+    }
+    admin
+        .execute(
+            "INSERT INTO hub.county_key (key_id, key_hex) VALUES ('k1', $1)",
+            &[&"5a".repeat(32)],
+        )
+        .unwrap();
+    let hub = Hub {
+        url: url.clone(),
+        home: tempfile::tempdir().unwrap(),
+    };
+
+    // A station's desk with its visits' log lines, and a line of the officer's own (no
+    // fact, no visitor), synced to it.
+    let db = hub.dir().join("旧站.db");
+    let station = Store::open(&db)
+        .unwrap()
+        .create_station("旧站", chrono::Utc::now())
+        .unwrap();
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["gen", "--visits", "40", "--referrals", "10", "--seed", "51"])
+        .output()
+        .unwrap());
+    let officer: String = one(&db, "SELECT id FROM officer ORDER BY id LIMIT 1");
+    {
+        use dutydesk::domain::intake::{RawIntake, validate};
+        use dutydesk::domain::lists::{Category, Channel};
+        let mut store = Store::open(&db).unwrap();
+        for (name, phone) in [
+            ("王秀英", "13800138011"),
+            ("张建国", "13800138012"),
+            ("李小红", "13800138013"),
+            ("赵大明", "13800138014"),
+            ("陈桂兰", "13800138015"),
+        ] {
+            let intake = validate(&RawIntake {
+                name: name.into(),
+                phone: phone.into(),
+                category: Some(Category::Legal),
+                channel: Some(Channel::WalkIn),
+                ..Default::default()
+            })
+            .unwrap();
+            store
+                .save_intake(&intake, &station.id, &officer, chrono::Utc::now())
+                .unwrap();
+        }
+    }
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO log_entry (id, station_id, shift_id, at, officer_id, kind, text)
+             VALUES ('own-line', ?1, NULL, ?2, ?3, 'note', '下午停电两小时,来访改到明天')",
+            rusqlite::params![station.id, dutydesk::store::ts(chrono::Utc::now()), officer],
+        )
+        .unwrap();
+    let creds = hub.enroll("旧站");
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--join"])
+        .arg(&creds)
+        .output()
+        .unwrap());
+    let (_, _, station_id) = station_login(&hub, &creds);
+
+    // What an older desk sent: each line written from a fact with its text as the desk
+    // shows it, the visitor's name in it.
+    let desk_lines: Vec<(String, String)> = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = c
+            .prepare("SELECT id, text FROM log_entry WHERE fact IS NOT NULL")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(desk_lines.len() >= 5, "{}", desk_lines.len());
+    for (id, text) in &desk_lines {
+        let n = admin
+            .execute(
+                "UPDATE hub.log_entry SET text = $3 WHERE station_id = $1 AND id = $2",
+                &[&station_id, id, text],
+            )
+            .unwrap();
+        assert_eq!(n, 1, "the hub lacks the line {id}");
+    }
+    let names: Vec<String> = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = c.prepare("SELECT DISTINCT name FROM visitor").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let named_lines = |admin: &mut postgres::Client| -> usize {
+        admin
+            .query(
+                "SELECT coalesce(text, '') FROM hub.log_entry WHERE station_id = $1",
+                &[&station_id],
+            )
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                let text: String = r.get(0);
+                names.iter().any(|n| text.contains(n.as_str()))
+            })
+            .count()
+    };
+    assert!(
+        named_lines(&mut admin) > 0,
+        "the old hub was not given the names"
+    );
+
+    // `hub init` brings it to schema 10.
+    let said = ok(dutydesk(hub.dir())
+        .args(["hub", "init", "--hub", &url])
+        .output()
+        .unwrap());
+    assert!(said.contains("version 9 → 10"), "{said}");
+    let latest: i32 = admin
+        .query_one("SELECT max(version) FROM hub.schema_version", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(latest, 10);
+    // No line names a visitor now; the lines written from facts have lost their text, the
+    // officer's own line (no fact, no visitor) keeps its.
+    assert_eq!(named_lines(&mut admin), 0);
+    let r = admin
+        .query_one(
+            "SELECT count(*) FILTER (WHERE fact IS NOT NULL),
+                    count(*) FILTER (WHERE fact IS NOT NULL AND text IS NOT NULL)
+               FROM hub.log_entry WHERE station_id = $1",
+            &[&station_id],
+        )
+        .unwrap();
+    assert_eq!(
+        (r.get::<_, i64>(0), r.get::<_, i64>(1)),
+        (i64::try_from(desk_lines.len()).unwrap(), 0)
+    );
+    let own: String = admin
+        .query_one(
+            "SELECT text FROM hub.log_entry WHERE station_id = $1 AND id = 'own-line'",
+            &[&station_id],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(own, "下午停电两小时,来访改到明天");
+
+    // The desk sends those lines again (as desk migration 23 names them): the hub takes
+    // their text written without the name, as a column it did not hold — not as a rewrite
+    // of a sealed row.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO sync_outbox (tbl, row_id)
+             SELECT 'log_entry', id FROM log_entry WHERE fact IS NOT NULL",
+            [],
+        )
+        .unwrap();
+    ok(hub.sync(&db, None).output().unwrap());
+    let r = admin
+        .query_one(
+            "SELECT count(*) FILTER (WHERE text IS NOT NULL),
+                    count(*) FILTER (WHERE text LIKE '%来访人%')
+               FROM hub.log_entry WHERE station_id = $1 AND fact IS NOT NULL",
+            &[&station_id],
+        )
+        .unwrap();
+    assert_eq!(
+        r.get::<_, i64>(0),
+        i64::try_from(desk_lines.len()).unwrap(),
+        "lines left without text"
+    );
+    assert!(
+        r.get::<_, i64>(1) > 0,
+        "no line says 来访人 for the visitor"
+    );
+    assert_eq!(named_lines(&mut admin), 0);
+    let conflicts: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM hub.seal_conflict WHERE station_id = $1",
+            &[&station_id],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        conflicts, 0,
+        "the text was taken for a rewrite of sealed lines"
+    );
+    verified(&hub, &db);
+}
