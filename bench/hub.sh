@@ -35,14 +35,40 @@ trap stop EXIT
 H="host=$PGTMP user=postgres dbname=postgres"
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc; }
+# CPU seconds (user + system) the PostgreSQL cluster has used: its live processes, and the
+# backends that have ended (the postmaster's reaped children).
+pg_cpu() {
+    local pm tck total=0 p f
+    pm=$(head -1 "$PGTMP/data/postmaster.pid")
+    tck=$(getconf CLK_TCK)
+    for p in $pm $(pgrep -P "$pm"); do
+        [ -r "/proc/$p/stat" ] || continue
+        read -r -a f < <(sed 's/^.*) //' "/proc/$p/stat")
+        total=$((total + f[11] + f[12]))
+        if [ "$p" = "$pm" ]; then total=$((total + f[13] + f[14])); fi
+    done
+    echo "scale=1; $total / $tck" | bc
+}
 
 "$D" hub init --hub "$H" >/dev/null
 "$D" --db "$WORK/desk.db" gen --visits "$VISITS" --referrals $((VISITS / 10)) >/dev/null
 "$D" hub enroll --hub "$H" --station 基准站 -o "$WORK/desk.toml" >/dev/null
 # The outbox is filled when the desk joins: the count is what the first sync says it sent.
-t0=$(now); first_said=$("$D" --db "$WORK/desk.db" --lang en sync --join "$WORK/desk.toml" 2>&1); t1=$(now)
-changes=$(echo "$first_said" | sed -n 's/^sent \([0-9]*\) changes.*/\1/p' | head -1)
+# The desk's CPU time by /usr/bin/time, the server's from /proc, the load average around it
+# (the machine may be shared).
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+pg0=$(pg_cpu)
+t0=$(now)
+first_said=$(/usr/bin/time -f '%U %S' -o "$WORK/desk-cpu" \
+    "$D" --db "$WORK/desk.db" --lang en sync --join "$WORK/desk.toml" 2>&1)
+t1=$(now)
+sleep 3 # the sync's server process ended: its time is counted once it is reaped
+pg1=$(pg_cpu)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+changes=$(echo "$first_said" | tr '\r' '\n' | sed -n 's/^sent \([0-9]*\) changes.*/\1/p' | head -1)
 first=$(secs "$t0" "$t1")
+desk_cpu=$(awk '{print $1 + $2}' "$WORK/desk-cpu")
+pg_cpu_first=$(echo "$pg1 - $pg0" | bc)
 
 sqlite3 "$WORK/desk.db" "UPDATE visitor SET employer = employer || '·'
                          WHERE rowid IN (SELECT rowid FROM visitor ORDER BY rowid LIMIT 100)"
@@ -121,7 +147,7 @@ check=$("$D" hub report --hub "$H" --from "$YEAR-01-01" --to "$YEAR-12-31" --for
 cat <<EOF2
 | figure (bench/hub.sh, $(date +%Y-%m-%d), $(nproc) cores, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')) | target | measured |
 |---|---|---|
-| first sync of a $VISITS-visit station ($changes changes) | ≤ 3 min | ${first} s |
+| first sync of a $VISITS-visit station ($changes changes; CPU user+sys: desk ${desk_cpu} s, PostgreSQL ${pg_cpu_first} s; load average ${load_before} before, ${load_after} after) | ≤ 3 min | ${first} s |
 | incremental sync of 100 changes | ≤ 1 s | ${incremental} s |
 | county report, year $YEAR, $COUNTY_VISITS visits at $STATIONS stations (json; $check visits counted) | ≤ 1 s | ${year} s |
 | the same, a period of partial months ($YEAR-02-14 to $YEAR-11-20) | ≤ 1 s | ${odd} s |

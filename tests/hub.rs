@@ -2792,3 +2792,481 @@ fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_ro
     verified(&hub, &a);
     verified(&hub, &b);
 }
+
+/// An open referral of A's whose visitor has an ID number: (referral, number, name), one
+/// a person, in the order of the referrals' ids.
+fn open_referrals_with_numbers(a: &Path) -> Vec<(String, String, String)> {
+    let c = rusqlite::Connection::open(a).unwrap();
+    let mut stmt = c
+        .prepare(
+            "SELECT r.id, v.id_number, v.name FROM referral r
+               JOIN visit t ON t.id = r.visit_id JOIN visitor v ON v.id = t.visitor_id
+              WHERE r.status IN ('sent', 'accepted', 'in_progress') AND v.id_number IS NOT NULL
+              ORDER BY r.id",
+        )
+        .unwrap();
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for row in stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+    {
+        let row: (String, String, String) = row.unwrap();
+        if !out.iter().any(|o| o.1 == row.1) {
+            out.push(row);
+        }
+    }
+    out
+}
+
+/// A visitor's intake as the form checks it: their name and ID number, a legal question.
+fn by_number(name: &str, id_number: &str) -> dutydesk::domain::intake::Intake {
+    use dutydesk::domain::intake::{RawIntake, validate};
+    use dutydesk::domain::lists::{Category, Channel};
+    validate(&RawIntake {
+        name: name.into(),
+        id_number: id_number.into(),
+        category: Some(Category::Legal),
+        channel: Some(Channel::WalkIn),
+        summary: "回访".into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+#[test]
+// One story: two people A hands to B, one B already knows and one it does not.
+#[allow(clippy::too_many_lines)]
+fn a_person_received_by_transfer_is_one_person_at_the_receiving_station() {
+    let hub = Hub::new("transfer_person");
+    let a = hub.desk("甲站", 120, 60, 41);
+    let b = hub.desk("乙站", 40, 10, 42);
+    let people = open_referrals_with_numbers(&a);
+    assert!(people.len() >= 2, "{people:?}");
+    let (new_ref, new_number, new_name) = people[0].clone();
+    let (known_ref, known_number, known_name) = people[1].clone();
+    let desk = |db: &Path| {
+        let mut c = dutydesk(hub.dir());
+        c.arg("--db").arg(db);
+        c
+    };
+    let b_station: String = one(&b, "SELECT id FROM station LIMIT 1");
+    let b_officer: String = one(&b, "SELECT id FROM officer ORDER BY id LIMIT 1");
+    let visitors = |db: &Path| one::<i64>(db, "SELECT count(*) FROM visitor");
+    let holding = |db: &Path, number: &str| {
+        one::<i64>(
+            db,
+            &format!("SELECT count(*) FROM visitor WHERE id_number = '{number}'"),
+        )
+    };
+    assert_eq!(holding(&b, &new_number), 0);
+    assert_eq!(holding(&b, &known_number), 0);
+
+    // B already knows the second person: they came to B's desk before.
+    let known_at_b = Store::open(&b)
+        .unwrap()
+        .save_intake(
+            &by_number(&known_name, &known_number),
+            &b_station,
+            &b_officer,
+            chrono::Utc::now(),
+        )
+        .unwrap()
+        .visitor_id;
+
+    // A hands both cases to B, with their consent; B takes the requests in.
+    let a_officer: String = one(&a, "SELECT name FROM officer ORDER BY id LIMIT 1");
+    let mut requests = Vec::new();
+    for r in [new_ref.as_str(), known_ref.as_str()] {
+        requests.push(
+            json_of(
+                desk(&a)
+                    .args(["referrals", "transfer", r, "--to", "乙站", "--consent"])
+                    .args(["--officer", &a_officer, "--format", "json"])
+                    .output()
+                    .unwrap(),
+            )["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    ok(hub.sync(&a, None).output().unwrap());
+    // The requests carry the numbers as the county's keyed hashes, never in clear.
+    let mut admin = pg(&hub.url);
+    for (req, number) in requests.iter().zip([&new_number, &known_number]) {
+        let r = admin
+            .query_one(
+                "SELECT t::text, id_number_hmac FROM hub.transfer t WHERE id = $1",
+                &[req],
+            )
+            .unwrap();
+        let row: String = r.get(0);
+        assert!(!row.contains(number.as_str()), "{row}");
+        assert!(r.get::<_, String>(1).starts_with("k1:"));
+    }
+    ok(hub.sync(&b, None).output().unwrap());
+    let b_officer_name: String = one(&b, "SELECT name FROM officer ORDER BY id LIMIT 1");
+    let b_service: String = one(
+        &b,
+        "SELECT id FROM service WHERE status = 'active' ORDER BY id LIMIT 1",
+    );
+    let before_accepts = visitors(&b);
+    let accept = |req: &str| -> (String, String) {
+        let accepted = json_of(
+            desk(&b)
+                .args(["referrals", "accept", req, "--service", &b_service])
+                .args(["--officer", &b_officer_name, "--format", "json"])
+                .output()
+                .unwrap(),
+        );
+        let referral = accepted["referral_id"].as_str().unwrap().to_string();
+        let visitor: String = one(
+            &b,
+            &format!(
+                "SELECT t.visitor_id FROM referral r JOIN visit t ON t.id = r.visit_id
+                  WHERE r.id = '{referral}'"
+            ),
+        );
+        (referral, visitor)
+    };
+
+    // The person B knew: the case is theirs at B, no second record.
+    let (known_referral, known_visitor) = accept(&requests[1]);
+    assert_eq!(
+        known_visitor, known_at_b,
+        "B made a second record of a person it knew"
+    );
+    assert_eq!(visitors(&b), before_accepts);
+    assert_eq!(holding(&b, &known_number), 1);
+    // The person B did not know: a new record, known at B only by the request's hash.
+    let (new_referral, new_visitor) = accept(&requests[0]);
+    assert_eq!(visitors(&b), before_accepts + 1);
+    assert_eq!(holding(&b, &new_number), 0, "a clear number reached B");
+    let stand_in: String = one(
+        &b,
+        &format!("SELECT name FROM visitor WHERE id = '{new_visitor}'"),
+    );
+    assert_eq!(stand_in, "甲站转来的来访人");
+    assert_eq!(
+        one::<String>(
+            &b,
+            &format!(
+                "SELECT group_concat(known, ',') FROM (
+                     SELECT json_extract(detail, '$.known_here') AS known FROM event
+                      WHERE action = 'station_transfer_accepted'
+                        AND entity_id IN ('{known_referral}', '{new_referral}')
+                      ORDER BY entity_id = '{new_referral}')"
+            )
+        ),
+        "1,0"
+    );
+
+    // Later the person comes to B's desk and the officer types their name and number: the
+    // form knows them (no question whose number it is), offers their open case, and the
+    // save goes to the record the transfer made.
+    let mut store = Store::open(&b).unwrap();
+    let intake = by_number(&new_name, &new_number);
+    let plan = store.intake_plan(&intake).unwrap();
+    assert_eq!(plan.id_owner, None, "{plan:?}");
+    assert_eq!(plan.returning_name.as_deref(), Some(new_name.as_str()));
+    assert!(plan.changes.contains("甲站转来的来访人 → "), "{plan:?}");
+    let cases: Vec<String> = store
+        .open_cases(&intake)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(cases, vec![new_referral.clone()]);
+    assert_eq!(
+        store
+            .visitor_by_id_number(&new_number)
+            .unwrap()
+            .map(|v| v.id),
+        Some(new_visitor.clone())
+    );
+    let saved = store
+        .save_intake(&intake, &b_station, &b_officer, chrono::Utc::now())
+        .unwrap();
+    assert!(saved.returning);
+    assert_eq!(saved.visitor_id, new_visitor, "B made a second person");
+    drop(store);
+    assert_eq!(visitors(&b), before_accepts + 1);
+    assert_eq!(holding(&b, &new_number), 1);
+    assert_eq!(
+        one::<String>(
+            &b,
+            &format!("SELECT name FROM visitor WHERE id = '{new_visitor}'")
+        ),
+        new_name
+    );
+    // Their record shows the case B accepted, and both visits.
+    let store = Store::open(&b).unwrap();
+    let open: Vec<String> = store
+        .open_referrals_of_visitor(&new_visitor)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(open, vec![new_referral.clone()]);
+    assert_eq!(store.visits_of_visitor(&new_visitor, 10).unwrap().len(), 2);
+    // Found by the start of their number as they are typed, like anyone on file.
+    assert!(
+        store
+            .find_returning(&new_number[..10], 8)
+            .unwrap()
+            .iter()
+            .any(|m| m.visitor.id == new_visitor)
+    );
+    drop(store);
+
+    // At the hub the person is one: B's record now carries the same keyed hash as A's
+    // request, and still no clear number anywhere.
+    ok(hub.sync(&b, None).output().unwrap());
+    let (_, _, b_id) = station_login(&hub, &hub.dir().join("乙站.toml"));
+    let r = admin
+        .query_one(
+            "SELECT v.id_number_hmac = t.id_number_hmac, v::text FROM hub.visitor v, hub.transfer t
+              WHERE v.station_id = $1 AND v.id = $2 AND t.id = $3",
+            &[&b_id, &new_visitor, &requests[0]],
+        )
+        .unwrap();
+    assert!(
+        r.get::<_, bool>(0),
+        "B's record and A's request name two people"
+    );
+    assert!(!r.get::<_, String>(1).contains(new_number.as_str()));
+    verified(&hub, &b);
+}
+
+/// The hub's migrations up to schema 9, as a hub made before schema 10 ran them.
+const HUB_MIGRATIONS_TO_9: &[&str] = &[
+    include_str!("../src/hub/migrations/0001_init.sql"),
+    include_str!("../src/hub/migrations/0002_rollup_month.sql"),
+    include_str!("../src/hub/migrations/0003_seal_conflict.sql"),
+    include_str!("../src/hub/migrations/0004_visit_key.sql"),
+    include_str!("../src/hub/migrations/0005_refresh_stats.sql"),
+    include_str!("../src/hub/migrations/0006_seen_elsewhere.sql"),
+    include_str!("../src/hub/migrations/0007_new_desk_columns.sql"),
+    include_str!("../src/hub/migrations/0008_county_jobs.sql"),
+    include_str!("../src/hub/migrations/0009_station_transfers.sql"),
+];
+
+#[test]
+// Schema 10 takes the visitors' names out of the log lines older desks sent.
+#[allow(clippy::too_many_lines)]
+fn hub_schema_10_takes_names_out_of_the_log_lines_an_old_hub_holds() {
+    // A hub at schema 9, as `hub init` left it before schema 10 existed.
+    let url = hub_db("schema_9");
+    let mut admin = pg(&url);
+    admin
+        .batch_execute(
+            "CREATE SCHEMA hub;
+             CREATE TABLE hub.schema_version (
+                 version     integer PRIMARY KEY,
+                 applied_at  timestamptz NOT NULL DEFAULT now());",
+        )
+        .unwrap();
+    for (i, sql) in HUB_MIGRATIONS_TO_9.iter().enumerate() {
+        admin.batch_execute(sql).unwrap();
+        let version = i32::try_from(i + 1).unwrap();
+        admin
+            .execute(
+                "INSERT INTO hub.schema_version (version) VALUES ($1)",
+                &[&version],
+            )
+            .unwrap();
+    }
+    admin
+        .execute(
+            "INSERT INTO hub.county_key (key_id, key_hex) VALUES ('k1', $1)",
+            &[&"5a".repeat(32)],
+        )
+        .unwrap();
+    let hub = Hub {
+        url: url.clone(),
+        home: tempfile::tempdir().unwrap(),
+    };
+
+    // A station's desk with its visits' log lines, and a line of the officer's own (no
+    // fact, no visitor), synced to it.
+    let db = hub.dir().join("旧站.db");
+    let station = Store::open(&db)
+        .unwrap()
+        .create_station("旧站", chrono::Utc::now())
+        .unwrap();
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["gen", "--visits", "40", "--referrals", "10", "--seed", "51"])
+        .output()
+        .unwrap());
+    let officer: String = one(&db, "SELECT id FROM officer ORDER BY id LIMIT 1");
+    {
+        use dutydesk::domain::intake::{RawIntake, validate};
+        use dutydesk::domain::lists::{Category, Channel};
+        let mut store = Store::open(&db).unwrap();
+        for (name, phone) in [
+            ("王秀英", "13800138011"),
+            ("张建国", "13800138012"),
+            ("李小红", "13800138013"),
+            ("赵大明", "13800138014"),
+            ("陈桂兰", "13800138015"),
+        ] {
+            let intake = validate(&RawIntake {
+                name: name.into(),
+                phone: phone.into(),
+                category: Some(Category::Legal),
+                channel: Some(Channel::WalkIn),
+                ..Default::default()
+            })
+            .unwrap();
+            store
+                .save_intake(&intake, &station.id, &officer, chrono::Utc::now())
+                .unwrap();
+        }
+    }
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO log_entry (id, station_id, shift_id, at, officer_id, kind, text)
+             VALUES ('own-line', ?1, NULL, ?2, ?3, 'note', '下午停电两小时,来访改到明天')",
+            rusqlite::params![station.id, dutydesk::store::ts(chrono::Utc::now()), officer],
+        )
+        .unwrap();
+    let creds = hub.enroll("旧站");
+    ok(dutydesk(hub.dir())
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--join"])
+        .arg(&creds)
+        .output()
+        .unwrap());
+    let (_, _, station_id) = station_login(&hub, &creds);
+
+    // What an older desk sent: each line written from a fact with its text as the desk
+    // shows it, the visitor's name in it.
+    let desk_lines: Vec<(String, String)> = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = c
+            .prepare("SELECT id, text FROM log_entry WHERE fact IS NOT NULL")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(desk_lines.len() >= 5, "{}", desk_lines.len());
+    for (id, text) in &desk_lines {
+        let n = admin
+            .execute(
+                "UPDATE hub.log_entry SET text = $3 WHERE station_id = $1 AND id = $2",
+                &[&station_id, id, text],
+            )
+            .unwrap();
+        assert_eq!(n, 1, "the hub lacks the line {id}");
+    }
+    let names: Vec<String> = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = c.prepare("SELECT DISTINCT name FROM visitor").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let named_lines = |admin: &mut postgres::Client| -> usize {
+        admin
+            .query(
+                "SELECT coalesce(text, '') FROM hub.log_entry WHERE station_id = $1",
+                &[&station_id],
+            )
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                let text: String = r.get(0);
+                names.iter().any(|n| text.contains(n.as_str()))
+            })
+            .count()
+    };
+    assert!(
+        named_lines(&mut admin) > 0,
+        "the old hub was not given the names"
+    );
+
+    // `hub init` brings it to schema 10.
+    let said = ok(dutydesk(hub.dir())
+        .args(["hub", "init", "--hub", &url])
+        .output()
+        .unwrap());
+    assert!(said.contains("version 9 → 10"), "{said}");
+    let latest: i32 = admin
+        .query_one("SELECT max(version) FROM hub.schema_version", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(latest, 10);
+    // No line names a visitor now; the lines written from facts have lost their text, the
+    // officer's own line (no fact, no visitor) keeps its.
+    assert_eq!(named_lines(&mut admin), 0);
+    let r = admin
+        .query_one(
+            "SELECT count(*) FILTER (WHERE fact IS NOT NULL),
+                    count(*) FILTER (WHERE fact IS NOT NULL AND text IS NOT NULL)
+               FROM hub.log_entry WHERE station_id = $1",
+            &[&station_id],
+        )
+        .unwrap();
+    assert_eq!(
+        (r.get::<_, i64>(0), r.get::<_, i64>(1)),
+        (i64::try_from(desk_lines.len()).unwrap(), 0)
+    );
+    let own: String = admin
+        .query_one(
+            "SELECT text FROM hub.log_entry WHERE station_id = $1 AND id = 'own-line'",
+            &[&station_id],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(own, "下午停电两小时,来访改到明天");
+
+    // The desk sends those lines again (as desk migration 23 names them): the hub takes
+    // their text written without the name, as a column it did not hold — not as a rewrite
+    // of a sealed row.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO sync_outbox (tbl, row_id)
+             SELECT 'log_entry', id FROM log_entry WHERE fact IS NOT NULL",
+            [],
+        )
+        .unwrap();
+    ok(hub.sync(&db, None).output().unwrap());
+    let r = admin
+        .query_one(
+            "SELECT count(*) FILTER (WHERE text IS NOT NULL),
+                    count(*) FILTER (WHERE text LIKE '%来访人%')
+               FROM hub.log_entry WHERE station_id = $1 AND fact IS NOT NULL",
+            &[&station_id],
+        )
+        .unwrap();
+    assert_eq!(
+        r.get::<_, i64>(0),
+        i64::try_from(desk_lines.len()).unwrap(),
+        "lines left without text"
+    );
+    assert!(
+        r.get::<_, i64>(1) > 0,
+        "no line says 来访人 for the visitor"
+    );
+    assert_eq!(named_lines(&mut admin), 0);
+    let conflicts: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM hub.seal_conflict WHERE station_id = $1",
+            &[&station_id],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        conflicts, 0,
+        "the text was taken for a rewrite of sealed lines"
+    );
+    verified(&hub, &db);
+}

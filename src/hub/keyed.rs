@@ -9,7 +9,8 @@ use sha2::Sha256;
 #[derive(Clone)]
 pub struct CountyKey {
     pub id: String,
-    key: Vec<u8>,
+    /// The HMAC keyed once: each hash starts from a copy (a sync hashes a million).
+    keyed: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for CountyKey {
@@ -24,12 +25,12 @@ impl CountyKey {
         let key = decode_hex(hex)?;
         (key.len() == 32).then(|| CountyKey {
             id: id.to_string(),
-            key,
+            keyed: Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length"),
         })
     }
 
     fn mac(&self, text: &str) -> String {
-        let mut m = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        let mut m = self.keyed.clone();
         m.update(text.as_bytes());
         format!("{}:{}", self.id, base64url(&m.finalize().into_bytes()))
     }

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_keys_on_the_row.sql"),
     include_str!("migrations/0022_log_index_outside_shifts.sql"),
     include_str!("migrations/0023_station_transfers.sql"),
+    include_str!("migrations/0024_transfer_person.sql"),
 ];
 
 /// A step in Rust run after a migration's SQL, in the same transaction: (the version the

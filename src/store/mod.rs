@@ -19,6 +19,7 @@ mod slips;
 mod station;
 mod sync;
 mod totals;
+mod transfer_person;
 mod transfers;
 mod visitors;
 mod visits;

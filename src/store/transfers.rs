@@ -1,10 +1,11 @@
 //! A referral handed to another station through the county hub (issue 20). Station A
 //! writes a request for one of its open referrals (`transfer_out`), with the visitor's
 //! consent; station B keeps the request as received (`transfer_in`) and accepts it, by
-//! creating its own visitor, visit and referral, or refuses it with a reason; A applies
-//! the answer to its own referral. Each station writes only its own rows; each act is an
-//! event (who, when) at the desk that owns the row. The hub carries the rows between them
-//! (`hub::transfer`).
+//! creating its own visit and referral (for the person it already knows by the keyed hash
+//! of their ID number, or a new visitor: `transfer_person`), or refuses it with a reason;
+//! A applies the answer to its own referral. Each station writes only its own rows; each
+//! act is an event (who, when) at the desk that owns the row. The hub carries the rows
+//! between them (`hub::transfer`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -315,8 +316,9 @@ impl Store {
         Ok((status, request))
     }
 
-    /// Station B accepts a request: its own visitor, visit (a follow-up of the case, so
-    /// the worker is not counted twice in the county's figures) and referral, made from
+    /// Station B accepts a request: its own visit (a follow-up of the case, so the worker
+    /// is not counted twice in the county's figures) and referral, for the visitor it
+    /// already knows by the keyed hash of their ID number or else a new one, made from
     /// what the request carries, to `service` (or the county directory's service the
     /// request names), due as `due` says. Refused for a request already answered.
     pub fn accept_station_transfer(
@@ -353,13 +355,19 @@ impl Store {
                 .ok_or_else(|| refused(Said::new("store.no_such_service")))?
         };
         let urgency = Urgency::from_code(&req.urgency).unwrap_or(Urgency::Normal);
-        let name = req
-            .visitor_name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| format!("{}转来的来访人", req.from_station));
+        // The person may be one this station knows: by the keyed hash of their ID number
+        // (`transfer_person`). Then the case is theirs, not a second person's.
+        let known = super::transfer_person::known_person(&tx, &req)?;
+        let name = match &known {
+            Some(v) => v.name.clone(),
+            None => req
+                .visitor_name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| super::transfer_person::stand_in_name(&req.from_station)),
+        };
         let intake = Intake {
-            visitor_id: None,
+            visitor_id: known.as_ref().map(|v| v.id.clone()),
             visitor_seen: None,
             name,
             phone: None,
@@ -428,8 +436,10 @@ impl Store {
                 action: "station_transfer_accepted",
                 officer_id: Some(officer_id),
                 at: now,
-                detail: &serde_json::json!({ "transfer": id, "from": req.from_station })
-                    .to_string(),
+                detail: &serde_json::json!({
+                    "transfer": id, "from": req.from_station, "known_here": known.is_some()
+                })
+                .to_string(),
             },
         )?;
         let row = load(&tx, &row.id)?;

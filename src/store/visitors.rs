@@ -339,12 +339,18 @@ impl Store {
             .optional()?)
     }
 
+    /// The person an ID number belongs to: the visitor holding it, else one received by
+    /// transfer whose request carried its keyed hash (see `store::transfer_person`).
     pub fn visitor_by_id_number(&self, id_number: &str) -> Result<Option<VisitorRow>, StoreError> {
         let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
-        Ok(self
+        if let Some(v) = self
             .conn
             .query_row(&sql, [id_number], visitor_from_row)
-            .optional()?)
+            .optional()?
+        {
+            return Ok(Some(v));
+        }
+        Ok(super::transfer_person::received_by_id_number(&self.conn, id_number)?.map(|(v, _)| v))
     }
 
     /// Earlier visitors whose name, pinyin, phone or ID number starts with `query` —

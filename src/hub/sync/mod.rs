@@ -2,29 +2,36 @@
 //! data above the desk's. Each batch is one hub transaction: the station's row locked
 //! (`FOR UPDATE`: two desks on one file take turns), the rows COPYed into temp tables,
 //! older versions replaced (guarded by (epoch, seq)), the rollups adjusted, the cursor
-//! moved, committed. Killed anywhere, a batch is in or it is not; the next run resumes
-//! from the hub's cursor and a replay changes nothing.
+//! moved, committed (`batches`). Killed anywhere, a batch is in or it is not; the next
+//! run resumes from the hub's cursor and a replay changes nothing. The desk is read one
+//! batch ahead in a thread of its own (`ahead`) while the hub takes the one before.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use anyhow::{Result, anyhow, bail};
 
 use super::client::{connect, said};
 use super::keyed::CountyKey;
-use super::tables::{TABLES, table};
+use super::tables::{self, TABLES};
 use crate::store::{Store, SyncState};
 
+mod ahead;
+mod batches;
 mod elsewhere;
 mod pull;
 mod push;
+mod timing;
 mod verify;
 
+use batches::Push;
 pub use elsewhere::{SeenElsewhere, seen_elsewhere};
 use pull::pull_reference;
-use push::{add_rollups, prepare_session, send_table};
+use push::prepare_session;
 pub use verify::{TableCheck, Verified, verify};
 
-pub const DEFAULT_BATCH: usize = 5000;
+/// Changes per hub transaction: a first sync of a million visits is under a hundred
+/// commits, a batch's rows a few megabytes at the desk.
+pub const DEFAULT_BATCH: usize = 20_000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -95,7 +102,10 @@ pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
 }
 
 /// Each synced table with the query naming its rows as the outbox does: (its name, the
-/// row's key).
+/// row's key). Visits and referrals are named in the order of their time: a batch of them
+/// then falls on a few days, and the rollups it adjusts are a few hundred rows, not one
+/// for nearly every day and value the station has (a file's rows need not be in time
+/// order: a ledger's import, a generated file).
 fn outbox_keys() -> Vec<(&'static str, String)> {
     TABLES
         .iter()
@@ -105,10 +115,15 @@ fn outbox_keys() -> Vec<(&'static str, String)> {
                 "" => String::new(),
                 only => format!(" WHERE {only}"),
             };
+            let order = match t.rollup {
+                Some(tables::Rollup::Visits) => " ORDER BY visited_at",
+                Some(tables::Rollup::Referrals) => " ORDER BY created_at",
+                None => "",
+            };
             (
                 t.name,
                 format!(
-                    "SELECT '{}', {} FROM {}{only}",
+                    "SELECT '{}', {} FROM {}{only}{order}",
                     t.name,
                     parts.join(" || ' ' || "),
                     t.desk_table()
@@ -176,87 +191,63 @@ fn run(
     let mut known_rows = known_rows(&mut client)?;
     let mut sent_rows: HashMap<&str, usize> = HashMap::new();
     let batch = opts.batch.max(1);
+    let mut timing = timing::Timing::from_env();
     let mut out = Outcome {
         epoch,
         transfers_received: exchanged.requests,
         transfer_answers: exchanged.answers,
         ..Outcome::default()
     };
-    loop {
-        let mut tx = client.transaction()?;
-        // A batch is a thousand rows against millions: index probes, never a sort or a hash
-        // of the station's whole table (the planner's choice for the partitioned visits).
-        tx.batch_execute(
-            "SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off; SET LOCAL jit = off",
-        )?;
-        let row = tx.query_one(
-            "SELECT epoch, cursor_seq, cursor_tbl, cursor_row FROM hub.station
-              WHERE station_id = $1 FOR UPDATE",
-            &[&state.station_id],
-        )?;
-        let hub_epoch = i64::from(row.get::<_, i32>(0));
-        let cursor: i64 = row.get(1);
-        let at_cursor: (Option<String>, Option<String>) = (row.get(2), row.get(3));
-        if hub_epoch != epoch {
-            bail!(
-                "the hub holds this station at epoch {hub_epoch}, this desk at {epoch}: another copy of the desk re-enrolled. \
-                 If this file is the one in use, run `dutydesk sync --reenroll`; nothing was sent"
-            );
-        }
-        refuse_restored(store, cursor, &at_cursor)?;
-        let page = store.outbox_page(cursor, batch).map_err(store_err)?;
-        let Some(last) = page.last().cloned() else {
-            tx.execute(
-                "UPDATE hub.station SET last_sync_at = now() WHERE station_id = $1",
-                &[&state.station_id],
-            )?;
-            tx.commit()?;
-            store.sync_record_pushed(cursor).map_err(store_err)?;
-            store.outbox_compact(cursor).map_err(store_err)?;
-            out.cursor = cursor;
-            break;
+    let how = ahead::Reading {
+        key: &key,
+        send_names,
+        epoch,
+        batch,
+    };
+    {
+        let shared = std::sync::Mutex::new(&mut *store);
+        let mut push = Push {
+            client: &mut client,
+            station_id: &state.station_id,
+            epoch,
+            timing: &mut timing,
+            out: &mut out,
+            known_rows: &mut known_rows,
+            sent_rows: &mut sent_rows,
         };
-        // The newest entry of each row in the page; rows grouped by table.
-        let mut newest: HashMap<(&str, &str), i64> = HashMap::new();
-        for e in &page {
-            newest.insert((e.tbl.as_str(), e.row_id.as_str()), e.seq);
-        }
-        // Shifts last: whether a visit or member belongs to a sealed shift is judged by
-        // what the hub held before this batch (a visit changed before its shift was signed
-        // off may travel in the same batch as the sign-off).
-        let mut by_table: BTreeMap<(bool, &str), Vec<(&str, i64)>> = BTreeMap::new();
-        for ((t, id), seq) in &newest {
-            by_table
-                .entry((*t == "shift", t))
-                .or_default()
-                .push((id, *seq));
-        }
-        let mut touched: Vec<(&'static str, usize)> = Vec::new();
-        for ((_, name), rows) in &by_table {
-            let Some(t) = table(name) else {
-                continue; // a table this dutydesk does not send
+        std::thread::scope(|scope| -> Result<()> {
+            // The desk is read ahead from where the hub stands; if another desk on this
+            // file moves the hub's cursor meanwhile, reading starts again from there.
+            let start = |after: i64| {
+                let (send, recv) = std::sync::mpsc::sync_channel(1);
+                let shared = &shared;
+                let reader = scope.spawn(move || ahead::read_ahead(shared, after, how, &send));
+                (recv, reader)
             };
-            touched.push((t.name, rows.len()));
-            out.rows += rows.len();
-            out.sealed_kept += send_table(&mut tx, store, t, rows, &key, send_names, epoch)?;
-        }
-        add_rollups(&mut tx, &state.station_id)?;
-        tx.execute(
-            "UPDATE hub.station SET cursor_seq = $2, cursor_tbl = $3, cursor_row = $4,
-                 last_sync_at = now() WHERE station_id = $1",
-            &[&state.station_id, &last.seq, &last.tbl, &last.row_id],
-        )?;
-        tx.commit()
-            .map_err(|e| anyhow!("the hub did not take the batch: {}", said(&e)))?;
-        store.sync_record_pushed(last.seq).map_err(store_err)?;
-        out.changes += page.len();
-        out.batches += 1;
-        refresh_outgrown_stats(&mut client, &touched, &mut sent_rows, &mut known_rows)?;
-        out.cursor = last.seq;
-        let max = store.outbox_max_seq().map_err(store_err)?;
-        progress(out.changes, max - last.seq);
+            let first: i64 = push
+                .client
+                .query_one(
+                    "SELECT cursor_seq FROM hub.station WHERE station_id = $1",
+                    &[&state.station_id],
+                )?
+                .get(0);
+            let (pages, reader) = start(first);
+            let mut readers = vec![reader];
+            // Returns when every page is sent or one fails; its receiver gone, each reader
+            // stops at its next page.
+            let ended = push.run(&shared, pages, &start, &mut readers, progress);
+            for r in readers {
+                if let Ok(t) = r.join() {
+                    push.timing.merge(t, "ahead:");
+                }
+            }
+            ended
+        })?;
     }
-    (out.received, out.received_jobs) = pull_reference(&mut client, store, state, batch)?;
+    (out.received, out.received_jobs) = timing.time("pull", "", || {
+        pull_reference(&mut client, store, state, batch)
+    })?;
+    timing.report();
     out.transfers_waiting = store.waiting_transfers().map_err(store_err)?;
     Ok(out)
 }

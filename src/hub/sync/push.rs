@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 use super::super::client::said;
 use super::super::tables::{Kind, Rollup, Sealed, TABLES, Table};
 use super::store_err;
+use super::timing::Timing;
 use crate::hub::keyed::{CountyKey, scrub};
 use crate::store::Store;
 
@@ -312,20 +313,71 @@ fn keep_sealed(
         .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
 }
 
-/// Sends one table's rows of a batch; returns how many later versions of sealed rows the
-/// hub kept out.
-pub(super) fn send_table(
-    tx: &mut postgres::Transaction<'_>,
+/// One table's rows of a batch as read from the desk: COPY text, and the earliest and
+/// latest visit times among them.
+pub(super) struct StagedTable {
+    pub(super) table: &'static Table,
+    pub(super) rows: usize,
+    data: String,
+    months: Option<(String, String)>,
+}
+
+/// Reads one table's rows of a batch from the desk and writes them as COPY text.
+pub(super) fn stage_table(
     store: &Store,
-    t: &Table,
+    t: &'static Table,
     rows: &[(&str, i64)],
     key: &CountyKey,
     send_names: bool,
     epoch: i64,
-) -> Result<u64> {
+) -> Result<StagedTable> {
     let (data, months) = staged_rows(store, t, rows, key, send_names, epoch)?;
+    Ok(StagedTable {
+        table: t,
+        rows: rows.len(),
+        data,
+        months,
+    })
+}
+
+/// Where the hub's versions of the staged rows are (`FROM` items) and how they are matched
+/// to them (`WHERE`): a visit through hub.visit_key, which names its month (one index
+/// probe, not one per month), within the months `held` spans.
+fn held_rows(
+    t: &Table,
+    station: &str,
+    keys_match: &str,
+    held: Option<&(String, String)>,
+) -> (String, String) {
+    if t.name != "visit" {
+        return (
+            format!("hub.{} h", t.name),
+            format!("h.station_id = {station} AND {keys_match}"),
+        );
+    }
+    // Times PostgreSQL formatted itself: digits, dashes, colons, a dot, a plus.
+    let (lo, hi) = held.cloned().unwrap_or_default();
+    (
+        "hub.visit_key k, hub.visit h".to_string(),
+        format!(
+            "k.station_id = {station} AND k.id = s.id AND h.station_id = {station}
+             AND h.id = k.id AND h.visited_at = k.visited_at
+             AND h.visited_at BETWEEN '{lo}'::timestamptz AND '{hi}'::timestamptz"
+        ),
+    )
+}
+
+/// Sends one table's rows of a batch; returns how many later versions of sealed rows the
+/// hub kept out.
+pub(super) fn send_table(
+    tx: &mut postgres::Transaction<'_>,
+    staged: &StagedTable,
+    timing: &mut Timing,
+) -> Result<u64> {
+    let t = staged.table;
+    let (data, months) = (&staged.data, staged.months.clone());
     let hub_cols: Vec<&str> = t.cols.iter().map(|c| c.hub).collect();
-    {
+    timing.time("copy", t.name, || -> Result<()> {
         use std::io::Write;
         let mut w = tx.copy_in(&format!(
             "COPY pg_temp.s_{} ({}, src_epoch, src_seq, gone) FROM STDIN",
@@ -335,12 +387,15 @@ pub(super) fn send_table(
         w.write_all(data.as_bytes())?;
         w.finish()
             .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))?;
-    }
+        Ok(())
+    })?;
     if let Some((lo, hi)) = months {
-        tx.execute(
-            "SELECT hub.ensure_visit_months($1::text::timestamptz, $2::text::timestamptz)",
-            &[&lo, &hi],
-        )?;
+        timing.time("months", t.name, || {
+            tx.execute(
+                "SELECT hub.ensure_visit_months($1::text::timestamptz, $2::text::timestamptz)",
+                &[&lo, &hi],
+            )
+        })?;
     }
     let station = "(SELECT hub.current_station())";
     let keys_match: Vec<String> = t.key.iter().map(|k| format!("h.{k} = s.{k}")).collect();
@@ -349,27 +404,11 @@ pub(super) fn send_table(
     // one per month.
     let is_visit = t.name == "visit";
     let held = if is_visit {
-        held_months(tx, station)?
+        timing.time("held", t.name, || held_months(tx, station))?
     } else {
         None
     };
-    let (from_hub, match_hub) = if is_visit {
-        // Times PostgreSQL formatted itself: digits, dashes, colons, a dot, a plus.
-        let (lo, hi) = held.clone().unwrap_or_default();
-        (
-            "hub.visit_key k, hub.visit h".to_string(),
-            format!(
-                "k.station_id = {station} AND k.id = s.id AND h.station_id = {station}
-                 AND h.id = k.id AND h.visited_at = k.visited_at
-                 AND h.visited_at BETWEEN '{lo}'::timestamptz AND '{hi}'::timestamptz"
-            ),
-        )
-    } else {
-        (
-            format!("hub.{} h", t.name),
-            format!("h.station_id = {station} AND {keys_match}"),
-        )
-    };
+    let (from_hub, match_hub) = held_rows(t, station, &keys_match, held.as_ref());
     let older = format!(
         "DELETE FROM hub.{name} h USING pg_temp.s_{name} s{also}
           WHERE {match_hub}
@@ -387,30 +426,45 @@ pub(super) fn send_table(
             t.name
         )
     };
+    // Whether the hub holds none of the staged rows (a first sync: all new). Then nothing
+    // is sealed, older or in the way, and one probe a row stands for three. Under the
+    // station's lock no other transaction writes its rows, so it stays so.
+    let none_held = if is_visit {
+        held.is_none()
+    } else {
+        let sql = format!(
+            "SELECT NOT EXISTS (SELECT 1 FROM pg_temp.s_{name} s, hub.{name} h
+                                 WHERE h.station_id = {station} AND {keys_match})",
+            name = t.name
+        );
+        timing
+            .time("held", t.name, || tx.query_one(&sql, &[]))?
+            .get(0)
+    };
     let newer = format!(
         "INSERT INTO hub.{name} (station_id, {cols}, src_epoch, src_seq)
          SELECT {station}, {s_cols}, s.src_epoch, s.src_seq FROM pg_temp.s_{name} s
-          WHERE NOT s.gone AND NOT EXISTS ({exists})",
+          WHERE NOT s.gone{absent}",
         name = t.name,
-        s_cols = s_cols.join(", ")
+        s_cols = s_cols.join(", "),
+        absent = if none_held {
+            String::new()
+        } else {
+            format!(" AND NOT EXISTS ({exists})")
+        }
     );
-    let none_held = is_visit && held.is_none();
     let kept = if t.sealed != Sealed::No && !none_held {
-        keep_sealed(tx, t, station, &from_hub, &match_hub)?
+        timing.time("sealed", t.name, || {
+            keep_sealed(tx, t, station, &from_hub, &match_hub)
+        })?
     } else {
         0
     };
-    let run = |tx: &mut postgres::Transaction<'_>, sql: &str| -> Result<()> {
-        tx.batch_execute(sql)
-            .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
-    };
-    match t.rollup {
-        None => {
-            run(tx, &older)?;
-            run(tx, &newer)?;
-        }
+    // A table feeding the rollups leaves its delta from the same statements; visits keep
+    // their key rows in step there too.
+    let (older, newer) = match t.rollup {
+        None => (older, newer),
         Some(kind) => {
-            // Visits keep their key rows in step, in the same statements.
             let (gone_key, new_key) = if is_visit {
                 (
                     ", gone_key AS (DELETE FROM hub.visit_key k USING x
@@ -421,24 +475,26 @@ pub(super) fn send_table(
             } else {
                 ("", "")
             };
-            if !none_held {
-                run(
-                    tx,
-                    &format!(
-                        "WITH x AS ({older} RETURNING h.*){gone_key} {}",
-                        rollup_delta(kind, -1)
-                    ),
-                )?;
-            }
-            run(
-                tx,
-                &format!(
+            (
+                format!(
+                    "WITH x AS ({older} RETURNING h.*){gone_key} {}",
+                    rollup_delta(kind, -1)
+                ),
+                format!(
                     "WITH x AS ({newer} RETURNING *){new_key} {}",
                     rollup_delta(kind, 1)
                 ),
-            )?;
+            )
         }
+    };
+    let run = |tx: &mut postgres::Transaction<'_>, sql: &str| -> Result<()> {
+        tx.batch_execute(sql)
+            .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
+    };
+    if !none_held {
+        timing.time("older", t.name, || run(tx, &older))?;
     }
+    timing.time("newer", t.name, || run(tx, &newer))?;
     Ok(kept)
 }
 

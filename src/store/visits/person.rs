@@ -213,43 +213,79 @@ fn changed_since(conn: &Connection, visitor_id: &str, seen: &str) -> rusqlite::R
 pub struct IntakePlan {
     /// The ID number belongs to this person under another name: who (id, name).
     pub id_owner: Option<(String, String)>,
-    /// The returning visitor's name as recorded (kept whatever the form says).
+    /// The returning visitor's name as recorded after the save: kept whatever the form
+    /// says, but a transfer's stand-in, which takes the name typed.
     pub returning_name: Option<String>,
     /// Their record's changes, before → after, numbers masked; empty: none.
     pub changes: String,
 }
 
+/// The person an ID number belongs to at this desk: the visitor holding it, else a person
+/// received by transfer whose request carried its keyed hash (no clear number here yet,
+/// `store::transfer_person`); with whether their name is the stand-in the transfer gave
+/// them (the name typed for them is then theirs).
+pub(in crate::store) fn owner_of_id_number(
+    conn: &Connection,
+    id_number: &str,
+) -> Result<Option<(VisitorRow, bool)>, StoreError> {
+    let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
+    if let Some(v) = conn
+        .prepare_cached(&sql)?
+        .query_row([id_number], visitor_from_row)
+        .optional()?
+    {
+        return Ok(Some((v, false)));
+    }
+    Ok(crate::store::transfer_person::received_by_id_number(
+        conn, id_number,
+    )?)
+}
+
+/// [`merged`], and the name typed for a person known so far by a transfer's stand-in.
+pub(super) fn merged_person(old: &VisitorRow, stand_in: bool, intake: &Intake) -> VisitorRow {
+    let mut new = merged(old, intake);
+    if stand_in && !intake.name.trim().is_empty() {
+        new.name.clone_from(&intake.name);
+    }
+    new
+}
+
+/// A person picked on the form, and whether their name is a transfer's stand-in.
+fn picked_person(conn: &Connection, id: &str) -> Result<Option<(VisitorRow, bool)>, StoreError> {
+    let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1");
+    let Some(v) = conn
+        .prepare_cached(&sql)?
+        .query_row([id], visitor_from_row)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let stand_in = crate::store::transfer_person::is_stand_in(conn, &v)?;
+    Ok(Some((v, stand_in)))
+}
+
 /// The person this intake is about, if already on file: the one the form picked, else
-/// the owner of its ID number. Refused when the number is another's, when an unpicked
-/// owner's name differs, and when the form was filled from an older version of them.
+/// the owner of its ID number; with whether their name is a transfer's stand-in. Refused
+/// when the number is another's, when an unpicked owner's name differs (a stand-in's
+/// aside), and when the form was filled from an older version of them.
 pub(super) fn existing_visitor(
     conn: &Connection,
     intake: &Intake,
     id_number: Option<&str>,
-) -> Result<Option<VisitorRow>, StoreError> {
-    let by_id_number: Option<VisitorRow> = match id_number {
-        Some(n) => {
-            let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
-            conn.prepare_cached(&sql)?
-                .query_row([n], visitor_from_row)
-                .optional()?
-        }
+) -> Result<Option<(VisitorRow, bool)>, StoreError> {
+    let by_id_number = match id_number {
+        Some(n) => owner_of_id_number(conn, n)?,
         None => None,
     };
-    let existing: Option<VisitorRow> = match (&intake.visitor_id, by_id_number) {
-        (Some(picked), Some(owner)) if *picked != owner.id => return Err(id_taken()),
-        (Some(picked), _) => {
-            let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id = ?1");
-            conn.prepare_cached(&sql)?
-                .query_row([picked], visitor_from_row)
-                .optional()?
-        }
+    let existing = match (&intake.visitor_id, by_id_number) {
+        (Some(picked), Some((owner, _))) if *picked != owner.id => return Err(id_taken()),
+        (Some(picked), _) => picked_person(conn, picked)?,
         (None, owner) => owner,
     };
     // Identity is never changed as a side effect: an ID number recorded under another
     // name stops the save. The officer decides (it is that person: the form then names
     // them as picked; or the number is re-checked); an import reports the row.
-    if let (None, Some(owner)) = (&intake.visitor_id, &existing)
+    if let (None, Some((owner, false))) = (&intake.visitor_id, &existing)
         && !same_name(&owner.name, &intake.name)
     {
         return Err(StoreError::IdOwnedBy {
@@ -258,7 +294,7 @@ pub(super) fn existing_visitor(
         });
     }
     // A form filled from an older version of the person never overwrites a newer one.
-    if let (Some(old), Some(seen)) = (&existing, &intake.visitor_seen) {
+    if let (Some((old, _)), Some(seen)) = (&existing, &intake.visitor_seen) {
         let updated_at: String = conn
             .prepare_cached("SELECT updated_at FROM visitor WHERE id = ?1")?
             .query_row([&old.id], |r| r.get(0))?;
@@ -277,12 +313,12 @@ impl Store {
     /// desk to show before it writes.
     pub fn intake_plan(&self, intake: &Intake) -> Result<IntakePlan, StoreError> {
         let owner = match &intake.id_number {
-            Some(n) => self.visitor_by_id_number(n.as_str())?,
+            Some(n) => owner_of_id_number(&self.conn, n.as_str())?,
             None => None,
         };
         let person = match (&intake.visitor_id, owner) {
-            (Some(id), _) => self.visitor(id)?,
-            (None, Some(owner)) if !same_name(&owner.name, &intake.name) => {
+            (Some(id), _) => picked_person(&self.conn, id)?,
+            (None, Some((owner, false))) if !same_name(&owner.name, &intake.name) => {
                 return Ok(IntakePlan {
                     id_owner: Some((owner.id, owner.name)),
                     ..IntakePlan::default()
@@ -291,27 +327,30 @@ impl Store {
             (None, owner) => owner,
         };
         Ok(match person {
-            Some(old) => IntakePlan {
-                id_owner: None,
-                changes: changes_of(&old, &merged(&old, intake)),
-                returning_name: Some(old.name),
-            },
+            Some((old, stand_in)) => {
+                let new = merged_person(&old, stand_in, intake);
+                IntakePlan {
+                    id_owner: None,
+                    changes: changes_of(&old, &new),
+                    returning_name: Some(new.name),
+                }
+            }
             None => IntakePlan::default(),
         })
     }
 
     /// The open referrals of the person `intake` is about, if they are on record (picked,
-    /// or known by their ID number under the same name): what this visit may follow up.
+    /// or known by their ID number under the same name, or received by transfer and
+    /// known so far by a stand-in): what this visit may follow up.
     pub fn open_cases(
         &self,
         intake: &Intake,
     ) -> Result<Vec<crate::store::ReferralRow>, StoreError> {
         let person = match (&intake.visitor_id, &intake.id_number) {
             (Some(id), _) => Some(id.clone()),
-            (None, Some(n)) => self
-                .visitor_by_id_number(n.as_str())?
-                .filter(|owner| same_name(&owner.name, &intake.name))
-                .map(|owner| owner.id),
+            (None, Some(n)) => owner_of_id_number(&self.conn, n.as_str())?
+                .filter(|(owner, stand_in)| *stand_in || same_name(&owner.name, &intake.name))
+                .map(|(owner, _)| owner.id),
             (None, None) => None,
         };
         match person {

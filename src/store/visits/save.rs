@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-use super::person::{changes_of, existing_visitor, merged};
+use super::person::{changes_of, existing_visitor, merged_person};
 use super::{KeyFacts, SavedIntake, Stamp};
 use crate::domain::intake::Intake;
 use crate::domain::labels::Labeled;
@@ -57,8 +57,8 @@ pub(super) fn insert_intake_keys_apart(
         .map(|i| i.birth_date().to_string());
     let returning = existing.is_some();
     let (visitor_id, keys) = match existing {
-        Some(old) => {
-            let new = merged(&old, intake);
+        Some((old, stand_in)) => {
+            let new = merged_person(&old, stand_in, intake);
             let changes = changes_of(&old, &new);
             // Nothing new about the person: their record (and its version) stays as it is.
             if changes.is_empty() {
