@@ -222,14 +222,30 @@ pub(super) fn existing_visitor(
     id_number: Option<&str>,
 ) -> Result<Option<VisitorRow>, StoreError> {
     let by_id_number: Option<VisitorRow> = match id_number {
-        Some(n) => {
-            let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
-            conn.prepare_cached(&sql)?
-                .query_row([n], visitor_from_row)
-                .optional()?
-        }
+        Some(n) => owner_of_id_number(conn, n)?,
         None => None,
     };
+    existing_visitor_given(conn, intake, by_id_number)
+}
+
+/// The person on file whose ID number is `id_number`.
+pub(super) fn owner_of_id_number(
+    conn: &Connection,
+    id_number: &str,
+) -> rusqlite::Result<Option<VisitorRow>> {
+    let sql = format!("SELECT {VISITOR_COLUMNS} FROM visitor v WHERE v.id_number = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([id_number], visitor_from_row)
+        .optional()
+}
+
+/// [`existing_visitor`] with the owner of the intake's ID number already found (a
+/// ledger's import keeps the people it has written in memory, by ID number).
+pub(super) fn existing_visitor_given(
+    conn: &Connection,
+    intake: &Intake,
+    by_id_number: Option<VisitorRow>,
+) -> Result<Option<VisitorRow>, StoreError> {
     let existing: Option<VisitorRow> = match (&intake.visitor_id, by_id_number) {
         (Some(picked), Some(owner)) if *picked != owner.id => return Err(id_taken()),
         (Some(picked), _) => {
