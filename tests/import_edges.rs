@@ -305,6 +305,85 @@ fn a_ledger_of_twenty_thousand_rows_imports_whole() {
     );
 }
 
+#[test]
+fn a_person_met_again_in_one_ledger_or_from_an_earlier_one_is_one_record_changed_row_by_row() {
+    // Later rows find the people earlier rows of the same ledger wrote, as they find those
+    // the file held before: one record each, changed in ledger order, each change in the
+    // history (and the audit chain whole), each visit with the person's group as its row
+    // left them.
+    let desk = Desk::new();
+    let head = "来访日期,姓名,身份证号,工作单位,工会会员,诉求类别\n";
+    let (a, b) = (id_number(1), id_number(2));
+    let first = desk.file(
+        "first.csv",
+        &format!("{head}2026-11-01,张三,{a},单位一,,欠薪\n"),
+    );
+    desk.succeeds("zh", "visits", &first);
+    let second = desk.file(
+        "second.csv",
+        &format!(
+            "{head}\
+             2026-11-02,张三,{a},单位二,是,欠薪\n\
+             2026-11-03,李四,{b},单位甲,,求职\n\
+             2026-11-04,张三,{a},,,工伤\n\
+             2026-11-05,李四,{b},单位乙,是,求职\n\
+             2026-11-06,张 三,{a},单位三,否,欠薪\n\
+             2026-11-07,\"Li \"\"Ming\"\" Wang\",,,,求职\n"
+        ),
+    );
+    let out = desk.succeeds("zh", "visits", &second);
+    assert!(out.contains("已导入6条"), "{out}");
+    assert_eq!(desk.count("SELECT count(*) FROM visitor"), 3);
+    assert_eq!(
+        desk.texts(
+            "SELECT name || '|' || employer || '|' || membership FROM visitor ORDER BY name"
+        ),
+        [
+            "Li \"Ming\" Wang||unknown",
+            "张三|单位三|non_member",
+            "李四|单位乙|member"
+        ]
+    );
+    // Each person is found by their whole name, spaces and quotes included.
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM visitor_key k JOIN visitor v ON v.id = k.visitor_id
+             WHERE k.key = v.name"
+        ),
+        3
+    );
+    assert_eq!(
+        desk.texts(
+            "SELECT v.name || '|' || t.membership FROM visit t JOIN visitor v ON v.id = t.visitor_id
+             ORDER BY t.visited_at"
+        ),
+        [
+            "张三|unknown",
+            "张三|member",
+            "李四|unknown",
+            "张三|member",
+            "李四|member",
+            "张三|non_member",
+            "Li \"Ming\" Wang|unknown"
+        ]
+    );
+    // Changed twice (单位二 and member, then 单位三 and not a member), and once for 李四.
+    assert_eq!(
+        desk.texts(
+            "SELECT v.name || ' ' || count(*) FROM event e JOIN visitor v ON v.id = e.entity_id
+             WHERE e.action = 'updated' GROUP BY v.name ORDER BY v.name"
+        ),
+        ["张三 2", "李四 1"]
+    );
+    dutydesk(desk.dir.path())
+        .arg("--db")
+        .arg(&desk.db)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("正常"));
+}
+
 const JOBS_HEAD: &str = "编号,岗位,单位,工资,岗位描述,发布日期,有效期至\n";
 
 #[test]

@@ -311,33 +311,203 @@ fn push_field_errors(
     }
 }
 
-/// [`parse`], also counting the values cleaned of control characters.
+/// [`parse`], also counting the values cleaned of control characters. A large ledger is
+/// read by two threads, each from its half ([`split_point`]); what they find is the same,
+/// in the same order, as one thread reading it all.
 pub fn read(text: &str, zone: FixedOffset) -> Result<Ledger, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
     let (columns, date_header) = read_header(&mut reader)?;
-    let mut lines = Lines::new(text);
-    let mut cleaner = Cleaner::default();
-    let mut rows = Vec::new();
-    let mut errors: Vec<RowError> = Vec::new();
-    // Masked phones and ID numbers: (field, line, value), said once per column at the end.
-    let mut masked: Vec<(Field, u64, String)> = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.at(p.byte()));
-                errors.push(RowError {
-                    line,
-                    field: "CSV".into(),
-                    message: crate::import::system(e),
-                });
-                continue;
+    let layout = &Layout {
+        columns: &columns,
+        date_header: &date_header,
+        zone,
+    };
+    let split = split_point(text, reader.position().byte());
+    let part = std::thread::scope(|s| {
+        let second = split.map(|at| s.spawn(move || read_from(text, at, layout)));
+        let mut lines = Lines::new(text);
+        let mut part = Part::default();
+        let mut record = csv::StringRecord::new();
+        // The first thread stops at the first record at or past the split; where the
+        // second thread's first record is that one, the second's reading is kept.
+        let stopped = part.read_until(&mut reader, &mut record, &mut lines, split, layout);
+        let second = second.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        match (stopped, second) {
+            (Some(at), Some((Some(first), rest))) if at == first => part.append(rest),
+            (Some(_), _) => {
+                // Not a record's start after all (a quote the count misread): the
+                // first thread reads on from where it stopped.
+                part.record(&record, &mut lines, layout);
+                part.read_until(&mut reader, &mut record, &mut lines, None, layout);
             }
-        };
-        // Counted from the byte offset: csv's own line counter is off by one on CRLF files.
+            (None, _) => {}
+        }
+        part
+    });
+    let Part {
+        rows,
+        mut errors,
+        masked,
+        cleaner,
+    } = part;
+    errors.extend(masked_errors(&masked));
+    if errors.is_empty() {
+        Ok(Ledger {
+            rows,
+            cleaned: cleaner.cleaned,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Ledgers smaller than this are read by one thread.
+const SPLIT_BYTES: usize = 1 << 20;
+
+/// Where a second thread may start reading a large ledger: the start of the first line
+/// past the middle of `text` that no quoted cell runs across (quotes counted from the
+/// start), after the header (`after`). A guess that [`read`] checks.
+fn split_point(text: &str, after: u64) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mid = bytes.len() / 2;
+    if bytes.len() < SPLIT_BYTES || mid as u64 <= after {
+        return None;
+    }
+    let mut quoted = bytes[..mid].iter().filter(|b| **b == b'"').count() % 2 == 1;
+    for (i, b) in bytes.iter().enumerate().skip(mid) {
+        match b {
+            b'"' => quoted = !quoted,
+            // After CRLF csv places the next record at the LF (see `Lines::at`).
+            b'\n' if !quoted && i > 0 && bytes[i - 1] == b'\r' => return Some(i),
+            b'\n' if !quoted => return Some(i + 1).filter(|at| *at < bytes.len()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The second thread's half of [`read`]: the records from byte `at` on (the file's
+/// header is read by the first), and where the first of them starts, `None` when that
+/// cannot be told (csv could not read it).
+fn read_from(text: &str, at: usize, layout: &Layout<'_>) -> (Option<u64>, Part) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(&text.as_bytes()[at..]);
+    let offset = at as u64;
+    let mut lines = Lines::new(text);
+    let mut part = Part::default();
+    let mut record = csv::StringRecord::new();
+    let mut first = None;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let start = offset + record.position().map_or(0, csv::Position::byte);
+                first.get_or_insert(start);
+                part.record_at(&record, lines.at(start), layout);
+            }
+            Err(_) if first.is_none() => return (None, part),
+            Err(e) => part.unreadable(&e, offset, &mut lines),
+        }
+    }
+    (first, part)
+}
+
+/// How a ledger's records are read: the column of each cell, the date column as the file
+/// heads it (for its problems), the station's time zone.
+struct Layout<'a> {
+    columns: &'a [Option<Column>],
+    date_header: &'a str,
+    zone: FixedOffset,
+}
+
+/// What reading a run of a ledger's records found.
+#[derive(Default)]
+struct Part {
+    rows: Vec<ImportRow>,
+    errors: Vec<RowError>,
+    /// Masked phones and ID numbers: (field, line, value), said once per column at the end.
+    masked: Vec<(Field, u64, String)>,
+    cleaner: Cleaner,
+}
+
+impl Part {
+    /// Reads records to the end, or until the first that starts at or past `stop`: that
+    /// one is left in `record` and its start returned.
+    fn read_until(
+        &mut self,
+        reader: &mut csv::Reader<&[u8]>,
+        record: &mut csv::StringRecord,
+        lines: &mut Lines<'_>,
+        stop: Option<usize>,
+        layout: &Layout<'_>,
+    ) -> Option<u64> {
+        let stop = stop.map(|s| s as u64);
+        loop {
+            match reader.read_record(record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let start = record.position().map_or(0, csv::Position::byte);
+                    if stop.is_some_and(|s| start >= s) {
+                        return Some(start);
+                    }
+                    self.record_at(record, lines.at(start), layout);
+                }
+                Err(e) => {
+                    if stop.is_some_and(|s| e.position().is_some_and(|p| p.byte() >= s)) {
+                        // Past the split: read on from here alone (the second thread's
+                        // reading is not kept).
+                        self.unreadable(&e, 0, lines);
+                        self.read_until(reader, record, lines, None, layout);
+                        return None;
+                    }
+                    self.unreadable(&e, 0, lines);
+                }
+            }
+        }
+    }
+
+    /// A record the first thread stopped at, read after all.
+    fn record(&mut self, record: &csv::StringRecord, lines: &mut Lines<'_>, layout: &Layout<'_>) {
         let line = record.position().map_or(0, |p| lines.at(p.byte()));
+        self.record_at(record, line, layout);
+    }
+
+    /// A record csv could not read (`offset`: where the text it read starts).
+    fn unreadable(&mut self, e: &csv::Error, offset: u64, lines: &mut Lines<'_>) {
+        let line = e.position().map_or(0, |p| lines.at(offset + p.byte()));
+        self.errors.push(RowError {
+            line,
+            field: "CSV".into(),
+            message: crate::import::system(e),
+        });
+    }
+
+    /// What a later run of records found, after this one's.
+    fn append(&mut self, later: Part) {
+        self.rows.extend(later.rows);
+        self.errors.extend(later.errors);
+        self.masked.extend(later.masked);
+        self.cleaner.cleaned += later.cleaner.cleaned;
+    }
+
+    /// One record, at line `line` (counted from the byte offset: csv's own line counter
+    /// is off by one on CRLF files).
+    fn record_at(&mut self, record: &csv::StringRecord, line: u64, layout: &Layout<'_>) {
+        let Part {
+            rows,
+            errors,
+            masked,
+            cleaner,
+        } = self;
+        let Layout {
+            columns,
+            date_header,
+            zone,
+        } = *layout;
         let cells: Vec<(usize, Column, String)> = record
             .iter()
             .enumerate()
@@ -351,7 +521,7 @@ pub fn read(text: &str, zone: FixedOffset) -> Result<Ledger, Vec<RowError>> {
             })
             .collect();
         if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
+            return;
         }
         // This row's problems are errors[first_error..].
         let first_error = errors.len();
@@ -369,7 +539,7 @@ pub fn read(text: &str, zone: FixedOffset) -> Result<Ledger, Vec<RowError>> {
             let cell = cell.as_str();
             let label = match col {
                 Column::Field(f) => f.arg(),
-                Column::Date => Arg::from(&date_header),
+                Column::Date => Arg::from(date_header),
                 other => Arg::from(column_name(*other)),
             };
             match col {
@@ -385,7 +555,7 @@ pub fn read(text: &str, zone: FixedOffset) -> Result<Ledger, Vec<RowError>> {
                 Column::Officer if !cell.is_empty() => officer = Some(cell.to_string()),
                 Column::Officer => {}
                 Column::Field(f) => {
-                    read_field(&mut raw, *f, cell, line, &mut masked, &mut bad);
+                    read_field(&mut raw, *f, cell, line, masked, &mut bad);
                 }
             }
         }
@@ -393,7 +563,7 @@ pub fn read(text: &str, zone: FixedOffset) -> Result<Ledger, Vec<RowError>> {
         if date_cell_empty {
             errors.push(RowError {
                 line,
-                field: Arg::from(&date_header),
+                field: Arg::from(date_header),
                 message: crate::import::required(),
             });
         }
@@ -409,18 +579,9 @@ pub fn read(text: &str, zone: FixedOffset) -> Result<Ledger, Vec<RowError>> {
                 }
             }
             Err(field_errors) => {
-                push_field_errors(&mut errors, first_error, field_errors, line);
+                push_field_errors(errors, first_error, field_errors, line);
             }
         }
-    }
-    errors.extend(masked_errors(&masked));
-    if errors.is_empty() {
-        Ok(Ledger {
-            rows,
-            cleaned: cleaner.cleaned,
-        })
-    } else {
-        Err(errors)
     }
 }
 
@@ -523,6 +684,67 @@ mod tests {
             "{}",
             message
         );
+    }
+
+    /// A ledger large enough to be read by two threads: `n` rows, a summary over two
+    /// lines in quotes every 97th row, no name in the rows `bad` (0-based); `stray` puts an
+    /// unquoted `"` in a summary (the quote count then misleads). Returns the text, each
+    /// good row's (line, summary) as one thread reads them, and every row's line.
+    fn big_ledger(
+        n: usize,
+        eol: &str,
+        bad: &[usize],
+        stray: bool,
+    ) -> (String, Vec<(u64, String)>, Vec<u64>) {
+        let mut text = format!("日期,姓名,诉求类别,诉求摘要{eol}");
+        let (mut want, mut lines) = (Vec::new(), Vec::new());
+        let mut line = 2;
+        for i in 0..n {
+            let (cell, summary, spans) = match i {
+                _ if i.is_multiple_of(97) => (
+                    format!("\"第{i}行{eol}第二行\"\"引\"\"\""),
+                    format!("第{i}行\n第二行\"引\""),
+                    2,
+                ),
+                5 if stray => ("说\"明".to_string(), "说\"明".to_string(), 1),
+                _ => (format!("摘要{i}"), format!("摘要{i}"), 1),
+            };
+            let name = if bad.contains(&i) { "" } else { "张三" };
+            text.push_str(&format!("2026-11-20 10:00,{name},欠薪,{cell}{eol}"));
+            if !bad.contains(&i) {
+                want.push((line, summary));
+            }
+            lines.push(line);
+            line += spans;
+        }
+        assert!(text.len() > SPLIT_BYTES, "two threads read it");
+        (text, want, lines)
+    }
+
+    #[test]
+    fn a_large_ledger_read_by_two_threads_gives_what_one_thread_would() {
+        for (eol, stray) in [("\n", false), ("\r\n", false), ("\n", true)] {
+            let (text, want, _) = big_ledger(30_000, eol, &[], stray);
+            let rows = parse(&text, china_zone()).unwrap();
+            let got: Vec<(u64, String)> = rows
+                .iter()
+                .map(|r| (r.line, r.intake.summary.clone()))
+                .collect();
+            assert_eq!(got, want, "{eol:?}, stray quote {stray}");
+        }
+    }
+
+    #[test]
+    fn a_large_ledger_s_bad_rows_are_reported_from_both_halves_in_order() {
+        let bad = [3, 15_000, 29_990];
+        let (text, _, lines) = big_ledger(30_000, "\r\n", &bad, false);
+        let got: Vec<(u64, String)> = parse(&text, china_zone())
+            .unwrap_err()
+            .iter()
+            .map(|e| (e.line, e.field.say(Lang::Zh)))
+            .collect();
+        let want: Vec<(u64, String)> = bad.iter().map(|i| (lines[*i], "姓名".into())).collect();
+        assert_eq!(got, want);
     }
 
     #[test]

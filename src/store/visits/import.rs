@@ -3,13 +3,14 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::save::insert_intake_keys_apart;
+use super::person::{existing_visitor_given, owner_of_id_number};
+use super::save::insert_intake_for;
 use super::{KeyFacts, Stamp};
 use crate::domain::intake::Intake;
 use crate::domain::log_fact::LogFact;
 use crate::store::events::{self};
 use crate::store::shifts::{self};
-use crate::store::visitors::keys_for;
+use crate::store::visitors::{VisitorRow, keys_for};
 use crate::store::{Store, StoreError, new_id, ts};
 
 /// Writes the search keys of the visitors a ledger's import saved (`keys`: visitor id →
@@ -40,7 +41,9 @@ fn write_import_keys(
         || {
             conn.execute(
                 "INSERT OR IGNORE INTO main.visitor_key(key, visitor_id)
-                   SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+                   SELECT substr(value, instr(value, ' ') + 1),
+                     substr(value, 1, instr(value, ' ') - 1)
+                   FROM json_each(?1)",
                 [sorted],
             )
             .map(drop)
@@ -50,7 +53,10 @@ fn write_import_keys(
 
 /// The search keys of the visitors `keys` names, as (key, visitor id) pairs in key order,
 /// as one JSON array: inserted with one statement (a statement a key was most of the keys'
-/// time). Made on a second thread while the visits and events are written.
+/// time). Made on a second thread while the visits and events are written. Each pair is
+/// one string, the visitor's id, a space, the key (an id has no space): SQLite hands a
+/// string of the array out as it is, where a pair as an array of its own was written out
+/// as JSON and read again for each of its two values.
 fn import_keys_json(
     keys: &std::collections::HashMap<String, (KeyFacts, bool)>,
 ) -> serde_json::Result<String> {
@@ -64,7 +70,25 @@ fn import_keys_json(
         })
         .collect();
     all.sort_unstable();
-    serde_json::to_string(&all)
+    let mut json: Vec<u8> = Vec::with_capacity(all.len() * 64);
+    json.push(b'[');
+    for (n, (key, id)) in all.iter().enumerate() {
+        if n > 0 {
+            json.push(b',');
+        }
+        // `"id key"`: the id and the key each written as a JSON string, joined where the
+        // id's closing quote and the key's opening one were.
+        serde_json::to_writer(&mut json, id)?;
+        let quote = json.pop();
+        debug_assert_eq!(quote, Some(b'"'));
+        json.push(b' ');
+        let at = json.len();
+        serde_json::to_writer(&mut json, key)?;
+        let quote = json.remove(at);
+        debug_assert_eq!(quote, b'"');
+    }
+    json.push(b']');
+    Ok(String::from_utf8(json).expect("JSON is UTF-8"))
 }
 
 /// Runs `write` with the index `name` dropped and made again after (from its own SQL, as
@@ -128,8 +152,10 @@ fn write_staged_import(conn: &Connection) -> rusqlite::Result<()> {
     events::write_staged(conn).map(drop)
 }
 
-/// Drops the visitor table's hub triggers when the desk has not joined a hub (they fire
-/// only once it has), returning the SQL that makes them again; none dropped otherwise.
+/// Drops the hub triggers of the tables an import writes a row to for each of its rows
+/// (visitor, visit, event, audit chain) when the desk has not joined a hub: they fire only
+/// once it has, yet each is a trigger program run per row (and on `visitor`, a statement
+/// journal per new person). Returns the SQL that makes them again; none dropped otherwise.
 fn without_idle_hub_triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let joined: bool =
         conn.query_row("SELECT EXISTS (SELECT 1 FROM sync_state)", [], |r| r.get(0))?;
@@ -139,9 +165,56 @@ fn without_idle_hub_triggers(conn: &Connection) -> rusqlite::Result<Vec<String>>
     crate::store::bulk::drop_matching(
         conn,
         "TRIGGER",
-        "type = 'trigger' AND tbl_name = 'visitor' AND name GLOB 'sync_*'
+        "type = 'trigger' AND tbl_name IN ('visitor', 'visit', 'event', 'audit_chain')
+           AND name GLOB 'sync_*'
            AND sql LIKE '%WHEN EXISTS (SELECT 1 FROM sync_state)%'",
     )
+}
+
+/// The people a ledger's import has written so far, by ID number, as the file now holds
+/// them: a later row about one of them finds them here rather than in the file's index
+/// (two rows in five in a station's ledger are someone already seen). Someone the file
+/// held before the import is read from it the first time.
+struct People {
+    /// Boxed: the table's empty slots stay small.
+    by_id_number: std::collections::HashMap<String, Box<VisitorRow>>,
+    /// The file held visitors before the import: a number not met yet may be theirs.
+    file_had_people: bool,
+}
+
+impl People {
+    fn new(visitors_before: i64) -> People {
+        People {
+            by_id_number: std::collections::HashMap::new(),
+            file_had_people: visitors_before > 0,
+        }
+    }
+
+    /// The owner of the intake's ID number, if anyone has it (what `existing_visitor`
+    /// reads from the file), taken out until the row gives them back ([`People::keep`]);
+    /// with whether their name is a transfer's stand-in (one the file held before: once a
+    /// row has named them, they hold the number under that name).
+    fn take(
+        &mut self,
+        conn: &Connection,
+        intake: &Intake,
+    ) -> Result<Option<(VisitorRow, bool)>, StoreError> {
+        let Some(n) = intake.id_number.as_ref().map(|i| i.as_str()) else {
+            return Ok(None);
+        };
+        match self.by_id_number.remove(n) {
+            Some(person) => Ok(Some((*person, false))),
+            None if self.file_had_people => owner_of_id_number(conn, n),
+            None => Ok(None),
+        }
+    }
+
+    /// A person as a row left them in the file (a failed row fails the whole import).
+    fn keep(&mut self, person: VisitorRow) {
+        if let Some(n) = person.id_number.clone() {
+            self.by_id_number.insert(n, Box::new(person));
+        }
+    }
 }
 
 /// The page cache (in KiB, as `PRAGMA cache_size` takes a negative number) while a ledger
@@ -213,7 +286,8 @@ impl Store {
         // in the file before (so had keys to replace): written once at the end, sorted,
         // rather than deleted and rewritten at random places in the index each row (that
         // was a third of the import's time at 200,000 rows).
-        let mut keys: std::collections::HashMap<String, (KeyFacts, bool)> = Default::default();
+        let mut keys: std::collections::HashMap<String, (KeyFacts, bool)> =
+            std::collections::HashMap::with_capacity(rows.len());
         // How many people the file already holds, for `with_index_rebuilt` (the largest
         // rowid: counting a big table's rows would read all of one of its indexes).
         let visitors_before: i64 = tx
@@ -226,6 +300,7 @@ impl Store {
         // People saved at the desk whose keys still wait on their row are filed first:
         // the import's own are written below, and a row may change a waiting person's.
         crate::store::visitors::file_pending_keys(&tx).map_err(|e| (0, e.into()))?;
+        let mut people = People::new(visitors_before);
         // A desk not joined to a hub records no changes for one: its visitor triggers for
         // the hub's outbox do nothing, yet their presence makes SQLite save every page a
         // person's insert touches for that statement's own rollback (a new person a row).
@@ -271,8 +346,11 @@ impl Store {
                 now,
                 imported: true,
             };
-            let (saved, facts) =
-                insert_intake_keys_apart(&tx, &row.intake, &stamp).map_err(fail)?;
+            let existing = people.take(&tx, &row.intake).map_err(fail)?;
+            let existing = existing_visitor_given(&tx, &row.intake, existing).map_err(fail)?;
+            let (saved, facts, person) =
+                insert_intake_for(&tx, &row.intake, &stamp, existing).map_err(fail)?;
+            people.keep(person);
             match keys.entry(saved.visitor_id) {
                 std::collections::hash_map::Entry::Occupied(mut e) => {
                     let stale = e.get().0.stale || facts.stale;

@@ -277,6 +277,16 @@ pub(super) fn existing_visitor(
         Some(n) => owner_of_id_number(conn, n)?,
         None => None,
     };
+    existing_visitor_given(conn, intake, by_id_number)
+}
+
+/// [`existing_visitor`] with the owner of the intake's ID number already found (a
+/// ledger's import keeps the people it has written in memory, by ID number).
+pub(super) fn existing_visitor_given(
+    conn: &Connection,
+    intake: &Intake,
+    by_id_number: Option<(VisitorRow, bool)>,
+) -> Result<Option<(VisitorRow, bool)>, StoreError> {
     let existing = match (&intake.visitor_id, by_id_number) {
         (Some(picked), Some((owner, _))) if *picked != owner.id => return Err(id_taken()),
         (Some(picked), _) => picked_person(conn, picked)?,

@@ -40,41 +40,50 @@ pub(crate) fn insert_intake(
     Ok(saved)
 }
 
-/// [`insert_intake`] but the search keys, returned for the caller to write: a ledger's
-/// import writes each visitor's once, sorted, after all its rows.
+/// [`insert_intake`] but the search keys, returned for the caller to write.
 pub(super) fn insert_intake_keys_apart(
     conn: &Connection,
     intake: &Intake,
     stamp: &Stamp<'_>,
 ) -> Result<(SavedIntake, KeyFacts), StoreError> {
+    let id_number = intake.id_number.as_ref().map(|i| i.as_str());
+    let existing = existing_visitor(conn, intake, id_number)?;
+    insert_intake_for(conn, intake, stamp, existing).map(|(saved, keys, _)| (saved, keys))
+}
+
+/// The save of an intake about `existing` (found by [`existing_visitor`]; none: a new
+/// person), the search keys apart: a ledger's import writes each visitor's once, sorted,
+/// after all its rows. Also returns the person as the file now holds them (the import
+/// keeps them in memory, by ID number, for its later rows).
+pub(super) fn insert_intake_for(
+    conn: &Connection,
+    intake: &Intake,
+    stamp: &Stamp<'_>,
+    existing: Option<(VisitorRow, bool)>,
+) -> Result<(SavedIntake, KeyFacts, VisitorRow), StoreError> {
     let id_number = intake.id_number.as_ref().map(|i| i.as_str().to_string());
-    let existing = existing_visitor(conn, intake, id_number.as_deref())?;
     let now = ts(stamp.now);
     let phone = intake.phone.as_ref().map(|p| p.e164().to_string());
-    let birth = intake
-        .id_number
-        .as_ref()
-        .map(|i| i.birth_date().to_string());
     let returning = existing.is_some();
-    let (visitor_id, keys) = match existing {
+    let keys_of = |v: &VisitorRow, stale: bool| KeyFacts {
+        name: v.name.clone(),
+        phone: v.phone.clone(),
+        id_number: v.id_number.clone(),
+        stale,
+    };
+    let (person, keys) = match existing {
         Some((old, stand_in)) => {
             let new = merged_person(&old, stand_in, intake);
-            let changes = changes_of(&old, &new);
+            // The same record says no change (a ledger's returning rows mostly do).
+            let changes = if new == old {
+                String::new()
+            } else {
+                changes_of(&old, &new)
+            };
             // Nothing new about the person: their record (and its version) stays as it is.
             if changes.is_empty() {
-                let VisitorRow {
-                    name,
-                    phone,
-                    id_number,
-                    ..
-                } = new;
-                let keys = KeyFacts {
-                    name,
-                    phone,
-                    id_number,
-                    stale: false,
-                };
-                return finish_intake(conn, intake, stamp, old.id, keys, returning);
+                let keys = keys_of(&new, false);
+                return finish_intake(conn, intake, stamp, old, keys, returning);
             }
             crate::store::visitors::update_visitor(conn, &new, &now)?;
             events::record(
@@ -91,24 +100,15 @@ pub(super) fn insert_intake_keys_apart(
             )?;
             let stale =
                 old.name != new.name || old.phone != new.phone || old.id_number != new.id_number;
-            let VisitorRow {
-                name,
-                phone,
-                id_number,
-                ..
-            } = new;
-            (
-                old.id,
-                KeyFacts {
-                    name,
-                    phone,
-                    id_number,
-                    stale,
-                },
-            )
+            let keys = keys_of(&new, stale);
+            (new, keys)
         }
         None => {
             let id = new_id();
+            let birth = intake
+                .id_number
+                .as_ref()
+                .map(|i| i.birth_date().to_string());
             conn.prepare_cached(
                 "INSERT INTO visitor(id, station_id, name, phone, id_number, gender, birth_date,
                    employer, occupation, occupation_note, hometown, membership, created_at, updated_at,
@@ -137,19 +137,27 @@ pub(super) fn insert_intake_keys_apart(
                         id_number.as_deref()
                     )))
             ])?;
-            let keys = KeyFacts {
+            let person = VisitorRow {
+                id,
                 name: intake.name.clone(),
                 phone,
                 id_number,
-                stale: true,
+                gender: intake.gender,
+                birth_date: birth,
+                employer: intake.employer.clone(),
+                occupation: intake.occupation,
+                occupation_note: intake.occupation_note.clone(),
+                hometown: intake.hometown.clone(),
+                membership: intake.membership,
             };
-            (id, keys)
+            let keys = keys_of(&person, true);
+            (person, keys)
         }
     };
-    finish_intake(conn, intake, stamp, visitor_id, keys, returning)
+    finish_intake(conn, intake, stamp, person, keys, returning)
 }
 
-/// The visit's insert into `$table`: `visit`, or the rows a ledger's import stages.
+/// The visit's insert into `$table` (`visit`), its group read from the visitor's row.
 macro_rules! insert_visit_into {
     ($table:literal) => {
         concat!(
@@ -164,15 +172,43 @@ macro_rules! insert_visit_into {
     };
 }
 
+/// The visit's row (`visit`: the 14 parameters of `insert_visit_into!`). At the desk it
+/// goes into `visit`, the visitor's group read from their row just written; a ledger's
+/// import stages it (written all at once after its last row, `write_staged_import`) with
+/// the group of `staged_for`, the person as this row leaves them.
+fn insert_visit(
+    conn: &Connection,
+    visit: &[&dyn rusqlite::ToSql],
+    staged_for: Option<&VisitorRow>,
+) -> rusqlite::Result<()> {
+    let Some(person) = staged_for else {
+        return conn
+            .prepare_cached(insert_visit_into!("visit"))?
+            .execute(visit)
+            .map(drop);
+    };
+    let (occupation, membership) = (person.occupation.code(), person.membership.code());
+    let mut with_group: Vec<&dyn rusqlite::ToSql> = visit.to_vec();
+    with_group.extend([&occupation as &dyn rusqlite::ToSql, &membership]);
+    conn.prepare_cached(
+        "INSERT INTO temp.staged_visit(id, station_id, visitor_id, officer_id, channel,
+           category, summary, headcount, amount_owed_fen, urgency, visited_at, created_at,
+           updated_at, shift_id, occupation, membership, follows_referral)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?15, ?16, ?14)",
+    )?
+    .execute(with_group.as_slice())
+    .map(drop)
+}
+
 /// The visit itself, its log line and its history, for the visitor resolved above.
 fn finish_intake(
     conn: &Connection,
     intake: &Intake,
     stamp: &Stamp<'_>,
-    visitor_id: String,
+    person: VisitorRow,
     keys: KeyFacts,
     returning: bool,
-) -> Result<(SavedIntake, KeyFacts), StoreError> {
+) -> Result<(SavedIntake, KeyFacts, VisitorRow), StoreError> {
     let now = ts(stamp.now);
     let visit_id = new_id();
     // A visit typed at the desk belongs to the open shift; a ledger's old visits to none.
@@ -186,34 +222,31 @@ fn finish_intake(
             stamp.now,
         )?)
     };
-    // A ledger's import stages its visits, written all at once after its last row
-    // (`write_staged_import`); the visitor's group is read as it is at this row either way.
-    conn.prepare_cached(if stamp.imported {
-        insert_visit_into!("temp.staged_visit")
-    } else {
-        insert_visit_into!("visit")
-    })?
-    .execute(params![
-        visit_id,
-        stamp.station_id,
-        visitor_id,
-        stamp.officer_id,
-        intake.channel.code(),
-        intake.category.code(),
-        intake.summary,
-        intake.headcount,
-        intake.amount_owed_fen,
-        intake.urgency.code(),
-        ts(stamp.visited_at),
-        now,
-        shift_id,
-        intake.follows_referral
-    ])?;
+    insert_visit(
+        conn,
+        params![
+            visit_id,
+            stamp.station_id,
+            person.id,
+            stamp.officer_id,
+            intake.channel.code(),
+            intake.category.code(),
+            intake.summary,
+            intake.headcount,
+            intake.amount_owed_fen,
+            intake.urgency.code(),
+            ts(stamp.visited_at),
+            now,
+            shift_id,
+            intake.follows_referral
+        ],
+        stamp.imported.then_some(&person),
+    )?;
     if let Some(referral_id) = &intake.follows_referral {
         crate::store::referrals::record_follow_up(
             conn,
             referral_id,
-            &visitor_id,
+            &person.id,
             &visit_id,
             (stamp.station_id, stamp.officer_id),
             &intake.summary,
@@ -282,10 +315,11 @@ fn finish_intake(
     Ok((
         SavedIntake {
             visit_id,
-            visitor_id,
+            visitor_id: person.id.clone(),
             returning,
         },
         keys,
+        person,
     ))
 }
 
