@@ -242,9 +242,16 @@ impl Hub {
         db
     }
 
-    fn sync(&self, db: &Path, batch: Option<usize>) -> Command {
+    /// `dutydesk --db DB …` at one of this hub's desks.
+    fn desk_cli(&self, db: &Path) -> Command {
         let mut c = dutydesk(self.dir());
-        c.arg("--db").arg(db).arg("sync");
+        c.arg("--db").arg(db);
+        c
+    }
+
+    fn sync(&self, db: &Path, batch: Option<usize>) -> Command {
+        let mut c = self.desk_cli(db);
+        c.arg("sync");
         if let Some(b) = batch {
             c.env("DUTYDESK_SYNC_BATCH", b.to_string());
         }
@@ -2411,11 +2418,7 @@ fn a_referral_goes_from_one_station_to_another_and_no_station_writes_anothers_ro
     let officer = |db: &Path| -> String { one(db, "SELECT name FROM officer ORDER BY id LIMIT 1") };
     let (to_b, to_c) = (open(&a, 0), open(&a, 1));
     let a_officer = officer(&a);
-    let desk = |db: &Path| {
-        let mut c = dutydesk(hub.dir());
-        c.arg("--db").arg(db);
-        c
-    };
+    let desk = |db: &Path| hub.desk_cli(db);
     let changes_before: i64 = one(&a, "SELECT count(*) FROM sync_outbox");
 
     // Without the visitor's consent: refused, said plainly, nothing written.
@@ -2844,11 +2847,7 @@ fn a_person_received_by_transfer_is_one_person_at_the_receiving_station() {
     assert!(people.len() >= 2, "{people:?}");
     let (new_ref, new_number, new_name) = people[0].clone();
     let (known_ref, known_number, known_name) = people[1].clone();
-    let desk = |db: &Path| {
-        let mut c = dutydesk(hub.dir());
-        c.arg("--db").arg(db);
-        c
-    };
+    let desk = |db: &Path| hub.desk_cli(db);
     let b_station: String = one(&b, "SELECT id FROM station LIMIT 1");
     let b_officer: String = one(&b, "SELECT id FROM officer ORDER BY id LIMIT 1");
     let visitors = |db: &Path| one::<i64>(db, "SELECT count(*) FROM visitor");
