@@ -389,6 +389,15 @@ fn help_label(context: Context, action: Action, lang: Lang) -> &'static str {
             "到筛选项(月薪、吃住、区域、类型、在招)",
             "To the filters (wage, meals, housing, district, type)",
         ),
+        // In a form they turn only the route dialog's service box.
+        (Context::Form, Action::PageDown) => lang.pick(
+            "转介时:服务详情的下一页",
+            "Route dialog: the service's next page",
+        ),
+        (Context::Form, Action::PageUp) => lang.pick(
+            "转介时:服务详情的上一页",
+            "Route dialog: the service's previous page",
+        ),
         _ => action.label(lang),
     }
 }
