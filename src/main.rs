@@ -38,12 +38,13 @@ fn main() -> std::process::ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
+    let lang = cli.global.lang;
     match dutydesk::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             dutydesk::terminal::restore_if_raw();
             // Errors may quote the data (a name in a bad row): nothing in it is obeyed.
-            let said = format!("{e:#}");
+            let said = dutydesk::words::error_in(&e, lang);
             eprintln!(
                 "dutydesk: {}",
                 dutydesk::report::safe::terminal(&said, true)

@@ -1123,3 +1123,28 @@ fn an_import_of_a_missing_file_says_so_plainly_in_either_language() {
     );
     assert!(said.contains("文件夹"), "{said}");
 }
+
+/// The hub's refusals are said in the officer's language (they were English on a Chinese
+/// desk): a desk that has not joined, asked to sync or to look a person up elsewhere.
+#[test]
+fn a_desk_not_joined_to_a_hub_is_told_so_in_its_own_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.sqlite3");
+    import_demo(dir.path(), &db);
+    let zh = fails(dutydesk(dir.path()).arg("--db").arg(&db).arg("sync"));
+    assert!(zh.contains("此值班台尚未接入县级汇总库"), "{zh}");
+    assert!(!zh.contains("has not joined"), "{zh}");
+    let en = fails(
+        dutydesk(dir.path())
+            .args(["--lang", "en", "--db"])
+            .arg(&db)
+            .arg("sync"),
+    );
+    assert!(en.contains("this desk has not joined a hub"), "{en}");
+    let elsewhere = fails(dutydesk(dir.path()).arg("--db").arg(&db).args([
+        "elsewhere",
+        "--phone",
+        "13800138000",
+    ]));
+    assert!(elsewhere.contains("尚未接入县级汇总库"), "{elsewhere}");
+}

@@ -40,7 +40,7 @@ pub fn start(store: &Store, lang: Lang) -> (Option<SyncRun>, Effect) {
             };
             crate::hub::sync::sync(&mut store, opts, &mut |_, _| {})
         };
-        let _ = tx.send(run().map_err(|e| format!("{e:#}")));
+        let _ = tx.send(run().map_err(|e| crate::words::error_in(&e, lang)));
     });
     let said = Effect::Info(
         lang.pick("正在同步到县级汇总库…", "Syncing with the county hub…")

@@ -107,7 +107,7 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
     (
         "referrals transfer",
         "to",
-        "接收站点的名称(与在汇聚库加入时相同)",
+        "接收站点的名称(与在汇总库加入时相同)",
     ),
     (
         "referrals transfer",
@@ -226,52 +226,52 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
     (
         "hub init",
         "url",
-        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+        "县级汇总库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
     ),
     (
         "hub init",
         "ca",
-        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+        "汇总库的CA证书(PEM):用TLS连接并核验服务器证书",
     ),
     (
         "hub enroll",
         "url",
-        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+        "县级汇总库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
     ),
     (
         "hub enroll",
         "ca",
-        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+        "汇总库的CA证书(PEM):用TLS连接并核验服务器证书",
     ),
     (
         "hub check",
         "url",
-        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+        "县级汇总库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
     ),
     (
         "hub check",
         "ca",
-        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+        "汇总库的CA证书(PEM):用TLS连接并核验服务器证书",
     ),
     (
         "hub import directory",
         "url",
-        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+        "县级汇总库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
     ),
     (
         "hub import directory",
         "ca",
-        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+        "汇总库的CA证书(PEM):用TLS连接并核验服务器证书",
     ),
     (
         "hub report",
         "url",
-        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+        "县级汇总库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
     ),
     (
         "hub report",
         "ca",
-        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+        "汇总库的CA证书(PEM):用TLS连接并核验服务器证书",
     ),
     ("hub enroll", "station", "站点名称(县级报表中显示的名称)"),
     (
@@ -287,12 +287,12 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
     (
         "hub import jobs",
         "url",
-        "县级汇聚库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
+        "县级汇总库:libpq 连接串(postgresql://… 或 \"host=… dbname=…\"),也可用 DUTYDESK_HUB",
     ),
     (
         "hub import jobs",
         "ca",
-        "汇聚库的CA证书(PEM):用TLS连接并核验服务器证书",
+        "汇总库的CA证书(PEM):用TLS连接并核验服务器证书",
     ),
     (
         "hub import jobs",
@@ -334,7 +334,7 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
     (
         "sync",
         "join",
-        "用站点的加入文件接入县级汇聚库(每个数据库文件一次)",
+        "用站点的加入文件接入县级汇总库(每个数据库文件一次)",
     ),
     (
         "sync",
@@ -344,7 +344,7 @@ const ARG_HELP: &[(&str, &str, &str)] = &[
     (
         "sync",
         "verify",
-        "不发送:逐表比对与汇聚库副本的行数和校验和(有差异则退出码为1)",
+        "不发送:逐表比对与汇总库副本的行数和校验和(有差异则退出码为1)",
     ),
 ];
 
@@ -378,7 +378,7 @@ const COMMAND_HELP: &[(&str, &str)] = &[
     ),
     (
         "referrals transfer",
-        "请另一个站点接手一条未办结的转介(经县级汇聚库,下次同步送出;须来访人同意)",
+        "请另一个站点接手一条未办结的转介(经县级汇总库,下次同步送出;须来访人同意)",
     ),
     (
         "referrals incoming",
@@ -401,19 +401,19 @@ const COMMAND_HELP: &[(&str, &str)] = &[
     ),
     (
         "hub",
-        "县级汇聚库(PostgreSQL):建库、站点加入、发布参考数据、县级报表",
+        "县级汇总库(PostgreSQL):建库、站点加入、发布参考数据、县级报表",
     ),
     (
         "hub init",
-        "在PostgreSQL(15以上)中建立或升级汇聚库结构(以库的所有者运行)",
+        "在PostgreSQL(15以上)中建立或升级汇总库结构(以库的所有者运行)",
     ),
     (
         "hub enroll",
-        "为站点建立汇聚库登录,连同县级密钥写入加入文件(0600)",
+        "为站点建立汇总库登录,连同县级密钥写入加入文件(0600)",
     ),
     (
         "hub check",
-        "核对各站在汇聚库的封存:发送后被改动的封存记录、封存链的断点;有问题时退出码非零",
+        "核对各站在汇总库的封存:发送后被改动的封存记录、封存链的断点;有问题时退出码非零",
     ),
     ("hub import", "向所有值班台发布参考数据(下次同步时收到)"),
     (
@@ -428,10 +428,10 @@ const COMMAND_HELP: &[(&str, &str)] = &[
         "hub report",
         "由各站已同步的记录生成某期间的县级报表(或某一站点的)",
     ),
-    ("sync", "与县级汇聚库同步:发送本站的新改动,接收县级参考数据"),
+    ("sync", "与县级汇总库同步:发送本站的新改动,接收县级参考数据"),
     (
         "elsewhere",
-        "此人是否在其他站点来访过?向县级汇聚库查询(只有次数和类别)",
+        "此人是否在其他站点来访过?向县级汇总库查询(只有次数和类别)",
     ),
     (
         "slip",

@@ -31,9 +31,13 @@ pub fn connect(
     login: Option<(&str, &str)>,
     ca_pem: Option<&str>,
 ) -> Result<postgres::Client> {
-    let mut config: postgres::Config = url
-        .parse()
-        .map_err(|e| anyhow!("the hub address is not a connection string ({e}): {url}"))?;
+    let mut config: postgres::Config = url.parse().map_err(|e| {
+        anyhow!(
+            crate::words::Said::new("hub.err.bad_url")
+                .with("error", e)
+                .with("url", url)
+        )
+    })?;
     if let Some((user, password)) = login {
         config.user(user);
         config.password(password);
@@ -60,7 +64,9 @@ pub fn connect(
         }
         None => config.connect(postgres::NoTls),
     };
-    client.map_err(|e| anyhow!("cannot reach the hub: {}", said(&e)))
+    client.map_err(|e| {
+        anyhow!(crate::words::Said::new("hub.err.unreachable").with("error", said(&e)))
+    })
 }
 
 /// A PostgreSQL error as one line: the server's message when it sent one.
@@ -82,7 +88,9 @@ pub fn migrate(client: &mut postgres::Client) -> Result<(i32, i32)> {
          );
          LOCK TABLE hub.schema_version IN EXCLUSIVE MODE;",
     )
-    .map_err(|e| anyhow!("hub schema not created: {}", said(&e)))?;
+    .map_err(|e| {
+        anyhow!(crate::words::Said::new("hub.err.schema_not_created").with("error", said(&e)))
+    })?;
     let before: i32 = tx
         .query_one(
             "SELECT coalesce(max(version), 0) FROM hub.schema_version",
@@ -91,7 +99,9 @@ pub fn migrate(client: &mut postgres::Client) -> Result<(i32, i32)> {
         .get(0);
     if before > HUB_SCHEMA_VERSION {
         bail!(
-            "the hub's schema is version {before}, newer than this dutydesk knows ({HUB_SCHEMA_VERSION}): nothing changed"
+            crate::words::Said::new("hub.err.newer_schema")
+                .with("found", before)
+                .with("known", HUB_SCHEMA_VERSION)
         );
     }
     for (i, sql) in MIGRATIONS
@@ -99,8 +109,13 @@ pub fn migrate(client: &mut postgres::Client) -> Result<(i32, i32)> {
         .enumerate()
         .skip(usize::try_from(before).unwrap_or(usize::MAX))
     {
-        tx.batch_execute(sql)
-            .map_err(|e| anyhow!("hub migration {} failed: {}", i + 1, said(&e)))?;
+        tx.batch_execute(sql).map_err(|e| {
+            anyhow!(
+                crate::words::Said::new("hub.err.migration_failed")
+                    .with("n", i + 1)
+                    .with("error", said(&e))
+            )
+        })?;
         tx.execute(
             "INSERT INTO hub.schema_version (version) VALUES ($1)",
             &[&i32::try_from(i + 1)?],
@@ -141,8 +156,13 @@ impl Credentials {
     pub fn read(path: &Path) -> Result<Credentials> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the enrolment file {}", path.display()))?;
-        toml::from_str(&text)
-            .map_err(|e| anyhow!("{} is not an enrolment file: {e}", path.display()))
+        toml::from_str(&text).map_err(|e| {
+            anyhow!(
+                crate::words::Said::new("hub.err.not_enrolment")
+                    .with("path", path.display())
+                    .with("error", e)
+            )
+        })
     }
 
     /// Written 0600, never over an existing file.
@@ -178,7 +198,7 @@ impl Credentials {
 pub fn enroll(client: &mut postgres::Client, url: &str, station: &str) -> Result<Credentials> {
     let station = station.trim();
     if station.is_empty() {
-        bail!("the station needs a name");
+        bail!(crate::words::Said::new("hub.err.station_name"));
     }
     let rand = |n| super::keyed::random_bytes(n).map(|b| super::keyed::encode_hex(&b));
     let role = format!("dds_{}", rand(8)?);
@@ -191,20 +211,19 @@ pub fn enroll(client: &mut postgres::Client, url: &str, station: &str) -> Result
             &[&station],
         )
         .map_err(|e| {
-            anyhow!(
-                "the hub is not set up (run `dutydesk hub init`): {}",
-                said(&e)
-            )
+            anyhow!(crate::words::Said::new("hub.err.not_set_up").with("error", said(&e)))
         })?
         .get(0);
     if taken > 0 {
-        bail!("the station {station:?} is already enrolled at this hub");
+        bail!(crate::words::Said::new("hub.err.already_enrolled").with("station", station));
     }
     // Role name and password are our own hex: nothing from the user goes into this DDL.
     tx.batch_execute(&format!(
         "CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE dutydesk_station"
     ))
-    .map_err(|e| anyhow!("cannot create the station's login: {}", said(&e)))?;
+    .map_err(|e| {
+        anyhow!(crate::words::Said::new("hub.err.create_login").with("error", said(&e)))
+    })?;
     tx.execute(
         "INSERT INTO hub.station (station_id, name) VALUES ($1, $2)",
         &[&station_id, &station],

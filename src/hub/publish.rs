@@ -25,20 +25,15 @@ fn refused(errors: &[crate::import::FileError], lang: Lang) -> anyhow::Error {
 }
 
 /// Publishing is the county's: the transaction takes its role, or says this login lacks it.
-fn as_county(tx: &mut postgres::Transaction, what: &str) -> Result<()> {
+fn as_county(tx: &mut postgres::Transaction) -> Result<()> {
     tx.batch_execute("SET LOCAL ROLE dutydesk_county")
-        .map_err(|e| {
-            anyhow!(
-                "this login may not publish the county's {what} (it is not in dutydesk_county): {}",
-                said(&e)
-            )
-        })
+        .map_err(|e| anyhow!(crate::words::Said::new("hub.err.not_county").with("error", said(&e))))
 }
 
 pub fn directory(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Published> {
     let parsed = crate::import::directory::load(path).map_err(|e| refused(&e, lang))?;
     let mut tx = client.transaction()?;
-    as_county(&mut tx, "directory")?;
+    as_county(&mut tx)?;
     let now = crate::store::ts(chrono::Utc::now());
     let mut done = Published::default();
     for s in &parsed.services {
@@ -97,7 +92,13 @@ pub fn directory(client: &mut postgres::Client, path: &Path, lang: Lang) -> Resu
                     &now,
                 ],
             )
-            .map_err(|e| anyhow!("the hub refused {:?}: {}", s.name, said(&e)))?;
+            .map_err(|e| {
+                anyhow!(
+                    crate::words::Said::new("hub.err.refused_item")
+                        .with("name", &s.name)
+                        .with("error", said(&e))
+                )
+            })?;
         match (existing.is_some(), n) {
             (false, _) => done.added += 1,
             (true, 0) => done.unchanged += 1,
@@ -117,7 +118,7 @@ pub fn jobs(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Pu
     use rusqlite::types::Value;
     let parsed = crate::import::jobs::load(path).map_err(|e| refused(&e, lang))?;
     let mut tx = client.transaction()?;
-    as_county(&mut tx, "job openings")?;
+    as_county(&mut tx)?;
     let cols = JOB_ROW_COLUMNS.join(", ");
     let marks: Vec<String> = (1..=JOB_ROW_COLUMNS.len())
         .map(|i| format!("${i}"))
@@ -178,9 +179,13 @@ pub fn jobs(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Pu
             })
             .collect();
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(AsRef::as_ref).collect();
-        let n = tx
-            .execute(&upsert, &refs)
-            .map_err(|e| anyhow!("the hub refused {:?}: {}", j.title, said(&e)))?;
+        let n = tx.execute(&upsert, &refs).map_err(|e| {
+            anyhow!(
+                crate::words::Said::new("hub.err.refused_item")
+                    .with("name", &j.title)
+                    .with("error", said(&e))
+            )
+        })?;
         match (existing.is_some(), n) {
             (false, _) => done.added += 1,
             (true, 0) => done.unchanged += 1,

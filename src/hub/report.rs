@@ -385,7 +385,9 @@ pub fn render(client: &mut postgres::Client, a: &Args, now: DateTime<Utc>) -> Re
                     "SELECT station_id FROM hub.station WHERE name = $1",
                     &[name],
                 )?
-                .ok_or_else(|| anyhow!("no station {name:?} is enrolled at this hub"))?
+                .ok_or_else(|| {
+                    anyhow!(crate::words::Said::new("hub.err.no_station").with("station", name))
+                })?
                 .get(0),
         ),
     };

@@ -270,6 +270,30 @@ impl From<Said> for Arg {
     }
 }
 
+/// A message is an error too: carried in an `anyhow::Error` (the hub's refusals), it is
+/// said in the officer's language where the error is shown ([`error_in`]), and in English
+/// by `Display`.
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.say(Lang::En))
+    }
+}
+
+impl std::error::Error for Said {}
+
+/// An error and its causes, outermost first, as `{:#}` joins them — each of ours (a
+/// [`Said`]) in `lang`.
+pub fn error_in(e: &anyhow::Error, lang: Lang) -> String {
+    e.chain()
+        .map(|cause| {
+            cause
+                .downcast_ref::<Said>()
+                .map_or_else(|| cause.to_string(), |s| s.say(lang))
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 impl Said {
     pub fn new(key: &'static str) -> Said {
         Said {

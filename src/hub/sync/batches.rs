@@ -70,9 +70,9 @@ impl Push<'_> {
             let at_cursor: (Option<String>, Option<String>) = (row.get(2), row.get(3));
             if hub_epoch != self.epoch {
                 bail!(
-                    "the hub holds this station at epoch {hub_epoch}, this desk at {}: another copy of the desk re-enrolled. \
-                     If this file is the one in use, run `dutydesk sync --reenroll`; nothing was sent",
-                    self.epoch
+                    crate::words::Said::new("hub.err.epoch")
+                        .with("hub_epoch", hub_epoch)
+                        .with("epoch", self.epoch)
                 );
             }
             if cursor != staged.after {
@@ -117,8 +117,8 @@ impl Push<'_> {
                 )?;
                 tx.commit().map_err(|e| {
                     anyhow!(
-                        "the hub did not take the batch: {}",
-                        crate::hub::client::said(&e)
+                        crate::words::Said::new("hub.err.batch")
+                            .with("error", crate::hub::client::said(&e))
                     )
                 })
             })?;

@@ -20,11 +20,12 @@ pub struct SeenElsewhere {
 /// Asks the hub whether the person with this ID number or phone (either may be empty)
 /// has been seen at other stations. Only keyed hashes leave the desk.
 pub fn seen_elsewhere(store: &Store, id_number: &str, phone: &str) -> Result<SeenElsewhere> {
-    let state = store.sync_state().map_err(store_err)?.ok_or_else(|| {
-        anyhow!("this desk has not joined a hub: run `dutydesk sync --join FILE` with the station's enrolment file")
-    })?;
+    let state = store
+        .sync_state()
+        .map_err(store_err)?
+        .ok_or_else(|| anyhow!(crate::words::Said::new("hub.err.not_joined")))?;
     let key = CountyKey::from_hex(&state.key_id, &state.county_key)
-        .ok_or_else(|| anyhow!("the county key this desk holds is damaged: join again"))?;
+        .ok_or_else(|| anyhow!(crate::words::Said::new("hub.err.key_damaged")))?;
     let id_hmac = if id_number.trim().is_empty() {
         None
     } else {
@@ -40,7 +41,7 @@ pub fn seen_elsewhere(store: &Store, id_number: &str, phone: &str) -> Result<See
         key.phone(p.e164())
     };
     if id_hmac.is_none() && phone_hmac.is_none() {
-        bail!("give an ID number or a phone");
+        bail!(crate::words::Said::new("hub.err.id_or_phone"));
     }
     let mut client = connect(
         &state.hub,
@@ -53,7 +54,9 @@ pub fn seen_elsewhere(store: &Store, id_number: &str, phone: &str) -> Result<See
                FROM hub.seen_elsewhere($1, $2)",
             &[&id_hmac, &phone_hmac],
         )
-        .map_err(|e| anyhow!("the hub did not answer: {}", said(&e)))?;
+        .map_err(|e| {
+            anyhow!(crate::words::Said::new("hub.err.no_answer").with("error", said(&e)))
+        })?;
     Ok(SeenElsewhere {
         stations: r.get(0),
         visits: r.get(1),

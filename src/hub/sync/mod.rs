@@ -67,7 +67,7 @@ pub struct Outcome {
 /// Binds the desk to the hub with an enrolment file (`sync --join FILE`).
 pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
     if CountyKey::from_hex(&c.key_id, &c.county_key).is_none() {
-        bail!("the enrolment file's county key is not 32 bytes of hex");
+        bail!(crate::words::Said::new("hub.err.bad_key"));
     }
     let state = SyncState {
         hub: c.hub.clone(),
@@ -94,9 +94,7 @@ pub fn join(store: &mut Store, c: &super::client::Credentials) -> Result<()> {
             .map_err(|e| anyhow!(e.message(crate::i18n::Lang::En)))?
             .map(|s| s.station)
             .unwrap_or_default();
-        bail!(
-            "this desk is already joined to the hub as the station {held:?}; a desk joins once (nothing changed)"
-        );
+        bail!(crate::words::Said::new("hub.err.already_joined").with("station", held));
     }
     Ok(())
 }
@@ -144,9 +142,10 @@ pub fn sync(
     opts: Options,
     progress: &mut dyn FnMut(usize, i64),
 ) -> Result<Outcome> {
-    let state = store.sync_state().map_err(store_err)?.ok_or_else(|| {
-        anyhow!("this desk has not joined a hub: run `dutydesk sync --join FILE` with the station's enrolment file")
-    })?;
+    let state = store
+        .sync_state()
+        .map_err(store_err)?
+        .ok_or_else(|| anyhow!(crate::words::Said::new("hub.err.not_joined")))?;
     let result = run(store, &state, opts, progress);
     let now = chrono::Utc::now();
     let said = result.as_ref().err().map(|e| format!("{e:#}"));
@@ -162,7 +161,7 @@ fn run(
     progress: &mut dyn FnMut(usize, i64),
 ) -> Result<Outcome> {
     let key = CountyKey::from_hex(&state.key_id, &state.county_key)
-        .ok_or_else(|| anyhow!("the county key this desk holds is damaged: join again"))?;
+        .ok_or_else(|| anyhow!(crate::words::Said::new("hub.err.key_damaged")))?;
     let mut client = connect(
         &state.hub,
         Some((&state.role, &state.password)),
@@ -170,13 +169,12 @@ fn run(
     )?;
     let me: Option<String> = client
         .query_one("SELECT hub.current_station()", &[])
-        .map_err(|e| anyhow!("the hub refused this station's login: {}", said(&e)))?
+        .map_err(|e| {
+            anyhow!(crate::words::Said::new("hub.err.login_refused").with("error", said(&e)))
+        })?
         .get(0);
     if me.as_deref() != Some(state.station_id.as_str()) {
-        bail!(
-            "the hub does not know this login as the station {:?}: enrol again",
-            state.station
-        );
+        bail!(crate::words::Said::new("hub.err.not_this_station").with("station", &state.station));
     }
     let send_names: bool = client
         .query_one("SELECT send_names FROM hub.county_config WHERE id = 1", &[])?
@@ -308,7 +306,9 @@ fn refresh_outgrown_stats(
                 client
                     .execute("SELECT hub.refresh_stats($1)", &[a])
                     .map_err(|e| {
-                        anyhow!("the hub could not refresh its statistics: {}", said(&e))
+                        anyhow!(
+                            crate::words::Said::new("hub.err.statistics").with("error", said(&e))
+                        )
                     })?;
             }
             known_rows.insert(t, *sent as f64 * 2.0);
@@ -381,16 +381,12 @@ fn refuse_restored(
         _ => false,
     };
     if max < cursor || differs {
-        bail!(
-            "this desk's file is not the one the hub knows (the hub holds this station's changes up to {cursor}, \
-             this file {}): was it restored from a backup? Nothing was sent. Run `dutydesk sync --reenroll` \
-             to send this file's records again under a new epoch",
-            if differs {
-                format!("a different change at {cursor}")
-            } else {
-                format!("only up to {max}")
-            }
-        );
+        let said = if differs {
+            crate::words::Said::new("hub.err.restored_differs")
+        } else {
+            crate::words::Said::new("hub.err.restored_behind").with("max", max)
+        };
+        bail!(said.with("cursor", cursor));
     }
     Ok(())
 }

@@ -49,9 +49,9 @@ pub(super) fn prepare_session(client: &mut postgres::Client) -> Result<()> {
             cols.join(", ")
         ));
     }
-    client
-        .batch_execute(&sql)
-        .map_err(|e| anyhow!("the hub refused the sync's work tables: {}", said(&e)))
+    client.batch_execute(&sql).map_err(|e| {
+        anyhow!(crate::words::Said::new("hub.err.work_tables").with("error", said(&e)))
+    })
 }
 
 /// One value as COPY text wants it (None: NULL), after what its kind asks.
@@ -192,7 +192,9 @@ fn staged_rows(
                     if Some(i) == visited_at {
                         let Some(at) = enc.clone() else {
                             bail!(
-                                "the visit {row_id} has no readable time ({v:?}): fix it at the desk; nothing of this batch was sent"
+                                crate::words::Said::new("hub.err.visit_time")
+                                    .with("visit", row_id)
+                                    .with("time", format!("{v:?}"))
                             );
                         };
                         months = Some(match months.take() {
@@ -309,8 +311,7 @@ fn keep_sealed(
         s_cols = s_cols.join(", "),
         row_key = row_key.join(" || ' ' || "),
     );
-    tx.execute(&sql, &[])
-        .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
+    tx.execute(&sql, &[]).map_err(|e| refused_rows(t.name, &e))
 }
 
 /// One table's rows of a batch as read from the desk: COPY text, and the earliest and
@@ -369,6 +370,15 @@ fn held_rows(
 
 /// Sends one table's rows of a batch; returns how many later versions of sealed rows the
 /// hub kept out.
+/// The hub refused a table's rows: which table, and the server's words.
+fn refused_rows(table: &str, e: &postgres::Error) -> anyhow::Error {
+    anyhow!(
+        crate::words::Said::new("hub.err.refused_rows")
+            .with("table", table)
+            .with("error", said(e))
+    )
+}
+
 pub(super) fn send_table(
     tx: &mut postgres::Transaction<'_>,
     staged: &StagedTable,
@@ -385,8 +395,7 @@ pub(super) fn send_table(
             hub_cols.join(", ")
         ))?;
         w.write_all(data.as_bytes())?;
-        w.finish()
-            .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))?;
+        w.finish().map_err(|e| refused_rows(t.name, &e))?;
         Ok(())
     })?;
     if let Some((lo, hi)) = months {
@@ -488,8 +497,7 @@ pub(super) fn send_table(
         }
     };
     let run = |tx: &mut postgres::Transaction<'_>, sql: &str| -> Result<()> {
-        tx.batch_execute(sql)
-            .map_err(|e| anyhow!("the hub refused the {} rows: {}", t.name, said(&e)))
+        tx.batch_execute(sql).map_err(|e| refused_rows(t.name, &e))
     };
     if !none_held {
         timing.time("older", t.name, || run(tx, &older))?;

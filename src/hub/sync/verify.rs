@@ -54,11 +54,12 @@ fn row_sum(fields: &mut dyn Iterator<Item = Option<String>>) -> u64 {
 /// checksum over each row's values as they are sent (hashed, scrubbed, converted), summed
 /// so order does not matter. Sends nothing.
 pub fn verify(store: &Store) -> Result<Verified> {
-    let state = store.sync_state().map_err(store_err)?.ok_or_else(|| {
-        anyhow!("this desk has not joined a hub: run `dutydesk sync --join FILE` with the station's enrolment file")
-    })?;
+    let state = store
+        .sync_state()
+        .map_err(store_err)?
+        .ok_or_else(|| anyhow!(crate::words::Said::new("hub.err.not_joined")))?;
     let key = CountyKey::from_hex(&state.key_id, &state.county_key)
-        .ok_or_else(|| anyhow!("the county key this desk holds is damaged: join again"))?;
+        .ok_or_else(|| anyhow!(crate::words::Said::new("hub.err.key_damaged")))?;
     let mut client = connect(
         &state.hub,
         Some((&state.role, &state.password)),
