@@ -2871,6 +2871,23 @@ fn a_person_received_by_transfer_is_one_person_at_the_receiving_station() {
         )
         .unwrap()
         .visitor_id;
+    rusqlite::Connection::open(&b)
+        .unwrap()
+        .execute(
+            "UPDATE visitor SET employer = '乙站所知的单位' WHERE id = ?1",
+            [&known_at_b],
+        )
+        .unwrap();
+    let record_of = |id: &str| -> String {
+        one(
+            &b,
+            &format!(
+                "SELECT name || '|' || gender || '|' || employer || '|' || occupation || '|'
+                        || membership || '|' || updated_at FROM visitor WHERE id = '{id}'"
+            ),
+        )
+    };
+    let known_record = record_of(&known_at_b);
 
     // A hands both cases to B, with their consent; B takes the requests in.
     let a_officer: String = one(&a, "SELECT name FROM officer ORDER BY id LIMIT 1");
@@ -2937,6 +2954,16 @@ fn a_person_received_by_transfer_is_one_person_at_the_receiving_station() {
     );
     assert_eq!(visitors(&b), before_accepts);
     assert_eq!(holding(&b, &known_number), 1);
+    // Accepting the case changed nothing of the person B knew (A's details may be older).
+    assert_eq!(record_of(&known_at_b), known_record);
+    let updated: i64 = one(
+        &b,
+        &format!(
+            "SELECT count(*) FROM event WHERE entity = 'visitor' AND entity_id = '{known_at_b}'
+               AND action = 'updated'"
+        ),
+    );
+    assert_eq!(updated, 0, "accepting a transfer updated the person");
     // The person B did not know: a new record, known at B only by the request's hash.
     let (new_referral, new_visitor) = accept(&requests[0]);
     assert_eq!(visitors(&b), before_accepts + 1);

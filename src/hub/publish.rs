@@ -25,15 +25,21 @@ fn refused(errors: &[crate::import::FileError], lang: Lang) -> anyhow::Error {
 }
 
 /// Publishing is the county's: the transaction takes its role, or says this login lacks it.
-fn as_county(tx: &mut postgres::Transaction) -> Result<()> {
+fn as_county(tx: &mut postgres::Transaction, what: crate::words::Said) -> Result<()> {
     tx.batch_execute("SET LOCAL ROLE dutydesk_county")
-        .map_err(|e| anyhow!(crate::words::Said::new("hub.err.not_county").with("error", said(&e))))
+        .map_err(|e| {
+            anyhow!(
+                crate::words::Said::new("hub.err.not_county")
+                    .with_said("what", what)
+                    .with("error", said(&e))
+            )
+        })
 }
 
 pub fn directory(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Published> {
     let parsed = crate::import::directory::load(path).map_err(|e| refused(&e, lang))?;
     let mut tx = client.transaction()?;
-    as_county(&mut tx)?;
+    as_county(&mut tx, crate::words::Said::new("hub.what.directory"))?;
     let now = crate::store::ts(chrono::Utc::now());
     let mut done = Published::default();
     for s in &parsed.services {
@@ -118,7 +124,7 @@ pub fn jobs(client: &mut postgres::Client, path: &Path, lang: Lang) -> Result<Pu
     use rusqlite::types::Value;
     let parsed = crate::import::jobs::load(path).map_err(|e| refused(&e, lang))?;
     let mut tx = client.transaction()?;
-    as_county(&mut tx)?;
+    as_county(&mut tx, crate::words::Said::new("hub.what.jobs"))?;
     let cols = JOB_ROW_COLUMNS.join(", ");
     let marks: Vec<String> = (1..=JOB_ROW_COLUMNS.len())
         .map(|i| format!("${i}"))

@@ -366,18 +366,19 @@ impl Store {
                 .filter(|n| !n.trim().is_empty())
                 .unwrap_or_else(|| super::transfer_person::stand_in_name(&req.from_station)),
         };
+        let (gender, employer, occupation, membership) = person_details(&req, known.is_some());
         let intake = Intake {
             visitor_id: known.as_ref().map(|v| v.id.clone()),
             visitor_seen: None,
             name,
             phone: None,
             id_number: None,
-            gender: Gender::from_code(&req.gender).unwrap_or(Gender::Unknown),
-            employer: req.employer.clone(),
-            occupation: Occupation::from_code(&req.occupation).unwrap_or(Occupation::Unknown),
+            gender,
+            employer,
+            occupation,
             occupation_note: String::new(),
             hometown: String::new(),
-            membership: Membership::from_code(&req.membership).unwrap_or(Membership::Unknown),
+            membership,
             channel: Channel::from_code(&req.channel).unwrap_or(Channel::WalkIn),
             category: Category::from_code(&req.category).unwrap_or(Category::Other),
             headcount: req.headcount.and_then(|h| u32::try_from(h).ok()),
@@ -589,4 +590,24 @@ impl Store {
         tx.commit()?;
         Ok(true)
     }
+}
+
+/// What the accepted request says of the person, for the intake it makes. A person this
+/// station knows keeps their record as it is here: accepting a case changes no one, and
+/// the other station's details may be older than ours. Only a new person takes them.
+fn person_details(req: &TransferRequest, known: bool) -> (Gender, String, Occupation, Membership) {
+    if known {
+        return (
+            Gender::Unknown,
+            String::new(),
+            Occupation::Unknown,
+            Membership::Unknown,
+        );
+    }
+    (
+        Gender::from_code(&req.gender).unwrap_or(Gender::Unknown),
+        req.employer.clone(),
+        Occupation::from_code(&req.occupation).unwrap_or(Occupation::Unknown),
+        Membership::from_code(&req.membership).unwrap_or(Membership::Unknown),
+    )
 }
