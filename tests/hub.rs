@@ -3061,6 +3061,15 @@ fn a_person_received_by_transfer_is_one_person_at_the_receiving_station() {
         "B's record and A's request name two people"
     );
     assert!(!r.get::<_, String>(1).contains(new_number.as_str()));
+    // The county keeps no names: the stand-in's renaming reached the hub without them.
+    let named: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM hub.event WHERE station_id = $1 AND detail LIKE '%' || $2 || '%'",
+            &[&b_id, &new_name],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(named, 0, "a name reached the hub in an audit entry");
     verified(&hub, &b);
 }
 

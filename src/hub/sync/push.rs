@@ -102,17 +102,50 @@ pub(super) fn encode_row(
         .zip(values)
         .map(|(c, v)| encode(v, c.kind, key, send_names))
         .collect();
-    if send_names || t.name != "log_entry" {
+    if send_names {
         return row;
     }
     let at = |name: &str| t.cols.iter().position(|c| c.hub == name);
-    let (Some(text), Some(fact)) = (at("text"), at("fact")) else {
-        return row;
-    };
-    if let Value::Text(json) = &values[fact] {
-        row[text] = line_for_hub(json);
+    match t.name {
+        "log_entry" => {
+            if let (Some(text), Some(fact)) = (at("text"), at("fact"))
+                && let Value::Text(json) = &values[fact]
+            {
+                row[text] = line_for_hub(json);
+            }
+        }
+        // A person's audit entry says their changes, a new name among them (a transfer's
+        // stand-in named at intake): the hub hears that the name changed, not to what.
+        "event" => {
+            if let (Some(entity), Some(detail)) = (at("entity"), at("detail"))
+                && matches!(&values[entity], Value::Text(e) if e == "visitor")
+                && let Some(text) = row[detail].take()
+            {
+                row[detail] = Some(without_new_name(&text));
+            }
+        }
+        _ => {}
     }
     row
+}
+
+/// A person's changes as the audit log writes them (in Chinese: `姓名:甲 → 乙;电话:…`),
+/// the change of name said without the names.
+fn without_new_name(detail: &str) -> String {
+    use crate::i18n::Lang;
+    const NAME: &str = "姓名";
+    let sep = crate::words::word(Lang::Zh, "store.person.sep");
+    detail
+        .split(sep)
+        .map(|part| {
+            if part.starts_with(NAME) {
+                crate::words::say(Lang::Zh, "store.person.changed", &[("field", NAME)])
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// A fact's Chinese line without the visitor's name, numbers scrubbed.
