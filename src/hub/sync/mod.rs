@@ -381,12 +381,16 @@ fn refuse_restored(
         _ => false,
     };
     if max < cursor || differs {
-        let said = if differs {
-            crate::words::Said::new("hub.err.restored_differs")
+        let this_file = if differs {
+            crate::words::Said::new("hub.err.this_file.differs").with("cursor", cursor)
         } else {
-            crate::words::Said::new("hub.err.restored_behind").with("max", max)
+            crate::words::Said::new("hub.err.this_file.behind").with("max", max)
         };
-        bail!(said.with("cursor", cursor));
+        bail!(
+            crate::words::Said::new("hub.err.restored")
+                .with("cursor", cursor)
+                .with_said("this_file", this_file)
+        );
     }
     Ok(())
 }
